@@ -1,0 +1,37 @@
+# Every target creates the virtual environment itself: `make demo` and `make test`
+# are the only two commands a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench example clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/defplan validate inputs/iraq_syria.xlsx
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests inputs benchmarks examples
+	$(BIN)/ruff check src tests inputs benchmarks examples
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Rebuild the example theater from ../shared/reference and ../shared/articles.
+example: $(STAMP)
+	$(BIN)/python inputs/build_example_theater.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,7 @@
+"""defplan: where should the C-RAM and Patriot systems go, and why."""
+
+from defplan.errors import InputError, Problem, SolverError
+from defplan.scenario import Scenario, Settings
+
+__all__ = ["InputError", "Problem", "Scenario", "Settings", "SolverError"]
+__version__ = "0.1.0"

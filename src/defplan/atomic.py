@@ -1,0 +1,61 @@
+"""Writing outputs safely: whole files or nothing, and never over an input."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from defplan.errors import InputError, Problem
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` at once.
+
+    A reader never sees a half-written file, and a failure leaves ``target`` as it was.
+    Works for a file or a folder (a folder target must not exist yet, or be empty).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temp = Path(name)
+    temp.unlink()
+    try:
+        yield temp
+        if temp.is_dir() and target.is_dir():
+            if any(target.iterdir()):
+                raise FileExistsError(f"{target} is a folder that is not empty")
+            target.rmdir()
+        temp.replace(target)
+    finally:
+        if temp.is_dir():
+            shutil.rmtree(temp, ignore_errors=True)
+        elif temp.exists():
+            temp.unlink()
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` all at once."""
+    with atomic_path(target) as temp:
+        temp.write_bytes(data)
+
+
+def refuse_input_overlap(output: Path, inputs: Iterable[Path]) -> None:
+    """Raise :class:`InputError` when ``output`` is, or lies inside, one of ``inputs``."""
+    out = Path(output).resolve()
+    for given in inputs:
+        path = Path(given).resolve()
+        if out == path or (path.is_dir() and path in out.parents):
+            raise InputError(
+                [
+                    Problem(
+                        file=str(output),
+                        message=f"is an input ({given}); defplan never writes over its inputs",
+                    )
+                ]
+            )

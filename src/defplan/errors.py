@@ -1,0 +1,53 @@
+"""The failures defplan reports: bad input (all problems at once) and solver trouble."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with (or worth saying about) an input, located as a planner sees it.
+
+    ``row`` is the row number Excel shows (the header is row 1 in a sheet written by
+    defplan); ``None`` when the problem is about a whole file, sheet or column.
+    """
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    message: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        where = " · ".join(parts)
+        text = f"{self.column}: {self.message}" if self.column else self.message
+        return f"{where} · {text}"
+
+
+class InputError(Exception):
+    """Raised once for a bad input, holding every problem found (errors first)."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = "\n".join(f"  {p}" for p in errors)
+        super().__init__(f"{len(errors)} problem(s) in the input:\n{lines}")
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+class SolverError(Exception):
+    """Raised when a solver backend is missing, misconfigured or fails outright."""

@@ -1,0 +1,261 @@
+"""Cell types for input rows: how a planner's cell becomes a clean value.
+
+Each type is an ``Annotated`` pydantic type carrying a :class:`Noun`, which says in
+words what a good value is. The workbook reader turns pydantic's errors into messages
+such as ``lat: 133.2 is not a latitude (expected -90 to 90)`` from these.
+
+Cells arrive as Excel gives them (numbers as text, ``1,500``, ``45%``, dates as
+``datetime``, whole numbers as ``1500.0``); the before-validators here accept all of
+those and leave anything else for pydantic to reject with a located message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+DatePrecision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True)
+class Noun:
+    """What a cell should hold, in a planner's words: ``Noun("a latitude")``."""
+
+    text: str
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def number_from_cell(value: Any) -> Any:
+    """A number from an Excel or CSV cell: ``'1,500'`` → 1500.0, ``'45%'`` → 0.45.
+
+    Anything that is not a number is returned unchanged for pydantic to reject.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "")
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1].strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return value
+        return number / 100.0 if percent else number
+    return value
+
+
+def finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return value
+
+
+def identifier_from_cell(value: Any) -> Any:
+    """An id typed by a planner: stripped text; Excel's 7.0 becomes ``'7'``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def key_from_cell(value: Any) -> Any:
+    """An enumeration or weapon-class key: ``'Ballistic missile '`` → ``'ballistic_missile'``."""
+    value = identifier_from_cell(value)
+    if isinstance(value, str):
+        return re.sub(r"[\s\-]+", "_", value.strip().lower())
+    return value
+
+
+def list_from_cell(value: Any) -> Any:
+    """A ``;``-separated list cell; empty items are dropped, order is kept."""
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return (identifier_from_cell(value),)
+
+
+def key_list_from_cell(value: Any) -> Any:
+    """A list of keys, separated by ``;`` or ``,`` (keys never hold either)."""
+    if isinstance(value, str):
+        value = value.replace(",", ";")
+    items = list_from_cell(value)
+    if isinstance(items, tuple):
+        return tuple(key_from_cell(item) for item in items)
+    return items
+
+
+def _nonempty(value: str) -> str:
+    if not value:
+        raise ValueError("is blank")
+    return value
+
+
+def _no_duplicates(values: tuple[str, ...]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    for item in values:
+        if item in seen:
+            raise ValueError(f"lists {item!r} twice")
+        seen.add(item)
+    return values
+
+
+Id = Annotated[
+    str, BeforeValidator(identifier_from_cell), AfterValidator(_nonempty), Noun("an id")
+]
+Key = Annotated[
+    str, BeforeValidator(key_from_cell), AfterValidator(_nonempty), Noun("a class name")
+]
+Text = Annotated[str, BeforeValidator(identifier_from_cell), Noun("text")]
+TextList = Annotated[
+    tuple[str, ...],
+    BeforeValidator(list_from_cell),
+    AfterValidator(_no_duplicates),
+    Noun("a ;-separated list"),
+]
+KeyList = Annotated[
+    tuple[str, ...],
+    BeforeValidator(key_list_from_cell),
+    AfterValidator(_no_duplicates),
+    Noun("a ;-separated list of weapon classes"),
+]
+
+Latitude = Annotated[
+    float,
+    BeforeValidator(number_from_cell),
+    AfterValidator(finite),
+    Field(ge=-90, le=90),
+    Noun("a latitude"),
+]
+Longitude = Annotated[
+    float,
+    BeforeValidator(number_from_cell),
+    AfterValidator(finite),
+    Field(ge=-180, le=180),
+    Noun("a longitude"),
+]
+Probability = Annotated[
+    float,
+    BeforeValidator(number_from_cell),
+    AfterValidator(finite),
+    Field(ge=0, le=1),
+    Noun("a probability"),
+]
+Fraction = Annotated[
+    float,
+    BeforeValidator(number_from_cell),
+    AfterValidator(finite),
+    Field(ge=0, le=1),
+    Noun("a fraction"),
+]
+NonNegativeFloat = Annotated[
+    float,
+    BeforeValidator(number_from_cell),
+    AfterValidator(finite),
+    Field(ge=0),
+    Noun("a number"),
+]
+PositiveFloat = Annotated[
+    float,
+    BeforeValidator(number_from_cell),
+    AfterValidator(finite),
+    Field(gt=0),
+    Noun("a positive number"),
+]
+Count = Annotated[
+    int, BeforeValidator(number_from_cell), Field(ge=0), Noun("a whole number")
+]
+PositiveCount = Annotated[
+    int, BeforeValidator(number_from_cell), Field(ge=1), Noun("a whole number")
+]
+
+
+def date_from_cell(value: Any) -> Any:
+    """A day from a cell: an Excel date, ``2024-01-28``, ``28 Jan 2024``…"""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        parsed = parse_partial_date(value)
+        if parsed is not None:
+            return parsed[0]
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(date_from_cell), Noun("a date")]
+
+
+_ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision] | None:
+    """Read a date as written, keeping how precise it is.
+
+    ``'2020-03-11'`` → (2020-03-11, day); ``'2020-03'`` or ``'March 2020'`` →
+    (2020-03-01, month); ``'2019'`` → (2019-01-01, year). ``None`` when the text is
+    not a date. Relative words ("last week") are refused here: a workbook cell must
+    say the date itself.
+    """
+    text = text.strip()
+    match = _ISO_PARTIAL.match(text)
+    if match:
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        try:
+            if day is not None and month is not None:
+                return dt.date(year, month, day), "day"
+            if month is not None:
+                return dt.date(year, month, 1), "month"
+            return dt.date(year, 1, 1), "year"
+        except ValueError:
+            return None
+    if not re.search(r"\d{4}", text):
+        return None  # a cell date must name its year; dateparser would guess one
+    import dateparser  # deferred: loading its language data costs ~0.3 s
+
+    data = dateparser.date.DateDataParser(languages=["en"]).get_date_data(
+        text, date_formats=None
+    )
+    if data.date_obj is None:
+        return None
+    period = data.period or "day"
+    day = data.date_obj.date()
+    if period == "year":
+        return dt.date(day.year, 1, 1), "year"
+    if period == "month":
+        return dt.date(day.year, day.month, 1), "month"
+    return day, "day"
+
+
+def truncate_date(day: dt.date, precision: DatePrecision) -> dt.date:
+    """The first day of the period ``day`` falls in, at ``precision``."""
+    if precision == "year":
+        return dt.date(day.year, 1, 1)
+    if precision == "month":
+        return dt.date(day.year, day.month, 1)
+    return day
+
+
+def format_partial_date(day: dt.date, precision: DatePrecision) -> str:
+    """``2020-03`` for a month, ``2020`` for a year, ISO for a day."""
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()

@@ -1,0 +1,523 @@
+"""Validated input types: one pydantic model per workbook row, and the ``Scenario``.
+
+A ``Scenario`` is what every later stage (risk, plan, posture, reports) takes. It is
+built only by :mod:`defplan.workbook` (or by code that constructs the rows itself),
+so a stage holding one can trust every value in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from defplan.errors import Problem
+from defplan.fields import (
+    Count,
+    DatePrecision,
+    Day,
+    Fraction,
+    Id,
+    Key,
+    KeyList,
+    Latitude,
+    Longitude,
+    NonNegativeFloat,
+    Noun,
+    PositiveCount,
+    PositiveFloat,
+    Probability,
+    Text,
+    TextList,
+    date_from_cell,
+    key_from_cell,
+    parse_partial_date,
+    truncate_date,
+)
+
+BaseStatus = Literal["open", "closed", "candidate"]
+SystemMode = Literal["point", "area"]
+RuleKind = Literal["min_units", "max_units", "lock", "forbid"]
+OptionAction = Literal["close", "move_troops", "move_system"]
+
+StatusCell = Annotated[BaseStatus, BeforeValidator(key_from_cell), Noun("a base status")]
+ModeCell = Annotated[SystemMode, BeforeValidator(key_from_cell), Noun("a system mode")]
+RuleKindCell = Annotated[RuleKind, BeforeValidator(key_from_cell), Noun("a rule kind")]
+ActionCell = Annotated[OptionAction, BeforeValidator(key_from_cell), Noun("an option action")]
+PrecisionCell = Annotated[DatePrecision, BeforeValidator(key_from_cell), Noun("a date precision")]
+
+
+class Row(BaseModel):
+    """A validated row. Columns the schema does not know are kept in ``model_extra``."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", str_strip_whitespace=True)
+
+    #: the sheet this row type is read from
+    sheet: ClassVar[str]
+    #: the columns whose values must be unique across the sheet
+    key: ClassVar[tuple[str, ...]] = ()
+    #: one line per column for the template, the README and messages
+    help: ClassVar[dict[str, str]] = {}
+
+    notes: str | None = None
+
+    @property
+    def extras(self) -> dict[str, str]:
+        return dict(self.model_extra or {})
+
+
+class BaseRow(Row):
+    sheet = "bases"
+    key = ("base_id",)
+    help = {
+        "base_id": "short id the other sheets use, e.g. al_asad",
+        "name": "the base's name",
+        "aliases": "other names a news report would use, separated by ;",
+        "lat": "latitude in decimal degrees (WGS84), -90 to 90",
+        "lon": "longitude in decimal degrees (WGS84), -180 to 180",
+        "country": "country",
+        "region": "province or governorate",
+        "troops": "personnel present (whole number, 0 or more)",
+        "mission_value": "how much the mission needs this base, 1 = typical (0 or more)",
+        "hardening": "share of harm bunkers and dispersal already prevent, 0 to 1",
+        "capacity": "troops the base can hold; blank = no limit",
+        "status": "open, closed or candidate (a site that may be opened)",
+        "notes": "free text",
+    }
+
+    base_id: Id
+    name: Text
+    aliases: TextList = ()
+    lat: Latitude
+    lon: Longitude
+    country: str | None = None
+    region: str | None = None
+    troops: Count
+    mission_value: NonNegativeFloat = 1.0
+    hardening: Fraction = 0.0
+    capacity: Count | None = None
+    status: StatusCell = "open"
+
+
+class SystemRow(Row):
+    sheet = "systems"
+    key = ("system_id",)
+    help = {
+        "system_id": "short id, e.g. cram",
+        "name": "the system's name",
+        "mode": "point (defends its host base) or area (every base within range_km)",
+        "inventory": "units on hand (whole number)",
+        "range_km": "defended radius in km; required for area systems",
+        "max_per_base": "most units one base can take; blank = no limit",
+        "crew": "personnel per unit (information only)",
+        "notes": "free text",
+    }
+
+    system_id: Id
+    name: Text
+    mode: ModeCell
+    inventory: Count
+    range_km: NonNegativeFloat = 0.0
+    max_per_base: PositiveCount | None = None
+    crew: Count | None = None
+
+    @model_validator(mode="after")
+    def _area_needs_range(self) -> SystemRow:
+        if self.mode == "area" and self.range_km <= 0:
+            raise ValueError("range_km|an area system needs a range_km above 0")
+        return self
+
+
+class EffectivenessRow(Row):
+    sheet = "effectiveness"
+    key = ("system_id", "weapon")
+    help = {
+        "system_id": "a system_id from the systems sheet",
+        "weapon": "a weapon class from the weapons sheet",
+        "p_intercept": "chance one unit defeats one attack of this class, 0 to 1",
+        "notes": "free text",
+    }
+
+    system_id: Id
+    weapon: Key
+    p_intercept: Probability
+
+
+class WeaponRow(Row):
+    sheet = "weapons"
+    key = ("weapon",)
+    help = {
+        "weapon": "threat class, e.g. rocket, mortar, drone, ballistic_missile",
+        "name": "description",
+        "reach_km": "how far from its launch point the class reaches, km",
+        "severity_prior": "casualty-equivalents per attack expected before any record",
+        "notes": "free text",
+    }
+
+    weapon: Key
+    name: str | None = None
+    reach_km: PositiveFloat
+    severity_prior: NonNegativeFloat
+
+
+class ThreatZoneRow(Row):
+    sheet = "threat_zones"
+    key = ("zone_id",)
+    help = {
+        "zone_id": "short id, e.g. jurf",
+        "actor": "who operates from it",
+        "lat": "centre latitude",
+        "lon": "centre longitude",
+        "radius_km": "radius of the area launches may come from, km",
+        "weapons": "weapon classes the actor uses here, separated by ;",
+        "intensity": "attacks per year the zone sends at a base it reaches",
+        "active_from": "first day the zone counts (blank = always)",
+        "active_to": "last day the zone counts (blank = still active)",
+        "notes": "free text",
+    }
+
+    zone_id: Id
+    actor: Text
+    lat: Latitude
+    lon: Longitude
+    radius_km: NonNegativeFloat
+    weapons: KeyList
+    intensity: NonNegativeFloat
+    active_from: Day | None = None
+    active_to: Day | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ThreatZoneRow:
+        if not self.weapons:
+            raise ValueError("weapons|is blank (expected at least one weapon class)")
+        if self.active_from and self.active_to and self.active_from > self.active_to:
+            raise ValueError(
+                f"active_to|{self.active_to} is before active_from {self.active_from}"
+            )
+        return self
+
+
+class AttackRow(Row):
+    sheet = "attacks"
+    key = ("attack_id",)
+    help = {
+        "attack_id": "short id, e.g. a2020_03_11_taji",
+        "date": "the day, or 2020-03 / 2020 when only the month or year is known",
+        "date_precision": "day, month or year (blank = read from the date)",
+        "base_id": "the base hit; blank when the site is not in the theater",
+        "site": "the site as the source names it",
+        "actor": "who attacked, if known",
+        "weapon": "weapon class from the weapons sheet",
+        "munitions": "rockets, drones or missiles fired (blank = not reported)",
+        "killed": "killed (blank = not reported, which is not 0)",
+        "wounded": "wounded (blank = not reported, which is not 0)",
+        "source": "article files or references, separated by ;",
+        "evidence": "where in each source: file:start-end character spans, separated by ;",
+        "notes": "free text",
+    }
+
+    attack_id: Id
+    date: dt.date | None = None
+    date_precision: PrecisionCell | None = None
+    base_id: Id | None = None
+    site: str | None = None
+    actor: str | None = None
+    weapon: Key
+    munitions: Count | None = None
+    killed: Count | None = None
+    wounded: Count | None = None
+    source: TextList = ()
+    evidence: TextList = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_partial_date(cls, data: Any) -> Any:
+        """A date cell may say only the month or the year; keep that precision."""
+        if not isinstance(data, dict) or data.get("date") is None:
+            return data
+        raw = data["date"]
+        if isinstance(raw, dt.date | dt.datetime):
+            day, precision = date_from_cell(raw), "day"
+        else:
+            parsed = parse_partial_date(str(raw))
+            if parsed is None:
+                raise ValueError(f"date|{raw!r} is not a date (expected e.g. 2020-03-11 or 2020-03)")
+            day, precision = parsed
+        stated = data.get("date_precision")
+        if stated is not None:
+            stated = key_from_cell(stated)
+            if stated in ("day", "month", "year"):
+                day = truncate_date(day, stated)
+                precision = stated
+        return {**data, "date": day, "date_precision": precision}
+
+    @model_validator(mode="after")
+    def _site_named(self) -> AttackRow:
+        if self.base_id is None and not self.site:
+            raise ValueError("base_id|is blank and so is site (expected one of them)")
+        return self
+
+    @property
+    def precision(self) -> DatePrecision:
+        return self.date_precision or "day"
+
+
+class DeployedRow(Row):
+    sheet = "deployed"
+    key = ("base_id", "system_id")
+    help = {
+        "base_id": "where the units are now",
+        "system_id": "which system",
+        "units": "how many units (whole number, 1 or more)",
+        "notes": "free text",
+    }
+
+    base_id: Id
+    system_id: Id
+    units: PositiveCount
+
+
+class RuleRow(Row):
+    sheet = "rules"
+    help = {
+        "kind": "min_units, max_units, lock (keep the deployed units) or forbid",
+        "base_id": "the base the rule is about",
+        "system_id": "the system (blank with forbid = every system)",
+        "value": "units for min_units / max_units; for lock blank = as deployed",
+        "notes": "why the rule exists",
+    }
+
+    kind: RuleKindCell
+    base_id: Id
+    system_id: Id | None = None
+    value: Count | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> RuleRow:
+        if self.kind in ("min_units", "max_units", "lock") and self.system_id is None:
+            raise ValueError(f"system_id|is blank (a {self.kind} rule needs a system)")
+        if self.kind in ("min_units", "max_units") and self.value is None:
+            raise ValueError(f"value|is blank (a {self.kind} rule needs a number of units)")
+        return self
+
+
+class OptionRow(Row):
+    sheet = "options"
+    help = {
+        "option_id": "name of the option; several rows with one id form one option",
+        "action": "close (a base), move_troops or move_system",
+        "base_id": "the base closed, or moved from",
+        "to_base_id": "the receiving base (blank with close = spread within capacity)",
+        "system_id": "the system moved (move_system only)",
+        "units": "troops (move_troops) or system units (move_system) moved",
+        "notes": "free text",
+    }
+
+    option_id: Id
+    action: ActionCell
+    base_id: Id
+    to_base_id: Id | None = None
+    system_id: Id | None = None
+    units: Count | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> OptionRow:
+        if self.action in ("move_troops", "move_system"):
+            if self.to_base_id is None:
+                raise ValueError(f"to_base_id|is blank (a {self.action} needs a receiving base)")
+            if self.units is None:
+                raise ValueError(f"units|is blank (a {self.action} needs a number)")
+        if self.action == "move_system" and self.system_id is None:
+            raise ValueError("system_id|is blank (a move_system needs a system)")
+        if self.to_base_id is not None and self.to_base_id == self.base_id:
+            raise ValueError("to_base_id|is the same base as base_id")
+        return self
+
+
+class RouteRow(Row):
+    sheet = "routes"
+    key = ("from_base", "to_base")
+    help = {
+        "from_base": "a base_id",
+        "to_base": "a base_id",
+        "distance_km": "route length in km (used instead of the great-circle distance)",
+        "travel_hours": "time to move a unit along it (blank = not known)",
+        "notes": "free text",
+    }
+
+    from_base: Id
+    to_base: Id
+    distance_km: PositiveFloat
+    travel_hours: NonNegativeFloat | None = None
+
+
+class AssumptionRow(Row):
+    sheet = "assumptions"
+    help = {
+        "sheet": "the sheet holding the assumed value",
+        "item": "the row (id) it is on",
+        "column": "the column",
+        "value": "the value assumed",
+        "basis": "why this value",
+        "source": "where the facts behind it come from",
+    }
+
+    # the sheet column is named "sheet"; the Python attribute cannot shadow the ClassVar
+    sheet_name: str = Field(alias="sheet")
+    item: str | None = None
+    column: str | None = None
+    value: str | None = None
+    basis: str | None = None
+    source: str | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _all_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: (v if v is None else _text(v)) for k, v in data.items()}
+        return data
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+ROW_TYPES: tuple[type[Row], ...] = (
+    BaseRow,
+    SystemRow,
+    EffectivenessRow,
+    WeaponRow,
+    ThreatZoneRow,
+    AttackRow,
+    DeployedRow,
+    RuleRow,
+    OptionRow,
+    RouteRow,
+    AssumptionRow,
+)
+REQUIRED_SHEETS: tuple[str, ...] = ("bases", "systems", "effectiveness", "weapons")
+
+
+class Settings(BaseModel):
+    """The knobs of the settings sheet (key, value), each with a documented default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    as_of: Day | None = Field(
+        default=None, description="risk is computed as of this day (blank = latest attack)"
+    )
+    half_life_years: PositiveFloat = Field(
+        default=2.0, description="an attack counts half as much after this many years"
+    )
+    troop_weight: NonNegativeFloat = Field(
+        default=1.0, description="exponent on troops in exposure (0 = troops do not matter)"
+    )
+    history_weight: NonNegativeFloat = Field(
+        default=1.0, description="weight of the attack record in the rate (0 = ignore it)"
+    )
+    proximity_weight: NonNegativeFloat = Field(
+        default=1.0, description="weight of the threat-zone prior in the rate (0 = ignore it)"
+    )
+    wounded_weight: NonNegativeFloat = Field(
+        default=0.25, description="casualty-equivalents per wounded (killed count 1)"
+    )
+    prior_years: PositiveFloat = Field(
+        default=1.0, description="how many years of record the geographic prior is worth"
+    )
+    severity_prior_attacks: NonNegativeFloat = Field(
+        default=2.0, description="how many attacks' worth of weight the severity prior has"
+    )
+    objective: Annotated[
+        Literal["expected", "worst_case", "blend"],
+        BeforeValidator(key_from_cell),
+        Noun("an objective"),
+    ] = Field(default="expected", description="expected, worst_case or blend")
+    blend_weight: Fraction = Field(
+        default=0.5, description="with blend: weight of worst_case against expected"
+    )
+    solver: str = Field(default="default", description="a solver profile from solvers/")
+    time_limit_s: PositiveFloat = Field(default=60.0, description="solver time limit, seconds")
+    mip_gap: NonNegativeFloat = Field(default=0.0, description="relative gap to stop at")
+    max_moves: Count | None = Field(
+        default=None, description="most units moved from the deployment (blank = any)"
+    )
+    coverage_distance: Annotated[
+        Literal["great_circle", "routes"],
+        BeforeValidator(key_from_cell),
+        Noun("a distance kind"),
+    ] = Field(default="great_circle", description="great_circle or routes")
+    seed: Count = Field(default=0, description="seed for every random choice")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An input file as read: its path as given and the SHA-256 of its bytes."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a scenario came from and what reading it noticed."""
+
+    source: str = "<built in code>"
+    files: tuple[SourceFile, ...] = ()
+    notices: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated theater. Equality compares the data, not where it was read from."""
+
+    bases: tuple[BaseRow, ...]
+    systems: tuple[SystemRow, ...]
+    effectiveness: tuple[EffectivenessRow, ...]
+    weapons: tuple[WeaponRow, ...]
+    threat_zones: tuple[ThreatZoneRow, ...] = ()
+    attacks: tuple[AttackRow, ...] = ()
+    deployed: tuple[DeployedRow, ...] = ()
+    rules: tuple[RuleRow, ...] = ()
+    options: tuple[OptionRow, ...] = ()
+    routes: tuple[RouteRow, ...] = ()
+    assumptions: tuple[AssumptionRow, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    provenance: Provenance = field(default_factory=Provenance, compare=False)
+
+    def rows(self, sheet: str) -> tuple[Row, ...]:
+        """The rows of one sheet by its name."""
+        rows: tuple[Row, ...] = getattr(self, sheet)
+        return rows
+
+    @cached_property
+    def base_by_id(self) -> Mapping[str, BaseRow]:
+        return {b.base_id: b for b in self.bases}
+
+    @cached_property
+    def system_by_id(self) -> Mapping[str, SystemRow]:
+        return {s.system_id: s for s in self.systems}
+
+    @cached_property
+    def weapon_by_id(self) -> Mapping[str, WeaponRow]:
+        return {w.weapon: w for w in self.weapons}
+
+    @cached_property
+    def p_intercept(self) -> Mapping[tuple[str, str], float]:
+        """(system_id, weapon) → p_intercept; a missing pair does not engage."""
+        return {(e.system_id, e.weapon): e.p_intercept for e in self.effectiveness}
+
+    def counts(self) -> dict[str, int]:
+        """Rows per sheet, in workbook order."""
+        return {t.sheet: len(self.rows(t.sheet)) for t in ROW_TYPES}
