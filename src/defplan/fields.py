@@ -100,6 +100,17 @@ def key_list_from_cell(value: Any) -> Any:
     return items
 
 
+def cell_text(value: Any) -> str:
+    """Any cell as text: ``1500.0`` → ``'1500'``, a date → ISO, text unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _nonempty(value: str) -> str:
     if not value:
         raise ValueError("is blank")
@@ -115,9 +126,7 @@ def _no_duplicates(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
-Id = Annotated[
-    str, BeforeValidator(identifier_from_cell), AfterValidator(_nonempty), Noun("an id")
-]
+Id = Annotated[str, BeforeValidator(identifier_from_cell), AfterValidator(_nonempty), Noun("an id")]
 Key = Annotated[
     str, BeforeValidator(key_from_cell), AfterValidator(_nonempty), Noun("a class name")
 ]
@@ -177,9 +186,7 @@ PositiveFloat = Annotated[
     Field(gt=0),
     Noun("a positive number"),
 ]
-Count = Annotated[
-    int, BeforeValidator(number_from_cell), Field(ge=0), Noun("a whole number")
-]
+Count = Annotated[int, BeforeValidator(number_from_cell), Field(ge=0), Noun("a whole number")]
 PositiveCount = Annotated[
     int, BeforeValidator(number_from_cell), Field(ge=1), Noun("a whole number")
 ]
@@ -229,9 +236,7 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision] | None:
         return None  # a cell date must name its year; dateparser would guess one
     import dateparser  # deferred: loading its language data costs ~0.3 s
 
-    data = dateparser.date.DateDataParser(languages=["en"]).get_date_data(
-        text, date_formats=None
-    )
+    data = dateparser.date.DateDataParser(languages=["en"]).get_date_data(text, date_formats=None)
     if data.date_obj is None:
         return None
     period = data.period or "day"

@@ -33,6 +33,7 @@ from defplan.fields import (
     Probability,
     Text,
     TextList,
+    cell_text,
     date_from_cell,
     key_from_cell,
     parse_partial_date,
@@ -195,9 +196,7 @@ class ThreatZoneRow(Row):
         if not self.weapons:
             raise ValueError("weapons|is blank (expected at least one weapon class)")
         if self.active_from and self.active_to and self.active_from > self.active_to:
-            raise ValueError(
-                f"active_to|{self.active_to} is before active_from {self.active_from}"
-            )
+            raise ValueError(f"active_to|{self.active_to} is before active_from {self.active_from}")
         return self
 
 
@@ -245,7 +244,9 @@ class AttackRow(Row):
         else:
             parsed = parse_partial_date(str(raw))
             if parsed is None:
-                raise ValueError(f"date|{raw!r} is not a date (expected e.g. 2020-03-11 or 2020-03)")
+                raise ValueError(
+                    f"date|{raw!r} is not a date (expected e.g. 2020-03-11 or 2020-03)"
+                )
             day, precision = parsed
         stated = data.get("date_precision")
         if stated is not None:
@@ -380,18 +381,8 @@ class AssumptionRow(Row):
     @classmethod
     def _all_text(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: (v if v is None else _text(v)) for k, v in data.items()}
+            return {k: (v if v is None else cell_text(v)) for k, v in data.items()}
         return data
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 ROW_TYPES: tuple[type[Row], ...] = (

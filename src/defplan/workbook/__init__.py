@@ -1,0 +1,220 @@
+"""Read, validate and write theater workbooks (.xlsx, or a folder of CSV files).
+
+>>> from defplan.workbook import validate
+>>> report = validate("no/such/theater.xlsx")
+>>> print(report.errors[0])
+no/such/theater.xlsx · file not found
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from defplan.errors import InputError, Problem
+from defplan.scenario import (
+    REQUIRED_SHEETS,
+    ROW_TYPES,
+    Provenance,
+    Scenario,
+    Settings,
+)
+from defplan.workbook.crosscheck import Sheets, check_all
+from defplan.workbook.rows import Located, suggest, validate_rows, validate_settings
+from defplan.workbook.sources import RawSheet, RawWorkbook, read_workbook
+from defplan.workbook.write import write_csv_folder, write_xlsx
+
+__all__ = [
+    "Validation",
+    "load_scenario",
+    "validate",
+    "write_csv_folder",
+    "write_scenario",
+    "write_xlsx",
+]
+
+SHEET_ORDER: tuple[str, ...] = (*(t.sheet for t in ROW_TYPES), "settings")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+#: documentation sheets a planner keeps in the workbook; read by people, not defplan
+DOCUMENTATION_SHEETS = frozenset({"readme", "about", "notes", "lists", "instructions"})
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What reading a workbook found: the scenario when it is sound, and every problem."""
+
+    source: str
+    scenario: Scenario | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def notes(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "note")
+
+
+def validate(path: Path | str) -> Validation:
+    """Read and check a theater; never raises for bad input, returns every problem.
+
+    Parameters
+    ----------
+    path : path to an .xlsx workbook or a folder of ``<sheet>.csv`` files.
+
+    Returns
+    -------
+    Validation
+        ``scenario`` is set only when there is no error; warnings and notes do not
+        stop a scenario from loading.
+    """
+    raw = read_workbook(path)
+    problems = list(raw.problems)
+    if raw.kind == "none":
+        return Validation(raw.label, None, tuple(problems))
+    sheets = _pick_sheets(raw, problems)
+    rows: dict[str, list[Located]] = {}
+    failed: dict[str, set[str]] = {}
+    files: dict[str, str] = {}
+    settings = Settings()
+    for row_type in ROW_TYPES:
+        sheet = sheets.get(row_type.sheet)
+        files[row_type.sheet] = sheet.file if sheet else _file_for(raw, row_type.sheet)
+        if sheet is None or sheet.frame.empty:
+            continue
+        located, found, failed[row_type.sheet] = validate_rows(sheet, row_type)
+        rows[row_type.sheet] = located
+        problems += found
+    if "settings" in sheets and not sheets["settings"].frame.empty:
+        settings, found = validate_settings(sheets["settings"])
+        problems += found
+    problems += check_all(Sheets(rows, files, settings, failed))
+    problems = _ordered(problems)
+    if any(p.severity == "error" for p in problems):
+        return Validation(raw.label, None, tuple(problems))
+    tables: dict[str, Any] = {
+        t.sheet: tuple(item.row for item in rows.get(t.sheet, [])) for t in ROW_TYPES
+    }
+    scenario = Scenario(
+        **tables,
+        settings=settings,
+        provenance=Provenance(raw.label, tuple(raw.files), tuple(problems)),
+    )
+    return Validation(raw.label, scenario, tuple(problems))
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """The validated scenario of a workbook or CSV folder.
+
+    Raises
+    ------
+    InputError
+        holding every problem found, when there is at least one error.
+    """
+    report = validate(path)
+    if report.scenario is None:
+        raise InputError(report.problems)
+    return report.scenario
+
+
+def write_scenario(scenario: Scenario, target: Path | str) -> Path:
+    """Write a scenario as ``target.xlsx`` or, for any other name, a CSV folder."""
+    target = Path(target)
+    if target.suffix.lower() == ".xlsx":
+        return write_xlsx(scenario, target)
+    return write_csv_folder(scenario, target)
+
+
+def _file_for(raw: RawWorkbook, sheet: str) -> str:
+    return f"{raw.label}/{sheet}.csv" if raw.kind == "csv" else raw.label
+
+
+def _pick_sheets(raw: RawWorkbook, problems: list[Problem]) -> dict[str, RawSheet]:
+    """Match the workbook's sheets to defplan's, reporting the missing and misspelt."""
+    chosen: dict[str, RawSheet] = {}
+    unknown: list[RawSheet] = []
+    for sheet in raw.sheets:
+        if sheet.name in SHEET_ORDER:
+            if sheet.name in chosen:
+                problems.append(
+                    Problem(sheet.file, sheet.title, message=f"is a second {sheet.name} sheet")
+                )
+                continue
+            chosen[sheet.name] = sheet
+            if sheet.hidden:
+                problems.append(
+                    Problem(
+                        sheet.file,
+                        sheet.name,
+                        message="is hidden in Excel; read anyway",
+                        severity="note",
+                    )
+                )
+        elif sheet.name not in DOCUMENTATION_SHEETS:
+            unknown.append(sheet)
+    for sheet in unknown:
+        hint = suggest(sheet.name, [s for s in SHEET_ORDER if s not in chosen])
+        if hint:
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.title,
+                    message=f"is not a sheet defplan reads; did you mean {hint!r}?",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.title,
+                    message="is not a sheet defplan reads; ignored",
+                    severity="note",
+                )
+            )
+    claimed = {suggest(s.name, list(SHEET_ORDER)) for s in unknown}
+    for name in REQUIRED_SHEETS:
+        if name not in chosen and name not in claimed:
+            problems.append(
+                Problem(
+                    _file_for(raw, name),
+                    name,
+                    message="required sheet is missing (bases, systems, effectiveness and "
+                    "weapons are required)",
+                )
+            )
+        elif name in chosen and chosen[name].frame.empty:
+            problems.append(
+                Problem(
+                    chosen[name].file,
+                    name,
+                    message="has no rows (expected a header row and at least one row)"
+                    if len(chosen[name].frame.columns)
+                    else "is empty (expected a header row and at least one row)",
+                )
+            )
+    return chosen
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then by sheet in workbook order, row and column; duplicates dropped."""
+    order = {name: i for i, name in enumerate(SHEET_ORDER)}
+    unique = list(dict.fromkeys(problems))
+    return sorted(
+        unique,
+        key=lambda p: (
+            _SEVERITY_ORDER[p.severity],
+            order.get(p.sheet or "", -1),
+            p.row if p.row is not None else 0,
+            p.column or "",
+        ),
+    )

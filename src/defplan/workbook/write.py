@@ -59,9 +59,7 @@ def settings_table(settings: Settings) -> list[dict[str, Any]]:
     """The settings that differ from the defaults, as key/value rows."""
     defaults = Settings()
     return [
-        {"key": key, "value": value}
-        for key, value in settings
-        if value != getattr(defaults, key)
+        {"key": key, "value": value} for key, value in settings if value != getattr(defaults, key)
     ]
 
 

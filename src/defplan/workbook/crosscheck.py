@@ -1,0 +1,482 @@
+"""Checks that span sheets: references, duplicates, inventory, contradictory rules.
+
+Each check takes the validated rows with their Excel row numbers and returns the
+problems it finds, located at the row a planner has to fix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from defplan.errors import Problem, Severity
+from defplan.scenario import (
+    AttackRow,
+    BaseRow,
+    DeployedRow,
+    EffectivenessRow,
+    OptionRow,
+    RouteRow,
+    RuleRow,
+    Settings,
+    SystemRow,
+    ThreatZoneRow,
+    WeaponRow,
+)
+from defplan.workbook.rows import Located, show, suggest
+
+
+@dataclass
+class Sheets:
+    """Validated rows by sheet, with the file each sheet came from."""
+
+    rows: dict[str, list[Located]]
+    files: dict[str, str]
+    settings: Settings
+    #: ids of rows that failed validation: known, though not valid
+    failed_ids: dict[str, set[str]] = field(default_factory=dict)
+
+    def of(self, sheet: str) -> Iterator[tuple[Any, int]]:
+        for item in self.rows.get(sheet, []):
+            yield item.row, item.excel_row
+
+    def problem(
+        self,
+        sheet: str,
+        row: int | None,
+        column: str | None,
+        message: str,
+        severity: Severity = "error",
+    ) -> Problem:
+        return Problem(self.files.get(sheet, "?"), sheet, row, column, message, severity)
+
+
+def check_all(sheets: Sheets) -> list[Problem]:
+    """Every cross-sheet check, in a fixed order."""
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems += check(sheets)
+    return problems
+
+
+def check_duplicate_keys(sheets: Sheets) -> list[Problem]:
+    problems = []
+    for sheet, located in sheets.rows.items():
+        if not located:
+            continue
+        key = type(located[0].row).key
+        if not key:
+            continue
+        first: dict[tuple[Any, ...], int] = {}
+        for item in located:
+            value = tuple(getattr(item.row, k) for k in key)
+            if value in first:
+                shown = ", ".join(show(v) for v in value)
+                problems.append(
+                    sheets.problem(
+                        sheet,
+                        item.excel_row,
+                        key[-1],
+                        f"{shown} is already on row {first[value]} (expected each "
+                        f"{' + '.join(key)} once)",
+                    )
+                )
+            else:
+                first[value] = item.excel_row
+    return problems
+
+
+def _reference(
+    sheets: Sheets,
+    sheet: str,
+    row: int,
+    column: str,
+    value: str | None,
+    known: dict[str, Any],
+    noun: str,
+) -> list[Problem]:
+    if value is None or value in known or value in sheets.failed_ids.get(noun + "s", set()):
+        return []
+    hint = suggest(value, list(known))
+    tail = f"; did you mean {hint!r}?" if hint else ""
+    return [
+        sheets.problem(
+            sheet, row, column, f"{show(value)} is not a {noun} in the {noun}s sheet{tail}"
+        )
+    ]
+
+
+def check_references(sheets: Sheets) -> list[Problem]:
+    """Every id that names a base, system or weapon names one that exists."""
+    bases = {b.base_id: b for b, _ in sheets.of("bases")}
+    systems = {s.system_id: s for s, _ in sheets.of("systems")}
+    weapons = {w.weapon: w for w, _ in sheets.of("weapons")}
+    # the noun names the sheet an id must come from: base → bases
+    base_noun, system_noun, weapon_noun = "base", "system", "weapon"
+    out: list[Problem] = []
+
+    def ref(
+        sheet: str, row: int, column: str, value: str | None, known: dict[str, Any], noun: str
+    ) -> None:
+        out.extend(_reference(sheets, sheet, row, column, value, known, noun))
+
+    for e, r in sheets.of("effectiveness"):
+        assert isinstance(e, EffectivenessRow)
+        ref("effectiveness", r, "system_id", e.system_id, systems, system_noun)
+        ref("effectiveness", r, "weapon", e.weapon, weapons, weapon_noun)
+    for z, r in sheets.of("threat_zones"):
+        assert isinstance(z, ThreatZoneRow)
+        for weapon in z.weapons:
+            ref("threat_zones", r, "weapons", weapon, weapons, weapon_noun)
+    for a, r in sheets.of("attacks"):
+        assert isinstance(a, AttackRow)
+        ref("attacks", r, "base_id", a.base_id, bases, base_noun)
+        ref("attacks", r, "weapon", a.weapon, weapons, weapon_noun)
+    for d, r in sheets.of("deployed"):
+        assert isinstance(d, DeployedRow)
+        ref("deployed", r, "base_id", d.base_id, bases, base_noun)
+        ref("deployed", r, "system_id", d.system_id, systems, system_noun)
+    for rule, r in sheets.of("rules"):
+        assert isinstance(rule, RuleRow)
+        ref("rules", r, "base_id", rule.base_id, bases, base_noun)
+        ref("rules", r, "system_id", rule.system_id, systems, system_noun)
+    for o, r in sheets.of("options"):
+        assert isinstance(o, OptionRow)
+        ref("options", r, "base_id", o.base_id, bases, base_noun)
+        ref("options", r, "to_base_id", o.to_base_id, bases, base_noun)
+        ref("options", r, "system_id", o.system_id, systems, system_noun)
+    for route, r in sheets.of("routes"):
+        assert isinstance(route, RouteRow)
+        ref("routes", r, "from_base", route.from_base, bases, base_noun)
+        ref("routes", r, "to_base", route.to_base, bases, base_noun)
+        if route.from_base == route.to_base:
+            out.append(sheets.problem("routes", r, "to_base", "is the same base as from_base"))
+    return out
+
+
+def check_bases(sheets: Sheets) -> list[Problem]:
+    out = []
+    for b, r in sheets.of("bases"):
+        assert isinstance(b, BaseRow)
+        if b.capacity is not None and b.troops > b.capacity:
+            out.append(
+                sheets.problem(
+                    "bases",
+                    r,
+                    "capacity",
+                    f"{b.capacity} is below the {b.troops} troops there",
+                    "warning",
+                )
+            )
+        if b.status == "closed" and b.troops > 0:
+            out.append(
+                sheets.problem(
+                    "bases", r, "troops", f"a closed base still counts {b.troops} troops", "warning"
+                )
+            )
+    return out
+
+
+def check_deployment(sheets: Sheets) -> list[Problem]:
+    """Units sit at bases that can hold them, within inventory and max_per_base."""
+    bases = {b.base_id: b for b, _ in sheets.of("bases")}
+    systems = {s.system_id: (s, r) for s, r in sheets.of("systems")}
+    forbidden = _forbidden(sheets)
+    out = []
+    used: dict[str, int] = defaultdict(int)
+    rows_by_system: dict[str, list[int]] = defaultdict(list)
+    for d, r in sheets.of("deployed"):
+        assert isinstance(d, DeployedRow)
+        used[d.system_id] += d.units
+        rows_by_system[d.system_id].append(r)
+        base = bases.get(d.base_id)
+        if base is not None and base.status == "closed":
+            out.append(
+                sheets.problem(
+                    "deployed", r, "base_id", f"{show(d.base_id)} is closed and cannot hold units"
+                )
+            )
+        if d.system_id in systems:
+            system = systems[d.system_id][0]
+            if system.max_per_base is not None and d.units > system.max_per_base:
+                out.append(
+                    sheets.problem(
+                        "deployed",
+                        r,
+                        "units",
+                        f"{d.units} is more than {d.system_id}'s max_per_base of "
+                        f"{system.max_per_base}",
+                    )
+                )
+        if (d.base_id, d.system_id) in forbidden or (d.base_id, None) in forbidden:
+            out.append(
+                sheets.problem(
+                    "deployed",
+                    r,
+                    "base_id",
+                    f"{d.system_id} is deployed where a forbid rule bans it "
+                    "(the plan will move it)",
+                    "warning",
+                )
+            )
+    for system_id, units in sorted(used.items()):
+        if system_id not in systems:
+            continue
+        system, row = systems[system_id]
+        if units > system.inventory:
+            rows = ", ".join(str(x) for x in rows_by_system[system_id])
+            out.append(
+                sheets.problem(
+                    "systems",
+                    row,
+                    "inventory",
+                    f"{system.inventory} is less than the {units} units deployed "
+                    f"(deployed rows {rows})",
+                )
+            )
+    return out
+
+
+def _forbidden(sheets: Sheets) -> dict[tuple[str, str | None], int]:
+    return {
+        (rule.base_id, rule.system_id): r
+        for rule, r in sheets.of("rules")
+        if isinstance(rule, RuleRow) and rule.kind == "forbid"
+    }
+
+
+def check_rules(sheets: Sheets) -> list[Problem]:
+    """Rules that cannot all hold: min above max, a lock or minimum where forbidden, …"""
+    bases = {b.base_id: b for b, _ in sheets.of("bases")}
+    systems = {s.system_id: s for s, _ in sheets.of("systems")}
+    deployed = {(d.base_id, d.system_id): d.units for d, _ in sheets.of("deployed")}
+    forbidden = _forbidden(sheets)
+    out = []
+    seen: dict[tuple[str, str, str | None], int] = {}
+    lows: dict[tuple[str, str], tuple[int, int]] = {}
+    highs: dict[tuple[str, str], tuple[int, int]] = {}
+    min_total: dict[str, int] = defaultdict(int)
+    for rule, r in sheets.of("rules"):
+        assert isinstance(rule, RuleRow)
+        signature = (rule.kind, rule.base_id, rule.system_id)
+        if signature in seen:
+            out.append(
+                sheets.problem("rules", r, "kind", f"repeats the rule on row {seen[signature]}")
+            )
+            continue
+        seen[signature] = r
+        base = bases.get(rule.base_id)
+        system = systems.get(rule.system_id or "")
+        banned_row = forbidden.get((rule.base_id, rule.system_id)) or forbidden.get(
+            (rule.base_id, None)
+        )
+        if rule.kind != "forbid" and banned_row is not None and rule.kind != "max_units":
+            out.append(
+                sheets.problem(
+                    "rules",
+                    r,
+                    "kind",
+                    f"{rule.kind} on {rule.base_id}/{rule.system_id} contradicts the forbid "
+                    f"rule on row {banned_row}",
+                )
+            )
+        if rule.kind in ("min_units", "lock") and base is not None and base.status == "closed":
+            out.append(
+                sheets.problem(
+                    "rules",
+                    r,
+                    "base_id",
+                    f"{rule.kind} asks for units at closed base {rule.base_id}",
+                )
+            )
+        key = (rule.base_id, rule.system_id or "")
+        if rule.kind == "min_units" and rule.value is not None:
+            lows[key] = (rule.value, r)
+            min_total[rule.system_id or ""] += rule.value
+            if (
+                system is not None
+                and system.max_per_base is not None
+                and rule.value > system.max_per_base
+            ):
+                out.append(
+                    sheets.problem(
+                        "rules",
+                        r,
+                        "value",
+                        f"{rule.value} is more than {system.system_id}'s max_per_base of "
+                        f"{system.max_per_base}",
+                    )
+                )
+        if rule.kind == "max_units" and rule.value is not None:
+            highs[key] = (rule.value, r)
+        if rule.kind == "lock" and rule.system_id is not None:
+            held = deployed.get((rule.base_id, rule.system_id), 0)
+            units = rule.value if rule.value is not None else held
+            if units == 0:
+                out.append(
+                    sheets.problem(
+                        "rules",
+                        r,
+                        "value",
+                        f"locks {rule.system_id} at {rule.base_id}, but none is deployed there "
+                        "(give a value, or deploy units first)",
+                    )
+                )
+            elif rule.value is not None and rule.value > held:
+                out.append(
+                    sheets.problem(
+                        "rules",
+                        r,
+                        "value",
+                        f"locks {rule.value} units but only {held} are deployed there",
+                    )
+                )
+    for key, (low, row) in sorted(lows.items()):
+        if key in highs and highs[key][0] < low:
+            high, high_row = highs[key]
+            out.append(
+                sheets.problem(
+                    "rules",
+                    row,
+                    "value",
+                    f"min_units {low} is above max_units {high} on row {high_row} "
+                    f"for {key[0]}/{key[1]}",
+                )
+            )
+    for system_id, total in sorted(min_total.items()):
+        system = systems.get(system_id)
+        if system is not None and total > system.inventory:
+            out.append(
+                sheets.problem(
+                    "rules",
+                    None,
+                    "value",
+                    f"min_units rules ask for {total} {system_id} units in all, but the "
+                    f"inventory is {system.inventory}",
+                )
+            )
+    return out
+
+
+def check_options(sheets: Sheets) -> list[Problem]:
+    bases = {b.base_id: b for b, _ in sheets.of("bases")}
+    deployed = {(d.base_id, d.system_id): d.units for d, _ in sheets.of("deployed")}
+    out = []
+    for o, r in sheets.of("options"):
+        assert isinstance(o, OptionRow)
+        target = bases.get(o.to_base_id or "")
+        if target is not None and target.status == "closed":
+            out.append(
+                sheets.problem("options", r, "to_base_id", f"{show(o.to_base_id)} is closed")
+            )
+        source = bases.get(o.base_id)
+        if o.action == "close" and source is not None and source.status == "closed":
+            out.append(
+                sheets.problem(
+                    "options", r, "base_id", f"{show(o.base_id)} is already closed", "warning"
+                )
+            )
+        if (
+            o.action == "move_troops"
+            and source is not None
+            and o.units is not None
+            and o.units > source.troops
+        ):
+            out.append(
+                sheets.problem(
+                    "options",
+                    r,
+                    "units",
+                    f"{o.units} is more than the {source.troops} troops there",
+                )
+            )
+        if o.action == "move_system" and o.system_id and o.units is not None:
+            held = deployed.get((o.base_id, o.system_id), 0)
+            if o.units > held:
+                out.append(
+                    sheets.problem(
+                        "options",
+                        r,
+                        "units",
+                        f"{o.units} is more than the {held} {o.system_id} units deployed there",
+                    )
+                )
+    return out
+
+
+def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
+    """Warnings about a theater that validates but will say little."""
+    out = []
+    if not sheets.rows.get("attacks") and not sheets.rows.get("threat_zones"):
+        out.append(
+            sheets.problem(
+                "attacks",
+                None,
+                None,
+                "neither attacks nor threat_zones has rows: every risk will be zero",
+                "warning",
+            )
+        )
+    engaged = {e.system_id for e, _ in sheets.of("effectiveness")}
+    for s, r in sheets.of("systems"):
+        assert isinstance(s, SystemRow)
+        if s.system_id not in engaged:
+            out.append(
+                sheets.problem(
+                    "systems",
+                    r,
+                    "system_id",
+                    f"{s.system_id} has no effectiveness rows, so it engages nothing",
+                    "warning",
+                )
+            )
+    stopped = {e.weapon for e, _ in sheets.of("effectiveness")}
+    for w, r in sheets.of("weapons"):
+        assert isinstance(w, WeaponRow)
+        if w.weapon not in stopped:
+            out.append(
+                sheets.problem("weapons", r, "weapon", f"no system engages {w.weapon}", "note")
+            )
+    for a, r in sheets.of("attacks"):
+        assert isinstance(a, AttackRow)
+        if a.base_id is None:
+            out.append(
+                sheets.problem(
+                    "attacks",
+                    r,
+                    "base_id",
+                    f"site {a.site!r} is not a base of this theater; the risk model leaves it out",
+                    "note",
+                )
+            )
+        if a.date is None:
+            out.append(
+                sheets.problem(
+                    "attacks",
+                    r,
+                    "date",
+                    "is blank; the risk model leaves undated attacks out",
+                    "note",
+                )
+            )
+        as_of = sheets.settings.as_of
+        if as_of is not None and a.date is not None and a.date > as_of:
+            out.append(
+                sheets.problem(
+                    "attacks", r, "date", f"{a.date} is after settings.as_of {as_of}", "warning"
+                )
+            )
+    return out
+
+
+CHECKS: tuple[Callable[[Sheets], list[Problem]], ...] = (
+    check_duplicate_keys,
+    check_references,
+    check_bases,
+    check_deployment,
+    check_rules,
+    check_options,
+    check_coverage_of_model,
+)

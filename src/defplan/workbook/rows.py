@@ -1,0 +1,311 @@
+"""Turning raw sheets into validated rows, with one located message per problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from defplan.errors import Problem
+from defplan.fields import Noun, cell_text, identifier_from_cell, key_from_cell
+from defplan.scenario import Row, Settings
+from defplan.workbook.sources import EXCEL_ERRORS, RawSheet, normalize_name
+
+#: nouns precise enough to say "133.2 is not a latitude"
+_PRECISE_NOUNS = ("a latitude", "a longitude", "a probability", "a fraction")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A validated row and the Excel row it came from."""
+
+    row: Row
+    excel_row: int
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest choice to a misspelt word, or ``None`` when nothing is close."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
+def column_names(model: type[BaseModel]) -> dict[str, str]:
+    """Sheet column name → model field name (columns use a field's alias where set)."""
+    return {(info.alias or name): name for name, info in model.model_fields.items()}
+
+
+def show(value: Any) -> str:
+    """A cell value as a message shows it: numbers bare, text quoted."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return repr(str(value))
+
+
+def _noun(info: FieldInfo | None) -> str:
+    if info is not None:
+        for meta in info.metadata:
+            if isinstance(meta, Noun):
+                return meta.text
+    return "a value"
+
+
+def _bounds(info: FieldInfo | None) -> str:
+    low = high = None
+    low_strict = high_strict = False
+    for meta in info.metadata if info is not None else ():
+        for attr, strict in (("ge", False), ("gt", True)):
+            if getattr(meta, attr, None) is not None:
+                low, low_strict = getattr(meta, attr), strict
+        for attr, strict in (("le", False), ("lt", True)):
+            if getattr(meta, attr, None) is not None:
+                high, high_strict = getattr(meta, attr), strict
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    if low is not None:
+        return f"more than {low}" if low_strict else f"{low} or more"
+    if high is not None:
+        return f"less than {high}" if high_strict else f"{high} or less"
+    return ""
+
+
+def explain(error: Any, model: type[BaseModel], raw: dict[str, Any]) -> tuple[str | None, str]:
+    """(column, message) for one pydantic error, in a planner's words."""
+    loc = error.get("loc", ())
+    kind = error["type"]
+    if kind == "value_error" and "|" in str(error.get("msg", "")):
+        named, _, text = str(error["msg"]).removeprefix("Value error, ").partition("|")
+        return named, text
+    field_name = str(loc[0]) if loc else None
+    info = model.model_fields.get(field_name) if field_name else None
+    column: str | None = (info.alias or field_name) if info is not None else field_name
+    value = raw.get(column) if column else error.get("input")
+    noun, bounds = _noun(info), _bounds(info)
+    expected = f"{noun}, {bounds}" if bounds else noun
+    if kind == "missing":
+        return column, f"is blank (expected {expected})"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        if noun in _PRECISE_NOUNS:
+            return column, f"{show(value)} is not {noun} (expected {bounds})"
+        side = "too small" if kind.startswith("greater") else "too large"
+        return column, f"{show(value)} is {side} (expected {bounds})"
+    if kind == "int_from_float":
+        return column, f"{show(value)} is not a whole number (expected {expected})"
+    if kind.startswith(("float_", "int_")) or kind == "finite_number":
+        return column, f"{show(value)} is not a number (expected {expected})"
+    if kind == "literal_error":
+        choices = [
+            c.strip("' ") for c in str(error["ctx"]["expected"]).replace(" or ", ", ").split(",")
+        ]
+        hint = suggest(normalize_name(str(value)), choices)
+        did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+        return column, f"{show(value)} is not one of {', '.join(choices)}{did_you_mean}"
+    if kind.startswith(("date_", "datetime_")):
+        return column, f"{show(value)} is not a date (expected e.g. 2024-01-28, or 2024-01)"
+    if kind == "value_error":
+        reason = str(error.get("msg", "")).removeprefix("Value error, ")
+        return column, f"{show(value)} {reason}" if value is not None else reason
+    if kind == "string_type":
+        return column, f"{show(value)} is not text"
+    return column, f"{show(value)}: {error.get('msg', 'is not valid')}"
+
+
+def validate_rows(
+    sheet: RawSheet, model: type[Row]
+) -> tuple[list[Located], list[Problem], set[str]]:
+    """Validate every row of one sheet; report bad columns once, bad cells per row.
+
+    Returns the good rows, the problems, and the ids of the rows that failed (so
+    that other sheets naming them are not blamed for this sheet's mistake).
+    """
+    problems: list[Problem] = []
+    known = column_names(model)
+    columns = list(sheet.frame.columns)
+    missing_columns = check_columns(sheet, known, model, problems)
+    located: list[Located] = []
+    failed_ids: set[str] = set()
+    for excel_row, cells in zip(
+        sheet.frame.index, sheet.frame.itertuples(index=False), strict=True
+    ):
+        raw = dict(zip(columns, cells, strict=True))
+        data, cell_problems = _row_data(sheet, int(excel_row), raw, set(known))
+        problems += cell_problems
+        # a bad cell was reported already: validate the rest of the row without it
+        bad = {p.column for p in cell_problems}
+        data = {k: v for k, v in data.items() if k not in bad}
+        skip_missing = missing_columns | bad
+        try:
+            located.append(Located(model.model_validate(data), int(excel_row)))
+        except ValidationError as exc:
+            if model.key and raw.get(model.key[0]) is not None:
+                failed_ids.add(str(key_from_cell(raw[model.key[0]])))
+                failed_ids.add(str(identifier_from_cell(raw[model.key[0]])))
+            for error in exc.errors():
+                column, message = explain(error, model, raw)
+                if error["type"] == "missing" and column in skip_missing:
+                    continue
+                problems.append(Problem(sheet.file, sheet.name, int(excel_row), column, message))
+    return located, problems, failed_ids
+
+
+def check_columns(
+    sheet: RawSheet, known: dict[str, str], model: type[BaseModel], problems: list[Problem]
+) -> set[str]:
+    """Report missing, misspelt, duplicated and extra columns; return the missing ones."""
+    columns = list(sheet.frame.columns)
+    present = set(columns)
+    for column in sorted({c for c in columns if columns.count(c) > 1}):
+        problems.append(
+            Problem(sheet.file, sheet.name, sheet.header_row, column, "appears twice in the header")
+        )
+    unknown = [c for c in columns if c not in known]
+    absent = [c for c in known if c not in present]
+    required = {
+        (info.alias or name) for name, info in model.model_fields.items() if info.is_required()
+    }
+    claimed: set[str] = set()
+    for column in unknown:
+        hint = suggest(column, absent)
+        if hint:
+            claimed.add(hint)
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.name,
+                    sheet.header_row,
+                    column,
+                    f"is not a column of {sheet.name}; did you mean {hint!r}?",
+                )
+            )
+        elif not column.startswith("column_") or sheet.frame[column].notna().any():
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.name,
+                    sheet.header_row,
+                    column,
+                    "is not a column defplan reads; kept as it is",
+                    "note",
+                )
+            )
+    for column in sorted(required - present - claimed):
+        problems.append(
+            Problem(
+                sheet.file,
+                sheet.name,
+                sheet.header_row,
+                column,
+                f"required column is missing (expected: {', '.join(sorted(required))})",
+            )
+        )
+    return set(absent)
+
+
+def _row_data(
+    sheet: RawSheet, excel_row: int, raw: dict[str, Any], known: set[str]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The row as a dict for the model: blanks dropped, Excel errors and lost formulas reported."""
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, value in raw.items():
+        formula = sheet.formulas.get((excel_row, column))
+        if formula is not None:
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.name,
+                    excel_row,
+                    column,
+                    f"formula {formula} has no saved value (open and save the workbook in "
+                    "Excel so its values are computed)",
+                )
+            )
+            continue
+        if value is None or (isinstance(value, float) and value != value):
+            continue
+        if isinstance(value, str) and value in EXCEL_ERRORS:
+            problems.append(
+                Problem(sheet.file, sheet.name, excel_row, column, f"is an Excel error ({value})")
+            )
+            continue
+        if column not in known:
+            value = cell_text(value)
+        data[column] = value
+    return data, problems
+
+
+def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
+    """Read the settings sheet (key, value); unknown keys get a did-you-mean."""
+    problems: list[Problem] = []
+    frame = sheet.frame
+    for column in ("key", "value"):
+        if column not in frame.columns:
+            problems.append(
+                Problem(
+                    sheet.file, sheet.name, sheet.header_row, column, "required column is missing"
+                )
+            )
+    if problems:
+        return Settings(), problems
+    keys = list(Settings.model_fields)
+    values: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    for excel_row, key_cell, value in zip(frame.index, frame["key"], frame["value"], strict=True):
+        excel_row = int(excel_row)
+        if key_cell is None:
+            problems.append(
+                Problem(
+                    sheet.file, sheet.name, excel_row, "key", "is blank (expected a setting name)"
+                )
+            )
+            continue
+        key = normalize_name(str(key_cell))
+        if key not in Settings.model_fields:
+            hint = suggest(key, keys)
+            tail = f"did you mean {hint!r}?" if hint else f"known keys: {', '.join(keys)}"
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.name,
+                    excel_row,
+                    "key",
+                    f"{show(key_cell)} is not a setting; {tail}",
+                )
+            )
+            continue
+        if key in rows:
+            problems.append(
+                Problem(
+                    sheet.file,
+                    sheet.name,
+                    excel_row,
+                    "key",
+                    f"{key!r} is already set on row {rows[key]}",
+                )
+            )
+            continue
+        rows[key] = excel_row
+        if value is not None:
+            values[key] = value
+    try:
+        return Settings.model_validate(values), problems
+    except ValidationError as exc:
+        good = dict(values)
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else ""
+            _, message = explain(error, Settings, {"value": values.get(key), key: values.get(key)})
+            problems.append(
+                Problem(sheet.file, sheet.name, rows.get(key), "value", f"{key}: {message}")
+            )
+            good.pop(key, None)
+        try:
+            return Settings.model_validate(good), problems
+        except ValidationError:
+            return Settings(), problems
