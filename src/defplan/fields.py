@@ -130,7 +130,7 @@ Id = Annotated[str, BeforeValidator(identifier_from_cell), AfterValidator(_nonem
 Key = Annotated[
     str, BeforeValidator(key_from_cell), AfterValidator(_nonempty), Noun("a class name")
 ]
-Text = Annotated[str, BeforeValidator(identifier_from_cell), Noun("text")]
+Text = Annotated[str, BeforeValidator(cell_text), Noun("text")]
 TextList = Annotated[
     tuple[str, ...],
     BeforeValidator(list_from_cell),

@@ -64,7 +64,7 @@ class Row(BaseModel):
     #: one line per column for the template, the README and messages
     help: ClassVar[dict[str, str]] = {}
 
-    notes: str | None = None
+    notes: Text | None = None
 
     @property
     def extras(self) -> dict[str, str]:
@@ -95,8 +95,8 @@ class BaseRow(Row):
     aliases: TextList = ()
     lat: Latitude
     lon: Longitude
-    country: str | None = None
-    region: str | None = None
+    country: Text | None = None
+    region: Text | None = None
     troops: Count
     mission_value: NonNegativeFloat = 1.0
     hardening: Fraction = 0.0
@@ -160,7 +160,7 @@ class WeaponRow(Row):
     }
 
     weapon: Key
-    name: str | None = None
+    name: Text | None = None
     reach_km: PositiveFloat
     severity_prior: NonNegativeFloat
 
@@ -223,8 +223,8 @@ class AttackRow(Row):
     date: dt.date | None = None
     date_precision: PrecisionCell | None = None
     base_id: Id | None = None
-    site: str | None = None
-    actor: str | None = None
+    site: Text | None = None
+    actor: Text | None = None
     weapon: Key
     munitions: Count | None = None
     killed: Count | None = None
@@ -408,6 +408,13 @@ class Settings(BaseModel):
 
     as_of: Day | None = Field(
         default=None, description="risk is computed as of this day (blank = latest attack)"
+    )
+    record_start: Day | None = Field(
+        default=None,
+        description=(
+            "first day the attack record covers (blank = the earliest attack, "
+            "and at least a year before as_of)"
+        ),
     )
     half_life_years: PositiveFloat = Field(
         default=2.0, description="an attack counts half as much after this many years"

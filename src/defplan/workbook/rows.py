@@ -33,6 +33,34 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     return found[0] if found else None
 
 
+#: what planners often call a column → defplan's name for it
+COLUMN_SYNONYMS = {
+    "latitude": "lat",
+    "longitude": "lon",
+    "long": "lon",
+    "lng": "lon",
+    "personnel": "troops",
+    "troop_count": "troops",
+    "pk": "p_intercept",
+    "probability": "p_intercept",
+    "quantity": "inventory",
+    "count": "units",
+    "range": "range_km",
+    "radius": "radius_km",
+    "reach": "reach_km",
+    "severity": "severity_prior",
+    "id": "base_id",
+}
+
+
+def suggest_column(word: str, absent: list[str]) -> str | None:
+    """The absent column a header most likely meant, through synonyms and spelling."""
+    names = {name: name for name in absent}
+    names.update({alias: name for alias, name in COLUMN_SYNONYMS.items() if name in absent})
+    found = difflib.get_close_matches(word, list(names), n=1, cutoff=0.7)
+    return names[found[0]] if found else None
+
+
 def column_names(model: type[BaseModel]) -> dict[str, str]:
     """Sheet column name → model field name (columns use a field's alias where set)."""
     return {(info.alias or name): name for name, info in model.model_fields.items()}
@@ -172,7 +200,7 @@ def check_columns(
     }
     claimed: set[str] = set()
     for column in unknown:
-        hint = suggest(column, absent)
+        hint = suggest_column(column, absent)
         if hint:
             claimed.add(hint)
             problems.append(
