@@ -1,0 +1,46 @@
+"""Benchmarks: print timings for the work a planner waits on. Never asserted in tests.
+
+Run with `make bench`. Generated theaters use a fixed seed, so figures compare across runs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from generate import generated_theater
+
+from defplan.workbook import load_scenario, write_csv_folder, write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(label: str, work: Callable[[], object], repeat: int = 3) -> None:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    print(f"{label:55} {best * 1000:9.1f} ms (best of {repeat})")
+
+
+def main() -> None:
+    example = ROOT / "inputs" / "iraq_syria.xlsx"
+    if example.exists():
+        timed("validate example theater (xlsx)", lambda: load_scenario(example))
+    scratch = Path(tempfile.mkdtemp())
+    for size in (100, 1_000, 5_000):
+        scenario = generated_theater(size, seed=7)
+        xlsx = write_xlsx(scenario, scratch / f"theater_{size}.xlsx")
+        folder = write_csv_folder(scenario, scratch / f"theater_{size}")
+        for kind, path in (("xlsx", xlsx), ("CSV", folder)):
+            timed(
+                f"validate generated {size:>5}-base theater ({kind})", partial(load_scenario, path)
+            )
+
+
+if __name__ == "__main__":
+    main()
