@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from defplan.atomic import atomic_path
+from defplan.atomic import atomic_path, atomic_write_bytes
 from defplan.fields import format_partial_date
 from defplan.scenario import ROW_TYPES, AttackRow, Row, Scenario, Settings
 
@@ -26,6 +28,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 # openpyxl stamps "now" into the document properties; a fixed stamp keeps output
 # byte-identical for the same input.
 FIXED_STAMP = dt.datetime(2000, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def columns_of(row_type: type[Row]) -> list[str]:
@@ -142,9 +145,27 @@ def write_xlsx(scenario: Scenario, path: Path) -> Path:
 
 
 def save_workbook(book: Workbook, path: Path) -> None:
-    """Save atomically with fixed document timestamps (same input, same bytes)."""
+    """Save atomically, byte-identical for the same content.
+
+    openpyxl stamps the save time into docProps/core.xml ("modified") and into every
+    zip entry, so the archive is rewritten with those stamps fixed.
+    """
     book.properties.created = FIXED_STAMP
-    book.properties.modified = FIXED_STAMP
     book.properties.creator = "defplan"
-    with atomic_path(path) as temp:
-        book.save(temp)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    stamp = FIXED_STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_STAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
+    atomic_write_bytes(path, out.getvalue())

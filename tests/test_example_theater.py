@@ -1,0 +1,98 @@
+"""The bundled Iraq-Syria example theater: clean, reproducible, and facts only."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from defplan.scenario import Scenario
+from defplan.workbook import load_scenario, validate, write_csv_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"
+SHARED = ROOT.parent / "shared"
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "reference" / "theater_facts.csv").exists(),
+    reason="../shared (reference facts and articles) is not beside the repository",
+)
+
+
+@pytest.fixture(scope="module")
+def example() -> Scenario:
+    return load_scenario(EXAMPLE)
+
+
+def _builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "build_example", ROOT / "inputs" / "build_example_theater.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_validates_without_errors_or_warnings() -> None:
+    report = validate(EXAMPLE)
+    assert report.ok, [str(p) for p in report.errors]
+    assert report.warnings == ()
+
+
+def test_example_round_trips_through_a_csv_folder(example: Scenario, tmp_path: Path) -> None:
+    assert load_scenario(write_csv_folder(example, tmp_path / "theater")) == example
+
+
+def test_every_troop_figure_is_labelled_an_assumption(example: Scenario) -> None:
+    labelled = {
+        a.item for a in example.assumptions if a.sheet_name == "bases" and a.column == "troops"
+    }
+    assert {b.base_id for b in example.bases} <= labelled
+
+
+def test_example_holds_every_base_and_hostile_area_of_the_reference_table(
+    example: Scenario,
+) -> None:
+    assert len(example.bases) == 18
+    assert len(example.threat_zones) == 9
+    assert {s.mode for s in example.systems} == {"point", "area"}
+    assert {"rocket", "mortar", "drone", "ballistic_missile"} <= set(example.weapon_by_id)
+
+
+def test_the_same_attack_told_twice_is_one_event_with_both_sources(example: Scenario) -> None:
+    taji = [a for a in example.attacks if a.base_id == "taji" and str(a.date) == "2020-03-11"]
+    assert len(taji) == 1
+    assert len(taji[0].source) == 2 and (taji[0].killed, taji[0].wounded) == (3, 14)
+
+
+@needs_shared
+def test_rebuilding_from_the_shared_facts_gives_the_bundled_workbook(
+    example: Scenario, tmp_path: Path
+) -> None:
+    rebuilt = _builder().build(SHARED)
+    assert rebuilt == example
+
+
+@needs_shared
+def test_evidence_spans_point_into_their_articles(example: Scenario) -> None:
+    for attack in example.attacks:
+        for span in attack.evidence:
+            name, _, offsets = span.rpartition(":")
+            start, end = (int(x) for x in offsets.split("-"))
+            text = (SHARED / "articles" / name).read_text(encoding="utf-8")
+            assert 0 <= start < end <= len(text), span
+            assert name in attack.source
+
+
+@needs_shared
+def test_the_project_ships_no_article_sentences() -> None:
+    checker = SHARED / "tools" / "no_copied_text.py"
+    result = subprocess.run(
+        [sys.executable, str(checker), str(ROOT)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout
