@@ -1,7 +1,8 @@
 """defplan: where should the C-RAM and Patriot systems go, and why."""
 
 from defplan.errors import InputError, Problem, SolverError
+from defplan.risk import RiskTable, risk
 from defplan.scenario import Scenario, Settings
 
-__all__ = ["InputError", "Problem", "Scenario", "Settings", "SolverError"]
+__all__ = ["InputError", "Problem", "RiskTable", "Scenario", "Settings", "SolverError", "risk"]
 __version__ = "0.1.0"

@@ -419,6 +419,10 @@ class Settings(BaseModel):
     half_life_years: PositiveFloat = Field(
         default=2.0, description="an attack counts half as much after this many years"
     )
+    reference_troops: PositiveFloat = Field(
+        default=1000.0,
+        description="garrison size exposure is measured against (severity is per attack on it)",
+    )
     troop_weight: NonNegativeFloat = Field(
         default=1.0, description="exponent on troops in exposure (0 = troops do not matter)"
     )

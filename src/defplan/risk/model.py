@@ -1,0 +1,274 @@
+"""The risk model: ``risk[b, w] = rate[b, w] * severity[w] * exposure[b]``.
+
+See ``docs/risk_model.md`` for the model in full; each factor lives in its own
+module (:mod:`~defplan.risk.record`, :mod:`~defplan.risk.prior`,
+:mod:`~defplan.risk.severity`) and this one puts them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from defplan.errors import InputError, Problem
+from defplan.risk.prior import ZonePrior, zone_prior
+from defplan.risk.ranking import BaseParts, rank_bases
+from defplan.risk.record import Record, period_of, read_record
+from defplan.risk.severity import Severity, severity_by_weapon
+from defplan.risk.table import CELL_COLUMNS, RiskTable
+from defplan.scenario import BaseRow, Scenario, Settings
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def exposure(base: BaseRow, troop_weight: float, reference_troops: float = 1000.0) -> float:
+    """What an attack on the base can harm, against a reference garrison.
+
+    ``(troops / reference_troops) ** troop_weight * mission_value * (1 - hardening)``,
+    and 0 with no troops whatever the weight: nobody there, nobody hurt. Severity is
+    casualty-equivalents per attack on a base of ``reference_troops``, so risk stays
+    in casualty-equivalents per year.
+
+    Raises
+    ------
+    OverflowError
+        When the power is too large for a float.
+
+    Examples
+    --------
+    >>> from defplan.scenario import BaseRow
+    >>> base = BaseRow(base_id="a", name="A", lat=0, lon=0, troops=400, hardening=0.5)
+    >>> exposure(base, 1.0), exposure(base, 0.5, 100.0), exposure(base, 0.0)
+    (0.2, 1.0, 0.5)
+    """
+    if base.troops <= 0:
+        return 0.0
+    scale = math.pow(float(base.troops) / reference_troops, troop_weight)
+    return scale * base.mission_value * (1.0 - base.hardening)
+
+
+def posterior_rate(
+    prior_rate: npt.ArrayLike,
+    decayed_attacks: npt.ArrayLike,
+    observation_years: float,
+    settings: Settings,
+) -> tuple[FloatArray, FloatArray]:
+    """Attacks per year blending the zones' prior with the record (gamma-Poisson).
+
+    The prior is a gamma distribution with mean ``prior_rate`` worth ``prior_years``
+    of record; the record saw ``decayed_attacks`` in ``observation_years``. The
+    posterior mean, with each source scaled by its weight, is
+
+    ``(pw * prior_years * prior_rate + hw * decayed_attacks) / (pw * prior_years + hw * T)``
+
+    returned as its two parts, the prior's and the record's (they sum to the rate).
+    A zero weight removes its source exactly; with both sources gone the rate is 0.
+
+    References
+    ----------
+    .. [1] A. Gelman et al., *Bayesian Data Analysis*, 3rd ed., CRC Press (2013),
+       section 2.6: the Poisson model with a gamma prior.
+    .. [2] H. Buhlmann and A. Gisler, *A Course in Credibility Theory and its
+       Applications*, Springer (2005): the credibility weight ``T / (prior_years + T)``.
+
+    Examples
+    --------
+    >>> from defplan.scenario import Settings
+    >>> posterior_rate([3.0], [6.0], 2.0, Settings(prior_years=1.0))  # (3 + 6) / (1 + 2)
+    (array([1.]), array([2.]))
+    >>> posterior_rate([3.0], [0.0], 0.0, Settings())  # no record: the prior
+    (array([3.]), array([0.]))
+    """
+    prior = np.asarray(prior_rate, dtype=np.float64)
+    decayed = np.asarray(decayed_attacks, dtype=np.float64)
+    prior_weight = settings.proximity_weight * settings.prior_years
+    weight = prior_weight + settings.history_weight * observation_years
+    if weight <= 0:
+        return np.zeros_like(prior), np.zeros_like(decayed)
+    # prior * (w / w) keeps the prior exact when the record has no weight; the record's
+    # part multiplies first, as hw / weight alone can overflow for a tiny weight
+    return prior * (prior_weight / weight), decayed * settings.history_weight / weight
+
+
+def risk(scenario: Scenario) -> RiskTable:
+    """Expected casualty-equivalents per year for every base and weapon class.
+
+    ``risk[b, w] = rate[b, w] * severity[w] * exposure[b]``: the attack rate blends
+    the decayed attack record with the threat zones' prior, severity pools recorded
+    casualties with the weapons sheet's prior, exposure weighs troops, mission value
+    and hardening. Every figure is returned with its parts.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated theater; its settings give the weights and the as-of day.
+
+    Returns
+    -------
+    RiskTable
+        The cells (base x class) and bases (ranked) tables, the total and the attack
+        rows left out with their reasons.
+
+    Raises
+    ------
+    InputError
+        When a figure is too large to compute (e.g. a huge ``troop_weight``).
+
+    Examples
+    --------
+    One base inside one zone that sends 3 rocket attacks a year, nothing on record:
+
+    >>> from defplan.scenario import BaseRow, Scenario, ThreatZoneRow, WeaponRow
+    >>> scenario = Scenario(
+    ...     bases=(BaseRow(base_id="a", name="A", lat=33.0, lon=44.0, troops=500),),
+    ...     systems=(), effectiveness=(),
+    ...     weapons=(WeaponRow(weapon="rocket", reach_km=40.0, severity_prior=2.0),),
+    ...     threat_zones=(ThreatZoneRow(zone_id="z", actor="x", lat=33.0, lon=44.0,
+    ...         radius_km=10.0, weapons=("rocket",), intensity=3.0),),
+    ... )
+    >>> table = risk(scenario)
+    >>> table.total  # 3 attacks/year x 2 casualty-equivalents x 500/1,000 troops
+    3.0
+    >>> table.bases.loc[0, ["base_id", "dominant_weapon", "dominant_factor"]].tolist()
+    ['a', 'rocket', 'proximity']
+    """
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            table = _compute(scenario)
+    except OverflowError:
+        table = None
+    if table is None or not math.isfinite(table.total):
+        raise InputError(
+            [
+                Problem(
+                    file=scenario.provenance.source,
+                    message="risk is too large to compute; check troops, troop_weight, "
+                    "mission_value, the zones' intensity and the casualty counts",
+                )
+            ]
+        )
+    return table
+
+
+def _compute(scenario: Scenario) -> RiskTable:
+    settings = scenario.settings
+    record = read_record(scenario)
+    prior = zone_prior(scenario, record.as_of)
+    severity = severity_by_weapon(scenario.weapons, record.counted, settings)
+    shape = (len(scenario.bases), len(scenario.weapons))
+    on_record = np.zeros(shape, dtype=np.int64)
+    decayed = np.zeros(shape)
+    for item in record.counted:
+        on_record[item.base_index, item.weapon_index] += 1
+        decayed[item.base_index, item.weapon_index] += item.weight
+    from_prior, from_record = posterior_rate(
+        prior.rate, decayed, record.observation_years, settings
+    )
+    exposures = np.array(
+        [exposure(b, settings.troop_weight, settings.reference_troops) for b in scenario.bases]
+    )
+    harm = severity.value[np.newaxis, :] * exposures[:, np.newaxis]
+    risk_from_prior, risk_from_record = from_prior * harm, from_record * harm
+    cell_risk = risk_from_prior + risk_from_record
+    total = float(cell_risk.sum())
+    if not np.isfinite(cell_risk).all():
+        total = math.inf  # e.g. an infinite exposure times a zero rate
+    numbers = {
+        "attacks_on_record": on_record,
+        "decayed_attacks": decayed,
+        "prior_rate": prior.rate,
+        "rate_from_prior": from_prior,
+        "rate_from_record": from_record,
+        "posterior_rate": from_prior + from_record,
+        "risk": cell_risk,
+        "share": cell_risk / total if 0 < total < math.inf else np.zeros(shape),
+    }
+    parts = BaseParts(
+        exposure=exposures,
+        rate=from_prior + from_record,
+        severity=severity.value,
+        risk_from_record=risk_from_record,
+        risk_from_prior=risk_from_prior,
+        zone_risk=_zone_risk(prior, risk_from_prior),
+        attack_risk=_attack_risk(scenario, record, decayed, risk_from_record),
+    )
+    return RiskTable(
+        cells=_cells(scenario, record, prior, severity, exposures, numbers),
+        bases=rank_bases(scenario, parts),
+        base_ids=tuple(b.base_id for b in scenario.bases),
+        weapons=tuple(w.weapon for w in scenario.weapons),
+        as_of=record.as_of,
+        record_start=record.record_start,
+        observation_years=record.observation_years,
+        settings=settings,
+        excluded=record.excluded,
+        total=total,
+    )
+
+
+def _cells(
+    scenario: Scenario,
+    record: Record,
+    prior: ZonePrior,
+    severity: Severity,
+    exposures: FloatArray,
+    numbers: dict[str, npt.NDArray[Any]],
+) -> pd.DataFrame:
+    """One row per (base, class), bases in scenario order, classes in sheet order."""
+    ids: dict[tuple[int, int], list[tuple[dt.date, str]]] = {}
+    for item in record.counted:
+        key = (item.base_index, item.weapon_index)
+        ids.setdefault(key, []).append((period_of(item.attack)[0], item.attack.attack_id))
+    columns: dict[str, list[Any]] = {name: [] for name in CELL_COLUMNS}
+    for b, base in enumerate(scenario.bases):
+        for w, weapon in enumerate(scenario.weapons):
+            text = {
+                "base_id": base.base_id,
+                "weapon": weapon.weapon,
+                "observation_years": record.observation_years,
+                "prior_zones": _zone_list(prior.zone_ids, prior.contributions[b, w]),
+                "severity": float(severity.value[w]),
+                "severity_prior": weapon.severity_prior,
+                "severity_attacks": int(severity.attacks[w]),
+                "troops": base.troops,
+                "exposure": float(exposures[b]),
+                "attack_ids": ";".join(i for _, i in sorted(ids.get((b, w), []))),
+            }
+            for name, values in numbers.items():
+                text[name] = values[b, w].item()
+            for name in CELL_COLUMNS:
+                columns[name].append(text[name])
+    return pd.DataFrame(columns)
+
+
+def _zone_list(zone_ids: tuple[str, ...], contributions: FloatArray) -> str:
+    """``zone:contribution`` for each zone adding to the prior, largest first."""
+    ranked = sorted((-float(c), z) for z, c in zip(zone_ids, contributions, strict=True) if c > 0)
+    return ";".join(f"{z}:{-c:.4g}" for c, z in ranked)
+
+
+def _zone_risk(prior: ZonePrior, risk_from_prior: FloatArray) -> list[dict[str, float]]:
+    """Per base: each zone's part of the risk its prior carries."""
+    per_unit = np.divide(
+        risk_from_prior, prior.rate, out=np.zeros_like(prior.rate), where=prior.rate > 0
+    )
+    zone_risk = (prior.contributions * per_unit[:, :, np.newaxis]).sum(axis=1)
+    return [dict(zip(prior.zone_ids, map(float, row), strict=True)) for row in zone_risk]
+
+
+def _attack_risk(
+    scenario: Scenario, record: Record, decayed: FloatArray, risk_from_record: FloatArray
+) -> list[dict[str, float]]:
+    """Per base: each counted attack's part of the risk the record carries."""
+    parts: list[dict[str, float]] = [{} for _ in scenario.bases]
+    for item in record.counted:
+        b, w = item.base_index, item.weapon_index
+        if decayed[b, w] > 0:
+            share = item.weight / decayed[b, w]
+            parts[b][item.attack.attack_id] = float(risk_from_record[b, w]) * share
+    return parts

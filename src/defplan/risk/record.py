@@ -1,0 +1,220 @@
+"""The attack record: which attacks count, as of when, and how much each still weighs.
+
+An attack ``a`` years old counts ``0.5 ** (a / half_life_years)``. An attack dated
+only to a month or a year counts the mean of that weight over the days of its period
+that fall inside the record window ``[record_start, as_of]``. The window itself is
+worth ``observation_years``: the decayed length of time the record has been watched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from defplan.fields import format_partial_date, truncate_date
+from defplan.scenario import AttackRow, Scenario
+
+DAYS_PER_YEAR = 365.25
+#: with no record_start set, the record covers at least this many days before as_of
+MIN_DEFAULT_RECORD_DAYS = 365
+_LN2 = math.log(2.0)
+
+
+@dataclass(frozen=True)
+class ExcludedAttack:
+    """An attack row the risk model left out, and why (in a planner's words)."""
+
+    attack_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CountedAttack:
+    """An attack the rate counts: on which base and class, and its decayed weight (0-1)."""
+
+    attack: AttackRow
+    base_index: int
+    weapon_index: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Record:
+    """The attack record as of one day.
+
+    ``record_start`` and ``observation_years`` are ``None`` and 0 when there is no
+    record at all (no attack counts and no ``record_start`` is set).
+    """
+
+    as_of: dt.date | None
+    record_start: dt.date | None
+    observation_years: float
+    counted: tuple[CountedAttack, ...]
+    excluded: tuple[ExcludedAttack, ...]
+
+
+def decay_weight(age_years: float, half_life_years: float) -> float:
+    """Weight of an attack ``age_years`` old: 1 today, 1/2 after one half-life.
+
+    Examples
+    --------
+    >>> decay_weight(0.0, 2.0), decay_weight(2.0, 2.0), decay_weight(4.0, 2.0)
+    (1.0, 0.5, 0.25)
+    """
+    return mean_decay(age_years, age_years, half_life_years)
+
+
+def mean_decay(youngest_years: float, oldest_years: float, half_life_years: float) -> float:
+    """Mean of the decay weight over ages from ``youngest_years`` to ``oldest_years``.
+
+    This is what an attack known only to fall somewhere in that span of ages counts:
+    ``(h / ln 2) (0.5 ** (y / h) - 0.5 ** (o / h)) / (o - y)``, and the plain weight
+    when the two ages are equal.
+
+    Examples
+    --------
+    >>> round(mean_decay(0.0, 2.0, 2.0), 4)  # (1 - 0.5) / ln 2
+    0.7213
+    >>> mean_decay(1.0, 1.0, 1.0)
+    0.5
+    """
+    start = 0.5 ** (youngest_years / half_life_years) if youngest_years > 0 else 1.0
+    return start * _mean_of_decay_from_zero((oldest_years - youngest_years) / half_life_years)
+
+
+def observation_years(length_years: float, half_life_years: float) -> float:
+    """Decayed length of a record window ``length_years`` long that ends today.
+
+    ``(h / ln 2) (1 - 0.5 ** (L / h))``: about ``L`` for a short window, never more
+    than ``h / ln 2`` however long the record.
+
+    Examples
+    --------
+    >>> round(observation_years(2.0, 2.0), 4)
+    1.4427
+    >>> round(observation_years(1000.0, 2.0), 4)  # 2 / ln 2
+    2.8854
+    """
+    if length_years <= 0:
+        return 0.0
+    return length_years * _mean_of_decay_from_zero(length_years / half_life_years)
+
+
+def _mean_of_decay_from_zero(half_lives: float) -> float:
+    """(1 - 0.5 ** u) / (u ln 2), the mean weight over ages 0 to u half-lives; 1 at u = 0."""
+    if half_lives <= 0:
+        return 1.0
+    x = half_lives * _LN2
+    return -math.expm1(-x) / x
+
+
+def period_of(attack: AttackRow) -> tuple[dt.date, dt.date]:
+    """First and last day the attack may have happened on, given its date precision."""
+    assert attack.date is not None
+    first = truncate_date(attack.date, attack.precision)
+    if attack.precision == "year":
+        return first, dt.date(first.year, 12, 31)
+    if attack.precision == "month":
+        next_month = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return first, next_month - dt.timedelta(days=1)
+    return first, first
+
+
+def as_of_date(scenario: Scenario) -> dt.date | None:
+    """The day risk is computed as of.
+
+    ``settings.as_of`` when set; else the date of the latest dated attack (the first
+    day of its period); else the latest date the threat zones or ``record_start``
+    state; ``None`` when the scenario states no date at all.
+    """
+    if scenario.settings.as_of is not None:
+        return scenario.settings.as_of
+    attack_days = [period_of(a)[0] for a in scenario.attacks if a.date is not None]
+    if attack_days:
+        return max(attack_days)
+    other_days = [d for z in scenario.threat_zones for d in (z.active_from, z.active_to) if d]
+    if scenario.settings.record_start is not None:
+        other_days.append(scenario.settings.record_start)
+    return max(other_days, default=None)
+
+
+def read_record(scenario: Scenario) -> Record:
+    """Sort the attacks sheet into counted and left-out attacks, and weigh each one.
+
+    Left out, with the reason: attacks on a site not in the theater, on a base or
+    of a class the other sheets do not list, undated attacks, attacks dated after
+    ``as_of`` and, when ``settings.record_start`` is set, attacks entirely before it.
+    """
+    settings = scenario.settings
+    as_of = as_of_date(scenario)
+    base_index = {b.base_id: i for i, b in enumerate(scenario.bases)}
+    weapon_index = {w.weapon: i for i, w in enumerate(scenario.weapons)}
+
+    reasons: dict[int, str] = {}
+    for row, attack in enumerate(scenario.attacks):
+        reason = _why_left_out(attack, as_of, base_index, weapon_index)
+        if reason:
+            reasons[row] = reason
+
+    record_start = settings.record_start
+    if record_start is None:
+        firsts = [period_of(a)[0] for row, a in enumerate(scenario.attacks) if row not in reasons]
+        if firsts and as_of is not None:
+            year_before = as_of.toordinal() - MIN_DEFAULT_RECORD_DAYS
+            record_start = min(*firsts, dt.date.fromordinal(max(year_before, 1)))
+    else:
+        for row, attack in enumerate(scenario.attacks):
+            if row in reasons:
+                continue
+            if as_of is not None and record_start > as_of:
+                reasons[row] = f"record_start {record_start} is after as_of {as_of}"
+            elif period_of(attack)[1] < record_start:
+                reasons[row] = f"dated {_dated(attack)} before record_start {record_start}"
+
+    counted: list[CountedAttack] = []
+    for row, attack in enumerate(scenario.attacks):
+        if row in reasons:
+            continue
+        assert as_of is not None and record_start is not None
+        first, last = period_of(attack)
+        oldest = (as_of - max(first, record_start)).days / DAYS_PER_YEAR
+        youngest = (as_of - min(last, as_of)).days / DAYS_PER_YEAR
+        weight = mean_decay(youngest, oldest, settings.half_life_years)
+        assert attack.base_id is not None  # _why_left_out refused the others
+        counted.append(
+            CountedAttack(attack, base_index[attack.base_id], weapon_index[attack.weapon], weight)
+        )
+
+    years = 0.0
+    if record_start is not None and as_of is not None:
+        days = max((as_of - record_start).days, 1)  # a window is never shorter than a day
+        years = observation_years(days / DAYS_PER_YEAR, settings.half_life_years)
+    excluded = tuple(
+        ExcludedAttack(scenario.attacks[row].attack_id, reasons[row]) for row in sorted(reasons)
+    )
+    return Record(as_of, record_start, years, tuple(counted), excluded)
+
+
+def _why_left_out(
+    attack: AttackRow,
+    as_of: dt.date | None,
+    base_index: dict[str, int],
+    weapon_index: dict[str, int],
+) -> str | None:
+    if attack.base_id is None:
+        return f"site {attack.site!r} is not a base of the theater"
+    if attack.base_id not in base_index:
+        return f"base_id {attack.base_id!r} is not on the bases sheet"
+    if attack.weapon not in weapon_index:
+        return f"weapon {attack.weapon!r} is not on the weapons sheet"
+    if attack.date is None:
+        return "undated"
+    if as_of is not None and period_of(attack)[0] > as_of:
+        return f"dated {_dated(attack)} after as_of {as_of}"
+    return None
+
+
+def _dated(attack: AttackRow) -> str:
+    assert attack.date is not None
+    return format_partial_date(attack.date, attack.precision)

@@ -1,0 +1,113 @@
+"""Writing a RiskTable: ``risk.csv`` (every cell) and ``risk.xlsx`` (for a planner).
+
+The workbook's sheets: "Base risk" (bases ranked, with the dominant weapon and
+factor), "Risk factors" (one row per base and weapon class with every part of the
+figure), "Settings" (as-of day, record window and the weights used) and, when the
+model left attack rows out, "Left out" with the reason for each. Both files are
+written atomically: a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+
+from defplan.atomic import atomic_path
+from defplan.risk import RiskTable
+from defplan.workbook.write import save_workbook, set_cell, write_header
+
+
+def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
+    """Write ``risk.csv`` and ``risk.xlsx`` into ``out_dir`` (created if needed).
+
+    Parameters
+    ----------
+    table : RiskTable
+        The result of :func:`defplan.risk`.
+    out_dir : pathlib.Path
+        Folder to write into; files already there with these names are replaced.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written: the CSV, then the workbook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from defplan.risk import risk
+    >>> from defplan.scenario import BaseRow, Scenario, WeaponRow
+    >>> scenario = Scenario(
+    ...     bases=(BaseRow(base_id="a", name="A", lat=33.0, lon=44.0, troops=100),),
+    ...     systems=(), effectiveness=(),
+    ...     weapons=(WeaponRow(weapon="rocket", reach_km=40.0, severity_prior=2.0),),
+    ... )
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in write_risk(risk(scenario), Path(folder))]
+    ['risk.csv', 'risk.xlsx']
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = out_dir / "risk.csv"
+    with atomic_path(csv_path) as temp:
+        table.cells.to_csv(temp, index=False, lineterminator="\n")
+    xlsx_path = out_dir / "risk.xlsx"
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _add_frame(book, "Base risk", table.bases)
+    _add_frame(book, "Risk factors", table.cells)
+    _add_rows(book, "Settings", ["key", "value"], _settings_rows(table))
+    if table.excluded:
+        rows = [[e.attack_id, e.reason] for e in table.excluded]
+        _add_rows(book, "Left out", ["attack_id", "reason"], rows)
+    save_workbook(book, xlsx_path)
+    return [csv_path, xlsx_path]
+
+
+def _settings_rows(table: RiskTable) -> list[list[Any]]:
+    settings = table.settings
+    rows: list[list[Any]] = [
+        ["as_of", table.as_of.isoformat() if table.as_of else ""],
+        ["record_start", table.record_start.isoformat() if table.record_start else ""],
+        ["observation_years", table.observation_years],
+        ["total_risk", table.total],
+    ]
+    for key in (
+        "half_life_years",
+        "troop_weight",
+        "history_weight",
+        "proximity_weight",
+        "wounded_weight",
+        "prior_years",
+        "severity_prior_attacks",
+    ):
+        rows.append([key, getattr(settings, key)])
+    return rows
+
+
+def _add_frame(book: Workbook, title: str, frame: pd.DataFrame) -> None:
+    rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    _add_rows(book, title, [str(c) for c in frame.columns], rows)
+
+
+def _add_rows(book: Workbook, title: str, header: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    sheet = book.create_sheet(title)
+    write_header(sheet, header)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            set_cell(sheet.cell(row=r, column=c), value)
+
+
+def _plain(value: Any) -> Any:
+    """A Python value openpyxl writes as itself; empty text or NaN is a blank cell."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
