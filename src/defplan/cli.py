@@ -15,8 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from defplan.atomic import refuse_input_overlap
 from defplan.errors import InputError, Problem
-from defplan.workbook import Validation
+from defplan.risk import RiskTable
+from defplan.risk import risk as compute_risk
+from defplan.risk_writers import write_risk
+from defplan.workbook import Validation, load_scenario
 from defplan.workbook import validate as validate_workbook
 from defplan.workbook.template import write_template
 
@@ -35,6 +39,9 @@ EXIT_BAD_INPUT = 2
 
 WorkbookArg = Annotated[
     Path, typer.Argument(help="theater workbook (.xlsx) or folder of <sheet>.csv files")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="folder to write results into (never an input)")
 ]
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "dim"}
@@ -106,6 +113,71 @@ def template(
         raise InputError([Problem(str(out), message="exists already (use --force to replace it)")])
     write_template(out)
     console.print(f"wrote {out}: fill it in, then run `defplan validate {out}`")
+
+
+@app.command()
+@reports_bad_input
+def risk(
+    workbook: WorkbookArg,
+    out: OutOption = None,
+    top: Annotated[int, typer.Option(help="bases to list (0 = all)")] = 0,
+) -> None:
+    """Rank the bases by expected casualty-equivalents per year, with the factor behind each."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        refuse_input_overlap(out, [workbook])
+    table = compute_risk(scenario)
+    console.print(risk_ranking(table, top))
+    for line in risk_evidence(table):
+        console.print(f"  {line}", soft_wrap=True)
+    console.print(
+        f"theater total {table.total:.3f} casualty-equivalents/year · as of {table.as_of} · "
+        f"record from {table.record_start} ({table.observation_years:.2f} decayed years)"
+    )
+    for left_out in table.excluded:
+        console.print(f"[dim]left out: {left_out.attack_id}: {left_out.reason}[/]")
+    if out is not None:
+        for path in write_risk(table, out):
+            console.print(f"wrote {path}")
+
+
+def risk_ranking(table: RiskTable, top: int = 0) -> Table:
+    """The ranked bases as a rich table: where the risk is and which factor puts it there."""
+    view = Table(title="Risk by base (casualty-equivalents per year)", title_justify="left")
+    view.add_column("#", justify="right")
+    view.add_column("base", no_wrap=True)
+    view.add_column("troops", justify="right")
+    view.add_column("risk/yr", justify="right")
+    view.add_column("share", justify="right")
+    view.add_column("main threat")
+    view.add_column("driven by")
+    frame = table.bases if top <= 0 else table.bases.head(top)
+    for row in frame.itertuples(index=False):
+        view.add_row(
+            str(row.rank),
+            str(row.base_id),
+            f"{row.troops:,}",
+            f"{row.risk:.3f}",
+            f"{row.share:.1%}",
+            str(row.dominant_weapon or "-"),
+            str(row.dominant_factor),
+        )
+    return view
+
+
+def risk_evidence(table: RiskTable, top: int = 5) -> list[str]:
+    """For the top bases, the attack and zone ids behind their risk (workbook rows)."""
+    lines = []
+    for row in table.bases.head(top).to_dict("records"):
+        if float(row["risk"]) <= 0:
+            continue
+        attacks = str(row["top_attack_ids"] or "none on record")
+        zones = str(row["top_zone_ids"] or "none in reach")
+        lines.append(
+            f"{row['base_id']}: exposure {float(row['exposure']):.3f}, "
+            f"{float(row['attacks_per_year']):.3f} attacks/yr; attacks {attacks}; zones {zones}"
+        )
+    return lines
 
 
 def main() -> None:  # pragma: no cover - console entry point
