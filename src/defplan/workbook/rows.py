@@ -85,7 +85,18 @@ def _noun(info: FieldInfo | None) -> str:
     return "a value"
 
 
-def _bounds(info: FieldInfo | None) -> str:
+@dataclass(frozen=True)
+class Limits:
+    """A numeric field's bounds as its pydantic constraints state them."""
+
+    low: float | None = None
+    low_strict: bool = False
+    high: float | None = None
+    high_strict: bool = False
+
+
+def field_limits(info: FieldInfo | None) -> Limits:
+    """The ge/gt and le/lt constraints of a field (``Limits()`` when it has none)."""
     low = high = None
     low_strict = high_strict = False
     for meta in info.metadata if info is not None else ():
@@ -95,12 +106,18 @@ def _bounds(info: FieldInfo | None) -> str:
         for attr, strict in (("le", False), ("lt", True)):
             if getattr(meta, attr, None) is not None:
                 high, high_strict = getattr(meta, attr), strict
+    return Limits(low, low_strict, high, high_strict)
+
+
+def _bounds(info: FieldInfo | None) -> str:
+    limits = field_limits(info)
+    low, high = limits.low, limits.high
     if low is not None and high is not None:
         return f"{low} to {high}"
     if low is not None:
-        return f"more than {low}" if low_strict else f"{low} or more"
+        return f"more than {low}" if limits.low_strict else f"{low} or more"
     if high is not None:
-        return f"less than {high}" if high_strict else f"{high} or less"
+        return f"less than {high}" if limits.high_strict else f"{high} or less"
     return ""
 
 

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic.fields import FieldInfo
 
 from defplan.scenario import REQUIRED_SHEETS, ROW_TYPES, Row, Settings
-from defplan.workbook.rows import column_names
+from defplan.workbook.rows import column_names, field_limits
 from defplan.workbook.write import columns_of, save_workbook, set_cell, write_header
 
 #: rows the drop-downs and range checks cover
@@ -47,11 +47,8 @@ def _choices(info: FieldInfo) -> tuple[str, ...]:
 
 
 def _numeric_validation(info: FieldInfo) -> DataValidation | None:
-    low = high = None
-    for meta in info.metadata:
-        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
-        low = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else low
-        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
+    limits = field_limits(info)
+    low, high = limits.low, limits.high
     if low is None and high is None:
         return None
     whole = info.annotation is int or typing.get_args(info.annotation)[:1] == (int,)
