@@ -1,0 +1,25 @@
+"""The solver core on plain arrays: it imports nothing from the rest of defplan.
+
+from defplan.model import make_instance, solve
+inst = make_instance(value, p, inventory)
+solution = solve(inst)
+"""
+
+from defplan.model.backends import backend_names
+from defplan.model.heuristic import greedy, improve
+from defplan.model.instance import Coverage, Instance, Objective, make_instance
+from defplan.model.solution import Solution, Status
+from defplan.model.solve import solve
+
+__all__ = [
+    "Coverage",
+    "Instance",
+    "Objective",
+    "Solution",
+    "Status",
+    "backend_names",
+    "greedy",
+    "improve",
+    "make_instance",
+    "solve",
+]

@@ -1,0 +1,22 @@
+"""Solver backends by name; each translates the one LinearModel."""
+
+from defplan.model.backends import highs as _highs  # noqa: F401  (registers itself)
+from defplan.model.backends.base import (
+    REQUIRES,
+    Runner,
+    RunOptions,
+    RunResult,
+    backend_names,
+    register,
+    runner,
+)
+
+__all__ = [
+    "REQUIRES",
+    "RunOptions",
+    "RunResult",
+    "Runner",
+    "backend_names",
+    "register",
+    "runner",
+]

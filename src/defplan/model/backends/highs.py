@@ -1,0 +1,120 @@
+"""HiGHS through highspy: the default backend."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from defplan.model.backends.base import Runner, RunOptions, RunResult, register
+from defplan.model.linear import LinearModel
+
+
+@register("highs", "highspy")
+def load() -> Runner:
+    import highspy
+
+    _quiet_first_instance(highspy)
+
+    def run(model: LinearModel, options: RunOptions) -> RunResult:
+        result = run_once(model, options)
+        if options.start is not None and _inconsistent(model, result):
+            # HiGHS 1.16 can map a MIP start wrongly through presolve and then report
+            # the reduced model's objective and bound; solve again without the start.
+            result = run_once(model, replace(options, start=None))
+        return result
+
+    def run_once(model: LinearModel, options: RunOptions) -> RunResult:
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.silent()
+        h.setOptionValue("time_limit", max(options.time_limit, 0.01))
+        h.setOptionValue("mip_rel_gap", options.rel_gap)
+        h.setOptionValue("mip_abs_gap", 1e-10)
+        h.setOptionValue("random_seed", options.seed)
+        if options.threads is not None:
+            h.setOptionValue("threads", options.threads)
+        lp = highspy.HighsLp()
+        lp.num_col_ = model.n_cols
+        lp.num_row_ = model.n_rows
+        lp.col_cost_ = np.asarray(model.col_cost, dtype=np.float64)
+        lp.col_lower_ = np.asarray(model.col_lower, dtype=np.float64)
+        lp.col_upper_ = np.asarray(model.col_upper, dtype=np.float64)
+        lp.row_lower_ = np.asarray(model.row_lower, dtype=np.float64)
+        lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
+        lp.offset_ = model.offset
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.asarray(model.row_starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.asarray(model.row_index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.asarray(model.row_value, dtype=np.float64)
+        lp.a_matrix_.num_col_ = model.n_cols
+        lp.a_matrix_.num_row_ = model.n_rows
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+            for flag in model.col_integer
+        ]
+        h.passModel(lp)
+        if options.start is not None:
+            index = np.arange(model.n_cols, dtype=np.int32)
+            h.setSolution(model.n_cols, index, np.asarray(options.start, dtype=np.float64))
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        values = np.asarray(h.getSolution().col_value, dtype=np.float64) if has_solution else None
+        objective = float(info.objective_function_value) if has_solution else math.nan
+        bound = float(info.mip_dual_bound) if any(model.col_integer) else -math.inf
+        if not math.isfinite(bound):
+            bound = -math.inf
+        if status == highspy.HighsModelStatus.kOptimal:
+            # "Optimal" means the gap met its tolerance (an LP has none), whatever
+            # mip_dual_bound says for a model without integers.
+            proven = objective - max(options.rel_gap * abs(objective), 1e-10)
+            return RunResult("optimal", values, objective, max(bound, proven))
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return RunResult("infeasible", None, math.nan, math.inf)
+        if status in (
+            highspy.HighsModelStatus.kTimeLimit,
+            highspy.HighsModelStatus.kInterrupt,
+            highspy.HighsModelStatus.kSolutionLimit,
+            highspy.HighsModelStatus.kIterationLimit,
+        ):
+            return RunResult("time_limit", values, objective, bound)
+        return RunResult(
+            "error", values, objective, bound, f"HiGHS ended with {h.modelStatusToString(status)}"
+        )
+
+    return run
+
+
+def _inconsistent(model: LinearModel, result: RunResult) -> bool:
+    """The reported objective disagrees with the objective of the returned values."""
+    if result.values is None:
+        return False
+    actual = model.objective(result.values)
+    return abs(actual - result.objective) > 1e-7 * max(1.0, abs(actual))
+
+
+_BANNER_SHOWN = False
+
+
+def _quiet_first_instance(highspy: Any) -> None:
+    """HiGHS prints a banner on stdout the first time a solver object is made, before
+    any option can silence it; make that first object with stdout closed."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        return
+    _BANNER_SHOWN = True
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with Path(os.devnull).open("wb") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)

@@ -1,0 +1,242 @@
+"""The exact MILP: integer units, one summed exponent per base and class, tangent cuts.
+
+For every base b and class c that some system can reach,
+
+    y[b, c] = Σ_s ln(1 − p[s, c]) · n[b, s]          (linear in the integer x)
+    t[b, c] ≥ v e^{y_k} (1 + y − y_k)                 (tangent of v e^y at y_k)
+
+The exponential is convex, so each tangent lies below it and the model's optimum is a
+lower bound on the true optimum. At an integer allocation whose y values all carry a
+tangent the model is exact; the solve loop adds tangents at the solution's y values
+until the true residual of the model's solution meets its bound (outer approximation).
+When a pair's reachable y values are few, all of them get a tangent up front and the
+first solve is already exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from defplan.model.instance import FloatArray, Instance, IntArray
+from defplan.model.linear import INF, LinearModel
+
+#: A pair whose reachable exponents number at most this many gets them all as tangents.
+ENUMERATE_LIMIT = 40
+#: Otherwise this many tangents, spread over the exponent's range, start the model.
+INITIAL_TANGENTS = 12
+
+
+@dataclass
+class Formulation:
+    """The linear model plus where each part of the allocation lives in it."""
+
+    model: LinearModel
+    instance: Instance
+    x_col: IntArray  # (B, S) column of x[b, s], −1 where the site can host none
+    move_col: IntArray  # (B, S) column of units moved away, −1 where none stand
+    pair_base: IntArray  # per (b, c) pair with a y column
+    pair_class: IntArray
+    pair_value: FloatArray
+    y_col: IntArray
+    t_col: IntArray
+    worst_col: int  # −1 with the expected objective
+    constant: FloatArray  # (B,) residual no system can touch
+    tangents: list[set[float]]  # exponents already cut, per pair
+
+    def values_for(self, x: IntArray) -> FloatArray:
+        """A full, feasible column vector for an integer allocation (a warm start)."""
+        inst = self.instance
+        values = np.zeros(self.model.n_cols)
+        has_x = self.x_col >= 0
+        values[self.x_col[has_x]] = x[has_x]
+        if inst.current is not None:
+            moved = np.maximum(inst.current - x, 0)
+            has_move = self.move_col >= 0
+            values[self.move_col[has_move]] = moved[has_move]
+        exponent = inst.defending(x) @ inst.log_leak
+        y = exponent[self.pair_base, self.pair_class]
+        values[self.y_col] = y
+        values[self.t_col] = self.pair_value * np.exp(y)
+        if self.worst_col >= 0:
+            values[self.worst_col] = float(inst.residual(x).max()) if inst.n_bases else 0.0
+        return values
+
+    def allocation(self, values: NDArray[np.float64]) -> IntArray:
+        """The integer allocation inside a column vector."""
+        x = np.zeros(self.x_col.shape, dtype=np.int64)
+        has_x = self.x_col >= 0
+        x[has_x] = np.rint(values[self.x_col[has_x]]).astype(np.int64)
+        return x
+
+    def add_tangents_at(self, values: NDArray[np.float64], tolerance: float) -> int:
+        """Cut off a model solution whose t under-reads v e^y; returns cuts added."""
+        y = values[self.y_col]
+        t = values[self.t_col]
+        true = self.pair_value * np.exp(y)
+        short = np.flatnonzero(true - t > tolerance * np.maximum(1.0, true))
+        added = 0
+        for k in short.tolist():
+            point = float(y[k])
+            if point in self.tangents[k]:
+                continue
+            self._tangent(k, point)
+            added += 1
+        return added
+
+    def _tangent(self, k: int, point: float) -> None:
+        slope = float(self.pair_value[k] * np.exp(point))
+        self.model.add_row(
+            f"tan[{k}]",
+            [int(self.t_col[k]), int(self.y_col[k])],
+            [1.0, -slope],
+            slope * (1.0 - point),
+            INF,
+        )
+        self.tangents[k].add(point)
+
+
+def reachable_exponents(steps: list[tuple[float, int]], limit: int) -> list[float] | None:
+    """All values Σ step·n with 0 ≤ n ≤ count, or None when there are more than limit."""
+    values = {0.0}
+    for step, count in steps:
+        values = {v + step * n for v in values for n in range(count + 1)}
+        if len(values) > limit:
+            return None
+    return sorted(values)
+
+
+def spread_points(low: float, steps: list[tuple[float, int]], count: int) -> list[float]:
+    """Tangent points for a pair with many reachable exponents: single-system counts
+    first (the likely optima), then an even spread of the exponential between them."""
+    points = {0.0, low}
+    for step, most in steps:
+        for n in range(1, min(most, 4) + 1):
+            points.add(step * n)
+    grid = np.log(np.linspace(1.0, float(np.exp(low)), count))
+    points.update(float(g) for g in grid)
+    return sorted(p for p in points if low <= p <= 0.0)
+
+
+def formulate(instance: Instance) -> Formulation:
+    """Build the MILP for an instance, with its initial tangents."""
+    inst = instance
+    n_bases, n_systems = inst.n_bases, inst.n_systems
+    model = LinearModel()
+    x_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
+    for b in range(n_bases):
+        for s in range(n_systems):
+            if inst.upper[b, s] > 0:
+                x_col[b, s] = model.add_col(
+                    f"x[{b},{s}]", float(inst.lower[b, s]), float(inst.upper[b, s]), integer=True
+                )
+    for s in range(n_systems):
+        columns = x_col[:, s][x_col[:, s] >= 0].tolist()
+        if columns:
+            model.add_row(
+                f"inventory[{s}]", columns, [1.0] * len(columns), -INF, float(inst.inventory[s])
+            )
+    move_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
+    if inst.current is not None and inst.max_moves is not None:
+        for b, s in zip(*np.nonzero(inst.current > 0), strict=True):
+            standing = float(inst.current[b, s])
+            move_col[b, s] = model.add_col(f"moved[{b},{s}]", 0.0, standing)
+            index, coef = [int(move_col[b, s])], [1.0]
+            if x_col[b, s] >= 0:
+                index.append(int(x_col[b, s]))
+                coef.append(1.0)
+            model.add_row(f"moved_def[{b},{s}]", index, coef, standing, INF)
+        moved = move_col[move_col >= 0].tolist()
+        if moved:
+            model.add_row("move_budget", moved, [1.0] * len(moved), -INF, float(inst.max_moves))
+
+    most = inst.max_defending()
+    # Which host columns reach each base, per system.
+    reach: list[list[list[int]]] = [[[] for _ in range(n_systems)] for _ in range(n_bases)]
+    for s, cover in enumerate(inst.coverage):
+        for h, b in zip(cover.hosts.tolist(), cover.bases.tolist(), strict=True):
+            if x_col[h, s] >= 0:
+                reach[b][s].append(int(x_col[h, s]))
+
+    expected_weight, worst_weight = _weights(inst)
+    constant = np.zeros(n_bases)
+    pair_base: list[int] = []
+    pair_class: list[int] = []
+    pair_value: list[float] = []
+    y_cols: list[int] = []
+    t_cols: list[int] = []
+    tangent_points: list[list[float]] = []
+    for b in range(n_bases):
+        for c in range(inst.n_classes):
+            value = float(inst.value[b, c])
+            if value <= 0.0:
+                continue
+            steps = [
+                (float(inst.log_leak[s, c]), int(most[b, s]))
+                for s in range(n_systems)
+                if inst.log_leak[s, c] < 0.0 and most[b, s] > 0 and reach[b][s]
+            ]
+            if not steps:
+                constant[b] += value
+                continue
+            low = sum(step * count for step, count in steps)
+            y = model.add_col(f"y[{b},{c}]", low, 0.0)
+            t = model.add_col(f"t[{b},{c}]", 0.0, INF, cost=expected_weight)
+            index, coef = [y], [1.0]
+            for s in range(n_systems):
+                step = float(inst.log_leak[s, c])
+                if step < 0.0:
+                    index.extend(reach[b][s])
+                    coef.extend([-step] * len(reach[b][s]))
+            model.add_row(f"exponent[{b},{c}]", index, coef, 0.0, 0.0)
+            points = reachable_exponents(steps, ENUMERATE_LIMIT)
+            if points is None:
+                points = spread_points(low, steps, INITIAL_TANGENTS)
+            pair_base.append(b)
+            pair_class.append(c)
+            pair_value.append(value)
+            y_cols.append(y)
+            t_cols.append(t)
+            tangent_points.append(points)
+    model.offset = expected_weight * float(constant.sum())
+
+    worst_col = -1
+    if worst_weight > 0.0:
+        worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, worst_weight)
+        by_base: dict[int, list[int]] = {}
+        for b, t in zip(pair_base, t_cols, strict=True):
+            by_base.setdefault(b, []).append(t)
+        for b, ts in sorted(by_base.items()):
+            model.add_row(
+                f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
+            )
+
+    formulation = Formulation(
+        model=model,
+        instance=inst,
+        x_col=x_col,
+        move_col=move_col,
+        pair_base=np.asarray(pair_base, dtype=np.int64),
+        pair_class=np.asarray(pair_class, dtype=np.int64),
+        pair_value=np.asarray(pair_value, dtype=np.float64),
+        y_col=np.asarray(y_cols, dtype=np.int64),
+        t_col=np.asarray(t_cols, dtype=np.int64),
+        worst_col=worst_col,
+        constant=constant,
+        tangents=[set() for _ in pair_base],
+    )
+    for k, points in enumerate(tangent_points):
+        for point in points:
+            formulation._tangent(k, point)
+    return formulation
+
+
+def _weights(inst: Instance) -> tuple[float, float]:
+    """Objective weights on the summed residual and on the worst base's residual."""
+    if inst.objective == "expected":
+        return 1.0, 0.0
+    if inst.objective == "worst_case":
+        return 0.0, 1.0
+    return 1.0 - inst.blend_weight, inst.blend_weight

@@ -1,0 +1,214 @@
+"""Greedy marginal-gain allocation (what a planner does by hand) and a local search.
+
+Greedy places one unit at a time where it lowers the objective most. The local
+search then moves single units between sites while that helps; its result warm-starts
+the exact solver. Both respect every bound, the inventory and the move budget, and
+both score a trial change on the bases it touches only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from defplan.model.instance import FloatArray, Instance, IntArray
+
+#: Improvements smaller than this (relative) are treated as none, so loops end.
+EPS = 1e-12
+#: Sites tried per system and step by the local search, from each end of the ranking.
+SHORTLIST = 8
+
+Change = tuple[int, int, int]  # (site, system, +1 or −1)
+
+
+@dataclass
+class State:
+    """An allocation with its residuals kept current."""
+
+    inst: Instance
+    x: IntArray
+    residual_bc: FloatArray
+    residual: FloatArray
+    score: float
+
+    @classmethod
+    def of(cls, inst: Instance, x: IntArray) -> State:
+        residual_bc = inst.residual_by_class(x)
+        residual = residual_bc.sum(axis=1)
+        return cls(inst, x.copy(), residual_bc, residual, inst.score(residual))
+
+    def _touched(self, changes: list[Change]) -> tuple[IntArray, FloatArray]:
+        inst = self.inst
+        parts = [inst.coverage[s].covered_by(h) for h, s, _ in changes]
+        bases = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+        exponent = np.zeros((len(bases), inst.n_classes))
+        for (_h, s, delta), part in zip(changes, parts, strict=True):
+            rows = np.searchsorted(bases, part)
+            np.add.at(exponent, rows, delta * inst.log_leak[s])
+        return bases, self.residual_bc[bases] * np.exp(exponent)
+
+    def score_after(self, changes: list[Change]) -> tuple[float, float]:
+        """(objective, summed residual) if these unit changes were made; the sum breaks
+        ties, so a worst-case plan still places spare units where they help."""
+        inst = self.inst
+        bases, rows = self._touched(changes)
+        new = rows.sum(axis=1)
+        total = float(self.residual.sum() - self.residual[bases].sum() + new.sum())
+        if inst.objective == "expected":
+            return total, total
+        keep = np.ones(inst.n_bases, dtype=bool)
+        keep[bases] = False
+        worst = max(float(self.residual[keep].max(initial=0.0)), float(new.max(initial=0.0)))
+        if inst.objective == "worst_case":
+            return worst, total
+        return (1.0 - inst.blend_weight) * total + inst.blend_weight * worst, total
+
+    def apply(self, changes: list[Change]) -> None:
+        bases, rows = self._touched(changes)
+        for h, s, delta in changes:
+            self.x[h, s] += delta
+        self.residual_bc[bases] = rows
+        self.residual[bases] = rows.sum(axis=1)
+        self.score = self.inst.score(self.residual)
+
+    def moves_ok(self, changes: list[Change]) -> bool:
+        inst = self.inst
+        if inst.max_moves is None or inst.current is None:
+            return True
+        moved = inst.moves(self.x)
+        for h, s, delta in changes:
+            standing = inst.current[h, s]
+            before = max(standing - self.x[h, s], 0)
+            after = max(standing - self.x[h, s] - delta, 0)
+            moved += after - before
+        return moved <= inst.max_moves
+
+    def gains(self, s: int) -> FloatArray:
+        """Drop in summed residual from one more unit of system s at each site."""
+        per_base = self.residual_bc @ (1.0 - np.exp(self.inst.log_leak[s]))
+        return self.inst.coverage[s].spread(per_base, self.inst.n_bases)
+
+    def losses(self, s: int) -> FloatArray:
+        """Rise in summed residual from one unit of system s fewer at each site."""
+        per_base = self.residual_bc @ (np.exp(-self.inst.log_leak[s]) - 1.0)
+        return self.inst.coverage[s].spread(per_base, self.inst.n_bases)
+
+    def worst_cover(self, s: int) -> list[int]:
+        """Sites whose unit of s would defend a base at the current worst residual."""
+        if self.inst.objective == "expected":
+            return []
+        worst = np.flatnonzero(self.residual >= self.residual.max() - EPS)
+        cover = self.inst.coverage[s]
+        return sorted(set(cover.hosts[np.isin(cover.bases, worst)].tolist()))
+
+
+def greedy(instance: Instance) -> IntArray | None:
+    """Marginal-gain allocation from the lower bounds; None if the bounds are infeasible.
+
+    With a move budget, today's deployment is kept and the budget is spent on the
+    single-unit relocations that help most, as a planner would.
+    """
+    inst = instance
+    if (inst.lower > inst.upper).any() or (inst.lower.sum(axis=0) > inst.inventory).any():
+        return None
+    if inst.current is not None and inst.max_moves is not None:
+        start = _keep_current(inst)
+        if start is None:
+            return None
+        return improve(inst, start)
+    state = State.of(inst, inst.lower)
+    while _add_best(state):
+        pass
+    return state.x
+
+
+def improve(instance: Instance, x: IntArray, max_rounds: int = 100_000) -> IntArray:
+    """Add spare units and move single units between sites while the objective drops."""
+    state = State.of(instance, x)
+    for _ in range(max_rounds):
+        if _add_best(state):
+            continue
+        if not _relocate_best(state):
+            break
+    return state.x
+
+
+def _improves(state: State, value: tuple[float, float]) -> bool:
+    """Lower objective, or the same objective and a lower summed residual."""
+    score, total = value
+    tolerance = EPS * max(1.0, abs(state.score))
+    if score < state.score - tolerance:
+        return True
+    current_total = float(state.residual.sum())
+    return score <= state.score + tolerance and total < current_total - EPS * max(
+        1.0, current_total
+    )
+
+
+def _add_best(state: State) -> bool:
+    """Place the unit that lowers the objective most; False when none helps."""
+    inst = state.inst
+    spare = inst.inventory - state.x.sum(axis=0)
+    best: tuple[tuple[float, float], int, int] | None = None
+    for s in np.flatnonzero(spare > 0).tolist():
+        gains = state.gains(s)
+        open_sites = np.flatnonzero(state.x[:, s] < inst.upper[:, s])
+        if not open_sites.size:
+            continue
+        top = int(open_sites[np.argmax(gains[open_sites])])
+        for h in dict.fromkeys([top, *state.worst_cover(s)]):
+            if state.x[h, s] >= inst.upper[h, s] or not state.moves_ok([(h, s, 1)]):
+                continue
+            value = state.score_after([(h, s, 1)])
+            if best is None or value < best[0]:
+                best = (value, h, s)
+    if best is None or not _improves(state, best[0]):
+        return False
+    state.apply([(best[1], best[2], 1)])
+    return True
+
+
+def _relocate_best(state: State) -> bool:
+    """Make the single-unit move between two sites that helps most; False if none."""
+    inst = state.inst
+    best: tuple[tuple[float, float], int, int, int] | None = None
+    for s in range(inst.n_systems):
+        removable = np.flatnonzero(state.x[:, s] > inst.lower[:, s])
+        open_sites = np.flatnonzero(state.x[:, s] < inst.upper[:, s])
+        if not removable.size or not open_sites.size:
+            continue
+        losses = state.losses(s)
+        gains = state.gains(s)
+        sources = removable[np.argsort(losses[removable], kind="stable")][:SHORTLIST]
+        targets = open_sites[np.argsort(-gains[open_sites], kind="stable")][:SHORTLIST]
+        for h_from in sources.tolist():
+            for h_to in dict.fromkeys([*targets.tolist(), *state.worst_cover(s)]):
+                if h_to == h_from or state.x[h_to, s] >= inst.upper[h_to, s]:
+                    continue
+                changes = [(h_from, s, -1), (h_to, s, 1)]
+                if not state.moves_ok(changes):
+                    continue
+                value = state.score_after(changes)
+                if best is None or value < best[0]:
+                    best = (value, h_from, h_to, s)
+    if best is None or not _improves(state, best[0]):
+        return False
+    _, h_from, h_to, s = best
+    state.apply([(h_from, s, -1), (h_to, s, 1)])
+    return True
+
+
+def _keep_current(inst: Instance) -> IntArray | None:
+    """Today's deployment pulled inside the bounds and inventory, if the budget allows."""
+    assert inst.current is not None
+    x = np.clip(inst.current, inst.lower, inst.upper)
+    for s in range(inst.n_systems):
+        while x[:, s].sum() > inst.inventory[s]:
+            extra = np.flatnonzero(x[:, s] > inst.lower[:, s])
+            if not extra.size:
+                return None
+            x[int(extra[-1]), s] -= 1
+    if (x.sum(axis=0) > inst.inventory).any() or inst.violations(x):
+        return None
+    return x

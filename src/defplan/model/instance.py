@@ -1,0 +1,245 @@
+"""An allocation instance on plain arrays, and the exact residual-risk model.
+
+Nothing here knows about workbooks or risk tables: other tools import this module
+alone. Sites that may host units and bases that are defended are the same index
+set (``n_bases``); a system defends the bases its ``coverage`` pairs list.
+
+    residual[b] = Σ_c value[b, c] × Π_s (1 − p[s, c]) ^ n[b, s]
+    n[b, s]     = Σ over coverage pairs (h, b) of system s of x[h, s]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+Objective = Literal["expected", "worst_case", "blend"]
+OBJECTIVES: tuple[Objective, ...] = ("expected", "worst_case", "blend")
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: 1 − p is floored here so that p = 1 stays finite in the logarithm (a leak of 1e-12).
+MIN_LEAK = 1e-12
+
+
+@dataclass(frozen=True, eq=False)
+class Coverage:
+    """Which hosts' units of one system defend which bases: parallel index arrays."""
+
+    hosts: IntArray
+    bases: IntArray
+    _by_host: IntArray = field(init=False, repr=False)  # bases, ordered by host
+    _host_ptr: IntArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        order = np.argsort(self.hosts, kind="stable")
+        top = int(self.hosts.max()) + 2 if self.hosts.size else 1
+        object.__setattr__(self, "_by_host", self.bases[order])
+        ptr = np.searchsorted(self.hosts[order], np.arange(top), side="left")
+        object.__setattr__(self, "_host_ptr", ptr.astype(np.int64))
+
+    @classmethod
+    def point(cls, n_bases: int) -> Coverage:
+        """A point system defends only the base it stands on."""
+        index = np.arange(n_bases, dtype=np.int64)
+        return cls(index, index.copy())
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[int, int]]) -> Coverage:
+        ordered = sorted(set(pairs))
+        hosts = np.array([h for h, _ in ordered], dtype=np.int64)
+        bases = np.array([b for _, b in ordered], dtype=np.int64)
+        return cls(hosts, bases)
+
+    def counts(self, units: NDArray[np.floating] | IntArray, n_bases: int) -> FloatArray:
+        """Units defending each base, given units per host."""
+        weights = np.asarray(units, dtype=np.float64)[self.hosts]
+        return np.bincount(self.bases, weights=weights, minlength=n_bases).astype(np.float64)
+
+    def spread(self, per_base: FloatArray, n_hosts: int) -> FloatArray:
+        """Sum over the bases each host covers (the transpose of ``counts``)."""
+        counted = np.bincount(self.hosts, weights=per_base[self.bases], minlength=n_hosts)
+        return counted.astype(np.float64)
+
+    def covered_by(self, host: int) -> IntArray:
+        """The bases a unit at this host defends."""
+        if host + 1 >= len(self._host_ptr):
+            return self._by_host[:0]
+        return self._by_host[self._host_ptr[host] : self._host_ptr[host + 1]]
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """Everything the solver needs, as arrays. Build with :func:`make_instance`."""
+
+    value: FloatArray  # (B, C) risk per base and threat class, ≥ 0
+    p: FloatArray  # (S, C) intercept probability per system and class, in [0, 1]
+    coverage: tuple[Coverage, ...]  # one per system
+    inventory: IntArray  # (S,) units on hand
+    lower: IntArray  # (B, S) fewest units a site must host
+    upper: IntArray  # (B, S) most units a site may host
+    current: IntArray | None = None  # (B, S) today's deployment
+    max_moves: int | None = None  # most units taken from where they stand now
+    objective: Objective = "expected"
+    blend_weight: float = 0.5
+    log_leak: FloatArray = field(init=False, repr=False)  # (S, C) ln(1 − p), ≤ 0
+
+    def __post_init__(self) -> None:
+        leak = np.maximum(1.0 - self.p, MIN_LEAK)
+        object.__setattr__(self, "log_leak", np.log(leak))
+
+    @property
+    def n_bases(self) -> int:
+        return int(self.value.shape[0])
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.value.shape[1])
+
+    @property
+    def n_systems(self) -> int:
+        return int(self.p.shape[0])
+
+    def defending(self, x: IntArray) -> FloatArray:
+        """n[b, s]: units of each system defending each base under allocation x."""
+        columns = [
+            cover.counts(x[:, s].astype(np.float64), self.n_bases)
+            for s, cover in enumerate(self.coverage)
+        ]
+        if not columns:
+            return np.zeros((self.n_bases, 0))
+        return np.stack(columns, axis=1)
+
+    def residual_by_class(self, x: IntArray) -> FloatArray:
+        """residual[b, c] = value[b, c] × Π_s (1 − p[s, c]) ^ n[b, s]."""
+        exponent = self.defending(x) @ self.log_leak
+        return np.asarray(self.value * np.exp(exponent), dtype=np.float64)
+
+    def residual(self, x: IntArray) -> FloatArray:
+        """Residual risk per base under allocation x."""
+        return np.asarray(self.residual_by_class(x).sum(axis=1), dtype=np.float64)
+
+    def score(self, residual: FloatArray) -> float:
+        """The objective of a residual vector: sum, max, or their blend."""
+        total = float(residual.sum())
+        worst = float(residual.max()) if residual.size else 0.0
+        if self.objective == "expected":
+            return total
+        if self.objective == "worst_case":
+            return worst
+        return (1.0 - self.blend_weight) * total + self.blend_weight * worst
+
+    def objective_of(self, x: IntArray) -> float:
+        return self.score(self.residual(x))
+
+    def moves(self, x: IntArray) -> int:
+        """Units taken away from where they stand now (0 without a current deployment)."""
+        if self.current is None:
+            return 0
+        return int(np.maximum(self.current - x, 0).sum())
+
+    def violations(self, x: IntArray) -> list[str]:
+        """Why x is not a feasible allocation (empty when it is)."""
+        found: list[str] = []
+        if x.shape != self.lower.shape:
+            return [f"allocation has shape {x.shape}, expected {self.lower.shape}"]
+        if (x < self.lower).any():
+            found.append("below a site's lower bound")
+        if (x > self.upper).any():
+            found.append("above a site's upper bound")
+        over = x.sum(axis=0) > self.inventory
+        if over.any():
+            found.append(f"more units than inventory for systems {np.flatnonzero(over).tolist()}")
+        if self.max_moves is not None and self.moves(x) > self.max_moves:
+            found.append(f"{self.moves(x)} moves exceed the budget of {self.max_moves}")
+        return found
+
+    def max_defending(self) -> IntArray:
+        """The most units of each system that could defend each base (B, S)."""
+        columns = []
+        for s, cover in enumerate(self.coverage):
+            reach = cover.counts(self.upper[:, s].astype(np.float64), self.n_bases)
+            columns.append(np.minimum(reach, self.inventory[s]))
+        if not columns:
+            return np.zeros((self.n_bases, 0), dtype=np.int64)
+        return np.stack(columns, axis=1).astype(np.int64)
+
+
+def make_instance(
+    value: NDArray[np.floating] | list[list[float]],
+    p: NDArray[np.floating] | list[list[float]],
+    inventory: NDArray[np.integer] | list[int],
+    *,
+    coverage: tuple[Coverage, ...] | list[Coverage] | None = None,
+    lower: NDArray[np.integer] | None = None,
+    upper: NDArray[np.integer] | None = None,
+    current: NDArray[np.integer] | None = None,
+    max_moves: int | None = None,
+    objective: Objective = "expected",
+    blend_weight: float = 0.5,
+) -> Instance:
+    """Check shapes and ranges once and build an :class:`Instance`.
+
+    Defaults: every system is a point system, lower bounds 0, upper bounds the
+    inventory.
+    """
+    value_a = np.asarray(value, dtype=np.float64)
+    p_a = np.asarray(p, dtype=np.float64)
+    inventory_a = np.asarray(inventory, dtype=np.int64)
+    if value_a.ndim != 2 or p_a.ndim != 2 or value_a.shape[1] != p_a.shape[1]:
+        raise ValueError(f"value {value_a.shape} and p {p_a.shape} must be (B, C) and (S, C)")
+    n_bases, n_systems = value_a.shape[0], p_a.shape[0]
+    if inventory_a.shape != (n_systems,):
+        raise ValueError(f"inventory has shape {inventory_a.shape}, expected ({n_systems},)")
+    if (value_a < 0).any() or not np.isfinite(value_a).all():
+        raise ValueError("value must be finite and ≥ 0")
+    if ((p_a < 0) | (p_a > 1)).any():
+        raise ValueError("p must lie in [0, 1]")
+    if (inventory_a < 0).any():
+        raise ValueError("inventory must be ≥ 0")
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective {objective!r} is not one of {OBJECTIVES}")
+    if not 0.0 <= blend_weight <= 1.0:
+        raise ValueError("blend_weight must lie in [0, 1]")
+    covers = tuple(coverage) if coverage is not None else ()
+    if not covers:
+        covers = tuple(Coverage.point(n_bases) for _ in range(n_systems))
+    if len(covers) != n_systems:
+        raise ValueError(f"{len(covers)} coverages for {n_systems} systems")
+    for cover in covers:
+        if cover.hosts.size and (
+            cover.hosts.min() < 0
+            or cover.hosts.max() >= n_bases
+            or cover.bases.min() < 0
+            or cover.bases.max() >= n_bases
+        ):
+            raise ValueError("coverage names a site outside 0..B-1")
+    shape = (n_bases, n_systems)
+    lower_a = np.zeros(shape, np.int64) if lower is None else np.asarray(lower, np.int64)
+    upper_a = (
+        np.broadcast_to(inventory_a, shape).copy()
+        if upper is None
+        else np.minimum(np.asarray(upper, np.int64), inventory_a)
+    )
+    current_a = None if current is None else np.asarray(current, np.int64)
+    for name, array in (("lower", lower_a), ("upper", upper_a), ("current", current_a)):
+        if array is not None and array.shape != shape:
+            raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
+    if max_moves is not None and max_moves < 0:
+        raise ValueError("max_moves must be ≥ 0")
+    return Instance(
+        value=value_a,
+        p=p_a,
+        coverage=covers,
+        inventory=inventory_a,
+        lower=lower_a,
+        upper=upper_a,
+        current=current_a,
+        max_moves=max_moves,
+        objective=objective,
+        blend_weight=float(blend_weight),
+    )

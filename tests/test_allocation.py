@@ -1,0 +1,160 @@
+"""The solver core: exact against brute force, greedy as a baseline, bounds honest."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from defplan.model import Coverage, greedy, improve, make_instance, solve
+from defplan.model.brute import brute_force
+from defplan.model.formulation import formulate, reachable_exponents
+from defplan.model.instance import Instance
+from model_instances import instances
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+@given(instances())
+def test_optimum_equals_brute_force(inst: Instance) -> None:
+    best, best_x = brute_force(inst)
+    solution = solve(inst, time_limit=30)
+    if best_x is None:
+        assert solution.status == "infeasible" and solution.x is None
+        return
+    assert solution.status == "optimal"
+    assert solution.x is not None and not inst.violations(solution.x)
+    assert close(solution.objective, best), (solution.objective, best)
+    assert close(inst.objective_of(solution.x), solution.objective)
+    # the bound is a true lower bound and meets the optimum
+    assert solution.bound <= best + 1e-9 * max(1.0, best)
+    assert solution.gap <= 1e-6
+
+
+@given(instances())
+def test_greedy_is_feasible_and_never_beats_the_optimum(inst: Instance) -> None:
+    best, _ = brute_force(inst)
+    x = greedy(inst)
+    if x is None:
+        return
+    assert not inst.violations(x)
+    assert inst.objective_of(x) >= best - 1e-9 * max(1.0, best)
+    polished = improve(inst, x)
+    assert not inst.violations(polished)
+    assert inst.objective_of(polished) <= inst.objective_of(x) + 1e-12
+
+
+@given(instances(budgets=False), st.integers(0, 2**32 - 1))
+def test_model_is_exact_at_every_integer_point_with_its_tangents(inst: Instance, seed: int) -> None:
+    """Jensen: with a tangent at an allocation's exponents the model reads its residual."""
+    assume(not (inst.lower > inst.upper).any())
+    rng = np.random.default_rng(seed)
+    x = rng.integers(inst.lower, inst.upper + 1)
+    form = formulate(inst)
+    values = form.values_for(x)
+    form.add_tangents_at(values, 0.0)
+    lower, upper = np.array(form.model.row_lower), np.array(form.model.row_upper)
+    activity = form.model.activity(values)
+    inventory_rows = [i for i, n in enumerate(form.model.row_name) if n.startswith("inventory")]
+    tangent_rows = [i for i, n in enumerate(form.model.row_name) if n.startswith("tan")]
+    assert (activity[tangent_rows] >= lower[tangent_rows] - 1e-9).all()
+    if not inventory_rows or (activity[inventory_rows] <= upper[inventory_rows] + 1e-9).all():
+        assert close(form.model.objective(values), inst.objective_of(x))
+
+
+def test_more_units_never_raise_the_expected_optimum() -> None:
+    rng = np.random.default_rng(7)
+    value = rng.random((6, 3))
+    p = rng.random((2, 3)) * 0.9
+    previous = math.inf
+    for stock in range(0, 6):
+        inst = make_instance(value, p, [stock, stock])
+        solution = solve(inst, time_limit=20)
+        assert solution.status == "optimal"
+        assert solution.objective <= previous + 1e-12
+        previous = solution.objective
+
+
+def test_an_area_unit_defends_every_base_in_range() -> None:
+    # one area unit covering bases 0-2 from site 1; point units defend their host only
+    cover = Coverage.from_pairs([(1, 0), (1, 1), (1, 2), (0, 0), (2, 2)])
+    inst = make_instance([[1.0], [1.0], [1.0]], [[0.5]], [1], coverage=[cover])
+    solution = solve(inst)
+    assert solution.x is not None
+    assert solution.x[:, 0].tolist() == [0, 1, 0]
+    assert close(solution.objective, 1.5)
+
+
+def test_worst_case_protects_the_weakest_base_and_still_places_spare_units() -> None:
+    inst = make_instance([[4.0], [1.0], [0.5]], [[0.5]], [3], objective="worst_case")
+    solution = solve(inst)
+    assert solution.x is not None
+    assert close(solution.objective, 1.0)  # 4 × 0.5² = 1 = base 1's residual
+    assert solution.x.sum() == 3  # the spare unit still goes where it helps
+
+
+def test_blend_weighs_worst_against_sum() -> None:
+    value = [[3.0], [2.9]]
+    for weight in (0.0, 0.5, 1.0):
+        inst = make_instance(value, [[0.9]], [1], objective="blend", blend_weight=weight)
+        solution = solve(inst)
+        assert close(solution.objective, brute_force(inst)[0])
+
+
+def test_infeasible_bounds_are_reported_not_raised() -> None:
+    inst = make_instance([[1.0], [1.0]], [[0.5]], [1], lower=np.array([[1], [1]]))
+    solution = solve(inst)
+    assert solution.status == "infeasible" and solution.x is None
+    assert math.isinf(solution.objective)
+
+
+def test_move_budget_limits_units_taken_from_today() -> None:
+    current = np.array([[1], [0], [0]])
+    inst = make_instance([[0.1], [5.0], [4.0]], [[0.8]], [1], current=current, max_moves=0)
+    stay = solve(inst)
+    assert stay.x is not None and stay.x[:, 0].tolist() == [1, 0, 0]
+    moved = solve(make_instance([[0.1], [5.0], [4.0]], [[0.8]], [1], current=current, max_moves=1))
+    assert moved.x is not None and moved.x[:, 0].tolist() == [0, 1, 0]
+
+
+def test_a_certain_intercept_stays_finite() -> None:
+    inst = make_instance([[2.0]], [[1.0]], [1])
+    solution = solve(inst)
+    assert solution.status == "optimal" and solution.objective < 1e-9
+
+
+def test_reachable_exponents_stop_at_the_limit() -> None:
+    assert reachable_exponents([(-1.0, 2)], 10) == [-2.0, -1.0, 0.0]
+    assert reachable_exponents([(-1.0, 50), (-0.3, 50)], 40) is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"value": [[1.0]], "p": [[1.5]], "inventory": [1]}, "p must lie"),
+        ({"value": [[-1.0]], "p": [[0.5]], "inventory": [1]}, "value must be"),
+        ({"value": [[1.0]], "p": [[0.5]], "inventory": [1, 2]}, "inventory has shape"),
+        ({"value": [[1.0]], "p": [[0.5, 0.5]], "inventory": [1]}, "must be (B, C)"),
+    ],
+)
+def test_bad_arrays_are_refused_with_a_reason(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        make_instance(**kwargs)  # type: ignore[arg-type]
+
+
+@settings(max_examples=10)
+@given(st.integers(0, 1000))
+def test_time_limit_returns_the_best_plan_with_its_gap(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    inst = make_instance(rng.random((40, 4)), rng.random((3, 4)) * 0.9, [15, 15, 15])
+    solution = solve(inst, time_limit=0.01)
+    assert solution.x is not None and not inst.violations(solution.x)
+    assert solution.status in ("optimal", "time_limit")
+    assert solution.bound <= solution.objective + 1e-9
+    if solution.status == "time_limit":
+        assert solution.gap > 1e-6
