@@ -18,6 +18,7 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/defplan validate inputs/iraq_syria.xlsx
 	$(BIN)/defplan risk inputs/iraq_syria.xlsx --out out/demo
+	$(BIN)/defplan plan inputs/iraq_syria.xlsx --out out/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests inputs benchmarks examples

@@ -16,7 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from defplan.atomic import refuse_input_overlap
-from defplan.errors import InputError, Problem
+from defplan.errors import InputError, Problem, SolverError
+from defplan.model import Objective
+from defplan.plan import Plan
+from defplan.plan import evaluate as evaluate_allocation
+from defplan.plan import plan as make_plan
+from defplan.plan.allocation_file import read_allocation_csv
+from defplan.plan.writers import write_plan
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.risk_writers import write_risk
@@ -67,6 +73,9 @@ def reports_bad_input(command: F) -> F:
         except InputError as exc:
             print_problems(exc.problems)
             errors.print(f"[bold red]{len(exc.errors)} error(s); nothing was done.[/]")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except (SolverError, ValueError) as exc:
+            errors.print(f"[bold red]ERROR[/] {exc}", soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
@@ -177,6 +186,148 @@ def risk_evidence(table: RiskTable, top: int = 5) -> list[str]:
             f"{row['base_id']}: exposure {float(row['exposure']):.3f}, "
             f"{float(row['attacks_per_year']):.3f} attacks/yr; attacks {attacks}; zones {zones}"
         )
+    return lines
+
+
+ObjectiveOption = Annotated[
+    str | None,
+    typer.Option("--objective", help="expected, worst_case or blend (default: settings sheet)"),
+]
+SolverOption = Annotated[
+    str | None, typer.Option("--solver", help="solver profile from solvers/ (default: settings)")
+]
+BackendOption = Annotated[
+    str | None, typer.Option("--backend", help="highs, scip, cbc or cp_sat (overrides profile)")
+]
+TimeLimitOption = Annotated[
+    float | None, typer.Option("--time-limit", help="seconds (overrides profile and settings)")
+]
+GapOption = Annotated[
+    float | None, typer.Option("--gap", help="relative gap to stop at, e.g. 0.01 (default 0)")
+]
+
+
+def _objective(value: str | None) -> Objective | None:
+    if value is None:
+        return None
+    if value not in ("expected", "worst_case", "blend"):
+        raise InputError(
+            [Problem("--objective", message=f"{value!r} is not expected, worst_case or blend")]
+        )
+    return value  # type: ignore[return-value]
+
+
+@app.command()
+@reports_bad_input
+def plan(
+    workbook: WorkbookArg,
+    out: OutOption = None,
+    objective: ObjectiveOption = None,
+    solver: SolverOption = None,
+    backend: BackendOption = None,
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+    threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
+    max_moves: Annotated[
+        int | None, typer.Option(help="most units moved from today's deployment")
+    ] = None,
+) -> None:
+    """Place every system where it removes the most risk; prove it; compare with greedy."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        refuse_input_overlap(out, [workbook])
+    result = make_plan(
+        scenario,
+        objective=_objective(objective),
+        solver=solver,
+        backend=backend,
+        time_limit=time_limit,
+        gap=gap,
+        threads=threads,
+        max_moves=max_moves,
+    )
+    console.print(allocation_view(result))
+    for line in plan_summary(result):
+        console.print(line, soft_wrap=True)
+    if out is not None:
+        for path in write_plan(result, scenario, out):
+            console.print(f"wrote {path}")
+
+
+@app.command()
+@reports_bad_input
+def evaluate(
+    workbook: WorkbookArg,
+    allocation: Annotated[
+        Path | None,
+        typer.Option(help="CSV with base_id, system_id, units (default: the deployed sheet)"),
+    ] = None,
+    objective: ObjectiveOption = None,
+    out: OutOption = None,
+) -> None:
+    """Score any allocation (today's by default) with the same model as plan."""
+    scenario = load_scenario(workbook)
+    inputs = [workbook] + ([allocation] if allocation else [])
+    if out is not None:
+        refuse_input_overlap(out, inputs)
+    units = read_allocation_csv(allocation, scenario) if allocation is not None else None
+    result = evaluate_allocation(scenario, units, objective=_objective(objective))
+    console.print(allocation_view(result))
+    for line in plan_summary(result):
+        console.print(line, soft_wrap=True)
+    if out is not None:
+        for path in write_plan(result, scenario, out):
+            console.print(f"wrote {path}")
+
+
+def allocation_view(result: Plan) -> Table:
+    """Where the units go: today against the plan, and what the last unit there buys."""
+    view = Table(title="Allocation (units hosted)", title_justify="left")
+    for column, justify in (
+        ("base", "left"),
+        ("system", "left"),
+        ("today", "right"),
+        ("plan", "right"),
+        ("change", "right"),
+        ("last unit removes/yr", "right"),
+    ):
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in result.allocation_table().to_dict(orient="records"):
+        change, units = int(row["change"]), int(row["units"])
+        view.add_row(
+            str(row["base_id"]),
+            str(row["system_id"]),
+            str(row["deployed_today"]),
+            str(units),
+            f"{change:+d}" if change else "",
+            f"{float(row['last_unit_removes']):.4f}" if units else "",
+        )
+    return view
+
+
+def plan_summary(result: Plan) -> list[str]:
+    """The lines a planner reads first."""
+    undefended = float(result.risk_undefended.sum())
+    lines = [
+        f"risk/yr: undefended {undefended:.3f} · today {result.risk_before:.3f} · "
+        f"plan {result.risk_after:.3f} ({result.percent_removed:.1f}% of undefended removed)",
+        f"worst base: {result.worst_base} at {float(result.residual.max()):.3f}/yr"
+        if len(result.residual)
+        else "no bases",
+    ]
+    if result.backend != "none":
+        lines.append(
+            f"greedy (by hand) {result.greedy_objective:.4f} → optimum {result.objective:.4f}: "
+            f"{result.gain_over_greedy:.4f} more removed ({result.objective_kind} objective)"
+        )
+        lines.append(
+            f"status {result.status} · bound {result.bound:.6g} · gap {result.gap:.2e} · "
+            f"{result.backend} ({result.profile}) · {result.seconds:.2f} s"
+        )
+    else:
+        lines.append(f"status {result.status}{': ' + result.message if result.message else ''}")
+    budget = "no limit" if result.max_moves is None else f"limit {result.max_moves}"
+    lines.append(f"units moved from today's deployment: {result.moves} ({budget})")
     return lines
 
 

@@ -9,18 +9,14 @@ written atomically: a reader never sees half a file.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from openpyxl import Workbook
 
 from defplan.atomic import atomic_path
 from defplan.risk import RiskTable
-from defplan.workbook.write import save_workbook, set_cell, write_header
+from defplan.workbook.write import add_frame, add_rows, save_workbook
 
 
 def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
@@ -60,12 +56,12 @@ def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
     xlsx_path = out_dir / "risk.xlsx"
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    _add_frame(book, "Base risk", table.bases)
-    _add_frame(book, "Risk factors", table.cells)
-    _add_rows(book, "Settings", ["key", "value"], _settings_rows(table))
+    add_frame(book, "Base risk", table.bases)
+    add_frame(book, "Risk factors", table.cells)
+    add_rows(book, "Settings", ["key", "value"], _settings_rows(table))
     if table.excluded:
         rows = [[e.attack_id, e.reason] for e in table.excluded]
-        _add_rows(book, "Left out", ["attack_id", "reason"], rows)
+        add_rows(book, "Left out", ["attack_id", "reason"], rows)
     save_workbook(book, xlsx_path)
     return [csv_path, xlsx_path]
 
@@ -89,25 +85,3 @@ def _settings_rows(table: RiskTable) -> list[list[Any]]:
     ):
         rows.append([key, getattr(settings, key)])
     return rows
-
-
-def _add_frame(book: Workbook, title: str, frame: pd.DataFrame) -> None:
-    rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    _add_rows(book, title, [str(c) for c in frame.columns], rows)
-
-
-def _add_rows(book: Workbook, title: str, header: list[str], rows: Iterable[Sequence[Any]]) -> None:
-    sheet = book.create_sheet(title)
-    write_header(sheet, header)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            set_cell(sheet.cell(row=r, column=c), value)
-
-
-def _plain(value: Any) -> Any:
-    """A Python value openpyxl writes as itself; empty text or NaN is a blank cell."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value

@@ -8,11 +8,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
@@ -169,3 +173,28 @@ def save_workbook(book: Workbook, path: Path) -> None:
             fixed.external_attr = info.external_attr
             target.writestr(fixed, data)
     atomic_write_bytes(path, out.getvalue())
+
+
+def add_frame(book: Workbook, title: str, frame: pd.DataFrame) -> Any:
+    """A sheet holding a DataFrame under a formatted header; returns the sheet."""
+    rows = [[plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return add_rows(book, title, [str(c) for c in frame.columns], rows)
+
+
+def add_rows(book: Workbook, title: str, header: list[str], rows: Iterable[Sequence[Any]]) -> Any:
+    """A sheet of rows under a formatted header; text is never taken for a formula."""
+    sheet = book.create_sheet(title)
+    write_header(sheet, header)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            set_cell(sheet.cell(row=r, column=c), value)
+    return sheet
+
+
+def plain(value: Any) -> Any:
+    """A Python value openpyxl writes as itself; empty text or NaN is a blank cell."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value

@@ -1,0 +1,46 @@
+"""Reading a hand-made allocation (base_id, system_id, units) for ``evaluate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from defplan.errors import InputError, Problem
+from defplan.scenario import Scenario
+
+COLUMNS = ("base_id", "system_id", "units")
+
+
+def read_allocation_csv(path: Path, scenario: Scenario) -> dict[tuple[str, str], int]:
+    """{(base_id, system_id): units}; every bad row is reported, with its line number."""
+    name = str(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError([Problem(name, message=f"cannot be read as a CSV file ({exc})")]) from exc
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(
+            [Problem(name, message=f"has no column {', '.join(missing)} (expected {COLUMNS})")]
+        )
+    problems: list[Problem] = []
+    units: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(frame.to_dict(orient="records"), start=2):
+        base_id, system_id, count = (str(row[c]).strip() for c in COLUMNS)
+        if base_id not in scenario.base_by_id:
+            problems.append(Problem(name, None, index, "base_id", f"{base_id!r} is not a base"))
+        if system_id not in scenario.system_by_id:
+            problems.append(
+                Problem(name, None, index, "system_id", f"{system_id!r} is not a system")
+            )
+        if not count.isdigit():
+            problems.append(
+                Problem(name, None, index, "units", f"{count!r} is not a whole number ≥ 0")
+            )
+            continue
+        key = (base_id, system_id)
+        units[key] = units.get(key, 0) + int(count)
+    if problems:
+        raise InputError(problems)
+    return units

@@ -1,0 +1,163 @@
+"""The Plan: an allocation with everything needed to trust it and trace it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Version of plan.json's layout; raise it when a field changes meaning or goes away.
+PLAN_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Where each unit goes, what risk remains, and how sure the solver is.
+
+    Arrays are indexed by ``base_ids`` (rows) and ``system_ids`` / ``weapons``
+    (columns). Risks are casualty-equivalents per year.
+    """
+
+    source: str
+    input_hashes: tuple[tuple[str, str], ...]  # (file, sha256)
+    objective_kind: str
+    blend_weight: float
+    base_ids: tuple[str, ...]
+    base_names: tuple[str, ...]
+    system_ids: tuple[str, ...]
+    weapons: tuple[str, ...]
+    allocation: np.ndarray  # (B, S) units hosted
+    defending: np.ndarray  # (B, S) units defending (hosted + area units in range)
+    current: np.ndarray  # (B, S) units deployed today
+    greedy_allocation: np.ndarray | None
+    risk_undefended: np.ndarray  # (B,) with no defense at all
+    risk_current: np.ndarray  # (B,) under today's deployment
+    residual: np.ndarray  # (B,) under this plan
+    residual_greedy: np.ndarray | None
+    residual_by_class: np.ndarray  # (B, C)
+    last_unit_value: np.ndarray  # (B, S) risk the last unit hosted there removes
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    greedy_objective: float
+    current_objective: float
+    undefended_objective: float
+    backend: str
+    profile: str
+    time_limit_s: float
+    mip_gap: float
+    seconds: float
+    iterations: int
+    moves: int
+    max_moves: int | None
+    inventory: tuple[int, ...]
+    message: str = ""
+
+    @property
+    def feasible(self) -> bool:
+        return self.status != "infeasible"
+
+    @property
+    def risk_before(self) -> float:
+        """Total risk under today's deployment."""
+        return float(self.risk_current.sum())
+
+    @property
+    def risk_after(self) -> float:
+        return float(self.residual.sum())
+
+    @property
+    def percent_removed(self) -> float:
+        """Share of the undefended theater risk this plan removes, in percent."""
+        total = float(self.risk_undefended.sum())
+        return 100.0 * (total - self.risk_after) / total if total > 0 else 0.0
+
+    @property
+    def gain_over_greedy(self) -> float:
+        """Objective the optimum improves on greedy by (≥ 0 when both are feasible)."""
+        return self.greedy_objective - self.objective
+
+    @property
+    def worst_base(self) -> str | None:
+        if not len(self.residual):
+            return None
+        return self.base_ids[int(np.argmax(self.residual))]
+
+    def allocation_table(self) -> pd.DataFrame:
+        """One row per (base, system) that hosts units, today or in the plan."""
+        rows: list[dict[str, Any]] = []
+        for b, base_id in enumerate(self.base_ids):
+            for s, system_id in enumerate(self.system_ids):
+                units = int(self.allocation[b, s])
+                today = int(self.current[b, s])
+                if units == 0 and today == 0:
+                    continue
+                rows.append(
+                    {
+                        "base_id": base_id,
+                        "name": self.base_names[b],
+                        "system_id": system_id,
+                        "units": units,
+                        "deployed_today": today,
+                        "change": units - today,
+                        "last_unit_removes": float(self.last_unit_value[b, s]),
+                    }
+                )
+        columns = [
+            "base_id",
+            "name",
+            "system_id",
+            "units",
+            "deployed_today",
+            "change",
+            "last_unit_removes",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def base_table(self) -> pd.DataFrame:
+        """Risk per base: undefended, today, this plan, greedy, and who defends it."""
+        table = pd.DataFrame(
+            {
+                "base_id": list(self.base_ids),
+                "name": list(self.base_names),
+                "risk_undefended": self.risk_undefended,
+                "risk_today": self.risk_current,
+                "risk_planned": self.residual,
+                "risk_removed": self.risk_undefended - self.residual,
+            }
+        )
+        if self.residual_greedy is not None:
+            table["risk_greedy"] = self.residual_greedy
+        for s, system_id in enumerate(self.system_ids):
+            table[f"hosted_{system_id}"] = self.allocation[:, s]
+            table[f"defended_by_{system_id}"] = self.defending[:, s]
+        return table.sort_values(
+            ["risk_planned", "base_id"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
+
+    def summary(self) -> dict[str, Any]:
+        """The figures a planner reads first."""
+        return {
+            "status": self.status,
+            "objective": self.objective_kind,
+            "risk_undefended": float(self.risk_undefended.sum()),
+            "risk_today": self.risk_before,
+            "risk_planned": self.risk_after,
+            "percent_removed": self.percent_removed,
+            "worst_base": self.worst_base,
+            "worst_residual": float(self.residual.max()) if len(self.residual) else 0.0,
+            "objective_value": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "greedy_objective": self.greedy_objective,
+            "gain_over_greedy": self.gain_over_greedy,
+            "today_objective": self.current_objective,
+            "units_moved": self.moves,
+            "max_moves": self.max_moves,
+            "backend": self.backend,
+            "profile": self.profile,
+            "seconds": self.seconds,
+        }

@@ -1,0 +1,184 @@
+"""Writing a Plan: ``plan.json`` (versioned, see docs/plan_json.md) and ``plan.xlsx``.
+
+plan.json holds every figure; the fields that depend on the clock are all under
+"timing", so two runs on the same input give the same file apart from that block.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+
+from defplan import __version__
+from defplan.atomic import atomic_write_bytes
+from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
+from defplan.scenario import Scenario
+from defplan.workbook.write import add_frame, add_rows, save_workbook, sheet_table
+
+TIMING_FIELDS = ("seconds",)
+
+
+def _number(value: float) -> float | None:
+    """JSON has no NaN or infinity: those become null."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def plan_record(plan: Plan) -> dict[str, Any]:
+    """plan.json's content as plain Python data."""
+    bases = []
+    for b, base_id in enumerate(plan.base_ids):
+        bases.append(
+            {
+                "base_id": base_id,
+                "name": plan.base_names[b],
+                "risk_undefended": _number(plan.risk_undefended[b]),
+                "risk_today": _number(plan.risk_current[b]),
+                "risk_planned": _number(plan.residual[b]),
+                "risk_greedy": None
+                if plan.residual_greedy is None
+                else _number(plan.residual_greedy[b]),
+                "residual_by_class": {
+                    w: _number(plan.residual_by_class[b, c]) for c, w in enumerate(plan.weapons)
+                },
+                "hosted": {s: int(plan.allocation[b, j]) for j, s in enumerate(plan.system_ids)},
+                "deployed_today": {
+                    s: int(plan.current[b, j]) for j, s in enumerate(plan.system_ids)
+                },
+                "defended_by": {
+                    s: _number(plan.defending[b, j]) for j, s in enumerate(plan.system_ids)
+                },
+            }
+        )
+    allocation = [
+        {k: (_number(v) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in plan.allocation_table().to_dict(orient="records")
+    ]
+    greedy = None
+    if plan.greedy_allocation is not None:
+        greedy = {
+            "objective": _number(plan.greedy_objective),
+            "allocation": [
+                {"base_id": plan.base_ids[b], "system_id": plan.system_ids[s], "units": int(n)}
+                for (b, s), n in np.ndenumerate(plan.greedy_allocation)
+                if n > 0
+            ],
+        }
+    summary = {
+        k: (_number(v) if isinstance(v, float) else v)
+        for k, v in plan.summary().items()
+        if k not in TIMING_FIELDS
+    }
+    return {
+        "schema": "defplan.plan",
+        "schema_version": PLAN_SCHEMA_VERSION,
+        "defplan_version": __version__,
+        "source": plan.source,
+        "inputs": [{"file": f, "sha256": h} for f, h in plan.input_hashes],
+        "objective": {"kind": plan.objective_kind, "blend_weight": plan.blend_weight},
+        "solver": {
+            "backend": plan.backend,
+            "profile": plan.profile,
+            "time_limit_s": plan.time_limit_s,
+            "mip_gap": plan.mip_gap,
+            "status": plan.status,
+            "objective": _number(plan.objective),
+            "bound": _number(plan.bound),
+            "gap": _number(plan.gap),
+            "outer_approximation_rounds": plan.iterations,
+            "message": plan.message,
+        },
+        "summary": summary,
+        "systems": [
+            {"system_id": s, "inventory": plan.inventory[j]} for j, s in enumerate(plan.system_ids)
+        ],
+        "weapons": list(plan.weapons),
+        "moves": {"units_moved": plan.moves, "max_moves": plan.max_moves},
+        "allocation": allocation,
+        "greedy": greedy,
+        "bases": bases,
+        "timing": {"seconds": plan.seconds},
+    }
+
+
+def plan_json(plan: Plan) -> bytes:
+    return (json.dumps(plan_record(plan), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def read_plan_json(path: Path) -> dict[str, Any]:
+    """A plan.json read back, after checking it is one this version understands."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable plan.json ({exc})") from exc
+    if not isinstance(data, dict) or data.get("schema") != "defplan.plan":
+        raise ValueError(f"{path}: not a defplan plan.json (no schema 'defplan.plan')")
+    version = data.get("schema_version")
+    if version != PLAN_SCHEMA_VERSION:
+        raise ValueError(
+            f"{path}: plan.json schema_version {version} (this defplan reads {PLAN_SCHEMA_VERSION})"
+        )
+    return data
+
+
+def write_plan(plan: Plan, scenario: Scenario, out_dir: Path) -> list[Path]:
+    """Write plan.json and plan.xlsx into out_dir, each atomically."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "plan.json"
+    atomic_write_bytes(json_path, plan_json(plan))
+    xlsx_path = out_dir / "plan.xlsx"
+    save_workbook(plan_workbook(plan, scenario), xlsx_path)
+    return [json_path, xlsx_path]
+
+
+def plan_workbook(plan: Plan, scenario: Scenario) -> Workbook:
+    """Summary, Allocation, Base risk, Assumptions and Provenance sheets."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    summary = plan.summary()
+    add_rows(book, "Summary", ["item", "value"], [[k, v] for k, v in summary.items()])
+    add_frame(book, "Allocation", plan.allocation_table())
+    add_frame(book, "Base risk", plan.base_table())
+    header, rows = sheet_table(scenario, "assumptions")
+    add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
+    add_frame(book, "Provenance", provenance_table(plan, scenario))
+    return book
+
+
+def provenance_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """Where every input came from: files and hashes, the solver, each attack's source."""
+    rows: list[dict[str, Any]] = [
+        {"kind": "input", "item": file, "detail": f"sha256 {sha}"}
+        for file, sha in plan.input_hashes
+    ]
+    rows.append(
+        {
+            "kind": "solver",
+            "item": f"{plan.backend} (profile {plan.profile})",
+            "detail": f"status {plan.status}; objective {plan.objective:.6g}; "
+            f"bound {plan.bound:.6g}; gap {plan.gap:.3g}",
+        }
+    )
+    for attack in scenario.attacks:
+        rows.append(
+            {
+                "kind": "attack",
+                "item": attack.attack_id,
+                "detail": "; ".join(
+                    part
+                    for part in (
+                        "sources: " + ", ".join(attack.source) if attack.source else "",
+                        "evidence: " + ", ".join(attack.evidence) if attack.evidence else "",
+                    )
+                    if part
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["kind", "item", "detail"])

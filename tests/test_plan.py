@@ -1,0 +1,225 @@
+"""plan and evaluate on theaters: rules, budgets, conflicts, outputs, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from builders import base, small_scenario, with_settings
+from defplan.cli import app
+from defplan.errors import SolverError
+from defplan.model.brute import brute_force
+from defplan.plan import Plan, build_arrays, evaluate, plan
+from defplan.plan.writers import plan_record, read_plan_json, write_plan
+from defplan.risk import risk
+from defplan.scenario import DeployedRow, RuleRow, Scenario, SystemRow
+from defplan.workbook import write_xlsx
+
+runner = CliRunner()
+
+
+def theater(**overrides: object) -> Scenario:
+    """small_scenario with more units than bases need, today's deployment and one more base."""
+    scenario = small_scenario()
+    fields: dict[str, object] = {
+        "bases": (*scenario.bases, base("delta", lat=33.2, lon=44.2, troops=800)),
+        "systems": (
+            SystemRow(system_id="cram", name="C-RAM", mode="point", inventory=3, max_per_base=2),
+            SystemRow(system_id="patriot", name="Patriot", mode="area", inventory=1, range_km=40),
+        ),
+        "deployed": (
+            DeployedRow(base_id="bravo", system_id="cram", units=1),
+            DeployedRow(base_id="delta", system_id="cram", units=1),
+        ),
+    }
+    fields.update(overrides)
+    return dataclasses.replace(scenario, **fields)  # type: ignore[arg-type]
+
+
+def units(result: Plan, base_id: str, system_id: str) -> int:
+    b = result.base_ids.index(base_id)
+    s = result.system_ids.index(system_id)
+    return int(result.allocation[b, s])
+
+
+def test_plan_is_optimal_and_respects_inventory_max_per_base_and_closed_bases() -> None:
+    result = plan(theater())
+    assert result.status == "optimal"
+    assert result.allocation[:, 0].sum() <= 3 and result.allocation[:, 1].sum() <= 1
+    assert result.allocation[:, 0].max() <= 2
+    assert units(result, "charlie", "cram") == 0 and units(result, "charlie", "patriot") == 0
+    arrays = build_arrays(theater(), risk(theater()))
+    best, _ = brute_force(arrays.instance)
+    assert math.isclose(result.objective, best, rel_tol=1e-6, abs_tol=1e-12)
+    assert result.objective <= result.greedy_objective + 1e-12
+    assert result.risk_after <= result.risk_before + 1e-12
+
+
+@settings(max_examples=25)
+@given(
+    objective=st.sampled_from(["expected", "worst_case", "blend"]),
+    max_moves=st.one_of(st.none(), st.integers(0, 2)),
+    rule=st.sampled_from(["none", "min", "max", "lock", "forbid"]),
+)
+def test_plan_equals_brute_force_through_the_bridge(
+    objective: str, max_moves: int | None, rule: str
+) -> None:
+    rules = {
+        "none": (),
+        "min": (RuleRow(kind="min_units", base_id="bravo", system_id="cram", value=2),),
+        "max": (RuleRow(kind="max_units", base_id="alpha", system_id="cram", value=0),),
+        "lock": (RuleRow(kind="lock", base_id="delta", system_id="cram"),),
+        "forbid": (RuleRow(kind="forbid", base_id="alpha"),),
+    }[rule]
+    scenario = with_settings(theater(rules=rules), objective=objective, max_moves=max_moves)
+    result = plan(scenario)
+    best, _ = brute_force(build_arrays(scenario, risk(scenario)).instance)
+    assert result.status == "optimal"
+    assert math.isclose(result.objective, best, rel_tol=1e-6, abs_tol=1e-12)
+    if max_moves is not None:
+        assert result.moves <= max_moves
+    if rule == "min":
+        assert units(result, "bravo", "cram") >= 2
+    if rule == "max":
+        assert units(result, "alpha", "cram") == 0
+    if rule == "lock":
+        assert units(result, "delta", "cram") == 1
+    if rule == "forbid":
+        assert units(result, "alpha", "cram") == units(result, "alpha", "patriot") == 0
+
+
+def test_conflicting_rules_are_named() -> None:
+    rules = (
+        RuleRow(kind="min_units", base_id="alpha", system_id="cram", value=2),
+        RuleRow(kind="forbid", base_id="alpha", system_id="cram"),
+    )
+    with pytest.raises(SolverError) as caught:
+        plan(theater(rules=rules))
+    message = str(caught.value)
+    assert "rule min_units 2 of cram at alpha" in message
+    assert "rule forbid cram at alpha" in message
+
+
+def test_rules_needing_more_units_than_the_inventory_are_named() -> None:
+    rules = (
+        RuleRow(kind="min_units", base_id="alpha", system_id="cram", value=2),
+        RuleRow(kind="min_units", base_id="bravo", system_id="cram", value=2),
+    )
+    with pytest.raises(SolverError, match=r"need 4 unit.*inventory is 3"):
+        plan(theater(rules=rules))
+
+
+def test_a_move_budget_the_rules_cannot_meet_is_explained() -> None:
+    rules = (RuleRow(kind="forbid", base_id="bravo"), RuleRow(kind="forbid", base_id="delta"))
+    with pytest.raises(SolverError, match="max_moves 1 is below the 2 move"):
+        plan(with_settings(theater(rules=rules), max_moves=1))
+
+
+def test_evaluate_scores_todays_deployment_with_the_same_model() -> None:
+    scenario = theater()
+    today = evaluate(scenario)
+    arrays = build_arrays(scenario, risk(scenario))
+    assert arrays.instance.current is not None
+    assert math.isclose(today.objective, arrays.instance.objective_of(arrays.instance.current))
+    assert today.status == "evaluated" and today.moves == 0
+    broken = evaluate(scenario, {("charlie", "cram"): 1})
+    assert broken.status == "breaks_rules" and "upper bound" in broken.message
+
+
+def test_plan_json_is_identical_apart_from_timing() -> None:
+    first, second = plan_record(plan(theater())), plan_record(plan(theater()))
+    first.pop("timing")
+    second.pop("timing")
+    assert first == second
+    assert first["schema_version"] == 1
+
+
+def test_plan_files_round_trip_and_keep_formula_text_as_text(tmp_path: Path) -> None:
+    hostile = theater(
+        bases=(*small_scenario().bases, base("delta", name="=cmd|' /C calc'!A0", troops=800))
+    )
+    result = plan(hostile)
+    paths = write_plan(result, hostile, tmp_path)
+    data = read_plan_json(paths[0])
+    assert data["solver"]["status"] == "optimal"
+    assert {row["base_id"] for row in data["bases"]} == set(result.base_ids)
+    book = openpyxl.load_workbook(paths[1])
+    assert book.sheetnames == ["Summary", "Allocation", "Base risk", "Assumptions", "Provenance"]
+    names = [c.value for c in book["Base risk"]["B"]]
+    cell = next(c for c in book["Base risk"]["B"] if c.value == "=cmd|' /C calc'!A0")
+    assert cell.data_type == "s" and "=cmd|' /C calc'!A0" in names
+
+
+def test_read_plan_json_refuses_other_files(tmp_path: Path) -> None:
+    other = tmp_path / "x.json"
+    other.write_text(json.dumps({"schema": "something"}))
+    with pytest.raises(ValueError, match=r"not a defplan plan\.json"):
+        read_plan_json(other)
+    other.write_text(json.dumps({"schema": "defplan.plan", "schema_version": 99}))
+    with pytest.raises(ValueError, match="schema_version 99"):
+        read_plan_json(other)
+
+
+def test_cli_plan_prints_the_summary_and_writes_both_files(tmp_path: Path) -> None:
+    workbook = write_xlsx(theater(), tmp_path / "theater.xlsx")
+    before = workbook.read_bytes()
+    result = runner.invoke(app, ["plan", str(workbook), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    for expected in ("Allocation", "greedy (by hand)", "status optimal", "% of undefended"):
+        assert expected in result.output
+    assert (tmp_path / "out" / "plan.json").exists() and (tmp_path / "out" / "plan.xlsx").exists()
+    assert workbook.read_bytes() == before
+
+
+def test_cli_plan_reports_conflicting_rules_with_exit_2(tmp_path: Path) -> None:
+    rules = (RuleRow(kind="forbid", base_id="bravo"), RuleRow(kind="forbid", base_id="delta"))
+    workbook = write_xlsx(theater(rules=rules), tmp_path / "theater.xlsx")
+    result = runner.invoke(app, ["plan", str(workbook), "--max-moves", "1"])
+    assert result.exit_code == 2
+    assert "max_moves 1 is below the 2 move(s) the rules force" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--objective", "cheapest"], "is not expected, worst_case or blend"),
+        (["--solver", "nonesuch"], "no solver profile 'nonesuch'"),
+        (["--backend", "nonesuch"], "unknown backend 'nonesuch'"),
+    ],
+)
+def test_cli_plan_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    workbook = write_xlsx(theater(), tmp_path / "theater.xlsx")
+    result = runner.invoke(app, ["plan", str(workbook), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_cli_evaluate_reads_an_allocation_and_reports_bad_rows(tmp_path: Path) -> None:
+    workbook = write_xlsx(theater(), tmp_path / "theater.xlsx")
+    good = tmp_path / "mine.csv"
+    good.write_text("base_id,system_id,units\nalpha,cram,2\nbravo,patriot,1\n")
+    result = runner.invoke(app, ["evaluate", str(workbook), "--allocation", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "status evaluated" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("base_id,system_id,units\nzulu,cram,1\nalpha,cram,two\n")
+    result = runner.invoke(app, ["evaluate", str(workbook), "--allocation", str(bad)])
+    assert result.exit_code == 2
+    assert "row 2" in result.output and "'zulu' is not a base" in result.output
+    assert "row 3" in result.output and "'two' is not a whole number" in result.output
+
+
+def test_residual_never_exceeds_undefended_risk() -> None:
+    result = plan(theater())
+    assert (result.residual <= result.risk_undefended + 1e-12).all()
+    assert np.isclose(result.residual.sum(), result.risk_after)
