@@ -1,21 +1,24 @@
-"""The exact MILP: integer units, one summed exponent per base and class, tangent cuts.
+"""The exact MILP: integer units, one summed exponent per base and class, cuts of exp.
 
 For every base b and class c that some system can reach,
 
     y[b, c] = Σ_s ln(1 − p[s, c]) · n[b, s]          (linear in the integer x)
-    t[b, c] ≥ v e^{y_k} (1 + y − y_k)                 (tangent of v e^y at y_k)
+    t[b, c] ≥ a cut of v·e^y                          (residual of the pair)
 
-The exponential is convex, so each tangent lies below it and the model's optimum is a
-lower bound on the true optimum. At an integer allocation whose y values all carry a
-tangent the model is exact; the solve loop adds tangents at the solution's y values
-until the true residual of the model's solution meets its bound (outer approximation).
-When a pair's reachable y values are few, all of them get a tangent up front and the
-first solve is already exact.
+y can only take the values Σ_s ln(1 − p[s, c]) · k_s ("reachable exponents").
+Where those are known (they usually are), the cuts are chords of v·e^y between
+consecutive reachable exponents: valid at every integer allocation, exact at each
+reachable point, and the convex envelope in between, so the LP relaxation is tight.
+Pairs with few reachable exponents get every chord up front and are exact from the
+first solve; the others get chords near likely points and, at each solution, the
+chords beside its exponent (outer approximation) until the true residual of the
+model's solution meets its bound. Pairs whose reachable set is too large to list
+fall back to tangents of v·e^y, which are valid everywhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +28,9 @@ from defplan.model.linear import INF, LinearModel
 
 #: A pair whose reachable exponents number at most this many gets them all as tangents.
 ENUMERATE_LIMIT = 40
-#: Otherwise this many tangents, spread over the exponent's range, start the model.
+#: Pairs with at most this many reachable exponents get chords on demand (else tangents).
+REACHABLE_LIMIT = 100_000
+#: Otherwise cuts near this many points, spread over the exponent's range, start the model.
 INITIAL_TANGENTS = 12
 
 
@@ -44,7 +49,9 @@ class Formulation:
     t_col: IntArray
     worst_col: int  # −1 with the expected objective
     constant: FloatArray  # (B,) residual no system can touch
-    tangents: list[set[float]]  # exponents already cut, per pair
+    tangents: list[set[float]]  # exponents already cut by a tangent, per pair
+    reachable: list[FloatArray | None] = field(default_factory=list)  # sorted, per pair
+    chords: list[set[int]] = field(default_factory=list)  # chord i joins reachable[i], [i+1]
 
     def values_for(self, x: IntArray) -> FloatArray:
         """A full, feasible column vector for an integer allocation (a warm start)."""
@@ -77,14 +84,60 @@ class Formulation:
         t = values[self.t_col]
         true = self.pair_value * np.exp(y)
         short = np.flatnonzero(true - t > tolerance * np.maximum(1.0, true))
-        added = 0
+        rows = self.model.n_rows
         for k in short.tolist():
-            point = float(y[k])
-            if point in self.tangents[k]:
-                continue
-            self._tangent(k, point)
-            added += 1
-        return added
+            self.cut_near(k, float(y[k]))
+        return self.model.n_rows - rows
+
+    def cut_at(self, x: IntArray) -> None:
+        """Make the model exact at an allocation (an incumbent is a likely optimum)."""
+        exponent = self.instance.defending(x) @ self.instance.log_leak
+        for k, point in enumerate(exponent[self.pair_base, self.pair_class].tolist()):
+            self.cut_near(k, point)
+
+    def cut_near(self, k: int, point: float) -> None:
+        """Make the model exact at this exponent: the two chords beside the nearest
+        reachable exponent when the pair's reachable set is known, else a tangent."""
+        known = self.reachable[k] if k < len(self.reachable) else None
+        if known is None:
+            if point not in self.tangents[k]:
+                self._tangent(k, point)
+            return
+        if len(known) == 1:
+            if 0 not in self.chords[k]:
+                self.chords[k].add(0)
+                value = float(self.pair_value[k] * np.exp(known[0]))
+                self.model.add_row(f"chord[{k}]", [int(self.t_col[k])], [1.0], value, INF)
+            return
+        j = int(np.argmin(np.abs(known - point)))
+        for i in (j - 1, j):
+            if 0 <= i < len(known) - 1:
+                self._chord(k, i)
+
+    def _chord(self, k: int, i: int) -> None:
+        """t ≥ the chord of v·e^y between reachable exponents i and i + 1.
+
+        No reachable exponent lies strictly between the two, and by convexity every
+        other one lies on or above the chord, so the row is valid wherever x is
+        integer, exact at both ends, and between them the convex envelope (tighter
+        than any tangent).
+        """
+        if i in self.chords[k]:
+            return
+        self.chords[k].add(i)
+        known = self.reachable[k]
+        assert known is not None
+        value = float(self.pair_value[k])
+        low, high = float(known[i]), float(known[i + 1])
+        f_low, f_high = value * float(np.exp(low)), value * float(np.exp(high))
+        slope = (f_high - f_low) / (high - low)
+        self.model.add_row(
+            f"chord[{k}]",
+            [int(self.t_col[k]), int(self.y_col[k])],
+            [1.0, -slope],
+            f_low - slope * low,
+            INF,
+        )
 
     def _tangent(self, k: int, point: float) -> None:
         slope = float(self.pair_value[k] * np.exp(point))
@@ -100,12 +153,22 @@ class Formulation:
 
 def reachable_exponents(steps: list[tuple[float, int]], limit: int) -> list[float] | None:
     """All values Σ step·n with 0 ≤ n ≤ count, or None when there are more than limit."""
-    values = {0.0}
+    found = reachable_array(steps, limit)
+    return None if found is None else found.tolist()
+
+
+def reachable_array(steps: list[tuple[float, int]], limit: int) -> FloatArray | None:
+    """Sorted distinct Σ step·n (0 ≤ n ≤ count); values closer than 1e-12 are one."""
+    values = np.zeros(1)
     for step, count in steps:
-        values = {v + step * n for v in values for n in range(count + 1)}
+        grid = values[:, None] + step * np.arange(count + 1)[None, :]
+        values = np.unique(grid.ravel())
+        if len(values) > 1:
+            keep = np.concatenate([[True], np.diff(values) > 1e-12])
+            values = values[keep]
         if len(values) > limit:
             return None
-    return sorted(values)
+    return np.asarray(values, dtype=np.float64)
 
 
 def spread_points(low: float, steps: list[tuple[float, int]], count: int) -> list[float]:
@@ -168,6 +231,8 @@ def formulate(instance: Instance) -> Formulation:
     y_cols: list[int] = []
     t_cols: list[int] = []
     tangent_points: list[list[float]] = []
+    reachable: list[FloatArray | None] = []
+    every: list[bool] = []
     for b in range(n_bases):
         for c in range(inst.n_classes):
             value = float(inst.value[b, c])
@@ -191,9 +256,14 @@ def formulate(instance: Instance) -> Formulation:
                     index.extend(reach[b][s])
                     coef.extend([-step] * len(reach[b][s]))
             model.add_row(f"exponent[{b},{c}]", index, coef, 0.0, 0.0)
-            points = reachable_exponents(steps, ENUMERATE_LIMIT)
-            if points is None:
+            known = reachable_array(steps, REACHABLE_LIMIT)
+            reachable.append(known)
+            if known is not None and len(known) <= ENUMERATE_LIMIT:
+                points = known.tolist()
+                every.append(True)
+            else:
                 points = spread_points(low, steps, INITIAL_TANGENTS)
+                every.append(False)
             pair_base.append(b)
             pair_class.append(c)
             pair_value.append(value)
@@ -226,10 +296,19 @@ def formulate(instance: Instance) -> Formulation:
         worst_col=worst_col,
         constant=constant,
         tangents=[set() for _ in pair_base],
+        reachable=reachable,
+        chords=[set() for _ in pair_base],
     )
     for k, points in enumerate(tangent_points):
-        for point in points:
-            formulation._tangent(k, point)
+        known = reachable[k]
+        if every[k] and known is not None:
+            for i in range(len(known) - 1):
+                formulation._chord(k, i)
+            if len(known) == 1:
+                formulation.cut_near(k, float(known[0]))
+        else:
+            for point in points:
+                formulation.cut_near(k, point)
     return formulation
 
 

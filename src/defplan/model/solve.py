@@ -54,6 +54,8 @@ def solve(
     ).any():
         return _infeasible(instance, backend, began, 0, greedy_value, None)
     formulation = formulate(instance)
+    if best_x is not None:
+        formulation.cut_at(best_x)
     lower = -math.inf
     target = max(gap, OPTIMALITY_TOLERANCE)
     rounds = 0
