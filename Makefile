@@ -17,6 +17,11 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/defplan validate inputs/iraq_syria.xlsx
+	@if [ -d ../shared/articles ]; then \
+		$(BIN)/defplan extract ../shared/articles/*.txt --theater inputs/iraq_syria.xlsx \
+			--manifest ../shared/articles/manifest.csv --out out/demo/attacks.csv \
+			--attacks-sheet out/demo/attacks_sheet.csv; \
+	else echo "../shared/articles not found: extraction demo skipped"; fi
 	$(BIN)/defplan risk inputs/iraq_syria.xlsx --out out/demo
 	$(BIN)/defplan plan inputs/iraq_syria.xlsx --out out/demo
 

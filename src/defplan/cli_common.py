@@ -1,0 +1,60 @@
+"""What every ``defplan`` command module shares: consoles, bad-input handling, arguments.
+
+Copied from :mod:`defplan.cli` so that command modules (``cli_posture`` …) can use
+them without importing ``cli.py``, which imports them in turn.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from defplan.errors import InputError, Problem, SolverError
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_BAD_INPUT = 2
+
+WorkbookArg = Annotated[
+    Path, typer.Argument(help="theater workbook (.xlsx) or folder of <sheet>.csv files")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="folder to write results into (never an input)")
+]
+
+_STYLE = {"error": "bold red", "warning": "yellow", "note": "dim"}
+
+
+def print_problems(problems: tuple[Problem, ...] | list[Problem], limit: int = 200) -> None:
+    """Every problem on its own line, errors first; the CLI's way of showing bad input."""
+    shown = list(problems)[:limit]
+    for problem in shown:
+        label = problem.severity.upper() if problem.severity == "error" else problem.severity
+        errors.print(f"[{_STYLE[problem.severity]}]{label}[/] {problem}", soft_wrap=True)
+    if len(problems) > limit:
+        errors.print(f"… and {len(problems) - limit} more")
+
+
+def reports_bad_input(command: F) -> F:
+    """Turn an InputError into its list of problems and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            print_problems(exc.problems)
+            errors.print(f"[bold red]{len(exc.errors)} error(s); nothing was done.[/]")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except (SolverError, ValueError) as exc:
+            errors.print(f"[bold red]ERROR[/] {exc}", soft_wrap=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]

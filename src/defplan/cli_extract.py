@@ -1,0 +1,128 @@
+"""``defplan extract``: attacks on bases read from news articles, for review.
+
+A thin layer over :func:`defplan.extract.extract`. ``defplan.cli`` registers it with
+``app.command("extract")(extract_command)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from defplan.cli_common import console, print_problems, reports_bad_input
+from defplan.errors import InputError, Problem
+from defplan.extract import Extraction, extract, write_attacks_sheet, write_rows_csv
+from defplan.extract.articles import parse_day
+from defplan.workbook import load_scenario
+
+
+def extract_command(
+    articles: Annotated[
+        list[Path], typer.Argument(help="plain-text article files (UTF-8)", show_default=False)
+    ],
+    theater: Annotated[
+        Path,
+        typer.Option(
+            "--theater", help="theater workbook (.xlsx) or CSV folder whose bases sites resolve to"
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="CSV to write: one row per attack per article (never an input)"),
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="CSV with columns file, published, for articles without a DATE: line"),
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(help="publication day (YYYY-MM-DD) of articles nothing else dates"),
+    ] = None,
+    attacks_sheet: Annotated[
+        Path | None,
+        typer.Option(
+            "--attacks-sheet",
+            help="CSV to write: one row per event in the attacks-sheet format (all sources)",
+        ),
+    ] = None,
+) -> None:
+    """Read attacks on bases from news articles: site, date, weapon, counts, with spans."""
+    reports_bad_input(_run)(articles, theater, out, manifest, published, attacks_sheet)
+
+
+def _run(
+    articles: list[Path],
+    theater: Path,
+    out: Path | None,
+    manifest: Path | None,
+    published: str | None,
+    attacks_sheet: Path | None,
+) -> None:
+    day = None
+    if published is not None:
+        day = parse_day(published)
+        if day is None:
+            raise InputError(
+                [Problem("--published", message=f"{published!r} is not a day (YYYY-MM-DD)")]
+            )
+    inputs = [theater, *articles, *([manifest] if manifest else [])]
+    outputs = [p for p in (out, attacks_sheet) if p is not None]
+    for output in outputs:
+        from defplan.atomic import refuse_input_overlap
+
+        refuse_input_overlap(output, inputs)
+    if out is not None and attacks_sheet is not None and out.resolve() == attacks_sheet.resolve():
+        raise InputError([Problem(str(out), message="--out and --attacks-sheet are one file")])
+    scenario = load_scenario(theater)
+    result = extract(articles, scenario, manifest=manifest, published=day)
+    console.print(rows_table(result))
+    events = len({r.event_id for r in result.rows})
+    told = len({r.article_file for r in result.rows})
+    console.print(
+        f"{len(result.rows)} attack(s) told in {told} of {len(articles)} article(s): "
+        f"{events} event(s) · sites resolved {sum(1 for r in result.rows if r.base_id)}"
+        f"/{len(result.rows)}"
+    )
+    print_problems(list(result.notes))
+    if out is not None:
+        console.print(f"wrote {write_rows_csv(result.rows, out)}")
+    if attacks_sheet is not None:
+        console.print(f"wrote {write_attacks_sheet(result.attacks, attacks_sheet)}")
+
+
+def rows_table(result: Extraction) -> Table:
+    """The extracted rows as a rich table, one line per attack per article."""
+    table = Table(title="Attacks read from the articles", title_justify="left")
+    for name, justify in (
+        ("article", "left"),
+        ("site", "left"),
+        ("base_id", "left"),
+        ("date", "left"),
+        ("weapon", "left"),
+        ("fired", "right"),
+        ("killed", "right"),
+        ("wounded", "right"),
+        ("event_id", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    frame = result.frame()
+
+    def shown(value: object) -> str:
+        return "" if value is None or str(value) in ("<NA>", "nan", "None") else str(value)
+
+    for row in frame.to_dict("records"):
+        table.add_row(
+            shown(row["article_file"]),
+            shown(row["base"]),
+            shown(row["base_id"]) or "[dim]not in theater[/]",
+            shown(row["date"]),
+            shown(row["weapon"]),
+            shown(row["munitions"]),
+            shown(row["killed"]),
+            shown(row["wounded"]),
+            shown(row["event_id"]),
+        )
+    return table

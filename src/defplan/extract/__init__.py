@@ -1,0 +1,150 @@
+"""Attacks on bases read from news articles, for a planner to review.
+
+>>> import datetime as dt
+>>> from defplan.scenario import BaseRow
+>>> bases = [BaseRow(base_id="taji", name="Camp Taji", aliases="Taji", lat=33.5, lon=44.3,
+...                  troops=0)]
+>>> found = extract_text(
+...     "Five rockets hit Camp Taji on Saturday, wounding two contractors.",
+...     bases, published=dt.date(2020, 3, 16))
+>>> row = found.rows[0]
+>>> row.base_id, row.date, row.weapon, row.munitions, row.killed, row.wounded
+('taji', datetime.date(2020, 3, 14), 'rocket', 5, 0, 2)
+
+The pipeline, one module per step: :mod:`~defplan.extract.articles` (files, dates),
+:mod:`~defplan.extract.sentences`, :mod:`~defplan.extract.mentions` (which clauses
+tell of an attack; with :mod:`~defplan.extract.lexicon`, :mod:`~defplan.extract.sites`,
+:mod:`~defplan.extract.dates`, :mod:`~defplan.extract.counts`),
+:mod:`~defplan.extract.events` (mentions → attacks → events) and
+:mod:`~defplan.extract.sheet` (files). docs/extraction.md explains the conventions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from defplan.errors import Problem
+from defplan.extract.articles import Article, read_articles
+from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
+from defplan.extract.mentions import read_mentions
+from defplan.extract.sheet import attack_rows, rows_frame, write_attacks_sheet, write_rows_csv
+from defplan.extract.sites import Gazetteer
+from defplan.scenario import AttackRow, BaseRow, Scenario
+
+__all__ = [
+    "COLUMNS",
+    "Article",
+    "ExtractedAttack",
+    "Extraction",
+    "extract",
+    "extract_articles",
+    "extract_text",
+    "write_attacks_sheet",
+    "write_rows_csv",
+]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What extraction found.
+
+    Attributes
+    ----------
+    rows : one row per attack per article (``attacks.csv``), ordered by article and
+        position; rows about one attack share ``event_id``.
+    attacks : one attacks-sheet row per event, every source listed, ordered by date.
+    notes : articles with nothing to extract, weapon classes the theater lacks.
+    """
+
+    rows: tuple[ExtractedAttack, ...]
+    attacks: tuple[AttackRow, ...]
+    notes: tuple[Problem, ...] = ()
+
+    def frame(self) -> pd.DataFrame:
+        """``rows`` as the table ``attacks.csv`` holds."""
+        return rows_frame(self.rows)
+
+
+def extract_articles(
+    articles: Sequence[Article], bases: Iterable[BaseRow], weapons: Iterable[str] | None = None
+) -> Extraction:
+    """Extract attacks from articles already read (see :func:`extract` for files)."""
+    gazetteer = Gazetteer.from_bases(bases)
+    rows: list[ExtractedAttack] = []
+    notes: list[Problem] = []
+    for article in sorted(articles, key=lambda a: a.file):
+        reading = read_mentions(article, gazetteer)
+        found = group_mentions(reading.mentions, reading.attributions, reading.context_dates)
+        if not found:
+            notes.append(
+                Problem(article.file, message="tells of no attack on a base", severity="note")
+            )
+        rows.extend(found)
+    named = assign_event_ids(rows)
+    sheet = attack_rows(named)
+    known = set(weapons) if weapons is not None else None
+    if known is not None:
+        for attack in sheet:
+            if attack.weapon not in known:
+                notes.append(
+                    Problem(
+                        "attacks sheet",
+                        row=None,
+                        column="weapon",
+                        message=f"{attack.attack_id}: {attack.weapon!r} is not in the theater's "
+                        "weapons sheet; add it there or change the row before loading",
+                        severity="warning",
+                    )
+                )
+    return Extraction(tuple(named), tuple(sheet), tuple(notes))
+
+
+def extract(
+    articles: Iterable[Path | str],
+    theater: Scenario,
+    *,
+    manifest: Path | str | None = None,
+    published: dt.date | None = None,
+) -> Extraction:
+    """Read article files and extract every attack on a site they tell of.
+
+    Parameters
+    ----------
+    articles : plain-text article files (UTF-8).
+    theater : the scenario whose bases and aliases sites resolve through.
+    manifest : CSV with columns ``file`` and ``published``, for articles without a
+        ``DATE:`` header line.
+    published : the publication day of articles neither gives a date for.
+
+    Returns
+    -------
+    Extraction
+        Rows per article and merged events; an empty article or one with no attack
+        gives no rows and a note.
+
+    Raises
+    ------
+    InputError
+        Every article that cannot be read (missing, binary, not UTF-8, undated).
+    """
+    read, problems = read_articles(
+        [Path(a) for a in articles], Path(manifest) if manifest is not None else None, published
+    )
+    result = extract_articles(read, theater.bases, [w.weapon for w in theater.weapons])
+    return Extraction(result.rows, result.attacks, (*problems, *result.notes))
+
+
+def extract_text(
+    text: str,
+    bases: Iterable[BaseRow],
+    *,
+    published: dt.date,
+    file: str = "article.txt",
+) -> Extraction:
+    """Extract the attacks one article's text tells of (no file needed)."""
+    return extract_articles([Article(file=file, text=text, published=published)], bases)

@@ -1,0 +1,283 @@
+"""Numbers as news reports write them, and what they count: munitions, killed, wounded.
+
+Conventions (see docs/extraction.md):
+
+- a hedge keeps its number: "about 30", "at least ten", "more than 100" → 30, 10, 100;
+- a range keeps its lower bound, the number the text vouches for: "12 to 18" → 12;
+- "a"/"an"/"one" before the thing counted is 1 ("a U.S. contractor died");
+- vague words ("dozens", "several") say that there were some, not how many: the
+  count stays blank, but the report of wounded is remembered (see events.py);
+- a list of people is summed: "one British and two U.S. service members" → 3;
+- numbers glued to units ("122mm", "70 kilometres", "24 hours") count nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from defplan.extract.lexicon import PERSON_MODIFIER, PERSON_NOUN
+
+UNITS: Final = {
+    "zero": 0,
+    "no": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS: Final = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES: Final = {"hundred": 100, "thousand": 1000}
+
+_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, "dozen"], key=len, reverse=True))
+_WORD = _WORD.replace("|no|", "|").replace("|no", "").replace("no|", "")
+NUMBER_WORDS: Final = rf"(?:(?:a\s+)?(?:{_WORD}))(?:(?:\s+|-)(?:and\s+)?(?:{_WORD}))*"
+DIGITS: Final = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+NUMBER: Final = rf"(?:{DIGITS}|{NUMBER_WORDS})(?![\w])"
+HEDGE: Final = (
+    r"(?:about|around|approximately|roughly|some|nearly|almost|at\s+least|more\s+than|over"
+    r"|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|upwards\s+of|an\s+estimated"
+    r"|a\s+total\s+of|a\s+further|another|at\s+most|close\s+to|just\s+over|just\s+under)"
+)
+# a number with its hedge and range; group "n" is the number kept
+_RANGE_TAIL = rf"(?:\s*(?:to|-|\u2013|or|and)\s*(?:{NUMBER})(?=\s))?"
+COUNT: Final = rf"(?:{HEDGE}\s+)?(?:between\s+)?(?P<n>{NUMBER}){_RANGE_TAIL}"
+COUNT_BARE: Final = rf"(?:{HEDGE}\s+)?(?:between\s+)?(?:{NUMBER}){_RANGE_TAIL}"
+UNIT_AFTER: Final = re.compile(
+    r"^\s*-?\s*(?:mm\b|millimet|km\b|kilomet|miles?\b|met(?:er|re)s?\b|hours?\b|minutes?\b"
+    r"|days?\b|weeks?\b|months?\b|years?\b|percent\b|%|per\s*cent|kg\b|pounds?\b|feet\b|ft\b)",
+    re.IGNORECASE,
+)
+VAGUE: Final = (
+    r"(?:dozens|scores|hundreds|several|multiple|a\s+number\s+of|a\s+few|many|numerous"
+    r"|a\s+handful\s+of|some|other|more|unknown\s+number\s+of|unspecified\s+number\s+of)"
+)
+
+
+def parse_number(text: str) -> int | None:
+    """The whole number ``text`` writes, or None: ``'twenty-five'`` → 25, ``'1,500'`` → 1500.
+
+    >>> parse_number("three hundred and forty-two"), parse_number("a dozen")
+    (342, 12)
+    """
+    cleaned = text.strip().lower().replace("\u2013", "-")
+    if not cleaned:
+        return None
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", cleaned):
+        return int(cleaned.replace(",", ""))
+    if re.fullmatch(r"\d+", cleaned):
+        return int(cleaned)
+    if re.fullmatch(r"\d+\.\d+", cleaned):
+        return None
+    words = [w for w in re.split(r"[\s-]+", cleaned) if w and w != "and"]
+    if words and words[0] in ("a", "an"):
+        words = words[1:] if len(words) > 1 else ["one"]
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word in UNITS and word != "no":
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """Killed and wounded as one clause tells them; ``*_said`` = mentioned without a number."""
+
+    killed: int | None = None
+    wounded: int | None = None
+    killed_said: bool = False
+    wounded_said: bool = False
+
+
+_ONE = r"(?:an?|one|a\s+single)(?![\w])"
+_NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}(?:\s+{PERSON_NOUN})?"
+_NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
+_NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
+_LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
+_BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being))?"
+_ADV = r"(?:\s+(?:reportedly|also|later|all|both|seriously|critically|slightly|lightly))?"
+_KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
+_HURT_AFTER = (
+    r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for)\s+(?:\w+\s+){0,2}"
+    r"(?:injuries|wounds|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?))"
+)
+_KILL_VERB = (
+    r"(?:killed|killing|kills|kill|claimed\s+the\s+lives\s+of|claiming\s+the\s+lives\s+of"
+    r"|left|leaving)"
+)
+_HURT_VERB = (
+    r"(?:wounding|wounded|wounds|injuring|injured|injures|hurting|hurt"
+    r"|(?:caus\w+|inflict\w+|resulting\s+in)\s+(?:\w+\s+)?injuries\s+to)"
+)
+
+KILLED_BEFORE: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I)
+WOUNDED_BEFORE: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}{_ADV}\s+{_HURT_AFTER}", re.I)
+KILLED_AFTER: Final = re.compile(rf"\b{_KILL_VERB}\s+(?P<list>{_LIST})", re.I)
+WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
+DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
+NO_CASUALTIES: Final = re.compile(
+    r"\bno\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
+    r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
+    r"|\bwithout\s+(?:causing\s+)?(?:any\s+)?casualties\b|\bcaus\w+\s+no\s+casualties\b"
+    r"|\bno\s+one\s+was\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed)\b"
+    r"|\bnobody\s+was\s+(?:hurt|injured|harmed)\b",
+    re.IGNORECASE,
+)
+NO_INJURIES: Final = re.compile(
+    r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:\w+\s+or\s+)?(?:injuries|injured|wounded)\b"
+    rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
+    r"|have\s+been)\s+(?:hurt|injured|wounded)\b",
+    re.IGNORECASE,
+)
+NO_DEATHS: Final = re.compile(
+    r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:deaths|fatalities|one\s+was\s+killed)\b"
+    r"|\b(?:killed|killing|kills)\s+no\s*(?:one|body)\b|\bnobody\s+was\s+killed\b"
+    rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
+    r"|have\s+been)\s+killed\b",
+    re.IGNORECASE,
+)
+VAGUE_WOUNDED: Final = re.compile(
+    r"\b(?:minor|serious|light|non-life-threatening)\s+injuries\b|"
+    rf"\b{VAGUE}\s+(?:of\s+)?(?:\S+\s+){{0,4}}?(?:were|was|have\s+been|had\s+been)?\s*"
+    rf"{_HURT_AFTER}|\b{_HURT_VERB}\s+{VAGUE}\b",
+    re.IGNORECASE,
+)
+VAGUE_KILLED: Final = re.compile(
+    rf"\b{VAGUE}\s+(?:of\s+)?(?:\S+\s+){{0,4}}?(?:were|was|have\s+been|had\s+been)?\s*"
+    rf"{_KILL_AFTER}\b|\b(?:killing|killed)\s+{VAGUE}\b|\bdeadly\b|\bfatal\b",
+    re.IGNORECASE,
+)
+
+
+def _sum_list(text: str) -> int | None:
+    """The people a list counts: ``'one British and two U.S. service members'`` → 3."""
+    total = 0
+    found = False
+    for match in _NP_RE.finditer(text):
+        if UNIT_AFTER.match(text[match.end("n") if match.group("n") else match.end() :]):
+            return None
+        if match.group("one"):
+            value: int | None = 1
+        else:
+            value = parse_number(match.group("n"))
+        if value is None:
+            return None
+        total += value
+        found = True
+    return total if found else None
+
+
+def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
+    for match in pattern.finditer(text):
+        listed = match.group("list")
+        if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
+            continue
+        value = _sum_list(listed)
+        if value is not None:
+            return value
+    return None
+
+
+def casualties_in(text: str) -> Casualties:
+    """Killed and wounded as ``text`` (one clause) tells them.
+
+    >>> casualties_in("killing one British and two U.S. service members")
+    Casualties(killed=3, wounded=None, killed_said=True, wounded_said=False)
+    >>> casualties_in("at least 23 were wounded")
+    Casualties(killed=None, wounded=23, killed_said=False, wounded_said=True)
+    """
+    none_at_all = NO_CASUALTIES.search(text) is not None
+    killed = 0 if none_at_all or NO_DEATHS.search(text) else None
+    wounded = 0 if none_at_all or NO_INJURIES.search(text) else None
+    if killed is None:
+        killed = (
+            _list_count(KILLED_BEFORE, text)
+            if KILLED_BEFORE.search(text)
+            else _list_count(KILLED_AFTER, text)
+        )
+        if killed is None:
+            killed = _list_count(KILLED_AFTER, text)
+        if killed is None:
+            deaths = DEATHS.search(text)
+            killed = parse_number(deaths.group("n")) if deaths else None
+    if wounded is None:
+        wounded = _list_count(WOUNDED_BEFORE, text)
+        if wounded is None:
+            wounded = _list_count(WOUNDED_AFTER, text)
+    return Casualties(
+        killed=killed,
+        wounded=wounded,
+        killed_said=killed is not None or VAGUE_KILLED.search(text) is not None,
+        wounded_said=wounded is not None or VAGUE_WOUNDED.search(text) is not None,
+    )
+
+
+_MUNITION_HEAD = (
+    r"(?:rockets?|missiles?|drones?|uavs?|mortars?|mortar\s+(?:rounds?|shells?|bombs?)"
+    r"|projectiles?|katyushas?|shells?|rounds?|unmanned\s+aerial\s+vehicles?)"
+)
+_MUNITION_MODIFIER = (
+    r"(?:[\w'\u2019]+-\w+(?:-\w+)?|armed|explosive|explosives-laden|attack|suicide|kamikaze"
+    r"|katyusha|grad|ballistic|cruise|short-range|medium-range|mortar|more|other|additional"
+    r"|\d{2,3}\s*-?\s*mm|iranian|iranian-made|one-way|unguided|guided|small|large)"
+)
+MUNITIONS: Final = re.compile(
+    rf"\b(?:{COUNT}|(?P<one>{_ONE}))(?:\s+{_MUNITION_MODIFIER}){{0,3}}\s+{_MUNITION_HEAD}\b"
+    r"(?!\s*(?:attacks?|strikes?|fire|barrages?|launchers?|systems?|batter\w*)\b)",
+    re.IGNORECASE,
+)
+
+
+def munitions_in(text: str) -> int | None:
+    """Rockets, missiles, drones or mortar rounds ``text`` counts, or None.
+
+    >>> munitions_in("Twelve to 18 rockets landed on the base"), munitions_in("a rocket attack")
+    (12, None)
+    """
+    for match in MUNITIONS.finditer(text):
+        if match.group("one"):
+            return 1
+        number = match.group("n")
+        if UNIT_AFTER.match(text[match.end("n") :]):
+            continue
+        value = parse_number(number)
+        if value is not None:
+            return value
+    return None

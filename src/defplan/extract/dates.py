@@ -1,0 +1,321 @@
+"""Dates in news text, resolved against the publication date with their precision.
+
+Explicit dates ("Dec. 27, 2019", "March 11", "in December") are read by dateparser
+with the publication date as ``RELATIVE_BASE`` and dates preferred from the past.
+Relative words are resolved here, each to the precision the words support:
+
+=============================  =================================================
+"on Saturday", "Wednesday's"   the latest such day on or before publication: day
+"yesterday" / "last night"     the day before publication: day
+"today", "earlier today"       the publication day, *weak*: it gives way to any
+                               other date told of the same attack
+"early/late this month"        the publication month: month
+"last month"                   the month before: month
+"in December", "mid-October"   the latest such month on or before publication: month
+"last October"                 the latest such month before the publication month
+"January of last year"         that month of the year before: month
+"last week" / "this week"      the days of that week, at the coarsest precision they
+                               share (month, or year when the week spans two months)
+"last year", "in 2019"         year
+=============================  =================================================
+
+A date after the publication day is dropped: it is a page stamp or a mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from defplan.fields import DatePrecision, truncate_date
+
+MONTHS: Final = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# month names are matched in capitals only: "may" and "march" are also verbs
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?i:early|earlier|late|later|mid|middle\s+of|end\s+of|beginning\s+of|start\s+of)"
+
+# Each pattern names the resolver it needs; the first to match a stretch of text wins.
+PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    ("iso", re.compile(rf"\b{_YEAR}-[01]\d-[0-3]\d\b")),
+    (
+        "day_month_year",
+        re.compile(
+            rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?"
+            rf"\s+{_YEAR})\b"
+        ),
+    ),
+    (
+        "month_last_year",
+        re.compile(rf"\b(?:{_PART}[\s-]+)?{_MONTH}\s+(?i:of\s+)?(?i:last\s+year)\b"),
+    ),
+    ("month_year", re.compile(rf"\b(?:{_PART}[\s-]+)?{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
+    ("day_month", re.compile(rf"\b(?:{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})\b(?!\s*\d)")),
+    ("last_month_name", re.compile(rf"\b(?i:last)\s+{_MONTH}(?=[\s,.;]|$)")),
+    (
+        "month",
+        re.compile(
+            rf"(?:\b(?i:in|since|during|until|by|of|on|from|early|earlier|late|later|mid)[\s-]+"
+            rf"(?:(?i:early|late|mid)[\s-]+)?|\b{_PART}[\s-]+){_MONTH}(?=[\s,.;]|$)"
+            rf"|^{_MONTH}(?=[\s,])"
+        ),
+    ),
+    (
+        "this_month",
+        re.compile(r"\b(?:(?:early|earlier|late|later|mid)[\s-]+)?this\s+month\b", re.I),
+    ),
+    ("last_month", re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?last\s+month\b", re.I)),
+    ("last_week", re.compile(r"\blast\s+week(?:['\u2019]s)?\b|\bthe\s+previous\s+week\b", re.I)),
+    ("this_week", re.compile(r"\b(?:earlier\s+)?this\s+week\b", re.I)),
+    ("yesterday", re.compile(r"\byesterday\b|\blast\s+night\b", re.I)),
+    (
+        "today",
+        re.compile(
+            r"\b(?:earlier\s+|later\s+)?today\b|\btonight\b|\bthis\s+(?:morning|afternoon"
+            r"|evening)\b",
+            re.I,
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?i:last\s+|this\s+past\s+|(?:early|late)\s+)?{_WEEKDAY}(?:['\u2019]s)?"
+            r"(?:\s+(?:morning|afternoon|evening|night))?\b"
+        ),
+    ),
+    ("days_ago", re.compile(r"\b(?P<n>\w+)\s+days\s+ago\b", re.I)),
+    ("this_year", re.compile(r"\b(?:earlier\s+|early\s+|late\s+)?this\s+year\b", re.I)),
+    ("last_year", re.compile(r"\blast\s+year\b", re.I)),
+    ("year", re.compile(rf"\b(?i:in|during|since|of)\s+(?i:early\s+|late\s+|mid-)?({_YEAR})\b")),
+)
+# a date right after these words is when something was said, not when it happened
+REPORTING_BEFORE: Final = re.compile(
+    r"\b(?:said|says|told|tells|announced|statement|reported|reporters|tweeted|added|confirmed"
+    r"|stated|wrote|briefing|press\s+conference|interview|spoke|according\s+to)\b"
+    r"(?:\s+\S+){0,6}\s*$",
+    re.IGNORECASE,
+)
+
+
+# a date right before these words dates the attack itself ("Wednesday's attack")
+EVENT_AFTER: Final = re.compile(
+    r"^\s*(?:['\u2019]s\s+)?(?:\w+\s+)?(?:attack|strike|barrage|rocket|drone|missile)", re.I
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date as the text gives it: where, which period, and how far to trust it.
+
+    ``day`` is the first day of the period (``fields.truncate_date``); ``weak`` marks
+    "today"-like words that yield to any other date of the same attack; ``reported``
+    marks the date of a statement ("told reporters on Monday").
+    """
+
+    start: int
+    end: int
+    text: str
+    day: dt.date
+    precision: DatePrecision
+    weak: bool = False
+    reported: bool = False
+
+
+@lru_cache(maxsize=64)
+def _parser(published: dt.date) -> object:
+    from dateparser.date import DateDataParser  # deferred: its language data loads slowly
+
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": dt.datetime.combine(published, dt.time()),
+            "PREFER_DAY_OF_MONTH": "first",
+        },
+    )
+
+
+def _dateparser(text: str, published: dt.date) -> tuple[dt.date, str] | None:
+    parser = _parser(published)
+    data = parser.get_date_data(text)  # type: ignore[attr-defined]
+    if data is None or data.date_obj is None:
+        return None
+    return data.date_obj.date(), str(data.period or "day")
+
+
+def _month_number(text: str) -> int:
+    key = text.strip(". ").lower()[:3]
+    return next(i for i, name in enumerate(MONTHS, start=1) if name.lower().startswith(key))
+
+
+def _month_named(text: str) -> int | None:
+    match = re.search(_MONTH, text)
+    return _month_number(match.group(0)) if match else None
+
+
+def latest_month(month: int, published: dt.date, *, strictly_before: bool = False) -> dt.date:
+    """The first day of the latest ``month`` on or before (or before) the publication month."""
+    year = published.year
+    if month > published.month or (strictly_before and month == published.month):
+        year -= 1
+    return dt.date(year, month, 1)
+
+
+def latest_weekday(weekday: int, published: dt.date) -> dt.date:
+    """The latest day with ``weekday`` (Monday = 0) on or before publication."""
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def week_period(monday: dt.date) -> tuple[dt.date, DatePrecision]:
+    """The coarsest period holding every day of the week starting ``monday``."""
+    sunday = monday + dt.timedelta(days=6)
+    if (monday.year, monday.month) == (sunday.year, sunday.month):
+        return truncate_date(monday, "month"), "month"
+    return truncate_date(sunday, "year"), "year"
+
+
+def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.date, DatePrecision]:
+    text = match.group(0)
+    if kind in ("iso", "day_month_year", "day_month"):
+        cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(" of ", " ")
+        parsed = _dateparser(cleaned, published)
+        if parsed is None:
+            raise ValueError(text)
+        return parsed[0], "day"
+    if kind == "month_year":
+        month = _month_named(text)
+        year = int(re.findall(r"\d{4}", text)[-1])
+        assert month is not None
+        return dt.date(year, month, 1), "month"
+    if kind == "month_last_year":
+        month = _month_named(text)
+        assert month is not None
+        return dt.date(published.year - 1, month, 1), "month"
+    if kind == "last_month_name":
+        month = _month_named(text)
+        assert month is not None
+        return latest_month(month, published, strictly_before=True), "month"
+    if kind == "month":
+        month = _month_named(text)
+        assert month is not None
+        parsed = _dateparser(MONTHS[month - 1], published)
+        day = parsed[0] if parsed else latest_month(month, published)
+        return truncate_date(day, "month"), "month"
+    if kind == "this_month":
+        return truncate_date(published, "month"), "month"
+    if kind == "last_month":
+        return truncate_date(truncate_date(published, "month") - dt.timedelta(days=1), "month"), (
+            "month"
+        )
+    if kind == "last_week":
+        this_monday = published - dt.timedelta(days=published.weekday())
+        return week_period(this_monday - dt.timedelta(days=7))
+    if kind == "this_week":
+        this_monday = published - dt.timedelta(days=published.weekday())
+        if (this_monday.year, this_monday.month) == (published.year, published.month):
+            return truncate_date(published, "month"), "month"
+        return truncate_date(published, "year"), "year"
+    if kind == "yesterday":
+        return published - dt.timedelta(days=1), "day"
+    if kind == "today":
+        return published, "day"
+    if kind == "weekday":
+        name = re.search(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday", text)
+        assert name is not None
+        return latest_weekday(WEEKDAYS.index(name.group(0)), published), "day"
+    if kind == "days_ago":
+        from defplan.extract.counts import parse_number
+
+        days = parse_number(match.group("n"))
+        if days is None or days > 60:
+            raise ValueError(text)
+        return published - dt.timedelta(days=days), "day"
+    if kind == "this_year":
+        return truncate_date(published, "year"), "year"
+    if kind == "last_year":
+        return dt.date(published.year - 1, 1, 1), "year"
+    if kind == "year":
+        return dt.date(int(match.group(1)), 1, 1), "year"
+    raise ValueError(kind)
+
+
+def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[DateMention]:
+    """Every date ``text`` gives, resolved against ``published``, in text order.
+
+    Offsets are ``offset`` plus the position in ``text``. Without a publication date
+    only dates that carry their year are read.
+
+    >>> [(d.day.isoformat(), d.precision) for d in find_dates(
+    ...     "Rockets hit the base on Saturday; another barrage came in December.",
+    ...     dt.date(2016, 3, 20))]
+    [('2016-03-19', 'day'), ('2015-12-01', 'month')]
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            base = published
+            if base is None:
+                if kind not in ("iso", "day_month_year", "month_year", "year"):
+                    continue
+                base = dt.date(2100, 1, 1)
+            try:
+                day, precision = _resolve(kind, match, base)
+            except (ValueError, OverflowError):
+                continue
+            taken.append((start, end))
+            if published is not None and day > published:
+                continue
+            found.append(
+                DateMention(
+                    start=offset + start,
+                    end=offset + end,
+                    text=match.group(0),
+                    day=truncate_date(day, precision),
+                    precision=precision,
+                    weak=kind == "today",
+                    reported=REPORTING_BEFORE.search(text[:start]) is not None
+                    and not EVENT_AFTER.match(text[end:])
+                    and not match.group(0).endswith(("'s", "\u2019s")),
+                )
+            )
+    found.sort(key=lambda d: (d.start, d.end))
+    return found
+
+
+def agree(a: tuple[dt.date, DatePrecision], b: tuple[dt.date, DatePrecision]) -> bool:
+    """Whether two dates agree at the coarser of their precisions."""
+    order = {"day": 0, "month": 1, "year": 2}
+    coarser: DatePrecision = a[1] if order[a[1]] >= order[b[1]] else b[1]
+    return truncate_date(a[0], coarser) == truncate_date(b[0], coarser)
+
+
+def finer(a: tuple[dt.date, DatePrecision], b: tuple[dt.date, DatePrecision]) -> bool:
+    """Whether ``a`` is more precise than ``b``."""
+    order = {"day": 0, "month": 1, "year": 2}
+    return order[a[1]] < order[b[1]]

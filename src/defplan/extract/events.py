@@ -1,0 +1,370 @@
+"""From mentions to attacks: one row per attack per article, then one event per attack.
+
+Within an article, mentions are joined when they tell of the same attack:
+
+- "the attack", "the rockets", "that strike", "Wednesday's attack" (a definite
+  reference) join the most recent attack they do not contradict;
+- "the base" joins the attack told last, unless weapon or date differ, or the text
+  says "the same base" (then it is a new attack at that site);
+- a named or described site joins an earlier attack on the same base, or an earlier
+  attack whose site was only described in words that allow this base;
+- a sentence that only counts casualties joins the attack of the sentence before it
+  (or the one a definite "the Marine killed" points to).
+
+Two mentions contradict each other when both name a weapon class and they differ,
+when their dates disagree at the coarser precision, or when their sites cannot be one.
+"today" never contradicts: it yields to any other date of the same attack.
+
+Then, per attack:
+
+- a date the attack's own clauses leave open is taken from the nearest sentence up to
+  three before it that dates an attack or a statement about attacks ("... told
+  reporters on Monday"); otherwise it stays blank;
+- a report that counts wounded and says nothing of dead is read as no one killed
+  (killed 0): news reports always tell a death;
+- the group a reply (an air strike) was aimed at is the actor of the attack told in
+  that sentence or the sentence before, when the attack names no actor itself.
+
+Across articles, rows on the same site, with weapon classes that agree and dates that
+agree at the coarser precision, are one event; a day-precise date names it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from defplan.extract.counts import Casualties
+from defplan.extract.dates import DateMention, agree, finer
+from defplan.extract.mentions import Attribution, Mention
+from defplan.extract.sites import SiteMention, fold
+from defplan.fields import DatePrecision
+
+NEW_ATTACK = re.compile(
+    r"\b(?:also|another|separate(?:ly)?|second|third|again|earlier|similar|previous|prior)\b",
+    re.IGNORECASE,
+)
+#: sentences back from an undated attack that may lend it their date
+DATE_REACH_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class ExtractedAttack:
+    """One attack as one article tells it: a row of ``attacks.csv``.
+
+    ``base`` is the site as the article words it; ``base_id`` is blank when the theater
+    does not know it. ``span_start``/``span_end`` are the sentence that places the
+    attack: ``article_text[span_start:span_end]``. Counts are None when not told.
+    """
+
+    article_file: str
+    base: str
+    base_id: str | None
+    date: dt.date | None
+    date_precision: DatePrecision | None
+    actor: str | None
+    weapon: str | None
+    munitions: int | None
+    killed: int | None
+    wounded: int | None
+    event_id: str
+    span_start: int
+    span_end: int
+
+
+COLUMNS: tuple[str, ...] = (
+    "article_file",
+    "base",
+    "base_id",
+    "date",
+    "date_precision",
+    "actor",
+    "weapon",
+    "munitions",
+    "killed",
+    "wounded",
+    "event_id",
+    "span_start",
+    "span_end",
+)
+
+
+@dataclass
+class _Attack:
+    """An attack being assembled from the mentions of one article."""
+
+    main: Mention
+    site: SiteMention | None
+    weapon: str | None = None
+    date: DateMention | None = None
+    actor: str | None = None
+    munitions: int | None = None
+    killed: int | None = None
+    wounded: int | None = None
+    killed_said: bool = False
+    wounded_said: bool = False
+    sentences: set[int] = field(default_factory=set)
+    touched: int = 0
+
+
+def sites_compatible(a: SiteMention, b: SiteMention) -> bool:
+    """Whether two site mentions can be the same site."""
+    if a.kind == "anaphoric" or b.kind == "anaphoric":
+        return True
+    if a.plural != b.plural:
+        return False
+    if a.base_id and b.base_id:
+        return a.base_id == b.base_id
+    if (a.local or b.local) and (a.base_id or b.base_id):
+        return False
+    for resolved, other in ((a, b), (b, a)):
+        if resolved.base_id and not other.base_id:
+            return other.candidates is None or resolved.base_id in other.candidates
+    if a.candidates is None or b.candidates is None:
+        return True
+    return bool(a.candidates & b.candidates)
+
+
+def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
+    if a is None or b is None or a.weak or b.weak:
+        return True
+    return agree((a.day, a.precision), (b.day, b.precision))
+
+
+def _compatible(attack: _Attack, mention: Mention) -> bool:
+    if attack.weapon and mention.weapon and attack.weapon != mention.weapon:
+        return False
+    if not _dates_compatible(attack.date, mention.date):
+        return False
+    if attack.site is None or mention.site is None:
+        return True
+    return sites_compatible(attack.site, mention.site)
+
+
+def _absorb(attack: _Attack, mention: Mention, clock: int) -> None:
+    site = mention.site
+    if (
+        site is not None
+        and site.kind != "anaphoric"
+        and (attack.site is None or site.rank > attack.site.rank)
+    ):
+        attack.site, attack.main = site, mention
+    attack.weapon = attack.weapon or mention.weapon
+    if mention.date is not None and (
+        attack.date is None
+        or (attack.date.weak and not mention.date.weak)
+        or (
+            not mention.date.weak
+            and _dates_compatible(attack.date, mention.date)
+            and finer(
+                (mention.date.day, mention.date.precision), (attack.date.day, attack.date.precision)
+            )
+        )
+    ):
+        attack.date = mention.date
+    attack.actor = attack.actor or mention.actor
+    attack.munitions = _larger(attack.munitions, mention.munitions)
+    told: Casualties = mention.casualties
+    attack.killed = _larger(attack.killed, told.killed)
+    attack.wounded = _larger(attack.wounded, told.wounded)
+    attack.killed_said |= told.killed_said
+    attack.wounded_said |= told.wounded_said
+    attack.sentences.add(mention.sentence.index)
+    attack.touched = clock
+
+
+def _larger(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _recent(attacks: list[_Attack]) -> list[_Attack]:
+    return sorted(attacks, key=lambda a: -a.touched)
+
+
+def group_mentions(
+    mentions: Sequence[Mention],
+    attributions: Sequence[Attribution] = (),
+    context_dates: Sequence[tuple[int, DateMention]] = (),
+) -> list[ExtractedAttack]:
+    """The attacks one article's mentions (in text order) tell of, one row each."""
+    attacks: list[_Attack] = []
+    for clock, mention in enumerate(mentions, start=1):
+        if mention.every:
+            for attack in attacks:
+                if attack.killed is None and not attack.killed_said:
+                    attack.killed = mention.casualties.killed
+                if attack.wounded is None and not attack.wounded_said:
+                    attack.wounded = mention.casualties.wounded
+            continue
+        target = _target(attacks, mention)
+        if target is not None:
+            _absorb(target, mention, clock)
+            continue
+        if mention.kind != "attack" or mention.site is None:
+            continue
+        site: SiteMention | None = mention.site
+        if site is not None and site.kind == "anaphoric":
+            with_site = [a for a in _recent(attacks) if a.site is not None]
+            site = with_site[0].site if with_site else None
+            if site is None:
+                continue
+        attack = _Attack(main=mention, site=None)
+        _absorb(attack, replace(mention, site=site), clock)
+        attack.main = mention
+        attacks.append(attack)
+    for attribution in attributions:
+        for attack in _recent(attacks):
+            if attack.actor is None and (
+                attribution.sentence in attack.sentences
+                or attribution.sentence - 1 in attack.sentences
+            ):
+                attack.actor = attribution.actor
+                break
+    return [_row(attack, context_dates) for attack in attacks if attack.site is not None]
+
+
+def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:
+    """The attack ``mention`` adds to, or None when it starts one (or is dropped)."""
+    recent = _recent(attacks)
+    if not recent:
+        return None
+    site = mention.site
+    if mention.kind == "casualty":
+        return next((a for a in recent if _dates_compatible(a.date, mention.date)), None)
+    if site is None or site.kind == "anaphoric":
+        if mention.same_site:
+            return None
+        candidates = recent if (site is not None or mention.definite) else []
+        if site is not None and not mention.definite:
+            candidates = recent[:1]
+        return next((a for a in candidates if _compatible(a, mention)), None)
+    if mention.definite:
+        return next((a for a in recent if _compatible(a, mention)), None)
+    fresh = NEW_ATTACK.search(mention.sentence.text) is not None
+    if site.base_id:
+        same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
+        found = next((a for a in same if _compatible(a, mention)), None)
+        if found is not None and not (fresh and mention.date is None):
+            return found
+    if fresh:
+        return None
+    loose = [a for a in recent if a.site is None or (a.site.base_id is None and a.site.rank < 2)]
+    return next((a for a in loose[:1] if _compatible(a, mention)), None)
+
+
+def _row(attack: _Attack, context_dates: Sequence[tuple[int, DateMention]]) -> ExtractedAttack:
+    assert attack.site is not None
+    date = attack.date
+    if date is None:
+        first = min(attack.sentences)
+        donors = [
+            (first - index, d)
+            for index, d in context_dates
+            if 0 <= first - index <= DATE_REACH_SENTENCES
+        ]
+        if donors:
+            date = min(donors, key=lambda pair: (pair[0], -pair[1].start))[1]
+    killed = attack.killed
+    if killed is None and not attack.killed_said and attack.wounded_said:
+        killed = 0
+    sentence = attack.main.sentence
+    return ExtractedAttack(
+        article_file=attack.main.article_file,
+        base=attack.site.text,
+        base_id=attack.site.base_id,
+        date=date.day if date else None,
+        date_precision=date.precision if date else None,
+        actor=attack.actor,
+        weapon=attack.weapon,
+        munitions=attack.munitions,
+        killed=killed,
+        wounded=attack.wounded,
+        event_id="",
+        span_start=sentence.start,
+        span_end=sentence.end,
+    )
+
+
+# -- across articles -------------------------------------------------------------------
+
+
+def site_key(row: ExtractedAttack) -> str:
+    """What makes two rows the same site: the base, or the words of an unknown site."""
+    if row.base_id:
+        return row.base_id
+    words = [w for w in fold(row.base).split() if w not in ("the", "a", "an", "of", "in")]
+    return "_".join(words[:5]) or "site"
+
+
+def event_slug(row: ExtractedAttack) -> str:
+    """``a2020_03_11_taji``: the date at its precision, then the site."""
+    if row.date is None or row.date_precision is None:
+        day = "undated"
+    elif row.date_precision == "day":
+        day = row.date.strftime("%Y_%m_%d")
+    elif row.date_precision == "month":
+        day = row.date.strftime("%Y_%m")
+    else:
+        day = row.date.strftime("%Y")
+    slug = re.sub(r"[^a-z0-9]+", "_", site_key(row).lower()).strip("_")
+    return f"a{day}_{slug}"
+
+
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def assign_event_ids(rows: Sequence[ExtractedAttack]) -> list[ExtractedAttack]:
+    """The rows with ``event_id`` set: one id per attack however many articles tell it.
+
+    Deterministic: the same rows give the same ids in any order.
+    """
+    ordered = sorted(
+        rows,
+        key=lambda r: (
+            site_key(r),
+            _PRECISION_RANK.get(r.date_precision or "", 3),
+            r.date or dt.date.max,
+            r.article_file,
+            r.span_start,
+        ),
+    )
+    clusters: list[list[ExtractedAttack]] = []
+    for row in ordered:
+        home = None
+        if row.date is not None and row.date_precision is not None:
+            for cluster in clusters:
+                lead = cluster[0]
+                if (
+                    site_key(lead) == site_key(row)
+                    and lead.date is not None
+                    and lead.date_precision is not None
+                    and agree((lead.date, lead.date_precision), (row.date, row.date_precision))
+                    and all(r.article_file != row.article_file for r in cluster)
+                    and all(
+                        not (r.weapon and row.weapon and r.weapon != row.weapon) for r in cluster
+                    )
+                ):
+                    home = cluster
+                    break
+        if home is None:
+            clusters.append([row])
+        else:
+            home.append(row)
+    ids: dict[int, str] = {}
+    taken: dict[str, int] = {}
+    for cluster in sorted(
+        clusters, key=lambda c: (event_slug(c[0]), c[0].article_file, c[0].span_start)
+    ):
+        slug = event_slug(cluster[0])
+        taken[slug] = taken.get(slug, 0) + 1
+        event_id = slug if taken[slug] == 1 else f"{slug}_{taken[slug]}"
+        for row in cluster:
+            ids[id(row)] = event_id
+    named = [replace(row, event_id=ids[id(row)]) for row in rows]
+    return sorted(named, key=lambda r: (r.article_file, r.span_start, r.event_id))

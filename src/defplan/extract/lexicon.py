@@ -1,0 +1,256 @@
+"""The vocabulary of attack reports: weapons, attack words, actors, people, sites.
+
+Every pattern here is about how news reports on attacks are written in general
+(2016-2024, wire services, papers, blogs), never about one article. Patterns are
+compiled once; matching is case-insensitive unless a comment says why not.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, other
+
+WEAPON_CLASSES: Final = (
+    "rocket",
+    "mortar",
+    "drone",
+    "ballistic_missile",
+    "cruise_missile",
+    "other",
+)
+
+# Phrases naming a defence, an instrument or a picture rather than a weapon used in an
+# attack ("counter-rocket systems", "Patriot missile batteries", "drone footage"). They
+# are blanked (same length, so offsets hold) before weapons are looked for.
+NOT_A_WEAPON: Final = re.compile(
+    r"\b(?:counter|anti)[\s-]*(?:rocket|drone|missile|mortar|uas|uav)s?\b"
+    r"(?:,?\s*artillery,?\s*(?:and|&)\s*mortar)?"
+    r"|\bc[\s-]?ram\b"
+    r"|\bpatriot(?:\s+air[\s-]defen[cs]e)?\s+missiles?\b"
+    r"|\b(?:surface|ground)[\s-]to[\s-]air\s+missiles?\b"
+    r"|\b(?:interceptor|air[\s-]defen[cs]e)\s+missiles?\b"
+    r"|\bmissile\s+(?:defen[cs]e|batter(?:y|ies)|shield|interceptors?)\b"
+    r"|\b(?:surveillance|reconnaissance|spy|camera|commercial)\s+drones?\b"
+    r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
+    r"|\brocket[\s-]+launchers?\b|\bmissile\s+launchers?\b"
+    r"|\bnuclear\s+weapons?\b",
+    re.IGNORECASE,
+)
+
+# Weapon words, most specific first; the class of the first that matches wins.
+WEAPON_WORDS: Final[tuple[tuple[WeaponClass, re.Pattern[str]], ...]] = (
+    ("cruise_missile", re.compile(r"\bcruise\s+missiles?\b", re.IGNORECASE)),
+    (
+        "ballistic_missile",
+        re.compile(
+            r"\bballistic\s+missiles?\b|\b(?:fateh|fatah|qiam|zolfaghar|zulfiqar)[\s-]*\d*\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "drone",
+        re.compile(
+            r"\bdrones?\b|\buavs?\b|\buas\b|\bunmanned\s+(?:aerial|air)\s+(?:vehicles?|systems?)"
+            r"|\bunmanned\s+aircraft\b|\bshahed(?:[\s-]\d+)?\b|\bquadcopters?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("mortar", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?|fire))?\b", re.IGNORECASE)),
+    (
+        "rocket",
+        re.compile(
+            r"\brockets?\b|\bkatyushas?\b|\bgrad\s+rockets?\b|\b(?:107|122|240)\s*-?mm\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # a missile with no more said: in this theater, Iran's ballistic missiles
+    ("ballistic_missile", re.compile(r"\bmissiles?\b", re.IGNORECASE)),
+    (
+        "other",
+        re.compile(
+            r"\b(?:ieds?|improvised\s+explosive\s+devices?|roadside\s+bombs?|car\s+bombs?"
+            r"|rpgs?|rocket[\s-]propelled\s+grenades?|grenades?|artillery|shelling"
+            r"|indirect[\s-]fire)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+# Nouns that name one attack ("a rocket attack", "the strike"). Air strikes are
+# counted separately: they are the other side's reply, not an attack on a base.
+ATTACK_NOUN: Final = re.compile(
+    r"\b(?<![-\w])(?:attack|strike|barrage|salvo|volley|bombardment|assault)\b", re.IGNORECASE
+)
+ATTACK_NOUN_PLURAL: Final = re.compile(
+    r"\b(?:attacks|strikes|barrages|salvos|volleys|bombardments|assaults|incidents)\b",
+    re.IGNORECASE,
+)
+# Verbs that put a weapon on a target.
+ATTACK_VERB: Final = re.compile(
+    r"\b(?:hit|hits|struck|strikes?|slammed|slams|landed|lands|fell|falls|impacted|targeted"
+    r"|targeting|targets|fired|firing|launched|launching|attacked|shelled|rocked|exploded"
+    r"|crashed|detonated|pounded|rained|aimed)\b",
+    re.IGNORECASE,
+)
+UNDER_FIRE: Final = re.compile(
+    r"\bcame\s+under\s+(?:\w+\s+){0,2}(?:fire|attack)\b|\bcoming\s+under\s+(?:\w+\s+){0,3}"
+    r"(?:fire|attack)\b",
+    re.IGNORECASE,
+)
+
+# The other side's strikes: air strikes, and strikes by the US, the coalition or Israel.
+AIR_STRIKE: Final = re.compile(
+    r"\bair[\s-]*strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b"
+    r"|\bretaliatory\s+strikes?\b|\bprecision\s+strikes?\b|\bcounter[\s-]?strikes?\b",
+    re.IGNORECASE,
+)
+FRIENDLY_AGENT: Final = re.compile(
+    r"\b(?:the\s+)?(?:united\s+states|(?-i:U\.?S\.?|US)|american|america|coalition|israeli?|british"
+    r"|french|pentagon)(?:['\u2019]s?)?\s+(?:\w+\s+){0,2}?(?:launched|carried\s+out|conducted"
+    r"|struck|bombed|hit|retaliated|responded|strikes?|drone\s+strikes?)\b",
+    re.IGNORECASE,
+)
+RESPONSE_WORDS: Final = re.compile(
+    r"\bin\s+(?:direct\s+)?(?:response|retaliation|reprisal)\b|\bresponding\s+to\b"
+    r"|\bretaliat\w*\b|\bproportional\b|\bproportionate\b",
+    re.IGNORECASE,
+)
+PROTEST: Final = re.compile(
+    r"\bstorm(?:ed|ing|s)?\b|\bprotest\w*\b|\bdemonstrat\w*\b|\brioters?\b|\bmobs?\b"
+    r"|\bsit[\s-]in\b|\bbreached\s+the\s+(?:gate|wall|perimeter)",
+    re.IGNORECASE,
+)
+# Totals and trends: many attacks told as one.
+AGGREGATE: Final = re.compile(
+    r"\b(?:near[\s-]daily|daily|weekly|frequent|repeated|regular"
+    r"|a\s+(?:spate|series|wave|string|number|flurry|campaign)\s+of"
+    r"|since\s+(?:mid-?)?(?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|then|\d{4})|so\s+far|in\s+total|tally|count(?:ed)?\s+of)\b",
+    re.IGNORECASE,
+)
+# Words that make an attack a possibility rather than an event.
+HYPOTHETICAL: Final = re.compile(
+    r"\b(?:could|might|would|potential|possible|possibly|threat\s+of|threatened\s+to"
+    r"|plans?\s+to|planning|capable\s+of|able\s+to|prepared\s+to|in\s+case\s+of|fear\s+of"
+    r"|risk\s+of|if|unless|whether)\b",
+    re.IGNORECASE,
+)
+# Words that end a hypothetical's reach ("may respond after rockets hit the base").
+HYPOTHETICAL_BREAK: Final = re.compile(
+    r"\b(?:after|when|as|following|since|because|once|that\s+killed)\b", re.IGNORECASE
+)
+# "that strike", "the attack", "Wednesday's attack": a mention of an attack told before.
+DEFINITE_REFERENCE: Final = re.compile(
+    r"\b(?:(?i:the|that|this|these|those|last\s+week['\u2019]s)|[A-Z][a-z]+day['\u2019]s)\s+"
+    r"(?i:(?:latest|same|deadly|recent|rocket|drone|missile|mortar|suspected|\w+-\w+)\s+){0,2}"
+    r"(?i:attack|strike|barrage|salvo|rockets|missiles|drones|rocket|missile|drone|incident"
+    r"|shelling|bombardment)\b"
+)
+SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|camp)\b", re.I)
+
+# Who attacked. The first group in a list that names the actor wins; each pattern
+# is matched where the group acts (see mentions.actor_in).
+ACTORS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    (
+        "Kataib Hezbollah",
+        re.compile(
+            r"\b(?:kata['\u2019]?i?e?b|kitaeb|kata['\u2019]ib|ketaib)\s+(?:al-)?hez?[bp]oll?ah\b"
+            r"|\bkata['\u2019]?i?e?b\s+hizb(?:u|a)llah\b|\bKH\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "Kataib Sayyid al-Shuhada",
+        re.compile(r"\bkata['\u2019]?i?e?b\s+sayy?id\s+al[\s-]shuhada\b", re.IGNORECASE),
+    ),
+    (
+        "Harakat al-Nujaba",
+        re.compile(r"\b(?:harakat\s+)?(?:hezbollah\s+)?al[\s-]nujaba\b", re.IGNORECASE),
+    ),
+    ("Asaib Ahl al-Haq", re.compile(r"\basa['\u2019]?i?b\s+ahl\s+al[\s-]haq\b|\bAAH\b", re.I)),
+    (
+        "Islamic Resistance in Iraq",
+        re.compile(r"\bislamic\s+resistance\s+in\s+iraq\b", re.IGNORECASE),
+    ),
+    ("Saraya Awliya al-Dam", re.compile(r"\bsaraya\s+awliya\s+al[\s-]dam\b", re.IGNORECASE)),
+    (
+        "ISIS",
+        # "IS" only in capitals: "is" is a verb
+        re.compile(r"\b(?:ISIS|ISIL|IS|Daesh|DAESH|Daish)\b|\b[Ii]slamic\s+[Ss]tate\b"),
+    ),
+    ("Houthis", re.compile(r"\bhouthis?\b|\bansar\s*allah\b", re.IGNORECASE)),
+    (
+        "Iran",
+        re.compile(
+            r"\birgc\b|\b(?:islamic\s+)?revolutionary\s+guards?(?:\s+corps)?\b|\biran(?:ian)?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("Hezbollah", re.compile(r"\bhez?b[ou]llah\b|\bhizb[ua]llah\b", re.IGNORECASE)),
+)
+# Before a group's name, these make it the target or the sponsor, not the attacker.
+NOT_THE_ACTOR_BEFORE: Final = re.compile(
+    r"(?:against|on|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
+    r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
+    r"|talks\s+with|deal\s+with|tensions\s+with|pro|toward|towards)"
+    r"[\s-]+(?:the\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# After a group's name, these make it a sponsor ("Iran-backed militias").
+NOT_THE_ACTOR_AFTER: Final = re.compile(
+    r"^[\s-]*(?:backed|aligned|linked|allied|affiliated|sponsored|supported|proxy|proxies"
+    r"|['\u2019]s\s+proxies)\b",
+    re.IGNORECASE,
+)
+# A state is only the actor when it acts: "Iran launched", "Iranian missiles", "by Iran".
+STATE_ACTS: Final = re.compile(
+    r"^(?:['\u2019]s)?\s*(?:\w+\s+){0,1}(?:launched|fired|struck|attacked|targeted|retaliated"
+    r"|shot|hit|sent|claimed)\b|^\s*(?:ballistic\s+|cruise\s+)?missiles?\b"
+    r"|^\s*(?:strike|attack|barrage|drones?)\b",
+    re.IGNORECASE,
+)
+
+PERSON_NOUN: Final = (
+    r"(?:people|persons?|soldiers?|troops?|service\s*(?:wo)?m[ae]n|service\s*members?"
+    r"|servicemembers?|personnel|marines?|sailors?|airm[ae]n|contractors?|civilians?"
+    r"|interpreters?|translators?|guards?|officers?|fighters?|members?|americans?|employees?"
+    r"|workers?|staff(?:ers)?|diplomats?|nationals?|citizens?|policem[ae]n|recruits?"
+    r"|advis[eo]rs?|victims?|individuals?|others|children|women|men)"
+)
+# Words that may stand between a count and the people counted ("two U.S. service members").
+PERSON_MODIFIER: Final = (
+    r"(?:(?-i:[A-Z][\w.'\u2019\-]*)|other|more|coalition|military|civilian|foreign|private|security"
+    r"|local|american|u\.s\.|us|allied|army|navy|air\s+force|additional|further)"
+)
+
+# The nouns a site is named by ("a base", "the airfield", "an outpost").
+SITE_NOUN: Final = (
+    r"(?:(?:military\s+|army\s+|air\s+|fire\s+|logistics\s+|patrol\s+|support\s+)?base"
+    r"|airbase|air\s*field|airfield|airport|airstrip|fire\s*base|camp|compound|embassy|consulate"
+    r"|garrison|outpost|post|facility|installation|headquarters|complex|landing\s+zone"
+    r"|mission\s+support\s+site|fob|green\s+zone|international\s+zone|station|barracks)"
+)
+SITE_NOUN_PLURAL: Final = (
+    r"(?:(?:military\s+|army\s+|air\s+|fire\s+)?bases|airbases|airfields|airports|camps"
+    r"|compounds|embassies|garrisons|outposts|posts|facilities|installations|sites)"
+)
+# Forces whose own bases are not the coalition's: "an Iraqi army base", "their base".
+LOCAL_OWNER: Final = re.compile(
+    r"\b(?:peshmerga|kurdish|hashd|pmf|pmu|popular\s+mobili[sz]ation|militia|sdf|regime|afghan"
+    r"|(?:iraqi|syrian)\s+army)\b",
+    re.IGNORECASE,
+)
+# Whose soldiers "their base" belongs to, when the victims are named before it.
+LOCAL_FORCES: Final = re.compile(
+    r"\b(?:iraqi|syrian|peshmerga|kurdish|hashd|pmf|militia|sdf|afghan)\b", re.IGNORECASE
+)
+COALITION_PRESENCE: Final = re.compile(
+    r"\b(?:hous|host|station|shar|us)(?:es|ed|ing|e)\s+(?:by\s+)?(?:\w+\s+){0,3}?"
+    r"(?:u\.?s\.?|american|coalition|international|foreign)\b|\bcoalition\b|\bu\.?s\.?[\s-]led\b"
+    r"|\b(?:u\.?s\.?|american|british|coalition)\s+(?:\w+\s+){0,2}?(?:troops|forces|personnel"
+    r"|contractors?|soldiers?|service\s*members?|advis[eo]rs|marines?|citizens?)\b",
+    re.IGNORECASE,
+)
+AIR_SITE: Final = re.compile(r"\bair\s*(?:base|field|port)|\bairbase|\bairfield|\bairport", re.I)

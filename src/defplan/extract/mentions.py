@@ -1,0 +1,426 @@
+"""Attack mentions: the clauses of an article that tell of one attack on a site.
+
+A clause is a mention when it holds a weapon or attack word and is not one of the
+things that are not attacks on a base:
+
+- the other side's strikes: air strikes, and strikes by the US, the coalition or
+  Israel (``excluded = "response"``); the groups they hit are remembered, since the
+  reply names who made the attack it answers;
+- protests and the storming of a compound;
+- totals and trends: "attacks" in the plural, "near-daily", "a spate of", attacks on
+  "bases" in general;
+- what might happen: "could", "a potential strike".
+
+A sentence with no attack word but a count of killed or wounded right after a mention
+("No one was killed, but ...") is a *casualty* mention: it adds to the attack before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Final, Literal
+
+from defplan.extract.articles import Article
+from defplan.extract.counts import Casualties, casualties_in, munitions_in
+from defplan.extract.dates import DateMention, find_dates
+from defplan.extract.lexicon import (
+    ACTORS,
+    AGGREGATE,
+    AIR_STRIKE,
+    ATTACK_NOUN,
+    ATTACK_NOUN_PLURAL,
+    DEFINITE_REFERENCE,
+    FRIENDLY_AGENT,
+    HYPOTHETICAL,
+    HYPOTHETICAL_BREAK,
+    NOT_A_WEAPON,
+    NOT_THE_ACTOR_AFTER,
+    NOT_THE_ACTOR_BEFORE,
+    PERSON_MODIFIER,
+    PERSON_NOUN,
+    PROTEST,
+    SAME_SITE,
+    STATE_ACTS,
+    UNDER_FIRE,
+    WEAPON_WORDS,
+)
+from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
+from defplan.extract.sites import Gazetteer, SiteMention
+
+MentionKind = Literal["attack", "casualty"]
+
+INSTANCE: Final = re.compile(
+    r"^\W*(?:including|among\s+them|one\s+of\s+which|the\s+latest\s+of\s+which)\s+one\b", re.I
+)
+DEFINITE_PERSON: Final = re.compile(
+    rf"\b(?:the|that)\s+(?:{PERSON_MODIFIER}\s+){{0,3}}{PERSON_NOUN}\s+(?:who\s+(?:was|were)\s+)?"
+    r"(?:killed|wounded|injured|hurt)\b",
+    re.IGNORECASE,
+)
+# "the strikes" soon after a reply is that reply again
+REPLY_AGAIN: Final = re.compile(r"\b(?:the|these|those|both)\s+(?:\w+\s+)?strikes\b", re.I)
+# "from the drone attacks": a statement about the attacks told before
+ATTACKS_BEFORE: Final = re.compile(
+    r"\b(?:the|these|those|both|either)\s+(?:\w+\s+){0,3}?(?:attacks|strikes|incidents)\b", re.I
+)
+#: headline-like lines (no full stop) among the first lines are not read for attacks
+HEADLINE_LINES: Final = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One clause about one attack, with what it says; ``start``/``end`` are the clause's."""
+
+    article_file: str
+    sentence: Sentence
+    start: int
+    end: int
+    kind: MentionKind
+    weapon: str | None = None
+    site: SiteMention | None = None
+    same_site: bool = False
+    date: DateMention | None = None
+    actor: str | None = None
+    munitions: int | None = None
+    casualties: Casualties = field(default_factory=Casualties)
+    definite: bool = False
+    every: bool = False  # "no casualties from the attacks": every attack told so far
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A reply (an air strike) that names the group it hit, in sentence ``sentence``."""
+
+    sentence: int
+    actor: str
+
+
+def mask_non_weapons(text: str) -> str:
+    """``text`` with defences and pictures ("C-RAM", "drone footage") blanked out."""
+    return NOT_A_WEAPON.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def weapon_in(text: str) -> tuple[str, int] | None:
+    """The weapon class a (masked) clause names first, and where."""
+    spans: list[tuple[int, int, str]] = []
+    for weapon, pattern in WEAPON_WORDS:
+        for match in pattern.finditer(text):
+            if any(match.start() < b and a < match.end() for a, b, _ in spans):
+                continue
+            spans.append((match.start(), match.end(), weapon))
+    if not spans:
+        return None
+    start, _, weapon = min(spans)
+    return weapon, start
+
+
+def actor_in(text: str) -> str | None:
+    """The attacking group a clause names, normalised; None when it names none acting.
+
+    >>> actor_in("ISIS fired rockets at the base"), actor_in("the fight against ISIS")
+    ('ISIS', None)
+    >>> actor_in("Iran-backed militias fired rockets"), actor_in("Iran launched missiles")
+    (None, 'Iran')
+    """
+    for name, pattern in ACTORS:
+        for match in pattern.finditer(text):
+            before, after = text[: match.start()], text[match.end() :]
+            if NOT_THE_ACTOR_AFTER.match(after) or NOT_THE_ACTOR_BEFORE.search(before):
+                continue
+            if name == "Iran" and not (
+                STATE_ACTS.match(after) or re.search(r"\bby\s+$", before, re.I)
+            ):
+                continue
+            return name
+    return None
+
+
+def groups_named(text: str) -> list[str]:
+    """Every armed group ``text`` names, whatever its role (not states)."""
+    return [name for name, pattern in ACTORS if name != "Iran" and pattern.search(text)]
+
+
+@dataclass
+class _ClauseFacts:
+    clause: Clause
+    masked: str
+    weapon: tuple[str, int] | None
+    single: bool  # names one attack ("a rocket attack", "rocket fire")
+    plural: bool  # names attacks in the plural
+    excluded: str | None  # response, protest, aggregate, hypothetical
+    sites: list[SiteMention]
+    dates: list[DateMention]
+
+    @property
+    def attack(self) -> bool:
+        return self.excluded is None and (self.weapon is not None or self.single)
+
+    @property
+    def event_words(self) -> bool:
+        return self.weapon is not None or self.single or self.plural
+
+
+def _hypothetical(text: str, at: int) -> bool:
+    window = text[max(0, at - 60) : at]
+    found = list(HYPOTHETICAL.finditer(window))
+    if not found:
+        return False
+    return HYPOTHETICAL_BREAK.search(window[found[-1].end() :]) is None
+
+
+def _classify(
+    clause: Clause, masked: str, sites: list[SiteMention], dates: list[DateMention]
+) -> _ClauseFacts:
+    weapon = weapon_in(masked)
+    single = bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked))
+    plural = bool(ATTACK_NOUN_PLURAL.search(masked))
+    excluded: str | None = None
+    if AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked):
+        excluded = "response"
+    elif PROTEST.search(masked):
+        excluded = "protest"
+    elif AGGREGATE.search(masked) or (plural and not single and weapon is None):
+        excluded = "aggregate"
+    elif plural and not single and weapon is not None:
+        # "rocket attacks": the weapon names the attacks' kind, not one volley
+        attacks = ATTACK_NOUN_PLURAL.search(masked)
+        assert attacks is not None
+        if abs(attacks.start() - weapon[1]) < 40:
+            excluded = "aggregate"
+    if excluded is None and any(s.plural and not s.counted for s in sites):
+        excluded = "aggregate"
+    trigger = weapon[1] if weapon else 0
+    if excluded is None and (weapon or single) and _hypothetical(masked, trigger):
+        excluded = "hypothetical"
+    return _ClauseFacts(clause, masked, weapon, single, plural, excluded, sites, dates)
+
+
+def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
+    usable = [s for s in sites if not (s.plural and not s.counted)]
+    if not usable:
+        return None
+    return max(usable, key=lambda s: (s.rank, s.kind != "generic", -s.start))
+
+
+def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMention | None:
+    own = [d for d in facts.dates if not d.reported]
+    if own:
+        return own[0]
+    # a date elsewhere in the sentence: whole when its clause tells of nothing else,
+    # lowered to its month when it dates another event (a reply, a trend)
+    best: tuple[int, DateMention] | None = None
+    for other in sentence_facts:
+        if other is facts or other.attack:
+            continue
+        for date in other.dates:
+            if date.reported:
+                continue
+            distance = abs(other.clause.start - facts.clause.start)
+            if (other.event_words or other.excluded) and date.precision == "day":
+                date = replace(date, day=date.day.replace(day=1), precision="month")
+            if best is None or distance < best[0]:
+                best = (distance, date)
+    return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one article says about attacks, before mentions are joined into attacks.
+
+    ``context_dates`` are the dates of sentences that speak of attacks (sentence index,
+    date), which an undated attack told just after may take (events.py).
+    """
+
+    mentions: tuple[Mention, ...]
+    attributions: tuple[Attribution, ...]
+    context_dates: tuple[tuple[int, DateMention], ...]
+
+
+def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
+    """Every attack and casualty mention of ``article`` in text order, the groups that
+    replies were aimed at, and the dates of sentences about attacks."""
+    mentions: list[Mention] = []
+    attributions: list[Attribution] = []
+    context_dates: list[tuple[int, DateMention]] = []
+    sentences = split_sentences(article.text, article.body_start)
+    headline_sentences = _headlines(article, sentences)
+    previous: Sentence | None = None
+    last_reply = -10
+    for sentence in sentences:
+        if sentence.index in headline_sentences:
+            continue
+        dates = find_dates(sentence.text, article.published, sentence.start)
+        clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
+        sites = gazetteer.find(sentence.text, sentence.start)
+        masked = mask_non_weapons(sentence.text)
+        facts = [
+            _classify(
+                clause,
+                masked[clause.start - sentence.start : clause.end - sentence.start],
+                [s for s in sites if clause.start <= s.start < clause.end],
+                [d for d in dates if clause.start <= d.start < clause.end],
+            )
+            for clause in clauses
+        ]
+        for f in facts:
+            if (
+                f.excluded == "aggregate"
+                and sentence.index - last_reply <= 2
+                and REPLY_AGAIN.search(f.masked)
+            ):
+                f.excluded = "response"
+        if any(f.excluded == "response" for f in facts):
+            last_reply = sentence.index
+            first = min(f.clause.start for f in facts if f.excluded == "response")
+            for group in groups_named(article.text[first : sentence.end]):
+                attributions.append(Attribution(sentence.index, group))
+        if any(f.event_words for f in facts):
+            context_dates.extend((sentence.index, d) for d in dates)
+        found = _attack_mentions(article, sentence, facts)
+        if not found and not any(f.event_words for f in facts):
+            found = _casualty_mentions(article, sentence, facts, previous)
+        elif not found and ATTACKS_BEFORE.search(sentence.text):
+            none = casualties_in(sentence.text)
+            if none.killed == 0 or none.wounded == 0:
+                found = [
+                    Mention(
+                        article_file=article.file,
+                        sentence=sentence,
+                        start=sentence.start,
+                        end=sentence.end,
+                        kind="casualty",
+                        casualties=none,
+                        definite=True,
+                        every=True,
+                    )
+                ]
+        if found:
+            previous = sentence
+        mentions.extend(found)
+    return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
+
+
+def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
+    lines = sorted({s.paragraph for s in sentences})[:HEADLINE_LINES]
+    skipped: set[int] = set()
+    for paragraph in lines:
+        in_line = [s for s in sentences if s.paragraph == paragraph]
+        if len(in_line) == 1 and not re.search(r"[.!?][\"'\u201d\u2019)]*$", in_line[0].text):
+            skipped.add(in_line[0].index)
+    return skipped
+
+
+def _attack_mentions(
+    article: Article, sentence: Sentence, facts: list[_ClauseFacts]
+) -> list[Mention]:
+    found: list[Mention] = []
+    attack_positions = [i for i, f in enumerate(facts) if f.attack or INSTANCE.match(f.clause.text)]
+    for position in attack_positions:
+        current = facts[position]
+        weapon = current.weapon[0] if current.weapon else None
+        if weapon is None and INSTANCE.match(current.clause.text):
+            earlier = [f.weapon for f in facts[:position] if f.weapon]
+            if not earlier:
+                continue
+            weapon = earlier[-1][0]
+        elif not current.attack:
+            continue
+        owned = _owned(facts, position, attack_positions)
+        site = _pick_site(current.sites)
+        if site is None:
+            neighbours = [
+                s
+                for f in facts
+                if f is not current and f.excluded is None and not f.attack
+                for s in f.sites
+            ]
+            site = _pick_site(sorted(neighbours, key=lambda s: abs(s.start - current.clause.start)))
+        text = ", ".join(f.clause.text for f in owned)
+        definite = bool(DEFINITE_REFERENCE.search(current.clause.text)) and not re.search(
+            r"\b(?:an?|one)\s+(?:\S+\s+){0,2}(?:attack|strike|barrage)\b", current.masked, re.I
+        )
+        resolved = {s.base_id: s for s in current.sites if s.base_id and not s.plural}
+        munitions = munitions_in(current.masked)
+        targets = [site] if len(resolved) <= 1 else sorted(resolved.values(), key=lambda s: s.start)
+        if len(targets) > 1:
+            munitions = None  # one count for several sites cannot be split
+        for target in targets:
+            found.append(
+                Mention(
+                    article_file=article.file,
+                    sentence=sentence,
+                    start=current.clause.start,
+                    end=current.clause.end,
+                    kind="attack",
+                    weapon=weapon,
+                    site=target,
+                    same_site=bool(SAME_SITE.search(current.clause.text)),
+                    date=_date_for(current, facts),
+                    actor=actor_in(current.clause.text),
+                    munitions=munitions,
+                    casualties=casualties_in(text) if len(targets) == 1 else Casualties(),
+                    definite=definite,
+                )
+            )
+    return found
+
+
+def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list[_ClauseFacts]:
+    """The attack clause and the plain clauses that go with it (up to the next event)."""
+    owned = [facts[position]]
+    for f in facts[position + 1 :]:
+        if facts.index(f) in attacks or f.excluded is not None or f.event_words:
+            break
+        owned.append(f)
+    if position == attacks[0]:
+        for f in reversed(facts[:position]):
+            if f.excluded is not None or f.event_words:
+                break
+            owned.insert(0, f)
+    return owned
+
+
+def _casualty_mentions(
+    article: Article, sentence: Sentence, facts: list[_ClauseFacts], previous: Sentence | None
+) -> list[Mention]:
+    casualties = casualties_in(sentence.text)
+    person = DEFINITE_PERSON.search(sentence.text)
+    if person is not None:
+        killed = person.group(0).lower().endswith("killed")
+        casualties = replace(
+            casualties,
+            killed_said=casualties.killed_said or killed,
+            wounded_said=casualties.wounded_said or not killed,
+        )
+    told = casualties.killed_said or casualties.wounded_said
+    if not told:
+        return []
+    definite = person is not None
+    follows = (
+        previous is not None
+        and previous.index == sentence.index - 1
+        and previous.paragraph == sentence.paragraph
+    )
+    if not definite and not follows:
+        return []
+    clause_dates = [
+        d
+        for f in facts
+        if DEFINITE_PERSON.search(f.clause.text) or f.sites
+        for d in f.dates
+        if not d.reported
+    ]
+    return [
+        Mention(
+            article_file=article.file,
+            sentence=sentence,
+            start=sentence.start,
+            end=sentence.end,
+            kind="casualty",
+            date=clause_dates[0] if clause_dates else None,
+            casualties=casualties,
+            definite=definite,
+            site=_pick_site([s for f in facts for s in f.sites]),
+        )
+    ]

@@ -1,0 +1,99 @@
+"""Countries of the region and their borders, for descriptions such as "a small base on
+the Iraqi-Jordanian border".
+
+Borders are rough polylines (latitude, longitude) through well-known points (tripoints,
+crossings), good to some 20 km: enough to tell which of a theater's bases lies on a
+border, not for drawing maps.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Final
+
+from defplan.geo import great_circle_km
+
+COUNTRY_WORDS: Final = {
+    "iraq": "Iraq",
+    "iraqi": "Iraq",
+    "syria": "Syria",
+    "syrian": "Syria",
+    "jordan": "Jordan",
+    "jordanian": "Jordan",
+    "turkey": "Turkey",
+    "türkiye": "Turkey",
+    "turkish": "Turkey",
+    "iran": "Iran",
+    "iranian": "Iran",
+    "kuwait": "Kuwait",
+    "kuwaiti": "Kuwait",
+    "saudi": "Saudi Arabia",
+    "lebanon": "Lebanon",
+    "lebanese": "Lebanon",
+    "israel": "Israel",
+    "israeli": "Israel",
+    "kurdistan": "Iraq",
+}
+
+BORDERS: Final[dict[frozenset[str], tuple[tuple[float, float], ...]]] = {
+    frozenset({"Iraq", "Jordan"}): ((33.37, 38.79), (32.50, 39.05), (32.23, 39.30)),
+    frozenset({"Iraq", "Syria"}): (
+        (33.37, 38.79),
+        (34.45, 40.95),
+        (35.45, 41.25),
+        (36.35, 41.30),
+        (36.85, 42.05),
+        (37.10, 42.35),
+    ),
+    frozenset({"Jordan", "Syria"}): (
+        (32.70, 35.65),
+        (32.55, 36.30),
+        (32.32, 36.84),
+        (33.37, 38.79),
+    ),
+    frozenset({"Syria", "Turkey"}): (
+        (35.90, 35.95),
+        (36.65, 36.55),
+        (36.65, 37.10),
+        (36.82, 38.00),
+        (36.68, 38.95),
+        (36.85, 40.07),
+        (37.05, 41.22),
+        (37.10, 42.35),
+    ),
+    frozenset({"Iraq", "Turkey"}): ((37.10, 42.35), (37.25, 43.40), (37.35, 44.30), (37.15, 44.80)),
+    frozenset({"Iraq", "Iran"}): (
+        (37.15, 44.80),
+        (36.00, 45.40),
+        (35.10, 45.90),
+        (34.10, 45.60),
+        (33.35, 46.20),
+        (32.40, 47.40),
+        (31.00, 47.70),
+        (30.00, 48.55),
+    ),
+    frozenset({"Iraq", "Kuwait"}): ((29.10, 46.55), (30.10, 47.90), (29.90, 48.40)),
+    frozenset({"Iraq", "Saudi Arabia"}): ((32.23, 39.30), (31.00, 42.10), (29.10, 46.55)),
+    frozenset({"Jordan", "Saudi Arabia"}): ((32.23, 39.30), (31.50, 37.00), (29.20, 36.10)),
+    frozenset({"Lebanon", "Syria"}): (
+        (34.65, 36.40),
+        (34.30, 36.60),
+        (33.80, 36.00),
+        (33.30, 35.80),
+    ),
+    frozenset({"Israel", "Syria"}): ((33.30, 35.80), (32.70, 35.65)),
+}
+#: how far from a border line a base may be and still be "on the border", km
+BORDER_REACH_KM: Final = 40.0
+
+
+def distance_to_border_km(lat: float, lon: float, border: tuple[tuple[float, float], ...]) -> float:
+    """Shortest distance from a point to a border polyline, km (sampled every ~1/20 leg)."""
+    best = float("inf")
+    for (lat1, lon1), (lat2, lon2) in pairwise(border):
+        for step in range(21):
+            t = step / 20
+            best = min(
+                best, great_circle_km(lat, lon, lat1 + t * (lat2 - lat1), lon1 + t * (lon2 - lon1))
+            )
+    return best

@@ -1,0 +1,525 @@
+"""Where an attack landed: the theater's bases found in text, by name or by description.
+
+A site is found in one of four ways:
+
+- **named**: a base's name or one of its aliases ("Camp Taji", "Ain al-Asad air base",
+  "K-1"). A one-word alias that is also a town ("Makhmur", "Irbil") names the base only
+  where it is not used as a place ("in Irbil", "the city of Makhmur");
+- **described**: a site noun with a place ("a base outside the city of Kirkuk", "an
+  airbase in western Anbar", "a small base on the Iraqi-Jordanian border"). The
+  place narrows the theater's bases (an alias word, spelt loosely; a province; a
+  country; a border), the noun narrows them further (an *air*base has an airfield),
+  and one base left is the answer;
+- **generic**: a site noun with nothing to place it ("a military base");
+- **anaphoric**: "the base", "the same base": a site told before.
+
+A base of the host nation's or a militia's own forces ("their base" of Iraqi
+soldiers, "an Iraqi army base") is never taken for a theater base by description:
+it is kept as written with an empty base_id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
+from defplan.extract.places import BORDER_REACH_KM, BORDERS, COUNTRY_WORDS, distance_to_border_km
+from defplan.scenario import BaseRow
+
+SiteKind = Literal["named", "described", "generic", "anaphoric"]
+
+GENERIC_WORDS: Final = frozenset(
+    [
+        "al",
+        "el",
+        "ad",
+        "as",
+        "an",
+        "the",
+        "of",
+        "base",
+        "bases",
+        "air",
+        "airbase",
+        "airfield",
+        "field",
+        "airport",
+        "camp",
+        "fire",
+        "firebase",
+        "fob",
+        "international",
+        "landing",
+        "zone",
+        "complex",
+        "military",
+        "mission",
+        "support",
+        "site",
+        "garrison",
+        "us",
+        "u",
+        "s",
+        "united",
+        "states",
+        "embassy",
+        "in",
+        "baghdad",
+        "gas",
+        "oil",
+        "joint",
+        "station",
+        "tower",
+        "outpost",
+        "headquarters",
+        "compound",
+        "new",
+        "old",
+        "north",
+        "south",
+        "east",
+        "west",
+    ]
+)
+_LOCATIVE_BEFORE: Final = re.compile(
+    r"(?:\b(?:in|near|outside|of|from|around|across|toward|towards|between|and|to|over"
+    r"|city|town|village|district|province|governorate)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER: Final = re.compile(
+    r"^\s+(?:city|town|village|province|governorate|district|region)\b", re.I
+)
+_SITE_NOUN_AFTER: Final = re.compile(
+    r"^(?:\s+(?:military|army|air))?\s+(?:air\s*base|airbase|air\s*field|airfield|base|camp"
+    r"|garrison|outpost|airport|compound)\b",
+    re.IGNORECASE,
+)
+_DETERMINER = (
+    r"(?:an?|the|that|this|their|its|our|one|two|three|four|five|several|both|another|same"
+    r"|the\s+same|a\s+small|a\s+large)"
+)
+_NOUN = (
+    r"(?:(?:military|army|air|fire|logistics|patrol|support|operating)\s+)?(?:base|bases)"
+    r"|air\s*bases?|airbases?|air\s*fields?|airfields?|airports?|airstrips?|fire\s*bases?"
+    r"|camps?|compounds?|embassy|embassies|consulates?|garrisons?|outposts?|landing\s+zones?"
+    r"|mission\s+support\s+sites?|fobs?|green\s+zone|international\s+zone|barracks"
+    r"|(?:military|coalition|diplomatic|u\.?s\.?|american)\s+(?:facility|facilities"
+    r"|installations?|sites?|positions?)"
+    r"|(?<!oil\s)(?<!gas\s)(?<!power\s)(?<!water\s)(?<!storage\s)(?<!weapons\s)(?<!energy\s)"
+    r"(?:facility|installation)"
+)
+SITE_NOUN: Final = re.compile(rf"\b(?P<noun>{_NOUN})\b", re.IGNORECASE)
+DETERMINERS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "that",
+        "this",
+        "their",
+        "its",
+        "our",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "several",
+        "both",
+        "another",
+        "same",
+        "these",
+        "those",
+    ]
+)
+ADJECTIVES: Final = frozenset(
+    [
+        "small",
+        "large",
+        "military",
+        "army",
+        "remote",
+        "key",
+        "main",
+        "nearby",
+        "desert",
+        "major",
+        "sprawling",
+        "new",
+        "old",
+        "tiny",
+        "joint",
+        "local",
+        "foreign",
+        "coalition",
+        "american",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "central",
+        "air",
+        "fortified",
+        "heavily",
+        "secure",
+        "temporary",
+        "forward",
+        "former",
+        "isolated",
+        "rural",
+        "frontline",
+        "front-line",
+        "other",
+        "same",
+        "us",
+        "u.s.",
+        "allied",
+        "iraqi",
+        "syrian",
+        "jordanian",
+        "turkish",
+        "kurdish",
+    ]
+)
+_DIRECTION = (
+    r"(?:(?:north|south|east|west|central|remote|northern|southern|eastern|western"
+    r"|north[\s-]?eastern|north[\s-]?western|south[\s-]?eastern|south[\s-]?western|rural)\s+)"
+)
+LOCATION: Final = re.compile(
+    r"^(?P<between>(?:\s+(?:that|which|where)?\s*(?:hosts?|houses?|housing|hosting|used\s+by"
+    r"|occupied\s+by|shared\s+by)\s+(?:[\w.'\u2019-]+\s+){0,6}?)?)"
+    r"\s*(?P<prep>near|outside|in|at|on|by|close\s+to|inside|within|along"
+    r"|(?:(?:some|about)\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)\s+"
+    r"(?:the\s+)?(?:(?:(?:north|south|east|west)(?:ern)?\s+)?(?:city|town|village|province"
+    r"|district|governorate|region|outskirts)\s+of\s+)?"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|May|June|July|August|September|October|November|December|Dec|Jan|Feb|Mar|Apr"
+    r"|Jun|Jul|Aug|Sept?|Oct|Nov)\b)"
+    rf"(?P<place>{_DIRECTION}*(?:(?-i:[A-Z])[\w'\u2019-]*|al-\w+|ez-\w+)(?:\s+(?:(?-i:[A-Z])[\w'\u2019-]*"
+    r"|al-\w+|ez-\w+|al|el|ad|as))*(?:\s+(?:province|governorate|border|region))?)",
+    re.IGNORECASE,
+)
+
+
+_NOT_NAMES: Final = frozenset(
+    [
+        "us",
+        "usled",
+        "american",
+        "coalition",
+        "military",
+        "army",
+        "air",
+        "main",
+        "key",
+        "small",
+        "large",
+        "remote",
+        "new",
+        "old",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "central",
+        "joint",
+    ]
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, apostrophes or hyphens: ``"Al-Qa'im"`` → ``"al qaim"``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = re.sub(r"['\u2019`]", "", plain.lower())
+    return re.sub(r"[\s\-]+", " ", plain).strip()
+
+
+def skeleton(word: str) -> str:
+    """A spelling-proof key: consonants only, doubled letters once (Makhmour ~ Makhmur)."""
+    letters = re.sub(r"[^a-z]", "", fold(word))
+    letters = re.sub(r"[aeiouyhw]", "", letters)
+    return re.sub(r"(.)\1+", r"\1", letters)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    tokens = [t for t in re.split(r"[\s\-'\u2019]+", fold(phrase)) if t]
+    parts = []
+    for token in tokens:
+        if token == "airbase":
+            parts.append(r"air[\s-]*base")
+        elif token == "airfield":
+            parts.append(r"air[\s-]*field")
+        else:
+            parts.append(re.escape(token))
+    body = r"[\s\-'\u2019]*".join(parts)
+    return re.compile(rf"(?<![\w-]){body}(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SiteMention:
+    """A site in the text and what it resolves to.
+
+    ``candidates`` are the bases a description allows (None: any); ``local`` marks a
+    base of other forces, which is never a theater base by description.
+    """
+
+    start: int
+    end: int
+    text: str
+    base_id: str | None
+    kind: SiteKind
+    candidates: frozenset[str] | None = None
+    plural: bool = False
+    counted: bool = False
+    local: bool = False
+
+    @property
+    def rank(self) -> int:
+        """How much the mention says: named 3, resolved description 2, description 1, else 0."""
+        if self.kind == "named":
+            return 3
+        if self.base_id is not None:
+            return 2
+        return 1 if self.kind == "described" else 0
+
+
+@dataclass(frozen=True)
+class _Name:
+    base_id: str
+    phrase: str
+    pattern: re.Pattern[str]
+    town_like: bool
+
+
+@dataclass
+class Gazetteer:
+    """The theater's bases as text finds them."""
+
+    bases: tuple[BaseRow, ...]
+    names: list[_Name] = field(default_factory=list)
+    words: dict[str, set[str]] = field(default_factory=dict)
+    skeletons: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_bases(cls, bases: Iterable[BaseRow]) -> Gazetteer:
+        """Index every base by its name, its aliases and the distinctive words in them."""
+        gazetteer = cls(tuple(bases))
+        for base in gazetteer.bases:
+            for phrase in dict.fromkeys((base.name, *base.aliases)):
+                tokens = [t for t in fold(phrase).split() if t not in ("al", "el", "the")]
+                town_like = len(tokens) == 1 and tokens[0].isalpha()
+                gazetteer.names.append(
+                    _Name(base.base_id, phrase, _phrase_pattern(phrase), town_like)
+                )
+                for token in fold(phrase).split():
+                    if token not in GENERIC_WORDS and token.isalpha() and len(token) >= 4:
+                        gazetteer.words.setdefault(token, set()).add(base.base_id)
+                        gazetteer.skeletons.setdefault(skeleton(token), set()).add(base.base_id)
+        gazetteer.names.sort(key=lambda n: (-len(n.phrase), n.phrase, n.base_id))
+        return gazetteer
+
+    # -- names --------------------------------------------------------------------------
+
+    def resolve_name(self, text: str) -> str | None:
+        """The base a whole label names by one of its names or aliases (no loose spelling).
+
+        >>> from defplan.scenario import BaseRow
+        >>> g = Gazetteer.from_bases([BaseRow(base_id="k1", name="K-1 Air Base", aliases="K1",
+        ...     lat=35.5, lon=44.3, troops=0)])
+        >>> g.resolve_name("K-1 Air Base"), g.resolve_name("two bases in Iraq")
+        ('k1', None)
+        """
+        for name in self.names:
+            if name.pattern.search(text):
+                return name.base_id
+        return None
+
+    def named(self, text: str, offset: int = 0) -> list[SiteMention]:
+        """Bases ``text`` names; overlapping names of one base make one mention."""
+        spans: list[tuple[int, int, str]] = []
+        for name in self.names:
+            for match in name.pattern.finditer(text):
+                start, end = match.span()
+                if not any(c.isupper() or c.isdigit() for c in match.group(0)):
+                    continue
+                if name.town_like and (
+                    _LOCATIVE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(text[end:])
+                ):
+                    continue
+                spans.append((start, end, name.base_id))
+        merged: list[list[int | str]] = []
+        for start, end, base_id in sorted(spans, key=lambda s: (s[0], -s[1])):
+            last = merged[-1] if merged else None
+            if last is not None and start < int(last[1]):
+                if last[2] == base_id:
+                    last[1] = max(int(last[1]), end)
+                elif end - start > int(last[1]) - int(last[0]):
+                    last[:] = [start, end, base_id]
+                continue
+            merged.append([start, end, base_id])
+        found: list[SiteMention] = []
+        for start_cell, end_cell, base_cell in merged:
+            start, end, base_id = int(start_cell), int(end_cell), str(base_cell)
+            tail = _SITE_NOUN_AFTER.match(text[end:])
+            if tail:
+                end += tail.end()
+            found.append(
+                SiteMention(offset + start, offset + end, text[start:end], base_id, "named")
+            )
+        return found
+
+    # -- descriptions -------------------------------------------------------------------
+
+    def _by_word(self, word: str) -> set[str]:
+        key = fold(word)
+        if key in self.words:
+            return set(self.words[key])
+        shape = skeleton(word)
+        if len(shape) >= 3 and shape in self.skeletons:
+            return set(self.skeletons[shape])
+        return set()
+
+    def place_candidates(self, place: str) -> set[str] | None:
+        """The bases a place ("western Anbar", "the Iraqi-Jordanian border") allows."""
+        words = [w for w in re.split(r"[\s\-]+", place) if w]
+        lowered = [fold(w) for w in words]
+        if "border" in lowered:
+            countries = {COUNTRY_WORDS[w] for w in lowered if w in COUNTRY_WORDS}
+            return self._on_border(countries)
+        exact = self.resolve_name(place)
+        if exact is not None:
+            return {exact}
+        for word in words:
+            if fold(word) in GENERIC_WORDS or fold(word) in COUNTRY_WORDS:
+                continue
+            hits = self._by_word(word)
+            if hits:
+                return hits
+        region = {
+            b.base_id
+            for b in self.bases
+            if b.region and any(fold(w) in fold(b.region).split() for w in words if len(w) > 3)
+        }
+        if region:
+            return region
+        countries = {COUNTRY_WORDS[w] for w in lowered if w in COUNTRY_WORDS}
+        if countries:
+            return {b.base_id for b in self.bases if b.country in countries}
+        return None
+
+    def _on_border(self, countries: set[str]) -> set[str]:
+        if len(countries) == 2:
+            lines = [BORDERS[frozenset(countries)]] if frozenset(countries) in BORDERS else []
+        else:
+            lines = [line for pair, line in BORDERS.items() if countries <= pair]
+        return {
+            b.base_id
+            for b in self.bases
+            if (not countries or b.country in countries)
+            and any(distance_to_border_km(b.lat, b.lon, line) <= BORDER_REACH_KM for line in lines)
+        }
+
+    def _is_air_site(self, base_id: str) -> bool:
+        base = next(b for b in self.bases if b.base_id == base_id)
+        return any(AIR_SITE.search(n) for n in (base.name, *base.aliases))
+
+    def described(
+        self, text: str, offset: int = 0, skip: Sequence[SiteMention] = ()
+    ) -> list[SiteMention]:
+        """Site phrases in ``text`` that no named mention in ``skip`` covers."""
+        found: list[SiteMention] = []
+        for match in SITE_NOUN.finditer(text):
+            start, end = match.span()
+            if any(start < m.end - offset and m.start - offset < end for m in skip):
+                continue
+            noun = match.group("noun").lower()
+            det, adj_words = "", []
+            tokens = list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]
+            for token in reversed(tokens):
+                word = token.group(0)
+                lowered = word.lower()
+                if lowered in DETERMINERS:
+                    start = token.start()
+                    if lowered == "same":
+                        det = "the same"
+                        continue
+                    det = det or lowered
+                    break
+                if lowered in ADJECTIVES or word[:1].isupper() or "-" in word:
+                    adj_words.append(word)
+                    start = token.start()
+                    continue
+                break
+            adj = " ".join(reversed(adj_words))
+            plural = bool(
+                re.search(r"(?:bases|fields|ports|camps|ies|sites|posts|ons|zones)$", noun)
+            )
+            counted = plural and bool(
+                re.match(r"(?:one|two|three|four|five|several|both|\d+)\b", det)
+            )
+            location = LOCATION.match(text[end:])
+            place = location.group("place") if location else None
+            stop = end + (location.end() if location else 0)
+            local = bool(LOCAL_OWNER.search(adj)) or (
+                det == "their" and LOCAL_FORCES.search(text[:start]) is not None
+            )
+            if local and COALITION_PRESENCE.search(text):
+                local = False
+            candidates = self.place_candidates(place) if place else None
+            name_words = [
+                w
+                for w in adj_words
+                if w[:1].isupper()
+                and fold(w) not in COUNTRY_WORDS
+                and fold(w).replace(".", "").replace(" ", "") not in _NOT_NAMES
+            ]
+            if name_words and candidates is None:
+                # "the Green Village base": a named site, the theater's or not
+                place = " ".join(reversed(name_words))
+                candidates = self.place_candidates(place) or set()
+            if candidates is not None and "air" in noun.replace(" ", ""):
+                candidates = {c for c in candidates if self._is_air_site(c)}
+            if "embassy" in noun and candidates is None:
+                candidates = {b.base_id for b in self.bases if "embassy" in fold(b.name)} or None
+            base_id = None
+            if candidates is not None and len(candidates) == 1 and not plural and not local:
+                base_id = next(iter(candidates))
+            anaphoric = (
+                place is None
+                and det in ("the", "that", "this", "its", "the same", "same")
+                and not plural
+            )
+            kind: SiteKind
+            if anaphoric:
+                kind = "anaphoric"
+            elif place is not None or base_id is not None:
+                kind = "described"
+            else:
+                kind = "generic"
+            words = text[start:stop]
+            words = re.sub(r"(?i)^(?:an?|the|their|its|our|that|this)\s+", "", words).strip()
+            found.append(
+                SiteMention(
+                    offset + start,
+                    offset + stop,
+                    words,
+                    base_id,
+                    kind,
+                    frozenset(candidates) if candidates is not None else None,
+                    plural,
+                    counted,
+                    local,
+                )
+            )
+        return found
+
+    def find(self, text: str, offset: int = 0) -> list[SiteMention]:
+        """Every site ``text`` mentions, named ones first where they overlap, in text order."""
+        named = self.named(text, offset)
+        return sorted([*named, *self.described(text, offset, named)], key=lambda m: m.start)

@@ -1,0 +1,517 @@
+"""Extraction of attacks from news text: counts, dates, sites, exclusions, merging.
+
+Every article here is invented for the test, written the way wire reports write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import doctest
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import defplan.extract
+import defplan.extract.counts
+import defplan.extract.dates
+import defplan.extract.mentions
+import defplan.extract.sentences
+import defplan.extract.sites
+from defplan.extract import ExtractedAttack, extract_articles, extract_text
+from defplan.extract.articles import Article
+from defplan.extract.counts import casualties_in, munitions_in, parse_number
+from defplan.extract.dates import find_dates
+from defplan.extract.sentences import split_sentences
+from defplan.scenario import BaseRow
+
+BASES = (
+    BaseRow(
+        base_id="asad",
+        name="Al Asad Air Base",
+        aliases="Ain al-Asad; Al Asad; Ain al-Assad",
+        lat=33.79,
+        lon=42.44,
+        country="Iraq",
+        region="Al Anbar",
+        troops=1500,
+    ),
+    BaseRow(
+        base_id="qaim",
+        name="Al-Qaim base",
+        aliases="al-Qaim",
+        lat=34.37,
+        lon=41.09,
+        country="Iraq",
+        region="Al Anbar",
+        troops=0,
+    ),
+    BaseRow(
+        base_id="erbil",
+        name="Erbil Air Base",
+        aliases="Erbil airport; Irbil airport; Irbil",
+        lat=36.24,
+        lon=43.96,
+        country="Iraq",
+        region="Erbil",
+        troops=700,
+    ),
+    BaseRow(
+        base_id="taji",
+        name="Camp Taji",
+        aliases="Taji",
+        lat=33.53,
+        lon=44.28,
+        country="Iraq",
+        region="Baghdad",
+        troops=0,
+    ),
+    BaseRow(
+        base_id="k1",
+        name="K-1 Air Base",
+        aliases="K-1; K1; Kirkuk air base",
+        lat=35.51,
+        lon=44.28,
+        country="Iraq",
+        region="Kirkuk",
+        troops=0,
+    ),
+    BaseRow(
+        base_id="tower_22",
+        name="Tower 22",
+        aliases="T22",
+        lat=33.31,
+        lon=38.70,
+        country="Jordan",
+        region="Mafraq",
+        troops=350,
+    ),
+    BaseRow(
+        base_id="tanf",
+        name="Al-Tanf garrison",
+        aliases="Al-Tanf; At-Tanf",
+        lat=33.51,
+        lon=38.62,
+        country="Syria",
+        region="Homs",
+        troops=200,
+    ),
+    BaseRow(
+        base_id="embassy",
+        name="US Embassy Baghdad",
+        aliases="U.S. Embassy; US Embassy",
+        lat=33.30,
+        lon=44.40,
+        country="Iraq",
+        region="Baghdad",
+        troops=200,
+    ),
+)
+THURSDAY = dt.date(2021, 1, 14)
+
+
+def rows(text: str, published: dt.date = THURSDAY) -> tuple[ExtractedAttack, ...]:
+    return extract_text(text, BASES, published=published).rows
+
+
+def one(text: str, published: dt.date = THURSDAY) -> ExtractedAttack:
+    found = rows(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        defplan.extract,
+        defplan.extract.counts,
+        defplan.extract.dates,
+        defplan.extract.mentions,
+        defplan.extract.sentences,
+        defplan.extract.sites,
+    ],
+)
+def test_docstring_examples_run(module: object) -> None:
+    assert doctest.testmod(module, raise_on_error=True).attempted > 0  # type: ignore[arg-type]
+
+
+# -- one attack, every field -------------------------------------------------------------
+
+
+def test_a_plain_report_gives_site_date_weapon_and_counts() -> None:
+    row = one("Three rockets struck Ain al-Asad air base on Tuesday, wounding two contractors.")
+    assert (row.base_id, row.date, row.date_precision) == ("asad", dt.date(2021, 1, 12), "day")
+    assert (row.weapon, row.munitions, row.wounded) == ("rocket", 3, 2)
+    assert row.killed == 0  # wounded told, no death told: no one was killed
+
+
+def test_deaths_and_wounded_are_told_apart_from_the_munitions() -> None:
+    row = one(
+        "Four soldiers were killed and at least 23 wounded when eleven mortar rounds hit "
+        "Camp Taji on Monday."
+    )
+    assert (row.munitions, row.killed, row.wounded, row.weapon) == (11, 4, 23, "mortar")
+
+
+def test_a_list_of_casualties_is_summed() -> None:
+    row = one("A drone strike on Tower 22 on Sunday killed one Jordanian and two U.S. troops.")
+    assert row.killed == 3 and row.weapon == "drone"
+
+
+def test_a_named_group_acting_is_the_actor_and_a_sponsor_is_not() -> None:
+    claimed = one("Kataib Hezbollah claimed a drone attack on Erbil airport on Sunday.")
+    assert claimed.actor == "Kataib Hezbollah"
+    sponsored = one("Iran-backed militias fired two rockets at Camp Taji on Monday.")
+    assert sponsored.actor is None
+
+
+def test_a_state_is_the_actor_only_when_it_fires() -> None:
+    fired = one("Iran launched a dozen ballistic missiles at Ain al-Asad on Wednesday.")
+    assert (fired.actor, fired.weapon, fired.munitions) == ("Iran", "ballistic_missile", 12)
+    talked = one("Amid tensions with Iran, a rocket hit the U.S. Embassy on Monday.")
+    assert talked.actor is None and talked.base_id == "embassy"
+
+
+# -- sites ------------------------------------------------------------------------------
+
+
+def test_a_site_described_by_its_city_resolves_to_the_base_there() -> None:
+    assert one("Two rockets hit a base outside the city of Kirkuk on Sunday.").base_id == "k1"
+
+
+def test_a_host_nation_base_with_coalition_victims_is_the_theater_base() -> None:
+    row = one(
+        "Dozens of rockets hit an Iraqi military base near the northern city of Kirkuk on "
+        "Friday, killing an American contractor."
+    )
+    assert (row.base_id, row.killed) == ("k1", 1)
+
+
+def test_an_airbase_in_a_province_is_the_province_s_airbase() -> None:
+    # Al Anbar holds two bases; only one of them is an airbase
+    assert one("A drone hit an airbase in western Anbar on Sunday.").base_id == "asad"
+
+
+def test_a_base_on_a_border_resolves_through_the_countries_and_the_map() -> None:
+    row = one(
+        "A drone slammed into a remote outpost on the Iraqi-Jordanian border in late "
+        "December, killing three U.S. soldiers."
+    )
+    assert (row.base_id, row.date, row.date_precision) == (
+        "tower_22",
+        dt.date(2020, 12, 1),
+        "month",
+    )
+
+
+def test_an_unknown_site_is_kept_as_written_with_no_base_id() -> None:
+    row = one("Mortar rounds fell on a Peshmerga base near Sinjar on Friday, wounding four.")
+    assert row.base_id is None and "Sinjar" in row.base
+
+
+def test_a_local_forces_base_is_not_taken_for_the_theater_base_in_the_same_town() -> None:
+    row = one("Five Iraqi soldiers were wounded in a rocket attack on their base near Kirkuk.")
+    assert row.base_id is None and row.wounded == 5
+
+
+def test_a_loosely_spelt_town_still_finds_its_base() -> None:
+    # the theater spells it Irbil; the report spells it Erbil
+    assert one("A rocket hit a coalition base near Erbil on Monday.").base_id == "erbil"
+
+
+# -- not attacks on a base ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States carried out airstrikes on Kataib Hezbollah sites near al-Qaim.",
+        "U.S. warplanes launched retaliatory strikes on militia depots on Friday.",
+        "Protesters stormed the U.S. Embassy on Tuesday, setting fire to a gate.",
+        "There have been more than 150 attacks on U.S. forces since October.",
+        "Near-daily rocket and drone attacks on coalition bases continued last week.",
+        "Rockets hit a residential neighbourhood in Irbil on Monday, wounding a child.",
+        "Officials fear militias could fire rockets at Ain al-Asad in the coming days.",
+        "Counter-rocket systems and Patriot missile batteries defend Camp Taji.",
+    ],
+)
+def test_replies_protests_totals_towns_and_threats_are_not_extracted(text: str) -> None:
+    assert rows(text) == ()
+
+
+def test_a_reply_names_the_actor_of_the_attack_it_answers() -> None:
+    row = one(
+        "A rocket attack on Camp Taji on Monday killed a contractor. Two days later, U.S. "
+        "jets launched airstrikes on sites of the militia Kataib Hezbollah."
+    )
+    assert row.actor == "Kataib Hezbollah" and row.killed == 1
+
+
+# -- one attack told in several sentences ---------------------------------------------
+
+
+def test_later_sentences_about_the_attack_add_to_it() -> None:
+    row = one(
+        "Rockets struck Camp Taji, officials said. The attack on Tuesday wounded three "
+        "contractors. No one was killed."
+    )
+    assert (row.date, row.wounded, row.killed) == (dt.date(2021, 1, 12), 3, 0)
+
+
+def test_a_second_attack_on_the_same_base_stays_apart() -> None:
+    found = rows(
+        "Rockets hit Camp Taji on Monday, wounding two. It was the same base that a drone "
+        "struck last month."
+    )
+    assert [(r.base_id, r.weapon, r.date_precision) for r in found] == [
+        ("taji", "rocket", "day"),
+        ("taji", "drone", "month"),
+    ]
+
+
+def test_an_undated_attack_takes_the_date_of_the_report_just_before() -> None:
+    found = rows(
+        "U.S. forces faced two separate attacks, officials told reporters on Wednesday. "
+        "A drone was launched at Ain al-Asad air base."
+    )
+    assert [(r.base_id, r.date) for r in found] == [("asad", dt.date(2021, 1, 13))]
+
+
+def test_several_sites_in_one_clause_give_one_row_each_without_a_shared_count() -> None:
+    found = rows("Iran fired 15 ballistic missiles at Ain al-Asad and Erbil airport on Tuesday.")
+    assert {r.base_id for r in found} == {"asad", "erbil"}
+    assert all(r.munitions is None for r in found)
+
+
+# -- across articles -----------------------------------------------------------------------
+
+
+def test_one_attack_told_by_two_articles_is_one_event_with_both_sources() -> None:
+    first = Article(
+        "a.txt", "About 20 rockets were fired at Camp Taji on Wednesday.", dt.date(2021, 1, 15)
+    )
+    second = Article(
+        "b.txt",
+        "Camp Taji was hit by 14 rockets on January 13, killing a contractor.",
+        dt.date(2021, 1, 18),
+    )
+    result = extract_articles([second, first], BASES)
+    assert len({r.event_id for r in result.rows}) == 1
+    (event,) = result.attacks
+    assert event.source == ("a.txt", "b.txt")
+    assert (event.munitions, event.killed, event.date) == (20, 1, dt.date(2021, 1, 13))
+    assert "differ on munitions" in (event.notes or "")
+
+
+def test_attacks_on_one_base_on_different_days_are_different_events() -> None:
+    result = extract_articles(
+        [
+            Article("a.txt", "Rockets hit Camp Taji on March 11.", dt.date(2020, 3, 16)),
+            Article("b.txt", "Rockets hit Camp Taji on March 14.", dt.date(2020, 3, 16)),
+        ],
+        BASES,
+    )
+    assert len(result.attacks) == 2
+
+
+# -- parsers: counts -------------------------------------------------------------------------
+
+_SMALL = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def in_words(n: int, hyphen: bool = True, with_and: bool = False) -> str:
+    """A whole number 0..999 in English words, as a reporter writes it."""
+    if n < 20:
+        return _SMALL[n]
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        return _TENS[tens] + (("-" if hyphen else " ") + _SMALL[unit] if unit else "")
+    hundreds, rest = divmod(n, 100)
+    head = f"{_SMALL[hundreds]} hundred"
+    if not rest:
+        return head
+    return f"{head} {'and ' if with_and else ''}{in_words(rest, hyphen)}"
+
+
+@given(st.integers(0, 999), st.booleans(), st.booleans(), st.booleans())
+def test_any_number_written_in_words_or_digits_reads_back(
+    n: int, digits: bool, hyphen: bool, with_and: bool
+) -> None:
+    written = str(n) if digits else in_words(n, hyphen, with_and)
+    assert parse_number(written) == n
+    if n:
+        assert munitions_in(f"at least {written} rockets hit the base") == n
+        assert casualties_in(f"wounding {written} soldiers").wounded == n
+
+
+@pytest.mark.parametrize(
+    ("text", "munitions"),
+    [
+        ("about 30 rockets were fired", 30),
+        ("at least ten rockets", 10),
+        ("Twelve to 18 rockets landed", 12),
+        ("a barrage of 1,200 rockets", 1200),
+        ("two 122mm rockets", 2),
+        ("At least one armed drone", 1),
+        ("a rocket attack", None),
+        ("rockets hit the base", None),
+    ],
+)
+def test_munitions_follow_the_conventions(text: str, munitions: int | None) -> None:
+    assert munitions_in(text) == munitions
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        ("claiming the lives of a Danish soldier and two U.S. airmen", 3, None),
+        ("more than 100 service members suffered concussive injuries", None, 100),
+        ("No U.S. or Iraqi troops were killed", 0, None),
+        ("there were no reports of casualties", 0, 0),
+        ("Dozens of troops suffered concussions", None, None),
+        ("its service member killed was identified as Sgt. Jones, 26", None, None),
+    ],
+)
+def test_casualties_follow_the_conventions(
+    text: str, killed: int | None, wounded: int | None
+) -> None:
+    told = casualties_in(text)
+    assert (told.killed, told.wounded) == (killed, wounded)
+
+
+# -- parsers: dates ---------------------------------------------------------------------------
+
+RELATIVE = [
+    ("on Saturday", "day"),
+    ("Wednesday's attack", "day"),
+    ("yesterday", "day"),
+    ("early this month", "month"),
+    ("last month", "month"),
+    ("in December", "month"),
+    ("in mid-October", "month"),
+    ("last October", "month"),
+    ("January of last year", "month"),
+    ("last year", "year"),
+    ("three days ago", "day"),
+]
+
+
+@given(st.dates(dt.date(2016, 1, 1), dt.date(2024, 12, 31)), st.sampled_from(RELATIVE))
+def test_relative_dates_fall_on_or_before_publication_with_their_precision(
+    published: dt.date, phrase: tuple[str, str]
+) -> None:
+    words, precision = phrase
+    (found,) = find_dates(f"Rockets hit the base {words}.", published)
+    assert found.day <= published
+    assert found.precision == precision
+    assert published - found.day < dt.timedelta(days=2 * 366)
+
+
+@given(st.dates(dt.date(2016, 1, 1), dt.date(2024, 12, 31)))
+def test_last_week_is_before_this_week_at_month_or_year_precision(published: dt.date) -> None:
+    (found,) = find_dates("The attack came last week.", published)
+    monday = published - dt.timedelta(days=published.weekday())
+    assert found.day < monday and found.precision in ("month", "year")
+
+
+def test_a_weekday_is_the_latest_such_day_on_or_before_publication() -> None:
+    monday = dt.date(2024, 4, 22)
+    assert [d.day for d in find_dates("on Monday and on Sunday", monday)] == [
+        monday,
+        dt.date(2024, 4, 21),
+    ]
+
+
+def test_explicit_dates_are_read_in_the_usual_news_formats() -> None:
+    published = dt.date(2020, 3, 13)
+    found = find_dates("on Dec. 27, 2019, on 8 January 2020, on March 11 and in 2019", published)
+    assert [(d.day, d.precision) for d in found] == [
+        (dt.date(2019, 12, 27), "day"),
+        (dt.date(2020, 1, 8), "day"),
+        (dt.date(2020, 3, 11), "day"),
+        (dt.date(2019, 1, 1), "year"),
+    ]
+
+
+def test_a_date_after_publication_is_dropped() -> None:
+    assert find_dates("Tuesday, August 04, 2020", dt.date(2020, 3, 13)) == []
+
+
+# -- spans, determinism, robustness -------------------------------------------------------
+
+SITES = ["Ain al-Asad air base", "Camp Taji", "Erbil airport", "K-1 Air Base", "Al-Tanf garrison"]
+WEAPONS = [("rockets", "rocket"), ("drones", "drone"), ("mortar rounds", "mortar")]
+
+
+@given(
+    st.integers(2, 60),
+    st.sampled_from(WEAPONS),
+    st.sampled_from(SITES),
+    st.sampled_from(["Monday", "Tuesday", "Saturday"]),
+    st.text(alphabet="abcdefgh ,.", max_size=40),
+)
+def test_spans_point_at_the_sentence_that_names_the_site(
+    count: int, weapon: tuple[str, str], site: str, day: str, filler: str
+) -> None:
+    lead = "Officials gave no details" + filler.replace(".", "") + ". "
+    text = f"{lead}{count} {weapon[0]} struck {site} on {day}, a spokesman said."
+    row = one(text)
+    span = text[row.span_start : row.span_end]
+    assert row.base in span and site in span
+    assert (row.munitions, row.weapon) == (count, weapon[1])
+
+
+def test_extraction_is_deterministic_whatever_the_article_order() -> None:
+    articles = [
+        Article("b.txt", "Two rockets hit Camp Taji on Monday.", THURSDAY),
+        Article("a.txt", "A drone struck Ain al-Asad on Tuesday, wounding one.", THURSDAY),
+        Article("c.txt", "Camp Taji was hit by two rockets on January 11.", THURSDAY),
+    ]
+    forward = extract_articles(articles, BASES)
+    backward = extract_articles(list(reversed(articles)), BASES)
+    assert forward == backward
+    assert [r.event_id for r in forward.rows] == [
+        "a2021_01_12_asad",
+        "a2021_01_11_taji",
+        "a2021_01_11_taji",
+    ]
+
+
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    result = extract_text(text, BASES, published=THURSDAY)
+    for row in result.rows:
+        assert 0 <= row.span_start <= row.span_end <= len(text)
+
+
+def test_sentences_keep_their_offsets_and_do_not_break_after_titles() -> None:
+    text = "Lt. Gen. Smith said 3 rockets hit.\nThe U.S. Embassy was not hit. Dec. 27 was quiet."
+    found = split_sentences(text)
+    assert [s.text for s in found] == [
+        "Lt. Gen. Smith said 3 rockets hit.",
+        "The U.S. Embassy was not hit.",
+        "Dec. 27 was quiet.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in found)

@@ -1,0 +1,146 @@
+"""``defplan extract`` on the command line: files written, and bad input told plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from defplan.cli_extract import extract_command
+from defplan.errors import InputError
+from defplan.extract import extract
+from defplan.extract.articles import read_articles
+from defplan.workbook import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"
+REPORT = "Two rockets struck Camp Taji on Saturday, wounding three contractors, officials said.\n"
+
+app = typer.Typer(pretty_exceptions_enable=False)
+app.command("extract")(extract_command)
+
+
+@app.command("version")
+def _version() -> None:  # a second command keeps "extract" a sub-command, as in defplan
+    """Print nothing."""
+
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["extract", *args])
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    return result.exit_code, result.output
+
+
+def article(folder: Path, name: str, data: bytes | str) -> Path:
+    path = folder / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def test_extract_writes_the_rows_and_the_attacks_sheet(tmp_path: Path) -> None:
+    path = article(tmp_path, "report.txt", REPORT)
+    out, sheet = tmp_path / "out" / "attacks.csv", tmp_path / "out" / "sheet.csv"
+    code, output = invoke(
+        str(path), "--theater", str(EXAMPLE), "--published", "2020-03-16",
+        "--out", str(out), "--attacks-sheet", str(sheet),
+    )  # fmt: skip
+    assert code == 0, output
+    (record,) = pd.read_csv(out, dtype=str, keep_default_na=False).to_dict("records")
+    assert [record[c] for c in ("base_id", "date", "weapon", "munitions", "wounded")] == [
+        "taji",
+        "2020-03-14",
+        "rocket",
+        "2",
+        "3",
+    ]
+    text = path.read_text(encoding="utf-8")
+    start, end = int(str(record["span_start"])), int(str(record["span_end"]))
+    assert "Camp Taji" in text[start:end]
+    assert "1 attack(s) told in 1 of 1 article(s)" in output
+    assert pd.read_csv(sheet).loc[0, "attack_id"] == "a2020_03_14_taji"
+
+
+def test_a_header_block_dates_the_article_and_offsets_count_from_the_file_start(
+    tmp_path: Path,
+) -> None:
+    path = article(
+        tmp_path, "dated.txt", "URL: https://example.org/x\nTITLE: Rockets\nDATE: 2020-03-16\n\n"
+        + REPORT,
+    )  # fmt: skip
+    result = extract([path], load_scenario(EXAMPLE))
+    (row,) = result.rows
+    assert row.date is not None and row.date.isoformat() == "2020-03-14"
+    assert path.read_text(encoding="utf-8")[row.span_start : row.span_end].startswith("Two")
+
+
+def test_a_manifest_dates_articles_by_file_name(tmp_path: Path) -> None:
+    path = article(tmp_path, "report.txt", REPORT)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,published\nreport.txt,2020-03-16\n", encoding="utf-8")
+    (row,) = extract([path], load_scenario(EXAMPLE), manifest=manifest).rows
+    assert row.date is not None and row.date.isoformat() == "2020-03-14"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        ("Rockets hit the caf\u00e9 near Taji.".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_text_is_refused_with_a_message(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    path = article(tmp_path, "bad.txt", data)
+    code, output = invoke(str(path), "--theater", str(EXAMPLE), "--published", "2020-03-16")
+    assert code == 2 and message in output and "Traceback" not in output
+
+
+def test_an_empty_article_or_one_without_attacks_gives_no_rows_and_a_note(tmp_path: Path) -> None:
+    empty = article(tmp_path, "empty.txt", "")
+    calm = article(tmp_path, "calm.txt", "The minister visited Baghdad on Monday.\n")
+    out = tmp_path / "attacks.csv"
+    code, output = invoke(
+        str(empty), str(calm), "--theater", str(EXAMPLE), "--published", "2020-03-16",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, output
+    assert "is empty" in output and "tells of no attack" in output
+    assert pd.read_csv(out).empty
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ((), "no publication date"),
+        (("--published", "last Tuesday"), "is not a day"),
+        (("--published", "2020-03-16", "--out", "{article}"), "never writes over its inputs"),
+    ],
+)
+def test_bad_options_end_with_exit_code_2_and_a_message(
+    tmp_path: Path, extra: tuple[str, ...], message: str
+) -> None:
+    path = article(tmp_path, "report.txt", REPORT)
+    options = [e.replace("{article}", str(path)) for e in extra]
+    code, output = invoke(str(path), "--theater", str(EXAMPLE), *options)
+    assert code == 2 and message in output
+    assert path.read_text(encoding="utf-8") == REPORT
+
+
+def test_a_missing_article_and_a_bad_manifest_are_all_reported_at_once(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("name,date\nx.txt,2020-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_articles([tmp_path / "missing.txt"], manifest)
+    assert "no file or published column" in str(caught.value)
+    with pytest.raises(InputError) as caught:
+        read_articles([tmp_path / "missing.txt", tmp_path / "gone.txt"])
+    assert len(caught.value.errors) == 2
