@@ -17,7 +17,7 @@ from model_instances import instances
 
 
 def close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-8)
 
 
 @given(instances())

@@ -13,8 +13,9 @@ Status = Literal["optimal", "gap_limit", "time_limit", "infeasible"]
 
 #: Relative gap under which a result counts as proven optimal (floating-point noise).
 OPTIMALITY_TOLERANCE = 1e-6
-#: Differences in objective below this (casualty-equivalents a year) are noise.
-ABSOLUTE_TOLERANCE = 1e-9
+#: Differences in objective below this (casualty-equivalents a year) are noise: the
+#: backends' feasibility tolerance lets an epigraph variable sit about this far low.
+ABSOLUTE_TOLERANCE = 1e-8
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,7 +24,8 @@ class Solution:
 
     ``objective`` is the true (nonlinear) objective of ``x``; ``bound`` a proven lower
     bound on the optimum; ``gap`` = (objective − bound) / max(objective, tiny).
-    ``x`` is None only when the instance is infeasible.
+    ``x`` is None when the instance is infeasible, or when the time ran out before
+    any feasible allocation was found (status ``time_limit``).
     """
 
     status: Status

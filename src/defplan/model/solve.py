@@ -36,6 +36,12 @@ def solve(
     ``time_limit`` with the best allocation found and its gap when time runs out,
     and ``infeasible`` (x None) when no allocation satisfies the bounds.
     """
+    if backend == "cp_sat":
+        from defplan.model.backends.cpsat import solve_profiles
+
+        return solve_profiles(
+            instance, time_limit=time_limit, gap=gap, threads=threads, seed=seed, start=start
+        )
     began = time.perf_counter()
     deadline = began + time_limit
     run = runner(backend)
@@ -110,7 +116,19 @@ def solve(
         status = "gap_limit"
     else:
         status = "time_limit"
-    assert best_x is not None
+    if best_x is None:
+        return Solution(
+            status="time_limit",
+            x=None,
+            objective=math.inf,
+            bound=lower,
+            backend=backend,
+            seconds=seconds,
+            iterations=rounds,
+            greedy_x=greedy_x,
+            greedy_objective=greedy_value,
+            message=message or "no feasible allocation found within the time limit",
+        )
     return Solution(
         status=status,  # type: ignore[arg-type]
         x=best_x,

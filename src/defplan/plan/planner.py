@@ -53,6 +53,11 @@ def plan(
         threads=threads or profile.threads,
         seed=settings.seed,
     )
+    if solution.x is None and solution.status == "time_limit":
+        raise SolverError(
+            f"{chosen_backend} found no allocation within {limit:g} s; "
+            "give it more time (--time-limit) or try another backend"
+        )
     if solution.x is None:
         conflicts = explain_infeasible(arrays)
         detail = "; ".join(conflicts) if conflicts else solution.message

@@ -1,6 +1,8 @@
 """Solver backends by name; each translates the one LinearModel."""
 
+from defplan.model.backends import cbc as _cbc  # noqa: F401  (registers itself)
 from defplan.model.backends import highs as _highs  # noqa: F401  (registers itself)
+from defplan.model.backends import scip as _scip  # noqa: F401  (registers itself)
 from defplan.model.backends.base import (
     REQUIRES,
     Runner,

@@ -50,8 +50,12 @@ def register(name: str, package: str) -> Callable[[Callable[[], Runner]], Callab
     return decorate
 
 
+#: Backends that solve their own formulation rather than the LinearModel.
+OWN_FORMULATION = ("cp_sat",)
+
+
 def backend_names() -> tuple[str, ...]:
-    return tuple(sorted(_RUNNERS))
+    return tuple(sorted({*_RUNNERS, *OWN_FORMULATION}))
 
 
 def runner(name: str) -> Runner:

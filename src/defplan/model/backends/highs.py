@@ -35,6 +35,8 @@ def load() -> Runner:
         h.setOptionValue("time_limit", max(options.time_limit, 0.01))
         h.setOptionValue("mip_rel_gap", options.rel_gap)
         h.setOptionValue("mip_abs_gap", 1e-10)
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
         h.setOptionValue("random_seed", options.seed)
         if options.threads is not None:
             h.setOptionValue("threads", options.threads)
