@@ -24,6 +24,9 @@ demo: $(STAMP)
 	else echo "../shared/articles not found: extraction demo skipped"; fi
 	$(BIN)/defplan risk inputs/iraq_syria.xlsx --out out/demo
 	$(BIN)/defplan plan inputs/iraq_syria.xlsx --out out/demo
+	$(BIN)/defplan ladder inputs/iraq_syria.xlsx --out out/demo
+	$(BIN)/defplan options inputs/iraq_syria.xlsx --suggest 2 --out out/demo
+	$(BIN)/defplan moves inputs/iraq_syria.xlsx --out out/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests inputs benchmarks examples

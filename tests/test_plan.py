@@ -153,7 +153,14 @@ def test_plan_files_round_trip_and_keep_formula_text_as_text(tmp_path: Path) -> 
     assert data["solver"]["status"] == "optimal"
     assert {row["base_id"] for row in data["bases"]} == set(result.base_ids)
     book = openpyxl.load_workbook(paths[1])
-    assert book.sheetnames == ["Summary", "Allocation", "Base risk", "Assumptions", "Provenance"]
+    assert book.sheetnames == [
+        "Summary",
+        "Allocation",
+        "Base risk",
+        "Risk acceptance",
+        "Assumptions",
+        "Provenance",
+    ]
     names = [c.value for c in book["Base risk"]["B"]]
     cell = next(c for c in book["Base risk"]["B"] if c.value == "=cmd|' /C calc'!A0")
     assert cell.data_type == "s" and "=cmd|' /C calc'!A0" in names

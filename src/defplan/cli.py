@@ -14,18 +14,26 @@ from rich.table import Table
 
 from defplan.atomic import refuse_input_overlap
 from defplan.cli_common import (
+    BackendOption,
+    GapOption,
+    ObjectiveOption,
     OutOption,
+    SolverOption,
+    TimeLimitOption,
     WorkbookArg,
     console,
+    objective_choice,
     print_problems,
     reports_bad_input,
 )
 from defplan.cli_extract import extract_command
+from defplan.cli_posture import moves_command, options_command
+from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
-from defplan.model import Objective
 from defplan.plan import Plan
 from defplan.plan import evaluate as evaluate_allocation
 from defplan.plan import plan as make_plan
+from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
 from defplan.plan.writers import write_plan
 from defplan.risk import RiskTable
@@ -152,34 +160,6 @@ def risk_evidence(table: RiskTable, top: int = 5) -> list[str]:
     return lines
 
 
-ObjectiveOption = Annotated[
-    str | None,
-    typer.Option("--objective", help="expected, worst_case or blend (default: settings sheet)"),
-]
-SolverOption = Annotated[
-    str | None, typer.Option("--solver", help="solver profile from solvers/ (default: settings)")
-]
-BackendOption = Annotated[
-    str | None, typer.Option("--backend", help="highs, scip, cbc or cp_sat (overrides profile)")
-]
-TimeLimitOption = Annotated[
-    float | None, typer.Option("--time-limit", help="seconds (overrides profile and settings)")
-]
-GapOption = Annotated[
-    float | None, typer.Option("--gap", help="relative gap to stop at, e.g. 0.01 (default 0)")
-]
-
-
-def _objective(value: str | None) -> Objective | None:
-    if value is None:
-        return None
-    if value not in ("expected", "worst_case", "blend"):
-        raise InputError(
-            [Problem("--objective", message=f"{value!r} is not expected, worst_case or blend")]
-        )
-    return value  # type: ignore[return-value]
-
-
 @app.command()
 @reports_bad_input
 def plan(
@@ -201,7 +181,7 @@ def plan(
         refuse_input_overlap(out, [workbook])
     result = make_plan(
         scenario,
-        objective=_objective(objective),
+        objective=objective_choice(objective),
         solver=solver,
         backend=backend,
         time_limit=time_limit,
@@ -212,6 +192,7 @@ def plan(
     console.print(allocation_view(result))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
+    console.print(acceptance_view(risk_acceptance(result, scenario)))
     if out is not None:
         for path in write_plan(result, scenario, out):
             console.print(f"wrote {path}")
@@ -234,7 +215,7 @@ def evaluate(
     if out is not None:
         refuse_input_overlap(out, inputs)
     units = read_allocation_csv(allocation, scenario) if allocation is not None else None
-    result = evaluate_allocation(scenario, units, objective=_objective(objective))
+    result = evaluate_allocation(scenario, units, objective=objective_choice(objective))
     console.print(allocation_view(result))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
@@ -295,6 +276,11 @@ def plan_summary(result: Plan) -> list[str]:
 
 
 app.command("extract")(extract_command)
+app.command("options")(options_command)
+app.command("moves")(moves_command)
+app.command("ladder")(ladder_command)
+app.command("sweep")(sweep_command)
+app.command("compare")(compare_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

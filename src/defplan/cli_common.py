@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from defplan.errors import InputError, Problem, SolverError
+from defplan.model import Objective
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -58,3 +59,38 @@ def reports_bad_input(command: F) -> F:
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+ObjectiveOption = Annotated[
+    str | None,
+    typer.Option("--objective", help="expected, worst_case or blend (default: settings sheet)"),
+]
+SolverOption = Annotated[
+    str | None, typer.Option("--solver", help="solver profile from solvers/ (default: settings)")
+]
+BackendOption = Annotated[
+    str | None, typer.Option("--backend", help="highs, scip, cbc or cp_sat (overrides profile)")
+]
+TimeLimitOption = Annotated[
+    float | None, typer.Option("--time-limit", help="seconds per solve (overrides the profile)")
+]
+GapOption = Annotated[
+    float | None, typer.Option("--gap", help="relative gap to stop at, e.g. 0.01 (default 0)")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", help="processes (default: every core; 1 = here)", min=1)
+]
+ProgressOption = Annotated[
+    bool, typer.Option("--progress/--no-progress", help="show a progress bar on stderr")
+]
+
+
+def objective_choice(value: str | None) -> Objective | None:
+    """The --objective option checked, or None for the settings sheet's."""
+    if value is None:
+        return None
+    if value not in ("expected", "worst_case", "blend"):
+        raise InputError(
+            [Problem("--objective", message=f"{value!r} is not expected, worst_case or blend")]
+        )
+    return value  # type: ignore[return-value]

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes
+from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
 from defplan.workbook.write import add_frame, add_rows, save_workbook, sheet_table
@@ -30,8 +31,9 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def plan_record(plan: Plan) -> dict[str, Any]:
-    """plan.json's content as plain Python data."""
+def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str, Any]:
+    """plan.json's content as plain Python data (with the risk-acceptance record when
+    given: one entry per base left with residual risk, see plan/acceptance.py)."""
     bases = []
     for b, base_id in enumerate(plan.base_ids):
         bases.append(
@@ -103,12 +105,21 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "allocation": allocation,
         "greedy": greedy,
         "bases": bases,
+        "risk_acceptance": None if acceptance is None else _records(acceptance),
         "timing": {"seconds": plan.seconds},
     }
 
 
-def plan_json(plan: Plan) -> bytes:
-    return (json.dumps(plan_record(plan), indent=2, ensure_ascii=False) + "\n").encode()
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(k): (_number(v) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def plan_json(plan: Plan, acceptance: pd.DataFrame | None = None) -> bytes:
+    record = plan_record(plan, acceptance)
+    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def read_plan_json(path: Path) -> dict[str, Any]:
@@ -131,21 +142,27 @@ def write_plan(plan: Plan, scenario: Scenario, out_dir: Path) -> list[Path]:
     """Write plan.json and plan.xlsx into out_dir, each atomically."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    acceptance = risk_acceptance(plan, scenario)
     json_path = out_dir / "plan.json"
-    atomic_write_bytes(json_path, plan_json(plan))
+    atomic_write_bytes(json_path, plan_json(plan, acceptance))
     xlsx_path = out_dir / "plan.xlsx"
-    save_workbook(plan_workbook(plan, scenario), xlsx_path)
+    save_workbook(plan_workbook(plan, scenario, acceptance), xlsx_path)
     return [json_path, xlsx_path]
 
 
-def plan_workbook(plan: Plan, scenario: Scenario) -> Workbook:
-    """Summary, Allocation, Base risk, Assumptions and Provenance sheets."""
+def plan_workbook(
+    plan: Plan, scenario: Scenario, acceptance: pd.DataFrame | None = None
+) -> Workbook:
+    """Summary, Allocation, Base risk, Risk acceptance, Assumptions, Provenance sheets."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     summary = plan.summary()
     add_rows(book, "Summary", ["item", "value"], [[k, v] for k, v in summary.items()])
     add_frame(book, "Allocation", plan.allocation_table())
     add_frame(book, "Base risk", plan.base_table())
+    if acceptance is None:
+        acceptance = risk_acceptance(plan, scenario)
+    add_frame(book, "Risk acceptance", acceptance)
     header, rows = sheet_table(scenario, "assumptions")
     add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
     add_frame(book, "Provenance", provenance_table(plan, scenario))

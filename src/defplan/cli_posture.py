@@ -1,0 +1,362 @@
+"""``defplan options`` and ``defplan moves``: consolidation options and move orders.
+
+Thin layers over :func:`defplan.posture.options` and :func:`defplan.posture.moves`.
+``defplan.cli`` registers them with ``app.command("options")(options_command)`` and
+``app.command("moves")(moves_command)``; the shared helpers come from
+:mod:`defplan.cli_common`, so importing this module from ``cli.py`` is no cycle.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from openpyxl import Workbook
+from rich import box
+from rich.table import Table
+
+from defplan.atomic import atomic_path, refuse_input_overlap
+from defplan.cli_common import (
+    ObjectiveOption,
+    OutOption,
+    WorkbookArg,
+    console,
+    objective_choice,
+    reports_bad_input,
+)
+from defplan.errors import InputError, Problem
+from defplan.posture import (
+    POOL,
+    MoveOrders,
+    OptionError,
+    OptionScore,
+    OptionsReport,
+    move_budget_curve,
+    moves,
+    options,
+)
+from defplan.workbook import load_scenario
+from defplan.workbook.write import add_frame, save_workbook
+
+
+def _plan_options(objective: str | None) -> dict[str, Any]:
+    chosen = objective_choice(objective)
+    return {} if chosen is None else {"objective": chosen}
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> Path:
+    with atomic_path(path) as temp:
+        frame.to_csv(temp, index=False, lineterminator="\n")
+    return path
+
+
+def _workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, frame in sheets.items():
+        add_frame(book, title, frame)
+    save_workbook(book, path)
+    return path
+
+
+def _num(value: float, digits: int = 3, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+# --- options -----------------------------------------------------------------------------
+
+
+@reports_bad_input
+def options_command(
+    workbook: WorkbookArg,
+    out: OutOption = None,
+    suggest: Annotated[
+        int,
+        typer.Option(
+            "--suggest", help="also search every closure of up to K open bases (exact)", min=0
+        ),
+    ] = 0,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help="score only this option (repeat for several)"),
+    ] = None,
+    top: Annotated[int, typer.Option(help="closures to propose with --suggest", min=1)] = 5,
+    workers: Annotated[
+        int | None, typer.Option(help="processes for --suggest (default: every core)", min=1)
+    ] = None,
+    objective: ObjectiveOption = None,
+) -> None:
+    """Score every option of the options sheet by re-optimizing the defenses; rank them."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        refuse_input_overlap(out, [workbook])
+    try:
+        report = options(
+            scenario,
+            suggest=suggest,
+            only=option or None,
+            top=top,
+            workers=workers,
+            progress=suggest > 0,
+            **_plan_options(objective),
+        )
+    except OptionError as exc:
+        if exc.kind != "unknown":
+            raise
+        raise InputError([Problem("--option", message=str(exc))]) from None
+    console.print(options_view(report))
+    for line in options_notes(report):
+        console.print(line, soft_wrap=True)
+    if suggest:
+        console.print(suggestions_view(report))
+        for i, score in enumerate(report.suggestions, start=1):
+            console.print(f"  {i}. {score.option_id}: {score.why}", soft_wrap=True)
+        console.print(
+            f"searched {report.closures_searched} closures of up to {suggest} open base(s), "
+            f"each re-optimized{' in parallel' if report.parallel else ''}"
+        )
+    best = report.best
+    if best is None:
+        console.print("best consolidation: none beats the status quo")
+    else:
+        console.print(
+            f"[bold]best consolidation: {best.option_id}[/] — residual "
+            f"{best.risk_total:.3f}/yr ({best.delta_total:+.3f} against the status quo); "
+            f"{best.description}",
+            soft_wrap=True,
+        )
+    if out is not None:
+        for path in write_options(report, out):
+            console.print(f"wrote {path}")
+
+
+def _score_row(rank: str, score: OptionScore, label: str | None = None) -> list[str]:
+    label = label or score.option_id
+    if not score.feasible:
+        return [rank, label, "infeasible", "", "", "", "", ""]
+    return [
+        rank,
+        label,
+        f"{score.risk_total:.3f}",
+        _num(score.delta_total, signed=True) if rank != "-" else "",
+        f"{score.risk_worst:.3f}",
+        f"{score.troops_undefended:,}",
+        f"{score.troop_km:,.0f}",
+        str(score.system_units_moved),
+    ]
+
+
+_SCORE_COLUMNS = (
+    ("#", "right"),
+    ("option", "left"),
+    ("risk/yr", "right"),
+    ("Δ/yr", "right"),
+    ("worst", "right"),
+    ("undef.\ntroops", "right"),
+    ("troop-\nkm", "right"),
+    ("unit\nmoves", "right"),
+)
+SCORE_LEGEND = (
+    "risk/yr: total residual after re-optimizing · Δ/yr: against the status quo · "
+    "worst: highest residual at one base · undef. troops: at bases no unit defends · "
+    "unit moves: system units taken from where they stand today"
+)
+
+
+def _score_table(title: str) -> Table:
+    view = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column, justify in _SCORE_COLUMNS:
+        view.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    return view
+
+
+def options_view(report: OptionsReport) -> Table:
+    """The status quo, then the options ranked by residual risk after re-optimizing."""
+    view = _score_table("Options ranked (defenses re-optimized; casualty-equivalents/yr)")
+    view.add_row(*_score_row("-", report.status_quo))
+    for i, score in enumerate(report.options, start=1):
+        view.add_row(*_score_row(str(i), score))
+    return view
+
+
+def options_notes(report: OptionsReport) -> list[str]:
+    """What each option does, and why an infeasible one is."""
+    lines = []
+    for score in report.options:
+        if score.feasible:
+            lines.append(f"  {score.option_id}: {score.description} ({details(score)})")
+        else:
+            lines.append(f"  [red]{score.option_id}: infeasible[/] — {score.reason}")
+    sq = report.status_quo
+    lines.append(SCORE_LEGEND)
+    lines.append(
+        f"status quo = today's posture with its defenses re-optimized "
+        f"({sq.system_units_moved} unit(s) moved from today's deployment; {details(sq)})"
+    )
+    return lines
+
+
+def details(score: OptionScore) -> str:
+    """The figures the table leaves out: worst base, unit-km, regions left."""
+    parts = [f"worst {score.worst_base}"] if score.worst_base else []
+    parts.append(f"{score.system_unit_km:,.0f} unit-km")
+    if score.troops_unplaced:
+        parts.append(f"{score.troops_unplaced:,} troops fit nowhere")
+    if score.regions_lost:
+        parts.append(f"no presence left in {', '.join(score.regions_lost)}")
+    return "; ".join(parts)
+
+
+def suggestions_view(report: OptionsReport) -> Table:
+    view = _score_table(f"Best closures of up to {report.suggest} base(s) (exhaustive search)")
+    view.columns[1].header = "bases closed"
+    view.add_row(*_score_row("-", report.status_quo))
+    for i, score in enumerate(report.suggestions, start=1):
+        view.add_row(*_score_row(str(i), score, "+".join(score.closed)))
+    if not report.suggestions:
+        view.add_row("", "no closure beats the status quo", *[""] * 6)
+    return view
+
+
+def troop_moves_frame(report: OptionsReport) -> pd.DataFrame:
+    rows = []
+    for score in (*report.options, *report.suggestions):
+        if score.posture is None:
+            continue
+        for move in score.posture.troop_moves:
+            rows.append(
+                {
+                    "option_id": score.option_id,
+                    "from_base": move.from_base,
+                    "to_base": move.to_base,
+                    "troops": move.troops,
+                    "km": move.km,
+                    "troop_km": move.troop_km,
+                }
+            )
+    columns = ["option_id", "from_base", "to_base", "troops", "km", "troop_km"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def write_options(report: OptionsReport, out_dir: Path) -> list[Path]:
+    """options.csv, suggestions.csv (with --suggest) and options.xlsx, each atomically."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sheets = {"Options": report.table(), "Troop moves": troop_moves_frame(report)}
+    written = [_csv(sheets["Options"], out_dir / "options.csv")]
+    if report.suggest:
+        sheets["Suggestions"] = report.suggestion_table()
+        written.append(_csv(sheets["Suggestions"], out_dir / "suggestions.csv"))
+    written.append(_workbook(sheets, out_dir / "options.xlsx"))
+    return written
+
+
+# --- moves -------------------------------------------------------------------------------
+
+
+@reports_bad_input
+def moves_command(
+    workbook: WorkbookArg,
+    out: OutOption = None,
+    max_budget: Annotated[
+        int | None,
+        typer.Option(
+            "--max-budget", help="longest budget on the curve (default: the full re-plan's)", min=0
+        ),
+    ] = None,
+    curve: Annotated[
+        bool, typer.Option(help="also show risk against the units moved (one solve per unit)")
+    ] = True,
+    objective: ObjectiveOption = None,
+) -> None:
+    """Move orders from today's deployment to the optimal plan, and risk per unit moved."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        refuse_input_overlap(out, [workbook])
+    plan_options = _plan_options(objective)
+    orders = moves(scenario, **plan_options)
+    console.print(orders_view(orders))
+    for line in orders_summary(orders):
+        console.print(line, soft_wrap=True)
+    frame = None
+    if curve:
+        frame = move_budget_curve(scenario, max_budget, full=orders.target, **plan_options)
+        console.print(curve_view(frame))
+    if out is not None:
+        for path in write_moves(orders, frame, out):
+            console.print(f"wrote {path}")
+
+
+def orders_view(orders: MoveOrders) -> Table:
+    view = Table(title="Move orders (today's deployment → plan)", title_justify="left")
+    for column, justify in (
+        ("system", "left"),
+        ("units", "right"),
+        ("from", "left"),
+        ("to", "left"),
+        ("km", "right"),
+        ("hours", "right"),
+        ("distance", "left"),
+    ):
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for o in orders.orders:
+        view.add_row(
+            o.system_id,
+            str(o.units),
+            o.from_base,
+            o.to_base,
+            "" if o.km is None else f"{o.km:,.1f}",
+            "" if o.hours is None else f"{o.hours:.1f}",
+            o.basis,
+        )
+    if not orders.orders:
+        view.add_row("", "0", "nothing to move: today's deployment is the plan", "", "", "", "")
+    return view
+
+
+def orders_summary(orders: MoveOrders) -> list[str]:
+    lines = [
+        f"{orders.units_moved} unit(s) taken from where they stand: "
+        f"{orders.units_between_bases} to another base ({orders.unit_km:,.0f} unit-km), "
+        f"{orders.units_to_pool} back to {POOL}; {orders.units_from_pool} from {POOL}",
+    ]
+    target = orders.target
+    if target is not None:
+        lines.append(
+            f"risk/yr today {target.risk_before:.3f} → plan {target.risk_after:.3f} "
+            f"({target.status}, {target.objective_kind} objective)"
+        )
+    return lines
+
+
+def curve_view(frame: pd.DataFrame) -> Table:
+    view = Table(title="Residual risk against units moved (move budget)", title_justify="left")
+    for column in ("budget", "units moved", "risk/yr", "last unit removes", "worst base"):
+        view.add_column(column, justify="left" if column == "worst base" else "right")
+    for row in frame.to_dict(orient="records"):
+        view.add_row(
+            str(row["budget"]),
+            str(row["units_moved"]),
+            f"{float(row['risk']):.4f}",
+            f"{float(row['risk_removed']):.4f}" if row["budget"] else "",
+            f"{row['worst_base']} ({float(row['worst_residual']):.3f})",
+        )
+    return view
+
+
+def write_moves(orders: MoveOrders, curve: pd.DataFrame | None, out_dir: Path) -> list[Path]:
+    """moves.csv, move_budget.csv (with the curve) and moves.xlsx, each atomically."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sheets = {"Moves": orders.frame()}
+    written = [_csv(sheets["Moves"], out_dir / "moves.csv")]
+    if curve is not None:
+        sheets["Move budget"] = curve
+        written.append(_csv(curve, out_dir / "move_budget.csv"))
+    written.append(_workbook(sheets, out_dir / "moves.xlsx"))
+    return written

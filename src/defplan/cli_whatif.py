@@ -1,0 +1,472 @@
+"""``defplan ladder``, ``defplan sweep`` and ``defplan compare``: what-if questions.
+
+Thin layers over :mod:`defplan.whatif`. ``defplan.cli`` registers them with
+``app.command("ladder")(ladder_command)``, ``app.command("sweep")(sweep_command)``
+and ``app.command("compare")(compare_command)``; the shared helpers come from
+:mod:`defplan.cli_common`, so importing this module from ``cli.py`` is no cycle.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from openpyxl import Workbook
+from rich import box
+from rich.table import Table
+
+from defplan.atomic import atomic_path, atomic_write_bytes, refuse_input_overlap
+from defplan.cli_common import (
+    BackendOption,
+    GapOption,
+    ObjectiveOption,
+    OutOption,
+    ProgressOption,
+    SolverOption,
+    TimeLimitOption,
+    WorkbookArg,
+    WorkersOption,
+    console,
+    objective_choice,
+    reports_bad_input,
+)
+from defplan.errors import InputError, Problem
+from defplan.whatif import Comparison, Ladder, Sweep, compare, ladder, sweep
+from defplan.workbook import load_scenario
+from defplan.workbook.write import add_frame, save_workbook
+
+#: Allocation changes shown per row before "… n more".
+SHOWN_CHANGES = 4
+
+
+def _num(value: float, digits: int = 3, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def _changes(items: tuple[str, ...] | list[str]) -> str:
+    shown = list(items)[:SHOWN_CHANGES]
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f"; … {more} more" if more > 0 else "")
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    atomic_write_bytes(path, frame.to_csv(index=False, lineterminator="\n").encode())
+    return path
+
+
+def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, frame in sheets.items():
+        add_frame(book, title[:31], frame)
+    save_workbook(book, path)
+    return path
+
+
+def _write_text(lines: list[str], path: Path) -> Path:
+    with atomic_path(path) as temp:
+        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# --- ladder ------------------------------------------------------------------------------
+
+
+@reports_bad_input
+def ladder_command(
+    workbook: WorkbookArg,
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--system",
+            help="one system_id, or 'all' for each system then combined (default: combined)",
+        ),
+    ] = None,
+    others: Annotated[
+        str,
+        typer.Option(help="with --system: other systems 'full' (as on hand) or 'none'"),
+    ] = "full",
+    beyond: Annotated[
+        int, typer.Option(help="steps past the inventory on hand (the next units to ask for)")
+    ] = 0,
+    out: OutOption = None,
+    objective: ObjectiveOption = None,
+    solver: SolverOption = None,
+    backend: BackendOption = None,
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+    workers: WorkersOption = None,
+    progress: ProgressOption = True,
+) -> None:
+    """The ruthless-priority ladder: the optimal plan for 1, 2, … N units and the cut line."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        refuse_input_overlap(out, [workbook])
+    if others not in ("full", "none"):
+        raise InputError([Problem("--others", message=f"{others!r} is not full or none")])
+    ids = [s.system_id for s in scenario.systems]
+    wanted: list[str | None] = [system]
+    if system == "all":
+        wanted = [*ids, None]
+    ladders = [
+        ladder(
+            scenario,
+            system=choice,
+            others=others,  # type: ignore[arg-type]
+            beyond=beyond,
+            objective=objective_choice(objective),
+            solver=solver,
+            backend=backend,
+            time_limit=time_limit,
+            gap=gap,
+            workers=workers,
+            progress=progress,
+        )
+        for choice in wanted
+    ]
+    for result in ladders:
+        console.print(ladder_view(result))
+        for line in ladder_notes(result):
+            console.print(line, soft_wrap=True)
+    last = ladders[-1]
+    console.print(critical_view(last))
+    if not last.acceptance.empty:
+        console.print(acceptance_view(last.acceptance))
+        console.print(
+            "[dim]measures are suggestions to weigh against the accepted risk; "
+            "the model does not score them[/]"
+        )
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        sheets: dict[str, pd.DataFrame] = {}
+        for result in ladders:
+            name = "ladder" if len(ladders) == 1 else f"ladder_{result.system or 'combined'}"
+            console.print(f"wrote {_write_csv(result.table(), out / f'{name}.csv')}")
+            sheets[name] = result.table()
+        sheets["critical"] = last.critical
+        sheets["risk_acceptance"] = last.acceptance
+        for name in ("critical", "risk_acceptance"):
+            console.print(f"wrote {_write_csv(sheets[name], out / f'{name}.csv')}")
+        console.print(f"wrote {_write_xlsx(sheets, out / 'ladder.xlsx')}")
+        brief = [line for result in ladders for line in result.brief()]
+        console.print(f"wrote {_write_text(brief, out / 'ladder_brief.txt')}")
+
+
+def ladder_view(result: Ladder) -> Table:
+    """One row per step; a rule under the cut line; steps past it dimmed."""
+    view = Table(
+        title=f"Priority ladder: {result.title} ({result.on_hand} on hand)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    combined = result.system is None
+    view.add_column("units", justify="right")
+    if combined:
+        view.add_column("mix")
+    view.add_column("risk left/yr", justify="right")
+    view.add_column("this unit removes", justify="right")
+    view.add_column("the unit goes to")
+    view.add_column("reshuffles")
+    view.add_column("bases defended", justify="right")
+    for step in result.steps:
+        cells = [str(step.units)]
+        if combined:
+            cells.append(", ".join(f"{s} {n}" for s, n in step.mix.items()))
+        if step.feasible:
+            goes = _changes(step.added) or ("no gain: kept" if step.units else "")
+            cells += [
+                _num(step.objective),
+                _num(step.removed),
+                goes,
+                _changes(step.taken),
+                str(len(step.defended)),
+            ]
+        else:
+            cells += ["infeasible", "-", "rules need more units", "", "-"]
+        view.add_row(*cells, style="dim" if step.beyond_inventory else None)
+        if step.units == result.on_hand:
+            view.add_section()
+    return view
+
+
+def ladder_notes(result: Ladder) -> list[str]:
+    cut = result.cut
+    lines = []
+    if cut is not None and cut.plan is not None:
+        lines.append(
+            f"[bold]cut line at {result.on_hand} units[/]: {cut.objective:.3f}/yr left "
+            f"({cut.plan.percent_removed:.1f}% of the undefended risk removed); defended: "
+            f"{', '.join(cut.defended) or 'none'}"
+        )
+    below = result.below_line()
+    if below:
+        lines.append(f"below the line (at risk, not defended): {', '.join(below)}")
+    lines.append(f"[dim]{result.solves} solves[/]")
+    return lines
+
+
+def critical_view(result: Ladder) -> Table:
+    """The critical list (bases at risk, by undefended risk) against the cut line."""
+    view = Table(
+        title="Critical list against the defended list", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    for column, justify in (
+        ("#", "right"),
+        ("base", "left"),
+        ("risk undefended/yr", "right"),
+        ("main threat", "left"),
+        ("at the cut line", "left"),
+        ("risk left/yr", "right"),
+    ):
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in result.critical.to_dict("records"):
+        since = row["defended_from"]
+        status = (
+            f"defended (from unit {int(since)})"
+            if row["defended_at_cut"] and since is not None and not pd.isna(since)
+            else ("defended" if row["defended_at_cut"] else "[bold]below the line[/]")
+        )
+        view.add_row(
+            str(row["rank"]),
+            str(row["base_id"]),
+            _num(float(row["risk_undefended"])),
+            str(row["dominant_weapon"] or "-"),
+            status,
+            _num(float(row["risk_at_cut"])),
+        )
+    return view
+
+
+def acceptance_view(frame: pd.DataFrame) -> Table:
+    """Risk accepted per base: why, and what else to consider."""
+    view = Table(title="Risk accepted (at the plan)", title_justify="left", box=box.SIMPLE_HEAD)
+    for column, justify in (
+        ("base", "left"),
+        ("accepted/yr", "right"),
+        ("threat", "left"),
+        ("driven by", "left"),
+        ("why", "left"),
+        ("measures to consider", "left"),
+    ):
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in frame.to_dict("records"):
+        view.add_row(
+            str(row["base_id"]),
+            _num(float(row["risk_accepted"])),
+            str(row["threat"]),
+            str(row["factor"]),
+            str(row["reason"]),
+            str(row["measures"]),
+        )
+    return view
+
+
+# --- sweep -------------------------------------------------------------------------------
+
+
+@reports_bad_input
+def sweep_command(
+    workbook: WorkbookArg,
+    vary: Annotated[
+        str,
+        typer.Option(
+            "--vary",
+            help=(
+                "what varies and over which values: inventory:patriot=0..8, "
+                "setting:troop_weight=0.5,1,2, zone:<id>.intensity=1,2,4, "
+                "base:<id>.hardening=0,0.3"
+            ),
+        ),
+    ],
+    out: OutOption = None,
+    objective: ObjectiveOption = None,
+    solver: SolverOption = None,
+    backend: BackendOption = None,
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+    workers: WorkersOption = None,
+    progress: ProgressOption = True,
+) -> None:
+    """Re-solve while one input varies: risk against the value, marginal value per unit."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        refuse_input_overlap(out, [workbook])
+    result = sweep(
+        scenario,
+        vary,
+        objective=objective_choice(objective),
+        solver=solver,
+        backend=backend,
+        time_limit=time_limit,
+        gap=gap,
+        workers=workers,
+        progress=progress,
+    )
+    console.print(sweep_view(result))
+    for line in result.brief():
+        console.print(line, soft_wrap=True)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        console.print(f"wrote {_write_csv(result.rows, out / 'sweep.csv')}")
+        console.print(f"wrote {_write_xlsx({'sweep': result.rows}, out / 'sweep.xlsx')}")
+
+
+CURVE_WIDTH = 20
+
+
+def sweep_view(result: Sweep) -> Table:
+    """One row per point with a bar for the objective, so the curve shows at a glance."""
+    rows = result.rows
+    view = Table(title=f"Sweep of {result.spec.label}", title_justify="left", box=box.SIMPLE_HEAD)
+    unit_columns = [c for c in rows.columns if str(c).startswith("units_")]
+    view.add_column("value", justify="right")
+    view.add_column("status")
+    view.add_column("risk left/yr", justify="right")
+    view.add_column("curve")
+    view.add_column("removed per unit", justify="right")
+    for column in unit_columns:
+        view.add_column(str(column).removeprefix("units_"), justify="right")
+    view.add_column("change from the previous point")
+    view.add_column("gap", justify="right")
+    view.add_column("s", justify="right")
+    top = rows["objective"].max() if rows["objective"].notna().any() else 0.0
+    for row in rows.to_dict("records"):
+        objective = float(row["objective"])
+        bar = ""
+        if not math.isnan(objective) and top > 0:
+            bar = "█" * max(0, round(CURVE_WIDTH * objective / top))
+        units = ["-" if pd.isna(row[c]) else str(int(row[c])) for c in unit_columns]
+        change = str(row["change"] or "")
+        parts = change.split("; ") if change else []
+        view.add_row(
+            f"{row['value']:g}",
+            str(row["status"]),
+            _num(objective),
+            bar,
+            _num(float(row["marginal_per_unit"]), 4),
+            *units,
+            _changes(parts),
+            "-" if pd.isna(row["gap"]) else f"{float(row['gap']):.1e}",
+            f"{float(row['seconds']):.2f}",
+        )
+    return view
+
+
+# --- compare -----------------------------------------------------------------------------
+
+
+@reports_bad_input
+def compare_command(
+    first: Annotated[
+        Path, typer.Argument(help="plan.json (or a folder with one), workbook or CSV folder")
+    ],
+    second: Annotated[Path, typer.Argument(help="the other plan.json, workbook or CSV folder")],
+    out: OutOption = None,
+    top: Annotated[int, typer.Option(help="bases to list (0 = all)", min=0)] = 0,
+    objective: ObjectiveOption = None,
+    solver: SolverOption = None,
+    backend: BackendOption = None,
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+) -> None:
+    """Two plans (or two theaters, each planned) side by side, base by base, with deltas."""
+    for path in (first, second):
+        if not path.exists():
+            raise InputError([Problem(str(path), message="does not exist")])
+    if out is not None:
+        refuse_input_overlap(out, [first, second])
+    result = compare(
+        first,
+        second,
+        objective=objective_choice(objective),
+        solver=solver,
+        backend=backend,
+        time_limit=time_limit,
+        gap=gap,
+    )
+    console.print(compare_summary_view(result))
+    console.print(compare_bases_view(result, top))
+    for line in result.brief():
+        console.print(line, soft_wrap=True)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        console.print(f"wrote {_write_csv(result.bases, out / 'compare.csv')}")
+        console.print(f"wrote {_write_csv(result.summary, out / 'compare_summary.csv')}")
+        sheets = {"summary": result.summary.astype(str), "bases": result.bases}
+        console.print(f"wrote {_write_xlsx(sheets, out / 'compare.xlsx')}")
+        console.print(f"wrote {_write_text(result.brief(), out / 'compare_brief.txt')}")
+
+
+def compare_summary_view(result: Comparison) -> Table:
+    view = Table(title="Comparison", title_justify="left", box=box.SIMPLE_HEAD)
+    view.add_column("")
+    view.add_column(f"A: {result.a.label}", justify="right")
+    view.add_column(f"B: {result.b.label}", justify="right")
+    view.add_column("B − A", justify="right")
+    view.add_column("change", justify="right")
+    for row in result.summary.to_dict("records"):
+        cells = [str(row["metric"])]
+        for key in ("a", "b", "delta"):
+            value = row[key]
+            if isinstance(value, float):
+                if row["metric"] == "gap":
+                    cells.append("n/a" if math.isnan(value) else f"{value:.2%}")
+                elif not str(row["metric"]).startswith(("risk", "worst", "objective")):
+                    cells.append(f"{int(value):+d}" if key == "delta" else str(int(value)))
+                else:
+                    cells.append(_num(value, signed=key == "delta"))
+            else:
+                cells.append(str(value))
+        percent = row["percent"]
+        cells.append(
+            f"{percent:+.1f}%" if isinstance(percent, float) and not math.isnan(percent) else ""
+        )
+        view.add_row(*cells)
+    return view
+
+
+def compare_bases_view(result: Comparison, top: int = 0) -> Table:
+    frame = result.bases
+    systems = list(dict.fromkeys(result.a.systems + result.b.systems))
+    quiet = (
+        (frame["risk_a"].abs() <= 1e-12)
+        & (frame["risk_b"].abs() <= 1e-12)
+        & ~frame["defence_changed"]
+        & (frame["note"] == "")
+    )
+    for s in systems:
+        quiet &= (frame[f"{s}_a"] == 0) & (frame[f"{s}_b"] == 0)
+    hidden = int(quiet.sum())
+    frame = frame[~quiet]
+    view = Table(
+        title="Base by base (largest change first)", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    view.add_column("base")
+    view.add_column("risk A/yr", justify="right")
+    view.add_column("risk B/yr", justify="right")
+    view.add_column("B − A", justify="right")
+    for s in systems:
+        view.add_column(f"{s} A→B", justify="right")
+    view.add_column("note")
+    shown = frame if top <= 0 else frame.head(top)
+    for row in shown.to_dict("records"):
+        cells = [
+            str(row["base_id"]),
+            _num(float(row["risk_a"])),
+            _num(float(row["risk_b"])),
+            _num(float(row["risk_delta"]), signed=True),
+        ]
+        for s in systems:
+            a, b = int(row[f"{s}_a"]), int(row[f"{s}_b"])
+            cells.append(f"{a}→{b}" if a != b else (str(a) if a else ""))
+        cells.append(str(row["note"]))
+        view.add_row(*cells, style="bold" if row["defence_changed"] else None)
+    if hidden:
+        view.caption = f"{hidden} bases with no risk and no units on either side not shown"
+        view.caption_justify = "left"
+    return view

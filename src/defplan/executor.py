@@ -1,0 +1,159 @@
+"""One interface for many independent solves: a process pool here, Ray or Dask elsewhere.
+
+Sweeps, ladders and (later) option searches and robustness samples are lists of
+independent jobs. They all go through :func:`run_all`, which returns the results in
+the order of the jobs, whoever ran them:
+
+- ``workers=1`` or a single job: in this process, one after the other;
+- otherwise a :class:`concurrent.futures.ProcessPoolExecutor` with ``workers``
+  processes, started with ``spawn`` so that no solver thread pool is copied
+  half-initialised into a child. By default (``workers=None``) every core, once the
+  first job, run here, shows the rest to be worth starting the pool for;
+- or any object with the :class:`Executor` protocol passed as ``executor=``: the
+  ``submit`` method of :mod:`concurrent.futures` executors. That is how a study
+  outgrows one machine without cluster code of our own:
+
+  * Dask: ``executor = distributed.Client(address).get_executor()``;
+  * Ray: a three-line adapter whose ``submit(fn, item)`` returns
+    ``ray.remote(fn).remote(item).future()`` (a Ray object reference turned into a
+    :class:`concurrent.futures.Future`).
+
+The job function must be defined at module level (so a child process, or a remote
+worker, can import it by name) and the jobs must pickle. Every job is independent
+and carries all it needs, so the results are the same whatever ran them and however
+many workers there were.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
+from typing import Any, Protocol, TypeVar
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Start method of the default pool: a fresh interpreter per worker (no forked threads).
+START_METHOD = "spawn"
+#: With the default workers, a pool starts only for work longer than this (seconds,
+#: estimated from the first job): starting spawned workers costs a second or two.
+MIN_POOL_SECONDS = 4.0
+
+
+class Executor(Protocol):
+    """What :func:`run_all` needs from an engine: concurrent.futures' ``submit``."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]: ...
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _progress(enabled: bool) -> Progress | None:
+    if not enabled:
+        return None
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+
+
+def run_all(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    workers: int | None = None,
+    description: str = "",
+    progress: bool = True,
+    executor: Executor | None = None,
+) -> list[R]:
+    """``[fn(item) for item in items]``, run on every core, in the order of ``items``.
+
+    ``workers`` None means every core when the work is worth it: the first job runs
+    here, and the pool starts only if the others would take more than
+    :data:`MIN_POOL_SECONDS` one after the other. An explicit ``workers`` above 1
+    always uses a pool; 1 (or a single item) runs in this process.
+    ``executor`` hands the jobs to another engine (see the module docstring); it is
+    not shut down here. ``progress`` shows a rich progress bar on stderr. An
+    exception raised by a job is raised here, after the jobs not yet started are
+    cancelled.
+    """
+    jobs = list(items)
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be 1 or more (got {workers})")
+    count = workers if workers is not None else default_workers()
+    bar = _progress(progress and bool(jobs))
+    with bar if bar is not None else nullcontext():
+        task = bar.add_task(description or "solving", total=len(jobs)) if bar else None
+        results: list[R] = []
+        if executor is not None:
+            return _collect(executor, fn, jobs, bar, task)
+        if count == 1 or len(jobs) <= 1:
+            return _run_here(fn, jobs, results, bar, task)
+        if workers is None:
+            # every core by default, but only when the work outweighs starting the pool:
+            # the first job runs here and times the rest
+            began = time.perf_counter()
+            _run_here(fn, jobs[:1], results, bar, task)
+            if (time.perf_counter() - began) * (len(jobs) - 1) < MIN_POOL_SECONDS:
+                return _run_here(fn, jobs[1:], results, bar, task)
+        rest = jobs[len(results) :]
+        context = multiprocessing.get_context(START_METHOD)
+        with ProcessPoolExecutor(max_workers=min(count, len(rest)), mp_context=context) as pool:
+            return results + _collect(pool, fn, rest, bar, task)
+
+
+def _run_here(
+    fn: Callable[[T], R], jobs: list[T], results: list[R], bar: Progress | None, task: Any
+) -> list[R]:
+    """Run jobs in this process, appending to ``results``; returns ``results``."""
+    for item in jobs:
+        results.append(fn(item))
+        if bar is not None:
+            bar.advance(task)
+    return results
+
+
+def _collect(
+    engine: Executor,
+    fn: Callable[[T], R],
+    jobs: list[T],
+    bar: Progress | None,
+    task: Any,
+) -> list[R]:
+    futures: dict[Future[Any], int] = {engine.submit(fn, item): i for i, item in enumerate(jobs)}
+    results: list[Any] = [None] * len(jobs)
+    try:
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if bar is not None:
+                bar.advance(task)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return results

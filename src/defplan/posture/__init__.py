@@ -1,0 +1,55 @@
+"""Posture: consolidation and repositioning options, and move orders.
+
+- :func:`apply_option` — the theater after an option of the options sheet;
+- :func:`options` — every option scored by re-optimizing the defenses, ranked, and
+  (``suggest=K``) the best closures of up to K bases found by exhaustive search;
+- :func:`moves` — move orders from today's deployment to a plan (minimum-cost flow);
+- :func:`move_budget_curve` — residual risk against the units a planner will move.
+
+The rules (troop spreading, distances, costs, units) are in ``docs/posture.md``.
+"""
+
+from defplan.posture.apply import (
+    OptionError,
+    Posture,
+    SystemMove,
+    TroopMove,
+    apply_option,
+    apply_posture,
+    close_bases,
+    option_ids,
+)
+from defplan.posture.distance import Leg, MoveDistances
+from defplan.posture.moves import (
+    POOL,
+    MoveOrder,
+    MoveOrders,
+    flow_orders,
+    least_moves_plan,
+    move_budget_curve,
+    moves,
+)
+from defplan.posture.options import OptionScore, OptionsReport, options
+
+__all__ = [
+    "POOL",
+    "Leg",
+    "MoveDistances",
+    "MoveOrder",
+    "MoveOrders",
+    "OptionError",
+    "OptionScore",
+    "OptionsReport",
+    "Posture",
+    "SystemMove",
+    "TroopMove",
+    "apply_option",
+    "apply_posture",
+    "close_bases",
+    "flow_orders",
+    "least_moves_plan",
+    "move_budget_curve",
+    "moves",
+    "option_ids",
+    "options",
+]

@@ -1,0 +1,309 @@
+"""Move orders from today's deployment to a plan, and risk against a move budget.
+
+Per system type, a minimum-cost flow (networkx ``network_simplex``):
+
+- a *surplus* site (units today − units planned > 0) supplies its extra units;
+- a *deficit* site (planned − today > 0) needs its missing units;
+- the *pool* (inventory not deployed today) supplies any unit, at no cost: where the
+  depot is, the workbook does not say;
+- a surplus unit no site needs goes back to the pool.
+
+Costs are integer metres (km × 1000, rounded) along the move distance of
+:mod:`defplan.posture.distance` (a listed route, else a path over the routes sheet,
+else great-circle). A unit sent back to the pool costs more than any possible saving
+in metres, so the flow first sends as few deployed units home as it can (a unit
+already in theater is reused before one is taken from the pool), then minimizes the
+unit-kilometres moved. Units moved (taken away from where they stand) are fixed by
+the plan; the flow only decides where each goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from defplan.errors import SolverError
+from defplan.plan import Plan, plan
+from defplan.posture.distance import MoveDistances
+from defplan.scenario import Scenario
+
+#: where undeployed units come from and go back to
+POOL = "(pool)"
+
+Sites = Mapping[tuple[str, str], int]  # (base_id, system_id) → units
+
+
+@dataclass(frozen=True)
+class MoveOrder:
+    """``units`` of ``system_id`` from ``from_base`` to ``to_base`` (either may be POOL)."""
+
+    system_id: str
+    units: int
+    from_base: str
+    to_base: str
+    km: float | None  # per unit; None to or from the pool
+    hours: float | None  # None when not known
+    basis: str  # route, routes_path, great_circle or pool
+
+    @property
+    def unit_km(self) -> float:
+        return self.units * (self.km or 0.0)
+
+
+ORDER_COLUMNS = ["system_id", "units", "from_base", "to_base", "km", "hours", "basis"]
+
+
+@dataclass(frozen=True)
+class MoveOrders:
+    """The orders that turn today's deployment into a plan."""
+
+    orders: tuple[MoveOrder, ...]
+    target: Plan | None = None
+
+    @property
+    def units_moved(self) -> int:
+        """Units taken away from a base (to another base or back to the pool)."""
+        return sum(o.units for o in self.orders if o.from_base != POOL)
+
+    @property
+    def units_between_bases(self) -> int:
+        return sum(o.units for o in self.orders if POOL not in (o.from_base, o.to_base))
+
+    @property
+    def units_from_pool(self) -> int:
+        return sum(o.units for o in self.orders if o.from_base == POOL)
+
+    @property
+    def units_to_pool(self) -> int:
+        return sum(o.units for o in self.orders if o.to_base == POOL)
+
+    @property
+    def unit_km(self) -> float:
+        """Σ units × km over moves between bases."""
+        return float(sum(o.unit_km for o in self.orders))
+
+    def frame(self) -> pd.DataFrame:
+        rows: list[dict[str, Any]] = [
+            {
+                "system_id": o.system_id,
+                "units": o.units,
+                "from_base": o.from_base,
+                "to_base": o.to_base,
+                "km": o.km,
+                "hours": o.hours,
+                "basis": o.basis,
+            }
+            for o in self.orders
+        ]
+        return pd.DataFrame(rows, columns=ORDER_COLUMNS)
+
+
+def metres(km: float) -> int:
+    """The flow's integer cost of one unit moved ``km``."""
+    return round(km * 1000.0)
+
+
+def flow_orders(
+    current: Sites,
+    target: Sites,
+    inventory: Mapping[str, int],
+    distances: MoveDistances,
+) -> tuple[MoveOrder, ...]:
+    """The cheapest move orders from ``current`` to ``target``, system by system.
+
+    Raises ValueError when a system's target or deployment exceeds its inventory.
+    """
+    orders: list[MoveOrder] = []
+    for system_id in sorted(inventory):
+        now = {b: u for (b, s), u in current.items() if s == system_id and u > 0}
+        want = {b: u for (b, s), u in target.items() if s == system_id and u > 0}
+        stock = inventory[system_id]
+        for label, units in (("deployed today", now), ("planned", want)):
+            if sum(units.values()) > stock:
+                raise ValueError(
+                    f"{sum(units.values())} {system_id} units {label}, but the inventory is {stock}"
+                )
+        surplus = {b: now.get(b, 0) - want.get(b, 0) for b in now}
+        surplus = {b: u for b, u in sorted(surplus.items()) if u > 0}
+        deficit = {b: want.get(b, 0) - now.get(b, 0) for b in want}
+        deficit = {b: u for b, u in sorted(deficit.items()) if u > 0}
+        orders.extend(
+            _one_system(system_id, surplus, deficit, stock - sum(now.values()), distances)
+        )
+    return tuple(orders)
+
+
+def _one_system(
+    system_id: str,
+    surplus: dict[str, int],
+    deficit: dict[str, int],
+    spare: int,
+    distances: MoveDistances,
+) -> list[MoveOrder]:
+    if not surplus and not deficit:
+        return []
+    cost = {(a, b): metres(distances.km(a, b)) for a in surplus for b in deficit}
+    most = max(cost.values(), default=0)
+    units = sum(surplus.values()) + sum(deficit.values())
+    send_home = (most + 1) * (units + 1)  # above any saving in metres
+    graph = nx.DiGraph()
+    for b, u in surplus.items():
+        graph.add_node(("from", b), demand=-u)
+    for b, u in deficit.items():
+        graph.add_node(("to", b), demand=u)
+    graph.add_node("pool_out", demand=-spare)
+    graph.add_node("pool_in", demand=spare + sum(surplus.values()) - sum(deficit.values()))
+    graph.add_edge("pool_out", "pool_in", weight=0)
+    for (a, b), weight in cost.items():
+        graph.add_edge(("from", a), ("to", b), weight=weight)
+    for a in surplus:
+        graph.add_edge(("from", a), "pool_in", weight=send_home)
+    for b in deficit:
+        graph.add_edge("pool_out", ("to", b), weight=0)
+    try:
+        _, flow = nx.network_simplex(graph)
+    except nx.NetworkXUnfeasible as exc:  # pragma: no cover - guarded by the inventory check
+        raise SolverError(f"no move orders reach the plan for {system_id}: {exc}") from exc
+    orders: list[MoveOrder] = []
+    for a in surplus:
+        for b in deficit:
+            n = int(flow[("from", a)][("to", b)])
+            if n:
+                leg = distances.leg(a, b)
+                orders.append(MoveOrder(system_id, n, a, b, leg.km, leg.hours, leg.source))
+        n = int(flow[("from", a)]["pool_in"])
+        if n:
+            orders.append(MoveOrder(system_id, n, a, POOL, None, None, "pool"))
+    for b in deficit:
+        n = int(flow["pool_out"][("to", b)])
+        if n:
+            orders.append(MoveOrder(system_id, n, POOL, b, None, None, "pool"))
+    return orders
+
+
+def deployed_units(scenario: Scenario) -> dict[tuple[str, str], int]:
+    """Today's deployment as {(base_id, system_id): units}."""
+    units: dict[tuple[str, str], int] = {}
+    for d in scenario.deployed:
+        units[(d.base_id, d.system_id)] = units.get((d.base_id, d.system_id), 0) + d.units
+    return units
+
+
+def planned_units(result: Plan) -> dict[tuple[str, str], int]:
+    """A plan's allocation as {(base_id, system_id): units}."""
+    return {
+        (result.base_ids[b], result.system_ids[s]): int(n)
+        for (b, s), n in np.ndenumerate(result.allocation)
+        if n > 0
+    }
+
+
+def plan_inventory(scenario: Scenario, result: Plan | None = None) -> dict[str, int]:
+    """Units on hand per system: the plan's (it may override the sheet), else the sheet's."""
+    if result is not None:
+        return dict(zip(result.system_ids, result.inventory, strict=True))
+    return {s.system_id: s.inventory for s in scenario.systems}
+
+
+def _same_value(value: float, best: float) -> bool:
+    return value <= best + 1e-9 * max(1.0, abs(best))
+
+
+def least_moves_plan(scenario: Scenario, full: Plan | None = None, **plan_options: Any) -> Plan:
+    """An optimal plan that moves as few units as any optimal plan can.
+
+    A solver may return an optimum that moves units for no gain (two sites of equal
+    value swapped); a planner wants the one that moves least. The objective never
+    rises as the move budget grows, so a bisection over the budget (log2 of the
+    unconstrained plan's moves, in solves) finds the smallest budget reaching the
+    optimum.
+    """
+    full = full if full is not None else plan(scenario, **plan_options)
+    low, high, best = 0, full.moves, full
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            trial = plan(scenario, max_moves=middle, **plan_options)
+        except SolverError:
+            low = middle + 1
+            continue
+        if _same_value(trial.objective, full.objective):
+            high, best = middle, trial
+        else:
+            low = middle + 1
+    return best
+
+
+def moves(scenario: Scenario, target: Plan | None = None, **plan_options: Any) -> MoveOrders:
+    """Move orders from the deployed sheet to ``target``.
+
+    The default target is :func:`least_moves_plan`: the optimal plan that moves
+    fewest units. ``plan_options`` go to :func:`defplan.plan.plan` when the target is
+    computed here.
+    """
+    target = target if target is not None else least_moves_plan(scenario, **plan_options)
+    orders = flow_orders(
+        deployed_units(scenario),
+        planned_units(target),
+        plan_inventory(scenario, target),
+        MoveDistances(scenario),
+    )
+    return MoveOrders(orders, target)
+
+
+CURVE_COLUMNS = [
+    "budget",
+    "units_moved",
+    "objective",
+    "risk",
+    "worst_residual",
+    "worst_base",
+    "risk_removed",
+    "status",
+]
+
+
+def move_budget_curve(
+    scenario: Scenario,
+    max_budget: int | None = None,
+    *,
+    full: Plan | None = None,
+    **plan_options: Any,
+) -> pd.DataFrame:
+    """Residual risk when at most 0, 1, 2, … units may be moved from today's deployment.
+
+    The budget runs up to ``max_budget`` (default: the units ``full`` moves — by
+    default :func:`least_moves_plan`, where the curve reaches the full re-plan).
+    Spare units placed from the pool are not moves, so budget 0 already places them.
+    The objective never rises as the budget grows (the feasible set only grows);
+    ``risk`` is the total residual, which is the objective under the default
+    ``expected`` objective. ``risk_removed`` is what the budget's last unit buys.
+    """
+    if "max_moves" in plan_options:
+        raise TypeError("move_budget_curve sets max_moves itself")
+    full = full if full is not None else least_moves_plan(scenario, **plan_options)
+    top = full.moves if max_budget is None else max_budget
+    rows: list[dict[str, Any]] = []
+    previous: float | None = None
+    for budget in range(top + 1):
+        result = full if budget >= full.moves else plan(scenario, max_moves=budget, **plan_options)
+        risk = result.risk_after
+        rows.append(
+            {
+                "budget": budget,
+                "units_moved": result.moves,
+                "objective": result.objective,
+                "risk": risk,
+                "worst_residual": float(result.residual.max()) if len(result.residual) else 0.0,
+                "worst_base": result.worst_base,
+                "risk_removed": 0.0 if previous is None else previous - risk,
+                "status": result.status,
+            }
+        )
+        previous = risk
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
