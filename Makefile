@@ -36,8 +36,11 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
+# Validation, allocation (per backend; WTA and generated theaters) and sweep timings.
+# BENCH_ARGS passes flags through, e.g. make bench BENCH_ARGS="--quick --backends highs,scip"
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/whatif.py
 
 # Rebuild the example theater from ../shared/reference and ../shared/articles.
 example: $(STAMP)

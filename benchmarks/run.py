@@ -1,16 +1,21 @@
 """Benchmarks: print timings for the work a planner waits on. Never asserted in tests.
 
 Run with `make bench`. Generated theaters use a fixed seed, so figures compare across runs.
+First the validation timings, then the allocation benchmarks (benchmarks/allocation.py:
+WTA instances and theaters, per backend); flags such as `--quick`, `--backends
+highs,scip` and `--time-limit 30` pass through: `python benchmarks/run.py --help`.
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import allocation
 from generate import generated_theater
 
 from defplan.workbook import load_scenario, write_csv_folder, write_xlsx
@@ -27,7 +32,7 @@ def timed(label: str, work: Callable[[], object], repeat: int = 3) -> None:
     print(f"{label:55} {best * 1000:9.1f} ms (best of {repeat})")
 
 
-def main() -> None:
+def validation() -> None:
     example = ROOT / "inputs" / "iraq_syria.xlsx"
     if example.exists():
         timed("validate example theater (xlsx)", lambda: load_scenario(example))
@@ -40,6 +45,18 @@ def main() -> None:
             timed(
                 f"validate generated {size:>5}-base theater ({kind})", partial(load_scenario, path)
             )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Print defplan's benchmark timings.")
+    parser.add_argument(
+        "--no-validation", action="store_true", help="skip the workbook validation timings"
+    )
+    allocation.add_arguments(parser)
+    args = parser.parse_args()
+    if not args.no_validation:
+        validation()
+    allocation.run(args)
 
 
 if __name__ == "__main__":

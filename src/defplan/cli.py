@@ -30,6 +30,8 @@ from defplan.cli_extract import extract_command
 from defplan.cli_posture import moves_command, options_command
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
+from defplan.model.solution import relative_gap
+from defplan.model.wta import wta as solve_wta_file
 from defplan.plan import Plan
 from defplan.plan import evaluate as evaluate_allocation
 from defplan.plan import plan as make_plan
@@ -273,6 +275,40 @@ def plan_summary(result: Plan) -> list[str]:
     budget = "no limit" if result.max_moves is None else f"limit {result.max_moves}"
     lines.append(f"units moved from today's deployment: {result.moves} ({budget})")
     return lines
+
+
+@app.command()
+@reports_bad_input
+def wta(
+    file: Annotated[Path, typer.Argument(help="instance: 'W T mu', T values, W×T 'w t p' lines")],
+    backend: BackendOption = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds")] = 60.0,
+    gap: Annotated[float, typer.Option("--gap", help="relative gap to stop at")] = 0.0,
+    threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
+    show: Annotated[bool, typer.Option(help="print the assignment (weapon → target)")] = False,
+) -> None:
+    """Solve a classic weapon-target assignment instance: objective, bound, gap, status."""
+    report = solve_wta_file(
+        file, backend=backend or "highs", time_limit=time_limit, gap=gap, threads=threads
+    )
+    solution = report.solution
+    console.print(
+        f"{file}: {report.weapons} weapon types × {report.targets} targets, mu {report.mu}",
+        soft_wrap=True,
+    )
+    console.print(
+        f"objective {solution.objective:.6f} · bound {solution.bound:.6f} · "
+        f"gap {100 * solution.gap:.4f}% · status {solution.status} · "
+        f"{solution.seconds:.2f} s · {solution.backend}",
+        soft_wrap=True,
+    )
+    console.print(
+        f"greedy {solution.greedy_objective:.6f} "
+        f"(gap to bound {100 * relative_gap(solution.greedy_objective, solution.bound):.4f}%)"
+    )
+    if show and report.assignment is not None:
+        for w, t in zip(*report.assignment.nonzero(), strict=True):
+            console.print(f"  weapon {w} → target {t} × {int(report.assignment[w, t])}")
 
 
 app.command("extract")(extract_command)

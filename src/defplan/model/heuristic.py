@@ -18,6 +18,10 @@ from defplan.model.instance import FloatArray, Instance, IntArray
 EPS = 1e-12
 #: Sites tried per system and step by the local search, from each end of the ranking.
 SHORTLIST = 8
+#: Unit exchanges are searched when at most this many point units are placed.
+SWAP_UNITS = 2_000
+#: The best exchanges by summed change that are checked exactly, per round.
+SWAP_CHECKS = 16
 
 Change = tuple[int, int, int]  # (site, system, +1 or −1)
 
@@ -129,7 +133,9 @@ def improve(instance: Instance, x: IntArray, max_rounds: int = 100_000) -> IntAr
     for _ in range(max_rounds):
         if _add_best(state):
             continue
-        if not _relocate_best(state):
+        if _relocate_best(state):
+            continue
+        if not _swap_best(state):
             break
     return state.x
 
@@ -197,6 +203,63 @@ def _relocate_best(state: State) -> bool:
     _, h_from, h_to, s = best
     state.apply([(h_from, s, -1), (h_to, s, 1)])
     return True
+
+
+def _point_systems(inst: Instance) -> list[int]:
+    return [
+        s
+        for s, cover in enumerate(inst.coverage)
+        if cover.hosts.size == inst.n_bases and (cover.hosts == cover.bases).all()
+    ]
+
+
+def _swap_best(state: State) -> bool:
+    """Exchange the sites of two units of different point systems, if that helps.
+
+    Greedy is often a local optimum for single relocations (it is on weapon-target
+    assignment); exchanges escape it. The summed change of every pair of units is one
+    matrix product; the best few are checked exactly against the bounds, the move
+    budget and the objective.
+    """
+    inst = state.inst
+    point = _point_systems(inst)
+    if len(point) < 2:
+        return False
+    hosts_list, systems_list = [], []
+    for s in point:
+        h = np.flatnonzero(state.x[:, s] > 0)
+        hosts_list.append(np.repeat(h, state.x[h, s]))
+        systems_list.append(np.full(int(state.x[h, s].sum()), s))
+    hosts = np.concatenate(hosts_list)
+    systems = np.concatenate(systems_list)
+    if hosts.size < 2 or hosts.size > SWAP_UNITS:
+        return False
+    leak = np.exp(inst.log_leak)  # (S, C)
+    rows = state.residual_bc[hosts]  # (K, C)
+    # after[k, l]: residual at unit k's site once its unit is replaced by unit l's system
+    after = (rows / leak[systems]) @ leak[systems].T
+    here = state.residual[hosts]
+    delta = (after - here[:, None]) + (after - here[:, None]).T
+    invalid = (hosts[:, None] == hosts[None, :]) | (systems[:, None] == systems[None, :])
+    delta[invalid] = np.inf
+    order = np.argsort(delta, axis=None, kind="stable")[:SWAP_CHECKS]
+    for flat in order.tolist():
+        k, l_ = divmod(flat, hosts.size)
+        if not np.isfinite(delta[k, l_]) or delta[k, l_] >= 0.0:
+            break
+        h1, s1, h2, s2 = int(hosts[k]), int(systems[k]), int(hosts[l_]), int(systems[l_])
+        if (
+            state.x[h1, s1] - 1 < inst.lower[h1, s1]
+            or state.x[h2, s2] - 1 < inst.lower[h2, s2]
+            or state.x[h1, s2] + 1 > inst.upper[h1, s2]
+            or state.x[h2, s1] + 1 > inst.upper[h2, s1]
+        ):
+            continue
+        changes = [(h1, s1, -1), (h2, s1, 1), (h2, s2, -1), (h1, s2, 1)]
+        if state.moves_ok(changes) and _improves(state, state.score_after(changes)):
+            state.apply(changes)
+            return True
+    return False
 
 
 def _keep_current(inst: Instance) -> IntArray | None:
