@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench example clean
+.PHONY: demo test lint bench example clean browser venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ demo: $(STAMP)
 			--attacks-sheet out/demo/attacks_sheet.csv; \
 	else echo "../shared/articles not found: extraction demo skipped"; fi
 	$(BIN)/defplan risk inputs/iraq_syria.xlsx --out out/demo
-	$(BIN)/defplan plan inputs/iraq_syria.xlsx --out out/demo
+	$(BIN)/defplan plan inputs/iraq_syria.xlsx --out out/demo --report
 	$(BIN)/defplan ladder inputs/iraq_syria.xlsx --out out/demo
 	$(BIN)/defplan options inputs/iraq_syria.xlsx --suggest 2 --out out/demo
 	$(BIN)/defplan moves inputs/iraq_syria.xlsx --out out/demo
@@ -33,7 +33,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests inputs benchmarks examples
 	$(BIN)/mypy
 
-test: lint
+# The report's browser test needs Chromium: installed where we can (root with apt),
+# otherwise that one test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    { apt-get update -qq >/dev/null 2>&1; \
+	      apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } \
+	      || echo "chromium not installed: the browser test will be skipped"; \
+	  else echo "no chromium (not root): the browser test will be skipped"; fi; }
+
+test: lint browser
 	$(BIN)/pytest
 
 # Validation, allocation (per backend; WTA and generated theaters) and sweep timings.

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from defplan.scenario import (
     AttackRow,
     BaseRow,
+    DeployedRow,
     EffectivenessRow,
     Scenario,
     Settings,
@@ -139,6 +140,25 @@ def small_scenario(**overrides: Any) -> Scenario:
     }
     fields.update(overrides)
     return Scenario(**fields)
+
+
+def planning_theater(**overrides: Any) -> Scenario:
+    """small_scenario with a fourth base (delta), more units than the bases need, and
+    today's deployment (a C-RAM at bravo and at delta) to move from."""
+    scenario = small_scenario()
+    fields: dict[str, Any] = {
+        "bases": (*scenario.bases, base("delta", lat=33.2, lon=44.2, troops=800)),
+        "systems": (
+            SystemRow(system_id="cram", name="C-RAM", mode="point", inventory=3, max_per_base=2),
+            SystemRow(system_id="patriot", name="Patriot", mode="area", inventory=1, range_km=40),
+        ),
+        "deployed": (
+            DeployedRow(base_id="bravo", system_id="cram", units=1),
+            DeployedRow(base_id="delta", system_id="cram", units=1),
+        ),
+    }
+    fields.update(overrides)
+    return dataclasses.replace(scenario, **fields)
 
 
 # --- random theaters for hypothesis -------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from pathlib import Path
@@ -14,35 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from builders import base, small_scenario, with_settings
+from builders import base, planning_theater, small_scenario, with_settings
 from defplan.cli import app
 from defplan.errors import SolverError
 from defplan.model.brute import brute_force
 from defplan.plan import Plan, build_arrays, evaluate, plan
 from defplan.plan.writers import plan_record, read_plan_json, write_plan
 from defplan.risk import risk
-from defplan.scenario import DeployedRow, RuleRow, Scenario, SystemRow
+from defplan.scenario import RuleRow
 from defplan.workbook import write_xlsx
 
 runner = CliRunner()
-
-
-def theater(**overrides: object) -> Scenario:
-    """small_scenario with more units than bases need, today's deployment and one more base."""
-    scenario = small_scenario()
-    fields: dict[str, object] = {
-        "bases": (*scenario.bases, base("delta", lat=33.2, lon=44.2, troops=800)),
-        "systems": (
-            SystemRow(system_id="cram", name="C-RAM", mode="point", inventory=3, max_per_base=2),
-            SystemRow(system_id="patriot", name="Patriot", mode="area", inventory=1, range_km=40),
-        ),
-        "deployed": (
-            DeployedRow(base_id="bravo", system_id="cram", units=1),
-            DeployedRow(base_id="delta", system_id="cram", units=1),
-        ),
-    }
-    fields.update(overrides)
-    return dataclasses.replace(scenario, **fields)  # type: ignore[arg-type]
 
 
 def units(result: Plan, base_id: str, system_id: str) -> int:
@@ -52,12 +33,12 @@ def units(result: Plan, base_id: str, system_id: str) -> int:
 
 
 def test_plan_is_optimal_and_respects_inventory_max_per_base_and_closed_bases() -> None:
-    result = plan(theater())
+    result = plan(planning_theater())
     assert result.status == "optimal"
     assert result.allocation[:, 0].sum() <= 3 and result.allocation[:, 1].sum() <= 1
     assert result.allocation[:, 0].max() <= 2
     assert units(result, "charlie", "cram") == 0 and units(result, "charlie", "patriot") == 0
-    arrays = build_arrays(theater(), risk(theater()))
+    arrays = build_arrays(planning_theater(), risk(planning_theater()))
     best, _ = brute_force(arrays.instance)
     assert math.isclose(result.objective, best, rel_tol=1e-6, abs_tol=1e-12)
     assert result.objective <= result.greedy_objective + 1e-12
@@ -80,7 +61,9 @@ def test_plan_equals_brute_force_through_the_bridge(
         "lock": (RuleRow(kind="lock", base_id="delta", system_id="cram"),),
         "forbid": (RuleRow(kind="forbid", base_id="alpha"),),
     }[rule]
-    scenario = with_settings(theater(rules=rules), objective=objective, max_moves=max_moves)
+    scenario = with_settings(
+        planning_theater(rules=rules), objective=objective, max_moves=max_moves
+    )
     result = plan(scenario)
     best, _ = brute_force(build_arrays(scenario, risk(scenario)).instance)
     assert result.status == "optimal"
@@ -103,7 +86,7 @@ def test_conflicting_rules_are_named() -> None:
         RuleRow(kind="forbid", base_id="alpha", system_id="cram"),
     )
     with pytest.raises(SolverError) as caught:
-        plan(theater(rules=rules))
+        plan(planning_theater(rules=rules))
     message = str(caught.value)
     assert "rule min_units 2 of cram at alpha" in message
     assert "rule forbid cram at alpha" in message
@@ -115,17 +98,17 @@ def test_rules_needing_more_units_than_the_inventory_are_named() -> None:
         RuleRow(kind="min_units", base_id="bravo", system_id="cram", value=2),
     )
     with pytest.raises(SolverError, match=r"need 4 unit.*inventory is 3"):
-        plan(theater(rules=rules))
+        plan(planning_theater(rules=rules))
 
 
 def test_a_move_budget_the_rules_cannot_meet_is_explained() -> None:
     rules = (RuleRow(kind="forbid", base_id="bravo"), RuleRow(kind="forbid", base_id="delta"))
     with pytest.raises(SolverError, match="max_moves 1 is below the 2 move"):
-        plan(with_settings(theater(rules=rules), max_moves=1))
+        plan(with_settings(planning_theater(rules=rules), max_moves=1))
 
 
 def test_evaluate_scores_todays_deployment_with_the_same_model() -> None:
-    scenario = theater()
+    scenario = planning_theater()
     today = evaluate(scenario)
     arrays = build_arrays(scenario, risk(scenario))
     assert arrays.instance.current is not None
@@ -136,7 +119,7 @@ def test_evaluate_scores_todays_deployment_with_the_same_model() -> None:
 
 
 def test_plan_json_is_identical_apart_from_timing() -> None:
-    first, second = plan_record(plan(theater())), plan_record(plan(theater()))
+    first, second = plan_record(plan(planning_theater())), plan_record(plan(planning_theater()))
     first.pop("timing")
     second.pop("timing")
     assert first == second
@@ -144,7 +127,7 @@ def test_plan_json_is_identical_apart_from_timing() -> None:
 
 
 def test_plan_files_round_trip_and_keep_formula_text_as_text(tmp_path: Path) -> None:
-    hostile = theater(
+    hostile = planning_theater(
         bases=(*small_scenario().bases, base("delta", name="=cmd|' /C calc'!A0", troops=800))
     )
     result = plan(hostile)
@@ -177,7 +160,7 @@ def test_read_plan_json_refuses_other_files(tmp_path: Path) -> None:
 
 
 def test_cli_plan_prints_the_summary_and_writes_both_files(tmp_path: Path) -> None:
-    workbook = write_xlsx(theater(), tmp_path / "theater.xlsx")
+    workbook = write_xlsx(planning_theater(), tmp_path / "theater.xlsx")
     before = workbook.read_bytes()
     result = runner.invoke(app, ["plan", str(workbook), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -189,7 +172,7 @@ def test_cli_plan_prints_the_summary_and_writes_both_files(tmp_path: Path) -> No
 
 def test_cli_plan_reports_conflicting_rules_with_exit_2(tmp_path: Path) -> None:
     rules = (RuleRow(kind="forbid", base_id="bravo"), RuleRow(kind="forbid", base_id="delta"))
-    workbook = write_xlsx(theater(rules=rules), tmp_path / "theater.xlsx")
+    workbook = write_xlsx(planning_theater(rules=rules), tmp_path / "theater.xlsx")
     result = runner.invoke(app, ["plan", str(workbook), "--max-moves", "1"])
     assert result.exit_code == 2
     assert "max_moves 1 is below the 2 move(s) the rules force" in result.output
@@ -205,14 +188,14 @@ def test_cli_plan_reports_conflicting_rules_with_exit_2(tmp_path: Path) -> None:
     ],
 )
 def test_cli_plan_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    workbook = write_xlsx(theater(), tmp_path / "theater.xlsx")
+    workbook = write_xlsx(planning_theater(), tmp_path / "theater.xlsx")
     result = runner.invoke(app, ["plan", str(workbook), *args])
     assert result.exit_code == 2, result.output
     assert message in result.output
 
 
 def test_cli_evaluate_reads_an_allocation_and_reports_bad_rows(tmp_path: Path) -> None:
-    workbook = write_xlsx(theater(), tmp_path / "theater.xlsx")
+    workbook = write_xlsx(planning_theater(), tmp_path / "theater.xlsx")
     good = tmp_path / "mine.csv"
     good.write_text("base_id,system_id,units\nalpha,cram,2\nbravo,patriot,1\n")
     result = runner.invoke(app, ["evaluate", str(workbook), "--allocation", str(good)])
@@ -227,6 +210,6 @@ def test_cli_evaluate_reads_an_allocation_and_reports_bad_rows(tmp_path: Path) -
 
 
 def test_residual_never_exceeds_undefended_risk() -> None:
-    result = plan(theater())
+    result = plan(planning_theater())
     assert (result.residual <= result.risk_undefended + 1e-12).all()
     assert np.isclose(result.residual.sum(), result.risk_after)

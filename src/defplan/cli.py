@@ -28,6 +28,7 @@ from defplan.cli_common import (
 )
 from defplan.cli_extract import extract_command
 from defplan.cli_posture import moves_command, options_command
+from defplan.cli_report import report_command
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
 from defplan.model.solution import relative_gap
@@ -38,6 +39,7 @@ from defplan.plan import plan as make_plan
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
 from defplan.plan.writers import write_plan
+from defplan.report import build_report, write_report
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.risk_writers import write_risk
@@ -176,8 +178,13 @@ def plan(
     max_moves: Annotated[
         int | None, typer.Option(help="most units moved from today's deployment")
     ] = None,
+    report: Annotated[
+        bool, typer.Option("--report", help="also write report.html and PNGs into --out")
+    ] = False,
 ) -> None:
     """Place every system where it removes the most risk; prove it; compare with greedy."""
+    if report and out is None:
+        raise InputError([Problem("--report", message="needs --out (the folder to write into)")])
     scenario = load_scenario(workbook)
     if out is not None:
         refuse_input_overlap(out, [workbook])
@@ -197,6 +204,9 @@ def plan(
     console.print(acceptance_view(risk_acceptance(result, scenario)))
     if out is not None:
         for path in write_plan(result, scenario, out):
+            console.print(f"wrote {path}")
+    if report and out is not None:
+        for path in write_report(build_report(result, scenario), out / "report.html"):
             console.print(f"wrote {path}")
 
 
@@ -312,6 +322,7 @@ def wta(
 
 
 app.command("extract")(extract_command)
+app.command("report")(report_command)
 app.command("options")(options_command)
 app.command("moves")(moves_command)
 app.command("ladder")(ladder_command)

@@ -30,6 +30,10 @@ from defplan.model.linear import INF, LinearModel
 ENUMERATE_LIMIT = 40
 #: Pairs with at most this many reachable exponents get chords on demand (else tangents).
 REACHABLE_LIMIT = 100_000
+#: ... but only this many when the model has more than LARGE_MODEL_PAIRS pairs: listing
+#: huge reachable sets for tens of thousands of pairs would take minutes.
+REACHABLE_LIMIT_LARGE = 2_000
+LARGE_MODEL_PAIRS = 10_000
 #: Otherwise cuts near this many points, spread over the exponent's range, start the model.
 INITIAL_TANGENTS = 12
 #: Single-system tangent points are rounded to this grid in y: many systems with nearly
@@ -175,6 +179,8 @@ def reachable_array(steps: list[tuple[float, int]], limit: int) -> FloatArray | 
     """Sorted distinct Σ step·n (0 ≤ n ≤ count); values closer than 1e-12 are one."""
     values = np.zeros(1)
     for step, count in steps:
+        if len(values) * (count + 1) > 20 * limit:
+            return None  # would sort a huge grid only to find it too big
         grid = values[:, None] + step * np.arange(count + 1)[None, :]
         values = np.unique(grid.ravel())
         if len(values) > 1:
@@ -238,6 +244,8 @@ def formulate(instance: Instance) -> Formulation:
                 reach[b][s].append(int(x_col[h, s]))
 
     expected_weight, worst_weight = _weights(inst)
+    pairs = int((inst.value > 0.0).sum())
+    limit = REACHABLE_LIMIT if pairs <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
     constant = np.zeros(n_bases)
     pair_base: list[int] = []
     pair_class: list[int] = []
@@ -271,7 +279,7 @@ def formulate(instance: Instance) -> Formulation:
                     coef.extend([-step] * len(reach[b][s]))
             model.add_row(f"exponent[{b},{c}]", index, coef, 0.0, 0.0)
             _union_row(model, inst, b, c, value, t, reach[b])
-            known = reachable_array(steps, REACHABLE_LIMIT)
+            known = reachable_array(steps, limit)
             reachable.append(known)
             if known is not None and len(known) <= ENUMERATE_LIMIT:
                 points = known.tolist()

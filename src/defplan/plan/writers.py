@@ -20,6 +20,7 @@ from defplan.atomic import atomic_write_bytes
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
+from defplan.workbook.format import format_plan_workbook
 from defplan.workbook.write import add_frame, add_rows, save_workbook, sheet_table
 
 TIMING_FIELDS = ("seconds",)
@@ -166,7 +167,7 @@ def plan_workbook(
     header, rows = sheet_table(scenario, "assumptions")
     add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
     add_frame(book, "Provenance", provenance_table(plan, scenario))
-    return book
+    return format_plan_workbook(book)
 
 
 def provenance_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:

@@ -1,0 +1,38 @@
+"""``defplan report``: the planner's report of a plan folder (docs/report.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from defplan.atomic import refuse_input_overlap
+from defplan.cli_common import console, reports_bad_input
+from defplan.report import report_from_dir, write_report
+
+
+@reports_bad_input
+def report_command(
+    plan_dir: Annotated[Path, typer.Argument(help="folder `defplan plan --out` wrote (plan.json)")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="the HTML file to write (default PLAN_DIR/report.html); PNGs beside it"
+        ),
+    ] = None,
+    theater: Annotated[
+        Path | None,
+        typer.Option(help="the theater workbook, when not where plan.json's source says"),
+    ] = None,
+    ladder: Annotated[
+        bool, typer.Option("--ladder/--no-ladder", help="compute the priority ladder")
+    ] = True,
+) -> None:
+    """One offline HTML report of a plan (map, risk, ladder, acceptance, provenance) and PNGs."""
+    out_file = out if out is not None else plan_dir / "report.html"
+    report = report_from_dir(plan_dir, theater, with_ladder=ladder)
+    sources = [Path(f) for f, _ in report.data.inputs]
+    refuse_input_overlap(out_file, [*sources, plan_dir / "plan.json"])
+    for path in write_report(report, out_file):
+        console.print(f"wrote {path}")

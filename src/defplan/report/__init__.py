@@ -1,0 +1,31 @@
+"""The planner's report: one offline HTML page, PNGs for slides, a formatted plan.xlsx.
+
+>>> from defplan.report import build_report, write_report  # doctest: +SKIP
+>>> write_report(build_report(plan, scenario), "out/report.html")  # doctest: +SKIP
+
+See docs/report.md.
+"""
+
+from defplan.report.build import (
+    IMAGE_FILES,
+    Report,
+    build_report,
+    render,
+    report_from_dir,
+    write_report,
+)
+from defplan.report.data import ReportData, report_data, report_data_from_dir
+from defplan.workbook.format import format_plan_workbook
+
+__all__ = [
+    "IMAGE_FILES",
+    "Report",
+    "ReportData",
+    "build_report",
+    "format_plan_workbook",
+    "render",
+    "report_data",
+    "report_data_from_dir",
+    "report_from_dir",
+    "write_report",
+]

@@ -1,0 +1,84 @@
+"""A report: its data, its images and its page, built and written in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from defplan.atomic import atomic_write_bytes
+from defplan.plan.result import Plan
+from defplan.report.charts import ladder_chart, risk_chart
+from defplan.report.data import ReportData, report_data, report_data_from_dir
+from defplan.report.figures import png_bytes
+from defplan.report.html import render_html
+from defplan.report.maps import theater_map
+from defplan.scenario import Scenario
+from defplan.whatif import Ladder
+
+#: the PNG files written beside the page, for slides
+IMAGE_FILES = {"map": "map.png", "risk": "risk.png", "ladder": "ladder.png"}
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """The report's data, its PNG images by name ("map", "risk", "ladder") and its HTML."""
+
+    data: ReportData
+    images: dict[str, bytes]
+    html: str
+
+
+def render(data: ReportData) -> Report:
+    """Draw the map and charts and fill in the page."""
+    images = {
+        "map": png_bytes(theater_map(data)),
+        "risk": png_bytes(risk_chart(data)),
+        "ladder": png_bytes(ladder_chart(data)),
+    }
+    return Report(data=data, images=images, html=render_html(data, images))
+
+
+def build_report(
+    plan: Plan, scenario: Scenario, *, ladder: Ladder | None = None, with_ladder: bool = True
+) -> Report:
+    """The report of ``plan``, a plan of ``scenario``.
+
+    The move orders are computed from the deployed sheet to the plan; the priority
+    ladder is ``ladder`` when given, else computed when small (``with_ladder``).
+
+    Examples
+    --------
+    >>> from defplan.plan import plan
+    >>> from defplan.workbook import load_scenario
+    >>> scenario = load_scenario("inputs/iraq_syria.xlsx")  # doctest: +SKIP
+    >>> report = build_report(plan(scenario), scenario)  # doctest: +SKIP
+    >>> write_report(report, "out/report.html")  # doctest: +SKIP
+    """
+    return render(report_data(plan, scenario, ladder_result=ladder, with_ladder=with_ladder))
+
+
+def report_from_dir(
+    plan_dir: Path, theater: Path | None = None, *, with_ladder: bool = True
+) -> Report:
+    """The report of the plan in ``plan_dir`` (plan.json), re-reading its theater.
+
+    Raises InputError when plan.json or the theater is missing, or the theater is not
+    the one the plan was made from (see :func:`report_data_from_dir`).
+    """
+    return render(report_data_from_dir(Path(plan_dir), theater, with_ladder=with_ladder))
+
+
+def write_report(report: Report, out_file: Path | str) -> list[Path]:
+    """Write the page to ``out_file`` and map.png, risk.png, ladder.png beside it.
+
+    Each file is written atomically; returns the paths written, the page first.
+    """
+    out_file = Path(out_file)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out_file, report.html.encode("utf-8"))
+    written = [out_file]
+    for name, file_name in IMAGE_FILES.items():
+        path = out_file.with_name(file_name)
+        atomic_write_bytes(path, report.images[name])
+        written.append(path)
+    return written

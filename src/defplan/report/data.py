@@ -1,0 +1,366 @@
+"""Everything the report shows, gathered into plain data (:class:`ReportData`).
+
+A report is built from a plan's record (the content of plan.json, see
+:func:`defplan.plan.writers.plan_record`) and the theater it was made from: the
+record gives every figure of the plan, the theater gives what plan.json does not
+hold (coordinates, threat zones, system ranges, the attacks' sources). Both routes
+meet here, so a report of a plan in memory and one of a plan folder are the same:
+
+- :func:`report_data` takes a :class:`~defplan.plan.Plan` and its Scenario;
+- :func:`report_data_from_dir` reads ``PLAN_DIR/plan.json``, loads the theater named
+  in its ``source`` (or given) and checks its SHA-256 against the recorded one.
+
+The move orders are recomputed from the deployed sheet to the plan's allocation
+(a minimum-cost flow, no solve). The priority ladder is recomputed with the plan's
+objective and solver profile when it is small (:data:`MAX_LADDER_SOLVES`); no file
+another command wrote is read besides plan.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from defplan.errors import InputError, Problem
+from defplan.fields import format_partial_date
+from defplan.plan.acceptance import risk_acceptance
+from defplan.plan.result import Plan
+from defplan.plan.writers import plan_record, read_plan_json
+from defplan.posture.distance import MoveDistances
+from defplan.posture.moves import deployed_units, flow_orders
+from defplan.risk import risk as compute_risk
+from defplan.scenario import Scenario
+from defplan.whatif import Ladder, ladder
+from defplan.workbook import load_scenario
+
+#: Largest combined ladder (number of solves) the report computes by itself.
+MAX_LADDER_SOLVES = 400
+
+BASE_COLUMNS = [
+    "base_id",
+    "name",
+    "status",
+    "lat",
+    "lon",
+    "troops",
+    "region",
+    "risk_undefended",
+    "risk_today",
+    "risk_planned",
+    "dominant_weapon",
+    "dominant_factor",
+    "units_planned",
+    "units_today",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class ReportData:
+    """What the report shows, as plain values and DataFrames.
+
+    Risks are casualty-equivalents per year. ``bases`` has one row per base with
+    ``hosted_<system>`` and ``defended_by_<system>`` columns for each system;
+    ``hosts`` has one row per (base, system) hosting units in the plan.
+    """
+
+    title: str
+    as_of: str
+    summary: dict[str, Any]
+    solver: dict[str, Any]
+    inputs: tuple[tuple[str, str], ...]  # (file, sha256)
+    bases: pd.DataFrame
+    systems: pd.DataFrame  # system_id, name, mode, range_km, inventory, placed
+    zones: pd.DataFrame  # zone_id, actor, lat, lon, radius_km, weapons, intensity, active
+    allocation: pd.DataFrame  # plan.allocation_table()
+    acceptance: pd.DataFrame  # risk_acceptance()
+    moves: pd.DataFrame  # MoveOrders.frame() plus from/to coordinates
+    attacks: pd.DataFrame  # attack_id, date, base_id, site, weapon, sources, evidence
+    ladder: pd.DataFrame | None = None  # units, risk_after, added, mix, kept
+    ladder_on_hand: int = 0
+    ladder_note: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def system_ids(self) -> list[str]:
+        return [str(s) for s in self.systems["system_id"]]
+
+
+def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """A frame's rows as dicts by column name, missing values as None."""
+    if frame is None or frame.empty:
+        return []
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [{str(k): v for k, v in row.items()} for row in clean.to_dict(orient="records")]
+
+
+def report_data(
+    plan: Plan,
+    scenario: Scenario,
+    *,
+    ladder_result: Ladder | None = None,
+    with_ladder: bool = True,
+) -> ReportData:
+    """The report's data for a plan of ``scenario`` (as returned by ``defplan.plan``).
+
+    ``ladder_result`` is shown when given; otherwise a combined ladder is computed
+    when ``with_ladder`` and it needs at most :data:`MAX_LADDER_SOLVES` solves.
+    """
+    record = plan_record(plan, risk_acceptance(plan, scenario))
+    return data_from_record(record, scenario, ladder_result=ladder_result, with_ladder=with_ladder)
+
+
+def report_data_from_dir(
+    plan_dir: Path, theater: Path | None = None, *, with_ladder: bool = True
+) -> ReportData:
+    """The report's data for the plan in ``plan_dir`` (what ``defplan plan --out`` wrote).
+
+    The theater is ``theater`` when given, else the ``source`` plan.json records
+    (relative to the working folder, then to ``plan_dir``).
+
+    Raises
+    ------
+    InputError
+        when plan.json is missing or unreadable, or the theater is missing, invalid
+        or not the one the plan was made from (its SHA-256 differs).
+    """
+    plan_dir = Path(plan_dir)
+    json_path = plan_dir / "plan.json"
+    if not json_path.is_file():
+        raise InputError(
+            [Problem(str(plan_dir), message="holds no plan.json (run `defplan plan --out DIR`)")]
+        )
+    try:
+        record = read_plan_json(json_path)
+    except ValueError as exc:
+        raise InputError([Problem(str(json_path), message=str(exc))]) from None
+    source = theater if theater is not None else _find_source(str(record["source"]), plan_dir)
+    scenario = load_scenario(source)
+    check_inputs(record, scenario, source)
+    return data_from_record(record, scenario, with_ladder=with_ladder)
+
+
+def _find_source(source: str, plan_dir: Path) -> Path:
+    for candidate in (Path(source), plan_dir / source):
+        if candidate.exists():
+            return candidate
+    raise InputError(
+        [
+            Problem(
+                source,
+                message=f"the theater plan.json in {plan_dir} was made from is not there "
+                "(give it with --theater)",
+            )
+        ]
+    )
+
+
+def check_inputs(record: dict[str, Any], scenario: Scenario, source: Path) -> None:
+    """Raise InputError unless the scenario's files hash as plan.json records."""
+    recorded = sorted(str(i["sha256"]) for i in record.get("inputs", []))
+    now = sorted(f.sha256 for f in scenario.provenance.files)
+    if recorded != now:
+        raise InputError(
+            [
+                Problem(
+                    str(source),
+                    message="is not the theater this plan was made from (its SHA-256 "
+                    f"{', '.join(h[:12] for h in now) or 'none'} differs from the recorded "
+                    f"{', '.join(h[:12] for h in recorded) or 'none'}); re-run `defplan plan`",
+                )
+            ]
+        )
+    base_ids = [b["base_id"] for b in record["bases"]]
+    if sorted(base_ids) != sorted(b.base_id for b in scenario.bases):
+        raise InputError([Problem(str(source), message="its bases differ from the plan's")])
+
+
+def data_from_record(
+    record: dict[str, Any],
+    scenario: Scenario,
+    *,
+    ladder_result: Ladder | None = None,
+    with_ladder: bool = True,
+) -> ReportData:
+    """The report's data from a plan record (plan.json's content) and its scenario."""
+    system_ids = [str(s["system_id"]) for s in record["systems"]]
+    bases = _bases(record, scenario, system_ids)
+    placed = {s: int(bases[f"hosted_{s}"].sum()) for s in system_ids}
+    systems = pd.DataFrame(
+        [
+            {
+                "system_id": s.system_id,
+                "name": s.name,
+                "mode": s.mode,
+                "range_km": float(s.range_km),
+                "inventory": int(
+                    next(x["inventory"] for x in record["systems"] if x["system_id"] == s.system_id)
+                ),
+                "placed": placed.get(s.system_id, 0),
+            }
+            for s in scenario.systems
+        ],
+        columns=["system_id", "name", "mode", "range_km", "inventory", "placed"],
+    )
+    as_of = compute_risk(scenario).as_of
+    ladder_frame, on_hand, note = _ladder(record, scenario, ladder_result, with_ladder)
+    return ReportData(
+        title=Path(str(record["source"])).name,
+        as_of=str(as_of) if as_of else "the latest attack",
+        summary=dict(record["summary"]),
+        solver=dict(record["solver"]),
+        inputs=tuple((str(i["file"]), str(i["sha256"])) for i in record["inputs"]),
+        bases=bases,
+        systems=systems,
+        zones=_zones(scenario, as_of),
+        allocation=pd.DataFrame(record["allocation"]),
+        acceptance=pd.DataFrame(record.get("risk_acceptance") or []),
+        moves=_moves(record, scenario, bases),
+        attacks=_attacks(scenario),
+        ladder=ladder_frame,
+        ladder_on_hand=on_hand,
+        ladder_note=note,
+    )
+
+
+def _bases(record: dict[str, Any], scenario: Scenario, system_ids: list[str]) -> pd.DataFrame:
+    factors = compute_risk(scenario).bases.set_index("base_id")
+    rows = []
+    for entry in record["bases"]:
+        row = scenario.base_by_id[entry["base_id"]]
+        hosted = {s: int(entry["hosted"].get(s, 0)) for s in system_ids}
+        today = {s: int(entry["deployed_today"].get(s, 0)) for s in system_ids}
+        item: dict[str, Any] = {
+            "base_id": row.base_id,
+            "name": row.name,
+            "status": row.status,
+            "lat": row.lat,
+            "lon": row.lon,
+            "troops": row.troops,
+            "region": row.region or "",
+            "risk_undefended": _float(entry["risk_undefended"]),
+            "risk_today": _float(entry["risk_today"]),
+            "risk_planned": _float(entry["risk_planned"]),
+            "dominant_weapon": str(factors.at[row.base_id, "dominant_weapon"] or ""),
+            "dominant_factor": str(factors.at[row.base_id, "dominant_factor"] or ""),
+            "units_planned": sum(hosted.values()),
+            "units_today": sum(today.values()),
+        }
+        for s in system_ids:
+            item[f"hosted_{s}"] = hosted[s]
+            item[f"today_{s}"] = today[s]
+            item[f"defended_by_{s}"] = _float(entry["defended_by"].get(s))
+        rows.append(item)
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(
+        ["risk_undefended", "base_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _float(value: Any) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _zones(scenario: Scenario, as_of: dt.date | None) -> pd.DataFrame:
+    """The threat zones; without an as-of date every zone counts as active."""
+    rows = [
+        {
+            "zone_id": z.zone_id,
+            "actor": z.actor,
+            "lat": z.lat,
+            "lon": z.lon,
+            "radius_km": float(z.radius_km),
+            "weapons": ", ".join(z.weapons),
+            "intensity": float(z.intensity),
+            "active": as_of is None
+            or (
+                (z.active_from is None or z.active_from <= as_of)
+                and (z.active_to is None or as_of <= z.active_to)
+            ),
+        }
+        for z in scenario.threat_zones
+    ]
+    columns = ["zone_id", "actor", "lat", "lon", "radius_km", "weapons", "intensity", "active"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _moves(record: dict[str, Any], scenario: Scenario, bases: pd.DataFrame) -> pd.DataFrame:
+    target = {
+        (str(a["base_id"]), str(a["system_id"])): int(a["units"])
+        for a in record["allocation"]
+        if int(a["units"]) > 0
+    }
+    inventory = {str(s["system_id"]): int(s["inventory"]) for s in record["systems"]}
+    orders = flow_orders(deployed_units(scenario), target, inventory, MoveDistances(scenario))
+    columns = ["system_id", "units", "from_base", "to_base", "km", "hours", "basis"]
+    frame = pd.DataFrame([{c: getattr(o, c) for c in columns} for o in orders], columns=columns)
+    lat = {str(k): float(v) for k, v in zip(bases["base_id"], bases["lat"], strict=True)}
+    lon = {str(k): float(v) for k, v in zip(bases["base_id"], bases["lon"], strict=True)}
+    for end in ("from", "to"):
+        ids = [str(b) for b in frame[f"{end}_base"]]
+        frame[f"{end}_lat"] = pd.Series([lat.get(b, math.nan) for b in ids], dtype=float)
+        frame[f"{end}_lon"] = pd.Series([lon.get(b, math.nan) for b in ids], dtype=float)
+    return frame
+
+
+def _attacks(scenario: Scenario) -> pd.DataFrame:
+    """Each attack's id, date, target and where it is told: file names and spans, no text."""
+    rows = [
+        {
+            "attack_id": a.attack_id,
+            "date": format_partial_date(a.date, a.precision) if a.date else "",
+            "base_id": a.base_id or "",
+            "site": a.site or "",
+            "weapon": a.weapon,
+            "killed": a.killed,
+            "wounded": a.wounded,
+            "sources": "; ".join(a.source),
+            "evidence": "; ".join(a.evidence),
+        }
+        for a in scenario.attacks
+    ]
+    columns = [
+        "attack_id",
+        "date",
+        "base_id",
+        "site",
+        "weapon",
+        "killed",
+        "wounded",
+        "sources",
+        "evidence",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _ladder(
+    record: dict[str, Any],
+    scenario: Scenario,
+    given: Ladder | None,
+    with_ladder: bool,
+) -> tuple[pd.DataFrame | None, int, str]:
+    """(ladder table, units on hand, note) — the table None when not computed."""
+    if given is None:
+        if not with_ladder:
+            return None, 0, "not computed (asked not to)"
+        solves = math.prod(int(s["inventory"]) + 1 for s in record["systems"])
+        if solves > MAX_LADDER_SOLVES:
+            return (
+                None,
+                0,
+                f"not computed: a combined ladder needs {solves} solves; "
+                "run `defplan ladder --system ID` instead",
+            )
+        kind = str(record["objective"]["kind"])
+        profile = str(record["solver"]["profile"])
+        try:
+            given = ladder(scenario, objective=kind, solver=profile, workers=1)  # type: ignore[arg-type]
+        except ValueError as exc:
+            return None, 0, f"not computed: {exc}"
+    table = given.table()[["units", "mix", "risk_after", "objective", "added", "kept"]]
+    note = f"{given.title}; cut line at {given.on_hand} units on hand"
+    return table, given.on_hand, note

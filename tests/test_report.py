@@ -1,0 +1,182 @@
+"""The planner's report: an offline HTML page, PNGs, and a formatted plan.xlsx."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from matplotlib.image import imread
+from typer import Typer
+from typer.testing import CliRunner
+
+from builders import base, planning_theater
+from defplan.cli_report import report_command
+from defplan.errors import InputError
+from defplan.plan import plan
+from defplan.plan.writers import plan_workbook, write_plan
+from defplan.report import IMAGE_FILES, build_report, format_plan_workbook, report_from_dir
+from defplan.report import write_report as write_report_files
+from defplan.report.borders import countries
+from defplan.report.browser import find_chromium, open_in_chromium
+from defplan.scenario import Scenario
+from defplan.workbook import write_scenario
+from defplan.workbook.write import save_workbook
+
+INJECTED = "=cmd|' /C calc'!A0"
+SECTIONS = ("summary", "map", "risk", "ladder", "acceptance", "provenance")
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scenario = planning_theater()
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    write_report_files(build_report(plan(scenario), scenario), out)
+    return out
+
+
+def test_report_has_every_section_and_embeds_its_images(report_file: Path) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in html
+    assert html.count('src="data:image/png;base64,') == 3
+    for name in ("alpha", "bravo", "delta", "Risk accepted, and why", "sha256"):
+        assert name in html
+    for file_name in IMAGE_FILES.values():
+        png = (report_file.parent / file_name).read_bytes()
+        assert png.startswith(b"\x89PNG")
+
+
+def test_report_loads_nothing_from_anywhere(report_file: Path) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html
+    assert "<script" not in html and "@import" not in html and "url(" not in html
+    sources = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+
+
+def test_report_names_each_attack_by_file_and_span_only() -> None:
+    scenario = planning_theater()
+    attacks = tuple(
+        a.model_copy(update={"source": ("007_x.txt",), "evidence": ("007_x.txt:10-52",)})
+        for a in scenario.attacks
+    )
+    scenario = dataclasses.replace(scenario, attacks=attacks)
+    html = build_report(plan(scenario), scenario, with_ladder=False).html
+    assert "007_x.txt:10-52" in html
+    assert "not computed (asked not to)" in html
+
+
+def test_report_of_a_theater_without_zones_attacks_or_moves_still_renders() -> None:
+    scenario = planning_theater(threat_zones=(), attacks=(), deployed=())
+    report = build_report(plan(scenario), scenario, with_ladder=False)
+    assert "No attacks on record" in report.html
+    assert all(png.startswith(b"\x89PNG") for png in report.images.values())
+
+
+def _plan_folder(tmp_path: Path, scenario: Scenario) -> tuple[Path, Path]:
+    workbook = write_scenario(scenario, tmp_path / "theater.xlsx")
+    from defplan.workbook import load_scenario
+
+    loaded = load_scenario(workbook)
+    write_plan(plan(loaded), loaded, tmp_path / "plan")
+    return workbook, tmp_path / "plan"
+
+
+def test_report_from_a_plan_folder_matches_the_report_of_the_plan(tmp_path: Path) -> None:
+    _, folder = _plan_folder(tmp_path, planning_theater())
+    report = report_from_dir(folder, with_ladder=False)
+    assert (
+        report.data.inputs[0][1]
+        == json.loads((folder / "plan.json").read_text())["inputs"][0]["sha256"]
+    )
+    assert set(report.data.bases["base_id"]) == {"alpha", "bravo", "charlie", "delta"}
+
+
+def test_report_refuses_a_theater_changed_since_the_plan(tmp_path: Path) -> None:
+    workbook, folder = _plan_folder(tmp_path, planning_theater())
+    write_scenario(
+        planning_theater(bases=(*planning_theater().bases[:-1], base("delta", troops=10))), workbook
+    )
+    with pytest.raises(InputError, match="not the theater this plan was made from"):
+        report_from_dir(folder)
+    app = Typer()
+    app.command()(report_command)
+    result = CliRunner().invoke(app, [str(folder)])
+    assert result.exit_code == 2
+    workbook.unlink()
+    result = CliRunner().invoke(app, [str(folder)])
+    assert result.exit_code == 2
+
+
+def test_report_command_writes_the_page_and_pngs(tmp_path: Path) -> None:
+    _, folder = _plan_folder(tmp_path, planning_theater())
+    app = Typer()
+    app.command()(report_command)
+    out = tmp_path / "slides" / "brief.html"
+    result = CliRunner().invoke(app, [str(folder), "--out", str(out), "--no-ladder"])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and (out.parent / "map.png").exists()
+
+
+def test_shipped_borders_cover_the_middle_east_and_stay_small() -> None:
+    names = {c.name for c in countries()}
+    assert {"Iraq", "Syria", "Iran", "Jordan", "Saudi Arabia", "Turkey"} <= names
+    data = Path(__file__).resolve().parents[1] / "src/defplan/report/assets/borders.geojson"
+    assert data.stat().st_size < 300_000
+
+
+def test_plan_workbook_is_formatted_and_injected_text_stays_text(tmp_path: Path) -> None:
+    scenario = planning_theater()
+    bases = list(scenario.bases)
+    bases[0] = bases[0].model_copy(update={"name": INJECTED})
+    scenario = dataclasses.replace(scenario, bases=tuple(bases))
+    result = plan(scenario)
+    path = tmp_path / "plan.xlsx"
+    save_workbook(format_plan_workbook(plan_workbook(result, scenario)), path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "Summary",
+        "Allocation",
+        "Base risk",
+        "Risk acceptance",
+        "Assumptions",
+        "Provenance",
+    ]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet["A1"].font.bold
+    risk = book["Base risk"]
+    header = [c.value for c in risk[1]]
+    planned = header.index("risk_planned") + 1
+    assert risk.cell(row=2, column=planned).number_format == "0.000"
+    ranges = [str(r.sqref) for r in risk.conditional_formatting]
+    letter = openpyxl.utils.get_column_letter(planned)
+    assert f"{letter}2:{letter}{risk.max_row}" in ranges
+    assert risk.column_dimensions["B"].width >= len(INJECTED)
+    names = [c for row in risk.iter_rows(min_row=2) for c in row if c.value == INJECTED]
+    assert names and all(c.data_type == "s" for c in names)
+    allocation = book["Allocation"]
+    change = [c.value for c in allocation[1]].index("change") + 1
+    assert allocation.cell(row=2, column=change).number_format == "+0;-0;0"
+
+
+@pytest.mark.skipif(
+    find_chromium() is None, reason="no chromium installed (apt-get install chromium)"
+)
+def test_report_in_headless_chromium_requests_nothing_and_is_not_blank(report_file: Path) -> None:
+    pytest.importorskip("websocket", reason="websocket-client is not installed")
+    check = open_in_chromium(report_file, height=1200)
+    page = report_file.resolve().as_uri()
+    outside = [u[:80] for u in check.requests if u != page and not u.startswith("data:")]
+    assert outside == []
+    assert check.errors == []
+    pixels = imread(io.BytesIO(check.screenshot), format="png")
+    assert pixels.shape[0] == 1200 and pixels.shape[1] == 1280
+    assert float(np.std(pixels[..., :3])) > 0.05
+    assert float(np.mean(pixels[..., :3] < 0.5)) > 0.01  # some ink on the page
