@@ -8,6 +8,7 @@ both score a trial change on the bases it touches only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,6 +126,31 @@ def greedy(instance: Instance) -> IntArray | None:
     while _add_best(state):
         pass
     return state.x
+
+
+@dataclass(frozen=True)
+class Start:
+    """Greedy (the baseline every plan reports) and the best polished start found."""
+
+    greedy_x: IntArray | None
+    greedy_value: float
+    best_x: IntArray | None
+    best_value: float
+
+
+def starting_point(instance: Instance, start: IntArray | None = None) -> Start:
+    """Greedy, then the local search from greedy and from a given start; the better."""
+    greedy_x = greedy(instance)
+    greedy_value = instance.objective_of(greedy_x) if greedy_x is not None else math.inf
+    best_x: IntArray | None = None
+    best_value = math.inf
+    for candidate in (start, greedy_x):
+        if candidate is not None and not instance.violations(candidate):
+            polished = improve(instance, candidate)
+            value = instance.objective_of(polished)
+            if value < best_value:
+                best_x, best_value = polished, value
+    return Start(greedy_x, greedy_value, best_x, best_value)
 
 
 def improve(instance: Instance, x: IntArray, max_rounds: int = 100_000) -> IntArray:

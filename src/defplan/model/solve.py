@@ -9,7 +9,7 @@ import numpy as np
 
 from defplan.model.backends import RunOptions, RunResult, runner
 from defplan.model.formulation import formulate
-from defplan.model.heuristic import greedy, improve
+from defplan.model.heuristic import starting_point
 from defplan.model.instance import Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
 
@@ -45,16 +45,9 @@ def solve(
     began = time.perf_counter()
     deadline = began + time_limit
     run = runner(backend)
-    greedy_x = greedy(instance)
-    greedy_value = instance.objective_of(greedy_x) if greedy_x is not None else math.inf
-    best_x: IntArray | None = None
-    best_value = math.inf
-    for candidate in (start, greedy_x):
-        if candidate is not None and not instance.violations(candidate):
-            polished = improve(instance, candidate)
-            value = instance.objective_of(polished)
-            if value < best_value:
-                best_x, best_value = polished, value
+    first = starting_point(instance, start)
+    greedy_x, greedy_value = first.greedy_x, first.greedy_value
+    best_x, best_value = first.best_x, first.best_value
     if (instance.lower > instance.upper).any() or (
         instance.lower.sum(axis=0) > instance.inventory
     ).any():

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from defplan.model.backends.base import RunStatus
-from defplan.model.heuristic import greedy, improve
+from defplan.model.heuristic import starting_point
 from defplan.model.instance import FloatArray, Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
 
@@ -275,16 +275,9 @@ def solve_profiles(
     """
     began = time.perf_counter()
     base_profiles(instance)  # fail fast on an instance that does not fit
-    greedy_x = greedy(instance)
-    greedy_value = instance.objective_of(greedy_x) if greedy_x is not None else math.inf
-    best_x: IntArray | None = None
-    best_value = math.inf
-    for candidate in (start, greedy_x):
-        if candidate is not None and not instance.violations(candidate):
-            polished = improve(instance, candidate)
-            value = instance.objective_of(polished)
-            if value < best_value:
-                best_x, best_value = polished, value
+    first = starting_point(instance, start)
+    greedy_x, greedy_value = first.greedy_x, first.greedy_value
+    best_x, best_value = first.best_x, first.best_value
     left = time_limit - (time.perf_counter() - began)
     outcome = solve_cpsat(
         instance,
