@@ -158,3 +158,17 @@ def test_time_limit_returns_the_best_plan_with_its_gap(seed: int) -> None:
     assert solution.bound <= solution.objective + 1e-9
     if solution.status == "time_limit":
         assert solution.gap > 1e-6
+
+
+def test_among_equal_optima_the_plan_moves_nothing_for_nothing() -> None:
+    # one area unit covering both bases from either site: every placement is optimal,
+    # so the unit stays where it stands today
+    umbrella = Coverage.from_pairs([(0, 0), (0, 1), (1, 0), (1, 1)])
+    for standing in (0, 1):
+        current = np.zeros((2, 1), dtype=np.int64)
+        current[standing, 0] = 1
+        inst = make_instance([[1.0], [2.0]], [[0.5]], [1], coverage=[umbrella], current=current)
+        solution = solve(inst)
+        assert solution.x is not None and solution.status == "optimal"
+        assert inst.moves(solution.x) == 0
+        assert close(solution.objective, 1.5)

@@ -231,6 +231,41 @@ def _relocate_best(state: State) -> bool:
     return True
 
 
+def fewer_moves(instance: Instance, x: IntArray) -> IntArray:
+    """Among allocations as good as x, one closer to today's deployment.
+
+    Moves a unit back from a site that gained units to one that lost them whenever
+    the objective does not rise (ties among optima are common: two sites under the
+    same area umbrella). A planner should not be told to move a unit for nothing.
+    """
+    inst = instance
+    if inst.current is None:
+        return x
+    state = State.of(inst, x)
+    target = state.score
+    slack = 1e-12 * max(1.0, abs(target))
+    changed = True
+    while changed:
+        changed = False
+        for s in range(inst.n_systems):
+            gained = np.flatnonzero(
+                state.x[:, s] > np.maximum(inst.current[:, s], inst.lower[:, s])
+            )
+            lost = np.flatnonzero(state.x[:, s] < np.minimum(inst.current[:, s], inst.upper[:, s]))
+            for h_from in gained.tolist():
+                for h_to in lost.tolist():
+                    changes = [(h_from, s, -1), (h_to, s, 1)]
+                    if state.score_after(changes)[0] <= target + slack:
+                        state.apply(changes)
+                        changed = True
+                        break
+                if changed:
+                    break
+            if changed:
+                break
+    return state.x
+
+
 def _point_systems(inst: Instance) -> list[int]:
     return [
         s

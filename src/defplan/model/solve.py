@@ -9,7 +9,7 @@ import numpy as np
 
 from defplan.model.backends import RunOptions, RunResult, runner
 from defplan.model.formulation import formulate
-from defplan.model.heuristic import starting_point
+from defplan.model.heuristic import fewer_moves, starting_point
 from defplan.model.instance import Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
 
@@ -100,6 +100,9 @@ def solve(
             # stopped at its gap tolerance, so the bound cannot improve further here.
             message = "stopped at the backend's gap tolerance"
             break
+    if best_x is not None:
+        best_x = fewer_moves(instance, best_x)
+        best_value = min(best_value, instance.objective_of(best_x))
     seconds = time.perf_counter() - began
     final_gap = relative_gap(best_value, lower)
     if final_gap <= OPTIMALITY_TOLERANCE:
