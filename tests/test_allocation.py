@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from defplan.model import Coverage, greedy, improve, make_instance, solve
 from defplan.model.brute import brute_force
 from defplan.model.formulation import formulate, reachable_exponents
+from defplan.model.heuristic import polish
 from defplan.model.instance import Instance
 from model_instances import instances
 
@@ -172,3 +173,38 @@ def test_among_equal_optima_the_plan_moves_nothing_for_nothing() -> None:
         assert solution.x is not None and solution.status == "optimal"
         assert inst.moves(solution.x) == 0
         assert close(solution.objective, 1.5)
+
+
+@given(instances())
+def test_polishing_never_raises_the_objective_or_the_summed_risk(inst: Instance) -> None:
+    start = greedy(inst)
+    assume(start is not None)
+    assert start is not None
+    polished = polish(inst, start)
+    assert not inst.violations(polished)
+    before, after = inst.objective_of(start), inst.objective_of(polished)
+    assert after <= before + 1e-9 * max(1.0, before)
+    total_before, total_after = inst.residual(start).sum(), inst.residual(polished).sum()
+    assert total_after <= total_before + 1e-9 * max(1.0, total_before)
+    if inst.current is not None and inst.objective != "worst_case":
+        assert inst.moves(polished) <= inst.moves(start)
+
+
+def test_a_worst_case_plan_moves_no_unit_back_that_raises_the_total() -> None:
+    # at most one unit a base: base 0 is the worst (2.0) either way; a unit at base 1
+    # removes more than one at base 2, where it stands today, so moving it back would
+    # raise the summed risk
+    current = np.array([[1], [0], [1]])
+    inst = make_instance(
+        [[4.0], [1.5], [1.0]],
+        [[0.5]],
+        [2],
+        upper=np.ones((3, 1), dtype=np.int64),
+        current=current,
+        objective="worst_case",
+    )
+    solution = solve(inst)
+    assert solution.x is not None and solution.status == "optimal"
+    assert close(solution.objective, 2.0)
+    assert solution.x[:, 0].tolist() == [1, 1, 0]
+    assert close(float(inst.residual(solution.x).sum()), 2.0 + 0.75 + 1.0)

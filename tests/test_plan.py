@@ -21,7 +21,7 @@ from defplan.plan import Plan, build_arrays, evaluate, plan
 from defplan.plan.writers import plan_record, read_plan_json, write_plan
 from defplan.risk import risk
 from defplan.scenario import RuleRow
-from defplan.workbook import write_xlsx
+from defplan.workbook import load_scenario, write_xlsx
 
 runner = CliRunner()
 
@@ -213,3 +213,25 @@ def test_residual_never_exceeds_undefended_risk() -> None:
     result = plan(planning_theater())
     assert (result.residual <= result.risk_undefended + 1e-12).all()
     assert np.isclose(result.residual.sum(), result.risk_after)
+
+
+def test_last_unit_value_is_the_risk_that_unit_removes_under_every_objective() -> None:
+    scenario = planning_theater()
+    for objective in ("expected", "worst_case"):
+        result = plan(scenario, objective=objective)
+        for b, s in zip(*np.nonzero(result.allocation > 0), strict=True):
+            fewer = result.allocation.copy()
+            fewer[b, s] -= 1
+            arrays = build_arrays(scenario, risk(scenario), objective=objective)
+            removed = arrays.instance.residual(fewer).sum() - result.residual.sum()
+            assert math.isclose(result.last_unit_value[b, s], removed, abs_tol=1e-12)
+            assert result.last_unit_value[b, s] >= 0
+
+
+def test_worst_case_plan_is_not_dominated_by_the_expected_plan() -> None:
+    # same worst base residual, so the worst-case plan must not carry more total risk
+    scenario = load_scenario(Path(__file__).parents[1] / "inputs" / "iraq_syria.xlsx")
+    worst = plan(scenario, objective="worst_case")
+    expected = plan(scenario, objective="expected")
+    assert math.isclose(expected.residual.max(), worst.residual.max(), rel_tol=1e-9)
+    assert worst.residual.sum() <= expected.residual.sum() + 1e-9

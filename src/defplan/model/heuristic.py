@@ -231,12 +231,26 @@ def _relocate_best(state: State) -> bool:
     return True
 
 
+def polish(instance: Instance, x: IntArray) -> IntArray:
+    """An allocation with x's objective or better that no obvious one dominates.
+
+    Under ``worst_case`` many allocations share the optimal worst residual; the
+    local search (which breaks ties by the summed residual) moves spare and idle
+    units to where they lower the total. Then :func:`fewer_moves` undoes moves that
+    buy nothing.
+    """
+    if instance.objective == "worst_case":
+        x = improve(instance, x)
+    return fewer_moves(instance, x)
+
+
 def fewer_moves(instance: Instance, x: IntArray) -> IntArray:
     """Among allocations as good as x, one closer to today's deployment.
 
     Moves a unit back from a site that gained units to one that lost them whenever
-    the objective does not rise (ties among optima are common: two sites under the
-    same area umbrella). A planner should not be told to move a unit for nothing.
+    neither the objective nor the summed residual rises (ties among optima are
+    common: two sites under the same area umbrella). A planner should not be told to
+    move a unit for nothing, nor be handed a plan another as good dominates.
     """
     inst = instance
     if inst.current is None:
@@ -244,6 +258,7 @@ def fewer_moves(instance: Instance, x: IntArray) -> IntArray:
     state = State.of(inst, x)
     target = state.score
     slack = 1e-12 * max(1.0, abs(target))
+    total_slack = 1e-12 * max(1.0, float(state.residual.sum()))
     changed = True
     while changed:
         changed = False
@@ -255,7 +270,8 @@ def fewer_moves(instance: Instance, x: IntArray) -> IntArray:
             for h_from in gained.tolist():
                 for h_to in lost.tolist():
                     changes = [(h_from, s, -1), (h_to, s, 1)]
-                    if state.score_after(changes)[0] <= target + slack:
+                    score, total = state.score_after(changes)
+                    if score <= target + slack and total <= state.residual.sum() + total_slack:
                         state.apply(changes)
                         changed = True
                         break

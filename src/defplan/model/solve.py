@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from defplan.model.backends import RunOptions, RunResult, runner
 from defplan.model.formulation import formulate
-from defplan.model.heuristic import fewer_moves, starting_point
+from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
 
@@ -39,9 +40,13 @@ def solve(
     if backend == "cp_sat":
         from defplan.model.backends.cpsat import solve_profiles
 
-        return solve_profiles(
+        found = solve_profiles(
             instance, time_limit=time_limit, gap=gap, threads=threads, seed=seed, start=start
         )
+        if found.x is None:
+            return found
+        polished = polish(instance, found.x)
+        return dataclasses.replace(found, x=polished, objective=instance.objective_of(polished))
     began = time.perf_counter()
     deadline = began + time_limit
     run = runner(backend)
@@ -101,8 +106,8 @@ def solve(
             message = "stopped at the backend's gap tolerance"
             break
     if best_x is not None:
-        best_x = fewer_moves(instance, best_x)
-        best_value = min(best_value, instance.objective_of(best_x))
+        best_x = polish(instance, best_x)
+        best_value = instance.objective_of(best_x)
     seconds = time.perf_counter() - began
     final_gap = relative_gap(best_value, lower)
     if final_gap <= OPTIMALITY_TOLERANCE:

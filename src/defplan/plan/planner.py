@@ -37,10 +37,18 @@ def plan(
     settings = scenario.settings
     profile = load_profile(solver or settings.solver)
     chosen_backend = backend or profile.backend
-    limit = time_limit or profile.time_limit_s or settings.time_limit_s
+    limit = next(
+        v for v in (time_limit, profile.time_limit_s, settings.time_limit_s) if v is not None
+    )
     chosen_gap = gap if gap is not None else profile.mip_gap
     if chosen_gap is None:
         chosen_gap = settings.mip_gap
+    if not limit > 0:
+        raise ValueError(f"time limit {limit!r} s is not positive")
+    if not 0 <= chosen_gap < 1:
+        raise ValueError(f"gap {chosen_gap!r} is not in [0, 1)")
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads {threads!r} is below 1")
     table = table or compute_risk(scenario)
     arrays = build_arrays(
         scenario, table, objective=objective, max_moves=max_moves, inventory=inventory
@@ -50,7 +58,7 @@ def plan(
         backend=chosen_backend,
         time_limit=limit,
         gap=chosen_gap,
-        threads=threads or profile.threads,
+        threads=threads if threads is not None else profile.threads,
         seed=settings.seed,
     )
     if solution.x is None and solution.status == "time_limit":
@@ -122,13 +130,19 @@ def evaluate(
 
 
 def last_unit_values(inst: Instance, x: np.ndarray) -> np.ndarray:
-    """Rise in the objective if the last unit at each (site, system) were removed."""
-    base_value = inst.objective_of(x)
+    """Risk the last unit at each (site, system) removes: the rise in summed residual
+    (casualty-equivalents a year, over every base it defends) were it taken away.
+
+    Summed residual, not the objective: under ``worst_case`` most units do not move
+    the worst base, yet each still removes risk, and risk acceptance compares this
+    figure with what one more unit would remove at a base left short.
+    """
+    base_total = float(inst.residual(x).sum())
     values = np.zeros(x.shape, dtype=np.float64)
     for b, s in zip(*np.nonzero(x > 0), strict=True):
         fewer = x.copy()
         fewer[b, s] -= 1
-        values[b, s] = inst.objective_of(fewer) - base_value
+        values[b, s] = float(inst.residual(fewer).sum()) - base_total
     return values
 
 
