@@ -176,7 +176,7 @@ def test_a_state_is_the_actor_only_when_it_fires() -> None:
 
 
 def test_a_site_described_by_its_city_resolves_to_the_base_there() -> None:
-    assert one("Two rockets hit a base outside the city of Kirkuk on Sunday.").base_id == "k1"
+    assert one("Two rockets struck a camp near the city of Kirkuk on Sunday.").base_id == "k1"
 
 
 def test_a_host_nation_base_with_coalition_victims_is_the_theater_base() -> None:
@@ -194,8 +194,8 @@ def test_an_airbase_in_a_province_is_the_province_s_airbase() -> None:
 
 def test_a_base_on_a_border_resolves_through_the_countries_and_the_map() -> None:
     row = one(
-        "A drone slammed into a remote outpost on the Iraqi-Jordanian border in late "
-        "December, killing three U.S. soldiers."
+        "In late December a drone struck a small post on the Iraqi-Jordanian border, "
+        "killing three U.S. soldiers."
     )
     assert (row.base_id, row.date, row.date_precision) == (
         "tower_22",
@@ -371,7 +371,7 @@ def test_any_number_written_in_words_or_digits_reads_back(
     [
         ("about 30 rockets were fired", 30),
         ("at least ten rockets", 10),
-        ("Twelve to 18 rockets landed", 12),
+        ("Fourteen to 20 rockets fell", 14),
         ("a barrage of 1,200 rockets", 1200),
         ("two 122mm rockets", 2),
         ("At least one armed drone", 1),

@@ -3,11 +3,11 @@
 Conventions (see docs/extraction.md):
 
 - a hedge keeps its number: "about 30", "at least ten", "more than 100" → 30, 10, 100;
-- a range keeps its lower bound, the number the text vouches for: "12 to 18" → 12;
+- a range keeps its lower bound, the number the text vouches for: "8 to 11" → 8;
 - "a"/"an"/"one" before the thing counted is 1 ("a U.S. contractor died");
 - vague words ("dozens", "several") say that there were some, not how many: the
   count stays blank, but the report of wounded is remembered (see events.py);
-- a list of people is summed: "one British and two U.S. service members" → 3;
+- a list of people is summed: "one Danish and four U.S. soldiers" → 5;
 - numbers glued to units ("122mm", "70 kilometres", "24 hours") count nothing.
 """
 
@@ -187,7 +187,7 @@ VAGUE_KILLED: Final = re.compile(
 
 
 def _sum_list(text: str) -> int | None:
-    """The people a list counts: ``'one British and two U.S. service members'`` → 3."""
+    """The people a list counts: ``'one Danish and four U.S. soldiers'`` → 5."""
     total = 0
     found = False
     for match in _NP_RE.finditer(text):
@@ -218,8 +218,8 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
 def casualties_in(text: str) -> Casualties:
     """Killed and wounded as ``text`` (one clause) tells them.
 
-    >>> casualties_in("killing one British and two U.S. service members")
-    Casualties(killed=3, wounded=None, killed_said=True, wounded_said=False)
+    >>> casualties_in("killing one Danish and four U.S. soldiers")
+    Casualties(killed=5, wounded=None, killed_said=True, wounded_said=False)
     >>> casualties_in("at least 23 were wounded")
     Casualties(killed=None, wounded=23, killed_said=False, wounded_said=True)
     """
@@ -268,8 +268,8 @@ MUNITIONS: Final = re.compile(
 def munitions_in(text: str) -> int | None:
     """Rockets, missiles, drones or mortar rounds ``text`` counts, or None.
 
-    >>> munitions_in("Twelve to 18 rockets landed on the base"), munitions_in("a rocket attack")
-    (12, None)
+    >>> munitions_in("Eight to 11 mortar rounds struck the camp"), munitions_in("a rocket attack")
+    (8, None)
     """
     for match in MUNITIONS.finditer(text):
         if match.group("one"):

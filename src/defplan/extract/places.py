@@ -1,5 +1,5 @@
-"""Countries of the region and their borders, for descriptions such as "a small base on
-the Iraqi-Jordanian border".
+"""Countries of the region and their borders, for descriptions such as "an outpost near
+the Syrian-Jordanian border".
 
 Borders are rough polylines (latitude, longitude) through well-known points (tripoints,
 crossings), good to some 20 km: enough to tell which of a theater's bases lies on a

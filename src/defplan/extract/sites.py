@@ -5,8 +5,8 @@ A site is found in one of four ways:
 - **named**: a base's name or one of its aliases ("Camp Taji", "Ain al-Asad air base",
   "K-1"). A one-word alias that is also a town ("Makhmur", "Irbil") names the base only
   where it is not used as a place ("in Irbil", "the city of Makhmur");
-- **described**: a site noun with a place ("a base outside the city of Kirkuk", "an
-  airbase in western Anbar", "a small base on the Iraqi-Jordanian border"). The
+- **described**: a site noun with a place ("a camp near the city of Mosul", "an
+  airfield in eastern Homs", "an outpost on the Syrian-Jordanian border"). The
   place narrows the theater's bases (an alias word, spelt loosely; a province; a
   country; a border), the noun narrows them further (an *air*base has an airfield),
   and one base left is the answer;
@@ -106,6 +106,7 @@ _NOUN = (
     r"(?:(?:military|army|air|fire|logistics|patrol|support|operating)\s+)?(?:base|bases)"
     r"|air\s*bases?|airbases?|air\s*fields?|airfields?|airports?|airstrips?|fire\s*bases?"
     r"|camps?|compounds?|embassy|embassies|consulates?|garrisons?|outposts?|landing\s+zones?"
+    r"|(?:military|army|border|combat|observation|guard|security|remote|small|desert)\s+posts?"
     r"|mission\s+support\s+sites?|fobs?|green\s+zone|international\s+zone|barracks"
     r"|(?:military|coalition|diplomatic|u\.?s\.?|american)\s+(?:facility|facilities"
     r"|installations?|sites?|positions?)"
@@ -386,7 +387,7 @@ class Gazetteer:
         return set()
 
     def place_candidates(self, place: str) -> set[str] | None:
-        """The bases a place ("western Anbar", "the Iraqi-Jordanian border") allows."""
+        """The bases a place ("eastern Homs", "the Syrian-Jordanian border") allows."""
         words = [w for w in re.split(r"[\s\-]+", place) if w]
         lowered = [fold(w) for w in words]
         if "border" in lowered:
