@@ -258,28 +258,48 @@ def fewer_moves(instance: Instance, x: IntArray) -> IntArray:
     state = State.of(inst, x)
     target = state.score
     slack = 1e-12 * max(1.0, abs(target))
-    total_slack = 1e-12 * max(1.0, float(state.residual.sum()))
-    changed = True
-    while changed:
-        changed = False
+    while True:
         for s in range(inst.n_systems):
-            gained = np.flatnonzero(
-                state.x[:, s] > np.maximum(inst.current[:, s], inst.lower[:, s])
-            )
-            lost = np.flatnonzero(state.x[:, s] < np.minimum(inst.current[:, s], inst.upper[:, s]))
-            for h_from in gained.tolist():
-                for h_to in lost.tolist():
-                    changes = [(h_from, s, -1), (h_to, s, 1)]
-                    score, total = state.score_after(changes)
-                    if score <= target + slack and total <= state.residual.sum() + total_slack:
-                        state.apply(changes)
-                        changed = True
-                        break
-                if changed:
-                    break
-            if changed:
+            changes = _move_back(state, s, target + slack)
+            if changes:
+                state.apply(changes)
                 break
-    return state.x
+        else:
+            return state.x
+
+
+def _move_back(state: State, s: int, most: float) -> list[Change] | None:
+    """The first unit of s that can go back to where it stood without the objective
+    passing ``most`` or the summed residual rising; None if there is none.
+
+    Only pairs that could keep the sum are scored exactly: where the two sites defend
+    no base in common, the change in the sum is the loss at one plus the gain at the
+    other, known for every pair at once.
+    """
+    inst = state.inst
+    assert inst.current is not None
+    gained = np.flatnonzero(state.x[:, s] > np.maximum(inst.current[:, s], inst.lower[:, s]))
+    lost = np.flatnonzero(state.x[:, s] < np.minimum(inst.current[:, s], inst.upper[:, s]))
+    if not gained.size or not lost.size:
+        return None
+    total = float(state.residual.sum())
+    total_slack = 1e-12 * max(1.0, total)
+    additive = state.losses(s)[gained][:, None] - state.gains(s)[lost][None, :]
+    cover = inst.coverage[s]
+    shared = np.zeros((gained.size, lost.size), dtype=bool)
+    giving: dict[int, list[int]] = {}
+    for row, h in enumerate(gained.tolist()):
+        for b in cover.covered_by(h).tolist():
+            giving.setdefault(b, []).append(row)
+    for col, h in enumerate(lost.tolist()):
+        for b in cover.covered_by(h).tolist():
+            shared[giving.get(b, []), col] = True
+    for i, j in zip(*np.nonzero(shared | (additive <= total_slack)), strict=True):
+        changes = [(int(gained[i]), s, -1), (int(lost[j]), s, 1)]
+        score, after = state.score_after(changes)
+        if score <= most and after <= total + total_slack:
+            return changes
+    return None
 
 
 def _point_systems(inst: Instance) -> list[int]:
