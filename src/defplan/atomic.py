@@ -59,3 +59,41 @@ def refuse_input_overlap(output: Path, inputs: Iterable[Path]) -> None:
                     )
                 ]
             )
+
+
+def check_out_folder(output: Path, inputs: Iterable[Path]) -> None:
+    """Raise :class:`InputError` unless ``output`` can be a folder of results.
+
+    It must not be an existing file, nor one of ``inputs`` or inside one; checked before
+    any work so that a long solve never ends in a refusal to write.
+    """
+    if Path(output).exists() and not Path(output).is_dir():
+        raise InputError(
+            [Problem(file=str(output), message="is a file; --out takes a folder to write into")]
+        )
+    _refuse_file_in_the_way(Path(output))
+    refuse_input_overlap(output, inputs)
+
+
+def _refuse_file_in_the_way(output: Path) -> None:
+    """Raise :class:`InputError` when a folder above ``output`` is in fact a file."""
+    for parent in Path(output).absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(
+                    [Problem(file=str(output), message=f"cannot be made: {parent} is a file")]
+                )
+            return
+
+
+def check_out_file(output: Path, inputs: Iterable[Path]) -> None:
+    """Raise :class:`InputError` unless ``output`` can be written as a file.
+
+    It must not be an existing folder, nor one of ``inputs`` or inside one.
+    """
+    if Path(output).is_dir():
+        raise InputError(
+            [Problem(file=str(output), message="is a folder; this option takes a file name")]
+        )
+    _refuse_file_in_the_way(Path(output))
+    refuse_input_overlap(output, inputs)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from defplan.atomic import refuse_input_overlap
+from defplan.atomic import check_out_folder
 from defplan.cli_common import (
     BackendOption,
     GapOption,
@@ -109,7 +109,7 @@ def risk(
     """Rank the bases by expected casualty-equivalents per year, with the factor behind each."""
     scenario = load_scenario(workbook)
     if out is not None:
-        refuse_input_overlap(out, [workbook])
+        check_out_folder(out, [workbook])
     table = compute_risk(scenario)
     console.print(risk_ranking(table, top))
     for line in risk_evidence(table):
@@ -187,7 +187,7 @@ def plan(
         raise InputError([Problem("--report", message="needs --out (the folder to write into)")])
     scenario = load_scenario(workbook)
     if out is not None:
-        refuse_input_overlap(out, [workbook])
+        check_out_folder(out, [workbook])
     result = make_plan(
         scenario,
         objective=objective_choice(objective),
@@ -206,7 +206,9 @@ def plan(
         for path in write_plan(result, scenario, out):
             console.print(f"wrote {path}")
     if report and out is not None:
-        for path in write_report(build_report(result, scenario), out / "report.html"):
+        for path in write_report(
+            build_report(result, scenario), out / "report.html", inputs=[workbook]
+        ):
             console.print(f"wrote {path}")
 
 
@@ -225,7 +227,7 @@ def evaluate(
     scenario = load_scenario(workbook)
     inputs = [workbook] + ([allocation] if allocation else [])
     if out is not None:
-        refuse_input_overlap(out, inputs)
+        check_out_folder(out, inputs)
     units = read_allocation_csv(allocation, scenario) if allocation is not None else None
     result = evaluate_allocation(scenario, units, objective=objective_choice(objective))
     console.print(allocation_view(result))

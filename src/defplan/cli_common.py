@@ -57,6 +57,10 @@ def reports_bad_input(command: F) -> F:
         except (SolverError, ValueError) as exc:
             errors.print(f"[bold red]ERROR[/] {exc}", soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
+        except OSError as exc:  # a folder that cannot be written, a disk that is full …
+            where = f" {exc.filename}" if exc.filename else ""
+            errors.print(f"[bold red]ERROR[/]{where}: {exc.strerror or exc}", soft_wrap=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from defplan.atomic import check_out_file
 from defplan.cli_common import console, print_problems, reports_bad_input
 from defplan.errors import InputError, Problem
 from defplan.extract import Extraction, extract, write_attacks_sheet, write_rows_csv
@@ -71,9 +72,7 @@ def _run(
     inputs = [theater, *articles, *([manifest] if manifest else [])]
     outputs = [p for p in (out, attacks_sheet) if p is not None]
     for output in outputs:
-        from defplan.atomic import refuse_input_overlap
-
-        refuse_input_overlap(output, inputs)
+        check_out_file(output, inputs)
     if out is not None and attacks_sheet is not None and out.resolve() == attacks_sheet.resolve():
         raise InputError([Problem(str(out), message="--out and --attacks-sheet are one file")])
     scenario = load_scenario(theater)

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import atomic_path, refuse_input_overlap
+from defplan.atomic import atomic_path, check_out_folder
 from defplan.cli_common import (
     ObjectiveOption,
     OutOption,
@@ -94,7 +94,7 @@ def options_command(
     """Score every option of the options sheet by re-optimizing the defenses; rank them."""
     scenario = load_scenario(workbook)
     if out is not None:
-        refuse_input_overlap(out, [workbook])
+        check_out_folder(out, [workbook])
     try:
         report = options(
             scenario,
@@ -277,7 +277,7 @@ def moves_command(
     """Move orders from today's deployment to the optimal plan, and risk per unit moved."""
     scenario = load_scenario(workbook)
     if out is not None:
-        refuse_input_overlap(out, [workbook])
+        check_out_folder(out, [workbook])
     plan_options = _plan_options(objective)
     orders = moves(scenario, **plan_options)
     console.print(orders_view(orders))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from defplan.atomic import refuse_input_overlap
+from defplan.atomic import check_out_file
 from defplan.cli_common import console, reports_bad_input
 from defplan.report import report_from_dir, write_report
 
@@ -31,8 +31,8 @@ def report_command(
 ) -> None:
     """One offline HTML report of a plan (map, risk, ladder, acceptance, provenance) and PNGs."""
     out_file = out if out is not None else plan_dir / "report.html"
+    inputs = [plan_dir / "plan.json", *([theater] if theater is not None else [])]
+    check_out_file(out_file, inputs)
     report = report_from_dir(plan_dir, theater, with_ladder=ladder)
-    sources = [Path(f) for f, _ in report.data.inputs]
-    refuse_input_overlap(out_file, [*sources, plan_dir / "plan.json"])
-    for path in write_report(report, out_file):
+    for path in write_report(report, out_file, inputs=inputs):
         console.print(f"wrote {path}")

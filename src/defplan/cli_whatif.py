@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import atomic_path, atomic_write_bytes, refuse_input_overlap
+from defplan.atomic import atomic_path, atomic_write_bytes, check_out_folder
 from defplan.cli_common import (
     BackendOption,
     GapOption,
@@ -106,7 +106,7 @@ def ladder_command(
     """The ruthless-priority ladder: the optimal plan for 1, 2, … N units and the cut line."""
     scenario = load_scenario(workbook)
     if out is not None:
-        refuse_input_overlap(out, [workbook])
+        check_out_folder(out, [workbook])
     if others not in ("full", "none"):
         raise InputError([Problem("--others", message=f"{others!r} is not full or none")])
     ids = [s.system_id for s in scenario.systems]
@@ -295,7 +295,7 @@ def sweep_command(
     """Re-solve while one input varies: risk against the value, marginal value per unit."""
     scenario = load_scenario(workbook)
     if out is not None:
-        refuse_input_overlap(out, [workbook])
+        check_out_folder(out, [workbook])
     result = sweep(
         scenario,
         vary,
@@ -379,7 +379,7 @@ def compare_command(
         if not path.exists():
             raise InputError([Problem(str(path), message="does not exist")])
     if out is not None:
-        refuse_input_overlap(out, [first, second])
+        check_out_folder(out, [first, second])
     result = compare(
         first,
         second,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from defplan.atomic import atomic_write_bytes
+from defplan.atomic import atomic_write_bytes, check_out_file
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
 from defplan.report.data import ReportData, report_data, report_data_from_dir
@@ -68,17 +69,23 @@ def report_from_dir(
     return render(report_data_from_dir(Path(plan_dir), theater, with_ladder=with_ladder))
 
 
-def write_report(report: Report, out_file: Path | str) -> list[Path]:
+def write_report(
+    report: Report, out_file: Path | str, *, inputs: Iterable[Path | str] = ()
+) -> list[Path]:
     """Write the page to ``out_file`` and map.png, risk.png, ladder.png beside it.
 
-    Each file is written atomically; returns the paths written, the page first.
+    Nothing is written when any of these files would be one of the report's inputs
+    (its theater, the files listed in its provenance, or ``inputs``) or when
+    ``out_file`` is a folder: :class:`InputError` says which. Each file is written
+    atomically; returns the paths written, the page first.
     """
     out_file = Path(out_file)
+    targets = [out_file, *(out_file.with_name(name) for name in IMAGE_FILES.values())]
+    sources = [Path(file) for file, _ in report.data.inputs] + [Path(p) for p in inputs]
+    for target in targets:
+        check_out_file(target, sources)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out_file, report.html.encode("utf-8"))
-    written = [out_file]
-    for name, file_name in IMAGE_FILES.items():
-        path = out_file.with_name(file_name)
-        atomic_write_bytes(path, report.images[name])
-        written.append(path)
-    return written
+    for name, target in zip(IMAGE_FILES, targets[1:], strict=True):
+        atomic_write_bytes(target, report.images[name])
+    return targets

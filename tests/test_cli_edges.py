@@ -1,0 +1,116 @@
+"""What every command does with a bad --out or a bad solver option: one line, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import planning_theater
+from defplan.cli import app
+from defplan.errors import InputError
+from defplan.plan import plan
+from defplan.report import build_report, write_report
+from defplan.workbook import load_scenario, write_scenario
+
+runner = CliRunner()
+
+FOLDER_COMMANDS = (
+    ["risk"],
+    ["plan"],
+    ["evaluate"],
+    ["ladder"],
+    ["options"],
+    ["moves"],
+    ["sweep", "--vary", "inventory:cram=0..1"],
+)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_scenario(planning_theater(), tmp_path_factory.mktemp("theater") / "theater.xlsx")
+
+
+@pytest.mark.parametrize("command", FOLDER_COMMANDS, ids=lambda c: c[0])
+def test_out_naming_a_file_is_refused_before_any_work(
+    command: list[str], workbook: Path, tmp_path: Path
+) -> None:
+    taken = tmp_path / "notes.txt"
+    taken.write_text("the planner's own notes")
+    result = runner.invoke(app, [command[0], str(workbook), *command[1:], "--out", str(taken)])
+    assert result.exit_code == 2, result.output
+    assert "is a file; --out takes a folder" in result.output
+    assert "Traceback" not in result.output
+    assert taken.read_text() == "the planner's own notes"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--time-limit", "0", "not positive"),
+        ("--time-limit", "-5", "not positive"),
+        ("--threads", "0", "below 1"),
+        ("--gap", "1", "not in [0, 1)"),
+        ("--gap", "-0.1", "not in [0, 1)"),
+    ],
+)
+def test_solver_options_out_of_range_are_one_clear_error(
+    option: str, value: str, expected: str, workbook: Path
+) -> None:
+    result = runner.invoke(app, ["plan", str(workbook), option, value])
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_out_folder_under_a_file_is_refused_before_any_work(
+    workbook: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "afile").write_text("")
+    result = runner.invoke(app, ["risk", str(workbook), "--out", str(tmp_path / "afile" / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("ERROR") and "afile is a file" in result.output
+
+
+def test_a_write_that_fails_is_one_error_line_not_a_traceback(
+    workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "risk.csv"))
+
+    monkeypatch.setattr("defplan.cli.write_risk", full_disk)
+    result = runner.invoke(app, ["risk", str(workbook), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "ERROR" in result.output and "No space left on device" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_report_pngs_never_overwrite_an_input(tmp_path: Path) -> None:
+    """A theater saved as map.png's neighbour is safe: the report refuses, writes nothing."""
+    scenario = planning_theater()
+    workbook = write_scenario(scenario, tmp_path / "theater.xlsx")
+    loaded = load_scenario(workbook)
+    report = build_report(plan(loaded), loaded, with_ladder=False)
+    precious = tmp_path / "ladder.png"
+    precious.write_bytes(b"an input the planner keeps here")
+    with pytest.raises(InputError, match="never writes over its inputs"):
+        write_report(report, tmp_path / "report.html", inputs=[precious])
+    assert precious.read_bytes() == b"an input the planner keeps here"
+    assert not (tmp_path / "report.html").exists()
+    with pytest.raises(InputError, match="is a folder"):
+        write_report(report, tmp_path, inputs=[])
+
+
+def test_extract_out_naming_a_folder_is_refused(tmp_path: Path) -> None:
+    workbook = write_scenario(planning_theater(), tmp_path / "theater.xlsx")
+    article = tmp_path / "a.txt"
+    article.write_text("DATE: 2024-01-05\n\nNothing happened at any base this week.\n")
+    (tmp_path / "out").mkdir()
+    for option in ("--out", "--attacks-sheet"):
+        result = runner.invoke(
+            app,
+            ["extract", str(article), "--theater", str(workbook), option, str(tmp_path / "out")],
+        )
+        assert result.exit_code == 2, result.output
+        assert "is a folder" in result.output
