@@ -210,6 +210,7 @@ def test_parse_vary_reads_ranges_and_lists() -> None:
         ("weather:rain=1", "not something a sweep varies"),
         ("zone:south=1", "names no field"),
         ("zone:south.colour=1", "not a zone field"),
+        ("base:alpha.capacity=100,200", "not a base field"),  # no plan reads capacity
         ("setting:troop_weight.x=1", "has no fields"),
         ("nonsense", "not a vary spec"),
         ("inventory:cram=", "no values"),
