@@ -180,3 +180,18 @@ def test_report_in_headless_chromium_requests_nothing_and_is_not_blank(report_fi
     assert pixels.shape[0] == 1200 and pixels.shape[1] == 1280
     assert float(np.std(pixels[..., :3])) > 0.05
     assert float(np.mean(pixels[..., :3] < 0.5)) > 0.01  # some ink on the page
+
+
+@pytest.mark.parametrize("max_moves", [None, 0])
+def test_report_ladder_is_solved_as_the_plan_was_so_its_top_rung_is_the_plan(
+    max_moves: int | None,
+) -> None:
+    """A plan limited to 0 moves must not be briefed with a ladder that moves freely."""
+    from defplan.report.data import report_data
+
+    scenario = planning_theater()
+    result = plan(scenario, max_moves=max_moves)
+    data = report_data(result, scenario)
+    assert data.ladder is not None
+    top = data.ladder[data.ladder["units"] == data.ladder_on_hand].iloc[0]
+    assert top["risk_after"] == pytest.approx(float(result.residual.sum()), rel=1e-9)

@@ -188,6 +188,7 @@ def plan(
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, [workbook])
+    table = compute_risk(scenario)
     result = make_plan(
         scenario,
         objective=objective_choice(objective),
@@ -197,18 +198,19 @@ def plan(
         gap=gap,
         threads=threads,
         max_moves=max_moves,
+        table=table,
     )
     console.print(allocation_view(result))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
-    console.print(acceptance_view(risk_acceptance(result, scenario)))
+    acceptance = risk_acceptance(result, scenario, table=table)
+    console.print(acceptance_view(acceptance))
     if out is not None:
-        for path in write_plan(result, scenario, out):
+        for path in write_plan(result, scenario, out, acceptance=acceptance):
             console.print(f"wrote {path}")
     if report and out is not None:
-        for path in write_report(
-            build_report(result, scenario), out / "report.html", inputs=[workbook]
-        ):
+        page = build_report(result, scenario, table=table, acceptance=acceptance)
+        for path in write_report(page, out / "report.html", inputs=[workbook]):
             console.print(f"wrote {path}")
 
 

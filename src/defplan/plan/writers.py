@@ -139,11 +139,17 @@ def read_plan_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def write_plan(plan: Plan, scenario: Scenario, out_dir: Path) -> list[Path]:
-    """Write plan.json and plan.xlsx into out_dir, each atomically."""
+def write_plan(
+    plan: Plan, scenario: Scenario, out_dir: Path, *, acceptance: pd.DataFrame | None = None
+) -> list[Path]:
+    """Write plan.json and plan.xlsx into out_dir, each atomically.
+
+    ``acceptance`` is the plan's :func:`risk_acceptance` record when already at hand.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    acceptance = risk_acceptance(plan, scenario)
+    if acceptance is None:
+        acceptance = risk_acceptance(plan, scenario)
     json_path = out_dir / "plan.json"
     atomic_write_bytes(json_path, plan_json(plan, acceptance))
     xlsx_path = out_dir / "plan.xlsx"

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from defplan.atomic import atomic_write_bytes, check_out_file
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
@@ -13,6 +15,7 @@ from defplan.report.data import ReportData, report_data, report_data_from_dir
 from defplan.report.figures import png_bytes
 from defplan.report.html import render_html
 from defplan.report.maps import theater_map
+from defplan.risk import RiskTable
 from defplan.scenario import Scenario
 from defplan.whatif import Ladder
 
@@ -40,12 +43,20 @@ def render(data: ReportData) -> Report:
 
 
 def build_report(
-    plan: Plan, scenario: Scenario, *, ladder: Ladder | None = None, with_ladder: bool = True
+    plan: Plan,
+    scenario: Scenario,
+    *,
+    ladder: Ladder | None = None,
+    with_ladder: bool = True,
+    table: RiskTable | None = None,
+    acceptance: pd.DataFrame | None = None,
 ) -> Report:
     """The report of ``plan``, a plan of ``scenario``.
 
     The move orders are computed from the deployed sheet to the plan; the priority
     ladder is ``ladder`` when given, else computed when small (``with_ladder``).
+    ``table`` (the scenario's risk) and ``acceptance`` (the plan's risk-acceptance
+    record) are reused when given.
 
     Examples
     --------
@@ -55,7 +66,15 @@ def build_report(
     >>> report = build_report(plan(scenario), scenario)  # doctest: +SKIP
     >>> write_report(report, "out/report.html")  # doctest: +SKIP
     """
-    return render(report_data(plan, scenario, ladder_result=ladder, with_ladder=with_ladder))
+    data = report_data(
+        plan,
+        scenario,
+        ladder_result=ladder,
+        with_ladder=with_ladder,
+        table=table,
+        acceptance=acceptance,
+    )
+    return render(data)
 
 
 def report_from_dir(

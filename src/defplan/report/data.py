@@ -12,8 +12,9 @@ meet here, so a report of a plan in memory and one of a plan folder are the same
 
 The move orders are recomputed from the deployed sheet to the plan's allocation
 (a minimum-cost flow, no solve). The priority ladder is recomputed with the plan's
-objective and solver profile when it is small (:data:`MAX_LADDER_SOLVES`); no file
-another command wrote is read besides plan.json.
+objective, solver (profile, backend, time limit, gap) and move budget when it is
+small (:data:`MAX_LADDER_SOLVES`); no file another command wrote is read besides
+plan.json.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from defplan.plan.result import Plan
 from defplan.plan.writers import plan_record, read_plan_json
 from defplan.posture.distance import MoveDistances
 from defplan.posture.moves import deployed_units, flow_orders
+from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario
 from defplan.whatif import Ladder, ladder
@@ -104,14 +106,23 @@ def report_data(
     *,
     ladder_result: Ladder | None = None,
     with_ladder: bool = True,
+    table: RiskTable | None = None,
+    acceptance: pd.DataFrame | None = None,
 ) -> ReportData:
     """The report's data for a plan of ``scenario`` (as returned by ``defplan.plan``).
 
     ``ladder_result`` is shown when given; otherwise a combined ladder is computed
     when ``with_ladder`` and it needs at most :data:`MAX_LADDER_SOLVES` solves.
+    ``table`` (the scenario's risk) and ``acceptance`` (the plan's risk-acceptance
+    record) are used when given instead of being computed again.
     """
-    record = plan_record(plan, risk_acceptance(plan, scenario))
-    return data_from_record(record, scenario, ladder_result=ladder_result, with_ladder=with_ladder)
+    table = table or compute_risk(scenario)
+    if acceptance is None:
+        acceptance = risk_acceptance(plan, scenario, table=table)
+    record = plan_record(plan, acceptance)
+    return data_from_record(
+        record, scenario, ladder_result=ladder_result, with_ladder=with_ladder, table=table
+    )
 
 
 def report_data_from_dir(
@@ -185,10 +196,13 @@ def data_from_record(
     *,
     ladder_result: Ladder | None = None,
     with_ladder: bool = True,
+    table: RiskTable | None = None,
 ) -> ReportData:
-    """The report's data from a plan record (plan.json's content) and its scenario."""
+    """The report's data from a plan record (plan.json's content) and its scenario
+    (``table``: the scenario's risk, computed when not given)."""
+    table = table or compute_risk(scenario)
     system_ids = [str(s["system_id"]) for s in record["systems"]]
-    bases = _bases(record, scenario, system_ids)
+    bases = _bases(record, scenario, system_ids, table)
     placed = {s: int(bases[f"hosted_{s}"].sum()) for s in system_ids}
     systems = pd.DataFrame(
         [
@@ -206,8 +220,8 @@ def data_from_record(
         ],
         columns=["system_id", "name", "mode", "range_km", "inventory", "placed"],
     )
-    as_of = compute_risk(scenario).as_of
-    ladder_frame, on_hand, note = _ladder(record, scenario, ladder_result, with_ladder)
+    as_of = table.as_of
+    ladder_frame, on_hand, note = _ladder(record, scenario, table, ladder_result, with_ladder)
     return ReportData(
         title=Path(str(record["source"])).name,
         as_of=str(as_of) if as_of else "the latest attack",
@@ -227,8 +241,10 @@ def data_from_record(
     )
 
 
-def _bases(record: dict[str, Any], scenario: Scenario, system_ids: list[str]) -> pd.DataFrame:
-    factors = compute_risk(scenario).bases.set_index("base_id")
+def _bases(
+    record: dict[str, Any], scenario: Scenario, system_ids: list[str], table: RiskTable
+) -> pd.DataFrame:
+    factors = table.bases.set_index("base_id")
     rows = []
     for entry in record["bases"]:
         row = scenario.base_by_id[entry["base_id"]]
@@ -340,6 +356,7 @@ def _attacks(scenario: Scenario) -> pd.DataFrame:
 def _ladder(
     record: dict[str, Any],
     scenario: Scenario,
+    table: RiskTable,
     given: Ladder | None,
     with_ladder: bool,
 ) -> tuple[pd.DataFrame | None, int, str]:
@@ -355,12 +372,26 @@ def _ladder(
                 f"not computed: a combined ladder needs {solves} solves; "
                 "run `defplan ladder --system ID` instead",
             )
-        kind = str(record["objective"]["kind"])
-        profile = str(record["solver"]["profile"])
+        solver = record["solver"]
+        max_moves = (record.get("moves") or {}).get("max_moves")
         try:
-            given = ladder(scenario, objective=kind, solver=profile, workers=1)  # type: ignore[arg-type]
+            given = ladder(
+                scenario,
+                objective=str(record["objective"]["kind"]),  # type: ignore[arg-type]
+                solver=str(solver["profile"]),
+                backend=str(solver["backend"]),
+                time_limit=_optional_float(solver.get("time_limit_s")),
+                gap=_optional_float(solver.get("mip_gap")),
+                max_moves=None if max_moves is None else int(max_moves),
+                table=table,
+                workers=1,
+            )
         except ValueError as exc:
             return None, 0, f"not computed: {exc}"
-    table = given.table()[["units", "mix", "risk_after", "objective", "added", "kept"]]
+    frame = given.table()[["units", "mix", "risk_after", "objective", "added", "kept"]]
     note = f"{given.title}; cut line at {given.on_hand} units on hand"
-    return table, given.on_hand, note
+    return frame, given.on_hand, note
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -10,11 +10,11 @@ A vary spec names the input and its values (docs/whatif.md)::
 ``<values>`` is a range of whole numbers ``a..b`` (both included), or a list
 ``v1,v2,…``. Zone fields: intensity, radius_km, lat, lon; base fields: troops,
 mission_value, hardening (not capacity: a plan places systems, not troops, so a
-base's capacity changes nothing in it; `options` is where capacity counts). Every point is a full :func:`defplan.plan.plan`
-of the changed theater; the risk is recomputed when a setting, zone or base
-changes (an inventory leaves it as it is). The points run through
-:func:`defplan.executor.run_all`, so the result is the same as solving them one by
-one, on any number of workers.
+base's capacity changes nothing in it; `options` is where capacity counts). Every
+point is a full :func:`defplan.plan.plan` of the changed theater; the risk is
+recomputed when a setting, zone or base changes (an inventory leaves it as it
+is). The points run through :func:`defplan.executor.run_all`, so the result is the
+same as solving them one by one, on any number of workers.
 """
 
 from __future__ import annotations
