@@ -38,6 +38,7 @@ from defplan.posture import (
     moves,
     options,
 )
+from defplan.risk import risk as compute_risk
 from defplan.workbook import load_scenario
 from defplan.workbook.write import add_frame, save_workbook
 
@@ -278,7 +279,7 @@ def moves_command(
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, [workbook])
-    plan_options = _plan_options(objective)
+    plan_options = {**_plan_options(objective), "table": compute_risk(scenario)}
     orders = moves(scenario, **plan_options)
     console.print(orders_view(orders))
     for line in orders_summary(orders):

@@ -243,7 +243,7 @@ def formulate(instance: Instance) -> Formulation:
             if x_col[h, s] >= 0:
                 reach[b][s].append(int(x_col[h, s]))
 
-    expected_weight, worst_weight = _weights(inst)
+    expected_weight, worst_weight = inst.weights
     pairs = int((inst.value > 0.0).sum())
     limit = REACHABLE_LIMIT if pairs <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
     constant = np.zeros(n_bases)
@@ -353,12 +353,3 @@ def _union_row(
             coef.extend([value * kill] * len(reach[s]))
     if len(index) > 1:
         model.add_row(f"union[{b},{c}]", index, coef, value, INF)
-
-
-def _weights(inst: Instance) -> tuple[float, float]:
-    """Objective weights on the summed residual and on the worst base's residual."""
-    if inst.objective == "expected":
-        return 1.0, 0.0
-    if inst.objective == "worst_case":
-        return 0.0, 1.0
-    return 1.0 - inst.blend_weight, inst.blend_weight

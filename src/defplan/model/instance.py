@@ -123,6 +123,15 @@ class Instance:
         """Residual risk per base under allocation x."""
         return np.asarray(self.residual_by_class(x).sum(axis=1), dtype=np.float64)
 
+    @property
+    def weights(self) -> tuple[float, float]:
+        """The objective's weights on the summed residual and on the worst base's."""
+        if self.objective == "expected":
+            return 1.0, 0.0
+        if self.objective == "worst_case":
+            return 0.0, 1.0
+        return 1.0 - self.blend_weight, self.blend_weight
+
     def score(self, residual: FloatArray) -> float:
         """The objective of a residual vector: sum, max, or their blend."""
         total = float(residual.sum())

@@ -30,6 +30,7 @@ import pandas as pd
 from defplan.errors import SolverError
 from defplan.plan import Plan, plan
 from defplan.posture.distance import MoveDistances
+from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario
 
 #: where undeployed units come from and go back to
@@ -214,6 +215,13 @@ def _same_value(value: float, best: float) -> bool:
     return value <= best + 1e-9 * max(1.0, abs(best))
 
 
+def _with_risk_table(scenario: Scenario, plan_options: dict[str, Any]) -> dict[str, Any]:
+    """``plan_options`` with the scenario's risk table, computed once for many solves."""
+    if plan_options.get("table") is not None:
+        return plan_options
+    return {**plan_options, "table": compute_risk(scenario)}
+
+
 def least_moves_plan(scenario: Scenario, full: Plan | None = None, **plan_options: Any) -> Plan:
     """An optimal plan that moves as few units as any optimal plan can.
 
@@ -223,6 +231,7 @@ def least_moves_plan(scenario: Scenario, full: Plan | None = None, **plan_option
     unconstrained plan's moves, in solves) finds the smallest budget reaching the
     optimum.
     """
+    plan_options = _with_risk_table(scenario, plan_options)
     full = full if full is not None else plan(scenario, **plan_options)
     low, high, best = 0, full.moves, full
     while low < high:
@@ -286,6 +295,7 @@ def move_budget_curve(
     """
     if "max_moves" in plan_options:
         raise TypeError("move_budget_curve sets max_moves itself")
+    plan_options = _with_risk_table(scenario, plan_options)
     full = full if full is not None else least_moves_plan(scenario, **plan_options)
     top = full.moves if max_budget is None else max_budget
     rows: list[dict[str, Any]] = []

@@ -106,15 +106,19 @@ def solve_cpsat(
     threads: int | None = None,
     seed: int = 0,
     start_x: IntArray | None = None,
+    profiles: list[BaseProfiles] | None = None,
 ) -> CpSatOutcome:
-    """Solve the profile model with CP-SAT; ValueError when the instance does not fit."""
+    """Solve the profile model with CP-SAT; ValueError when the instance does not fit.
+
+    ``profiles`` are :func:`base_profiles` of the instance when already at hand.
+    """
     from ortools.sat.python import cp_model
 
     inst = instance
-    profiles = base_profiles(inst)
+    profiles = profiles if profiles is not None else base_profiles(inst)
     if (inst.lower > inst.upper).any():
         return CpSatOutcome("infeasible", None, math.inf, math.inf)
-    expected_weight, worst_weight = _weights(inst)
+    expected_weight, worst_weight = inst.weights
     n_bases, n_systems = inst.n_bases, inst.n_systems
 
     model = cp_model.CpModel()
@@ -274,7 +278,7 @@ def solve_profiles(
     ValueError when a base has more than PROFILE_LIMIT defense profiles.
     """
     began = time.perf_counter()
-    base_profiles(instance)  # fail fast on an instance that does not fit
+    profiles = base_profiles(instance)  # fails fast on an instance that does not fit
     first = starting_point(instance, start)
     greedy_x, greedy_value = first.greedy_x, first.greedy_value
     best_x, best_value = first.best_x, first.best_value
@@ -286,6 +290,7 @@ def solve_profiles(
         threads=threads,
         seed=seed,
         start_x=best_x,
+        profiles=profiles,
     )
     message = ""
     if outcome.status == "infeasible" and best_x is None:
@@ -333,12 +338,3 @@ def solve_profiles(
         greedy_objective=greedy_value,
         message=message,
     )
-
-
-def _weights(inst: Instance) -> tuple[float, float]:
-    """Objective weights on the summed residual and on the worst base's residual."""
-    if inst.objective == "expected":
-        return 1.0, 0.0
-    if inst.objective == "worst_case":
-        return 0.0, 1.0
-    return 1.0 - inst.blend_weight, inst.blend_weight
