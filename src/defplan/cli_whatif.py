@@ -327,7 +327,7 @@ def sweep_view(result: Sweep) -> Table:
     view.add_column("value", justify="right")
     view.add_column("status")
     view.add_column("risk left/yr", justify="right")
-    view.add_column("curve")
+    view.add_column("curve", no_wrap=True, min_width=CURVE_WIDTH)
     view.add_column("removed per unit", justify="right")
     for column in unit_columns:
         view.add_column(str(column).removeprefix("units_"), justify="right")
@@ -351,7 +351,7 @@ def sweep_view(result: Sweep) -> Table:
             _num(float(row["marginal_per_unit"]), 4),
             *units,
             _changes(parts),
-            "-" if pd.isna(row["gap"]) else f"{float(row['gap']):.1e}",
+            "-" if pd.isna(row["gap"]) else f"{float(row['gap']):.2%}",
             f"{float(row['seconds']):.2f}",
         )
     return view
