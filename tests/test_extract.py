@@ -233,6 +233,9 @@ def test_a_loosely_spelt_town_still_finds_its_base() -> None:
         "Rockets hit a residential neighbourhood in Irbil on Monday, wounding a child.",
         "Officials fear militias could fire rockets at Ain al-Asad in the coming days.",
         "Counter-rocket systems and Patriot missile batteries defend Camp Taji.",
+        "Ain al-Asad has been hit by rockets at least 20 times this year.",
+        "Erbil airport has been targeted repeatedly by drones.",
+        "The Pentagon says it will respond if militias strike Tower 22 again.",
     ],
 )
 def test_replies_protests_totals_towns_and_threats_are_not_extracted(text: str) -> None:
@@ -377,6 +380,10 @@ def test_any_number_written_in_words_or_digits_reads_back(
         ("At least one armed drone", 1),
         ("a rocket attack", None),
         ("rockets hit the base", None),
+        ("Half a dozen rockets slammed into Camp Taji", 6),
+        ("Gunmen lobbed a pair of mortar shells at Camp Taji", 2),
+        ("Later, a second one-way attack drone was launched at Al-Tanf", 1),
+        ("An Iranian-made Shahed-136 exploded over Al-Tanf", 1),
     ],
 )
 def test_munitions_follow_the_conventions(text: str, munitions: int | None) -> None:
@@ -392,6 +399,13 @@ def test_munitions_follow_the_conventions(text: str, munitions: int | None) -> N
         ("there were no reports of casualties", 0, 0),
         ("Dozens of troops suffered concussions", None, None),
         ("its service member killed was identified as Sgt. Jones, 26", None, None),
+        ("34 troops were later diagnosed with concussions", None, 34),
+        ("Seven service members received medical treatment", None, 7),
+        ("leaving two service members with concussion-like symptoms", None, 2),
+        ("three troops were treated for smoke inhalation", None, 3),
+        ("a rocket attack on Harir on February 11 injured no one", None, 0),
+        ("a rocket attack on Harir on February 11 wounded a contractor", None, 1),
+        ("both fell in open ground and caused no harm", 0, 0),
     ],
 )
 def test_casualties_follow_the_conventions(
@@ -515,3 +529,92 @@ def test_sentences_keep_their_offsets_and_do_not_break_after_titles() -> None:
         "Dec. 27 was quiet.",
     ]
     assert all(text[s.start : s.end] == s.text for s in found)
+
+
+# -- styles the seed articles do not show ------------------------------------------------
+
+
+def test_a_day_of_the_month_and_a_weekday_before_a_date() -> None:
+    published = dt.date(2024, 3, 14)
+    assert [(d.day, d.precision) for d in find_dates("hit on the 28th", published)] == [
+        (dt.date(2024, 2, 28), "day")
+    ]
+    assert [d.day for d in find_dates("struck on Monday, Jan. 29, wounding", published)] == [
+        dt.date(2024, 1, 29)
+    ]
+
+
+def test_an_attack_told_against_the_one_before_takes_its_day_from_it() -> None:
+    found = rows(
+        "Three rockets hit Camp Taji on Monday. Later that day, a drone struck Al-Tanf. "
+        "Two days later, rockets also hit Erbil airport."
+    )
+    assert [(r.base_id, r.date) for r in found] == [
+        ("taji", dt.date(2021, 1, 11)),
+        ("tanf", dt.date(2021, 1, 11)),
+        ("erbil", dt.date(2021, 1, 13)),
+    ]
+
+
+def test_a_casualty_count_after_a_plain_sentence_still_belongs_to_the_attack() -> None:
+    row = one(
+        "Militants fired three rockets at Camp Taji on Monday.\n\n"
+        "One fell short in a field and the others damaged a hangar. Nobody was hurt."
+    )
+    assert (row.killed, row.wounded) == (0, 0)
+    later = rows(
+        "Militants fired three rockets at Camp Taji on Monday.\n\n"
+        "On Tuesday, a blast at a militia base in Iraq killed a fighter."
+    )
+    assert [(r.base_id, r.killed) for r in later] == [("taji", None)]
+
+
+def test_a_town_like_name_before_a_site_noun_or_after_toward_is_the_base() -> None:
+    assert one("Two drones were downed near the Taji base on Monday.").base_id == "taji"
+    assert one("The group said it sent two drones toward al-Tanf on Monday.").base_id == "tanf"
+    assert rows("A rocket landed in Taji on Monday, wounding a farmer.") == ()
+
+
+def test_a_capitalised_site_noun_with_a_name_the_theater_lacks_is_kept_as_written() -> None:
+    row = one("Two rockets were fired at Mission Support Site Euphrates in Syria on Monday.")
+    assert row.base_id is None and row.base.startswith("Mission Support Site Euphrates")
+    assert one("Rockets hit Camp Swift near Kirkuk on Monday.").base_id is None
+
+
+def test_the_attack_a_reply_answers_is_read_in_the_reply_s_sentence() -> None:
+    row = one(
+        "The U.S. military hit back at militia targets in Syria after rockets struck "
+        "Al-Tanf on Sunday, wounding two soldiers."
+    )
+    assert (row.base_id, row.date, row.wounded) == ("tanf", dt.date(2021, 1, 10), 2)
+
+
+def test_no_injuries_in_either_attack_counts_for_both() -> None:
+    found = rows(
+        "On Tuesday a drone targeted Ain al-Asad, and two rockets were fired at Al-Tanf. "
+        "There were no injuries in either attack."
+    )
+    assert [(r.base_id, r.killed, r.wounded) for r in found] == [
+        ("asad", 0, 0),
+        ("tanf", 0, 0),
+    ]
+
+
+def test_a_state_that_says_it_fired_is_the_actor() -> None:
+    row = one("The Revolutionary Guards said they had fired two missiles at Camp Taji on Monday.")
+    assert (row.actor, row.weapon, row.munitions) == ("Iran", "ballistic_missile", 2)
+
+
+def test_an_abbreviation_in_an_alias_matches_with_or_without_stops() -> None:
+    embassy = BASES[-1].model_copy(update={"aliases": ("US Embassy",)})
+    found = extract_text(
+        "A rocket struck the U.S. Embassy on Monday.", [embassy], published=THURSDAY
+    )
+    assert [r.base_id for r in found.rows] == ["embassy"]
+
+
+def test_a_city_s_airport_is_its_air_base_but_its_consulate_is_not() -> None:
+    airport = one("Erbil's international airport was targeted by three drones on Sunday.")
+    assert (airport.base_id, airport.munitions) == ("erbil", 3)
+    consulate = one("Missiles struck near the U.S. consulate in Erbil on Sunday.")
+    assert consulate.base_id is None and "consulate in Erbil" in consulate.base

@@ -56,7 +56,10 @@ SCALES: Final = {"hundred": 100, "thousand": 1000}
 
 _WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, "dozen"], key=len, reverse=True))
 _WORD = _WORD.replace("|no|", "|").replace("|no", "").replace("no|", "")
-NUMBER_WORDS: Final = rf"(?:(?:a\s+)?(?:{_WORD}))(?:(?:\s+|-)(?:and\s+)?(?:{_WORD}))*"
+NUMBER_WORDS: Final = (
+    rf"(?:half\s+a\s+dozen|(?:a\s+)?pair\s+of|(?:(?:a\s+)?(?:{_WORD}))"
+    rf"(?:(?:\s+|-)(?:and\s+)?(?:{_WORD}))*)"
+)
 DIGITS: Final = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 NUMBER: Final = rf"(?:{DIGITS}|{NUMBER_WORDS})(?![\w])"
 HEDGE: Final = (
@@ -72,6 +75,10 @@ UNIT_AFTER: Final = re.compile(
     r"^\s*-?\s*(?:mm\b|millimet|km\b|kilomet|miles?\b|met(?:er|re)s?\b|hours?\b|minutes?\b"
     r"|days?\b|weeks?\b|months?\b|years?\b|percent\b|%|per\s*cent|kg\b|pounds?\b|feet\b|ft\b)",
     re.IGNORECASE,
+)
+# a number right after a month name is a day of the month ("on February 11 injured no one")
+AFTER_MONTH: Final = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:[a-z]+)?\.?\s+$"
 )
 VAGUE: Final = (
     r"(?:dozens|scores|hundreds|several|multiple|a\s+number\s+of|a\s+few|many|numerous"
@@ -94,6 +101,10 @@ def parse_number(text: str) -> int | None:
         return int(cleaned)
     if re.fullmatch(r"\d+\.\d+", cleaned):
         return None
+    if re.fullmatch(r"half\s+a\s+dozen", cleaned):
+        return 6
+    if re.fullmatch(r"(?:a\s+)?pair\s+of", cleaned):
+        return 2
     words = [w for w in re.split(r"[\s-]+", cleaned) if w and w != "and"]
     if words and words[0] in ("a", "an"):
         words = words[1:] if len(words) > 1 else ["one"]
@@ -135,13 +146,14 @@ _BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being))?"
 _ADV = r"(?:\s+(?:reportedly|also|later|all|both|seriously|critically|slightly|lightly))?"
 _KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
 _HURT_AFTER = (
-    r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for)\s+(?:\w+\s+){0,2}"
-    r"(?:injuries|wounds|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?))"
+    r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
+    r"|evaluated\s+for|assessed\s+(?:with|for)|checked\s+for|required|needed|underwent"
+    r"|with(?!\s+(?:no|out)\b))\s+(?:[\w-]+\s+){0,2}"
+    r"(?:injuries|wounds|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?"
+    r"|(?:concussion|tbi)[\w-]*\s+symptoms|smoke\s+inhalation|shrapnel|treatment"
+    r"|medical\s+(?:care|attention)))"
 )
-_KILL_VERB = (
-    r"(?:killed|killing|kills|kill|claimed\s+the\s+lives\s+of|claiming\s+the\s+lives\s+of"
-    r"|left|leaving)"
-)
+_KILL_VERB = r"(?:killed|killing|kills|kill|claimed\s+the\s+lives\s+of|claiming\s+the\s+lives\s+of)"
 _HURT_VERB = (
     r"(?:wounding|wounded|wounds|injuring|injured|injures|hurting|hurt"
     r"|(?:caus\w+|inflict\w+|resulting\s+in)\s+(?:\w+\s+)?injuries\s+to)"
@@ -155,13 +167,15 @@ DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
 NO_CASUALTIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
     r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
-    r"|\bwithout\s+(?:causing\s+)?(?:any\s+)?casualties\b|\bcaus\w+\s+no\s+casualties\b"
+    r"|\bwithout\s+(?:causing\s+)?(?:any\s+)?(?:casualties|harm)\b"
+    r"|\bcaus\w+\s+no\s+(?:casualties|harm)\b|\bharm(?:ed|ing)\s+no\s*(?:one|body)\b"
     r"|\bno\s+one\s+was\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed)\b"
     r"|\bnobody\s+was\s+(?:hurt|injured|harmed)\b",
     re.IGNORECASE,
 )
 NO_INJURIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:\w+\s+or\s+)?(?:injuries|injured|wounded)\b"
+    r"|\b(?:injur|wound|hurt)\w*\s+no\s*(?:one|body)\b"
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
     r"|have\s+been)\s+(?:hurt|injured|wounded)\b",
     re.IGNORECASE,
@@ -205,8 +219,13 @@ def _sum_list(text: str) -> int | None:
 
 
 def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
-    for match in pattern.finditer(text):
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        at = match.end()
         listed = match.group("list")
+        if AFTER_MONTH.search(text[: match.start("list")]):
+            at = match.start("list") + 1  # the day of a date: count from after it
+            continue
         if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
             continue
         value = _sum_list(listed)
@@ -251,12 +270,14 @@ def casualties_in(text: str) -> Casualties:
 
 _MUNITION_HEAD = (
     r"(?:rockets?|missiles?|drones?|uavs?|mortars?|mortar\s+(?:rounds?|shells?|bombs?)"
+    r"|shaheds?(?:-\d+)?|quadcopters?"
     r"|projectiles?|katyushas?|shells?|rounds?|unmanned\s+aerial\s+vehicles?)"
 )
 _MUNITION_MODIFIER = (
     r"(?:[\w'\u2019]+-\w+(?:-\w+)?|armed|explosive|explosives-laden|attack|suicide|kamikaze"
     r"|katyusha|grad|ballistic|cruise|short-range|medium-range|mortar|more|other|additional"
-    r"|\d{2,3}\s*-?\s*mm|iranian|iranian-made|one-way|unguided|guided|small|large)"
+    r"|\d{2,3}\s*-?\s*mm|iranian|iranian-made|one-way|unguided|guided|small|large"
+    r"|second|third|fourth|fifth|further|single|lone|separate|final)"
 )
 MUNITIONS: Final = re.compile(
     rf"\b(?:{COUNT}|(?P<one>{_ONE}))(?:\s+{_MUNITION_MODIFIER}){{0,3}}\s+{_MUNITION_HEAD}\b"
@@ -272,6 +293,8 @@ def munitions_in(text: str) -> int | None:
     (8, None)
     """
     for match in MUNITIONS.finditer(text):
+        if AFTER_MONTH.search(text[: match.start()]):
+            continue
         if match.group("one"):
             return 1
         number = match.group("n")

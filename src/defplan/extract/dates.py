@@ -17,6 +17,8 @@ Relative words are resolved here, each to the precision the words support:
 "last week" / "this week"      the days of that week, at the coarsest precision they
                                share (month, or year when the week spans two months)
 "last year", "in 2019"         year
+"on the 28th"                  the latest 28th on or before publication: day
+"Monday, Jan. 29"              the date written, not the weekday: day
 =============================  =================================================
 
 A date after the publication day is dropped: it is a page stamp or a mistake.
@@ -72,7 +74,12 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(rf"\b(?:{_PART}[\s-]+)?{_MONTH}\s+(?i:of\s+)?(?i:last\s+year)\b"),
     ),
     ("month_year", re.compile(rf"\b(?:{_PART}[\s-]+)?{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
-    ("day_month", re.compile(rf"\b(?:{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})\b(?!\s*\d)")),
+    (
+        "day_month",
+        re.compile(
+            rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})\b(?!\s*\d)"
+        ),
+    ),
     ("last_month_name", re.compile(rf"\b(?i:last)\s+{_MONTH}(?=[\s,.;]|$)")),
     (
         "month",
@@ -106,6 +113,11 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         ),
     ),
     ("days_ago", re.compile(r"\b(?P<n>\w+)\s+days\s+ago\b", re.I)),
+    # "on the 28th": the latest 28th on or before publication (an ordinal is needed)
+    (
+        "day_of_month",
+        re.compile(r"\b(?i:on|by|since|until)\s+the\s+(?P<d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)\b"),
+    ),
     ("this_year", re.compile(r"\b(?:earlier\s+|early\s+|late\s+)?this\s+year\b", re.I)),
     ("last_year", re.compile(r"\blast\s+year\b", re.I)),
     ("year", re.compile(rf"\b(?i:in|during|since|of)\s+(?i:early\s+|late\s+|mid-)?({_YEAR})\b")),
@@ -123,6 +135,45 @@ REPORTING_BEFORE: Final = re.compile(
 EVENT_AFTER: Final = re.compile(
     r"^\s*(?:['\u2019]s\s+)?(?:\w+\s+)?(?:attack|strike|barrage|rocket|drone|missile)", re.I
 )
+
+
+# A day told against the attack told before: "later that day", "hours earlier" (0),
+# "the next day" (+1), "the day before" (-1), "two days later" (+2).
+DAY_AFTER_ATTACK: Final = re.compile(
+    r"\b(?:later|earlier)\s+(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening)\b"
+    r"|\b(?:that|the)\s+same\s+(?:day|night|morning|afternoon|evening)\b"
+    r"|\b(?:hours|minutes)\s+(?:later|earlier|before|after(?:wards?)?)\b"
+    r"|(?P<next>\bthe\s+(?:next|following)\s+(?:day|morning|night|evening)\b"
+    r"|\ba\s+day\s+(?:later|after)\b)"
+    r"|(?P<previous>\bthe\s+(?:day|night|evening)\s+before\b"
+    r"|\bthe\s+previous\s+(?:day|night|evening)\b|\ba\s+day\s+(?:earlier|before)\b)"
+    r"|\b(?P<n>\w+)\s+days\s+(?P<way>later|afterwards?|after|earlier|before)\b(?!\s+(?:the|a|an)\b)",
+    re.IGNORECASE,
+)
+
+
+def day_offset(text: str) -> int | None:
+    """Days from the attack told before that ``text`` places its attack, or None.
+
+    >>> day_offset("Later that day, a drone hit the base"), day_offset("two days later")
+    (0, 2)
+    """
+    match = DAY_AFTER_ATTACK.search(text)
+    if match is None:
+        return None
+    if match.group("next"):
+        return 1
+    if match.group("previous"):
+        return -1
+    if match.group("n"):
+        from defplan.extract.counts import parse_number
+
+        days = parse_number(match.group("n"))
+        if days is None or days > 60:
+            return None
+        later = match.group("way").lower() in ("later", "after", "afterward", "afterwards")
+        return days if later else -days
+    return 0
 
 
 @dataclass(frozen=True)
@@ -200,6 +251,7 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
     text = match.group(0)
     if kind in ("iso", "day_month_year", "day_month"):
         cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(" of ", " ")
+        cleaned = re.sub(rf"^{_WEEKDAY},?\s+", "", cleaned)  # "Monday, Jan. 29": the date
         parsed = _dateparser(cleaned, published)
         if parsed is None:
             raise ValueError(text)
@@ -252,6 +304,17 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
         if days is None or days > 60:
             raise ValueError(text)
         return published - dt.timedelta(days=days), "day"
+    if kind == "day_of_month":
+        day_number = int(match.group("d"))
+        year, month = published.year, published.month
+        for _ in range(3):  # this month, or the last before it with that day
+            if day_number <= published.day or (year, month) != (published.year, published.month):
+                try:
+                    return dt.date(year, month, day_number), "day"
+                except ValueError:
+                    pass
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        raise ValueError(text)
     if kind == "this_year":
         return truncate_date(published, "year"), "year"
     if kind == "last_year":

@@ -15,6 +15,9 @@ Two mentions contradict each other when both name a weapon class and they differ
 when their dates disagree at the coarser precision, or when their sites cannot be one.
 "today" never contradicts: it yields to any other date of the same attack.
 
+An attack told "later that day", "hours earlier", "the next day" or "two days later"
+takes its date from the attack told last that has one.
+
 Then, per attack:
 
 - a date the attack's own clauses leave open is taken from the nearest sentence up to
@@ -199,8 +202,10 @@ def group_mentions(
             for attack in attacks:
                 if attack.killed is None and not attack.killed_said:
                     attack.killed = mention.casualties.killed
+                    attack.killed_said = attack.killed is not None
                 if attack.wounded is None and not attack.wounded_said:
                     attack.wounded = mention.casualties.wounded
+                    attack.wounded_said = attack.wounded is not None
             continue
         target = _target(attacks, mention)
         if target is not None:
@@ -217,6 +222,8 @@ def group_mentions(
         attack = _Attack(main=mention, site=None)
         _absorb(attack, replace(mention, site=site), clock)
         attack.main = mention
+        if attack.date is None and mention.day_offset is not None:
+            attack.date = _date_after(attacks, mention.day_offset)
         attacks.append(attack)
     for attribution in attributions:
         for attack in _recent(attacks):
@@ -227,6 +234,19 @@ def group_mentions(
                 attack.actor = attribution.actor
                 break
     return [_row(attack, context_dates) for attack in attacks if attack.site is not None]
+
+
+def _date_after(attacks: list[_Attack], days: int) -> DateMention | None:
+    """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
+    dated = [a.date for a in _recent(attacks) if a.date is not None]
+    if not dated:
+        return None
+    before = dated[0]
+    if days == 0:
+        return before
+    if before.precision != "day" or before.weak:
+        return None
+    return replace(before, day=before.day + dt.timedelta(days=days))
 
 
 def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:

@@ -100,6 +100,12 @@ UNDER_FIRE: Final = re.compile(
     re.IGNORECASE,
 )
 
+# What a reply answers: "... after rockets struck the base", "in response to a drone attack".
+REPLY_TO: Final = re.compile(
+    r"\b(?:after|following|in\s+(?:direct\s+)?(?:response|retaliation|reply|answer)\s+(?:to|for)"
+    r"|responding\s+to|to\s+avenge|days?\s+after|hours\s+after)\b",
+    re.IGNORECASE,
+)
 # The other side's strikes: air strikes, and strikes by the US, the coalition or Israel.
 AIR_STRIKE: Final = re.compile(
     r"\bair[\s-]*strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b"
@@ -127,7 +133,10 @@ AGGREGATE: Final = re.compile(
     r"\b(?:near[\s-]daily|daily|weekly|frequent|repeated|regular"
     r"|a\s+(?:spate|series|wave|string|number|flurry|campaign)\s+of"
     r"|since\s+(?:mid-?)?(?:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december|then|\d{4})|so\s+far|in\s+total|tally|count(?:ed)?\s+of)\b",
+    r"|october|november|december|then|\d{4})|so\s+far|in\s+total|tally|count(?:ed)?\s+of"
+    r"|repeatedly|time\s+and\s+again|again\s+and\s+again|in\s+recent\s+(?:days|weeks|months)"
+    r"|(?:\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty"
+    r"|fifty|dozen|dozens\s+of|several|many|multiple|numerous|countless)\s+times)\b",
     re.IGNORECASE,
 )
 # Words that make an attack a possibility rather than an event.
@@ -208,6 +217,10 @@ NOT_THE_ACTOR_AFTER: Final = re.compile(
 STATE_ACTS: Final = re.compile(
     r"^(?:['\u2019]s)?\s*(?:\w+\s+){0,1}(?:launched|fired|struck|attacked|targeted|retaliated"
     r"|shot|hit|sent|claimed)\b|^\s*(?:ballistic\s+|cruise\s+)?missiles?\b"
+    # "the Revolutionary Guards said they had fired": a claim of its own attack
+    r"|^\s*(?:also\s+)?(?:said|says|claimed|announced|stated)\s+(?:that\s+)?(?:they|it)"
+    r"\s+(?:had\s+|have\s+|has\s+)?(?:also\s+)?(?:launched|fired|struck|attacked|targeted|hit"
+    r"|sent)\b"
     r"|^\s*(?:strike|attack|barrage|drones?)\b",
     re.IGNORECASE,
 )

@@ -13,6 +13,12 @@ things that are not attacks on a base:
 
 A sentence with no attack word but a count of killed or wounded right after a mention
 ("No one was killed, but ...") is a *casualty* mention: it adds to the attack before it.
+One naming no site or day of its own may come a sentence later, or in the next
+paragraph, when what lies between tells of nothing else ("One rocket fell short.
+Nobody was hurt.").
+
+A reply's clause is cut where the attack it answers begins ("U.S. jets struck depots
+after rockets hit Al-Tanf"): that attack is read like any other.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Final, Literal
 
 from defplan.extract.articles import Article
 from defplan.extract.counts import Casualties, casualties_in, munitions_in
-from defplan.extract.dates import DateMention, find_dates
+from defplan.extract.dates import DateMention, day_offset, find_dates
 from defplan.extract.lexicon import (
     ACTORS,
     AGGREGATE,
@@ -40,6 +46,7 @@ from defplan.extract.lexicon import (
     PERSON_MODIFIER,
     PERSON_NOUN,
     PROTEST,
+    REPLY_TO,
     SAME_SITE,
     STATE_ACTS,
     UNDER_FIRE,
@@ -64,8 +71,15 @@ REPLY_AGAIN: Final = re.compile(r"\b(?:the|these|those|both)\s+(?:\w+\s+)?strike
 ATTACKS_BEFORE: Final = re.compile(
     r"\b(?:the|these|those|both|either)\s+(?:\w+\s+){0,3}?(?:attacks|strikes|incidents)\b", re.I
 )
+# "in either attack", "each strike": every attack told, not one more
+EVERY_ATTACK: Final = re.compile(
+    r"\b(?:either|each|any|every|neither)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:attack|strike|incident)\b",
+    re.I,
+)
 #: headline-like lines (no full stop) among the first lines are not read for attacks
 HEADLINE_LINES: Final = 3
+#: sentences a casualty count may follow its attack by, when those between tell of nothing
+CASUALTY_REACH_SENTENCES: Final = 2
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ class Mention:
     weapon: str | None = None
     site: SiteMention | None = None
     same_site: bool = False
+    day_offset: int | None = None  # "later that day" (0): days from the attack told before
     date: DateMention | None = None
     actor: str | None = None
     munitions: int | None = None
@@ -173,8 +188,9 @@ def _classify(
     clause: Clause, masked: str, sites: list[SiteMention], dates: list[DateMention]
 ) -> _ClauseFacts:
     weapon = weapon_in(masked)
-    single = bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked))
-    plural = bool(ATTACK_NOUN_PLURAL.search(masked))
+    every = EVERY_ATTACK.search(masked) is not None
+    single = bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked)) and not every
+    plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     if AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked):
         excluded = "response"
@@ -190,10 +206,32 @@ def _classify(
             excluded = "aggregate"
     if excluded is None and any(s.plural and not s.counted for s in sites):
         excluded = "aggregate"
-    trigger = weapon[1] if weapon else 0
+    word = ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked)
+    trigger = weapon[1] if weapon else (word.start() if word else 0)
     if excluded is None and (weapon or single) and _hypothetical(masked, trigger):
         excluded = "hypothetical"
     return _ClauseFacts(clause, masked, weapon, single, plural, excluded, sites, dates)
+
+
+def _split_reply(clause: Clause) -> list[Clause]:
+    """A reply's clause cut where the attack it answers is told ("U.S. jets struck ...
+    after rockets hit the base"), so that attack is read on its own."""
+    masked = mask_non_weapons(clause.text)
+    if not (AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked)):
+        return [clause]
+    for cue in REPLY_TO.finditer(masked):
+        tail = masked[cue.start() :]
+        if AIR_STRIKE.search(tail) or FRIENDLY_AGENT.search(tail):
+            continue
+        if AIR_STRIKE.search(masked[: cue.start()]) or FRIENDLY_AGENT.search(masked[: cue.start()]):
+            if weapon_in(tail) is None and not ATTACK_NOUN.search(tail):
+                return [clause]
+            cut = clause.start + cue.start()
+            return [
+                Clause(clause.start, cut, clause.text[: cue.start()].rstrip()),
+                Clause(cut, clause.end, clause.text[cue.start() :]),
+            ]
+    return [clause]
 
 
 def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
@@ -247,11 +285,13 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
     headline_sentences = _headlines(article, sentences)
     previous: Sentence | None = None
     last_reply = -10
+    last_eventful = -10  # the last sentence with attack words or a reply, protest, total
     for sentence in sentences:
         if sentence.index in headline_sentences:
             continue
         dates = find_dates(sentence.text, article.published, sentence.start)
         clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
+        clauses = [part for clause in clauses for part in _split_reply(clause)]
         sites = gazetteer.find(sentence.text, sentence.start)
         masked = mask_non_weapons(sentence.text)
         facts = [
@@ -279,8 +319,11 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
             context_dates.extend((sentence.index, d) for d in dates)
         found = _attack_mentions(article, sentence, facts)
         if not found and not any(f.event_words for f in facts):
-            found = _casualty_mentions(article, sentence, facts, previous)
-        elif not found and ATTACKS_BEFORE.search(sentence.text):
+            quiet = previous is not None and last_eventful <= previous.index
+            found = _casualty_mentions(article, sentence, facts, previous if quiet else None)
+        elif not found and (
+            ATTACKS_BEFORE.search(sentence.text) or EVERY_ATTACK.search(sentence.text)
+        ):
             none = casualties_in(sentence.text)
             if none.killed == 0 or none.wounded == 0:
                 found = [
@@ -297,6 +340,8 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
                 ]
         if found:
             previous = sentence
+        if any(f.event_words or f.excluded for f in facts):
+            last_eventful = sentence.index
         mentions.extend(found)
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
 
@@ -356,6 +401,7 @@ def _attack_mentions(
                     weapon=weapon,
                     site=target,
                     same_site=bool(SAME_SITE.search(current.clause.text)),
+                    day_offset=day_offset(sentence.text),
                     date=_date_for(current, facts),
                     actor=actor_in(current.clause.text),
                     munitions=munitions,
@@ -397,10 +443,17 @@ def _casualty_mentions(
     if not told:
         return []
     definite = person is not None
-    follows = (
-        previous is not None
-        and previous.index == sentence.index - 1
-        and previous.paragraph == sentence.paragraph
+    # right after its attack in one paragraph; or, when it names no site or day of its
+    # own, a sentence or paragraph on with nothing between but plain words ("One rocket
+    # fell short. No one was hurt.")
+    bare = not any(f.sites or any(not d.reported for d in f.dates) for f in facts)
+    follows = previous is not None and (
+        (previous.index == sentence.index - 1 and previous.paragraph == sentence.paragraph)
+        or (
+            bare
+            and sentence.index - previous.index <= CASUALTY_REACH_SENTENCES
+            and sentence.paragraph - previous.paragraph <= 2  # lines: the next paragraph
+        )
     )
     if not definite and not follows:
         return []

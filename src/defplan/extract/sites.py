@@ -85,8 +85,10 @@ GENERIC_WORDS: Final = frozenset(
         "west",
     ]
 )
+# A town-like alias after these words is the town, not the base. "toward" is not among
+# them: what is launched toward a name is aimed at the base of that name.
 _LOCATIVE_BEFORE: Final = re.compile(
-    r"(?:\b(?:in|near|outside|of|from|around|across|toward|towards|between|and|to|over"
+    r"(?:\b(?:in|near|outside|of|from|around|across|between|and|to|over"
     r"|city|town|village|district|province|governorate)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
@@ -95,7 +97,7 @@ _PLACE_AFTER: Final = re.compile(
 )
 _SITE_NOUN_AFTER: Final = re.compile(
     r"^(?:\s+(?:military|army|air))?\s+(?:air\s*base|airbase|air\s*field|airfield|base|camp"
-    r"|garrison|outpost|airport|compound)\b",
+    r"|garrison|outpost|airport|compound|(?:gas\s+|oil\s+)?field|landing\s+zone)\b",
     re.IGNORECASE,
 )
 _DETERMINER = (
@@ -165,6 +167,9 @@ ADJECTIVES: Final = frozenset(
         "southern",
         "central",
         "air",
+        "international",
+        "civilian",
+        "regional",
         "fortified",
         "heavily",
         "secure",
@@ -208,6 +213,13 @@ LOCATION: Final = re.compile(
 )
 
 
+# The name after a capitalised site noun ("Camp Swift"): capitalised words or numbers,
+# not a day or month.
+_TITLED_NAME: Final = re.compile(
+    r"^\s+(?P<name>(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January"
+    r"|February|March|April|May|June|July|August|September|October|November|December)\b)"
+    r"[A-Z][\w'\u2019-]*(?:\s+(?:[A-Z][\w'\u2019-]*|[IVX]+|\d+))*)"
+)
 _NOT_NAMES: Final = frozenset(
     [
         "us",
@@ -248,6 +260,11 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", letters)
 
 
+_SHORT_WORDS: Final = frozenset(
+    ["al", "el", "ad", "as", "an", "at", "of", "in", "on", "the", "and", "bin", "ibn", "abu", "umm"]
+)
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     tokens = [t for t in re.split(r"[\s\-'\u2019]+", fold(phrase)) if t]
     parts = []
@@ -256,6 +273,9 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
             parts.append(r"air[\s-]*base")
         elif token == "airfield":
             parts.append(r"air[\s-]*field")
+        elif len(token) in (2, 3) and token.isalpha() and token not in _SHORT_WORDS:
+            # an abbreviation may be written with stops: "US" ~ "U.S.", "MSS" ~ "M.S.S."
+            parts.append(r"\.?".join(re.escape(c) for c in token) + r"\.?")
         else:
             parts.append(re.escape(token))
     body = r"[\s\-'\u2019]*".join(parts)
@@ -349,8 +369,11 @@ class Gazetteer:
                 start, end = match.span()
                 if not any(c.isupper() or c.isdigit() for c in match.group(0)):
                     continue
-                if name.town_like and (
-                    _LOCATIVE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(text[end:])
+                # "in Makhmur" is the town, "near the Makhmur base" the base
+                if (
+                    name.town_like
+                    and (_LOCATIVE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(text[end:]))
+                    and not _SITE_NOUN_AFTER.match(text[end:])
                 ):
                     continue
                 spans.append((start, end, name.base_id))
@@ -464,6 +487,10 @@ class Gazetteer:
             counted = plural and bool(
                 re.match(r"(?:one|two|three|four|five|several|both|\d+)\b", det)
             )
+            # "Camp Swift", "Mission Support Site Euphrates": a capitalised noun, then the name
+            titled = _TITLED_NAME.match(text[end:]) if match.group("noun")[:1].isupper() else None
+            if titled is not None:
+                end += titled.end()
             location = LOCATION.match(text[end:])
             place = location.group("place") if location else None
             stop = end + (location.end() if location else 0)
@@ -474,20 +501,32 @@ class Gazetteer:
                 local = False
             candidates = self.place_candidates(place) if place else None
             name_words = [
-                w
+                re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
                 for w in adj_words
                 if w[:1].isupper()
                 and fold(w) not in COUNTRY_WORDS
                 and fold(w).replace(".", "").replace(" ", "") not in _NOT_NAMES
             ]
-            if name_words and candidates is None:
+            if titled is not None:
+                # the name decides: a base of the theater by that name, or none
+                place = titled.group("name")
+                candidates = self.place_candidates(place) or set()
+            elif name_words and candidates is None:
                 # "the Green Village base": a named site, the theater's or not
                 place = " ".join(reversed(name_words))
                 candidates = self.place_candidates(place) or set()
             if candidates is not None and "air" in noun.replace(" ", ""):
                 candidates = {c for c in candidates if self._is_air_site(c)}
-            if "embassy" in noun and candidates is None:
-                candidates = {b.base_id for b in self.bases if "embassy" in fold(b.name)} or None
+            mission = next((m for m in ("embassy", "consulate") if m in noun), None)
+            if mission is not None:
+                # an embassy is only ever the theater's embassy: "the consulate in Erbil"
+                # is not the air base there
+                own = {
+                    b.base_id
+                    for b in self.bases
+                    if any(mission in fold(n) for n in (b.name, *b.aliases))
+                }
+                candidates = (own or None) if candidates is None else candidates & own
             base_id = None
             if candidates is not None and len(candidates) == 1 and not plural and not local:
                 base_id = next(iter(candidates))

@@ -1,0 +1,162 @@
+"""Extraction on article styles the seed articles do not show.
+
+The articles in fixtures/unseen_articles are invented for these tests (wire copy, a
+Pentagon statement, a dated log, an Iranian missile strike, a piece about air strikes
+and a protest, totals and trends, attacks on towns, a site the theater does not know).
+``expected.csv`` holds the rows a careful reader would extract from them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from defplan.extract import ExtractedAttack, Extraction, extract, extract_text
+from defplan.extract.counts import casualties_in, munitions_in
+from defplan.extract.dates import MONTHS, find_dates
+from defplan.scenario import Scenario
+from defplan.workbook import load_scenario
+from test_extract import in_words
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"
+FOLDER = Path(__file__).resolve().parent / "fixtures" / "unseen_articles"
+FIELDS = ("date_precision", "actor", "weapon", "munitions", "killed", "wounded")
+
+
+@pytest.fixture(scope="module")
+def theater() -> Scenario:
+    return load_scenario(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def extraction(theater: Scenario) -> Extraction:
+    return extract(sorted(FOLDER.glob("*.txt")), theater)
+
+
+def _expected() -> list[dict[str, str]]:
+    with (FOLDER / "expected.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _key(article: str, base_id: str | None, date: str) -> tuple[str, str, str]:
+    return (article, base_id or "", date)
+
+
+_WRITTEN = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def _row_key(row: ExtractedAttack) -> tuple[str, str, str]:
+    """A row's article, base and date as expected.csv writes them (a date at its precision)."""
+    day = row.date.strftime(_WRITTEN[row.date_precision or "day"]) if row.date else ""
+    return _key(row.article_file, row.base_id, day)
+
+
+def _cell(row: ExtractedAttack, column: str) -> str:
+    value = getattr(row, column)
+    return "" if value is None else str(value)
+
+
+EXPECTED = _expected()
+
+
+@pytest.mark.parametrize(
+    "expected",
+    EXPECTED,
+    ids=[f"{e['article_file']}:{e['base_id'] or 'unknown'}:{e['date']}" for e in EXPECTED],
+)
+def test_every_expected_attack_is_found_with_its_fields(
+    extraction: Extraction, expected: dict[str, str]
+) -> None:
+    found = {_row_key(r): r for r in extraction.rows}
+    key = _key(expected["article_file"], expected["base_id"], expected["date"])
+    row = found.get(key)
+    assert row is not None, f"{key} not extracted; got {sorted(found)}"
+    got = {column: _cell(row, column) for column in FIELDS}
+    want = {column: expected[column] for column in FIELDS}
+    assert got == want
+
+
+def test_no_row_is_extracted_that_a_reader_would_not_extract(extraction: Extraction) -> None:
+    wanted = {_key(e["article_file"], e["base_id"], e["date"]) for e in EXPECTED}
+    extra = [r for r in extraction.rows if _row_key(r) not in wanted]
+    assert extra == []
+
+
+def test_articles_about_towns_give_no_rows_but_a_note(extraction: Extraction) -> None:
+    assert not [r for r in extraction.rows if r.article_file == "town_shelling.txt"]
+    assert any(n.file == "town_shelling.txt" for n in extraction.notes)
+
+
+def test_a_site_the_theater_does_not_know_is_kept_as_written(extraction: Extraction) -> None:
+    unknown = [r for r in extraction.rows if r.base_id is None]
+    assert [r.article_file for r in unknown] == ["unknown_site_hasakah.txt"]
+    assert "Kharab al-Jir" in unknown[0].base
+
+
+def test_every_row_s_span_is_a_sentence_of_its_article(extraction: Extraction) -> None:
+    for row in extraction.rows:
+        text = (FOLDER / row.article_file).read_text(encoding="utf-8")
+        span = text[row.span_start : row.span_end]
+        assert span.strip() and "\n" not in span, row
+
+
+# -- properties: counts and dates written any of the usual ways ---------------------------
+
+
+@given(
+    st.integers(min_value=2, max_value=60),
+    st.sampled_from(["rockets", "drones", "mortar rounds", "Katyusha rockets", "missiles"]),
+    st.sampled_from(["", "about ", "at least ", "more than ", "some "]),
+    st.booleans(),
+)
+def test_munitions_are_counted_however_the_number_is_written(
+    n: int, head: str, hedge: str, spelled: bool
+) -> None:
+    number = in_words(n) if spelled else str(n)
+    text = f"{hedge}{number} {head} struck the base"
+    assert munitions_in(text[0].upper() + text[1:]) == n
+
+
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(["service members", "U.S. troops", "contractors", "soldiers"]),
+)
+def test_killed_and_wounded_are_told_apart(killed: int, wounded: int, people: str) -> None:
+    told = casualties_in(f"killing {in_words(killed)} {people} and wounding {wounded} others")
+    assert (told.killed, told.wounded) == (killed, wounded)
+
+
+@given(st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2024, 12, 31)))
+def test_a_day_written_in_any_common_style_resolves_to_itself(day: dt.date) -> None:
+    published = day + dt.timedelta(days=20)
+    month = MONTHS[day.month - 1]
+    short = month[:3] + "." if len(month) > 5 else month
+    styles = [
+        f"on {month} {day.day}, {day.year}",
+        f"on {day.day} {month} {day.year}",
+        f"on {short} {day.day}",
+        f"on {day.isoformat()}",
+    ]
+    for style in styles:
+        found = find_dates(f"Rockets hit the base {style}.", published)
+        assert [(d.day, d.precision) for d in found] == [(day, "day")], style
+
+
+def test_a_log_entry_date_dates_the_attack_it_heads(theater: Scenario) -> None:
+    found = extract_text(
+        "Incidents: March 2: two rockets at Al-Tanf, no injuries; March 5: a drone at "
+        "Conoco, shot down.",
+        theater.bases,
+        published=dt.date(2024, 3, 20),
+    ).rows
+    assert [(r.base_id, r.date) for r in found] == [
+        ("al_tanf", dt.date(2024, 3, 2)),
+        ("conoco", dt.date(2024, 3, 5)),
+    ]
