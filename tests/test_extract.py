@@ -618,3 +618,90 @@ def test_a_city_s_airport_is_its_air_base_but_its_consulate_is_not() -> None:
     assert (airport.base_id, airport.munitions) == ("erbil", 3)
     consulate = one("Missiles struck near the U.S. consulate in Erbil on Sunday.")
     assert consulate.base_id is None and "consulate in Erbil" in consulate.base
+
+
+# -- one sentence, several attacks ---------------------------------------------------------
+
+
+def test_one_site_struck_on_two_days_in_one_sentence_is_two_attacks() -> None:
+    found = rows(
+        "Gunmen went after Ain al-Asad with a drone on Sunday and then with rockets on Monday."
+    )
+    assert [(r.base_id, r.date, r.weapon, r.munitions) for r in found] == [
+        ("asad", dt.date(2021, 1, 10), "drone", 1),
+        ("asad", dt.date(2021, 1, 11), "rocket", None),
+    ]
+    again = rows("Mortar shells fell on Camp Taji on Saturday and again on Tuesday.")
+    assert [(r.date, r.weapon) for r in again] == [
+        (dt.date(2021, 1, 9), "mortar"),
+        (dt.date(2021, 1, 12), "mortar"),
+    ]
+
+
+def test_same_day_and_one_weapon_over_two_sites_stays_one_count_for_none() -> None:
+    found = rows("Rockets hit Camp Taji and K-1 on Monday.")
+    assert {(r.base_id, r.munitions) for r in found} == {("taji", None), ("k1", None)}
+
+
+def test_others_and_an_ordinal_after_a_count_are_their_own_volley() -> None:
+    found = rows(
+        "Seven rockets came down inside Camp Taji and four others struck near the U.S. Embassy "
+        "on Monday."
+    )
+    assert {(r.base_id, r.weapon, r.munitions, r.date) for r in found} == {
+        ("taji", "rocket", 7, dt.date(2021, 1, 11)),
+        ("embassy", "rocket", 4, dt.date(2021, 1, 11)),
+    }
+    ordinal = rows("On Tuesday three drones were sent at Erbil airport and a fourth hit Al-Tanf.")
+    assert {(r.base_id, r.weapon, r.munitions) for r in ordinal} == {
+        ("erbil", "drone", 3),
+        ("tanf", "drone", 1),
+    }
+    different = rows("Two rockets struck K-1 on Sunday while a drone was launched at Al-Tanf.")
+    assert {(r.base_id, r.weapon, r.munitions) for r in different} == {
+        ("k1", "rocket", 2),
+        ("tanf", "drone", 1),
+    }
+
+
+def test_others_at_the_same_site_add_to_the_volley() -> None:
+    row = one("Six mortar rounds fell inside Camp Taji on Monday and two others landed outside.")
+    assert (row.munitions, row.weapon) == (8, "mortar")
+    fourth = one("Three drones were fired at Al-Tanf on Monday and a fourth crashed inside.")
+    assert fourth.munitions == 4
+    assert munitions_in("another rocket hit the camp") == 1
+    assert munitions_in("two drones hit and a third of the staff left") == 2
+
+
+def test_a_reply_after_and_does_not_hide_the_attack_before_it() -> None:
+    row = one("Rockets landed near Camp Taji on Monday and U.S. jets answered with air strikes.")
+    assert (row.base_id, row.weapon, row.date) == ("taji", "rocket", dt.date(2021, 1, 11))
+
+
+def test_struck_again_without_a_site_is_a_new_attack_on_the_last_site() -> None:
+    found = rows(
+        "Rockets slammed into Ain al-Asad on Jan. 2. Militants struck the base again on Monday."
+    )
+    assert [(r.base_id, r.date, r.weapon) for r in found] == [
+        ("asad", dt.date(2021, 1, 2), "rocket"),
+        ("asad", dt.date(2021, 1, 11), None),
+    ]
+    bare = rows("A drone hit Al-Tanf on Jan. 3. Drones struck again on Tuesday.")
+    assert [(r.base_id, r.date) for r in bare] == [
+        ("tanf", dt.date(2021, 1, 3)),
+        ("tanf", dt.date(2021, 1, 12)),
+    ]
+    assert rows("Share prices hit new highs again on Tuesday.") == ()
+
+
+def test_a_bare_number_after_counted_people_picks_some_of_them_out() -> None:
+    assert casualties_in("wounding five soldiers, two of them seriously").wounded == 5
+    assert casualties_in("injured three contractors, one critically").wounded == 3
+    assert casualties_in("killing two Iraqis and one American").killed == 3
+    row = one("An attack on K-1 on Monday wounded six troops, one badly.")
+    assert (row.killed, row.wounded) == (0, 6)
+
+
+def test_a_number_in_a_site_s_name_counts_nothing() -> None:
+    row = one("A drone strike on Tower 22 killed two soldiers and wounded more than 30 on Sunday.")
+    assert (row.base_id, row.killed, row.wounded) == ("tower_22", 2, 30)

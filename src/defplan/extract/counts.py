@@ -8,7 +8,12 @@ Conventions (see docs/extraction.md):
 - vague words ("dozens", "several") say that there were some, not how many: the
   count stays blank, but the report of wounded is remembered (see events.py);
 - a list of people is summed: "one Danish and four U.S. soldiers" → 5;
-- numbers glued to units ("122mm", "70 kilometres", "24 hours") count nothing.
+- numbers glued to units ("122mm", "70 kilometres", "24 hours") count nothing, nor do
+  numbers that are part of a name ("Tower 22 was hit", "Camp 5");
+- a bare number after a list of people picks some of them out: "wounded four
+  soldiers, one seriously" → 4, "four soldiers, two of them critically" → 4;
+- after a counted volley, "six others", "two more", "a third" or "another" count more
+  of the same weapon (see :func:`elliptic_count`).
 """
 
 from __future__ import annotations
@@ -80,6 +85,8 @@ UNIT_AFTER: Final = re.compile(
 AFTER_MONTH: Final = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:[a-z]+)?\.?\s+$"
 )
+# a number right after a capitalised word is part of a name: "Tower 22", "Union 3"
+IN_NAME: Final = re.compile(r"\b[A-Z][\w-]*\s+$")
 VAGUE: Final = (
     r"(?:dozens|scores|hundreds|several|multiple|a\s+number\s+of|a\s+few|many|numerous"
     r"|a\s+handful\s+of|some|other|more|unknown\s+number\s+of|unspecified\s+number\s+of)"
@@ -207,6 +214,8 @@ def _sum_list(text: str) -> int | None:
     for match in _NP_RE.finditer(text):
         if UNIT_AFTER.match(text[match.end("n") if match.group("n") else match.end() :]):
             return None
+        if found and match.end() == match.end("n" if match.group("n") else "one"):
+            break  # "four soldiers, one seriously": a bare number picks some out
         if match.group("one"):
             value: int | None = 1
         else:
@@ -223,8 +232,9 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
     while (match := pattern.search(text, at)) is not None:
         at = match.end()
         listed = match.group("list")
-        if AFTER_MONTH.search(text[: match.start("list")]):
-            at = match.start("list") + 1  # the day of a date: count from after it
+        before = text[: match.start("list")]
+        if AFTER_MONTH.search(before) or (listed[:1].isdigit() and IN_NAME.search(before)):
+            at = match.start("list") + 1  # the day of a date, a name: count from after it
             continue
         if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
             continue
@@ -280,8 +290,20 @@ _MUNITION_MODIFIER = (
     r"|second|third|fourth|fifth|further|single|lone|separate|final)"
 )
 MUNITIONS: Final = re.compile(
-    rf"\b(?:{COUNT}|(?P<one>{_ONE}))(?:\s+{_MUNITION_MODIFIER}){{0,3}}\s+{_MUNITION_HEAD}\b"
-    r"(?!\s*(?:attacks?|strikes?|fire|barrages?|launchers?|systems?|batter\w*)\b)",
+    rf"\b(?:{COUNT}|(?P<one>{_ONE}|another))(?:\s+{_MUNITION_MODIFIER}){{0,3}}\s+{_MUNITION_HEAD}\b"
+    r"(?!\s*(?:attacks?|strikes?|fire|barrages?|salvos?|volleys?|launchers?|systems?|batter\w*)\b)",
+    re.IGNORECASE,
+)
+
+
+_ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last)"
+#: what a clause that goes on from a counted volley opens with: "and six others",
+#: "then two more", "while a third", "another"
+ELLIPTIC: Final = re.compile(
+    r"^\W*(?:(?:and|then|while|whereas|but|later)\s+)*"
+    rf"(?:(?:{COUNT})\s+(?:others|more)\b(?!\s+than)"
+    rf"|(?P<one>an?\s+{_ORDINAL}|another|one\s+more)\b"
+    r"(?!\s+(?:of|time|times|attack|strike|barrage|salvo|volley|wave|round\s+of|day|night)\b))",
     re.IGNORECASE,
 )
 
@@ -293,14 +315,40 @@ def munitions_in(text: str) -> int | None:
     (8, None)
     """
     for match in MUNITIONS.finditer(text):
-        if AFTER_MONTH.search(text[: match.start()]):
+        before = text[: match.start()]
+        if AFTER_MONTH.search(before) or (match.group(0)[:1].isdigit() and IN_NAME.search(before)):
             continue
         if match.group("one"):
-            return 1
+            return 1 + _more_after(text[match.end() :])
         number = match.group("n")
         if UNIT_AFTER.match(text[match.end("n") :]):
             continue
         value = parse_number(number)
         if value is not None:
-            return value
+            return value + _more_after(text[match.end() :])
     return None
+
+
+def _more_after(text: str) -> int:
+    """The munitions "and two others", "and a third" add to a volley counted just before."""
+    for cue in re.finditer(r"\s(?:and|while|but|then)\s", text):
+        more = elliptic_count(text[cue.start() :])
+        if more is not None:
+            return more
+    return 0
+
+
+def elliptic_count(text: str) -> int | None:
+    """How many more of a weapon already named a clause counts without naming it.
+
+    >>> elliptic_count("and six others landed near the embassy"), elliptic_count("a third hit")
+    (6, 1)
+    >>> elliptic_count("and a third of the rockets missed") is None
+    True
+    """
+    match = ELLIPTIC.match(text)
+    if match is None:
+        return None
+    if match.group("one"):
+        return 1
+    return parse_number(match.group("n"))

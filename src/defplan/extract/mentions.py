@@ -19,6 +19,14 @@ Nobody was hurt.").
 
 A reply's clause is cut where the attack it answers begins ("U.S. jets struck depots
 after rockets hit Al-Tanf"): that attack is read like any other.
+
+A clause is cut at "and", "then", "while" or "but" when what follows tells another
+attack: its own weapon ("a drone on Monday and then with rockets on Tuesday"), more
+of the same ("Nine rockets hit Union III and six others landed near the embassy",
+"two drones ... and a third struck Harir") or "again", on another site or another day
+than the part before; or when what follows is the reply ("... and U.S. jets responded
+with air strikes"). The parts share what only one of them tells: the site, the day,
+and for "six others" the weapon.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from defplan.extract.articles import Article
-from defplan.extract.counts import Casualties, casualties_in, munitions_in
+from defplan.extract.counts import Casualties, casualties_in, elliptic_count, munitions_in
 from defplan.extract.dates import DateMention, day_offset, find_dates
 from defplan.extract.lexicon import (
     ACTORS,
@@ -36,6 +44,7 @@ from defplan.extract.lexicon import (
     AIR_STRIKE,
     ATTACK_NOUN,
     ATTACK_NOUN_PLURAL,
+    ATTACK_VERB,
     DEFINITE_REFERENCE,
     FRIENDLY_AGENT,
     HYPOTHETICAL,
@@ -74,6 +83,17 @@ ATTACKS_BEFORE: Final = re.compile(
 # "in either attack", "each strike": every attack told, not one more
 EVERY_ATTACK: Final = re.compile(
     r"\b(?:either|each|any|every|neither)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:attack|strike|incident)\b",
+    re.I,
+)
+# where one clause may go on to tell another attack: "... and then", "... while"
+COORDINATION: Final = re.compile(
+    r"\s+(?:and(?:\s+then|\s+later)?|then|while|whereas|but)\s+(?=\S)", re.I
+)
+AGAIN: Final = re.compile(r"\bagain\b", re.I)
+# "they struck the base again", "came under attack again": one more attack, weapon untold
+STRUCK_AGAIN: Final = re.compile(
+    r"\b(?:struck|hit|attacked|targeted|shelled|pounded)\s+(?:[\w-]+\s+){0,3}?again\b"
+    r"|\bagain\s+(?:struck|hit|attacked|targeted|shelled|pounded)\b",
     re.I,
 )
 #: headline-like lines (no full stop) among the first lines are not read for attacks
@@ -166,6 +186,7 @@ class _ClauseFacts:
     excluded: str | None  # response, protest, aggregate, hypothetical
     sites: list[SiteMention]
     dates: list[DateMention]
+    count: int | None = None  # "and six others": munitions told without their weapon
 
     @property
     def attack(self) -> bool:
@@ -189,7 +210,10 @@ def _classify(
 ) -> _ClauseFacts:
     weapon = weapon_in(masked)
     every = EVERY_ATTACK.search(masked) is not None
-    single = bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked)) and not every
+    single = (
+        bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked) or STRUCK_AGAIN.search(masked))
+        and not every
+    )
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     if AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked):
@@ -206,7 +230,7 @@ def _classify(
             excluded = "aggregate"
     if excluded is None and any(s.plural and not s.counted for s in sites):
         excluded = "aggregate"
-    word = ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked)
+    word = ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked) or STRUCK_AGAIN.search(masked)
     trigger = weapon[1] if weapon else (word.start() if word else 0)
     if excluded is None and (weapon or single) and _hypothetical(masked, trigger):
         excluded = "hypothetical"
@@ -232,6 +256,77 @@ def _split_reply(clause: Clause) -> list[Clause]:
                 Clause(cut, clause.end, clause.text[cue.start() :]),
             ]
     return [clause]
+
+
+def _own_day(dates: list[DateMention]) -> DateMention | None:
+    return next((d for d in dates if not d.reported), None)
+
+
+def _split_coordinated(
+    clause: Clause, masked: str, sites: list[SiteMention], dates: list[DateMention]
+) -> list[Clause]:
+    """``clause`` cut where it goes on to tell another attack (see the module notes);
+    ``masked`` is the clause's text with non-weapons blanked, ``sites`` and ``dates``
+    those of its sentence."""
+    offset = clause.start
+
+    def within(a: int, b: int) -> tuple[list[SiteMention], DateMention | None]:
+        own = [s for s in sites if a <= s.start < b and not (s.plural and not s.counted)]
+        return own, _own_day([d for d in dates if a <= d.start < b])
+
+    for cue in COORDINATION.finditer(masked):
+        cut = offset + cue.start()
+        if any(d.start <= cut < d.end for d in dates):
+            continue
+        head, tail = masked[: cue.start()], masked[cue.start() :]
+        if weapon_in(head) is None or AIR_STRIKE.search(head) or FRIENDLY_AGENT.search(head):
+            continue
+        split = bool(AIR_STRIKE.search(tail) or FRIENDLY_AGENT.search(tail))
+        if not split:
+            weapon = weapon_in(tail)
+            goes_on = (
+                (weapon is not None and not DEFINITE_REFERENCE.search(tail))
+                or elliptic_count(tail) is not None
+                or AGAIN.search(tail) is not None
+            )
+            head_sites, head_day = within(offset, cut)
+            tail_sites, tail_day = within(cut, clause.end)
+            other_site = bool(head_sites and tail_sites) and not any(
+                (t.base_id or t.text) == (h.base_id or h.text)
+                for t in tail_sites
+                for h in head_sites
+            )
+            other_day = (
+                head_day is not None
+                and tail_day is not None
+                and (head_day.day, head_day.precision) != (tail_day.day, tail_day.precision)
+            )
+            split = goes_on and (other_site or other_day)
+        if split:
+            rest = Clause(cut, clause.end, clause.text[cue.start() :])
+            return [
+                Clause(clause.start, cut, clause.text[: cue.start()]),
+                *_split_coordinated(rest, masked[cue.start() :], sites, dates),
+            ]
+    return [clause]
+
+
+def _share(parts: list[_ClauseFacts]) -> None:
+    """What the parts of one cut clause tell once: the weapon of "and six others",
+    and the site or day only one part names."""
+    told = [p for p in parts if p.excluded is None]
+    for i, part in enumerate(told):
+        count = elliptic_count(part.masked)
+        elided = count is not None or not ATTACK_VERB.search(part.masked)  # "and again on ..."
+        if part.weapon is None and elided and i > 0 and told[i - 1].weapon is not None:
+            weapon = told[i - 1].weapon
+            assert weapon is not None
+            part.weapon, part.count = (weapon[0], 0), count
+        others = sorted(told[:i], key=lambda p: -p.clause.start) + told[i + 1 :]
+        if not part.sites:
+            part.sites = next((list(p.sites) for p in others if p.sites), [])
+        if _own_day(part.dates) is None and day_offset(part.clause.text) is None:
+            part.dates = next((list(p.dates) for p in others if _own_day(p.dates)), part.dates)
 
 
 def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
@@ -294,15 +389,23 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
         clauses = [part for clause in clauses for part in _split_reply(clause)]
         sites = gazetteer.find(sentence.text, sentence.start)
         masked = mask_non_weapons(sentence.text)
-        facts = [
-            _classify(
-                clause,
-                masked[clause.start - sentence.start : clause.end - sentence.start],
-                [s for s in sites if clause.start <= s.start < clause.end],
-                [d for d in dates if clause.start <= d.start < clause.end],
-            )
-            for clause in clauses
-        ]
+        facts: list[_ClauseFacts] = []
+        for whole in clauses:
+            at = whole.start - sentence.start
+            parts = [
+                _classify(
+                    clause,
+                    masked[clause.start - sentence.start : clause.end - sentence.start],
+                    [s for s in sites if clause.start <= s.start < clause.end],
+                    [d for d in dates if clause.start <= d.start < clause.end],
+                )
+                for clause in _split_coordinated(
+                    whole, masked[at : at + len(whole.text)], sites, dates
+                )
+            ]
+            if len(parts) > 1:
+                _share(parts)
+            facts.extend(parts)
         for f in facts:
             if (
                 f.excluded == "aggregate"
@@ -381,12 +484,16 @@ def _attack_mentions(
                 for s in f.sites
             ]
             site = _pick_site(sorted(neighbours, key=lambda s: abs(s.start - current.clause.start)))
+        if site is None and AGAIN.search(current.clause.text):
+            # "Rockets struck again on Thursday": the site of the attack told before
+            at = current.clause.start
+            site = SiteMention(at, at, "", None, "anaphoric")
         text = ", ".join(f.clause.text for f in owned)
         definite = bool(DEFINITE_REFERENCE.search(current.clause.text)) and not re.search(
             r"\b(?:an?|one)\s+(?:\S+\s+){0,2}(?:attack|strike|barrage)\b", current.masked, re.I
         )
         resolved = {s.base_id: s for s in current.sites if s.base_id and not s.plural}
-        munitions = munitions_in(current.masked)
+        munitions = current.count if current.count is not None else munitions_in(current.masked)
         targets = [site] if len(resolved) <= 1 else sorted(resolved.values(), key=lambda s: s.start)
         if len(targets) > 1:
             munitions = None  # one count for several sites cannot be split
