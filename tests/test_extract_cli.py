@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -123,13 +124,15 @@ def test_an_empty_article_or_one_without_attacks_gives_no_rows_and_a_note(tmp_pa
         ((), "no publication date"),
         (("--published", "last Tuesday"), "is not a day"),
         (("--published", "2020-03-16", "--out", "{article}"), "never writes over its inputs"),
+        (("--published", "03/16/2020"), "is not a day"),
+        (("--published", "2020-03-16", "--out", "{dir}/theater.xlsx"), "is not a .csv name"),
     ],
 )
 def test_bad_options_end_with_exit_code_2_and_a_message(
     tmp_path: Path, extra: tuple[str, ...], message: str
 ) -> None:
     path = article(tmp_path, "report.txt", REPORT)
-    options = [e.replace("{article}", str(path)) for e in extra]
+    options = [e.replace("{article}", str(path)).replace("{dir}", str(tmp_path)) for e in extra]
     code, output = invoke(str(path), "--theater", str(EXAMPLE), *options)
     assert code == 2 and message in output
     assert path.read_text(encoding="utf-8") == REPORT
@@ -144,3 +147,22 @@ def test_a_missing_article_and_a_bad_manifest_are_all_reported_at_once(tmp_path:
     with pytest.raises(InputError) as caught:
         read_articles([tmp_path / "missing.txt", tmp_path / "gone.txt"])
     assert len(caught.value.errors) == 2
+
+
+def test_a_date_header_after_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    from defplan.extract.articles import read_article
+
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffDATE: 2024-02-03\n\nRockets hit a base on Monday.\n".encode())
+    article = read_article(path)
+    assert article.published == dt.date(2024, 2, 3)
+    assert article.text == path.read_text(encoding="utf-8")  # spans still index read_text
+
+
+@pytest.mark.parametrize("written", ["03/02/2024", "3.2.2024", "2024-02"])
+def test_an_ambiguous_or_partial_published_date_is_refused(written: str) -> None:
+    from defplan.extract.articles import parse_day
+
+    assert parse_day(written) is None
+    assert parse_day("2024-02-03") == dt.date(2024, 2, 3)
+    assert parse_day("3 February 2024") == dt.date(2024, 2, 3)

@@ -73,6 +73,10 @@ def _run(
     outputs = [p for p in (out, attacks_sheet) if p is not None]
     for output in outputs:
         check_out_file(output, inputs)
+        if output.suffix.lower() != ".csv":
+            raise InputError(
+                [Problem(str(output), message="is not a .csv name (both files are written as CSV)")]
+            )
     if out is not None and attacks_sheet is not None and out.resolve() == attacks_sheet.resolve():
         raise InputError([Problem(str(out), message="--out and --attacks-sheet are one file")])
     scenario = load_scenario(theater)

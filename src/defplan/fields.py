@@ -211,6 +211,10 @@ Day = Annotated[dt.date, BeforeValidator(date_from_cell), Noun("a date")]
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
+#: a day written all in numbers other than year first (03/02/2024, 3.2.2024)
+_NUMERIC_DAY = re.compile(r"^\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}$")
+
+
 def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision] | None:
     """Read a date as written, keeping how precise it is.
 
@@ -234,6 +238,8 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision] | None:
             return None
     if not re.search(r"\d{4}", text):
         return None  # a cell date must name its year; dateparser would guess one
+    if _NUMERIC_DAY.match(text):
+        return None  # 03/02/2024: 3 February or 2 March? only YYYY-MM-DD says
     import dateparser  # deferred: loading its language data costs ~0.3 s
 
     data = dateparser.date.DateDataParser(languages=["en"]).get_date_data(text, date_formats=None)

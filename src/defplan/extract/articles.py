@@ -66,8 +66,10 @@ def read_header(text: str) -> tuple[dict[str, str], int]:
     fields: dict[str, str] = {}
     offset = 0
     lines = text.split("\n")
-    for line in lines:
-        match = _HEADER_LINE.match(line.strip())
+    for number, line in enumerate(lines):
+        # a byte-order mark (Notepad writes one) stays in the text, so spans keep
+        # pointing where read_text() puts them, but does not hide the header
+        match = _HEADER_LINE.match(line.lstrip("\ufeff").strip() if number == 0 else line.strip())
         if match is None:
             if fields and not line.strip():
                 offset += len(line) + 1
