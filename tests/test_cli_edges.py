@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,17 @@ def test_extract_out_naming_a_folder_is_refused(tmp_path: Path) -> None:
         )
         assert result.exit_code == 2, result.output
         assert "is a folder" in result.output
+
+
+def test_a_closed_pipe_drops_the_rest_of_the_output_and_the_command_goes_on() -> None:
+    """``defplan plan … --out DIR | head`` must still write DIR's files."""
+    from defplan.cli_common import PipeSafeConsole
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    console = PipeSafeConsole(file=ClosedPipe())
+    console.print("the allocation table")  # rich's own console would exit here
+    console.print("the summary")
+    assert console.quiet

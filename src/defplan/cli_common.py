@@ -6,7 +6,10 @@ them without importing ``cli.py``, which imports them in turn.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,7 +20,23 @@ from rich.console import Console
 from defplan.errors import InputError, Problem, SolverError
 from defplan.model import Objective
 
-console = Console(highlight=False)
+
+class PipeSafeConsole(Console):
+    """A console that survives its reader going away (``defplan plan … | head``).
+
+    When the pipe closes, the rest of the output is dropped and the command goes on,
+    so the files it writes under ``--out`` are still written whole.
+    """
+
+    def on_broken_pipe(self) -> None:
+        """Drop the rest of the output instead of exiting (rich's default)."""
+        self.quiet = True
+        if self.file is sys.stdout:  # what Python flushes at exit must not meet it either
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+console = PipeSafeConsole(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
