@@ -195,3 +195,20 @@ def test_report_ladder_is_solved_as_the_plan_was_so_its_top_rung_is_the_plan(
     assert data.ladder is not None
     top = data.ladder[data.ladder["units"] == data.ladder_on_hand].iloc[0]
     assert top["risk_after"] == pytest.approx(float(result.residual.sum()), rel=1e-9)
+
+
+def test_report_finds_the_theater_from_any_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan was run in one folder with a relative path; report runs from another."""
+    scenario = planning_theater()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    write_scenario(scenario, Path("theater.xlsx"))
+    from defplan.workbook import load_scenario
+
+    loaded = load_scenario(Path("theater.xlsx"))
+    write_plan(plan(loaded), loaded, Path("out") / "plan")
+    monkeypatch.chdir(tmp_path)
+    report = report_from_dir(tmp_path / "work" / "out" / "plan", with_ladder=False)
+    assert set(report.data.bases["base_id"]) == {"alpha", "bravo", "charlie", "delta"}

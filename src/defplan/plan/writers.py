@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -118,8 +119,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def plan_json(plan: Plan, acceptance: pd.DataFrame | None = None) -> bytes:
+def plan_json(
+    plan: Plan, acceptance: pd.DataFrame | None = None, out_dir: Path | None = None
+) -> bytes:
+    """plan.json's bytes; with ``out_dir`` (where it goes) it also records the source's
+    path from there, so a report finds the theater from any working folder."""
     record = plan_record(plan, acceptance)
+    if out_dir is not None and plan.source:
+        relative = os.path.relpath(Path(plan.source).resolve(), Path(out_dir).resolve())
+        record = {**record, "source_from_plan": Path(relative).as_posix()}
     return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
 
 
@@ -151,7 +159,7 @@ def write_plan(
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
     json_path = out_dir / "plan.json"
-    atomic_write_bytes(json_path, plan_json(plan, acceptance))
+    atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir))
     xlsx_path = out_dir / "plan.xlsx"
     save_workbook(plan_workbook(plan, scenario, acceptance), xlsx_path)
     return [json_path, xlsx_path]

@@ -131,7 +131,8 @@ def report_data_from_dir(
     """The report's data for the plan in ``plan_dir`` (what ``defplan plan --out`` wrote).
 
     The theater is ``theater`` when given, else the ``source`` plan.json records
-    (relative to the working folder, then to ``plan_dir``).
+    (relative to the working folder), else ``source_from_plan`` (relative to
+    ``plan_dir``), else ``source`` relative to ``plan_dir``.
 
     Raises
     ------
@@ -149,14 +150,19 @@ def report_data_from_dir(
         record = read_plan_json(json_path)
     except ValueError as exc:
         raise InputError([Problem(str(json_path), message=str(exc))]) from None
-    source = theater if theater is not None else _find_source(str(record["source"]), plan_dir)
+    source = theater if theater is not None else _find_source(record, plan_dir)
     scenario = load_scenario(source)
     check_inputs(record, scenario, source)
     return data_from_record(record, scenario, with_ladder=with_ladder)
 
 
-def _find_source(source: str, plan_dir: Path) -> Path:
-    for candidate in (Path(source), plan_dir / source):
+def _find_source(record: dict[str, Any], plan_dir: Path) -> Path:
+    """The theater plan.json names: as written, then from plan.json's folder."""
+    source = str(record["source"])
+    candidates = [Path(source), plan_dir / source]
+    if record.get("source_from_plan"):
+        candidates.insert(1, plan_dir / str(record["source_from_plan"]))
+    for candidate in candidates:
         if candidate.exists():
             return candidate
     raise InputError(
