@@ -129,3 +129,15 @@ def test_a_closed_pipe_drops_the_rest_of_the_output_and_the_command_goes_on() ->
     console.print("the allocation table")  # rich's own console would exit here
     console.print("the summary")
     assert console.quiet
+
+
+def test_a_plan_written_beside_an_older_report_says_the_report_is_stale(
+    workbook: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan"
+    first = runner.invoke(app, ["plan", str(workbook), "--out", str(out), "--report"])
+    assert first.exit_code == 0, first.output
+    assert "earlier plan" not in first.output
+    again = runner.invoke(app, ["plan", str(workbook), "--out", str(out), "--max-moves", "0"])
+    assert again.exit_code == 0, again.output
+    assert "report.html is from an earlier plan" in again.output

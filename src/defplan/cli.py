@@ -22,6 +22,7 @@ from defplan.cli_common import (
     TimeLimitOption,
     WorkbookArg,
     console,
+    errors,
     objective_choice,
     print_problems,
     reports_bad_input,
@@ -208,6 +209,12 @@ def plan(
     if out is not None:
         for path in write_plan(result, scenario, out, acceptance=acceptance):
             console.print(f"wrote {path}")
+        if not report and (out / "report.html").exists():
+            errors.print(
+                f"[yellow]warning[/] {out / 'report.html'} is from an earlier plan and no "
+                f"longer matches plan.json: add --report, or run `defplan report {out}`",
+                soft_wrap=True,
+            )
     if report and out is not None:
         page = build_report(result, scenario, table=table, acceptance=acceptance)
         for path in write_report(page, out / "report.html", inputs=[workbook]):
