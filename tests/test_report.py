@@ -212,3 +212,14 @@ def test_report_finds_the_theater_from_any_working_folder(
     monkeypatch.chdir(tmp_path)
     report = report_from_dir(tmp_path / "work" / "out" / "plan", with_ladder=False)
     assert set(report.data.bases["base_id"]) == {"alpha", "bravo", "charlie", "delta"}
+
+
+def test_report_of_an_evaluated_allocation_leaves_no_empty_figure(tmp_path: Path) -> None:
+    """An evaluated allocation has no greedy plan, bound or gap: the page says so."""
+    from defplan.plan import evaluate
+
+    scenario = planning_theater()
+    report = build_report(evaluate(scenario), scenario, with_ladder=False)
+    assert "greedy leaves )" not in report.html
+    assert "no greedy plan to compare with" in report.html
+    assert "no solver, so no bound or gap" in report.html
