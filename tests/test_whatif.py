@@ -273,6 +273,19 @@ def test_compare_counts_a_base_only_one_side_has_as_zero() -> None:
     assert math.isclose(
         float(result.bases["risk_delta"].sum()), b.risk_after - a.risk_after, abs_tol=1e-12
     )
+    brief = " ".join(result.brief())
+    assert "Only in bigger (1): echo; counted as no risk on the other side." in brief
+    assert "may not be plans of one theater" not in brief
+
+
+def test_compare_warns_when_two_plans_share_few_bases() -> None:
+    small = theater()
+    others = tuple(
+        base(f"far_{k}", lat=30.0 + k / 10, lon=47.0, troops=100 * (k + 1)) for k in range(5)
+    )
+    mostly_other = dataclasses.replace(small, bases=(*small.bases, *others))
+    brief = " ".join(compare(plan(small), plan(mostly_other), labels=("A", "B")).brief())
+    assert "share only 4 of 9 bases" in brief and "may not be plans of one theater" in brief
 
 
 # --- risk acceptance -----------------------------------------------------------------

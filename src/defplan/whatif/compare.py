@@ -140,6 +140,7 @@ class Comparison:
             f"{b.label} against {a.label}: planned risk {total_a:.3f} → {total_b:.3f} "
             f"casualty-equivalents/yr ({total_b - total_a:+.3f}, {_percent(total_a, total_b)}).",
         ]
+        lines.extend(self._membership())
         undefended_a = float(self.bases["undefended_a"].sum())
         undefended_b = float(self.bases["undefended_b"].sum())
         if abs(undefended_b - undefended_a) > TOLERANCE:
@@ -180,6 +181,29 @@ class Comparison:
             f"Solver: {a.label} {a.status} (gap {_gap(a.gap)}), "
             f"{b.label} {b.status} (gap {_gap(b.gap)})."
         )
+        return lines
+
+    def _membership(self) -> list[str]:
+        """Lines on bases one side lacks: counted as no risk there, which a planner must
+        know (a closed base's risk has moved, an unrelated theater's has not)."""
+        notes = self.bases["note"] if "note" in self.bases else pd.Series(dtype=str)
+        lines = []
+        for side in (self.a, self.b):
+            only = [str(b) for b in self.bases.loc[notes == f"only in {side.label}", "base_id"]]
+            if only:
+                shown = ", ".join(only[:8]) + (
+                    f" and {len(only) - 8} more" if len(only) > 8 else ""
+                )
+                lines.append(
+                    f"Only in {side.label} ({len(only)}): {shown}; counted as no risk on the "
+                    "other side."
+                )
+        shared = int((notes == "").sum())
+        if len(self.bases) and shared < len(self.bases) / 2:
+            lines.append(
+                f"Warning: the two share only {shared} of {len(self.bases)} bases; they may "
+                "not be plans of one theater, and the deltas then mean little."
+            )
         return lines
 
 
