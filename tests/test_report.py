@@ -223,3 +223,12 @@ def test_report_of_an_evaluated_allocation_leaves_no_empty_figure(tmp_path: Path
     assert "greedy leaves )" not in report.html
     assert "no greedy plan to compare with" in report.html
     assert "no solver, so no bound or gap" in report.html
+
+
+def test_report_ladder_says_why_a_rung_has_no_plan() -> None:
+    from defplan.scenario import RuleRow
+
+    rules = (RuleRow(kind="min_units", base_id="alpha", system_id="cram", value=1),)
+    scenario = planning_theater(rules=rules)
+    html = build_report(plan(scenario), scenario).html
+    assert "no plan: the rules need more units than this" in html  # the 0-unit rung

@@ -394,7 +394,7 @@ def _ladder(
             )
         except ValueError as exc:
             return None, 0, f"not computed: {exc}"
-    frame = given.table()[["units", "mix", "risk_after", "objective", "added", "kept"]]
+    frame = given.table()[["units", "mix", "status", "risk_after", "objective", "added", "kept"]]
     note = f"{given.title}; cut line at {given.on_hand} units on hand"
     return frame, given.on_hand, note
 
