@@ -101,6 +101,9 @@ def test_report_pngs_never_overwrite_an_input(tmp_path: Path) -> None:
     assert not (tmp_path / "report.html").exists()
     with pytest.raises(InputError, match="is a folder"):
         write_report(report, tmp_path, inputs=[])
+    with pytest.raises(InputError, match=r"is not an \.html name"):
+        write_report(report, tmp_path / "brief", inputs=[])
+    assert not (tmp_path / "map.png").exists()
 
 
 def test_extract_out_naming_a_folder_is_refused(tmp_path: Path) -> None:

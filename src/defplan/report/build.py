@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from defplan.atomic import atomic_write_bytes, check_out_file
+from defplan.errors import InputError, Problem
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
 from defplan.report.data import ReportData, report_data, report_data_from_dir
@@ -88,21 +89,36 @@ def report_from_dir(
     return render(report_data_from_dir(Path(plan_dir), theater, with_ladder=with_ladder))
 
 
+def check_html_name(out_file: Path) -> None:
+    """Raise :class:`InputError` unless ``out_file`` is named like a web page."""
+    if out_file.suffix.lower() not in (".html", ".htm"):
+        raise InputError(
+            [
+                Problem(
+                    str(out_file),
+                    message="is not an .html name (the report is one web page, "
+                    "its PNGs go beside it)",
+                )
+            ]
+        )
+
+
 def write_report(
     report: Report, out_file: Path | str, *, inputs: Iterable[Path | str] = ()
 ) -> list[Path]:
     """Write the page to ``out_file`` and map.png, risk.png, ladder.png beside it.
 
     Nothing is written when any of these files would be one of the report's inputs
-    (its theater, the files listed in its provenance, or ``inputs``) or when
-    ``out_file`` is a folder: :class:`InputError` says which. Each file is written
-    atomically; returns the paths written, the page first.
+    (its theater, the files listed in its provenance, or ``inputs``), when
+    ``out_file`` is a folder or not an .html name: :class:`InputError` says which.
+    Each file is written atomically; returns the paths written, the page first.
     """
     out_file = Path(out_file)
     targets = [out_file, *(out_file.with_name(name) for name in IMAGE_FILES.values())]
     sources = [Path(file) for file, _ in report.data.inputs] + [Path(p) for p in inputs]
     for target in targets:
         check_out_file(target, sources)
+    check_html_name(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out_file, report.html.encode("utf-8"))
     for name, target in zip(IMAGE_FILES, targets[1:], strict=True):
