@@ -99,3 +99,24 @@ def test_a_filled_in_template_validates(tmp_path: Path) -> None:
             row[1].value = "worst_case"
     book.save(out)
     assert load_scenario(out) == theater
+
+
+def test_validate_refuses_rules_that_make_every_plan_infeasible(tmp_path: Path) -> None:
+    """The QA case: validate said "valid theater", then plan found no feasible plan."""
+    example = Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx"
+    path = tmp_path / "theater.xlsx"
+    path.write_bytes(example.read_bytes())
+    book = load_workbook(path)
+    rules = book["rules"]
+    first = rules.max_row + 1
+    rules.append(["max_units", "al_asad", "cram", 1])
+    rules.append(["lock", "al_asad", "cram", None])
+    book.save(path)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "valid theater" not in result.output
+    assert "Traceback" not in result.output
+    assert f"rules · row {first + 1} · value: lock of 2 unit(s) (as deployed) is above " in (
+        " ".join(result.output.split())
+    )
+    assert f"max_units 1 on row {first}" in " ".join(result.output.split())

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from defplan.cli import app
 from defplan.scenario import ROW_TYPES, Row
 from defplan.workbook import validate, write_csv_folder
-from defplan.workbook.rows import column_names
+from defplan.workbook.rows import column_names, identity_columns
 from full_theater import full_theater
 
 MODELS = {t.sheet: t for t in ROW_TYPES}
@@ -161,11 +161,18 @@ def _drop_masked(
 ) -> set[tuple[str, int, str]]:
     """Leave out expectations another corruption legitimately hides.
 
-    A cell in a deleted or renamed column is never read; a cross-sheet check (unknown
-    id, duplicate) only runs on rows whose cells are all valid.
+    A cell in a deleted or renamed column is never read; an unknown id is only looked
+    up on rows whose cells are all valid. A duplicate is found from the raw ids
+    whatever else is wrong in either row, unless an id cell itself was changed (then
+    the rows are no longer duplicates) or an id column is gone.
     """
     gone = {(c.sheet, c.column) for c in plan if c.kind in COLUMN_KINDS}
     touched = [(c.sheet, c.row) for c in plan if c.kind in CELL_KINDS]
+    touched_ids = [
+        (c.sheet, c.row)
+        for c in plan
+        if c.kind in CELL_KINDS and c.column in identity_columns(MODELS[c.sheet])
+    ]
     kept = set()
     for c, where in expected.items():
         if c.kind in CELL_KINDS and (c.sheet, c.column) in gone:
@@ -175,8 +182,8 @@ def _drop_masked(
         if c.kind == "unknown_id" and any(s == c.sheet for s, _ in gone):
             continue
         if c.kind == "duplicate_row" and (
-            any(s == c.sheet for s, _ in gone)
-            or any(s == c.sheet and r in (c.row, where[1]) for s, r in touched)
+            any(s == c.sheet and col in identity_columns(MODELS[s]) for s, col in gone)
+            or any(s == c.sheet and r in (c.row, where[1]) for s, r in touched_ids)
         ):
             continue
         kept.add(where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -232,12 +233,34 @@ def test_parse_vary_names_the_expected_forms(spec: str, message: str) -> None:
         ("zone:south.intensity=-2", "intensity"),
         ("base:alpha.hardening=2", "hardening"),
         ("base:omega.troops=1", "not a base"),
+        ("setting:troop_wieght=1,2", "did you mean troop_weight"),
+        ("inventory:cramm=1", "expected one of cram, patriot; did you mean cram"),
+        ("zone:sout.intensity=1", "did you mean south"),
+        ("base:alpah.troops=1", "did you mean alpha"),
     ],
 )
 def test_vary_values_the_theater_refuses_are_named(spec: str, message: str) -> None:
     parsed = parse_vary(spec)
     with pytest.raises(ValueError, match=message):
         vary_scenario(theater(), parsed, parsed.values[0])
+
+
+def test_a_misspelt_field_or_kind_in_a_vary_spec_gets_a_did_you_mean() -> None:
+    with pytest.raises(ValueError, match=re.escape("radius_km, lat, lon; did you mean radius_km?")):
+        parse_vary("zone:south.radius=1,2")
+    with pytest.raises(ValueError, match=r"did you mean troops\?"):
+        parse_vary("base:alpha.troop=1,2")
+    with pytest.raises(ValueError, match="did you mean 'zone'"):
+        parse_vary("zones:south.intensity=1")
+
+
+def test_ladder_names_the_systems_in_words_with_a_did_you_mean() -> None:
+    with pytest.raises(ValueError) as caught:
+        ladder(theater(), system="patriott", workers=1)
+    assert str(caught.value) == (
+        "'patriott' is not a system of the theater "
+        "(expected one of cram, patriot; did you mean patriot?)"
+    )
 
 
 # --- compare -------------------------------------------------------------------------

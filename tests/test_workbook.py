@@ -105,7 +105,10 @@ def test_all_problems_are_reported_at_once(xlsx: Path) -> None:
     book.save(xlsx)
     found = messages(xlsx)
     assert any("bases · row 2 · lat: 133.2" in m for m in found)
-    assert any("bases · row 3 · troops: -5 is too small (expected 0 or more)" in m for m in found)
+    assert any(
+        "bases · row 3 · troops: -5 is too small (expected a whole number, 0 or more)" in m
+        for m in found
+    )
     assert any("effectiveness · row 2 · p_intercept: 1.4 is not a probability" in m for m in found)
     assert any("systems · row 2 · inventory: 'many' is not a number" in m for m in found)
 

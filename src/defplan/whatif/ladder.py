@@ -40,6 +40,7 @@ from defplan.plan.acceptance import risk_acceptance
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario
+from defplan.suggest import expected_one_of
 from defplan.whatif.jobs import (
     Job,
     Outcome,
@@ -201,7 +202,9 @@ def ladder(
     """
     ids = [s.system_id for s in scenario.systems]
     if system is not None and system not in ids:
-        raise ValueError(f"{system!r} is not a system of the theater (expected one of {ids})")
+        raise ValueError(
+            f"{system!r} is not a system of the theater ({expected_one_of(system, ids)})"
+        )
     if others not in ("full", "none"):
         raise ValueError(f"others must be 'full' or 'none' (got {others!r})")
     if beyond < 0:

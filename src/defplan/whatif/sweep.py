@@ -35,6 +35,7 @@ from defplan.plan import Plan
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.scenario import BaseRow, Scenario, Settings, ThreatZoneRow
+from defplan.suggest import expected_one_of, hint
 from defplan.whatif.jobs import (
     Job,
     Outcome,
@@ -46,6 +47,7 @@ from defplan.whatif.jobs import (
 
 VaryKind = Literal["inventory", "setting", "zone", "base"]
 
+VARY_KINDS = ("inventory", "setting", "zone", "base")
 ZONE_FIELDS = ("intensity", "radius_km", "lat", "lon")
 BASE_FIELDS = ("troops", "mission_value", "hardening")
 #: Most points one sweep may have.
@@ -120,8 +122,10 @@ def parse_vary(spec: str, values: Sequence[float] | None = None) -> VarySpec:
     if not found:
         raise ValueError(f"{spec!r} is not a vary spec; {FORMS}")
     kind, target, field = found.group("kind"), found.group("target"), found.group("field")
-    if kind not in ("inventory", "setting", "zone", "base"):
-        raise ValueError(f"{kind!r} in {spec!r} is not something a sweep varies; {FORMS}")
+    if kind not in VARY_KINDS:
+        raise ValueError(
+            f"{kind!r} in {spec!r} is not something a sweep varies{hint(kind, VARY_KINDS)}; {FORMS}"
+        )
     if kind in ("zone", "base"):
         fields = ZONE_FIELDS if kind == "zone" else BASE_FIELDS
         if field is None:
@@ -131,8 +135,7 @@ def parse_vary(spec: str, values: Sequence[float] | None = None) -> VarySpec:
             )
         if field not in fields:
             raise ValueError(
-                f"{field!r} is not a {kind} field a sweep varies (expected one of "
-                f"{', '.join(fields)})"
+                f"{field!r} is not a {kind} field a sweep varies ({expected_one_of(field, fields)})"
             )
     elif field is not None:
         raise ValueError(f"{spec!r}: a {kind} has no fields (expected {kind}:<name>=values)")
@@ -164,12 +167,18 @@ def vary_scenario(scenario: Scenario, spec: VarySpec, value: float) -> Scenario:
     """The scenario with the varied input set to ``value``, validated like a workbook."""
     number = _number(value)
     if spec.kind == "inventory":
+        systems = [s.system_id for s in scenario.systems]
+        if spec.target not in systems:
+            raise ValueError(
+                f"{spec.target!r} is not a system of the theater "
+                f"({expected_one_of(spec.target, systems)})"
+            )
         return with_inventory(scenario, {spec.target: int(value)})
     if spec.kind == "setting":
         if spec.target not in Settings.model_fields:
             raise ValueError(
-                f"{spec.target!r} is not a setting (expected one of "
-                f"{', '.join(Settings.model_fields)})"
+                f"{spec.target!r} is not a setting "
+                f"({expected_one_of(spec.target, Settings.model_fields)})"
             )
         try:
             settings = Settings(**{**scenario.settings.model_dump(), spec.target: number})
@@ -181,8 +190,8 @@ def vary_scenario(scenario: Scenario, spec: VarySpec, value: float) -> Scenario:
         zones = {z.zone_id: z for z in scenario.threat_zones}
         if spec.target not in zones:
             raise ValueError(
-                f"{spec.target!r} is not a threat zone (expected one of "
-                f"{', '.join(zones) or 'none: the theater has no zones'})"
+                f"{spec.target!r} is not a threat zone "
+                f"({expected_one_of(spec.target, zones, none='the theater has no zones')})"
             )
         changed_zone = _revalidate(ThreatZoneRow, zones[spec.target], spec.field, number)
         return dataclasses.replace(
@@ -192,7 +201,10 @@ def vary_scenario(scenario: Scenario, spec: VarySpec, value: float) -> Scenario:
             ),
         )
     if spec.target not in scenario.base_by_id:
-        raise ValueError(f"{spec.target!r} is not a base of the theater")
+        raise ValueError(
+            f"{spec.target!r} is not a base of the theater "
+            f"({expected_one_of(spec.target, scenario.base_by_id)})"
+        )
     changed_base = _revalidate(BaseRow, scenario.base_by_id[spec.target], spec.field, number)
     return dataclasses.replace(
         scenario,

@@ -20,8 +20,15 @@ from defplan.scenario import (
     Scenario,
     Settings,
 )
+from defplan.suggest import did_you_mean
 from defplan.workbook.crosscheck import Sheets, check_all
-from defplan.workbook.rows import Located, suggest, validate_rows, validate_settings
+from defplan.workbook.rows import (
+    Located,
+    raw_identities,
+    settings_rows,
+    validate_rows,
+    validate_settings,
+)
 from defplan.workbook.sources import RawSheet, RawWorkbook, read_workbook
 from defplan.workbook.write import write_csv_folder, write_xlsx
 
@@ -85,6 +92,7 @@ def validate(path: Path | str) -> Validation:
     sheets = _pick_sheets(raw, problems)
     rows: dict[str, list[Located]] = {}
     failed: dict[str, set[str]] = {}
+    identities: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
     files: dict[str, str] = {}
     settings = Settings()
     for row_type in ROW_TYPES:
@@ -94,11 +102,15 @@ def validate(path: Path | str) -> Validation:
             continue
         located, found, failed[row_type.sheet] = validate_rows(sheet, row_type)
         rows[row_type.sheet] = located
+        identities[row_type.sheet] = raw_identities(sheet, row_type)
         problems += found
+    setting_rows: dict[str, int] = {}
     if "settings" in sheets and not sheets["settings"].frame.empty:
+        files["settings"] = sheets["settings"].file
         settings, found = validate_settings(sheets["settings"])
+        setting_rows = settings_rows(sheets["settings"])
         problems += found
-    problems += check_all(Sheets(rows, files, settings, failed))
+    problems += check_all(Sheets(rows, files, settings, failed, identities, setting_rows))
     problems = _ordered(problems)
     if any(p.severity == "error" for p in problems):
         return Validation(raw.label, None, tuple(problems))
@@ -163,7 +175,7 @@ def _pick_sheets(raw: RawWorkbook, problems: list[Problem]) -> dict[str, RawShee
         elif sheet.name not in DOCUMENTATION_SHEETS:
             unknown.append(sheet)
     for sheet in unknown:
-        hint = suggest(sheet.name, [s for s in SHEET_ORDER if s not in chosen])
+        hint = did_you_mean(sheet.name, [s for s in SHEET_ORDER if s not in chosen])
         if hint:
             problems.append(
                 Problem(
@@ -181,7 +193,7 @@ def _pick_sheets(raw: RawWorkbook, problems: list[Problem]) -> dict[str, RawShee
                     severity="note",
                 )
             )
-    claimed = {suggest(s.name, list(SHEET_ORDER)) for s in unknown}
+    claimed = {did_you_mean(s.name, list(SHEET_ORDER)) for s in unknown}
     for name in REQUIRED_SHEETS:
         if name not in chosen and name not in claimed:
             problems.append(

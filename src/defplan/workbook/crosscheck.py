@@ -13,6 +13,7 @@ from typing import Any
 
 from defplan.errors import Problem, Severity
 from defplan.scenario import (
+    ROW_TYPES,
     AttackRow,
     BaseRow,
     DeployedRow,
@@ -25,7 +26,10 @@ from defplan.scenario import (
     ThreatZoneRow,
     WeaponRow,
 )
-from defplan.workbook.rows import Located, show, suggest
+from defplan.suggest import hint
+from defplan.workbook.rows import Located, identity_columns, show
+
+ROW_TYPE_OF = {t.sheet: t for t in ROW_TYPES}
 
 
 @dataclass
@@ -37,6 +41,10 @@ class Sheets:
     settings: Settings
     #: ids of rows that failed validation: known, though not valid
     failed_ids: dict[str, set[str]] = field(default_factory=dict)
+    #: (Excel row, identity) of every row as read, valid or not: the duplicate check
+    identities: dict[str, list[tuple[int, tuple[Any, ...]]]] = field(default_factory=dict)
+    #: settings key → the Excel row of the settings sheet that sets it
+    setting_rows: dict[str, int] = field(default_factory=dict)
 
     def of(self, sheet: str) -> Iterator[tuple[Any, int]]:
         for item in self.rows.get(sheet, []):
@@ -62,29 +70,31 @@ def check_all(sheets: Sheets) -> list[Problem]:
 
 
 def check_duplicate_keys(sheets: Sheets) -> list[Problem]:
+    """A row key (or a rule) given twice, from the raw cells: bad cells do not hide it."""
     problems = []
-    for sheet, located in sheets.rows.items():
-        if not located:
-            continue
-        key = type(located[0].row).key
-        if not key:
-            continue
+    for sheet, identities in sheets.identities.items():
+        key = identity_columns(ROW_TYPE_OF[sheet])
         first: dict[tuple[Any, ...], int] = {}
-        for item in located:
-            value = tuple(getattr(item.row, k) for k in key)
-            if value in first:
+        for excel_row, value in identities:
+            if value not in first:
+                first[value] = excel_row
+            elif not ROW_TYPE_OF[sheet].key:
+                problems.append(
+                    sheets.problem(
+                        sheet, excel_row, "kind", f"repeats the rule on row {first[value]}"
+                    )
+                )
+            else:
                 shown = ", ".join(show(v) for v in value)
                 problems.append(
                     sheets.problem(
                         sheet,
-                        item.excel_row,
+                        excel_row,
                         key[-1],
                         f"{shown} is already on row {first[value]} (expected each "
                         f"{' + '.join(key)} once)",
                     )
                 )
-            else:
-                first[value] = item.excel_row
     return problems
 
 
@@ -99,8 +109,11 @@ def _reference(
 ) -> list[Problem]:
     if value is None or value in known or value in sheets.failed_ids.get(noun + "s", set()):
         return []
-    hint = suggest(value, list(known))
-    tail = f"; did you mean {hint!r}?" if hint else ""
+    if not sheets.rows.get(noun + "s"):
+        # the sheet is missing, empty or lost its id column: that is reported once,
+        # not again for every row that names one of its ids
+        return []
+    tail = hint(value, known)
     return [
         sheets.problem(
             sheet, row, column, f"{show(value)} is not a {noun} in the {noun}s sheet{tail}"
@@ -247,28 +260,37 @@ def _forbidden(sheets: Sheets) -> dict[tuple[str, str | None], int]:
     }
 
 
+@dataclass(frozen=True)
+class _Floor:
+    """Units a rule forces at one site: a min_units value, or what a lock keeps."""
+
+    units: int
+    row: int
+    text: str
+
+
 def check_rules(sheets: Sheets) -> list[Problem]:
-    """Rules that cannot all hold: min above max, a lock or minimum where forbidden, …"""
+    """Rules that cannot all hold, found without a solver.
+
+    Per site: a min_units or lock where a forbid rule applies or at a closed base, or
+    forcing more units than a max_units rule or the system's max_per_base allow. Per
+    system: the units forced at every base adding up to more than the inventory.
+    """
     bases = {b.base_id: b for b, _ in sheets.of("bases")}
     systems = {s.system_id: s for s, _ in sheets.of("systems")}
     deployed = {(d.base_id, d.system_id): d.units for d, _ in sheets.of("deployed")}
     forbidden = _forbidden(sheets)
     out = []
     seen: dict[tuple[str, str, str | None], int] = {}
-    lows: dict[tuple[str, str], tuple[int, int]] = {}
+    floors: dict[tuple[str, str], list[_Floor]] = defaultdict(list)
     highs: dict[tuple[str, str], tuple[int, int]] = {}
-    min_total: dict[str, int] = defaultdict(int)
     for rule, r in sheets.of("rules"):
         assert isinstance(rule, RuleRow)
         signature = (rule.kind, rule.base_id, rule.system_id)
         if signature in seen:
-            out.append(
-                sheets.problem("rules", r, "kind", f"repeats the rule on row {seen[signature]}")
-            )
-            continue
+            continue  # check_duplicate_keys reports it
         seen[signature] = r
         base = bases.get(rule.base_id)
-        system = systems.get(rule.system_id or "")
         banned_row = forbidden.get((rule.base_id, rule.system_id)) or forbidden.get(
             (rule.base_id, None)
         )
@@ -293,27 +315,14 @@ def check_rules(sheets: Sheets) -> list[Problem]:
             )
         key = (rule.base_id, rule.system_id or "")
         if rule.kind == "min_units" and rule.value is not None:
-            lows[key] = (rule.value, r)
-            min_total[rule.system_id or ""] += rule.value
-            if (
-                system is not None
-                and system.max_per_base is not None
-                and rule.value > system.max_per_base
-            ):
-                out.append(
-                    sheets.problem(
-                        "rules",
-                        r,
-                        "value",
-                        f"{rule.value} is more than {system.system_id}'s max_per_base of "
-                        f"{system.max_per_base}",
-                    )
-                )
+            floors[key].append(_Floor(rule.value, r, f"min_units {rule.value}"))
         if rule.kind == "max_units" and rule.value is not None:
             highs[key] = (rule.value, r)
         if rule.kind == "lock" and rule.system_id is not None:
             held = deployed.get((rule.base_id, rule.system_id), 0)
             units = rule.value if rule.value is not None else held
+            how = f"lock of {units} unit(s)" + (" (as deployed)" if rule.value is None else "")
+            floors[key].append(_Floor(units, r, how))
             if units == 0:
                 out.append(
                     sheets.problem(
@@ -333,30 +342,77 @@ def check_rules(sheets: Sheets) -> list[Problem]:
                         f"locks {rule.value} units but only {held} are deployed there",
                     )
                 )
-    for key, (low, row) in sorted(lows.items()):
-        if key in highs and highs[key][0] < low:
-            high, high_row = highs[key]
-            out.append(
-                sheets.problem(
-                    "rules",
-                    row,
-                    "value",
-                    f"min_units {low} is above max_units {high} on row {high_row} "
-                    f"for {key[0]}/{key[1]}",
-                )
-            )
-    for system_id, total in sorted(min_total.items()):
+    out += _site_limits(sheets, floors, highs, systems)
+    out += _forced_above_inventory(sheets, floors, systems)
+    return out
+
+
+def _site_limits(
+    sheets: Sheets,
+    floors: dict[tuple[str, str], list[_Floor]],
+    highs: dict[tuple[str, str], tuple[int, int]],
+    systems: dict[str, SystemRow],
+) -> list[Problem]:
+    """A minimum or lock above the site's max_units rule or the system's max_per_base."""
+    out = []
+    for (base_id, system_id), found in sorted(floors.items()):
         system = systems.get(system_id)
-        if system is not None and total > system.inventory:
-            out.append(
-                sheets.problem(
-                    "rules",
-                    None,
-                    "value",
-                    f"min_units rules ask for {total} {system_id} units in all, but the "
-                    f"inventory is {system.inventory}",
+        for floor in found:
+            if (base_id, system_id) in highs and highs[base_id, system_id][0] < floor.units:
+                high, high_row = highs[base_id, system_id]
+                out.append(
+                    sheets.problem(
+                        "rules",
+                        floor.row,
+                        "value",
+                        f"{floor.text} is above max_units {high} on row {high_row} "
+                        f"for {base_id}/{system_id} (expected at most {high} there)",
+                    )
                 )
+            if (
+                system is not None
+                and system.max_per_base is not None
+                and floor.units > system.max_per_base
+            ):
+                out.append(
+                    sheets.problem(
+                        "rules",
+                        floor.row,
+                        "value",
+                        f"{floor.text} at {base_id} is more than {system_id}'s max_per_base "
+                        f"of {system.max_per_base} (expected at most {system.max_per_base})",
+                    )
+                )
+    return out
+
+
+def _forced_above_inventory(
+    sheets: Sheets, floors: dict[tuple[str, str], list[_Floor]], systems: dict[str, SystemRow]
+) -> list[Problem]:
+    """Per system, the least units the rules force at every base, above the inventory."""
+    forced: dict[str, list[tuple[str, _Floor]]] = defaultdict(list)
+    for (base_id, system_id), found in sorted(floors.items()):
+        top = max(found, key=lambda f: (f.units, -f.row))
+        if top.units > 0:
+            forced[system_id].append((base_id, top))
+    out = []
+    for system_id, sites in sorted(forced.items()):
+        system = systems.get(system_id)
+        total = sum(floor.units for _, floor in sites)
+        if system is None or total <= system.inventory:
+            continue
+        sites.sort(key=lambda site: site[1].row)
+        rows = ", ".join(str(floor.row) for _, floor in sites)
+        why = "; ".join(f"row {f.row} {f.text} at {base_id}" for base_id, f in sites)
+        out.append(
+            sheets.problem(
+                "rules",
+                None,
+                "value",
+                f"rules on rows {rows} force {total} {system_id} units in all ({why}), but "
+                f"the inventory is {system.inventory} (expected at most {system.inventory})",
             )
+        )
     return out
 
 
@@ -419,10 +475,12 @@ def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
                 "warning",
             )
         )
+    # with no effectiveness rows (an error already) every system and weapon would be named
+    rated = bool(sheets.rows.get("effectiveness"))
     engaged = {e.system_id for e, _ in sheets.of("effectiveness")}
     for s, r in sheets.of("systems"):
         assert isinstance(s, SystemRow)
-        if s.system_id not in engaged:
+        if rated and s.system_id not in engaged:
             out.append(
                 sheets.problem(
                     "systems",
@@ -435,7 +493,7 @@ def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
     stopped = {e.weapon for e, _ in sheets.of("effectiveness")}
     for w, r in sheets.of("weapons"):
         assert isinstance(w, WeaponRow)
-        if w.weapon not in stopped:
+        if rated and w.weapon not in stopped:
             out.append(
                 sheets.problem("weapons", r, "weapon", f"no system engages {w.weapon}", "note")
             )
@@ -471,6 +529,21 @@ def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
     return out
 
 
+def check_settings(sheets: Sheets) -> list[Problem]:
+    """Settings that ask for something the theater does not hold."""
+    if sheets.settings.coverage_distance != "routes" or "routes" in sheets.rows:
+        return []  # a routes sheet whose every row is bad has its own errors
+    return [
+        sheets.problem(
+            "settings",
+            sheets.setting_rows.get("coverage_distance"),
+            "value",
+            "coverage_distance: 'routes' needs a routes sheet, and this theater has none "
+            "(expected great_circle, or a routes sheet with from_base, to_base, distance_km)",
+        )
+    ]
+
+
 CHECKS: tuple[Callable[[Sheets], list[Problem]], ...] = (
     check_duplicate_keys,
     check_references,
@@ -479,4 +552,5 @@ CHECKS: tuple[Callable[[Sheets], list[Problem]], ...] = (
     check_rules,
     check_options,
     check_coverage_of_model,
+    check_settings,
 )

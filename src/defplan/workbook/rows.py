@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
 from defplan.errors import Problem
 from defplan.fields import Noun, cell_text, identifier_from_cell, key_from_cell
 from defplan.scenario import Row, Settings
+from defplan.suggest import did_you_mean, hint
 from defplan.workbook.sources import EXCEL_ERRORS, RawSheet, normalize_name
 
 #: nouns precise enough to say "133.2 is not a latitude"
@@ -25,12 +26,6 @@ class Located:
 
     row: Row
     excel_row: int
-
-
-def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    """The closest choice to a misspelt word, or ``None`` when nothing is close."""
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return found[0] if found else None
 
 
 #: what planners often call a column → defplan's name for it
@@ -55,10 +50,7 @@ COLUMN_SYNONYMS = {
 
 def suggest_column(word: str, absent: list[str]) -> str | None:
     """The absent column a header most likely meant, through synonyms and spelling."""
-    names = {name: name for name in absent}
-    names.update({alias: name for alias, name in COLUMN_SYNONYMS.items() if name in absent})
-    found = difflib.get_close_matches(word, list(names), n=1, cutoff=0.7)
-    return names[found[0]] if found else None
+    return did_you_mean(word, absent, synonyms=COLUMN_SYNONYMS)
 
 
 def column_names(model: type[BaseModel]) -> dict[str, str]:
@@ -77,11 +69,28 @@ def show(value: Any) -> str:
     return repr(str(value))
 
 
+def _metadata(info: FieldInfo | None) -> list[Any]:
+    """A field's constraints and nouns, also from inside ``X | None``.
+
+    Pydantic keeps the metadata of an optional ``Annotated`` type on the union's
+    argument, not on the field, so ``max_per_base: PositiveCount | None`` would
+    otherwise seem to have no bounds and no noun.
+    """
+    if info is None:
+        return []
+    found: list[Any] = list(info.metadata)
+    for arg in typing.get_args(info.annotation):
+        for meta in getattr(arg, "__metadata__", ()):
+            found.append(meta)
+            if isinstance(meta, FieldInfo):
+                found.extend(meta.metadata)
+    return found
+
+
 def _noun(info: FieldInfo | None) -> str:
-    if info is not None:
-        for meta in info.metadata:
-            if isinstance(meta, Noun):
-                return meta.text
+    for meta in _metadata(info):
+        if isinstance(meta, Noun):
+            return meta.text
     return "a value"
 
 
@@ -99,7 +108,7 @@ def field_limits(info: FieldInfo | None) -> Limits:
     """The ge/gt and le/lt constraints of a field (``Limits()`` when it has none)."""
     low = high = None
     low_strict = high_strict = False
-    for meta in info.metadata if info is not None else ():
+    for meta in _metadata(info):
         for attr, strict in (("ge", False), ("gt", True)):
             if getattr(meta, attr, None) is not None:
                 low, low_strict = getattr(meta, attr), strict
@@ -132,7 +141,7 @@ def explain(error: Any, model: type[BaseModel], raw: dict[str, Any]) -> tuple[st
     info = model.model_fields.get(field_name) if field_name else None
     column: str | None = (info.alias or field_name) if info is not None else field_name
     value = raw.get(column) if column else error.get("input")
-    noun, bounds = _noun(info), _bounds(info)
+    noun, bounds = _noun(info), _bounds(info) or _bounds_from_error(error)
     expected = f"{noun}, {bounds}" if bounds else noun
     if kind == "missing":
         return column, f"is blank (expected {expected})"
@@ -140,7 +149,7 @@ def explain(error: Any, model: type[BaseModel], raw: dict[str, Any]) -> tuple[st
         if noun in _PRECISE_NOUNS:
             return column, f"{show(value)} is not {noun} (expected {bounds})"
         side = "too small" if kind.startswith("greater") else "too large"
-        return column, f"{show(value)} is {side} (expected {bounds})"
+        return column, f"{show(value)} is {side} (expected {expected})"
     if kind == "int_from_float":
         return column, f"{show(value)} is not a whole number (expected {expected})"
     if kind.startswith(("float_", "int_")) or kind == "finite_number":
@@ -149,17 +158,30 @@ def explain(error: Any, model: type[BaseModel], raw: dict[str, Any]) -> tuple[st
         choices = [
             c.strip("' ") for c in str(error["ctx"]["expected"]).replace(" or ", ", ").split(",")
         ]
-        hint = suggest(normalize_name(str(value)), choices)
-        did_you_mean = f"; did you mean {hint!r}?" if hint else ""
-        return column, f"{show(value)} is not one of {', '.join(choices)}{did_you_mean}"
+        return column, f"{show(value)} is not one of {', '.join(choices)}{hint(value, choices)}"
     if kind.startswith(("date_", "datetime_")):
         return column, f"{show(value)} is not a date (expected e.g. 2024-01-28, or 2024-01)"
     if kind == "value_error":
         reason = str(error.get("msg", "")).removeprefix("Value error, ")
+        if not reason.startswith(("is ", "lists ")):
+            reason = f"is {reason}"
+        if "expected" not in reason:
+            wanted = "each item once" if reason.startswith("lists ") else expected
+            reason = f"{reason} (expected {wanted})"
         return column, f"{show(value)} {reason}" if value is not None else reason
     if kind == "string_type":
-        return column, f"{show(value)} is not text"
-    return column, f"{show(value)}: {error.get('msg', 'is not valid')}"
+        return column, f"{show(value)} is not text (expected {expected})"
+    return column, f"{show(value)}: {error.get('msg', 'is not valid')} (expected {expected})"
+
+
+def _bounds_from_error(error: Any) -> str:
+    """The bound a range error names in its context, for a field whose bounds are hidden."""
+    ctx = error.get("ctx") or {}
+    words = {"ge": "{} or more", "gt": "more than {}", "le": "{} or less", "lt": "less than {}"}
+    for key, text in words.items():
+        if key in ctx:
+            return text.format(ctx[key])
+    return ""
 
 
 def validate_rows(
@@ -180,6 +202,11 @@ def validate_rows(
         sheet.frame.index, sheet.frame.itertuples(index=False), strict=True
     ):
         raw = dict(zip(columns, cells, strict=True))
+        if int(excel_row) in sheet.unread:
+            if model.key and raw.get(model.key[0]) is not None:
+                failed_ids.add(str(key_from_cell(raw[model.key[0]])))
+                failed_ids.add(str(identifier_from_cell(raw[model.key[0]])))
+            continue  # reported already: its cells are in the wrong columns
         data, cell_problems = _row_data(sheet, int(excel_row), raw, set(known))
         problems += cell_problems
         # a bad cell was reported already: validate the rest of the row without it
@@ -200,6 +227,62 @@ def validate_rows(
     return located, problems, failed_ids
 
 
+def identity_columns(model: type[Row]) -> tuple[str, ...]:
+    """The columns two rows of this sheet may not share, or ``()`` for none.
+
+    That is the row key; for rules (which have none) a rule's kind, base and system,
+    so that a rule given twice is found.
+    """
+    if model.key:
+        return model.key
+    if model.sheet == "rules":
+        return ("kind", "base_id", "system_id")
+    return ()
+
+
+def raw_identities(sheet: RawSheet, model: type[Row]) -> list[tuple[int, tuple[Any, ...]]]:
+    """(Excel row, identity) of every row, read from the raw cells.
+
+    The duplicate check uses these, so a repeated id is found whatever else is wrong
+    in either row. A row whose required identity cell is blank is left out (the
+    blank is reported on its own).
+    """
+    columns = identity_columns(model)
+    known = column_names(model)
+    infos = [model.model_fields.get(known.get(c, c)) for c in columns]
+    required = [info is not None and info.is_required() for info in infos]
+    if not columns or any(c not in sheet.frame.columns for c in columns):
+        return []  # a missing or misspelt column is reported; its values are unknown
+    normalizers = [_before(info) for info in infos]
+    found: list[tuple[int, tuple[Any, ...]]] = []
+    for excel_row, cells in zip(
+        sheet.frame.index, sheet.frame.itertuples(index=False), strict=True
+    ):
+        if int(excel_row) in sheet.unread:
+            continue
+        raw = dict(zip(sheet.frame.columns, cells, strict=False))
+        values: list[Any] = []
+        for column, normalize in zip(columns, normalizers, strict=True):
+            value = raw.get(column)
+            if value is None or (isinstance(value, float) and value != value):
+                value = None
+            elif normalize is not None:
+                value = normalize(value)
+            values.append(value)
+        if any(v is None for v, needed in zip(values, required, strict=True) if needed):
+            continue
+        found.append((int(excel_row), tuple(values)))
+    return found
+
+
+def _before(info: FieldInfo | None) -> Any:
+    """The before-validator that cleans a field's cell (e.g. ``key_from_cell``), if any."""
+    for meta in _metadata(info):
+        if isinstance(meta, BeforeValidator):
+            return meta.func
+    return None
+
+
 def check_columns(
     sheet: RawSheet, known: dict[str, str], model: type[BaseModel], problems: list[Problem]
 ) -> set[str]:
@@ -217,16 +300,16 @@ def check_columns(
     }
     claimed: set[str] = set()
     for column in unknown:
-        hint = suggest_column(column, absent)
-        if hint:
-            claimed.add(hint)
+        meant = suggest_column(column, absent)
+        if meant:
+            claimed.add(meant)
             problems.append(
                 Problem(
                     sheet.file,
                     sheet.name,
                     sheet.header_row,
                     column,
-                    f"is not a column of {sheet.name}; did you mean {hint!r}?",
+                    f"is not a column of {sheet.name}; did you mean {meant!r}?",
                 )
             )
         elif not column.startswith("column_") or sheet.frame[column].notna().any():
@@ -286,6 +369,17 @@ def _row_data(
     return data, problems
 
 
+def settings_rows(sheet: RawSheet) -> dict[str, int]:
+    """Settings key → the Excel row that first sets it (for messages about a setting)."""
+    if "key" not in sheet.frame.columns:
+        return {}
+    found: dict[str, int] = {}
+    for excel_row, key_cell in zip(sheet.frame.index, sheet.frame["key"], strict=True):
+        if key_cell is not None:
+            found.setdefault(normalize_name(str(key_cell)), int(excel_row))
+    return found
+
+
 def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
     """Read the settings sheet (key, value); unknown keys get a did-you-mean."""
     problems: list[Problem] = []
@@ -313,8 +407,8 @@ def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
             continue
         key = normalize_name(str(key_cell))
         if key not in Settings.model_fields:
-            hint = suggest(key, keys)
-            tail = f"did you mean {hint!r}?" if hint else f"known keys: {', '.join(keys)}"
+            close = did_you_mean(key, keys)
+            tail = f"did you mean {close!r}?" if close else f"known keys: {', '.join(keys)}"
             problems.append(
                 Problem(
                     sheet.file,

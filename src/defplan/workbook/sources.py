@@ -54,6 +54,9 @@ class RawSheet:
     header_row: int
     hidden: bool = False
     formulas: dict[tuple[int, str], str] = field(default_factory=dict)
+    #: Excel rows reported already as unreadable (a CSV row of the wrong width): their
+    #: cells are not validated, and their id is known but not valid
+    unread: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -272,9 +275,55 @@ def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
             if problem.severity == "error":
                 continue
         grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        ragged = _ragged_rows(file_label, normalize_name(path.stem), grid)
+        problems += ragged
         sheet = _sheet_from_grid(file_label, path.stem, grid, hidden=False)
+        if sheet is not None:
+            sheet.unread = {p.row for p in ragged if p.row is not None}
         sheets.append(sheet if sheet is not None else _empty_sheet(file_label, path.stem, False))
     return RawWorkbook(label, "csv", sheets, files, problems)
+
+
+def _ragged_rows(label: str, sheet: str, grid: list[list[Any]]) -> list[Problem]:
+    """Report CSV rows with more or fewer cells than the header (they are not read).
+
+    An unquoted comma in a name splits one cell in two and shifts every later cell a
+    column to the right; reading such a row would blame the wrong columns, or none.
+    Trailing empty cells (padding Excel writes) do not count.
+    """
+    header_index = next(
+        (i for i, row in enumerate(grid) if any(not _is_blank(v) for v in row)), None
+    )
+    if header_index is None:
+        return []
+    width = _filled_width(grid[header_index])
+    problems: list[Problem] = []
+    for i in range(header_index + 1, len(grid)):
+        row = grid[i]
+        if all(_is_blank(v) for v in row):
+            continue
+        cells = max(_filled_width(row), min(len(row), width))
+        if cells == width:
+            continue
+        why = (
+            "a comma inside a value must be quoted"
+            if cells > width
+            else "every row needs one cell per column; a blank cell still needs its comma"
+        )
+        problems.append(
+            Problem(
+                label,
+                sheet,
+                i + 1,
+                message=f"has {cells} cells, the header has {width} ({why}); row not read",
+            )
+        )
+    return problems
+
+
+def _filled_width(row: list[Any]) -> int:
+    """Cells up to and including the last one that is not blank."""
+    return next((n for n in range(len(row), 0, -1) if not _is_blank(row[n - 1])), 0)
 
 
 def _decode_csv(data: bytes, label: str) -> tuple[str, Problem | None]:
