@@ -208,3 +208,21 @@ def test_a_worst_case_plan_moves_no_unit_back_that_raises_the_total() -> None:
     assert close(solution.objective, 2.0)
     assert solution.x[:, 0].tolist() == [1, 1, 0]
     assert close(float(inst.residual(solution.x).sum()), 2.0 + 0.75 + 1.0)
+
+
+def test_violations_name_each_site_and_system_with_the_units_and_the_bound() -> None:
+    inst = make_instance(
+        [[1.0], [2.0]], [[0.5], [0.4]], [2, 1], lower=np.array([[1, 0], [0, 0]], dtype=np.int64)
+    )
+    assert inst.violations(np.array([[1, 0], [1, 1]], dtype=np.int64)) == []
+    assert inst.violations(np.array([[0, 2], [3, 0]], dtype=np.int64)) == [
+        "site 0, system 0: 0 units, below the lower bound 1",
+        "site 0, system 1: 2 units, above the upper bound 1",
+        "site 1, system 0: 3 units, above the upper bound 2",
+        "system 0: 3 units, more than the inventory 2",
+        "system 1: 2 units, more than the inventory 1",
+    ]
+    crowded = make_instance(np.ones((8, 1)), [[0.5]], [1])
+    found = crowded.violations(np.full((8, 1), 2, dtype=np.int64))
+    assert found[5] == "3 more site(s) above the upper bound"
+    assert found[-1] == "system 0: 16 units, more than the inventory 1"

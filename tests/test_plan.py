@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -11,16 +12,18 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from builders import base, planning_theater, small_scenario, with_settings
-from defplan.cli import app
-from defplan.errors import SolverError
+from defplan.cli import app, plan_summary
+from defplan.errors import InputError, SolverError
 from defplan.model.brute import brute_force
 from defplan.plan import Plan, build_arrays, evaluate, plan
+from defplan.plan.acceptance import risk_acceptance
+from defplan.plan.planner import BREACH_SEPARATOR
 from defplan.plan.writers import plan_record, read_plan_json, write_plan
 from defplan.risk import risk
-from defplan.scenario import RuleRow
+from defplan.scenario import RuleRow, Scenario
 from defplan.workbook import load_scenario, write_xlsx
 
 runner = CliRunner()
@@ -115,7 +118,45 @@ def test_evaluate_scores_todays_deployment_with_the_same_model() -> None:
     assert math.isclose(today.objective, arrays.instance.objective_of(arrays.instance.current))
     assert today.status == "evaluated" and today.moves == 0
     broken = evaluate(scenario, {("charlie", "cram"): 1})
-    assert broken.status == "breaks_rules" and "upper bound" in broken.message
+    assert broken.status == "breaks_rules"
+    assert broken.message == "charlie: 1 cram, but at most 0 allowed (charlie is closed)"
+
+
+def test_evaluate_names_every_broken_rule_by_base_system_and_rule() -> None:
+    rules = (
+        RuleRow(kind="lock", base_id="bravo", system_id="cram"),
+        RuleRow(kind="forbid", base_id="alpha", system_id="cram"),
+        RuleRow(kind="min_units", base_id="delta", system_id="patriot", value=1),
+    )
+    scenario = with_settings(planning_theater(rules=rules), max_moves=1)
+    broken = evaluate(scenario, {("alpha", "cram"): 2, ("charlie", "cram"): 1})
+    assert broken.status == "breaks_rules"
+    assert broken.message.split(BREACH_SEPARATOR) == [
+        "alpha: 2 cram, but at most 0 allowed (rule forbid cram at alpha)",
+        "bravo: 0 cram, but at least 1 needed (rule lock cram at bravo as deployed)",
+        "charlie: 1 cram, but at most 0 allowed (charlie is closed)",
+        "delta: 0 patriot, but at least 1 needed (rule min_units 1 of patriot at delta)",
+        "2 units moved from today's deployment, but max_moves is 1",
+    ]
+    assert "[" not in broken.message
+
+
+@pytest.mark.parametrize(
+    ("allocation", "message"),
+    [
+        ({("alpha", "patriot"): 2}, "2 patriot in all, but the inventory is 1"),
+        ({("alpha", "cram"): 2, ("delta", "cram"): 2}, "4 cram in all, but the inventory is 3"),
+        ({("zulu", "cram"): 1}, "'zulu' is not a base"),
+        ({("alpha", "laser"): 1}, "'laser' is not a system"),
+    ],
+)
+def test_evaluate_refuses_an_allocation_it_cannot_score(
+    allocation: dict[tuple[str, str], int], message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        evaluate(planning_theater(), allocation, source="mine.csv")
+    assert [p.file for p in caught.value.problems] == ["mine.csv"]
+    assert message in str(caught.value.problems[0])
 
 
 def test_plan_json_is_identical_apart_from_timing() -> None:
@@ -207,6 +248,85 @@ def test_cli_evaluate_reads_an_allocation_and_reports_bad_rows(tmp_path: Path) -
     assert result.exit_code == 2
     assert "row 2" in result.output and "'zulu' is not a base" in result.output
     assert "row 3" in result.output and "'two' is not a whole number" in result.output
+
+
+def run_evaluate(
+    tmp_path: Path, allocation: str, *extra: str, theater: Scenario | None = None
+) -> tuple[Path, Result]:
+    """``defplan evaluate`` of a workbook of ``theater`` with this allocation CSV text."""
+    workbook = write_xlsx(theater or planning_theater(), tmp_path / "theater.xlsx")
+    path = tmp_path / "mine.csv"
+    path.write_text("base_id,system_id,units\n" + allocation)
+    return path, runner.invoke(app, ["evaluate", str(workbook), "--allocation", str(path), *extra])
+
+
+def test_cli_evaluate_refuses_more_units_than_the_inventory_and_names_the_rows(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    over = "alpha,cram,2\nalpha,patriot,1\ndelta,cram,2\nbravo,patriot,1\n"
+    path, result = run_evaluate(tmp_path, over, "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert f"{path} · units: 4 cram in all (rows 2 and 4), but the inventory is 3" in result.output
+    assert (
+        f"{path} · units: 2 patriot in all (rows 3 and 5), but the inventory is 1" in result.output
+    )
+    assert "Traceback" not in result.output
+    assert not (out / "plan.json").exists()
+    path, result = run_evaluate(tmp_path, "alpha,patriot,9\n")
+    assert result.exit_code == 2
+    assert f"{path} · row 2 · units: 9 patriot in all, but the inventory is 1" in result.output
+
+
+def test_cli_evaluate_refuses_a_row_given_twice_naming_both_rows(tmp_path: Path) -> None:
+    path, result = run_evaluate(tmp_path, "alpha,cram,1\nbravo,cram,1\nalpha,cram,1\n")
+    assert result.exit_code == 2, result.output
+    assert f"{path} · row 4 · base_id: alpha, cram appears in rows 2 and 4" in result.output
+    assert "1 error(s)" in result.output
+
+
+def test_cli_evaluate_scores_an_allocation_that_breaks_rules_and_names_each_rule(
+    tmp_path: Path,
+) -> None:
+    theater = planning_theater(rules=(RuleRow(kind="lock", base_id="bravo", system_id="cram"),))
+    _, result = run_evaluate(tmp_path, "charlie,cram,1\nalpha,patriot,1\n", theater=theater)
+    assert result.exit_code == 0, result.output
+    assert "status breaks_rules: 2 rule(s) broken" in result.output
+    assert "bravo: 0 cram, but at least 1 needed (rule lock cram at bravo as deployed)" in (
+        result.output
+    )
+    assert "charlie: 1 cram, but at most 0 allowed (charlie is closed)" in result.output
+
+
+def test_acceptance_of_an_evaluated_allocation_does_not_blame_the_objective() -> None:
+    scenario = planning_theater()
+    for result in (
+        evaluate(scenario, {("alpha", "cram"): 1}),
+        evaluate(scenario, {("charlie", "cram"): 1}),
+    ):
+        frame = risk_acceptance(result, scenario)
+        assert not frame.empty
+        assert "objective" not in set(frame["reason_kind"])
+        assert not frame["reason"].str.contains("objective").any()
+        assert frame["reason"].str.contains("left unplaced in the evaluated allocation").any()
+
+
+def test_acceptance_says_the_only_unit_or_all_units_are_placed() -> None:
+    scenario = planning_theater()
+    frame = risk_acceptance(plan(scenario), scenario)
+    reasons = " | ".join(frame["reason"])
+    assert "the only patriot is placed where it removes more" in reasons
+    assert "all 3 cram are placed where each removes more" in reasons
+    assert "all 1 " not in reasons
+
+
+def test_plan_summary_says_optimum_only_when_proven() -> None:
+    result = plan(planning_theater())
+    assert result.status == "optimal"
+    assert "→ optimum" in " ".join(plan_summary(result))
+    stopped = dataclasses.replace(result, status="gap_limit")
+    lines = " ".join(plan_summary(stopped))
+    assert "→ best found" in lines and "optimum" not in lines
 
 
 def test_residual_never_exceeds_undefended_risk() -> None:

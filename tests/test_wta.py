@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from defplan.model.wta import (
+    MAX_PROBLEMS,
+    WtaFormatError,
     WtaInstance,
     generate_wta,
     load_wta,
@@ -140,6 +142,57 @@ def test_reader_names_the_line_and_what_was_expected(text: str, expected: str) -
     message = str(caught.value)
     assert message.startswith("bad.txt")
     assert expected in message
+
+
+def test_every_bad_line_is_reported_at_once() -> None:
+    text = (
+        SMALL.replace("0 1 0.6", "0 1 1.3")
+        .replace("1 1 0.9", "1 1 abc")
+        .replace("\n20\n", "\n-2\n")
+    )
+    with pytest.raises(WtaFormatError) as caught:
+        read_wta(text, "bad.txt")
+    assert caught.value.problems == (
+        (3, "-2 is out of range; expected the value of target 1"),
+        (6, "1.3 is out of range; expected a probability in [0, 1]"),
+        (9, "'abc' is not a number; expected a probability in [0, 1]"),
+    )
+    assert str(caught.value).splitlines() == [
+        "bad.txt, line 3: -2 is out of range; expected the value of target 1",
+        "bad.txt, line 6: 1.3 is out of range; expected a probability in [0, 1]",
+        "bad.txt, line 9: 'abc' is not a number; expected a probability in [0, 1]",
+    ]
+    assert isinstance(caught.value, ValueError)
+
+
+def test_a_bad_line_is_reported_with_every_problem_on_it_and_the_rest_read_on() -> None:
+    text = _replace_line(5, "x 7 2") + "1 2 0.3\n"
+    with pytest.raises(WtaFormatError) as caught:
+        read_wta(text, "bad.txt")
+    assert [line for line, _ in caught.value.problems] == [5, 5, 5, 11]
+    message = str(caught.value)
+    assert "line 5: 'x' is not an integer; expected a weapon type 0..1" in message
+    assert "line 5: 2 is out of range; expected a probability" in message
+    assert "line 5: target 7: expected 0..2" in message
+    assert "line 11: '1 2 0.3': expected the end of the file" in message
+
+
+def test_a_file_full_of_bad_lines_is_reported_up_to_the_cap() -> None:
+    lines = ["10 10 1", *["5"] * 10, *(f"{w} {t} 2" for w in range(10) for t in range(10))]
+    with pytest.raises(WtaFormatError) as caught:
+        read_wta("\n".join(lines), "bad.txt")
+    assert len(caught.value.problems) == MAX_PROBLEMS
+    assert caught.value.more == 100 - MAX_PROBLEMS
+    assert (
+        str(caught.value).splitlines()[-1]
+        == f"bad.txt: … and {100 - MAX_PROBLEMS} more problem(s) not shown"
+    )
+
+
+def test_an_unreadable_header_stops_the_reading_with_every_problem_in_it() -> None:
+    with pytest.raises(WtaFormatError) as caught:
+        read_wta(_replace_line(1, "two 0 -1") + "junk\n", "bad.txt")
+    assert [line for line, _ in caught.value.problems] == [1, 1, 1]
 
 
 def test_instance_checks_its_arrays() -> None:

@@ -29,3 +29,17 @@ def test_wta_bad_file_names_the_line_and_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "line 5" in result.output and "probability" in result.output
     assert "Traceback" not in result.output
+
+
+def test_wta_reports_every_bad_line_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    good = write_wta(generate_wta(2, 3, 1, seed=1)).splitlines()
+    good[5] = "0 1 1.3"
+    good[8] = "1 1 abc"
+    path.write_text("\n".join(good) + "\n")
+    result = runner.invoke(app, ["wta", str(path)])
+    assert result.exit_code == 2
+    assert f"{path} · line 6: 1.3 is out of range; expected a probability" in result.output
+    assert f"{path} · line 9: 'abc' is not a number; expected a probability" in result.output
+    assert "2 error(s)" in result.output
+    assert "Traceback" not in result.output

@@ -33,12 +33,14 @@ from defplan.cli_report import report_command
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
 from defplan.model.solution import relative_gap
+from defplan.model.wta import WtaFormatError
 from defplan.model.wta import wta as solve_wta_file
 from defplan.plan import Plan
 from defplan.plan import evaluate as evaluate_allocation
 from defplan.plan import plan as make_plan
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
+from defplan.plan.planner import BREACH_SEPARATOR
 from defplan.plan.writers import write_plan
 from defplan.report import build_report, write_report
 from defplan.risk import RiskTable
@@ -283,14 +285,19 @@ def plan_summary(result: Plan) -> list[str]:
         else "no bases",
     ]
     if result.backend != "none":
+        best = "optimum" if result.status == "optimal" else "best found"
         lines.append(
-            f"greedy (by hand) {result.greedy_objective:.4f} → optimum {result.objective:.4f}: "
+            f"greedy (by hand) {result.greedy_objective:.4f} → {best} {result.objective:.4f}: "
             f"{result.gain_over_greedy:.4f} more removed ({result.objective_kind} objective)"
         )
         lines.append(
             f"status {result.status} · bound {result.bound:.6g} · gap {result.gap:.2e} · "
             f"{result.backend} ({result.profile}) · {result.seconds:.2f} s"
         )
+    elif result.status == "breaks_rules":
+        broken = result.message.split(BREACH_SEPARATOR)
+        lines.append(f"status breaks_rules: {len(broken)} rule(s) broken")
+        lines.extend(f"  {line}" for line in broken)
     else:
         lines.append(f"status {result.status}{': ' + result.message if result.message else ''}")
     budget = "no limit" if result.max_moves is None else f"limit {result.max_moves}"
@@ -309,9 +316,12 @@ def wta(
     show: Annotated[bool, typer.Option(help="print the assignment (weapon → target)")] = False,
 ) -> None:
     """Solve a classic weapon-target assignment instance: objective, bound, gap, status."""
-    report = solve_wta_file(
-        file, backend=backend or "highs", time_limit=time_limit, gap=gap, threads=threads
-    )
+    try:
+        report = solve_wta_file(
+            file, backend=backend or "highs", time_limit=time_limit, gap=gap, threads=threads
+        )
+    except WtaFormatError as exc:  # every bad line, one problem each
+        raise InputError(wta_problems(exc)) from None
     solution = report.solution
     console.print(
         f"{file}: {report.weapons} weapon types × {report.targets} targets, mu {report.mu}",
@@ -330,6 +340,19 @@ def wta(
     if show and report.assignment is not None:
         for w, t in zip(*report.assignment.nonzero(), strict=True):
             console.print(f"  weapon {w} → target {t} × {int(report.assignment[w, t])}")
+
+
+def wta_problems(error: WtaFormatError) -> list[Problem]:
+    """A WTA file's bad lines as problems: the file, the line and what was expected."""
+    problems = [
+        Problem(error.name, message=f"line {line}: {text}" if line is not None else text)
+        for line, text in error.problems
+    ]
+    if error.more:
+        problems.append(
+            Problem(error.name, message=f"… and {error.more} more not shown", severity="note")
+        )
+    return problems
 
 
 app.command("extract")(extract_command)

@@ -24,6 +24,8 @@ IntArray = NDArray[np.int64]
 
 #: 1 − p is floored here so that p = 1 stays finite in the logarithm (a leak of 1e-12).
 MIN_LEAK = 1e-12
+#: Sites :meth:`Instance.violations` names one by one before it counts the rest.
+VIOLATIONS_SHOWN = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,17 +154,29 @@ class Instance:
         return int(np.maximum(self.current - x, 0).sum())
 
     def violations(self, x: IntArray) -> list[str]:
-        """Why x is not a feasible allocation (empty when it is)."""
+        """Why x is not a feasible allocation (empty when it is).
+
+        Sites and systems are named by index here (this module knows no ids); the
+        plan layer names them by id (:func:`defplan.plan.planner.rule_breaches`).
+        """
         found: list[str] = []
         if x.shape != self.lower.shape:
             return [f"allocation has shape {x.shape}, expected {self.lower.shape}"]
-        if (x < self.lower).any():
-            found.append("below a site's lower bound")
-        if (x > self.upper).any():
-            found.append("above a site's upper bound")
-        over = x.sum(axis=0) > self.inventory
-        if over.any():
-            found.append(f"more units than inventory for systems {np.flatnonzero(over).tolist()}")
+        for kind, sites, bound in (
+            ("below the lower bound", np.argwhere(x < self.lower), self.lower),
+            ("above the upper bound", np.argwhere(x > self.upper), self.upper),
+        ):
+            found.extend(
+                f"site {b}, system {s}: {x[b, s]} units, {kind} {bound[b, s]}"
+                for b, s in sites[:VIOLATIONS_SHOWN].tolist()
+            )
+            if len(sites) > VIOLATIONS_SHOWN:
+                found.append(f"{len(sites) - VIOLATIONS_SHOWN} more site(s) {kind}")
+        used = x.sum(axis=0)
+        found.extend(
+            f"system {s}: {used[s]} units, more than the inventory {self.inventory[s]}"
+            for s in np.flatnonzero(used > self.inventory).tolist()
+        )
         if self.max_moves is not None and self.moves(x) > self.max_moves:
             found.append(f"{self.moves(x)} moves exceed the budget of {self.max_moves}")
         return found

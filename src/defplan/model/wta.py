@@ -24,7 +24,8 @@ The public text format (whitespace separated, indices 0-based)::
 The reader forgives blank lines, extra spaces and tabs, comments from ``#`` to the end
 of a line and Windows line ends. Anything else (wrong counts, a p outside [0, 1], a
 negative value, a word where a number belongs, a pair given twice) is a
-:class:`ValueError` naming the file, the line and what was expected.
+:class:`WtaFormatError` (a ValueError) naming the file and, for every bad line at
+once, the line and what was expected.
 
 :func:`generate_wta` draws the usual random instances of the WTA literature: target
 values uniform integers in 25..100 and kill probabilities uniform in [0.6, 0.9]. These
@@ -34,6 +35,7 @@ are fully determined by the seed.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,71 +131,143 @@ class WtaReport:
 # ---------------------------------------------------------------- reading and writing
 
 
+#: A bad file's report stops naming lines after this many problems (and counts the rest).
+MAX_PROBLEMS = 50
+
+
+class WtaFormatError(ValueError):
+    """Every problem found in a WTA file, each with its line (None: the whole file).
+
+    ``str()`` is one line per problem, ``"name, line N: what was expected"``.
+    """
+
+    def __init__(self, name: str, problems: list[tuple[int | None, str]], more: int = 0) -> None:
+        self.name = name
+        self.problems: tuple[tuple[int | None, str], ...] = tuple(problems)
+        self.more = more
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """The problems as text, each naming the file and the line."""
+        out = [
+            f"{self.name}, line {line}: {message}"
+            if line is not None
+            else f"{self.name}: {message}"
+            for line, message in self.problems
+        ]
+        if self.more:
+            out.append(f"{self.name}: … and {self.more} more problem(s) not shown")
+        return out
+
+
+class _StopReadingError(Exception):
+    """The rest of the file cannot be read (header unusable, file ended early)."""
+
+
+class _Found:
+    """The problems seen so far, capped at :data:`MAX_PROBLEMS`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[tuple[int | None, str]] = []
+        self.more = 0
+
+    def add(self, line: int | None, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append((line, message))
+        else:
+            self.more += 1
+
+    def error(self) -> WtaFormatError:
+        return WtaFormatError(self.name, self.problems, self.more)
+
+
 def read_wta(text: str, name: str = "<text>") -> WtaInstance:
-    """Parse the public text format; ValueError with ``name``, line and what was expected."""
-    lines = _content_lines(text)
-    reader = _Reader(lines, name)
+    """Parse the public text format.
+
+    Raises :class:`WtaFormatError` (a ValueError) naming ``name`` and every bad line at
+    once with what was expected (up to :data:`MAX_PROBLEMS`); only a header that cannot
+    be read, or a file that ends early, stops the reading there.
+    """
+    found = _Found(name)
+    reader = _Reader(_content_lines(text), found)
+    instance: WtaInstance | None = None
+    with contextlib.suppress(_StopReadingError):
+        instance = _parse(reader, found)
+    if found.problems or instance is None:
+        raise found.error()
+    return instance
+
+
+def _parse(reader: _Reader, found: _Found) -> WtaInstance | None:
     header_no, header = reader.next("the header line 'W T mu'")
     if len(header) != 3:
-        raise _error(name, header_no, f"{' '.join(header)!r}: expected 3 integers 'W T mu'")
-    n_weapons = _integer(name, header_no, header[0], "W, the number of weapon types", 1)
-    n_targets = _integer(name, header_no, header[1], "T, the number of targets", 1)
-    mu = _integer(name, header_no, header[2], "mu, the weapons per type", 0)
+        found.add(header_no, f"{' '.join(header)!r}: expected 3 integers 'W T mu'")
+        raise _StopReadingError
+    n_weapons = _integer(found, header_no, header[0], "W, the number of weapon types", 1)
+    n_targets = _integer(found, header_no, header[1], "T, the number of targets", 1)
+    mu = _integer(found, header_no, header[2], "mu, the weapons per type", 0)
+    if n_weapons is None or n_targets is None or mu is None:
+        raise _StopReadingError
 
-    values = np.empty(n_targets, dtype=np.float64)
+    values = np.zeros(n_targets, dtype=np.float64)
     for t in range(n_targets):
         line_no, tokens = reader.next(f"the value of target {t} (T = {n_targets} value lines)")
         if len(tokens) != 1:
-            raise _error(
-                name,
+            found.add(
                 line_no,
                 f"{' '.join(tokens)!r}: expected one number, the value of target {t} "
                 f"(T = {n_targets} value lines follow the header)",
             )
-        values[t] = _number(name, line_no, tokens[0], f"the value of target {t}", low=0.0)
+            continue
+        value = _number(found, line_no, tokens[0], f"the value of target {t}", low=0.0)
+        values[t] = value if value is not None else 0.0
 
-    p = np.empty((n_weapons, n_targets), dtype=np.float64)
-    seen = np.zeros((n_weapons, n_targets), dtype=bool)
-    where = np.zeros((n_weapons, n_targets), dtype=np.int64)
+    p = np.zeros((n_weapons, n_targets), dtype=np.float64)
+    where = np.zeros((n_weapons, n_targets), dtype=np.int64)  # line of each pair, 0 = not yet
     expected = n_weapons * n_targets
     for k in range(expected):
         line_no, tokens = reader.next(
             f"{expected - k} more 'w t p' lines (W × T = {n_weapons} × {n_targets} = {expected})"
         )
         if len(tokens) != 3:
-            raise _error(
-                name,
+            found.add(
                 line_no,
                 f"{' '.join(tokens)!r}: expected 'w t p' (weapon type, target, kill "
                 f"probability); line {k + 1} of {expected}",
             )
-        w = _integer(name, line_no, tokens[0], f"a weapon type 0..{n_weapons - 1}", 0)
-        t = _integer(name, line_no, tokens[1], f"a target 0..{n_targets - 1}", 0)
-        if w >= n_weapons:
-            raise _error(
-                name, line_no, f"weapon type {w}: expected 0..{n_weapons - 1} (W = {n_weapons})"
+            continue
+        weapon = _integer(found, line_no, tokens[0], f"a weapon type 0..{n_weapons - 1}", 0)
+        target = _integer(found, line_no, tokens[1], f"a target 0..{n_targets - 1}", 0)
+        prob = _number(found, line_no, tokens[2], "a probability in [0, 1]", low=0.0, high=1.0)
+        if weapon is not None and weapon >= n_weapons:
+            found.add(
+                line_no, f"weapon type {weapon}: expected 0..{n_weapons - 1} (W = {n_weapons})"
             )
-        if t >= n_targets:
-            raise _error(
-                name, line_no, f"target {t}: expected 0..{n_targets - 1} (T = {n_targets})"
-            )
-        if seen[w, t]:
-            raise _error(
-                name,
+            weapon = None
+        if target is not None and target >= n_targets:
+            found.add(line_no, f"target {target}: expected 0..{n_targets - 1} (T = {n_targets})")
+            target = None
+        if weapon is None or target is None:
+            continue
+        if where[weapon, target]:
+            found.add(
                 line_no,
-                f"pair ({w}, {t}) already given on line {where[w, t]}; expected each once",
+                f"pair ({weapon}, {target}) already given on line {where[weapon, target]}; "
+                "expected each once",
             )
-        p[w, t] = _number(name, line_no, tokens[2], "a probability in [0, 1]", low=0.0, high=1.0)
-        seen[w, t] = True
-        where[w, t] = line_no
+            continue
+        where[weapon, target] = line_no
+        p[weapon, target] = prob if prob is not None else 0.0
     extra = reader.peek()
     if extra is not None:
         line_no, tokens = extra
-        raise _error(
-            name,
+        found.add(
             line_no,
             f"{' '.join(tokens)!r}: expected the end of the file after {expected} 'w t p' lines",
         )
+    if found.problems:
+        return None
     return WtaInstance(values=values, p=p, mu=mu)
 
 
@@ -236,16 +310,18 @@ def _content_lines(text: str) -> list[tuple[int, list[str]]]:
 
 
 class _Reader:
-    def __init__(self, lines: list[tuple[int, list[str]]], name: str) -> None:
+    def __init__(self, lines: list[tuple[int, list[str]]], found: _Found) -> None:
         self.lines = lines
-        self.name = name
+        self.found = found
         self.position = 0
 
     def next(self, expected: str) -> tuple[int, list[str]]:
+        """The next line with content; at the end of the file, a problem and _StopReadingError."""
         if self.position >= len(self.lines):
             last = self.lines[-1][0] if self.lines else 0
             where = f"ended after line {last}" if last else "is empty"
-            raise ValueError(f"{self.name}: the file {where}; expected {expected}")
+            self.found.add(None, f"the file {where}; expected {expected}")
+            raise _StopReadingError
         line = self.lines[self.position]
         self.position += 1
         return line
@@ -254,29 +330,31 @@ class _Reader:
         return self.lines[self.position] if self.position < len(self.lines) else None
 
 
-def _error(name: str, line: int, message: str) -> ValueError:
-    return ValueError(f"{name}, line {line}: {message}")
-
-
-def _integer(name: str, line: int, token: str, what: str, low: int) -> int:
+def _integer(found: _Found, line: int, token: str, what: str, low: int) -> int | None:
+    """The token as an integer ≥ low, or None with the problem recorded."""
     try:
         value = int(token)
     except ValueError:
-        raise _error(name, line, f"{token!r} is not an integer; expected {what}") from None
+        found.add(line, f"{token!r} is not an integer; expected {what}")
+        return None
     if value < low:
-        raise _error(name, line, f"{value} is below {low}; expected {what}")
+        found.add(line, f"{value} is below {low}; expected {what}")
+        return None
     return value
 
 
 def _number(
-    name: str, line: int, token: str, what: str, low: float, high: float = math.inf
-) -> float:
+    found: _Found, line: int, token: str, what: str, low: float, high: float = math.inf
+) -> float | None:
+    """The token as a finite number in [low, high], or None with the problem recorded."""
     try:
         value = float(token)
     except ValueError:
-        raise _error(name, line, f"{token!r} is not a number; expected {what}") from None
+        found.add(line, f"{token!r} is not a number; expected {what}")
+        return None
     if not math.isfinite(value) or not low <= value <= high:
-        raise _error(name, line, f"{token} is out of range; expected {what}")
+        found.add(line, f"{token} is out of range; expected {what}")
+        return None
     return value
 
 

@@ -19,6 +19,8 @@ A plan accepts risk wherever a base keeps a residual risk. For each such base
   ``moves_budget`` the budget on moves from today's deployment stops it;
   ``objective``    the objective (worst case, blend) or the solver's gap puts the
                    unit elsewhere;
+  ``allocation``   the allocation was scored, not solved for (``evaluate``): it puts
+                   the unit elsewhere or leaves it unplaced;
 
 - compensating measures to consider, chosen by the threat class and the factor from
   :data:`MEASURES_BY_WEAPON` and :data:`MEASURES_BY_FACTOR`. They are suggestions
@@ -223,21 +225,31 @@ def _why(
         if all(plan.inventory[s] == 0 for s in helpful):
             names = " or ".join(plan.system_ids[s] for s in helpful)
             return "no_inventory", f"no {names} on hand", "", 0.0
-        limits: list[str] = []
+        # each limit once, with the units it already holds (a forbid on every system
+        # is one rule, however many systems it stops)
+        limits: dict[str, list[str]] = {}
         for s in helpful:
             for h in hosts_of[s][b]:
                 why = "; ".join(bounds.why_upper(int(h), s)) or "its most units"
                 held = int(x[h, s])
-                text = f"{why} ({held} {plan.system_ids[s]} at {plan.base_ids[h]})" if held else why
-                if text not in limits:
-                    limits.append(text)
-        return "site_limit", "no more units may defend it: " + "; ".join(limits[:3]), "", 0.0
+                holding = limits.setdefault(why, [])
+                if held:
+                    holding.append(f"{held} {plan.system_ids[s]} at {plan.base_ids[h]}")
+        texts = [f"{why} ({', '.join(held)})" if held else why for why, held in limits.items()]
+        return "site_limit", "no more units may defend it: " + "; ".join(texts[:3]), "", 0.0
     gain, s, h = max(options, key=lambda o: (o[0], -o[1], -o[2]))
     system_id = plan.system_ids[s]
     where = "here" if h == b else f"at {plan.base_ids[h]}"
     one_more = f"one more {system_id} {where} would remove {gain:.3g}/yr"
     spare = int(plan.inventory[s] - placed[s])
     if spare > 0:
+        if plan.evaluated:
+            return (
+                "allocation",
+                f"{spare} {system_id} left unplaced in the evaluated allocation; {one_more}",
+                "",
+                gain,
+            )
         if budget_spent:
             return (
                 "moves_budget",
@@ -272,8 +284,16 @@ def _why(
     if last + TOLERANCE >= gain:
         return (
             "better_use",
-            f"all {int(plan.inventory[s])} {system_id} are placed where each removes more: "
+            f"{_all_placed(int(plan.inventory[s]), system_id)}: "
             f"the last at {plan.base_ids[cheapest]} removes {last:.3g}/yr; {one_more}",
+            better_text,
+            gain,
+        )
+    if plan.evaluated:
+        return (
+            "allocation",
+            f"the evaluated allocation keeps the {system_id} elsewhere; "
+            f"{one_more}, the last at {plan.base_ids[cheapest]} removes {last:.3g}/yr",
             better_text,
             gain,
         )
@@ -292,3 +312,10 @@ def _why(
         better_text,
         gain,
     )
+
+
+def _all_placed(inventory: int, system_id: str) -> str:
+    """'the only patriot is placed where it removes more' or 'all 3 patriot are …'."""
+    if inventory == 1:
+        return f"the only {system_id} is placed where it removes more"
+    return f"all {inventory} {system_id} are placed where each removes more"

@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from defplan.errors import InputError, Problem
+from defplan.plan.planner import inventory_problems
 from defplan.scenario import Scenario
+from defplan.suggest import expected_one_of, hint
 
 COLUMNS = ("base_id", "system_id", "units")
 
@@ -26,13 +28,29 @@ def read_allocation_csv(path: Path, scenario: Scenario) -> dict[tuple[str, str],
         )
     problems: list[Problem] = []
     units: dict[tuple[str, str], int] = {}
+    rows: dict[tuple[str, str], list[int]] = {}
     for index, row in enumerate(frame.to_dict(orient="records"), start=2):
         base_id, system_id, count = (str(row[c]).strip() for c in COLUMNS)
         if base_id not in scenario.base_by_id:
-            problems.append(Problem(name, None, index, "base_id", f"{base_id!r} is not a base"))
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    index,
+                    "base_id",
+                    f"{base_id!r} is not a base of the theater{hint(base_id, scenario.base_by_id)}",
+                )
+            )
         if system_id not in scenario.system_by_id:
             problems.append(
-                Problem(name, None, index, "system_id", f"{system_id!r} is not a system")
+                Problem(
+                    name,
+                    None,
+                    index,
+                    "system_id",
+                    f"{system_id!r} is not a system of the theater "
+                    f"({expected_one_of(system_id, scenario.system_by_id)})",
+                )
             )
         if not count.isdigit():
             problems.append(
@@ -40,7 +58,14 @@ def read_allocation_csv(path: Path, scenario: Scenario) -> dict[tuple[str, str],
             )
             continue
         key = (base_id, system_id)
-        units[key] = units.get(key, 0) + int(count)
+        if key in rows:
+            again = f"{base_id}, {system_id} appears in rows {rows[key][0]} and {index}"
+            once = "expected each base and system once (units are not added up)"
+            problems.append(Problem(name, None, index, "base_id", f"{again}; {once}"))
+            continue
+        rows[key] = [index]
+        units[key] = int(count)
+    problems += inventory_problems(scenario, units, source=name, rows=rows)
     if problems:
         raise InputError(problems)
     return units

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
-from defplan.errors import SolverError
+from defplan.errors import InputError, Problem, SolverError
 from defplan.model import Instance, Objective, solve
 from defplan.plan.arrays import PlanArrays, build_arrays
 from defplan.plan.conflicts import explain_infeasible
@@ -94,9 +96,15 @@ def evaluate(
     *,
     objective: Objective | None = None,
     table: RiskTable | None = None,
+    source: str = "allocation",
 ) -> Plan:
     """Score an allocation ({(base_id, system_id): units}; default: the deployed sheet)
-    with the same model. The result's status says whether it breaks a rule."""
+    with the same model. The result's status says whether it breaks a rule
+    (``breaks_rules``, each broken rule named in its message) or not (``evaluated``).
+
+    An allocation that names an unknown base or system, or uses more units of a system
+    than the inventory, cannot be scored: InputError naming ``source``.
+    """
     table = table or compute_risk(scenario)
     arrays = build_arrays(scenario, table, objective=objective)
     inst = arrays.instance
@@ -104,12 +112,15 @@ def evaluate(
     if allocation is None:
         x = inst.current.copy()
     else:
+        problems = allocation_problems(scenario, allocation, source=source)
+        if problems:
+            raise InputError(problems)
         x = np.zeros_like(inst.lower)
         bases = {b: i for i, b in enumerate(arrays.base_ids)}
         systems = {s: j for j, s in enumerate(arrays.system_ids)}
         for (base_id, system_id), units in allocation.items():
             x[bases[base_id], systems[system_id]] += units
-    broken = inst.violations(x)
+    broken = rule_breaches(arrays, x)
     value = inst.objective_of(x)
     return assemble(
         scenario,
@@ -125,8 +136,114 @@ def evaluate(
         gap=0.0,
         seconds=0.0,
         iterations=0,
-        message="; ".join(broken),
+        message=BREACH_SEPARATOR.join(broken),
     )
+
+
+def allocation_problems(
+    scenario: Scenario,
+    allocation: Mapping[tuple[str, str], int],
+    *,
+    source: str = "allocation",
+) -> list[Problem]:
+    """Why an allocation cannot be scored at all: an unknown base or system, negative
+    units, or more units of a system than its inventory."""
+    problems: list[Problem] = []
+    for (base_id, system_id), units in allocation.items():
+        if base_id not in scenario.base_by_id:
+            problems.append(Problem(source, column="base_id", message=f"{base_id!r} is not a base"))
+        if system_id not in scenario.system_by_id:
+            problems.append(
+                Problem(source, column="system_id", message=f"{system_id!r} is not a system")
+            )
+        if units < 0:
+            problems.append(
+                Problem(
+                    source, column="units", message=f"{base_id}, {system_id}: {units} is below 0"
+                )
+            )
+    return problems + inventory_problems(scenario, allocation, source=source)
+
+
+def inventory_problems(
+    scenario: Scenario,
+    allocation: Mapping[tuple[str, str], int],
+    *,
+    source: str = "allocation",
+    rows: Mapping[tuple[str, str], Sequence[int]] | None = None,
+) -> list[Problem]:
+    """One problem per system the allocation uses more units of than the inventory.
+
+    ``rows`` gives the rows (as the user sees them) each (base_id, system_id) came
+    from, to name them; unknown systems are left to the caller to report.
+    """
+    totals: dict[str, int] = {}
+    where: dict[str, list[int]] = {}
+    for (base_id, system_id), units in allocation.items():
+        if system_id not in scenario.system_by_id or units <= 0:
+            continue
+        totals[system_id] = totals.get(system_id, 0) + units
+        where.setdefault(system_id, []).extend((rows or {}).get((base_id, system_id), ()))
+    problems: list[Problem] = []
+    for system in scenario.systems:
+        used = totals.get(system.system_id, 0)
+        if used <= system.inventory:
+            continue
+        lines = sorted(set(where.get(system.system_id, [])))
+        named = f" (rows {_listed(lines)})" if len(lines) > 1 else ""
+        problems.append(
+            Problem(
+                source,
+                None,
+                lines[0] if len(lines) == 1 else None,
+                "units",
+                f"{used} {system.system_id} in all{named}, but the inventory is "
+                f"{system.inventory}: an allocation cannot use more units than are on hand",
+            )
+        )
+    return problems
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    """1 → "1"; 1, 2 → "1 and 2"; 1, 2, 3 → "1, 2 and 3"."""
+    text = [str(n) for n in numbers]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+
+
+#: Separates the rules an evaluated allocation breaks in ``Plan.message``.
+BREACH_SEPARATOR = "; "
+
+
+def rule_breaches(arrays: PlanArrays, x: np.ndarray) -> list[str]:
+    """Each rule an allocation breaks, in words: base, units of which system, and the
+    rule (closed base, max_per_base, min_units, max_units, lock, forbid, max_moves).
+
+    No sentence contains :data:`BREACH_SEPARATOR`, so a message splits back into them.
+    """
+    inst, bounds = arrays.instance, arrays.bounds
+    sites: list[tuple[int, int, str]] = []  # (base, system, sentence), in theater order
+    for b, s in np.argwhere(x < inst.lower).tolist():
+        why = " and ".join(bounds.why_lower(b, s)) or "a lower bound"
+        needed = f"at least {int(inst.lower[b, s])} needed ({why})"
+        sites.append((b, s, f"{int(x[b, s])} {arrays.system_ids[s]}, but {needed}"))
+    for b, s in np.argwhere(x > inst.upper).tolist():
+        set_by_rule = inst.upper[b, s] == bounds.upper[b, s]
+        why = (" and ".join(bounds.why_upper(b, s)) if set_by_rule else "") or (
+            f"the inventory of {int(inst.inventory[s])}"
+        )
+        allowed = f"at most {int(inst.upper[b, s])} allowed ({why})"
+        sites.append((b, s, f"{int(x[b, s])} {arrays.system_ids[s]}, but {allowed}"))
+    found = [f"{arrays.base_ids[b]}: {text}" for b, _, text in sorted(sites)]
+    for s, system in enumerate(arrays.system_ids):
+        used = int(x[:, s].sum())
+        if used > inst.inventory[s]:
+            found.append(f"{system}: {used} placed, but the inventory is {int(inst.inventory[s])}")
+    moves = inst.moves(x)
+    if inst.max_moves is not None and moves > inst.max_moves:
+        found.append(
+            f"{moves} units moved from today's deployment, but max_moves is {inst.max_moves}"
+        )
+    return found
 
 
 def last_unit_values(inst: Instance, x: np.ndarray) -> np.ndarray:

@@ -10,6 +10,8 @@ import pandas as pd
 
 #: Version of plan.json's layout; raise it when a field changes meaning or goes away.
 PLAN_SCHEMA_VERSION = 1
+#: Statuses of an allocation ``evaluate`` scored (no solver chose it).
+EVALUATED_STATUSES = ("evaluated", "breaks_rules")
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,8 +79,13 @@ class Plan:
 
     @property
     def gain_over_greedy(self) -> float:
-        """Objective the optimum improves on greedy by (≥ 0 when both are feasible)."""
+        """Objective this plan improves on greedy by (≥ 0 when both are feasible)."""
         return self.greedy_objective - self.objective
+
+    @property
+    def evaluated(self) -> bool:
+        """A hand-made or deployed allocation scored by ``evaluate``, not solved for."""
+        return self.status in EVALUATED_STATUSES
 
     @property
     def worst_base(self) -> str | None:
