@@ -313,10 +313,11 @@ def sweep_rows(spec: VarySpec, outcomes: Sequence[Outcome]) -> pd.DataFrame:
     input rises from the previous feasible point (negative: risk added)."""
     rows: list[dict[str, Any]] = []
     previous: tuple[float, float, Plan] | None = None
+    whole = all(float(v).is_integer() for v in spec.values)  # 0..8 reads 0, 1, … not 0.0
     for value, outcome in zip(spec.values, outcomes, strict=True):
         result = outcome.plan
         row: dict[str, Any] = {
-            "value": value,
+            "value": int(value) if whole else value,
             "status": outcome.status,
             "objective": math.nan,
             "risk_after": math.nan,
