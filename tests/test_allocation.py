@@ -175,6 +175,17 @@ def test_among_equal_optima_the_plan_moves_nothing_for_nothing() -> None:
         assert close(solution.objective, 1.5)
 
 
+def test_a_unit_that_removes_nothing_stays_where_it_stands_not_in_the_pool() -> None:
+    # no system engages the threat (p = 0): leaving today's units unplaced is as good
+    # as any plan, but a planner must not be told to pull them for nothing
+    current = np.array([[1], [0], [2]])
+    inst = make_instance([[1.0], [2.0], [3.0]], [[0.0]], [3], current=current)
+    solution = solve(inst)
+    assert solution.x is not None and solution.status == "optimal"
+    assert inst.moves(solution.x) == 0
+    assert close(solution.objective, 6.0)
+
+
 @given(instances())
 def test_polishing_never_raises_the_objective_or_the_summed_risk(inst: Instance) -> None:
     start = greedy(inst)

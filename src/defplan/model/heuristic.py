@@ -280,10 +280,20 @@ def _move_back(state: State, s: int, most: float) -> list[Change] | None:
     assert inst.current is not None
     gained = np.flatnonzero(state.x[:, s] > np.maximum(inst.current[:, s], inst.lower[:, s]))
     lost = np.flatnonzero(state.x[:, s] < np.minimum(inst.current[:, s], inst.upper[:, s]))
-    if not gained.size or not lost.size:
+    if not lost.size:
         return None
     total = float(state.residual.sum())
     total_slack = 1e-12 * max(1.0, total)
+    if int(state.x[:, s].sum()) < int(inst.inventory[s]):
+        # a unit taken to the pool for nothing (where no unit removes any risk, the
+        # solver may leave it unplaced) goes back where it stands today
+        for h in lost.tolist():
+            changes = [(int(h), s, 1)]
+            score, after = state.score_after(changes)
+            if score <= most and after <= total + total_slack:
+                return changes
+    if not gained.size:
+        return None
     additive = state.losses(s)[gained][:, None] - state.gains(s)[lost][None, :]
     cover = inst.coverage[s]
     shared = np.zeros((gained.size, lost.size), dtype=bool)
