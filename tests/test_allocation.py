@@ -65,7 +65,7 @@ def test_model_is_exact_at_every_integer_point_with_its_tangents(inst: Instance,
     tangent_rows = [i for i, n in enumerate(form.model.row_name) if n.startswith("tan")]
     assert (activity[tangent_rows] >= lower[tangent_rows] - 1e-9).all()
     if not inventory_rows or (activity[inventory_rows] <= upper[inventory_rows] + 1e-9).all():
-        assert close(form.model.objective(values), inst.objective_of(x))
+        assert close(form.risk_of(form.model.objective(values)), inst.objective_of(x))
 
 
 def test_more_units_never_raise_the_expected_optimum() -> None:
@@ -237,3 +237,22 @@ def test_violations_name_each_site_and_system_with_the_units_and_the_bound() -> 
     found = crowded.violations(np.full((8, 1), 2, dtype=np.int64))
     assert found[5] == "3 more site(s) above the upper bound"
     assert found[-1] == "system 0: 16 units, more than the inventory 1"
+
+
+@given(instances())
+def test_the_residual_floor_is_below_every_allocation(inst: Instance) -> None:
+    """The bound a run stopped in its first round reports must hold for every plan."""
+    assume(not (inst.lower > inst.upper).any())
+    best, best_x = brute_force(inst)
+    assume(best_x is not None)
+    floor = inst.residual_floor()
+    assert inst.score(floor) <= best + 1e-9 * max(1.0, best)
+
+
+def test_a_worst_case_run_stopped_at_once_still_reports_a_finite_bound() -> None:
+    rng = np.random.default_rng(3)
+    inst = make_instance(rng.uniform(0.1, 1.0, (60, 2)), [[0.6, 0.3]], [25], objective="worst_case")
+    solution = solve(inst, time_limit=1e-6)
+    assert solution.x is not None
+    assert math.isfinite(solution.bound) and solution.bound <= solution.objective
+    assert math.isfinite(solution.gap)

@@ -18,6 +18,7 @@ fall back to tangents of v·e^y, which are valid everywhere.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,8 @@ REACHABLE_LIMIT_LARGE = 2_000
 LARGE_MODEL_PAIRS = 10_000
 #: Otherwise cuts near this many points, spread over the exponent's range, start the model.
 INITIAL_TANGENTS = 12
+#: A risk below this is never scaled up to 1 (its inverse would not be a float).
+MIN_SCALED = 1e-150
 #: Single-system tangent points are rounded to this grid in y: many systems with nearly
 #: equal ln(1 − p), as in WTA, would otherwise give hundreds of rows per pair.
 TANGENT_GRID = 0.1
@@ -55,10 +58,14 @@ class Formulation:
     y_col: IntArray
     t_col: IntArray
     worst_col: int  # −1 with the expected objective
-    constant: FloatArray  # (B,) residual no system can touch
+    constant: FloatArray  # (B,) residual no system can touch (in model units)
     tangents: list[set[float]]  # exponents already cut by a tangent, per pair
     reachable: list[FloatArray | None] = field(default_factory=list)  # sorted, per pair
     chords: list[set[int]] = field(default_factory=list)  # chord i joins reachable[i], [i+1]
+    #: model units per unit of risk: risks are scaled so the objective reads about 1,
+    #: so the backends' absolute tolerances (1e-7 and so on) are relative to it and a
+    #: theater of huge or tiny risks stays within what they can represent
+    scale: float = 1.0
 
     def values_for(self, x: IntArray) -> FloatArray:
         """A full, feasible column vector for an integer allocation (a warm start)."""
@@ -75,8 +82,13 @@ class Formulation:
         values[self.y_col] = y
         values[self.t_col] = self.pair_value * np.exp(y)
         if self.worst_col >= 0:
-            values[self.worst_col] = float(inst.residual(x).max()) if inst.n_bases else 0.0
+            worst = float(inst.residual(x).max()) if inst.n_bases else 0.0
+            values[self.worst_col] = worst * self.scale
         return values
+
+    def risk_of(self, model_value: float) -> float:
+        """A model objective or bound in risk units (casualty-equivalents a year)."""
+        return model_value / self.scale
 
     def allocation(self, values: NDArray[np.float64]) -> IntArray:
         """The integer allocation inside a column vector."""
@@ -203,8 +215,24 @@ def spread_points(low: float, steps: list[tuple[float, int]], count: int) -> lis
     return sorted(p for p in points if low <= p <= 0.0)
 
 
-def formulate(instance: Instance) -> Formulation:
-    """Build the MILP for an instance, with its initial tangents."""
+def model_scale(inst: Instance, typical: float | None = None) -> float:
+    """Model units per unit of risk: 1 / ``typical`` (an objective value the optimum is
+    near, such as a heuristic's), else 1 / the largest base's undefended risk."""
+    largest = float(inst.value.sum(axis=1).max(initial=0.0)) if inst.value.size else 0.0
+    for reference in (typical, largest):
+        # a tiny reference (denormal risks) would scale past what a float holds
+        if reference is not None and MIN_SCALED <= reference < math.inf:
+            return 1.0 / reference
+    return 1.0
+
+
+def formulate(instance: Instance, typical: float | None = None) -> Formulation:
+    """Build the MILP for an instance, with its initial cuts.
+
+    ``typical`` is an objective value the optimum is near (a heuristic's): the model
+    is scaled so it reads 1, so that the backends' absolute tolerances are relative to
+    the objective (see :attr:`Formulation.scale`).
+    """
     inst = instance
     n_bases, n_systems = inst.n_bases, inst.n_systems
     model = LinearModel()
@@ -244,6 +272,7 @@ def formulate(instance: Instance) -> Formulation:
                 reach[b][s].append(int(x_col[h, s]))
 
     expected_weight, worst_weight = inst.weights
+    scale = model_scale(inst, typical)
     pairs = int((inst.value > 0.0).sum())
     limit = REACHABLE_LIMIT if pairs <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
     constant = np.zeros(n_bases)
@@ -257,7 +286,7 @@ def formulate(instance: Instance) -> Formulation:
     every: list[bool] = []
     for b in range(n_bases):
         for c in range(inst.n_classes):
-            value = float(inst.value[b, c])
+            value = float(inst.value[b, c]) * scale
             if value <= 0.0:
                 continue
             steps = [
@@ -321,6 +350,7 @@ def formulate(instance: Instance) -> Formulation:
         tangents=[set() for _ in pair_base],
         reachable=reachable,
         chords=[set() for _ in pair_base],
+        scale=scale,
     )
     for k, points in enumerate(tangent_points):
         known = reachable[k]

@@ -181,6 +181,12 @@ class Instance:
             found.append(f"{self.moves(x)} moves exceed the budget of {self.max_moves}")
         return found
 
+    def residual_floor(self) -> FloatArray:
+        """Per base, a residual no allocation goes below: every unit that could defend
+        the base defending it. Their score is a valid bound before any solve."""
+        exponent = self.max_defending().astype(np.float64) @ self.log_leak
+        return np.asarray((self.value * np.exp(exponent)).sum(axis=1), dtype=np.float64)
+
     def max_defending(self) -> IntArray:
         """The most units of each system that could defend each base (B, S)."""
         columns = []

@@ -57,10 +57,11 @@ def solve(
         instance.lower.sum(axis=0) > instance.inventory
     ).any():
         return _infeasible(instance, backend, began, 0, greedy_value, None)
-    formulation = formulate(instance)
+    formulation = formulate(instance, typical=best_value if best_x is not None else None)
     if best_x is not None:
         formulation.cut_at(best_x)
-    lower = -math.inf
+    # valid before any solve, so a run stopped in its first round still has a bound
+    lower = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
     target = max(gap, OPTIMALITY_TOLERANCE)
     rounds = 0
     message = ""
@@ -86,7 +87,7 @@ def solve(
                 return _infeasible(instance, backend, began, rounds, greedy_value, result)
             message = result.message
             break
-        lower = max(lower, result.bound)
+        lower = max(lower, formulation.risk_of(result.bound))
         added = 0
         if result.values is not None:
             x = formulation.allocation(result.values)

@@ -306,9 +306,10 @@ def solve_profiles(
             greedy_objective=greedy_value,
             message="no allocation satisfies the bounds, inventory and budget",
         )
-    lower = outcome.bound
+    floor = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
+    lower = max(outcome.bound, floor)
     if outcome.status == "infeasible":  # pragma: no cover - contradicts a feasible x
-        lower = -math.inf
+        lower = floor
         message = "CP-SAT reported infeasible for a feasible allocation"
     if outcome.x is not None and not instance.violations(outcome.x):
         if outcome.objective < best_value:
