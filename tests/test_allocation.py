@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -10,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from defplan.model import Coverage, greedy, improve, make_instance, solve
-from defplan.model.brute import brute_force
+from defplan.model.brute import brute_force, least_total_among_optima
 from defplan.model.formulation import formulate, reachable_exponents
 from defplan.model.heuristic import polish
 from defplan.model.instance import Instance
@@ -256,3 +257,17 @@ def test_a_worst_case_run_stopped_at_once_still_reports_a_finite_bound() -> None
     assert solution.x is not None
     assert math.isfinite(solution.bound) and solution.bound <= solution.objective
     assert math.isfinite(solution.gap)
+
+
+@given(instances())
+def test_a_worst_case_plan_has_the_least_total_among_worst_case_optima(inst: Instance) -> None:
+    """Ties under worst_case are broken by the summed residual, exactly (brute force)."""
+    worst_case = dataclasses.replace(inst, objective="worst_case")
+    best, best_x = brute_force(worst_case)
+    assume(best_x is not None)
+    solution = solve(worst_case, time_limit=30)
+    assert solution.status == "optimal" and solution.x is not None
+    assert solution.objective <= best * (1 + 1e-6) + 1e-12
+    least = least_total_among_optima(worst_case)
+    total = float(worst_case.residual(solution.x).sum())
+    assert total <= least + 1e-9 * max(1.0, least), (total, least)

@@ -215,3 +215,37 @@ def test_cbc_leaves_no_files_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert run(inst, "cbc").status == "optimal"
     assert list(work.iterdir()) == []
     assert list(scratch.iterdir()) == []
+
+
+def _area_theater(seed: int, n: int = 30) -> Instance:
+    """Bases scattered over 3°×3°, a point system and an area system reaching 0.9°."""
+    rng = np.random.default_rng(seed)
+    lat, lon = rng.uniform(0, 3, n), rng.uniform(0, 3, n)
+    distance = np.hypot(lat[:, None] - lat[None, :], lon[:, None] - lon[None, :])
+    pairs = [(h, b) for h in range(n) for b in range(n) if distance[h, b] <= 0.9]
+    value = rng.uniform(0.0, 1.0, (n, 2)) * rng.uniform(0.2, 3, (n, 1))
+    return make_instance(
+        value,
+        [[0.7, 0.2], [0.5, 0.6]],
+        [6, 3],
+        coverage=[Coverage.point(n), Coverage.from_pairs(pairs)],
+        upper=np.full((n, 2), 2),
+        objective="worst_case",
+    )
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_every_backend_breaks_worst_case_ties_by_the_same_least_total(seed: int) -> None:
+    """Many plans share the optimal worst base; every backend must return the one
+    with the least summed risk (a second, capped solve), not whichever it met first."""
+    inst = _area_theater(seed)
+    worst = run(inst, "highs").objective
+    totals = {}
+    for backend in backend_names():
+        solution = run(inst, backend)
+        assert solution.status == "optimal" and solution.x is not None, backend
+        totals[backend] = float(inst.residual(solution.x).sum())
+        assert math.isclose(solution.objective, worst, rel_tol=1e-6), backend
+    least = min(totals.values())
+    for backend, total in totals.items():
+        assert math.isclose(total, least, rel_tol=1e-6), (backend, totals)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -20,8 +21,8 @@ def count_allocations(instance: Instance) -> int:
     return math.prod(int(v) for v in sizes.ravel())
 
 
-def brute_force(instance: Instance) -> tuple[float, IntArray | None]:
-    """The optimal objective and one optimal allocation (None if infeasible)."""
+def feasible_allocations(instance: Instance) -> Iterator[IntArray]:
+    """Every allocation within the bounds, the inventory and the move budget."""
     if count_allocations(instance) > MAX_ALLOCATIONS:
         raise ValueError("instance too large for brute force")
     shape = instance.lower.shape
@@ -29,14 +30,37 @@ def brute_force(instance: Instance) -> tuple[float, IntArray | None]:
         range(int(lo), int(hi) + 1)
         for lo, hi in zip(instance.lower.ravel(), instance.upper.ravel(), strict=True)
     ]
-    best_value, best_x = math.inf, None
     for values in itertools.product(*ranges):
         x = np.asarray(values, dtype=np.int64).reshape(shape)
         if (x.sum(axis=0) > instance.inventory).any():
             continue
         if instance.max_moves is not None and instance.moves(x) > instance.max_moves:
             continue
+        if instance.residual_cap is not None and instance.violations(x):
+            continue
+        yield x
+
+
+def brute_force(instance: Instance) -> tuple[float, IntArray | None]:
+    """The optimal objective and one optimal allocation (None if infeasible)."""
+    best_value, best_x = math.inf, None
+    for x in feasible_allocations(instance):
         value = instance.objective_of(x)
         if value < best_value:
             best_value, best_x = value, x
     return best_value, best_x
+
+
+def least_total_among_optima(instance: Instance, slack: float = 1e-9) -> float:
+    """The least summed residual of the allocations whose objective is within
+    ``slack`` (relative) of the optimum: the tie-break a worst-case plan promises."""
+    best, _ = brute_force(instance)
+    limit = best + slack * max(abs(best), 1e-12)
+    return min(
+        (
+            float(instance.residual(x).sum())
+            for x in feasible_allocations(instance)
+            if instance.objective_of(x) <= limit
+        ),
+        default=math.inf,
+    )

@@ -335,6 +335,14 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
                 f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
             )
 
+    if inst.residual_cap is not None:
+        cap = inst.residual_cap * scale
+        by_base_cap: dict[int, list[int]] = {}
+        for b, t in zip(pair_base, t_cols, strict=True):
+            by_base_cap.setdefault(b, []).append(t)
+        for b, ts in sorted(by_base_cap.items()):
+            model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
+
     formulation = Formulation(
         model=model,
         instance=inst,

@@ -147,6 +147,8 @@ def starting_point(instance: Instance, start: IntArray | None = None) -> Start:
     for candidate in (start, greedy_x):
         if candidate is not None and not instance.violations(candidate):
             polished = improve(instance, candidate)
+            if instance.violations(polished):  # a cap the local search does not know
+                polished = candidate
             value = instance.objective_of(polished)
             if value < best_value:
                 best_x, best_value = polished, value

@@ -88,6 +88,9 @@ class Instance:
     max_moves: int | None = None  # most units taken from where they stand now
     objective: Objective = "expected"
     blend_weight: float = 0.5
+    #: most residual any one base may keep; the second, tie-breaking stage of a
+    #: worst-case solve minimises the sum under the proven worst (see model/solve.py)
+    residual_cap: float | None = None
     log_leak: FloatArray = field(init=False, repr=False)  # (S, C) ln(1 − p), ≤ 0
 
     def __post_init__(self) -> None:
@@ -179,6 +182,10 @@ class Instance:
         )
         if self.max_moves is not None and self.moves(x) > self.max_moves:
             found.append(f"{self.moves(x)} moves exceed the budget of {self.max_moves}")
+        if self.residual_cap is not None:
+            worst = float(self.residual(x).max(initial=0.0))
+            if worst > self.residual_cap:
+                found.append(f"a base keeps {worst:.6g}, above the cap {self.residual_cap:.6g}")
         return found
 
     def residual_floor(self) -> FloatArray:

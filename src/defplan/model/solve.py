@@ -5,14 +5,20 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from defplan.model.backends import RunOptions, RunResult, runner
-from defplan.model.formulation import formulate
+from defplan.model.formulation import Formulation, formulate
 from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import Instance, IntArray
-from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
+from defplan.model.solution import (
+    ABSOLUTE_TOLERANCE,
+    OPTIMALITY_TOLERANCE,
+    Solution,
+    relative_gap,
+)
 
 #: Tangents are added where the model's t under-reads v·e^y by more than this (relative).
 CUT_TOLERANCE = 1e-9
@@ -45,7 +51,13 @@ def solve(
         )
         if found.x is None:
             return found
-        polished = polish(instance, found.x)
+        x = found.x
+        if instance.weights[0] == 0.0 and found.status == "optimal":
+            x, message = _least_total_profiles(instance, found, time_limit, threads, seed)
+            found = dataclasses.replace(
+                found, message="; ".join(m for m in (found.message, message) if m)
+            )
+        polished = polish(instance, x)
         return dataclasses.replace(found, x=polished, objective=instance.objective_of(polished))
     began = time.perf_counter()
     deadline = began + time_limit
@@ -63,49 +75,35 @@ def solve(
     # valid before any solve, so a run stopped in its first round still has a bound
     lower = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
     target = max(gap, OPTIMALITY_TOLERANCE)
-    rounds = 0
-    message = ""
+    settings = _Settings(run, deadline, gap, threads, seed)
     if formulation.model.n_cols == 0:
         # Nothing to decide: every site is fixed at zero and the residual is constant.
         best_x = np.zeros_like(instance.lower)
         if instance.violations(best_x):
-            return _infeasible(instance, backend, began, rounds, greedy_value, None)
+            return _infeasible(instance, backend, began, 0, greedy_value, None)
         best_value = lower = instance.objective_of(best_x)
-    while formulation.model.n_cols:
-        rounds += 1
-        left = deadline - time.perf_counter()
-        options = RunOptions(
-            time_limit=max(left, 0.01),
-            rel_gap=max(gap, INNER_GAP),
-            threads=threads,
-            seed=seed,
-            start=formulation.values_for(best_x) if best_x is not None else None,
+        loop = _Loop(best_x, best_value, lower, 0, "", None)
+    else:
+        loop = _outer_approximation(instance, formulation, settings, best_x, best_value, lower)
+    if loop.best_x is None and loop.failed is not None:
+        return _infeasible(instance, backend, began, loop.rounds, greedy_value, loop.failed)
+    best_x, best_value, lower, rounds, message = (
+        loop.best_x,
+        loop.best_value,
+        loop.lower,
+        loop.rounds,
+        loop.message,
+    )
+    if (
+        best_x is not None
+        and instance.weights[0] == 0.0
+        and relative_gap(best_value, lower) <= OPTIMALITY_TOLERANCE
+    ):
+        best_x, tie_rounds, tie_message = _least_total_under(
+            instance, best_x, best_value, lower, settings
         )
-        result = run(formulation.model, options)
-        if result.status == "infeasible" or (result.status == "error" and result.values is None):
-            if best_x is None:
-                return _infeasible(instance, backend, began, rounds, greedy_value, result)
-            message = result.message
-            break
-        lower = max(lower, formulation.risk_of(result.bound))
-        added = 0
-        if result.values is not None:
-            x = formulation.allocation(result.values)
-            if not instance.violations(x):
-                value = instance.objective_of(x)
-                if value < best_value:
-                    best_x, best_value = x, value
-            added = formulation.add_tangents_at(result.values, CUT_TOLERANCE)
-        if relative_gap(best_value, lower) <= target:
-            break
-        if result.status != "optimal" or time.perf_counter() >= deadline:
-            message = result.message
-            break
-        if added == 0:
-            # The model is exact at its own solution yet the gap is open: the backend
-            # stopped at its gap tolerance, so the bound cannot improve further here.
-            message = "stopped at the backend's gap tolerance"
-            break
+        rounds += tie_rounds
+        message = "; ".join(m for m in (message, tie_message) if m)
     if best_x is not None:
         best_x = polish(instance, best_x)
         best_value = instance.objective_of(best_x)
@@ -143,6 +141,151 @@ def solve(
         greedy_objective=greedy_value,
         message=message,
     )
+
+
+#: How far (relative) the second, tie-breaking stage of a worst-case solve may let the
+#: worst base exceed the proven optimum: first almost none, then, should the backend
+#: find that too tight to handle (HiGHS's presolve may), the optimality tolerance.
+CAP_SLACKS = (1e-9, OPTIMALITY_TOLERANCE)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Settings:
+    run: Callable[..., RunResult]
+    deadline: float
+    gap: float
+    threads: int | None
+    seed: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Loop:
+    best_x: IntArray | None
+    best_value: float
+    lower: float
+    rounds: int
+    message: str
+    failed: RunResult | None  # the backend's answer when it found the model infeasible
+
+
+def _outer_approximation(
+    instance: Instance,
+    formulation: Formulation,
+    settings: _Settings,
+    best_x: IntArray | None,
+    best_value: float,
+    lower: float,
+) -> _Loop:
+    """Solve, cut where the model under-reads the residual, repeat until the true
+    objective of the best allocation meets the bound (or time or the backend stops)."""
+    target = max(settings.gap, OPTIMALITY_TOLERANCE)
+    rounds = 0
+    message = ""
+    while True:
+        rounds += 1
+        left = settings.deadline - time.perf_counter()
+        options = RunOptions(
+            time_limit=max(left, 0.01),
+            rel_gap=max(settings.gap, INNER_GAP),
+            threads=settings.threads,
+            seed=settings.seed,
+            start=formulation.values_for(best_x) if best_x is not None else None,
+        )
+        result = settings.run(formulation.model, options)
+        if result.status == "infeasible" or (result.status == "error" and result.values is None):
+            if best_x is None:
+                return _Loop(None, best_value, lower, rounds, result.message, result)
+            message = result.message
+            break
+        lower = max(lower, formulation.risk_of(result.bound))
+        added = 0
+        if result.values is not None:
+            x = formulation.allocation(result.values)
+            if not instance.violations(x):
+                value = instance.objective_of(x)
+                if value < best_value:
+                    best_x, best_value = x, value
+            added = formulation.add_tangents_at(result.values, CUT_TOLERANCE)
+        if relative_gap(best_value, lower) <= target:
+            break
+        if result.status != "optimal" or time.perf_counter() >= settings.deadline:
+            message = result.message
+            break
+        if added == 0:
+            # The model is exact at its own solution yet the gap is open: the backend
+            # stopped at its gap tolerance, so the bound cannot improve further here.
+            message = "stopped at the backend's gap tolerance"
+            break
+    return _Loop(best_x, best_value, lower, rounds, message, None)
+
+
+def _least_total_under(
+    instance: Instance, x: IntArray, worst: float, lower: float, settings: _Settings
+) -> tuple[IntArray, int, str]:
+    """Among allocations whose worst base keeps no more than the proven optimum
+    ``worst``, one with the least summed residual (the worst-case tie-break, solved
+    exactly: a second model minimises the sum with every base capped at ``worst``).
+
+    The cap gets a slack of :data:`CAP_SLACKS` (HiGHS's presolve may call a cap with
+    almost no slack infeasible); an allocation is kept only when its worst base stays
+    within the optimality tolerance of the proven bound ``lower``. Returns the
+    allocation (``x`` when nothing better is found), the rounds used and a note when
+    the tie-break is not proven.
+    """
+    total = float(instance.residual(x).sum())
+    rounds = 0
+    for slack in CAP_SLACKS:
+        if time.perf_counter() >= settings.deadline:
+            break
+        capped = dataclasses.replace(
+            instance,
+            objective="expected",
+            residual_cap=worst * (1.0 + slack) + ABSOLUTE_TOLERANCE * slack,
+        )
+        formulation = formulate(capped, typical=total)
+        if formulation.model.n_cols == 0:
+            return x, rounds, ""
+        formulation.cut_at(x)
+        floor = capped.score(capped.residual_floor())
+        loop = _outer_approximation(
+            capped, formulation, dataclasses.replace(settings, gap=0.0), x, total, floor
+        )
+        rounds += loop.rounds
+        found = loop.best_x
+        if found is None or relative_gap(instance.objective_of(found), lower) > (
+            OPTIMALITY_TOLERANCE
+        ):
+            continue
+        if relative_gap(loop.best_value, loop.lower) <= OPTIMALITY_TOLERANCE:
+            return found, rounds, ""
+        x, total = found, loop.best_value
+    return x, rounds, "ties among worst-case optima broken by the sum, not proven"
+
+
+def _least_total_profiles(
+    instance: Instance, found: Solution, time_limit: float, threads: int | None, seed: int
+) -> tuple[IntArray, str]:
+    """The worst-case tie-break on CP-SAT's profile model: the least sum with every
+    base's profiles capped at the proven worst (see :func:`_least_total_under`)."""
+    from defplan.model.backends.cpsat import solve_profiles
+
+    assert found.x is not None
+    left = time_limit - found.seconds
+    if left <= 0.0:
+        return found.x, "ties among worst-case optima not broken: no time left"
+    capped = dataclasses.replace(
+        instance,
+        objective="expected",
+        residual_cap=found.objective * (1.0 + CAP_SLACKS[0]) + ABSOLUTE_TOLERANCE * CAP_SLACKS[0],
+    )
+    second = solve_profiles(capped, time_limit=left, threads=threads, seed=seed, start=found.x)
+    if second.x is None or relative_gap(instance.objective_of(second.x), found.bound) > (
+        OPTIMALITY_TOLERANCE
+    ):
+        return found.x, "ties among worst-case optima broken by the sum, not proven"
+    if second.status != "optimal":
+        return second.x, "ties among worst-case optima broken by the sum, not proven"
+    return second.x, ""
 
 
 def _infeasible(

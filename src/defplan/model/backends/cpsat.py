@@ -94,6 +94,9 @@ def base_profiles(instance: Instance, limit: int = PROFILE_LIMIT) -> list[BasePr
             )
         exponent = fixed @ inst.log_leak + counts @ inst.log_leak[list(systems), :]
         cost = (inst.value[b] * np.exp(exponent)).sum(axis=1)
+        if inst.residual_cap is not None:  # profiles that leave too much are not allowed
+            allowed = cost <= inst.residual_cap
+            counts, cost = counts[allowed], cost[allowed]
         result.append(BaseProfiles(systems, counts, np.asarray(cost, dtype=np.float64)))
     return result
 
