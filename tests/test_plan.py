@@ -278,6 +278,29 @@ def test_cli_evaluate_refuses_more_units_than_the_inventory_and_names_the_rows(
     assert f"{path} · row 2 · units: 9 patriot in all, but the inventory is 1" in result.output
 
 
+def test_cli_evaluate_leaves_a_row_with_an_unknown_base_out_of_the_inventory(
+    tmp_path: Path,
+) -> None:
+    # cram inventory 3: rows 3 and 4 use exactly 3; row 2's unknown base is its own error
+    path, result = run_evaluate(tmp_path, "alpah,cram,2\nalpha,cram,2\ndelta,cram,1\n")
+    assert result.exit_code == 2, result.output
+    assert f"{path} · row 2 · base_id: 'alpah' is not a base of the theater" in result.output
+    assert "in all" not in result.output and "inventory" not in result.output
+    assert "1 error(s)" in result.output
+    # the same rows with one more known unit are over the inventory, naming rows 3 and 4 only
+    path, result = run_evaluate(tmp_path, "alpah,cram,2\nalpha,cram,2\ndelta,cram,2\n")
+    assert f"{path} · units: 4 cram in all (rows 3 and 4), but the inventory is 3" in (
+        " ".join(result.output.split())
+    )
+
+
+def test_evaluate_leaves_an_unknown_base_out_of_the_inventory() -> None:
+    allocation = {("zulu", "cram"): 2, ("alpha", "cram"): 2, ("delta", "cram"): 1}
+    with pytest.raises(InputError) as caught:
+        evaluate(planning_theater(), allocation, source="mine.csv")
+    assert [str(p) for p in caught.value.problems] == ["mine.csv · base_id: 'zulu' is not a base"]
+
+
 def test_cli_evaluate_refuses_a_row_given_twice_naming_both_rows(tmp_path: Path) -> None:
     path, result = run_evaluate(tmp_path, "alpha,cram,1\nbravo,cram,1\nalpha,cram,1\n")
     assert result.exit_code == 2, result.output

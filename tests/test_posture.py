@@ -8,6 +8,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from builders import base, small_scenario, with_settings
 from defplan.cli_posture import moves_command, options_command
+from defplan.errors import SolverError
 from defplan.geo import great_circle_km
 from defplan.model.brute import brute_force
 from defplan.plan import build_arrays, plan
@@ -32,10 +34,10 @@ from defplan.posture import (
     moves,
     options,
 )
-from defplan.posture.moves import deployed_units, metres, planned_units
+from defplan.posture.moves import curve_note, deployed_units, metres, planned_units
 from defplan.posture.options import closures
 from defplan.risk import risk
-from defplan.scenario import DeployedRow, OptionRow, RouteRow, Scenario, SystemRow
+from defplan.scenario import DeployedRow, OptionRow, RouteRow, RuleRow, Scenario, SystemRow
 from defplan.workbook import write_xlsx
 
 runner = CliRunner()
@@ -357,6 +359,58 @@ def test_move_budget_curve_never_rises(objective: str) -> None:
         assert curve["risk"].tolist() == values
 
 
+def assert_never_rises(curve: pd.DataFrame) -> None:
+    values = curve["objective"].tolist()
+    assert all(b <= a + 1e-9 * max(1.0, abs(a)) for a, b in itertools.pairwise(values))
+    assert (curve["units_moved"] <= curve["budget"]).all()
+
+
+def test_move_budget_curve_starts_at_the_moves_a_forbid_rule_forces() -> None:
+    # bravo holds one C-RAM today and a rule forbids it there: every plan moves it.
+    rules = (RuleRow(kind="forbid", base_id="bravo", system_id="cram"),)
+    scenario = theater(rules=rules)
+    with pytest.raises(SolverError):
+        plan(scenario, max_moves=0)
+    curve = move_budget_curve(scenario)
+    assert curve["budget"].tolist()[0] == 1
+    assert curve["budget"].tolist() == list(range(1, 1 + len(curve)))
+    assert curve["risk_removed"].iloc[0] == 0.0
+    assert_never_rises(curve)
+    note = curve_note(curve)
+    assert note is not None and note.startswith("the rules force 1 move(s)")
+    assert "curve starts there" in note
+    # a --max-budget below the forced moves still gets the first feasible row
+    short = move_budget_curve(scenario, 0)
+    assert short["budget"].tolist() == [1]
+    assert curve_note(move_budget_curve(theater())) is None
+
+
+def test_move_budget_curve_steps_past_a_low_estimate_of_the_forced_moves() -> None:
+    # alpha must give up one of its two C-RAM (max_units 1) and delta needs two more
+    # than it has, but only one unit is spare (the one alpha gives up): two moves.
+    systems = (
+        SystemRow(system_id="cram", name="C-RAM", mode="point", inventory=3, max_per_base=2),
+        SystemRow(system_id="patriot", name="Patriot", mode="area", inventory=1, range_km=40),
+    )
+    scenario = theater(
+        systems=systems,
+        deployed=(
+            DeployedRow(base_id="alpha", system_id="cram", units=2),
+            DeployedRow(base_id="bravo", system_id="cram", units=1),
+        ),
+        rules=(
+            RuleRow(kind="max_units", base_id="alpha", system_id="cram", value=1),
+            RuleRow(kind="min_units", base_id="delta", system_id="cram", value=2),
+        ),
+    )
+    with pytest.raises(SolverError):
+        plan(scenario, max_moves=1)
+    curve = move_budget_curve(scenario)
+    assert curve["budget"].tolist()[0] == 2
+    assert_never_rises(curve)
+    assert moves(scenario).units_moved == least_moves_plan(scenario).moves == 2
+
+
 # --- the commands --------------------------------------------------------------------------
 
 
@@ -389,3 +443,32 @@ def test_commands_exit_2_on_bad_input(tmp_path: Path, args: list[str]) -> None:
     result = runner.invoke(cli, [a.format(wb=workbook) for a in args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_an_option_receiving_at_a_closed_base_is_scored_infeasible_not_refused(
+    tmp_path: Path,
+) -> None:
+    scenario = theater()
+    to_charlie = option("to_charlie", "move_troops", "alpha", to_base_id="charlie", units=100)
+    workbook = write_xlsx(
+        dataclasses.replace(scenario, options=(*scenario.options, to_charlie)),
+        tmp_path / "theater.xlsx",
+    )
+    result = runner.invoke(cli, ["options", str(workbook), "--option", "to_charlie"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "to_charlie: infeasible — option to_charlie (move_troops alpha): charlie is closed" in (
+        text
+    )
+    assert "ERROR" not in result.output
+
+
+def test_moves_command_runs_when_the_rules_force_moves(tmp_path: Path) -> None:
+    rules = (RuleRow(kind="forbid", base_id="bravo", system_id="cram"),)
+    workbook = write_xlsx(theater(rules=rules), tmp_path / "theater.xlsx")
+    result = runner.invoke(cli, ["moves", str(workbook)])
+    assert result.exit_code == 0, result.output
+    assert "ERROR" not in result.output
+    assert "the rules force 1 move(s) from today's deployment: the curve starts there" in (
+        " ".join(result.output.split())
+    )

@@ -354,3 +354,110 @@ def test_coverage_by_routes_with_a_routes_sheet_is_valid(folder: Path) -> None:
     (folder / "settings.csv").write_text("key,value\ncoverage_distance,routes\n")
     (folder / "routes.csv").write_text("from_base,to_base,distance_km\nbiap,union_iii,18\n")
     assert validate(folder).ok
+
+
+# --- 8. every setting the solver checks at solve time is checked at validation ----------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("mip_gap", "1", "'1' is too large (expected a number, 0 or more and less than 1)"),
+        (
+            "mip_gap",
+            "-0.1",
+            "'-0.1' is too small (expected a number, 0 or more and less than 1)",
+        ),
+        ("time_limit_s", "0", "'0' is too small (expected a positive number, more than 0)"),
+        (
+            "seed",
+            "2147483648",
+            "'2147483648' is too large (expected a whole number, 0 to 2147483647)",
+        ),
+        ("solver", "nope", "no solver profile 'nope' (expected one of "),
+    ],
+)
+def test_a_setting_the_solver_would_refuse_is_an_error_on_its_settings_row(
+    folder: Path, key: str, value: str, message: str
+) -> None:
+    (folder / "settings.csv").write_text(f"key,value\nhalf_life_years,2\n{key},{value}\n")
+    found = errors(validate(folder))
+    assert len(found) == 1, found
+    where = f"{folder / 'settings.csv'} · settings · row 3 · value: {key}: "
+    assert found[0].startswith(where + message), found[0]
+    with pytest.raises(InputError):
+        load_scenario(folder)
+
+
+def test_a_solver_profile_with_a_gap_of_1_is_an_error_on_the_solver_row(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profiles = tmp_path / "solvers"
+    profiles.mkdir()
+    (profiles / "loose.toml").write_text('backend = "highs"\nmip_gap = 1\n')
+    monkeypatch.setenv("DEFPLAN_SOLVERS", str(profiles))
+    (folder / "settings.csv").write_text("key,value\nsolver,loose\n")
+    found = errors(validate(folder))
+    assert found == [
+        f"{folder / 'settings.csv'} · settings · row 2 · value: solver: profile 'loose' "
+        f"({profiles / 'loose.toml'}) sets mip_gap 1 (expected less than 1)"
+    ]
+
+
+def test_a_gap_just_below_1_is_valid_and_plans(folder: Path) -> None:
+    (folder / "settings.csv").write_text("key,value\nmip_gap,0.99\n")
+    assert validate(folder).ok
+    assert plan(load_scenario(folder)).status in ("optimal", "gap_limit")
+
+
+# --- 9. a row that failed validation does not make other sheets' checks fail too -------
+
+
+def test_a_refused_deployed_row_is_one_error_not_also_the_options_and_rules_naming_it(
+    folder: Path,
+) -> None:
+    def zero_at_biap(rows: Rows) -> None:
+        for row in rows:
+            if row[:2] == ["biap", "cram"]:
+                row[2] = "0"
+
+    edit(folder, "deployed", zero_at_biap)
+    # the option moving biap's C-RAM and a lock as deployed both depend on that row
+    add_rules(folder, ["lock", "biap", "cram", "", "keep the airport's gun"])
+    report = validate(folder)
+    assert errors(report) == [
+        f"{folder / 'deployed.csv'} · deployed · row 9 · units: '0' is too small "
+        "(expected a whole number, 1 or more)"
+    ]
+    assert not [p for p in report.problems if p.sheet in ("options", "rules")]
+
+
+# --- 10. an option that cannot be applied is scored infeasible, not a refused theater ---
+
+
+def test_options_that_cannot_be_applied_are_warnings_and_the_theater_loads(
+    folder: Path,
+) -> None:
+    edit(
+        folder,
+        "options",
+        lambda rows: rows.extend(
+            [
+                ["to_bell", "move_troops", "al_asad", "fb_bell", "", "100", ""],
+                ["too_many", "move_troops", "tower_22", "al_asad", "", "100000", ""],
+                ["extra_cram", "move_system", "biap", "rumalyn", "cram", "2", ""],
+            ]
+        ),
+    )
+    report = validate(folder)
+    assert report.ok, errors(report)
+    where = f"{folder / 'options.csv'} · options · row"
+    assert [str(p) for p in report.warnings if p.sheet == "options"] == [
+        f"{where} 6 · to_base_id: 'fb_bell' is closed and cannot receive "
+        "(defplan options lists option to_bell as infeasible)",
+        f"{where} 7 · units: 100000 is more than the 350 troops there "
+        "(defplan options lists option too_many as infeasible)",
+        f"{where} 8 · units: 2 is more than the 1 cram units deployed there "
+        "(defplan options lists option extra_cram as infeasible)",
+    ]
+    load_scenario(folder)  # no InputError

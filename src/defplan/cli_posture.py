@@ -38,6 +38,7 @@ from defplan.posture import (
     moves,
     options,
 )
+from defplan.posture.moves import curve_note
 from defplan.risk import risk as compute_risk
 from defplan.workbook import load_scenario
 from defplan.workbook.write import add_frame, save_workbook
@@ -288,6 +289,9 @@ def moves_command(
     if curve:
         frame = move_budget_curve(scenario, max_budget, full=orders.target, **plan_options)
         console.print(curve_view(frame))
+        note = curve_note(frame)
+        if note is not None:
+            console.print(f"note: {note}", soft_wrap=True)
     if out is not None:
         for path in write_moves(orders, frame, out):
             console.print(f"wrote {path}")
@@ -339,12 +343,12 @@ def curve_view(frame: pd.DataFrame) -> Table:
     view = Table(title="Residual risk against units moved (move budget)", title_justify="left")
     for column in ("budget", "units moved", "risk/yr", "last unit removes", "worst base"):
         view.add_column(column, justify="left" if column == "worst base" else "right")
-    for row in frame.to_dict(orient="records"):
+    for i, row in enumerate(frame.to_dict(orient="records")):
         view.add_row(
             str(row["budget"]),
             str(row["units_moved"]),
             f"{float(row['risk']):.4f}",
-            f"{float(row['risk_removed']):.4f}" if row["budget"] else "",
+            f"{float(row['risk_removed']):.4f}" if i else "",
             f"{row['worst_base']} ({float(row['worst_residual']):.3f})",
         )
     return view

@@ -51,6 +51,9 @@ RuleKindCell = Annotated[RuleKind, BeforeValidator(key_from_cell), Noun("a rule 
 ActionCell = Annotated[OptionAction, BeforeValidator(key_from_cell), Noun("an option action")]
 PrecisionCell = Annotated[DatePrecision, BeforeValidator(key_from_cell), Noun("a date precision")]
 
+#: The largest seed every backend takes (HiGHS and CP-SAT hold it in a 32-bit int).
+MAX_SEED = 2**31 - 1
+
 
 class Row(BaseModel):
     """A validated row. Columns the schema does not know are kept in ``model_extra``."""
@@ -451,7 +454,8 @@ class Settings(BaseModel):
     )
     solver: str = Field(default="default", description="a solver profile from solvers/")
     time_limit_s: PositiveFloat = Field(default=60.0, description="solver time limit, seconds")
-    mip_gap: NonNegativeFloat = Field(default=0.0, description="relative gap to stop at")
+    # below 1: a gap of 1 accepts any allocation, and plan() refuses it at solve time
+    mip_gap: NonNegativeFloat = Field(default=0.0, lt=1, description="relative gap to stop at")
     max_moves: Count | None = Field(
         default=None, description="most units moved from the deployment (blank = any)"
     )
@@ -460,7 +464,7 @@ class Settings(BaseModel):
         BeforeValidator(key_from_cell),
         Noun("a distance kind"),
     ] = Field(default="great_circle", description="great_circle or routes")
-    seed: Count = Field(default=0, description="seed for every random choice")
+    seed: Count = Field(default=0, le=MAX_SEED, description="seed for every random choice")
 
 
 @dataclass(frozen=True)

@@ -175,12 +175,14 @@ def inventory_problems(
     """One problem per system the allocation uses more units of than the inventory.
 
     ``rows`` gives the rows (as the user sees them) each (base_id, system_id) came
-    from, to name them; unknown systems are left to the caller to report.
+    from, to name them. A row with an unknown base or system is left out of the
+    totals: the caller reports it, and counting it would blame the inventory for it.
     """
     totals: dict[str, int] = {}
     where: dict[str, list[int]] = {}
     for (base_id, system_id), units in allocation.items():
-        if system_id not in scenario.system_by_id or units <= 0:
+        known = system_id in scenario.system_by_id and base_id in scenario.base_by_id
+        if not known or units <= 0:
             continue
         totals[system_id] = totals.get(system_id, 0) + units
         where.setdefault(system_id, []).extend((rows or {}).get((base_id, system_id), ()))

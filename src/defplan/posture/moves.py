@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from defplan.errors import SolverError
-from defplan.plan import Plan, plan
+from defplan.plan import Plan, build_arrays, plan
+from defplan.plan.conflicts import minimum_moves
 from defplan.posture.distance import MoveDistances
 from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario
@@ -222,6 +223,18 @@ def _with_risk_table(scenario: Scenario, plan_options: dict[str, Any]) -> dict[s
     return {**plan_options, "table": compute_risk(scenario)}
 
 
+def forced_moves(scenario: Scenario, **plan_options: Any) -> int:
+    """At least how many units the rules force away from where they stand today.
+
+    A lower bound from the site bounds alone (a forbid or max_units rule on deployed
+    units, a min_units rule the pool cannot fill): no plan moves fewer, so a move
+    budget below it has no allocation.
+    """
+    plan_options = _with_risk_table(scenario, plan_options)
+    arrays = build_arrays(scenario, plan_options["table"], inventory=plan_options.get("inventory"))
+    return minimum_moves(arrays)
+
+
 def least_moves_plan(scenario: Scenario, full: Plan | None = None, **plan_options: Any) -> Plan:
     """An optimal plan that moves as few units as any optimal plan can.
 
@@ -233,7 +246,7 @@ def least_moves_plan(scenario: Scenario, full: Plan | None = None, **plan_option
     """
     plan_options = _with_risk_table(scenario, plan_options)
     full = full if full is not None else plan(scenario, **plan_options)
-    low, high, best = 0, full.moves, full
+    low, high, best = min(forced_moves(scenario, **plan_options), full.moves), full.moves, full
     while low < high:
         middle = (low + high) // 2
         try:
@@ -289,6 +302,10 @@ def move_budget_curve(
     The budget runs up to ``max_budget`` (default: the units ``full`` moves — by
     default :func:`least_moves_plan`, where the curve reaches the full re-plan).
     Spare units placed from the pool are not moves, so budget 0 already places them.
+    When the rules force units to move (a forbid or max_units rule on deployed units),
+    no smaller budget has an allocation: the curve starts at the smallest budget that
+    has one (see :func:`curve_note`), and reaches at least that budget whatever
+    ``max_budget`` says.
     The objective never rises as the budget grows (the feasible set only grows);
     ``risk`` is the total residual, which is the objective under the default
     ``expected`` objective. ``risk_removed`` is what the budget's last unit buys.
@@ -297,11 +314,17 @@ def move_budget_curve(
         raise TypeError("move_budget_curve sets max_moves itself")
     plan_options = _with_risk_table(scenario, plan_options)
     full = full if full is not None else least_moves_plan(scenario, **plan_options)
-    top = full.moves if max_budget is None else max_budget
+    start, first = _first_feasible_budget(scenario, full, plan_options)
+    top = full.moves if max_budget is None else max(max_budget, start)
     rows: list[dict[str, Any]] = []
     previous: float | None = None
-    for budget in range(top + 1):
-        result = full if budget >= full.moves else plan(scenario, max_moves=budget, **plan_options)
+    for budget in range(start, top + 1):
+        if budget == start:
+            result = first
+        elif budget >= full.moves:
+            result = full
+        else:
+            result = plan(scenario, max_moves=budget, **plan_options)
         risk = result.risk_after
         rows.append(
             {
@@ -317,3 +340,32 @@ def move_budget_curve(
         )
         previous = risk
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+
+
+def _first_feasible_budget(
+    scenario: Scenario, full: Plan, plan_options: dict[str, Any]
+) -> tuple[int, Plan]:
+    """The smallest move budget with an allocation, and the plan at that budget.
+
+    Starts at :func:`forced_moves` (a lower bound) and steps up while a budget has no
+    allocation; ``full`` (which moves ``full.moves`` units) always has one.
+    """
+    budget = min(forced_moves(scenario, **plan_options), full.moves)
+    while budget < full.moves:
+        try:
+            return budget, plan(scenario, max_moves=budget, **plan_options)
+        except SolverError:
+            budget += 1
+    return full.moves, full
+
+
+def curve_note(curve: pd.DataFrame) -> str | None:
+    """Why the curve does not start at budget 0, or None when it does."""
+    if curve.empty or int(curve["budget"].iloc[0]) == 0:
+        return None
+    forced = int(curve["budget"].iloc[0])
+    return (
+        f"the rules force {forced} move(s) from today's deployment: the curve starts there "
+        "(a forbid or max_units rule on deployed units, or a min_units rule the spare "
+        "units cannot fill)"
+    )

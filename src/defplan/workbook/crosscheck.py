@@ -46,6 +46,11 @@ class Sheets:
     #: settings key → the Excel row of the settings sheet that sets it
     setting_rows: dict[str, int] = field(default_factory=dict)
 
+    def failed(self, sheet: str, value: str) -> bool:
+        """Whether a row of ``sheet`` with this id (its first key column) failed
+        validation: a check that depends on that row would only echo its error."""
+        return value in self.failed_ids.get(sheet, set())
+
     def of(self, sheet: str) -> Iterator[tuple[Any, int]]:
         for item in self.rows.get(sheet, []):
             yield item.row, item.excel_row
@@ -323,7 +328,9 @@ def check_rules(sheets: Sheets) -> list[Problem]:
             units = rule.value if rule.value is not None else held
             how = f"lock of {units} unit(s)" + (" (as deployed)" if rule.value is None else "")
             floors[key].append(_Floor(units, r, how))
-            if units == 0:
+            # a deployed row at this base that failed leaves what is held there unknown
+            known = not sheets.failed("deployed", rule.base_id)
+            if known and units == 0:
                 out.append(
                     sheets.problem(
                         "rules",
@@ -333,7 +340,7 @@ def check_rules(sheets: Sheets) -> list[Problem]:
                         "(give a value, or deploy units first)",
                     )
                 )
-            elif rule.value is not None and rule.value > held:
+            elif known and rule.value is not None and rule.value > held:
                 out.append(
                     sheets.problem(
                         "rules",
@@ -416,16 +423,34 @@ def _forced_above_inventory(
     return out
 
 
+#: What ``defplan options`` does with an option that cannot be applied.
+INFEASIBLE = "defplan options lists option {} as infeasible"
+
+
 def check_options(sheets: Sheets) -> list[Problem]:
+    """Options that cannot be applied as written: warnings, not errors.
+
+    An option is a what-if, not part of today's theater: one that receives at a closed
+    base or moves more troops or units than are there is scored as infeasible with the
+    reason (docs/posture.md), and does not stop the theater from loading. An id that
+    names nothing is still an error (check_references).
+    """
     bases = {b.base_id: b for b, _ in sheets.of("bases")}
     deployed = {(d.base_id, d.system_id): d.units for d, _ in sheets.of("deployed")}
     out = []
     for o, r in sheets.of("options"):
         assert isinstance(o, OptionRow)
+        then = INFEASIBLE.format(o.option_id)
         target = bases.get(o.to_base_id or "")
         if target is not None and target.status == "closed":
             out.append(
-                sheets.problem("options", r, "to_base_id", f"{show(o.to_base_id)} is closed")
+                sheets.problem(
+                    "options",
+                    r,
+                    "to_base_id",
+                    f"{show(o.to_base_id)} is closed and cannot receive ({then})",
+                    "warning",
+                )
             )
         source = bases.get(o.base_id)
         if o.action == "close" and source is not None and source.status == "closed":
@@ -445,10 +470,16 @@ def check_options(sheets: Sheets) -> list[Problem]:
                     "options",
                     r,
                     "units",
-                    f"{o.units} is more than the {source.troops} troops there",
+                    f"{o.units} is more than the {source.troops} troops there ({then})",
+                    "warning",
                 )
             )
-        if o.action == "move_system" and o.system_id and o.units is not None:
+        if (
+            o.action == "move_system"
+            and o.system_id
+            and o.units is not None
+            and not sheets.failed("deployed", o.base_id)  # else its units are unknown
+        ):
             held = deployed.get((o.base_id, o.system_id), 0)
             if o.units > held:
                 out.append(
@@ -456,7 +487,9 @@ def check_options(sheets: Sheets) -> list[Problem]:
                         "options",
                         r,
                         "units",
-                        f"{o.units} is more than the {held} {o.system_id} units deployed there",
+                        f"{o.units} is more than the {held} {o.system_id} units deployed "
+                        f"there ({then})",
+                        "warning",
                     )
                 )
     return out

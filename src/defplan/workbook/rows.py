@@ -12,6 +12,7 @@ from pydantic.fields import FieldInfo
 
 from defplan.errors import Problem
 from defplan.fields import Noun, cell_text, identifier_from_cell, key_from_cell
+from defplan.profiles import load_profile
 from defplan.scenario import Row, Settings
 from defplan.suggest import did_you_mean, hint
 from defplan.workbook.sources import EXCEL_ERRORS, RawSheet, normalize_name
@@ -122,7 +123,11 @@ def _bounds(info: FieldInfo | None) -> str:
     limits = field_limits(info)
     low, high = limits.low, limits.high
     if low is not None and high is not None:
-        return f"{low} to {high}"
+        if not (limits.low_strict or limits.high_strict):
+            return f"{low} to {high}"
+        above = f"more than {low}" if limits.low_strict else f"{low} or more"
+        below = f"less than {high}" if limits.high_strict else f"{high} or less"
+        return f"{above} and {below}"
     if low is not None:
         return f"more than {low}" if limits.low_strict else f"{low} or more"
     if high is not None:
@@ -433,6 +438,11 @@ def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
         rows[key] = excel_row
         if value is not None:
             values[key] = value
+    if "solver" in values:
+        problem = _profile_problem(values["solver"])
+        if problem:
+            problems.append(Problem(sheet.file, sheet.name, rows["solver"], "value", problem))
+            values.pop("solver")
     try:
         return Settings.model_validate(values), problems
     except ValidationError as exc:
@@ -448,3 +458,20 @@ def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
             return Settings.model_validate(good), problems
         except ValidationError:
             return Settings(), problems
+
+
+def _profile_problem(name: Any) -> str | None:
+    """Why the settings' ``solver`` cannot be used, as the planner would find at solve
+    time (a missing or broken profile, a gap the solver refuses); None when it can."""
+    if not isinstance(name, str):
+        return None  # not text: the Settings model reports it
+    try:
+        profile = load_profile(name.strip())
+    except ValueError as exc:
+        return f"solver: {exc}"
+    if profile.mip_gap is not None and not profile.mip_gap < 1:
+        return (
+            f"solver: profile {profile.name!r} ({profile.path}) sets mip_gap "
+            f"{profile.mip_gap:g} (expected less than 1)"
+        )
+    return None
