@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from builders import planning_theater
+from builders import base, planning_theater
 from defplan.cli import app
 from defplan.errors import InputError
 from defplan.plan import plan
@@ -93,7 +94,7 @@ def test_report_pngs_never_overwrite_an_input(tmp_path: Path) -> None:
     workbook = write_scenario(scenario, tmp_path / "theater.xlsx")
     loaded = load_scenario(workbook)
     report = build_report(plan(loaded), loaded, with_ladder=False)
-    precious = tmp_path / "ladder.png"
+    precious = tmp_path / "map.png"
     precious.write_bytes(b"an input the planner keeps here")
     with pytest.raises(InputError, match="never writes over its inputs"):
         write_report(report, tmp_path / "report.html", inputs=[precious])
@@ -103,7 +104,7 @@ def test_report_pngs_never_overwrite_an_input(tmp_path: Path) -> None:
         write_report(report, tmp_path, inputs=[])
     with pytest.raises(InputError, match=r"is not an \.html name"):
         write_report(report, tmp_path / "brief", inputs=[])
-    assert not (tmp_path / "map.png").exists()
+    assert not (tmp_path / "risk.png").exists()
 
 
 def test_extract_out_naming_a_folder_is_refused(tmp_path: Path) -> None:
@@ -144,3 +145,55 @@ def test_a_plan_written_beside_an_older_report_says_the_report_is_stale(
     again = runner.invoke(app, ["plan", str(workbook), "--out", str(out), "--max-moves", "0"])
     assert again.exit_code == 0, again.output
     assert "report.html is from an earlier plan" in again.output
+
+
+#: bad input reaching the library (ValueError, SolverError) or a file: the trailer too
+BAD_INPUTS = (
+    "plan {workbook} --gap -1",
+    "plan {workbook} --time-limit 0",
+    "plan {workbook} --max-moves -1",
+    "plan {workbook} --threads 0",
+    "sweep {workbook} --vary inventory:nope=0..2",
+    "ladder {workbook} --beyond -1",
+    "wta {missing}",
+    "validate {missing}",
+)
+
+
+@pytest.mark.parametrize("command", BAD_INPUTS)
+def test_every_bad_input_exit_ends_with_the_same_trailer(
+    command: str, workbook: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope.txt"
+    filled = command.format(workbook=workbook, missing=missing).split()
+    result = runner.invoke(app, filled)
+    assert result.exit_code == 2, result.output
+    assert result.output.rstrip().splitlines()[-1].endswith("error(s); nothing was done.")
+    assert "Traceback" not in result.output
+
+
+def test_an_unreadable_wta_file_is_named_as_every_bad_file_is(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    result = runner.invoke(app, ["wta", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert f"ERROR {missing} · file not found" in result.output
+
+
+def test_ids_and_words_are_never_cut_at_80_columns(tmp_path: Path) -> None:
+    """A long base id stays whole in every table, at a terminal of 80 columns."""
+    from defplan.cli_common import console
+
+    scenario = planning_theater()
+    long_id = "green_village_outpost_north"
+    bases = (*scenario.bases, base(long_id, troops=5000))
+    theater = write_scenario(dataclasses.replace(scenario, bases=bases), tmp_path / "theater.xlsx")
+    width = console.width
+    console.width = 80
+    try:
+        for command in (["plan"], ["risk"], ["ladder", "--workers", "1", "--no-progress"]):
+            result = runner.invoke(app, [command[0], str(theater), *command[1:]])
+            assert result.exit_code == 0, result.output
+            assert long_id in result.output, command[0]
+            assert "…" not in result.output, result.output
+    finally:
+        console.width = width

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from builders import planning_theater
+from defplan import whatif
+from defplan.plan import acceptance, plan
+from defplan.plan.acceptance import risk_acceptance
+from defplan.plan.writers import plan_record
 from defplan.scenario import ROW_TYPES, Settings
 from defplan.workbook.write import columns_of
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README_DIR = Path(__file__).resolve().parents[1]
+README = (README_DIR / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_documents_every_sheet_and_column() -> None:
@@ -24,3 +31,29 @@ def test_readme_documents_every_setting() -> None:
 
 def test_readme_shows_the_two_commands() -> None:
     assert "make demo" in README and "make test" in README
+
+
+def test_plan_json_doc_names_every_key_written() -> None:
+    doc = (README_DIR / "docs" / "plan_json.md").read_text(encoding="utf-8")
+    scenario = planning_theater()
+    result = plan(scenario)
+    record = plan_record(result, risk_acceptance(result, scenario))
+    record["source_from_plan"] = "x"
+    summary_row = doc.split("| `summary` |", 1)[1].split("\n", 1)[0]
+    acceptance_row = doc.split("| `risk_acceptance` |", 1)[1].split("\n", 1)[0]
+    for key in record:
+        assert f"`{key}`" in doc, f"plan.json key {key} is not in docs/plan_json.md"
+    for key in record["summary"]:
+        assert f"`{key}`" in summary_row, f"summary.{key} is not in docs/plan_json.md"
+    for key in record["risk_acceptance"][0]:
+        assert key in acceptance_row, f"risk_acceptance.{key} is not in docs/plan_json.md"
+    assert all(isinstance(v, int) for b in record["bases"] for v in b["defended_by"].values())
+
+
+def test_whatif_doc_names_where_the_measures_live() -> None:
+    doc = (README_DIR / "docs" / "whatif.md").read_text(encoding="utf-8")
+    for name in ("MEASURES_BY_WEAPON", "MEASURES_BY_FACTOR"):
+        assert name in doc and hasattr(whatif, name)
+        assert getattr(whatif, name) is getattr(acceptance, name)
+    for path in re.findall(r"`((?:src/)?defplan/[\w/]+\.py)`", doc):
+        assert (README_DIR / "src" / path.removeprefix("src/")).exists(), path

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -19,12 +20,21 @@ from builders import base, planning_theater
 from defplan.cli_report import report_command
 from defplan.errors import InputError
 from defplan.plan import plan
-from defplan.plan.writers import plan_workbook, write_plan
-from defplan.report import IMAGE_FILES, build_report, format_plan_workbook, report_from_dir
+from defplan.plan.acceptance import risk_acceptance
+from defplan.plan.writers import plan_json, plan_workbook, write_plan
+from defplan.report import (
+    IMAGE_FILES,
+    build_report,
+    format_plan_workbook,
+    report,
+    report_from_dir,
+)
 from defplan.report import write_report as write_report_files
 from defplan.report.borders import countries
 from defplan.report.browser import find_chromium, open_in_chromium
-from defplan.scenario import Scenario
+from defplan.report.maps import theater_map
+from defplan.risk import risk
+from defplan.scenario import RuleRow, Scenario
 from defplan.workbook import write_scenario
 from defplan.workbook.write import save_workbook
 
@@ -70,6 +80,25 @@ def test_report_names_each_attack_by_file_and_span_only() -> None:
     html = build_report(plan(scenario), scenario, with_ladder=False).html
     assert "007_x.txt:10-52" in html
     assert "not computed (asked not to)" in html
+
+
+def test_report_figures_read_the_same_everywhere_and_say_what_is_left_out() -> None:
+    scenario = planning_theater()
+    result = plan(scenario)
+    report = build_report(result, scenario, with_ladder=False)
+    html = report.html
+    percent = f"{result.percent_removed:.1f}%"
+    assert f"({percent} of it removed)" in html  # the lead sentence, as the card
+    assert f"{result.percent_removed:.1f}</div>" not in html and html.count(percent) >= 2
+    titles = [a.get_title(loc="left") for a in theater_map(report.data).axes]
+    assert any(percent in t for t in titles)  # the map's title, as the page
+    gap = f"{result.gap:.2%}"
+    assert f"gap {gap} · bound" in html and f"gap {gap}, time limit" in html
+    assert "Air-defence plan" in html and "defense" not in html.lower()
+    assert "<th>defence</th>" in html and "<th>status</th>" not in html.split('id="acceptance"')[1]
+    assert "n/r: not reported" in html
+    assert html.count("left out: ") == len(risk(scenario).excluded) > 0
+    assert "ladder" not in report.images
 
 
 def test_report_of_a_theater_without_zones_attacks_or_moves_still_renders() -> None:
@@ -119,9 +148,23 @@ def test_report_command_writes_the_page_and_pngs(tmp_path: Path) -> None:
     app = Typer()
     app.command()(report_command)
     out = tmp_path / "slides" / "brief.html"
+    (out.parent).mkdir(parents=True)
+    (out.parent / "ladder.png").write_bytes(b"an earlier ladder")
     result = CliRunner().invoke(app, [str(folder), "--out", str(out), "--no-ladder"])
     assert result.exit_code == 0, result.output
     assert out.exists() and (out.parent / "map.png").exists()
+    # no ladder, no ladder.png: the one already there is left alone
+    assert (out.parent / "ladder.png").read_bytes() == b"an earlier ladder"
+    assert "ladder.png" not in result.output
+
+
+def test_library_report_is_the_report_command(tmp_path: Path) -> None:
+    _, folder = _plan_folder(tmp_path, planning_theater())
+    written = report(folder, with_ladder=False)
+    assert written == [folder / "report.html", folder / "map.png", folder / "risk.png"]
+    assert not (folder / "ladder.png").exists()
+    with pytest.raises(InputError, match=r"not an \.html name"):
+        report(folder, tmp_path / "brief.txt", with_ladder=False)
 
 
 def test_shipped_borders_cover_the_middle_east_and_stay_small() -> None:
@@ -164,6 +207,48 @@ def test_plan_workbook_is_formatted_and_injected_text_stays_text(tmp_path: Path)
     allocation = book["Allocation"]
     change = [c.value for c in allocation[1]].index("change") + 1
     assert allocation.cell(row=2, column=change).number_format == "+0;-0;0"
+
+
+def test_plan_workbook_summary_reads_well_and_blank_means_no_figure(tmp_path: Path) -> None:
+    scenario = planning_theater(rules=(RuleRow(kind="forbid", base_id="bravo"),))
+    result = plan(scenario)
+    path = tmp_path / "plan.xlsx"
+    save_workbook(plan_workbook(result, scenario), path)
+    book = openpyxl.load_workbook(path)
+    summary = {row[2].value: row for row in book["Summary"].iter_rows(min_row=2)}
+    assert [c.value for c in book["Summary"][1]] == ["item", "value", "key"]
+    assert summary["risk_planned"][0].value == "Risk under the plan (/yr)"
+    assert summary["risk_planned"][1].number_format == "0.000"
+    assert summary["percent_removed"][1].number_format == "0.0"
+    assert summary["gap"][1].number_format == "0.00%"
+    assert summary["seconds"][1].number_format == "0.00"
+    assert summary["max_moves"][1].value == "no limit"
+    # no unit at bravo in the plan: no last unit, so no figure (blank, null in plan.json)
+    allocation = book["Allocation"]
+    header = [str(c.value) for c in allocation[1]]
+    rows: list[dict[str, Any]] = [
+        dict(zip(header, (c.value for c in row), strict=True))
+        for row in allocation.iter_rows(min_row=2)
+    ]
+    bravo = next(r for r in rows if r["base_id"] == "bravo")
+    assert bravo["units"] == 0 and bravo["last_unit_removes"] is None
+    assert all(r["last_unit_removes"] > 0 for r in rows if r["units"])
+    # bravo is forbidden: no unit can be added, so "one more removes" is blank
+    accepted = book["Risk acceptance"]
+    header = [str(c.value) for c in accepted[1]]
+    rows = [
+        dict(zip(header, (c.value for c in row), strict=True))
+        for row in accepted.iter_rows(min_row=2)
+    ]
+    limited = next(r for r in rows if r["base_id"] == "bravo")
+    assert limited["reason_kind"] == "site_limit" and limited["one_more_removes"] is None
+    assert all(r["one_more_removes"] > 0 for r in rows if r["reason_kind"] == "better_use")
+    record = json.loads(plan_json(result, risk_acceptance(result, scenario)))
+    assert (
+        next(r for r in record["allocation"] if r["base_id"] == "bravo")["last_unit_removes"]
+        is None
+    )
+    assert record["risk_acceptance"][0]["one_more_removes"] is None
 
 
 @pytest.mark.skipif(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import multiprocessing
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
 import typer
 from hypothesis import given, settings
@@ -131,6 +133,13 @@ def test_ladder_reports_the_units_reshuffles_and_the_cut_line() -> None:
     assert set(result.below_line()).isdisjoint(defended)
     assert any("Cut line at 3 units" in line for line in result.brief())
     assert not result.acceptance.empty
+    one = ladder(theater(cram=1, patriot=0), system="cram", workers=1)
+    brief = " ".join(one.brief())
+    assert "1 unit on hand" in brief and "Cut line at 1 unit:" in brief
+    assert "1 units" not in brief and "With 0 units" in brief
+    rule = RuleRow(kind="min_units", base_id="alpha", system_id="cram", value=1)
+    ruled = ladder(theater(rules=(rule,)), system="cram", workers=1)
+    assert any(line.startswith("With 1 unit (") for line in ruled.brief())
 
 
 def test_ladder_refuses_unknown_systems_and_too_many_solves() -> None:
@@ -360,6 +369,22 @@ def _multiply(pair: tuple[int, int]) -> int:
     return pair[0] * pair[1]
 
 
+def test_a_forking_process_pool_is_refused_before_any_job_and_spawn_is_taken() -> None:
+    """A forked worker copies HiGHS' threads half-started and hangs: refuse, name the fix."""
+    plan(theater())  # the solver's threads have started here
+    forking = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    try:
+        with pytest.raises(ValueError, match=r'get_context\("spawn"\)'):
+            ladder(theater(), executor=forking, progress=False)
+        with pytest.raises(ValueError, match="forks"):
+            run_all(_multiply, [(1, 2)], executor=forking, progress=False)
+    finally:
+        forking.shutdown()
+    spawning = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    with spawning:
+        assert run_all(abs, [-1, -2, 3], executor=spawning, progress=False) == [1, 2, 3]
+
+
 # --- commands ------------------------------------------------------------------------
 
 
@@ -379,6 +404,8 @@ def test_commands_run_on_a_small_theater_and_refuse_a_bad_vary(tmp_path: Path) -
     assert done.exit_code == 0, done.output
     assert "cut line at 4 units" in done.output and "Critical list" in done.output
     assert (tmp_path / "l" / "ladder.csv").is_file() and (tmp_path / "l" / "ladder.xlsx").is_file()
+    sheets = openpyxl.load_workbook(tmp_path / "l" / "ladder.xlsx").sheetnames
+    assert sheets == ["Ladder", "Critical", "Risk acceptance"]  # Title case, as plan.xlsx
     done = runner.invoke(app, ["ladder", str(workbook), "--system", "all", *fast])
     assert done.exit_code == 0, done.output
     done = runner.invoke(

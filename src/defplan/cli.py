@@ -23,6 +23,7 @@ from defplan.cli_common import (
     WorkbookArg,
     console,
     errors,
+    keep_whole,
     objective_choice,
     print_problems,
     reports_bad_input,
@@ -47,8 +48,8 @@ from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.risk_writers import write_risk
 from defplan.workbook import Validation, load_scenario
+from defplan.workbook import template as write_template
 from defplan.workbook import validate as validate_workbook
-from defplan.workbook.template import write_template
 
 app = typer.Typer(
     name="defplan",
@@ -94,11 +95,7 @@ def template(
     force: Annotated[bool, typer.Option(help="replace the file if it exists")] = False,
 ) -> None:
     """Write an empty theater workbook with every sheet, explained headers and drop-downs."""
-    if out.suffix.lower() != ".xlsx":
-        raise InputError([Problem(str(out), message="must end in .xlsx")])
-    if out.exists() and not force:
-        raise InputError([Problem(str(out), message="exists already (use --force to replace it)")])
-    write_template(out)
+    write_template(out, force=force)
     console.print(f"wrote {out}: fill it in, then run `defplan validate {out}`")
 
 
@@ -149,7 +146,7 @@ def risk_ranking(table: RiskTable, top: int = 0) -> Table:
             str(row.dominant_weapon or "-"),
             str(row.dominant_factor),
         )
-    return view
+    return keep_whole(view, ids=("base",))
 
 
 def risk_evidence(table: RiskTable, top: int = 5) -> list[str]:
@@ -271,7 +268,7 @@ def allocation_view(result: Plan) -> Table:
             f"{change:+d}" if change else "",
             f"{float(row['last_unit_removes']):.4f}" if units else "",
         )
-    return view
+    return keep_whole(view, ids=("base", "system"))
 
 
 def plan_summary(result: Plan) -> list[str]:
@@ -291,7 +288,7 @@ def plan_summary(result: Plan) -> list[str]:
             f"{result.gain_over_greedy:.4f} more removed ({result.objective_kind} objective)"
         )
         lines.append(
-            f"status {result.status} · bound {result.bound:.6g} · gap {result.gap:.2e} · "
+            f"status {result.status} · bound {result.bound:.6g} · gap {result.gap:.2%} · "
             f"{result.backend} ({result.profile}) · {result.seconds:.2f} s"
         )
     elif result.status == "breaks_rules":
@@ -322,6 +319,14 @@ def wta(
         )
     except WtaFormatError as exc:  # every bad line, one problem each
         raise InputError(wta_problems(exc)) from None
+    except ValueError as exc:  # a file that cannot be read: named as every bad file is
+        cause = exc.__cause__
+        if not isinstance(cause, OSError):
+            raise
+        text = "file not found" if isinstance(cause, FileNotFoundError) else "cannot be read"
+        raise InputError(
+            [Problem(str(file), message=f"{text} ({cause.strerror or cause})")]
+        ) from None
     solution = report.solution
     console.print(
         f"{file}: {report.weapons} weapon types × {report.targets} targets, mu {report.mu}",

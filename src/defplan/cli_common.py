@@ -16,6 +16,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from defplan.errors import InputError, Problem, SolverError
 from defplan.model import Objective
@@ -62,6 +64,36 @@ def print_problems(problems: tuple[Problem, ...] | list[Problem], limit: int = 2
         errors.print(f"… and {len(problems) - limit} more")
 
 
+def print_trailer(count: int) -> None:
+    """The last line of every bad-input exit: how many errors, and that nothing was done."""
+    errors.print(f"[bold red]{count} error(s); nothing was done.[/]")
+
+
+#: a word longer than this folds onto the next line rather than widen its column
+LONGEST_WORD = 16
+
+
+def keep_whole(view: Table, ids: tuple[str, ...] = ()) -> Table:
+    """Never cut an id, a figure or a word in ``view``, whatever the terminal's width.
+
+    Columns headed by one of ``ids`` get the width of their longest cell as a minimum
+    (an id is never shortened to "green_villa…"); every other column is at least as
+    wide as the longest word of its cells (up to :data:`LONGEST_WORD`), and a longer
+    word, or a header word, folds onto the next line instead of ending with "…".
+    Call it after the rows are added; returns ``view``.
+    """
+    for column in view.columns:
+        header = str(column.header)
+        cells = [Text.from_markup(c).plain if isinstance(c, str) else "" for c in column.cells]
+        if header in ids:
+            column.min_width = max([len(header), *(len(c) for c in cells)])
+        else:  # no word (a figure, a status) cut short either; a header may fold
+            words = [len(w) for c in cells for w in c.split()]
+            column.min_width = min(max(words, default=1), LONGEST_WORD)
+        column.overflow = "fold"
+    return view
+
+
 def reports_bad_input(command: F) -> F:
     """Turn an InputError into its list of problems and exit code 2."""
 
@@ -71,10 +103,11 @@ def reports_bad_input(command: F) -> F:
             return command(*args, **kwargs)
         except InputError as exc:
             print_problems(exc.problems)
-            errors.print(f"[bold red]{len(exc.errors)} error(s); nothing was done.[/]")
+            print_trailer(len(exc.errors))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except (SolverError, ValueError) as exc:
             errors.print(f"[bold red]ERROR[/] {exc}", soft_wrap=True)
+            print_trailer(1)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:  # a folder that cannot be written, a disk that is full …
             where = f" {exc.filename}" if exc.filename else ""

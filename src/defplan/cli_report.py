@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from defplan.atomic import check_out_file
 from defplan.cli_common import console, reports_bad_input
-from defplan.report import report_from_dir, write_report
-from defplan.report.build import check_html_name
+from defplan.report import report
 
 
 @reports_bad_input
@@ -31,10 +29,5 @@ def report_command(
     ] = True,
 ) -> None:
     """One offline HTML report of a plan (map, risk, ladder, acceptance, provenance) and PNGs."""
-    out_file = out if out is not None else plan_dir / "report.html"
-    inputs = [plan_dir / "plan.json", *([theater] if theater is not None else [])]
-    check_out_file(out_file, inputs)
-    check_html_name(out_file)
-    report = report_from_dir(plan_dir, theater, with_ladder=ladder)
-    for path in write_report(report, out_file, inputs=inputs):
+    for path in report(plan_dir, out, theater=theater, with_ladder=ladder):
         console.print(f"wrote {path}")

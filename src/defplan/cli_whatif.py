@@ -30,6 +30,7 @@ from defplan.cli_common import (
     WorkbookArg,
     WorkersOption,
     console,
+    keep_whole,
     objective_choice,
     reports_bad_input,
 )
@@ -63,9 +64,16 @@ def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for title, frame in sheets.items():
-        add_frame(book, title[:31], frame)
+        add_frame(book, sheet_title(title), frame)
     save_workbook(book, path)
     return path
+
+
+def sheet_title(name: str) -> str:
+    """A file stem as a sheet name, Title case as in plan.xlsx: "risk_acceptance" is
+    "Risk acceptance", "ladder_cram" "Ladder cram" (at most Excel's 31 characters)."""
+    words = name.replace("_", " ")
+    return (words[:1].upper() + words[1:])[:31]
 
 
 def _write_text(lines: list[str], path: Path) -> Path:
@@ -191,7 +199,7 @@ def ladder_view(result: Ladder) -> Table:
         view.add_row(*cells, style="dim" if step.beyond_inventory else None)
         if step.units == result.on_hand:
             view.add_section()
-    return view
+    return keep_whole(view)
 
 
 def ladder_notes(result: Ladder) -> list[str]:
@@ -239,7 +247,7 @@ def critical_view(result: Ladder) -> Table:
             status,
             _num(float(row["risk_at_cut"])),
         )
-    return view
+    return keep_whole(view, ids=("base",))
 
 
 def acceptance_view(frame: pd.DataFrame) -> Table:
@@ -263,7 +271,7 @@ def acceptance_view(frame: pd.DataFrame) -> Table:
             str(row["reason"]),
             str(row["measures"]),
         )
-    return view
+    return keep_whole(view, ids=("base",))
 
 
 # --- sweep -------------------------------------------------------------------------------
@@ -354,7 +362,7 @@ def sweep_view(result: Sweep) -> Table:
             "-" if pd.isna(row["gap"]) else f"{float(row['gap']):.2%}",
             f"{float(row['seconds']):.2f}",
         )
-    return view
+    return keep_whole(view, ids=("status",))
 
 
 # --- compare -----------------------------------------------------------------------------
@@ -427,7 +435,7 @@ def compare_summary_view(result: Comparison) -> Table:
             f"{percent:+.1f}%" if isinstance(percent, float) and not math.isnan(percent) else ""
         )
         view.add_row(*cells)
-    return view
+    return keep_whole(view, ids=("",))
 
 
 def compare_bases_view(result: Comparison, top: int = 0) -> Table:
@@ -469,4 +477,4 @@ def compare_bases_view(result: Comparison, top: int = 0) -> Table:
     if hidden:
         view.caption = f"{hidden} bases with no risk and no units on either side not shown"
         view.caption_justify = "left"
-    return view
+    return keep_whole(view, ids=("base",))

@@ -10,7 +10,9 @@ the order of the jobs, whoever ran them:
   half-initialised into a child. By default (``workers=None``) every core, once the
   first job, run here, shows the rest to be worth starting the pool for;
 - or any object with the :class:`Executor` protocol passed as ``executor=``: the
-  ``submit`` method of :mod:`concurrent.futures` executors. That is how a study
+  ``submit`` method of :mod:`concurrent.futures` executors (a
+  :class:`~concurrent.futures.ProcessPoolExecutor` must not fork: one whose
+  ``mp_context`` is ``fork`` is refused with a :class:`ValueError`). That is how a study
   outgrows one machine without cluster code of our own:
 
   * Dask: ``executor = distributed.Client(address).get_executor()``;
@@ -111,6 +113,7 @@ def run_all(
         task = bar.add_task(description or "solving", total=len(jobs)) if bar else None
         results: list[R] = []
         if executor is not None:
+            _refuse_forking_pool(executor)
             return _collect(executor, fn, jobs, bar, task)
         if count == 1 or len(jobs) <= 1:
             return _run_here(fn, jobs, results, bar, task)
@@ -125,6 +128,25 @@ def run_all(
         context = multiprocessing.get_context(START_METHOD)
         with ProcessPoolExecutor(max_workers=min(count, len(rest)), mp_context=context) as pool:
             return results + _collect(pool, fn, rest, bar, task)
+
+
+def _refuse_forking_pool(executor: Executor) -> None:
+    """Refuse a process pool that forks: a forked child hangs on the solver's threads.
+
+    HiGHS starts a thread pool on the first solve; ``fork`` copies it half-initialised
+    into the child, whose first solve then waits forever. A ``spawn`` (or
+    ``forkserver``) pool starts clean interpreters and is accepted.
+    """
+    if not isinstance(executor, ProcessPoolExecutor):
+        return
+    context = getattr(executor, "_mp_context", None)
+    method = (context or multiprocessing.get_context()).get_start_method()
+    if method == "fork":
+        raise ValueError(
+            "executor= is a ProcessPoolExecutor that forks its workers, which hang on "
+            "the solver's threads once anything was solved here; start it with "
+            'ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))'
+        )
 
 
 def _run_here(

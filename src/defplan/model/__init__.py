@@ -10,6 +10,7 @@ from defplan.model.heuristic import greedy, improve
 from defplan.model.instance import Coverage, Instance, Objective, make_instance
 from defplan.model.solution import Solution, Status
 from defplan.model.solve import solve
+from defplan.model.wta import wta  # the function, like ``defplan wta``; module via sys.modules
 
 __all__ = [
     "Coverage",
@@ -22,4 +23,5 @@ __all__ = [
     "improve",
     "make_instance",
     "solve",
+    "wta",
 ]

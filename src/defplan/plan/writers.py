@@ -25,12 +25,70 @@ from defplan.workbook.format import format_plan_workbook
 from defplan.workbook.write import add_frame, add_rows, save_workbook, sheet_table
 
 TIMING_FIELDS = ("seconds",)
+#: reasons under which no unit can be added: "one more unit removes" has no figure
+NO_UNIT_REASONS = frozenset({"no_system", "no_inventory", "site_limit"})
+#: plan.xlsx Summary: the label a planner reads for each key of ``Plan.summary()``
+SUMMARY_LABELS = {
+    "status": "Solver status",
+    "objective": "Objective (what is minimised)",
+    "risk_undefended": "Risk with no defence (/yr)",
+    "risk_today": "Risk with today's deployment (/yr)",
+    "risk_planned": "Risk under the plan (/yr)",
+    "percent_removed": "Undefended risk removed (%)",
+    "worst_base": "Worst base",
+    "worst_residual": "Worst base's risk under the plan (/yr)",
+    "objective_value": "Objective value (/yr)",
+    "bound": "Bound on the objective (/yr)",
+    "gap": "Gap to the bound",
+    "greedy_objective": "Greedy plan's objective (/yr)",
+    "gain_over_greedy": "Removed beyond greedy (/yr)",
+    "today_objective": "Today's deployment's objective (/yr)",
+    "units_moved": "Units moved from today's deployment",
+    "max_moves": "Move budget (units)",
+    "backend": "Solver backend",
+    "profile": "Solver profile",
+    "seconds": "Solve time (s)",
+}
+#: the Summary sheet's header: the label, the value, and the plan.json summary key
+SUMMARY_HEADER = ["item", "value", "key"]
 
 
 def _number(value: float) -> float | None:
     """JSON has no NaN or infinity: those become null."""
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def allocation_frame(plan: Plan) -> pd.DataFrame:
+    """``plan.allocation_table()`` with ``last_unit_removes`` blank (NaN) where the plan
+    puts no unit: there is no last unit there, so no figure (written blank / null)."""
+    frame = plan.allocation_table()
+    frame["last_unit_removes"] = frame["last_unit_removes"].where(frame["units"] > 0)
+    return frame
+
+
+def acceptance_frame(acceptance: pd.DataFrame) -> pd.DataFrame:
+    """The risk-acceptance record with ``one_more_removes`` blank (NaN) where no unit can
+    be added (site limits, no inventory, no system): no figure applies there."""
+    frame = acceptance.copy()
+    if {"one_more_removes", "reason_kind"} <= set(frame.columns):
+        frame["one_more_removes"] = (
+            frame["one_more_removes"]
+            .astype(float)
+            .where(~frame["reason_kind"].isin(NO_UNIT_REASONS))
+        )
+    return frame
+
+
+def summary_rows(plan: Plan) -> list[list[Any]]:
+    """The Summary sheet's rows: readable label, value, plan.json key ("no limit" for an
+    unlimited move budget)."""
+    rows: list[list[Any]] = []
+    for key, value in plan.summary().items():
+        if key == "max_moves" and value is None:
+            value = "no limit"
+        rows.append([SUMMARY_LABELS.get(key, key.replace("_", " ")), value, key])
+    return rows
 
 
 def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -55,14 +113,15 @@ def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str,
                 "deployed_today": {
                     s: int(plan.current[b, j]) for j, s in enumerate(plan.system_ids)
                 },
+                # whole units: those hosted plus area units whose range reaches the base
                 "defended_by": {
-                    s: _number(plan.defending[b, j]) for j, s in enumerate(plan.system_ids)
+                    s: round(float(plan.defending[b, j])) for j, s in enumerate(plan.system_ids)
                 },
             }
         )
     allocation = [
         {k: (_number(v) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in plan.allocation_table().to_dict(orient="records")
+        for row in allocation_frame(plan).to_dict(orient="records")
     ]
     greedy = None
     if plan.greedy_allocation is not None:
@@ -107,7 +166,7 @@ def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str,
         "allocation": allocation,
         "greedy": greedy,
         "bases": bases,
-        "risk_acceptance": None if acceptance is None else _records(acceptance),
+        "risk_acceptance": None if acceptance is None else _records(acceptance_frame(acceptance)),
         "timing": {"seconds": plan.seconds},
     }
 
@@ -171,17 +230,23 @@ def plan_workbook(
     """Summary, Allocation, Base risk, Risk acceptance, Assumptions, Provenance sheets."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    summary = plan.summary()
-    add_rows(book, "Summary", ["item", "value"], [[k, v] for k, v in summary.items()])
-    add_frame(book, "Allocation", plan.allocation_table())
+    add_rows(book, "Summary", SUMMARY_HEADER, summary_rows(plan))
+    add_frame(book, "Allocation", allocation_frame(plan))
     add_frame(book, "Base risk", plan.base_table())
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
-    add_frame(book, "Risk acceptance", acceptance)
+    # "defence" (under-defended / undefended), not "status": the bases' own column
+    shown = acceptance_frame(acceptance).rename(columns={"status": "defence"})
+    add_frame(book, "Risk acceptance", shown)
     header, rows = sheet_table(scenario, "assumptions")
     add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
     add_frame(book, "Provenance", provenance_table(plan, scenario))
     return format_plan_workbook(book)
+
+
+def _gap_text(gap: float) -> str:
+    """The gap as a planner reads it everywhere: a percent with 2 decimals."""
+    return f"{gap:.2%}" if math.isfinite(gap) else "n/a"
 
 
 def provenance_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
@@ -195,7 +260,7 @@ def provenance_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
             "kind": "solver",
             "item": f"{plan.backend} (profile {plan.profile})",
             "detail": f"status {plan.status}; objective {plan.objective:.6g}; "
-            f"bound {plan.bound:.6g}; gap {plan.gap:.3g}",
+            f"bound {plan.bound:.6g}; gap {_gap_text(plan.gap)}",
         }
     )
     for attack in scenario.attacks:

@@ -2,6 +2,8 @@
 
 >>> from defplan.report import build_report, write_report  # doctest: +SKIP
 >>> write_report(build_report(plan, scenario), "out/report.html")  # doctest: +SKIP
+>>> from defplan.report import report  # what `defplan report PLAN_DIR` does
+>>> report("out/demo")  # doctest: +SKIP
 
 See docs/report.md.
 """
@@ -11,6 +13,7 @@ from defplan.report.build import (
     Report,
     build_report,
     render,
+    report,
     report_from_dir,
     write_report,
 )
@@ -24,6 +27,7 @@ __all__ = [
     "build_report",
     "format_plan_workbook",
     "render",
+    "report",
     "report_data",
     "report_data_from_dir",
     "report_from_dir",

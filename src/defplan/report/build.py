@@ -20,13 +20,16 @@ from defplan.risk import RiskTable
 from defplan.scenario import Scenario
 from defplan.whatif import Ladder
 
-#: the PNG files written beside the page, for slides
+#: the PNG files written beside the page, for slides (ladder.png only with a ladder)
 IMAGE_FILES = {"map": "map.png", "risk": "risk.png", "ladder": "ladder.png"}
 
 
 @dataclass(frozen=True, eq=False)
 class Report:
-    """The report's data, its PNG images by name ("map", "risk", "ladder") and its HTML."""
+    """The report's data, its PNG images by name and its HTML.
+
+    ``images`` holds "map" and "risk", and "ladder" when the report has a ladder.
+    """
 
     data: ReportData
     images: dict[str, bytes]
@@ -38,8 +41,9 @@ def render(data: ReportData) -> Report:
     images = {
         "map": png_bytes(theater_map(data)),
         "risk": png_bytes(risk_chart(data)),
-        "ladder": png_bytes(ladder_chart(data)),
     }
+    if data.ladder is not None:  # no ladder, no ladder.png (and none written)
+        images["ladder"] = png_bytes(ladder_chart(data))
     return Report(data=data, images=images, html=render_html(data, images))
 
 
@@ -108,19 +112,49 @@ def write_report(
 ) -> list[Path]:
     """Write the page to ``out_file`` and map.png, risk.png, ladder.png beside it.
 
+    ladder.png only when the report has a ladder: a report without one leaves any
+    ladder.png already beside ``out_file`` alone.
+
     Nothing is written when any of these files would be one of the report's inputs
     (its theater, the files listed in its provenance, or ``inputs``), when
     ``out_file`` is a folder or not an .html name: :class:`InputError` says which.
     Each file is written atomically; returns the paths written, the page first.
     """
     out_file = Path(out_file)
-    targets = [out_file, *(out_file.with_name(name) for name in IMAGE_FILES.values())]
+    images = [(name, out_file.with_name(file)) for name, file in IMAGE_FILES.items()]
+    images = [(name, target) for name, target in images if name in report.images]
+    targets = [out_file, *(target for _, target in images)]
     sources = [Path(file) for file, _ in report.data.inputs] + [Path(p) for p in inputs]
     for target in targets:
         check_out_file(target, sources)
     check_html_name(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out_file, report.html.encode("utf-8"))
-    for name, target in zip(IMAGE_FILES, targets[1:], strict=True):
+    for name, target in images:
         atomic_write_bytes(target, report.images[name])
     return targets
+
+
+def report(
+    plan_dir: Path | str,
+    out_file: Path | str | None = None,
+    *,
+    theater: Path | str | None = None,
+    with_ladder: bool = True,
+) -> list[Path]:
+    """What ``defplan report`` does: the report of ``plan_dir``, written; returns the paths.
+
+    ``out_file`` defaults to ``plan_dir/report.html``; the PNGs go beside it.
+    ``theater`` is the workbook when not where plan.json's ``source`` says;
+    ``with_ladder`` False skips the ladder (and ladder.png). :func:`report_from_dir`
+    then :func:`write_report`; nothing is written when an output would overwrite an
+    input (:class:`InputError`).
+    """
+    plan_dir = Path(plan_dir)
+    target = Path(out_file) if out_file is not None else plan_dir / "report.html"
+    workbook = Path(theater) if theater is not None else None
+    inputs = [plan_dir / "plan.json", *([workbook] if workbook is not None else [])]
+    check_out_file(target, inputs)
+    check_html_name(target)
+    built = report_from_dir(plan_dir, workbook, with_ladder=with_ladder)
+    return write_report(built, target, inputs=inputs)

@@ -81,7 +81,7 @@ class ReportData:
     allocation: pd.DataFrame  # plan.allocation_table()
     acceptance: pd.DataFrame  # risk_acceptance()
     moves: pd.DataFrame  # MoveOrders.frame() plus from/to coordinates
-    attacks: pd.DataFrame  # attack_id, date, base_id, site, weapon, sources, evidence
+    attacks: pd.DataFrame  # attack_id, date, base_id, site, weapon, sources, evidence, risk_model
     ladder: pd.DataFrame | None = None  # units, risk_after, added, mix, kept
     ladder_on_hand: int = 0
     ladder_note: str = ""
@@ -240,7 +240,7 @@ def data_from_record(
         allocation=pd.DataFrame(record["allocation"]),
         acceptance=pd.DataFrame(record.get("risk_acceptance") or []),
         moves=_moves(record, scenario, bases),
-        attacks=_attacks(scenario),
+        attacks=_attacks(scenario, table),
         ladder=ladder_frame,
         ladder_on_hand=on_hand,
         ladder_note=note,
@@ -329,8 +329,12 @@ def _moves(record: dict[str, Any], scenario: Scenario, bases: pd.DataFrame) -> p
     return frame
 
 
-def _attacks(scenario: Scenario) -> pd.DataFrame:
-    """Each attack's id, date, target and where it is told: file names and spans, no text."""
+def _attacks(scenario: Scenario, table: RiskTable) -> pd.DataFrame:
+    """Each attack's id, date, target and where it is told: file names and spans, no text.
+
+    ``risk_model`` is "counted", or "left out: <why>" for the rows the risk model left
+    out (a site outside the theater, a date after the as-of day, …)."""
+    left_out = {e.attack_id: e.reason for e in table.excluded}
     rows = [
         {
             "attack_id": a.attack_id,
@@ -342,6 +346,9 @@ def _attacks(scenario: Scenario) -> pd.DataFrame:
             "wounded": a.wounded,
             "sources": "; ".join(a.source),
             "evidence": "; ".join(a.evidence),
+            "risk_model": f"left out: {left_out[a.attack_id]}"
+            if a.attack_id in left_out
+            else "counted",
         }
         for a in scenario.attacks
     ]
@@ -355,6 +362,7 @@ def _attacks(scenario: Scenario) -> pd.DataFrame:
         "wounded",
         "sources",
         "evidence",
+        "risk_model",
     ]
     return pd.DataFrame(rows, columns=columns)
 

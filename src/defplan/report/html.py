@@ -24,6 +24,14 @@ def _num(value: Any, digits: int = 3) -> str:
     return "-" if math.isnan(number) else f"{number:,.{digits}f}"
 
 
+def _percent(value: Any, digits: int = 2) -> str:
+    """A fraction as a percent with ``digits`` decimals (a gap of 0.0012 is "0.12%")."""
+    if value is None or isinstance(value, str):
+        return "" if value is None else value
+    number = float(value)
+    return "-" if math.isnan(number) else f"{100 * number:.{digits}f}%"
+
+
 def _count(value: Any) -> str:
     """A count, or "n/r" (not reported) where the source gives none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -40,6 +48,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["num"] = _num
     environment.filters["count"] = _count
+    environment.filters["percent"] = _percent
     return environment
 
 
@@ -59,7 +68,7 @@ def lead_sentence(data: ReportData) -> str:
         f"Put {placed or 'no units anywhere'}. "
         f"That leaves {_num(s['risk_planned'], 2)} casualty-equivalents a year at risk, against "
         f"{_num(s['risk_today'], 2)} with today's deployment and {_num(s['risk_undefended'], 2)} "
-        f"with no defence ({_num(s['percent_removed'], 0)}% of it removed), "
+        f"with no defence ({_num(s['percent_removed'], 1)}% of it removed), "
         f"moving {moves} unit{'s' if moves != 1 else ''}. "
         f"The most risk is left at {s.get('worst_base') or 'no base'}; the section "
         "'Risk accepted, and why' says why no more defence goes there."
@@ -67,7 +76,7 @@ def lead_sentence(data: ReportData) -> str:
 
 
 def render_html(data: ReportData, images: dict[str, bytes]) -> str:
-    """The page; ``images`` maps "map", "risk" and "ladder" to PNG bytes."""
+    """The page; ``images`` maps "map", "risk" (and "ladder" with a ladder) to PNG bytes."""
     bases = data.bases.copy()
     bases["defended_by"] = [
         ", ".join(

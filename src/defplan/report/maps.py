@@ -120,7 +120,7 @@ def theater_map(data: ReportData, width_in: float = 11.0) -> Figure:
     ax.set_title(
         f"Where the systems go — {data.title}: risk {summary['risk_today']:.2f} → "
         f"{summary['risk_planned']:.2f} per year "
-        f"({summary['percent_removed']:.0f}% of the undefended risk removed)",
+        f"({summary['percent_removed']:.1f}% of the undefended risk removed)",
         fontsize=11,
         loc="left",
         color=INK,

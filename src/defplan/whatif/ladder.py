@@ -144,7 +144,7 @@ class Ladder:
     def brief(self) -> list[str]:
         """Lines a planner can paste into a brief."""
         cut = self.cut
-        lines = [f"Priority ladder, {self.title}: {self.on_hand} units on hand."]
+        lines = [f"Priority ladder, {self.title}: {_units(self.on_hand)} on hand."]
         first = next((s for s in self.steps if s.feasible), None)
         if first is not None and first.units > 0:
             lines.append(
@@ -156,7 +156,7 @@ class Ladder:
                 continue
             if step is first:
                 placed = "; ".join(step.added) or "none placed"
-                lines.append(f"With {step.units} units ({placed}): {step.objective:.3f}/yr left.")
+                lines.append(f"With {_units(step.units)} ({placed}): {step.objective:.3f}/yr left.")
                 continue
             what = "; ".join(step.added) or "no change"
             if step.taken:
@@ -168,13 +168,18 @@ class Ladder:
         if cut is not None and cut.plan is not None:
             defended = ", ".join(cut.defended) or "none"
             lines.append(
-                f"Cut line at {self.on_hand} units: {cut.objective:.3f}/yr left; "
+                f"Cut line at {_units(self.on_hand)}: {cut.objective:.3f}/yr left; "
                 f"defended: {defended}."
             )
             below = self.below_line()
             if below:
                 lines.append(f"Below the line (critical, not defended): {', '.join(below)}.")
         return lines
+
+
+def _units(count: int) -> str:
+    """'1 unit', '3 units'."""
+    return f"{count} unit{'' if count == 1 else 's'}"
 
 
 def ladder(

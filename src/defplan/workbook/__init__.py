@@ -30,11 +30,13 @@ from defplan.workbook.rows import (
     validate_settings,
 )
 from defplan.workbook.sources import RawSheet, RawWorkbook, read_workbook
+from defplan.workbook.template import write_template
 from defplan.workbook.write import write_csv_folder, write_xlsx
 
 __all__ = [
     "Validation",
     "load_scenario",
+    "template",
     "validate",
     "write_csv_folder",
     "write_scenario",
@@ -123,6 +125,24 @@ def validate(path: Path | str) -> Validation:
         provenance=Provenance(raw.label, tuple(raw.files), tuple(problems)),
     )
     return Validation(raw.label, scenario, tuple(problems))
+
+
+def template(path: Path | str, *, force: bool = False) -> Path:
+    """Write an empty theater workbook (what ``defplan template`` writes); returns the path.
+
+    Every sheet, with explained headers and drop-downs. ``path`` must end in .xlsx; an
+    existing file is replaced only with ``force``. Bad input raises :class:`InputError`.
+    (Defined after importing :mod:`defplan.workbook.template`, so this function, not
+    that module, is ``defplan.workbook.template``.)
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError([Problem(str(target), message="must end in .xlsx")])
+    if target.exists() and not force:
+        raise InputError(
+            [Problem(str(target), message="exists already (use --force to replace it)")]
+        )
+    return write_template(target)
 
 
 def load_scenario(path: Path | str) -> Scenario:

@@ -33,8 +33,11 @@ RISK_SCALE = {
 #: Summary items and their number formats
 SUMMARY_FORMATS = {
     "percent_removed": "0.0",
-    "gap": "0.00E+00",
+    "gap": "0.00%",
     "seconds": "0.00",
+    "gain_over_greedy": RISK_FORMAT,  # risks stay 0.000 when they happen to be a whole 0
+    "objective_value": RISK_FORMAT,
+    "bound": RISK_FORMAT,
     "units_moved": UNITS_FORMAT,
     "max_moves": UNITS_FORMAT,
 }
@@ -93,7 +96,11 @@ def _format_columns(sheet: Any, header: list[str]) -> None:
 
 
 def _format_summary(sheet: Any) -> None:
-    for key_cell, value_cell in sheet.iter_rows(min_row=2, max_col=2):
+    """Formats by the summary key: column "key" when there, else the first column."""
+    header = [str(c.value) for c in sheet[1]]
+    at = header.index("key") if "key" in header else 0
+    for row in sheet.iter_rows(min_row=2):
+        key_cell, value_cell = row[at], row[1]
         if not isinstance(value_cell.value, int | float) or isinstance(value_cell.value, bool):
             continue
         key = str(key_cell.value)
