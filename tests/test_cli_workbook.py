@@ -61,6 +61,17 @@ def test_template_has_every_sheet_explained_headers_and_drop_downs(tmp_path: Pat
     assert '"min_units,max_units,lock,forbid"' in kinds
     weapons = {dv.formula1 for dv in book["attacks"].data_validations.dataValidation}
     assert any(f and f.startswith("=weapons!") for f in weapons)
+    assert '"day,month,year"' in weapons  # attacks.date_precision
+    deployed = {dv.formula1 for dv in book["deployed"].data_validations.dataValidation}
+    assert {"=bases!$A$2:$A$1000", "=systems!$A$2:$A$1000"} <= deployed
+    # Excel refuses 1.5 where defplan wants a whole number, as validate would
+    kinds_by_cell = {
+        str(dv.sqref).split(":")[0]: dv.type
+        for dv in book["systems"].data_validations.dataValidation
+    }
+    header = [c.value for c in book["systems"][1]]
+    column = "ABCDEFGHIJ"[header.index("max_per_base")]
+    assert kinds_by_cell[f"{column}2"] == "whole"
 
 
 def test_template_refuses_to_overwrite_without_force(tmp_path: Path) -> None:

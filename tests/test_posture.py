@@ -34,7 +34,13 @@ from defplan.posture import (
     moves,
     options,
 )
-from defplan.posture.moves import curve_note, deployed_units, metres, planned_units
+from defplan.posture.moves import (
+    curve_note,
+    deployed_units,
+    forced_moves,
+    metres,
+    planned_units,
+)
 from defplan.posture.options import closures
 from defplan.risk import risk
 from defplan.scenario import DeployedRow, OptionRow, RouteRow, RuleRow, Scenario, SystemRow
@@ -405,6 +411,7 @@ def test_move_budget_curve_steps_past_a_low_estimate_of_the_forced_moves() -> No
     )
     with pytest.raises(SolverError):
         plan(scenario, max_moves=1)
+    assert forced_moves(scenario) == 2  # one must leave alpha, one more must leave bravo
     curve = move_budget_curve(scenario)
     assert curve["budget"].tolist()[0] == 2
     assert_never_rises(curve)

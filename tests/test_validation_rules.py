@@ -461,3 +461,12 @@ def test_options_that_cannot_be_applied_are_warnings_and_the_theater_loads(
         "(defplan options lists option extra_cram as infeasible)",
     ]
     load_scenario(folder)  # no InputError
+
+
+def test_a_misspelt_date_precision_is_an_error_not_a_silent_day() -> None:
+    from defplan.scenario import AttackRow
+
+    row = {"attack_id": "a1", "base_id": "alpha", "date": "2024-02-03", "weapon": "rocket"}
+    assert AttackRow.model_validate({**row, "date_precision": "month"}).precision == "month"
+    with pytest.raises(ValueError, match="date_precision"):
+        AttackRow.model_validate({**row, "date_precision": "mnth"})

@@ -254,9 +254,11 @@ class AttackRow(Row):
         stated = data.get("date_precision")
         if stated is not None:
             stated = key_from_cell(stated)
-            if stated in ("day", "month", "year"):
-                day = truncate_date(day, stated)
-                precision = stated
+            if stated not in ("day", "month", "year"):
+                # left as written, so the column's own check names it ('mnth': month?)
+                return {**data, "date": day}
+            day = truncate_date(day, stated)
+            precision = stated
         return {**data, "date": day, "date_precision": precision}
 
     @model_validator(mode="after")

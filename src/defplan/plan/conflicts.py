@@ -62,5 +62,7 @@ def minimum_moves(arrays: PlanArrays) -> int:
         forced_out = int(np.maximum(inst.current[:, s] - inst.upper[:, s], 0).sum())
         need_in = int(np.maximum(inst.lower[:, s] - inst.current[:, s], 0).sum())
         spare = int(inst.inventory[s] - np.minimum(inst.current[:, s], inst.upper[:, s]).sum())
-        total += max(forced_out, need_in - max(spare, 0))
+        # units above a site's limit must leave; units a site lacks come first from
+        # the pool and from those that left, then from sites that must give one up
+        total += forced_out + max(0, need_in - max(spare, 0))
     return total

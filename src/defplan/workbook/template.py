@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -37,13 +37,36 @@ SHEET_PURPOSE = {
 }
 
 
+def _kinds(annotation: Any) -> list[Any]:
+    """The annotation and its members (``X | None``), each stripped of ``Annotated``."""
+    found = []
+    for arg in (annotation, *typing.get_args(annotation)):
+        while typing.get_origin(arg) is Annotated:
+            arg = typing.get_args(arg)[0]
+        found.append(arg)
+    return found
+
+
 def _choices(info: FieldInfo) -> tuple[str, ...]:
     """The allowed words of an enumeration field, or () for any other field."""
-    annotation: Any = info.annotation
-    for arg in (annotation, *typing.get_args(annotation)):
+    for arg in _kinds(info.annotation):
         if typing.get_origin(arg) is Literal:
             return tuple(str(a) for a in typing.get_args(arg))
     return ()
+
+
+def _is_whole(info: FieldInfo) -> bool:
+    return any(arg is int for arg in _kinds(info.annotation))
+
+
+#: Columns that name a row of another sheet, and where that sheet's ids are.
+ID_LISTS = {
+    "weapon": "weapons",
+    "system_id": "systems",
+    "base_id": "bases",
+    "from_base_id": "bases",
+    "to_base_id": "bases",
+}
 
 
 def _numeric_validation(info: FieldInfo) -> DataValidation | None:
@@ -51,7 +74,7 @@ def _numeric_validation(info: FieldInfo) -> DataValidation | None:
     low, high = limits.low, limits.high
     if low is None and high is None:
         return None
-    whole = info.annotation is int or typing.get_args(info.annotation)[:1] == (int,)
+    whole = _is_whole(info)
     kind: Literal["whole", "decimal"] = "whole" if whole else "decimal"
     if high is None:
         rule = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(low))
@@ -79,9 +102,10 @@ def _add_validations(sheet: Any, row_type: type[Row], header: list[str]) -> None
             rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"')
             rule.error = f"Expected one of {', '.join(choices)}"
             rule.allow_blank = True
-        elif column == "weapon" and row_type.sheet != "weapons":
-            rule = DataValidation(type="list", formula1=f"=weapons!$A$2:$A${TEMPLATE_ROWS}")
-            rule.error = "Expected a weapon class from the weapons sheet"
+        elif column in ID_LISTS and row_type.sheet != ID_LISTS[column]:
+            source = ID_LISTS[column]
+            rule = DataValidation(type="list", formula1=f"={source}!$A$2:$A${TEMPLATE_ROWS}")
+            rule.error = f"Expected an id from the {source} sheet"
             rule.allow_blank = True
         else:
             rule = _numeric_validation(info)
