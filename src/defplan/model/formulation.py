@@ -39,6 +39,8 @@ LARGE_MODEL_PAIRS = 10_000
 INITIAL_TANGENTS = 12
 #: A risk below this is never scaled up to 1 (its inverse would not be a float).
 MIN_SCALED = 1e-150
+#: A largest base risk in this range is modelled as it is (see :func:`model_scale`).
+SANE_RISK = (1e-3, 1e4)
 #: Single-system tangent points are rounded to this grid in y: many systems with nearly
 #: equal ln(1 − p), as in WTA, would otherwise give hundreds of rows per pair.
 TANGENT_GRID = 0.1
@@ -62,9 +64,9 @@ class Formulation:
     tangents: list[set[float]]  # exponents already cut by a tangent, per pair
     reachable: list[FloatArray | None] = field(default_factory=list)  # sorted, per pair
     chords: list[set[int]] = field(default_factory=list)  # chord i joins reachable[i], [i+1]
-    #: model units per unit of risk: risks are scaled so the objective reads about 1,
-    #: so the backends' absolute tolerances (1e-7 and so on) are relative to it and a
-    #: theater of huge or tiny risks stays within what they can represent
+    #: model units per unit of risk (see :func:`model_scale`): a worst-case model reads
+    #: about 1, a theater of huge or tiny risks is brought to where the backends'
+    #: absolute tolerances (1e-7 and so on) are small against it
     scale: float = 1.0
 
     def values_for(self, x: IntArray) -> FloatArray:
@@ -216,22 +218,29 @@ def spread_points(low: float, steps: list[tuple[float, int]], count: int) -> lis
 
 
 def model_scale(inst: Instance, typical: float | None = None) -> float:
-    """Model units per unit of risk: 1 / ``typical`` (an objective value the optimum is
-    near, such as a heuristic's), else 1 / the largest base's undefended risk."""
+    """Model units per unit of risk.
+
+    With ``typical`` (a worst-case objective the optimum is near, a heuristic's) the
+    model is scaled so it reads 1: the worst base's residual is then far above the
+    backends' absolute tolerances (1e-7), which would otherwise blur a small optimum.
+    Otherwise risks are left as they are while the largest base's lies within
+    :data:`SANE_RISK` (each pair's residual then stays well above those tolerances, and
+    summed objectives do not gather their error), and scaled so that base's reads 1
+    outside it (a troop_weight of 100 gives risks of 1e40).
+    """
+    if typical is not None and MIN_SCALED <= typical < math.inf:
+        return 1.0 / typical
     largest = float(inst.value.sum(axis=1).max(initial=0.0)) if inst.value.size else 0.0
-    for reference in (typical, largest):
-        # a tiny reference (denormal risks) would scale past what a float holds
-        if reference is not None and MIN_SCALED <= reference < math.inf:
-            return 1.0 / reference
-    return 1.0
+    if SANE_RISK[0] <= largest <= SANE_RISK[1] or not MIN_SCALED <= largest < math.inf:
+        return 1.0
+    return 1.0 / largest
 
 
 def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     """Build the MILP for an instance, with its initial cuts.
 
-    ``typical`` is an objective value the optimum is near (a heuristic's): the model
-    is scaled so it reads 1, so that the backends' absolute tolerances are relative to
-    the objective (see :attr:`Formulation.scale`).
+    ``typical`` is a worst-case objective value the optimum is near (a heuristic's):
+    the model is then scaled so it reads 1 (see :func:`model_scale`).
     """
     inst = instance
     n_bases, n_systems = inst.n_bases, inst.n_systems

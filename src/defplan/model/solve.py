@@ -69,7 +69,9 @@ def solve(
         instance.lower.sum(axis=0) > instance.inventory
     ).any():
         return _infeasible(instance, backend, began, 0, greedy_value, None)
-    formulation = formulate(instance, typical=best_value if best_x is not None else None)
+    worst_only = instance.weights[0] == 0.0
+    typical = best_value if worst_only and best_x is not None else None
+    formulation = formulate(instance, typical=typical)
     if best_x is not None:
         formulation.cut_at(best_x)
     # valid before any solve, so a run stopped in its first round still has a bound
@@ -242,7 +244,8 @@ def _least_total_under(
             objective="expected",
             residual_cap=worst * (1.0 + slack) + ABSOLUTE_TOLERANCE * slack,
         )
-        formulation = formulate(capped, typical=total)
+        # scaled by the cap, as the first stage was: each base's residual reads ≤ 1
+        formulation = formulate(capped, typical=worst)
         if formulation.model.n_cols == 0:
             return x, rounds, ""
         formulation.cut_at(x)
