@@ -271,3 +271,15 @@ def test_a_worst_case_plan_has_the_least_total_among_worst_case_optima(inst: Ins
     least = least_total_among_optima(worst_case)
     total = float(worst_case.residual(solution.x).sum())
     assert total <= least + 1e-9 * max(1.0, least), (total, least)
+
+
+@pytest.mark.parametrize("magnitude", [1e-30, 1.0, 1e40])
+def test_huge_or_tiny_risks_solve_as_their_scaled_copy(magnitude: float) -> None:
+    """troop_weight 100 gives risks of 1e40; the plan must be the same as at 1."""
+    rng = np.random.default_rng(5)
+    value = rng.uniform(0.1, 1.0, (12, 2))
+    inst = make_instance(value * magnitude, [[0.6, 0.3], [0.2, 0.7]], [4, 3])
+    reference = solve(make_instance(value, [[0.6, 0.3], [0.2, 0.7]], [4, 3]))
+    solution = solve(inst)
+    assert solution.status == "optimal" and math.isfinite(solution.bound)
+    assert math.isclose(solution.objective, reference.objective * magnitude, rel_tol=1e-6)
