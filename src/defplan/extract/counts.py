@@ -150,7 +150,7 @@ _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
 _BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being))?"
-_ADV = r"(?:\s+(?:reportedly|also|later|all|both|seriously|critically|slightly|lightly))?"
+_ADV = r"(?:\s+(?:reportedly|also|later|now|since|all|both|seriously|critically|slightly|lightly))?"
 _KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
 _HURT_AFTER = (
     r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
@@ -166,8 +166,17 @@ _HURT_VERB = (
     r"|(?:caus\w+|inflict\w+|resulting\s+in)\s+(?:\w+\s+)?injuries\s+to)"
 )
 
-KILLED_BEFORE: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I)
-WOUNDED_BEFORE: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}{_ADV}\s+{_HURT_AFTER}", re.I)
+# where the people were: "two soldiers guarding the gate were wounded"
+_POSTED = (
+    r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
+    r"|standing)\b(?:\s+[\w.'\u2019-]+){1,4}?)?"
+)
+KILLED_BEFORE: Final = re.compile(
+    rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
+)
+WOUNDED_BEFORE: Final = re.compile(
+    rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_HURT_AFTER}", re.I
+)
 KILLED_AFTER: Final = re.compile(rf"\b{_KILL_VERB}\s+(?P<list>{_LIST})", re.I)
 WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
 DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
@@ -233,7 +242,7 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
         at = match.end()
         listed = match.group("list")
         before = text[: match.start("list")]
-        if AFTER_MONTH.search(before) or (listed[:1].isdigit() and IN_NAME.search(before)):
+        if listed[:1].isdigit() and (AFTER_MONTH.search(before) or IN_NAME.search(before)):
             at = match.start("list") + 1  # the day of a date, a name: count from after it
             continue
         if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
@@ -242,6 +251,31 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
         if value is not None:
             return value
     return None
+
+
+# a revised tally: "the number diagnosed with brain injuries rose from 34 to 64, then to 109"
+REVISED: Final = re.compile(
+    rf"\b(?:rose|risen|climbed|grew|increased|jumped|went\s+up|was\s+revised|revised\s+it)"
+    rf"(?:\s+from\s+{COUNT_BARE})?\s+to\s+(?P<to>{COUNT_BARE})"
+    rf"(?P<more>(?:\s*,?\s*(?:and\s+)?(?:[\w-]+\s+){{0,2}}?to\s+{COUNT_BARE})*)",
+    re.IGNORECASE,
+)
+_HURT_WORD: Final = re.compile(
+    r"\b(?:injur\w*|wounded|hurt|concussion\w*|traumatic\s+brain|tbis?)\b", re.IGNORECASE
+)
+
+
+def _revised(text: str) -> int | None:
+    """The last figure of a revised count of injured, or None."""
+    if not _HURT_WORD.search(text):
+        return None
+    match = REVISED.search(text)
+    if match is None:
+        return None
+    figures = re.findall(rf"{COUNT_BARE}", match.group("to") + match.group("more"), re.I)
+    values = [parse_number(re.sub(rf"^{HEDGE}\s+", "", f, flags=re.I)) for f in figures]
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
 
 
 def casualties_in(text: str) -> Casualties:
@@ -255,6 +289,10 @@ def casualties_in(text: str) -> Casualties:
     none_at_all = NO_CASUALTIES.search(text) is not None
     killed = 0 if none_at_all or NO_DEATHS.search(text) else None
     wounded = 0 if none_at_all or NO_INJURIES.search(text) else None
+    if wounded == 0 and not none_at_all:
+        # "two Iraqi soldiers were wounded, but no coalition personnel were hurt": the
+        # "no one" is some of the people; a count of the others is the attack's
+        wounded = _list_count(WOUNDED_BEFORE, text) or _list_count(WOUNDED_AFTER, text) or 0
     if killed is None:
         killed = (
             _list_count(KILLED_BEFORE, text)
@@ -270,6 +308,8 @@ def casualties_in(text: str) -> Casualties:
         wounded = _list_count(WOUNDED_BEFORE, text)
         if wounded is None:
             wounded = _list_count(WOUNDED_AFTER, text)
+        if wounded is None:
+            wounded = _revised(text)
     return Casualties(
         killed=killed,
         wounded=wounded,
@@ -316,7 +356,7 @@ def munitions_in(text: str) -> int | None:
     """
     for match in MUNITIONS.finditer(text):
         before = text[: match.start()]
-        if AFTER_MONTH.search(before) or (match.group(0)[:1].isdigit() and IN_NAME.search(before)):
+        if match.group(0)[:1].isdigit() and (AFTER_MONTH.search(before) or IN_NAME.search(before)):
             continue
         if match.group("one"):
             return 1 + _more_after(text[match.end() :])

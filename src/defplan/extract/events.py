@@ -197,6 +197,7 @@ def group_mentions(
 ) -> list[ExtractedAttack]:
     """The attacks one article's mentions (in text order) tell of, one row each."""
     attacks: list[_Attack] = []
+    pending: Mention | None = None
     for clock, mention in enumerate(mentions, start=1):
         if mention.every:
             for attack in attacks:
@@ -211,7 +212,12 @@ def group_mentions(
         if target is not None:
             _absorb(target, mention, clock)
             continue
-        if mention.kind != "attack" or mention.site is None:
+        if mention.kind != "attack":
+            continue
+        if mention.site is None:
+            # "Iran launched 16 missiles": a volley told before the sites it struck;
+            # the attacks told next take its day and actor
+            pending = mention
             continue
         site: SiteMention | None = mention.site
         if site is not None and site.kind == "anaphoric":
@@ -222,6 +228,9 @@ def group_mentions(
         attack = _Attack(main=mention, site=None)
         _absorb(attack, replace(mention, site=site), clock)
         attack.main = mention
+        if pending is not None and _continues(pending, mention):
+            attack.date = attack.date or pending.date
+            attack.actor = attack.actor or pending.actor
         if attack.date is None and mention.day_offset is not None:
             attack.date = _date_after(attacks, mention.day_offset)
         attacks.append(attack)
@@ -234,6 +243,32 @@ def group_mentions(
                 attack.actor = attribution.actor
                 break
     return [_row(attack, context_dates) for attack in attacks if attack.site is not None]
+
+
+def _continues(volley: Mention, mention: Mention) -> bool:
+    """Whether ``mention`` tells where part of a ``volley`` told without its sites landed:
+    the same weapon, in the same paragraph, within two sentences."""
+    return (
+        volley.weapon is not None
+        and volley.weapon == mention.weapon
+        and volley.sentence.paragraph == mention.sentence.paragraph
+        and 0 < mention.sentence.index - volley.sentence.index <= 2
+    )
+
+
+def _part_of(attack: _Attack, mention: Mention) -> bool:
+    """Whether a mention naming no site tells part of the volley told just before
+    ("Two rockets hit the fire base. One rocket exploded outside the wall ...")."""
+    return (
+        mention.munitions is not None
+        and attack.munitions is not None
+        and mention.munitions < attack.munitions
+        and mention.weapon == attack.weapon
+        and mention.date is None
+        and mention.sentence.paragraph == attack.main.sentence.paragraph
+        and mention.sentence.index - max(attack.sentences) == 1
+        and NEW_ATTACK.search(mention.sentence.text) is None
+    )
 
 
 def _date_after(attacks: list[_Attack], days: int) -> DateMention | None:
@@ -256,11 +291,15 @@ def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:
         return None
     site = mention.site
     if mention.kind == "casualty":
+        if site is not None and site.kind == "named" and site.base_id:
+            recent = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
         return next((a for a in recent if _dates_compatible(a.date, mention.date)), None)
     if site is None or site.kind == "anaphoric":
         if mention.same_site:
             return None
         candidates = recent if (site is not None or mention.definite) else []
+        if site is None and not mention.definite and _part_of(recent[0], mention):
+            return recent[0]
         if site is not None and not mention.definite:
             candidates = recent[:1]
         return next((a for a in candidates if _compatible(a, mention)), None)

@@ -35,7 +35,10 @@ NOT_A_WEAPON: Final = re.compile(
     r"|\b(?:surveillance|reconnaissance|spy|camera|commercial)\s+drones?\b"
     r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
     r"|\brocket[\s-]+launchers?\b|\bmissile\s+launchers?\b"
-    r"|\bnuclear\s+weapons?\b",
+    r"|\bnuclear\s+weapons?\b"
+    # a unit, not a shot: "artillery crews", "two mortar teams", "rocket batteries"
+    r"|\b(?:artillery|mortar|rocket)\s+(?:crews?|teams?|units?|batter(?:y|ies)|battalions?"
+    r"|regiments?|brigades?|gunners)\b",
     re.IGNORECASE,
 )
 
@@ -166,7 +169,7 @@ ACTORS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         "Kataib Hezbollah",
         re.compile(
             r"\b(?:kata['\u2019]?i?e?b|kitaeb|kata['\u2019]ib|ketaib)\s+(?:al-)?hez?[bp]oll?ah\b"
-            r"|\bkata['\u2019]?i?e?b\s+hizb(?:u|a)llah\b|\bKH\b",
+            r"|\bkata['\u2019]?i?e?b\s+hizb(?:u|a|o)llah\b|\bKH\b",
             re.IGNORECASE,
         ),
     ),
@@ -197,7 +200,7 @@ ACTORS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             re.IGNORECASE,
         ),
     ),
-    ("Hezbollah", re.compile(r"\bhez?b[ou]llah\b|\bhizb[ua]llah\b", re.IGNORECASE)),
+    ("Hezbollah", re.compile(r"\bhez?b[ou]llah\b|\bhizb[uao]llah\b", re.IGNORECASE)),
 )
 # Before a group's name, these make it the target or the sponsor, not the attacker.
 NOT_THE_ACTOR_BEFORE: Final = re.compile(

@@ -36,7 +36,14 @@ from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from defplan.extract.articles import Article
-from defplan.extract.counts import Casualties, casualties_in, elliptic_count, munitions_in
+from defplan.extract.counts import (
+    COUNT,
+    Casualties,
+    casualties_in,
+    elliptic_count,
+    munitions_in,
+    parse_number,
+)
 from defplan.extract.dates import DateMention, day_offset, find_dates
 from defplan.extract.lexicon import (
     ACTORS,
@@ -68,6 +75,10 @@ MentionKind = Literal["attack", "casualty"]
 
 INSTANCE: Final = re.compile(
     r"^\W*(?:including|among\s+them|one\s+of\s+which|the\s+latest\s+of\s+which)\s+one\b", re.I
+)
+# "Eleven of them struck Ain al-Asad": some of the weapons told just before
+PARTITIVE: Final = re.compile(
+    rf"^\W*(?:and\s+|but\s+|while\s+)?(?P<part>{COUNT})\s+of\s+(?:them|those|these)\b", re.I
 )
 DEFINITE_PERSON: Final = re.compile(
     rf"\b(?:the|that)\s+(?:{PERSON_MODIFIER}\s+){{0,3}}{PERSON_NOUN}\s+(?:who\s+(?:was|were)\s+)?"
@@ -158,8 +169,12 @@ def actor_in(text: str) -> str | None:
     >>> actor_in("Iran-backed militias fired rockets"), actor_in("Iran launched missiles")
     (None, 'Iran')
     """
+    named: list[tuple[int, int]] = []  # "Hizbollah" inside "Kata'ib Hizbollah" is that group
     for name, pattern in ACTORS:
         for match in pattern.finditer(text):
+            if any(a < match.end() and match.start() < b for a, b in named):
+                continue
+            named.append(match.span())
             before, after = text[: match.start()], text[match.end() :]
             if NOT_THE_ACTOR_AFTER.match(after) or NOT_THE_ACTOR_BEFORE.search(before):
                 continue
@@ -197,7 +212,13 @@ class _ClauseFacts:
         return self.weapon is not None or self.single or self.plural
 
 
+# "a rocket fired at them would no longer be possible": a modal after the weapon
+MODAL_AFTER: Final = re.compile(r"^[^,;]{0,50}?\b(?:would|could|might)\b(?!\s+have\b)", re.I)
+
+
 def _hypothetical(text: str, at: int) -> bool:
+    if MODAL_AFTER.match(text[at:]):
+        return True
     window = text[max(0, at - 60) : at]
     found = list(HYPOTHETICAL.finditer(window))
     if not found:
@@ -381,6 +402,7 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
     previous: Sentence | None = None
     last_reply = -10
     last_eventful = -10  # the last sentence with attack words or a reply, protest, total
+    last_weapon: str | None = None  # the weapon of the last sentence that names one
     for sentence in sentences:
         if sentence.index in headline_sentences:
             continue
@@ -420,7 +442,11 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
                 attributions.append(Attribution(sentence.index, group))
         if any(f.event_words for f in facts):
             context_dates.extend((sentence.index, d) for d in dates)
-        found = _attack_mentions(article, sentence, facts)
+        found = _attack_mentions(article, sentence, facts, last_weapon)
+        last_weapon = next(
+            (f.weapon[0] for f in reversed(facts) if f.weapon and f.excluded is None),
+            last_weapon,
+        )
         if not found and not any(f.event_words for f in facts):
             quiet = previous is not None and last_eventful <= previous.index
             found = _casualty_mentions(article, sentence, facts, previous if quiet else None)
@@ -459,15 +485,36 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     return skipped
 
 
+def _partitive(facts: _ClauseFacts) -> int | None:
+    """How many "Eleven of them struck the base" counts, when the clause says that."""
+    match = PARTITIVE.match(facts.masked)
+    if match is None or facts.excluded is not None or not ATTACK_VERB.search(facts.masked):
+        return None
+    return parse_number(match.group("n"))
+
+
 def _attack_mentions(
-    article: Article, sentence: Sentence, facts: list[_ClauseFacts]
+    article: Article, sentence: Sentence, facts: list[_ClauseFacts], last_weapon: str | None
 ) -> list[Mention]:
     found: list[Mention] = []
-    attack_positions = [i for i, f in enumerate(facts) if f.attack or INSTANCE.match(f.clause.text)]
+    attack_positions = [
+        i
+        for i, f in enumerate(facts)
+        if f.attack
+        or INSTANCE.match(f.clause.text)
+        or (f.weapon is None and _partitive(f) is not None)
+    ]
     for position in attack_positions:
         current = facts[position]
         weapon = current.weapon[0] if current.weapon else None
-        if weapon is None and INSTANCE.match(current.clause.text):
+        part = _partitive(current) if weapon is None else None
+        if part is not None:
+            earlier = [f.weapon for f in facts[:position] if f.weapon]
+            weapon = earlier[-1][0] if earlier else last_weapon
+            if weapon is None:
+                continue
+            current.count = part
+        elif weapon is None and INSTANCE.match(current.clause.text):
             earlier = [f.weapon for f in facts[:position] if f.weapon]
             if not earlier:
                 continue
@@ -562,7 +609,10 @@ def _casualty_mentions(
             and sentence.paragraph - previous.paragraph <= 2  # lines: the next paragraph
         )
     )
-    if not definite and not follows:
+    # "the number of soldiers from Ain al-Asad diagnosed with ... rose to 109": a count
+    # that names its base joins the attack on that base (events.py)
+    named = any(s.kind == "named" and s.base_id for f in facts for s in f.sites)
+    if not definite and not follows and not named:
         return []
     clause_dates = [
         d
