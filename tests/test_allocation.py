@@ -283,3 +283,37 @@ def test_huge_or_tiny_risks_solve_as_their_scaled_copy(magnitude: float) -> None
     solution = solve(inst)
     assert solution.status == "optimal" and math.isfinite(solution.bound)
     assert math.isclose(solution.objective, reference.objective * magnitude, rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("magnitude", [1.0, 1e-6, 1e-13])
+@pytest.mark.parametrize("objective", ["expected", "worst_case"])
+def test_tiny_risks_are_judged_as_strictly_as_ordinary_ones(
+    magnitude: float, objective: str
+) -> None:
+    """Tolerances scale with the theater's risk: at 1e-13 no unit moves back at a loss."""
+    inst = make_instance(
+        np.array([[1.0], [0.5]]) * magnitude,
+        [[0.99]],
+        [1],
+        current=np.array([[0], [1]]),
+        objective=objective,  # type: ignore[arg-type]
+    )
+    best, _ = brute_force(inst)
+    solution = solve(inst)
+    assert solution.status == "optimal"
+    assert solution.objective <= best * (1 + 1e-6)
+
+
+def test_cp_sat_tie_break_keeps_a_base_with_one_profile_left_tied_to_its_units() -> None:
+    # under the cap base 0 keeps one profile (its unit); CP-SAT must not drop the link
+    inst = make_instance(
+        np.array([[1.0], [0.3], [0.2]]),
+        [[0.5]],
+        [2],
+        upper=np.ones((3, 1), dtype=np.int64),
+        objective="worst_case",
+    )
+    solution = solve(inst, backend="cp_sat")
+    assert solution.status == "optimal" and solution.x is not None
+    assert solution.message == ""  # the tie-break is proven, not left unproven
+    assert math.isclose(float(inst.residual(solution.x).sum()), least_total_among_optima(inst))

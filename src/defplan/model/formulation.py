@@ -38,7 +38,7 @@ LARGE_MODEL_PAIRS = 10_000
 #: Otherwise cuts near this many points, spread over the exponent's range, start the model.
 INITIAL_TANGENTS = 12
 #: A risk below this is never scaled up to 1 (its inverse would not be a float).
-MIN_SCALED = 1e-150
+MIN_SCALED = 1e-300
 #: A largest base risk in this range is modelled as it is (see :func:`model_scale`).
 SANE_RISK = (1e-3, 1e4)
 #: Single-system tangent points are rounded to this grid in y: many systems with nearly

@@ -171,12 +171,12 @@ def improve(instance: Instance, x: IntArray, max_rounds: int = 100_000) -> IntAr
 def _improves(state: State, value: tuple[float, float]) -> bool:
     """Lower objective, or the same objective and a lower summed residual."""
     score, total = value
-    tolerance = EPS * max(1.0, abs(state.score))
+    tolerance = EPS * max(state.inst.risk_size, abs(state.score))
     if score < state.score - tolerance:
         return True
     current_total = float(state.residual.sum())
     return score <= state.score + tolerance and total < current_total - EPS * max(
-        1.0, current_total
+        state.inst.risk_size, current_total
     )
 
 
@@ -259,7 +259,7 @@ def fewer_moves(instance: Instance, x: IntArray) -> IntArray:
         return x
     state = State.of(inst, x)
     target = state.score
-    slack = 1e-12 * max(1.0, abs(target))
+    slack = 1e-12 * max(inst.risk_size, abs(target))
     while True:
         for s in range(inst.n_systems):
             changes = _move_back(state, s, target + slack)
@@ -285,7 +285,7 @@ def _move_back(state: State, s: int, most: float) -> list[Change] | None:
     if not lost.size:
         return None
     total = float(state.residual.sum())
-    total_slack = 1e-12 * max(1.0, total)
+    total_slack = 1e-12 * max(inst.risk_size, total)
     if int(state.x[:, s].sum()) < int(inst.inventory[s]):
         # a unit taken to the pool for nothing (where no unit removes any risk, the
         # solver may leave it unplaced) goes back where it stands today

@@ -92,10 +92,15 @@ class Instance:
     #: worst-case solve minimises the sum under the proven worst (see model/solve.py)
     residual_cap: float | None = None
     log_leak: FloatArray = field(init=False, repr=False)  # (S, C) ln(1 − p), ≤ 0
+    #: the theater's scale of risk: the largest base's undefended residual, or 1 when
+    #: there is none (tolerances on objectives are taken relative to it)
+    risk_size: float = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         leak = np.maximum(1.0 - self.p, MIN_LEAK)
         object.__setattr__(self, "log_leak", np.log(leak))
+        largest = float(self.value.sum(axis=1).max(initial=0.0)) if self.value.size else 0.0
+        object.__setattr__(self, "risk_size", largest if 1e-300 <= largest < np.inf else 1.0)
 
     @property
     def n_bases(self) -> int:
@@ -233,6 +238,8 @@ def make_instance(
         raise ValueError(f"inventory has shape {inventory_a.shape}, expected ({n_systems},)")
     if (value_a < 0).any() or not np.isfinite(value_a).all():
         raise ValueError("value must be finite and ≥ 0")
+    if value_a.size and not np.isfinite(value_a.sum(axis=1)).all():
+        raise ValueError("value: a base's risks add up past the largest float")
     if ((p_a < 0) | (p_a > 1)).any():
         raise ValueError("p must lie in [0, 1]")
     if (inventory_a < 0).any():

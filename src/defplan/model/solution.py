@@ -38,18 +38,26 @@ class Solution:
     greedy_x: IntArray | None
     greedy_objective: float
     message: str = ""
+    risk_size: float = 1.0  # the instance's scale of risk, for the gap's noise floor
 
     @property
     def gap(self) -> float:
-        return relative_gap(self.objective, self.bound)
+        return relative_gap(self.objective, self.bound, self.risk_size)
 
 
-def relative_gap(objective: float, bound: float) -> float:
+def relative_gap(objective: float, bound: float, size: float = 1.0) -> float:
+    """(objective − bound) / objective, 0 for a difference that is noise.
+
+    ``size`` is the theater's scale of risk (:attr:`Instance.risk_size`): differences
+    below ABSOLUTE_TOLERANCE × size are noise, so a theater of tiny risks is judged as
+    strictly as one of ordinary risks.
+    """
     if not np.isfinite(objective):
         return float("inf")
     if not np.isfinite(bound):
         return float("inf")
+    floor = ABSOLUTE_TOLERANCE * size
     difference = max(objective - bound, 0.0)
-    if difference <= ABSOLUTE_TOLERANCE:
+    if difference <= floor:
         return 0.0
-    return difference / max(abs(objective), ABSOLUTE_TOLERANCE)
+    return difference / max(abs(objective), floor)

@@ -99,7 +99,7 @@ def solve(
     if (
         best_x is not None
         and instance.weights[0] == 0.0
-        and relative_gap(best_value, lower) <= OPTIMALITY_TOLERANCE
+        and relative_gap(best_value, lower, instance.risk_size) <= OPTIMALITY_TOLERANCE
     ):
         best_x, tie_rounds, tie_message = _least_total_under(
             instance, best_x, best_value, lower, settings
@@ -110,7 +110,7 @@ def solve(
         best_x = polish(instance, best_x)
         best_value = instance.objective_of(best_x)
     seconds = time.perf_counter() - began
-    final_gap = relative_gap(best_value, lower)
+    final_gap = relative_gap(best_value, lower, instance.risk_size)
     if final_gap <= OPTIMALITY_TOLERANCE:
         status: str = "optimal"
         lower = min(lower, best_value)
@@ -130,6 +130,7 @@ def solve(
             greedy_x=greedy_x,
             greedy_objective=greedy_value,
             message=message or "no feasible allocation found within the time limit",
+            risk_size=instance.risk_size,
         )
     return Solution(
         status=status,  # type: ignore[arg-type]
@@ -142,6 +143,7 @@ def solve(
         greedy_x=greedy_x,
         greedy_objective=greedy_value,
         message=message,
+        risk_size=instance.risk_size,
     )
 
 
@@ -208,7 +210,7 @@ def _outer_approximation(
                 if value < best_value:
                     best_x, best_value = x, value
             added = formulation.add_tangents_at(result.values, CUT_TOLERANCE)
-        if relative_gap(best_value, lower) <= target:
+        if relative_gap(best_value, lower, instance.risk_size) <= target:
             break
         if result.status != "optimal" or time.perf_counter() >= settings.deadline:
             message = result.message
@@ -255,11 +257,11 @@ def _least_total_under(
         )
         rounds += loop.rounds
         found = loop.best_x
-        if found is None or relative_gap(instance.objective_of(found), lower) > (
-            OPTIMALITY_TOLERANCE
-        ):
+        if found is None or relative_gap(
+            instance.objective_of(found), lower, instance.risk_size
+        ) > (OPTIMALITY_TOLERANCE):
             continue
-        if relative_gap(loop.best_value, loop.lower) <= OPTIMALITY_TOLERANCE:
+        if relative_gap(loop.best_value, loop.lower, instance.risk_size) <= OPTIMALITY_TOLERANCE:
             return found, rounds, ""
         x, total = found, loop.best_value
     return x, rounds, "ties among worst-case optima broken by the sum, not proven"
@@ -282,9 +284,9 @@ def _least_total_profiles(
         residual_cap=found.objective * (1.0 + CAP_SLACKS[0]) + ABSOLUTE_TOLERANCE * CAP_SLACKS[0],
     )
     second = solve_profiles(capped, time_limit=left, threads=threads, seed=seed, start=found.x)
-    if second.x is None or relative_gap(instance.objective_of(second.x), found.bound) > (
-        OPTIMALITY_TOLERANCE
-    ):
+    if second.x is None or relative_gap(
+        instance.objective_of(second.x), found.bound, instance.risk_size
+    ) > (OPTIMALITY_TOLERANCE):
         return found.x, "ties among worst-case optima broken by the sum, not proven"
     if second.status != "optimal":
         return second.x, "ties among worst-case optima broken by the sum, not proven"

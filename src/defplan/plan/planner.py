@@ -311,7 +311,7 @@ def assemble(
         status=status,
         objective=objective,
         bound=bound,
-        gap=relative_gap(objective, bound) if np.isfinite(bound) else float("nan"),
+        gap=relative_gap(objective, bound, inst.risk_size) if np.isfinite(bound) else float("nan"),
         greedy_objective=inst.score(greedy_residual)
         if greedy_residual is not None
         else float("nan"),

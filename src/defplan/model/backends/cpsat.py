@@ -151,7 +151,8 @@ def solve_cpsat(
 
     top = [float(p.cost.max()) if p.cost.size else 0.0 for p in profiles]
     largest = expected_weight * sum(top) + worst_weight * max(top, default=0.0)
-    scale = SCALED_MAX / largest if largest > 0.0 else 1.0
+    # subnormal risks would scale past any float: below 1e-300 they count as nothing
+    scale = SCALED_MAX / largest if largest > 1e-300 else 1.0
     offset = 0.0  # exact (unscaled) part of the objective
     rounded_terms = 0
     objective_vars: list[Any] = []
@@ -165,7 +166,7 @@ def solve_cpsat(
             model.add_bool_or([])  # the base has no reachable profile
             choice.append([])
             continue
-        if count == 1:
+        if count == 1 and not prof.systems:  # nothing at this base can change
             choice.append([])
             offset += expected_weight * float(prof.cost[0])
             worst_floor = max(worst_floor, round(worst_weight * float(prof.cost[0]) * scale))
@@ -308,6 +309,7 @@ def solve_profiles(
             greedy_x=None,
             greedy_objective=greedy_value,
             message="no allocation satisfies the bounds, inventory and budget",
+            risk_size=instance.risk_size,
         )
     floor = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
     lower = max(outcome.bound, floor)
@@ -320,7 +322,7 @@ def solve_profiles(
     elif outcome.status == "error":  # pragma: no cover - a model CP-SAT rejects
         message = "CP-SAT rejected the model"
     target = max(gap, OPTIMALITY_TOLERANCE)
-    final_gap = relative_gap(best_value, lower)
+    final_gap = relative_gap(best_value, lower, instance.risk_size)
     if final_gap <= OPTIMALITY_TOLERANCE:
         status: str = "optimal"
         lower = min(lower, best_value)
@@ -341,4 +343,5 @@ def solve_profiles(
         greedy_x=greedy_x,
         greedy_objective=greedy_value,
         message=message,
+        risk_size=instance.risk_size,
     )
