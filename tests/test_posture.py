@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import itertools
 import math
 from collections import Counter
@@ -20,7 +21,7 @@ from defplan.cli_posture import moves_command, options_command
 from defplan.errors import SolverError
 from defplan.geo import great_circle_km
 from defplan.model.brute import brute_force
-from defplan.plan import build_arrays, plan
+from defplan.plan import Plan, build_arrays, plan
 from defplan.posture import (
     POOL,
     MoveDistances,
@@ -416,6 +417,17 @@ def test_move_budget_curve_steps_past_a_low_estimate_of_the_forced_moves() -> No
     assert curve["budget"].tolist()[0] == 2
     assert_never_rises(curve)
     assert moves(scenario).units_moved == least_moves_plan(scenario).moves == 2
+    # a solve that runs out of time is not a budget the rules forbid: it is reported
+    full = least_moves_plan(scenario)
+
+    def out_of_time(*args: object, **kwargs: object) -> Plan:
+        raise SolverError("highs found no allocation within 1 s")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importlib.import_module("defplan.posture.moves"), "plan", out_of_time)
+        with pytest.raises(SolverError, match="within 1 s"):
+            # a full re-plan moving more than the rules force: the budgets between get solved
+            move_budget_curve(scenario, full=dataclasses.replace(full, moves=full.moves + 2))
 
 
 # --- the commands --------------------------------------------------------------------------

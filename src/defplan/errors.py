@@ -51,3 +51,7 @@ class InputError(Exception):
 
 class SolverError(Exception):
     """Raised when a solver backend is missing, misconfigured or fails outright."""
+
+
+class InfeasibleError(SolverError):
+    """Raised when no allocation satisfies the rules (not when time ran out first)."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from defplan.errors import InputError, Problem, SolverError
+from defplan.errors import InfeasibleError, InputError, Problem, SolverError
 from defplan.model import Instance, Objective, solve
 from defplan.plan.arrays import PlanArrays, build_arrays
 from defplan.plan.conflicts import explain_infeasible
@@ -71,7 +71,7 @@ def plan(
     if solution.x is None:
         conflicts = explain_infeasible(arrays)
         detail = "; ".join(conflicts) if conflicts else solution.message
-        raise SolverError(f"no allocation satisfies the rules: {detail}")
+        raise InfeasibleError(f"no allocation satisfies the rules: {detail}")
     return assemble(
         scenario,
         arrays,

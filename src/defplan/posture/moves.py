@@ -27,7 +27,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from defplan.errors import SolverError
+from defplan.errors import InfeasibleError, SolverError
 from defplan.plan import Plan, build_arrays, plan
 from defplan.plan.conflicts import minimum_moves
 from defplan.posture.distance import MoveDistances
@@ -354,7 +354,7 @@ def _first_feasible_budget(
     while budget < full.moves:
         try:
             return budget, plan(scenario, max_moves=budget, **plan_options)
-        except SolverError:
+        except InfeasibleError:  # a time limit is not a budget the rules forbid
             budget += 1
     return full.moves, full
 
