@@ -83,6 +83,7 @@ def ladder_chart(data: ReportData, width_in: float = 10.0) -> Figure:
     units = steps["units"].to_numpy(dtype=float)
     risk = steps["risk_after"].to_numpy(dtype=float)
     ax.plot(units, risk, "o-", color=PLAN_COLOUR, linewidth=1.8, markersize=5, label="optimal plan")
+    ax.margins(y=0.15)  # room above the first point for its slanted label
     for step in records(steps):
         added = str(step["added"]).replace("+1 ", "+")
         if added:
