@@ -156,7 +156,7 @@ _HURT_AFTER = (
     r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
     r"|evaluated\s+for|assessed\s+(?:with|for)|checked\s+for|required|needed|underwent"
     r"|with(?!\s+(?:no|out)\b))\s+(?:[\w-]+\s+){0,2}"
-    r"(?:injuries|wounds|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?"
+    r"(?:injur(?:y|ies)|wounds?|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?"
     r"|(?:concussion|tbi)[\w-]*\s+symptoms|smoke\s+inhalation|shrapnel|treatment"
     r"|medical\s+(?:care|attention)))"
 )
@@ -205,6 +205,8 @@ NO_DEATHS: Final = re.compile(
 )
 VAGUE_WOUNDED: Final = re.compile(
     r"\b(?:minor|serious|light|non-life-threatening)\s+injuries\b|"
+    # "the attack caused injuries": some were hurt, the count untold
+    r"\bcaus(?:ed|ing)\s+(?:\w+\s+)?injuries\b(?!\s+to)|"
     rf"\b{VAGUE}\s+(?:of\s+)?(?:\S+\s+){{0,4}}?(?:were|was|have\s+been|had\s+been)?\s*"
     rf"{_HURT_AFTER}|\b{_HURT_VERB}\s+{VAGUE}\b",
     re.IGNORECASE,

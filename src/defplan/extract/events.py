@@ -168,7 +168,10 @@ def _absorb(attack: _Attack, mention: Mention, clock: int) -> None:
     ):
         attack.date = mention.date
     attack.actor = attack.actor or mention.actor
-    attack.munitions = _larger(attack.munitions, mention.munitions)
+    if mention.more and mention.site is None and attack.munitions is not None:
+        attack.munitions += mention.munitions or 0
+    else:
+        attack.munitions = _larger(attack.munitions, mention.munitions)
     told: Casualties = mention.casualties
     attack.killed = _larger(attack.killed, told.killed)
     attack.wounded = _larger(attack.wounded, told.wounded)
@@ -271,6 +274,19 @@ def _part_of(attack: _Attack, mention: Mention) -> bool:
     )
 
 
+def _more_of(attack: _Attack, mention: Mention) -> bool:
+    """Whether a mention naming no site counts more of the volley told just before
+    ("Two drones hit the base. A third drone was shot down ...")."""
+    return (
+        mention.more
+        and mention.munitions is not None
+        and attack.munitions is not None
+        and mention.weapon == attack.weapon
+        and mention.date is None
+        and 0 < mention.sentence.index - max(attack.sentences) <= 2
+    )
+
+
 def _date_after(attacks: list[_Attack], days: int) -> DateMention | None:
     """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
     dated = [a.date for a in _recent(attacks) if a.date is not None]
@@ -299,6 +315,8 @@ def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:
             return None
         candidates = recent if (site is not None or mention.definite) else []
         if site is None and not mention.definite and _part_of(recent[0], mention):
+            return recent[0]
+        if site is None and not mention.definite and _more_of(recent[0], mention):
             return recent[0]
         if site is not None and not mention.definite:
             candidates = recent[:1]

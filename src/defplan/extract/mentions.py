@@ -109,6 +109,20 @@ STRUCK_AGAIN: Final = re.compile(
 )
 #: headline-like lines (no full stop) among the first lines are not read for attacks
 HEADLINE_LINES: Final = 3
+#: a photo caption ("PHOTO: Travelers wait at Erbil airport on Wednesday, a day after the
+#: attack") describes a picture and retells the story; it is not read for attacks
+CAPTION: Final = re.compile(
+    r"^\s*(?:\(?(?:file\s+)?(?:photo|image|picture|caption)(?:\s+caption)?\)?)\s*[:\-\u2013\u2014]",
+    re.IGNORECASE,
+)
+# "the Islamic Resistance in Iraq ... posted a statement saying its fighters had attacked
+# Harir": a group's claim of its own attack names the attacker
+_CLAIM_VERB = r"(?:claimed|said|says|announced|stated|posted|statement)"
+_OWN_FIGHTERS = r"(?:its|their)\s+(?:fighters|members|militants|forces|units?)"
+_OWN_DEED = r"(?:it|they)\s+(?:had|has|have)\s+(?:also\s+)?(?:attacked|targeted|struck|hit|fired)"
+CLAIM_OF_OWN: Final = re.compile(
+    rf"\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS}|{_OWN_DEED})\b", re.IGNORECASE
+)
 #: sentences a casualty count may follow its attack by, when those between tell of nothing
 CASUALTY_REACH_SENTENCES: Final = 2
 
@@ -132,6 +146,7 @@ class Mention:
     casualties: Casualties = field(default_factory=Casualties)
     definite: bool = False
     every: bool = False  # "no casualties from the attacks": every attack told so far
+    more: bool = False  # "A third drone was shot down": more of the volley told before
 
 
 @dataclass(frozen=True)
@@ -477,12 +492,30 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
 
 def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     lines = sorted({s.paragraph for s in sentences})[:HEADLINE_LINES]
-    skipped: set[int] = set()
+    skipped = {s.index for s in sentences if CAPTION.match(_paragraph_head(sentences, s))}
     for paragraph in lines:
         in_line = [s for s in sentences if s.paragraph == paragraph]
         if len(in_line) == 1 and not re.search(r"[.!?][\"'\u201d\u2019)]*$", in_line[0].text):
             skipped.add(in_line[0].index)
     return skipped
+
+
+def _paragraph_head(sentences: list[Sentence], sentence: Sentence) -> str:
+    """The first sentence's text of ``sentence``'s paragraph."""
+    return next(s.text for s in sentences if s.paragraph == sentence.paragraph)
+
+
+def claimant(sentence: str, clause_start: int) -> str | None:
+    """The group whose claim of its own attack leads up to the clause at ``clause_start``.
+
+    >>> claimant("The Islamic Resistance in Iraq said its fighters had attacked Harir.", 35)
+    'Islamic Resistance in Iraq'
+    """
+    claim = CLAIM_OF_OWN.search(sentence)
+    if claim is None or claim.start() > clause_start:
+        return None
+    group = actor_in(sentence[: claim.start()])
+    return group if group != "Iran" else None
 
 
 def _partitive(facts: _ClauseFacts) -> int | None:
@@ -557,10 +590,12 @@ def _attack_mentions(
                     same_site=bool(SAME_SITE.search(current.clause.text)),
                     day_offset=day_offset(sentence.text),
                     date=_date_for(current, facts),
-                    actor=actor_in(current.clause.text),
+                    actor=actor_in(current.clause.text)
+                    or claimant(sentence.text, current.clause.start - sentence.start),
                     munitions=munitions,
                     casualties=casualties_in(text) if len(targets) == 1 else Casualties(),
                     definite=definite,
+                    more=current.count is None and elliptic_count(current.masked) is not None,
                 )
             )
     return found
