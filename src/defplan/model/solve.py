@@ -223,6 +223,19 @@ def _outer_approximation(
     return _Loop(best_x, best_value, lower, rounds, message, None)
 
 
+TIE_UNPROVEN = "ties among worst-case optima broken by the sum, not proven"
+
+
+def _capped(instance: Instance, worst: float, slack: float) -> Instance:
+    """The tie-break's instance: the summed residual, every base capped at ``worst``
+    (the proven worst-case optimum) plus a relative ``slack``."""
+    return dataclasses.replace(
+        instance,
+        objective="expected",
+        residual_cap=worst * (1.0 + slack) + ABSOLUTE_TOLERANCE * slack,
+    )
+
+
 def _least_total_under(
     instance: Instance, x: IntArray, worst: float, lower: float, settings: _Settings
 ) -> tuple[IntArray, int, str]:
@@ -241,11 +254,7 @@ def _least_total_under(
     for slack in CAP_SLACKS:
         if time.perf_counter() >= settings.deadline:
             break
-        capped = dataclasses.replace(
-            instance,
-            objective="expected",
-            residual_cap=worst * (1.0 + slack) + ABSOLUTE_TOLERANCE * slack,
-        )
+        capped = _capped(instance, worst, slack)
         # scaled by the cap, as the first stage was: each base's residual reads ≤ 1
         formulation = formulate(capped, typical=worst)
         if formulation.model.n_cols == 0:
@@ -264,7 +273,7 @@ def _least_total_under(
         if relative_gap(loop.best_value, loop.lower, instance.risk_size) <= OPTIMALITY_TOLERANCE:
             return found, rounds, ""
         x, total = found, loop.best_value
-    return x, rounds, "ties among worst-case optima broken by the sum, not proven"
+    return x, rounds, TIE_UNPROVEN
 
 
 def _least_total_profiles(
@@ -278,18 +287,14 @@ def _least_total_profiles(
     left = time_limit - found.seconds
     if left <= 0.0:
         return found.x, "ties among worst-case optima not broken: no time left"
-    capped = dataclasses.replace(
-        instance,
-        objective="expected",
-        residual_cap=found.objective * (1.0 + CAP_SLACKS[0]) + ABSOLUTE_TOLERANCE * CAP_SLACKS[0],
-    )
+    capped = _capped(instance, found.objective, CAP_SLACKS[0])
     second = solve_profiles(capped, time_limit=left, threads=threads, seed=seed, start=found.x)
     if second.x is None or relative_gap(
         instance.objective_of(second.x), found.bound, instance.risk_size
     ) > (OPTIMALITY_TOLERANCE):
-        return found.x, "ties among worst-case optima broken by the sum, not proven"
+        return found.x, TIE_UNPROVEN
     if second.status != "optimal":
-        return second.x, "ties among worst-case optima broken by the sum, not proven"
+        return second.x, TIE_UNPROVEN
     return second.x, ""
 
 
