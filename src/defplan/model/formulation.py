@@ -64,6 +64,9 @@ class Formulation:
     tangents: list[set[float]]  # exponents already cut by a tangent, per pair
     reachable: list[FloatArray | None] = field(default_factory=list)  # sorted, per pair
     chords: list[set[int]] = field(default_factory=list)  # chord i joins reachable[i], [i+1]
+    #: (P, S) ln(1 − p[s, c]) of each pair's class: in a sampled model every sample has
+    #: its own intercept probabilities, so the exponent's steps belong to the pair
+    pair_leak: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     #: model units per unit of risk (see :func:`model_scale`): a worst-case model reads
     #: about 1, a theater of huge or tiny risks is brought to where the backends'
     #: absolute tolerances (1e-7 and so on) are small against it
@@ -79,14 +82,18 @@ class Formulation:
             moved = np.maximum(inst.current - x, 0)
             has_move = self.move_col >= 0
             values[self.move_col[has_move]] = moved[has_move]
-        exponent = inst.defending(x) @ inst.log_leak
-        y = exponent[self.pair_base, self.pair_class]
+        y = self.pair_exponents(x)
         values[self.y_col] = y
         values[self.t_col] = self.pair_value * np.exp(y)
         if self.worst_col >= 0:
             worst = float(inst.residual(x).max()) if inst.n_bases else 0.0
             values[self.worst_col] = worst * self.scale
         return values
+
+    def pair_exponents(self, x: IntArray) -> FloatArray:
+        """y of every pair under allocation x: Σ_s ln(1 − p[s, c]) · n[b, s]."""
+        defending = self.instance.defending(x)[self.pair_base]
+        return np.asarray((defending * self.pair_leak).sum(axis=1), dtype=np.float64)
 
     def risk_of(self, model_value: float) -> float:
         """A model objective or bound in risk units (casualty-equivalents a year)."""
@@ -114,14 +121,12 @@ class Formulation:
         """Make the model exact at an allocation and one unit of any system either side
         of it: an incumbent is close to the optimum, which usually differs from it by a
         unit here and there. Pairs with every chord in place need nothing."""
-        inst = self.instance
-        exponent = inst.defending(x) @ inst.log_leak
-        for k, point in enumerate(exponent[self.pair_base, self.pair_class].tolist()):
+        for k, point in enumerate(self.pair_exponents(x).tolist()):
             self.cut_near(k, point)
             known = self.reachable[k]
             if known is not None and len(self.chords[k]) >= len(known) - 1:
                 continue
-            for step in inst.log_leak[:, int(self.pair_class[k])].tolist():
+            for step in self.pair_leak[k].tolist():
                 if step < 0.0:
                     for near in (point + step, point - step):
                         if float(self.model.col_lower[int(self.y_col[k])]) <= near <= 0.0:
@@ -243,8 +248,36 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     the model is then scaled so it reads 1 (see :func:`model_scale`).
     """
     inst = instance
-    n_bases, n_systems = inst.n_bases, inst.n_systems
     model = LinearModel()
+    x_col, move_col = add_allocation(model, inst)
+    expected_weight, worst_weight = inst.weights
+    scale = model_scale(inst, typical)
+    pairs = PairSet(n_systems=inst.n_systems)
+    constant = add_residual_pairs(
+        model, inst, x_col, inst.log_leak, [inst.value * scale], [expected_weight], pairs
+    )[0]
+    model.offset = expected_weight * float(constant.sum())
+
+    worst_col = -1
+    if worst_weight > 0.0:
+        worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, worst_weight)
+        for b, ts in pairs.t_by_base(0).items():
+            model.add_row(
+                f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
+            )
+
+    if inst.residual_cap is not None:
+        cap = inst.residual_cap * scale
+        for b, ts in pairs.t_by_base(0).items():
+            model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
+    return pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
+
+
+def add_allocation(model: LinearModel, inst: Instance) -> tuple[IntArray, IntArray]:
+    """The integer units x[b, s] with their inventory rows and, with a move budget, the
+    units moved away from today's deployment. Returns the columns of x and of moves
+    (−1 where there is none)."""
+    n_bases, n_systems = inst.n_bases, inst.n_systems
     x_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
     for b in range(n_bases):
         for s in range(n_systems):
@@ -271,119 +304,171 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
         moved = move_col[move_col >= 0].tolist()
         if moved:
             model.add_row("move_budget", moved, [1.0] * len(moved), -INF, float(inst.max_moves))
+    return x_col, move_col
 
-    most = inst.max_defending()
-    # Which host columns reach each base, per system.
-    reach: list[list[list[int]]] = [[[] for _ in range(n_systems)] for _ in range(n_bases)]
+
+def reach_of(inst: Instance, x_col: IntArray) -> list[list[list[int]]]:
+    """Per base and system, the x columns of the hosts whose units defend the base."""
+    reach: list[list[list[int]]] = [
+        [[] for _ in range(inst.n_systems)] for _ in range(inst.n_bases)
+    ]
     for s, cover in enumerate(inst.coverage):
         for h, b in zip(cover.hosts.tolist(), cover.bases.tolist(), strict=True):
             if x_col[h, s] >= 0:
                 reach[b][s].append(int(x_col[h, s]))
+    return reach
 
-    expected_weight, worst_weight = inst.weights
-    scale = model_scale(inst, typical)
-    pairs = int((inst.value > 0.0).sum())
-    limit = REACHABLE_LIMIT if pairs <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
-    constant = np.zeros(n_bases)
-    pair_base: list[int] = []
-    pair_class: list[int] = []
-    pair_value: list[float] = []
-    y_cols: list[int] = []
-    t_cols: list[int] = []
-    tangent_points: list[list[float]] = []
-    reachable: list[FloatArray | None] = []
-    every: list[bool] = []
-    for b in range(n_bases):
+
+@dataclass
+class PairSet:
+    """The (base, class) pairs of a model as they are added: each an epigraph t of one
+    residual v·e^y over an exponent y that several pairs may share (the samples of an
+    uncertain theater whose intercept probabilities agree). ``owner`` says which of the
+    value arrays passed to :func:`add_residual_pairs` a pair's t belongs to."""
+
+    n_systems: int
+    base: list[int] = field(default_factory=list)
+    cls: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    y: list[int] = field(default_factory=list)
+    t: list[int] = field(default_factory=list)
+    owner: list[int] = field(default_factory=list)
+    leak: list[FloatArray] = field(default_factory=list)
+    points: list[list[float]] = field(default_factory=list)
+    reachable: list[FloatArray | None] = field(default_factory=list)
+    every: list[bool] = field(default_factory=list)
+    reach: list[list[list[int]]] | None = None
+
+    def t_by_base(self, owner: int) -> dict[int, list[int]]:
+        """The t columns of one owner, per base, bases in order."""
+        by_base: dict[int, list[int]] = {}
+        for b, t, o in zip(self.base, self.t, self.owner, strict=True):
+            if o == owner:
+                by_base.setdefault(b, []).append(t)
+        return dict(sorted(by_base.items()))
+
+    def t_of(self, owner: int) -> list[int]:
+        """The t columns of one owner (its summed residual is their sum)."""
+        return [t for t, o in zip(self.t, self.owner, strict=True) if o == owner]
+
+    def formulation(
+        self,
+        model: LinearModel,
+        inst: Instance,
+        x_col: IntArray,
+        move_col: IntArray,
+        worst_col: int,
+        constant: FloatArray,
+        scale: float,
+        kind: type[Formulation] | None = None,
+        **extra: object,
+    ) -> Formulation:
+        """The :class:`Formulation` over these pairs, with its initial cuts."""
+        built = (kind or Formulation)(
+            model=model,
+            instance=inst,
+            x_col=x_col,
+            move_col=move_col,
+            pair_base=np.asarray(self.base, dtype=np.int64),
+            pair_class=np.asarray(self.cls, dtype=np.int64),
+            pair_value=np.asarray(self.value, dtype=np.float64),
+            y_col=np.asarray(self.y, dtype=np.int64),
+            t_col=np.asarray(self.t, dtype=np.int64),
+            worst_col=worst_col,
+            constant=constant,
+            tangents=[set() for _ in self.base],
+            reachable=self.reachable,
+            chords=[set() for _ in self.base],
+            scale=scale,
+            pair_leak=(np.stack(self.leak) if self.leak else np.zeros((0, self.n_systems))),
+            **extra,
+        )
+        for k, points in enumerate(self.points):
+            known = self.reachable[k]
+            if self.every[k] and known is not None:
+                for i in range(len(known) - 1):
+                    built._chord(k, i)
+                if len(known) == 1:
+                    built.cut_near(k, float(known[0]))
+            else:
+                for point in points:
+                    built.cut_near(k, point)
+        return built
+
+
+def add_residual_pairs(
+    model: LinearModel,
+    inst: Instance,
+    x_col: IntArray,
+    log_leak: FloatArray,
+    values: list[FloatArray],
+    costs: list[float],
+    pairs: PairSet,
+) -> FloatArray:
+    """Add one exponent y[b, c] per reachable base and class, and over it one epigraph
+    t per value array (``values[i]`` (B, C) in model units, its t columns costing
+    ``costs[i]``). Returns, per value array, the residual no system can touch, per
+    base (K, B)."""
+    if pairs.reach is None:
+        pairs.reach = reach_of(inst, x_col)
+    reach = pairs.reach
+    most = inst.max_defending()
+    count = int(sum((v > 0.0).sum() for v in values))
+    limit = REACHABLE_LIMIT if count <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
+    constant = np.zeros((len(values), inst.n_bases))
+    for b in range(inst.n_bases):
         for c in range(inst.n_classes):
-            value = float(inst.value[b, c]) * scale
-            if value <= 0.0:
+            owners = [i for i, v in enumerate(values) if v[b, c] > 0.0]
+            if not owners:
                 continue
             steps = [
-                (float(inst.log_leak[s, c]), int(most[b, s]))
-                for s in range(n_systems)
-                if inst.log_leak[s, c] < 0.0 and most[b, s] > 0 and reach[b][s]
+                (float(log_leak[s, c]), int(most[b, s]))
+                for s in range(inst.n_systems)
+                if log_leak[s, c] < 0.0 and most[b, s] > 0 and reach[b][s]
             ]
             if not steps:
-                constant[b] += value
+                for i in owners:
+                    constant[i, b] += float(values[i][b, c])
                 continue
-            low = sum(step * count for step, count in steps)
+            low = sum(step * n for step, n in steps)
             y = model.add_col(f"y[{b},{c}]", low, 0.0)
-            t = model.add_col(f"t[{b},{c}]", 0.0, INF, cost=expected_weight)
             index, coef = [y], [1.0]
-            for s in range(n_systems):
-                step = float(inst.log_leak[s, c])
+            for s in range(inst.n_systems):
+                step = float(log_leak[s, c])
                 if step < 0.0:
                     index.extend(reach[b][s])
                     coef.extend([-step] * len(reach[b][s]))
             model.add_row(f"exponent[{b},{c}]", index, coef, 0.0, 0.0)
-            _union_row(model, inst, b, c, value, t, reach[b])
             known = reachable_array(steps, limit)
-            reachable.append(known)
-            if known is not None and len(known) <= ENUMERATE_LIMIT:
-                points = known.tolist()
-                every.append(True)
-            else:
+            every = known is not None and len(known) <= ENUMERATE_LIMIT
+            points = known.tolist() if every and known is not None else []
+            if not every:
                 points = spread_points(low, steps, INITIAL_TANGENTS)
-                every.append(False)
-            pair_base.append(b)
-            pair_class.append(c)
-            pair_value.append(value)
-            y_cols.append(y)
-            t_cols.append(t)
-            tangent_points.append(points)
-    model.offset = expected_weight * float(constant.sum())
-
-    worst_col = -1
-    if worst_weight > 0.0:
-        worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, worst_weight)
-        by_base: dict[int, list[int]] = {}
-        for b, t in zip(pair_base, t_cols, strict=True):
-            by_base.setdefault(b, []).append(t)
-        for b, ts in sorted(by_base.items()):
-            model.add_row(
-                f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
-            )
-
-    if inst.residual_cap is not None:
-        cap = inst.residual_cap * scale
-        by_base_cap: dict[int, list[int]] = {}
-        for b, t in zip(pair_base, t_cols, strict=True):
-            by_base_cap.setdefault(b, []).append(t)
-        for b, ts in sorted(by_base_cap.items()):
-            model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
-
-    formulation = Formulation(
-        model=model,
-        instance=inst,
-        x_col=x_col,
-        move_col=move_col,
-        pair_base=np.asarray(pair_base, dtype=np.int64),
-        pair_class=np.asarray(pair_class, dtype=np.int64),
-        pair_value=np.asarray(pair_value, dtype=np.float64),
-        y_col=np.asarray(y_cols, dtype=np.int64),
-        t_col=np.asarray(t_cols, dtype=np.int64),
-        worst_col=worst_col,
-        constant=constant,
-        tangents=[set() for _ in pair_base],
-        reachable=reachable,
-        chords=[set() for _ in pair_base],
-        scale=scale,
-    )
-    for k, points in enumerate(tangent_points):
-        known = reachable[k]
-        if every[k] and known is not None:
-            for i in range(len(known) - 1):
-                formulation._chord(k, i)
-            if len(known) == 1:
-                formulation.cut_near(k, float(known[0]))
-        else:
-            for point in points:
-                formulation.cut_near(k, point)
-    return formulation
+            for i in owners:
+                value = float(values[i][b, c])
+                t = model.add_col(f"t[{b},{c}]", 0.0, INF, cost=costs[i])
+                _union_row(model, log_leak[:, c], b, c, value, t, reach[b])
+                pairs.base.append(b)
+                pairs.cls.append(c)
+                pairs.value.append(value)
+                pairs.y.append(y)
+                pairs.t.append(t)
+                pairs.owner.append(i)
+                pairs.leak.append(log_leak[:, c])
+                pairs.points.append(points)
+                pairs.reachable.append(known)
+                pairs.every.append(every)
+    return constant
 
 
 def _union_row(
-    model: LinearModel, inst: Instance, b: int, c: int, value: float, t: int, reach: list[list[int]]
+    model: LinearModel,
+    leak: FloatArray,
+    b: int,
+    c: int,
+    value: float,
+    t: int,
+    reach: list[list[int]],
 ) -> None:
     """t[b, c] ≥ v (1 − Σ_s (1 − q[s, c]) n[b, s]), q = 1 − p: the union bound.
 
@@ -393,8 +478,8 @@ def _union_row(
     admit 0.50 v, this row 0.625 v. Strongest where a base gets 0 or 1 unit.
     """
     index, coef = [t], [1.0]
-    for s in range(inst.n_systems):
-        kill = 1.0 - float(np.exp(inst.log_leak[s, c]))
+    for s in range(len(leak)):
+        kill = 1.0 - float(np.exp(leak[s]))
         if kill > 0.0:
             index.extend(reach[s])
             coef.extend([value * kill] * len(reach[s]))

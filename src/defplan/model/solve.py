@@ -6,6 +6,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -153,6 +154,18 @@ def solve(
 CAP_SLACKS = (1e-9, OPTIMALITY_TOLERANCE)
 
 
+class Scored(Protocol):
+    """What the outer approximation needs of a problem: a point instance or a sampled
+    one (:class:`defplan.model.sampled.SampledInstance`)."""
+
+    @property
+    def risk_size(self) -> float: ...
+
+    def violations(self, x: IntArray) -> list[str]: ...
+
+    def objective_of(self, x: IntArray) -> float: ...
+
+
 @dataclasses.dataclass(frozen=True)
 class _Settings:
     run: Callable[..., RunResult]
@@ -173,7 +186,7 @@ class _Loop:
 
 
 def _outer_approximation(
-    instance: Instance,
+    instance: Scored,
     formulation: Formulation,
     settings: _Settings,
     best_x: IntArray | None,
