@@ -22,6 +22,7 @@ LIBRARY_PACKAGES = (
     "defplan.posture",
     "defplan.extract",
     "defplan.model",
+    "defplan.robust",
 )
 
 

@@ -1,4 +1,4 @@
-"""One interface for many independent solves: a process pool here, Ray or Dask elsewhere.
+"""One interface for many independent solves: a process pool here, Dask (or Ray) elsewhere.
 
 Sweeps, ladders and (later) option searches and robustness samples are lists of
 independent jobs. They all go through :func:`run_all`, which returns the results in
@@ -15,7 +15,9 @@ the order of the jobs, whoever ran them:
   ``mp_context`` is ``fork`` is refused with a :class:`ValueError`). That is how a study
   outgrows one machine without cluster code of our own:
 
-  * Dask: ``executor = distributed.Client(address).get_executor()``;
+  * Dask: ``executor = distributed.Client(address).get_executor()``, or
+    :func:`scheduler_engine` with an address (``--scheduler`` on the command line,
+    or the :data:`SCHEDULER_ENV` environment variable);
   * Ray: a three-line adapter whose ``submit(fn, item)`` returns
     ``ray.remote(fn).remote(item).future()`` (a Ray object reference turned into a
     :class:`concurrent.futures.Future`).
@@ -28,10 +30,11 @@ many workers there were.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from typing import Any, Protocol, TypeVar
@@ -54,12 +57,33 @@ START_METHOD = "spawn"
 #: With the default workers, a pool starts only for work longer than this (seconds,
 #: estimated from the first job): starting spawned workers costs a second or two.
 MIN_POOL_SECONDS = 4.0
+#: Environment variable naming a Dask scheduler (``tcp://host:8786``) when no
+#: ``scheduler`` is given; blank or unset means the local process pool.
+SCHEDULER_ENV = "DEFPLAN_SCHEDULER"
 
 
 class Executor(Protocol):
     """What :func:`run_all` needs from an engine: concurrent.futures' ``submit``."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]: ...
+
+
+@contextlib.contextmanager
+def scheduler_engine(address: str | None = None) -> Iterator[Executor | None]:
+    """The executor of a Dask distributed scheduler for :func:`run_all`, or None.
+
+    ``address`` (else the :data:`SCHEDULER_ENV` environment variable) names a running
+    scheduler; with neither, yields None and :func:`run_all` uses its process pool.
+    The client is closed on leaving; the cluster is not ours to stop.
+    """
+    chosen = address or os.environ.get(SCHEDULER_ENV, "").strip() or None
+    if chosen is None:
+        yield None
+        return
+    from distributed import Client
+
+    with Client(chosen, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        yield client.get_executor(pure=False)
 
 
 def default_workers() -> int:

@@ -143,12 +143,27 @@ class EffectivenessRow(Row):
         "system_id": "a system_id from the systems sheet",
         "weapon": "a weapon class from the weapons sheet",
         "p_intercept": "chance one unit defeats one attack of this class, 0 to 1",
+        "p_low": (
+            "lowest plausible p_intercept (blank = p_intercept); robust draws p from a "
+            "triangular distribution from p_low through p_intercept to p_high"
+        ),
+        "p_high": "highest plausible p_intercept (blank = p_intercept)",
         "notes": "free text",
     }
 
     system_id: Id
     weapon: Key
     p_intercept: Probability
+    p_low: Probability | None = None
+    p_high: Probability | None = None
+
+    @model_validator(mode="after")
+    def _range_holds_p(self) -> EffectivenessRow:
+        if self.p_low is not None and self.p_low > self.p_intercept:
+            raise ValueError(f"p_low|{self.p_low} is above p_intercept {self.p_intercept}")
+        if self.p_high is not None and self.p_high < self.p_intercept:
+            raise ValueError(f"p_high|{self.p_high} is below p_intercept {self.p_intercept}")
+        return self
 
 
 class WeaponRow(Row):
@@ -179,6 +194,11 @@ class ThreatZoneRow(Row):
         "radius_km": "radius of the area launches may come from, km",
         "weapons": "weapon classes the actor uses here, separated by ;",
         "intensity": "attacks per year the zone sends at a base it reaches",
+        "intensity_low": (
+            "lowest plausible intensity (blank = intensity); robust draws it from a "
+            "triangular distribution from intensity_low through intensity to intensity_high"
+        ),
+        "intensity_high": "highest plausible intensity (blank = intensity)",
         "active_from": "first day the zone counts (blank = always)",
         "active_to": "last day the zone counts (blank = still active)",
         "notes": "free text",
@@ -191,11 +211,21 @@ class ThreatZoneRow(Row):
     radius_km: NonNegativeFloat
     weapons: KeyList
     intensity: NonNegativeFloat
+    intensity_low: NonNegativeFloat | None = None
+    intensity_high: NonNegativeFloat | None = None
     active_from: Day | None = None
     active_to: Day | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ThreatZoneRow:
+        if self.intensity_low is not None and self.intensity_low > self.intensity:
+            raise ValueError(
+                f"intensity_low|{self.intensity_low} is above intensity {self.intensity}"
+            )
+        if self.intensity_high is not None and self.intensity_high < self.intensity:
+            raise ValueError(
+                f"intensity_high|{self.intensity_high} is below intensity {self.intensity}"
+            )
         if not self.weapons:
             raise ValueError("weapons|is blank (expected at least one weapon class)")
         if self.active_from and self.active_to and self.active_from > self.active_to:
