@@ -31,6 +31,7 @@ from defplan.cli_common import (
 from defplan.cli_extract import extract_command
 from defplan.cli_posture import moves_command, options_command
 from defplan.cli_report import report_command
+from defplan.cli_robust import robust_command
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
 from defplan.model.solution import relative_gap
@@ -367,6 +368,7 @@ app.command("moves")(moves_command)
 app.command("ladder")(ladder_command)
 app.command("sweep")(sweep_command)
 app.command("compare")(compare_command)
+app.command("robust")(robust_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -46,6 +46,7 @@ class SampleJob:
     time_limit: float
     gap: float
     seed: int
+    threads: int | None
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,17 @@ class SampleOptimum:
 
 
 def solve_sample(job: SampleJob) -> SampleOptimum:
-    """The optimum of one sample, on one thread (a worker is one core)."""
+    """The optimum of one sample.
+
+    ``threads`` is the study's, the same as the point plan's: HiGHS fixes its thread
+    count at its first solve in a process and fails later solves that ask for another.
+    """
     found = solve(
         job.instance,
         backend=job.backend,
         time_limit=job.time_limit,
         gap=job.gap,
-        threads=1,
+        threads=job.threads,
         seed=job.seed,
     )
     return SampleOptimum(job.index, found.x, found.objective, found.bound, found.status)
@@ -192,7 +197,7 @@ def robust(
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )
-    jobs = _jobs(arrays, drawn, options, scenario.settings.seed)
+    jobs = _jobs(arrays, drawn, options, scenario.settings.seed, threads)
     with scheduler_engine(scheduler) as engine:
         chosen = executor or engine
         optima = run_all(
@@ -276,7 +281,9 @@ class _SolveOptions:
         return cls(backend or profile.backend, float(limit), float(chosen_gap))
 
 
-def _jobs(arrays: PlanArrays, drawn: Samples, options: _SolveOptions, seed: int) -> list[SampleJob]:
+def _jobs(
+    arrays: PlanArrays, drawn: Samples, options: _SolveOptions, seed: int, threads: int | None
+) -> list[SampleJob]:
     base = arrays.instance
     return [
         SampleJob(
@@ -286,6 +293,7 @@ def _jobs(arrays: PlanArrays, drawn: Samples, options: _SolveOptions, seed: int)
             time_limit=options.time_limit,
             gap=options.gap,
             seed=seed,
+            threads=threads,
         )
         for k in range(drawn.count)
     ]

@@ -1,0 +1,177 @@
+"""``defplan robust``: a plan that holds up across samples of the uncertain inputs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from defplan.atomic import check_out_folder
+from defplan.cli_common import (
+    BackendOption,
+    GapOption,
+    OutOption,
+    ProgressOption,
+    SolverOption,
+    TimeLimitOption,
+    WorkbookArg,
+    WorkersOption,
+    console,
+    keep_whole,
+    reports_bad_input,
+)
+from defplan.errors import InputError, Problem
+from defplan.robust import SOURCES, RobustResult, robust
+from defplan.robust.writers import bases_frame, stability_frame, write_robust
+from defplan.workbook import load_scenario
+
+
+@reports_bad_input
+def robust_command(
+    workbook: WorkbookArg,
+    samples: Annotated[int, typer.Option("--samples", help="draws of the inputs", min=1)] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the draws", min=0)] = 1,
+    objective: Annotated[
+        str,
+        typer.Option("--objective", help="mean, cvar:ALPHA (e.g. cvar:0.9) or regret"),
+    ] = "mean",
+    sources: Annotated[
+        str,
+        typer.Option(
+            "--sources",
+            help=f"inputs to draw, comma-separated ({','.join(SOURCES)}; 'none' for none)",
+        ),
+    ] = ",".join(SOURCES),
+    out: OutOption = None,
+    solver: SolverOption = None,
+    backend: BackendOption = None,
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (default: $DEFPLAN_SCHEDULER, else a local pool)",
+        ),
+    ] = None,
+    workers: WorkersOption = None,
+    progress: ProgressOption = True,
+) -> None:
+    """One plan judged over many draws of the inputs: spread, stability, robust plan."""
+    scenario = load_scenario(workbook)
+    if out is not None:
+        check_out_folder(out, [workbook])
+    chosen = _sources(sources)
+    result = robust(
+        scenario,
+        samples=samples,
+        seed=seed,
+        objective=objective,
+        sources=chosen,
+        solver=solver,
+        backend=backend,
+        time_limit=time_limit,
+        gap=gap,
+        scheduler=scheduler,
+        workers=workers,
+        progress=progress,
+    )
+    console.print(bases_view(result))
+    console.print(stability_view(result))
+    for line in robust_summary(result):
+        console.print(line, soft_wrap=True)
+    if out is not None:
+        for path in write_robust(result, out):
+            console.print(f"wrote {path}")
+
+
+def _sources(text: str) -> tuple[str, ...]:
+    names = tuple(s.strip() for s in text.split(",") if s.strip() and s.strip() != "none")
+    wrong = [s for s in names if s not in SOURCES]
+    if wrong:
+        raise InputError(
+            [
+                Problem(
+                    "--sources",
+                    message=f"{wrong[0]!r} is not an input robust draws "
+                    f"(expected some of {', '.join(SOURCES)}, or none)",
+                )
+            ]
+        )
+    return names
+
+
+def bases_view(result: RobustResult) -> Table:
+    """Base by base: both plans' units and residual across samples."""
+    systems = "+".join(result.system_ids)
+    view = Table(
+        title=f"Point plan against robust plan (units {systems}; mean and robust P95 over draws)",
+        title_justify="left",
+    )
+    for column in ("base", "point", "robust", "point /yr", "robust /yr", "P95", "worst"):
+        view.add_column(column, justify="left" if column == "base" else "right")
+    frame = bases_frame(result)
+    for row in frame.to_dict(orient="records"):
+        view.add_row(
+            str(row["base_id"]),
+            "+".join(str(row[f"point_{s}"]) for s in result.system_ids),
+            "+".join(str(row[f"robust_{s}"]) for s in result.system_ids),
+            f"{row['point_mean']:.4f}",
+            f"{row['robust_mean']:.4f}",
+            f"{row['robust_p95']:.4f}",
+            f"{100 * row['robust_worst_share']:.0f}%",
+        )
+    return keep_whole(view, ids=("base",))
+
+
+def stability_view(result: RobustResult) -> Table:
+    """How often each placement is a sample's own optimum."""
+    view = Table(title="Stability: share of draws whose optimum agrees", title_justify="left")
+    for column in ("base", "system", "point", "robust", "same as robust", "any there"):
+        view.add_column(column, justify="left" if column in ("base", "system") else "right")
+    for row in stability_frame(result).to_dict(orient="records"):
+        same = row["robust_same_share"]
+        view.add_row(
+            str(row["base_id"]),
+            str(row["system_id"]),
+            str(row["point_units"]),
+            str(row["robust_units"]),
+            f"{100 * same:.0f}% {stability_bar(same)}",
+            f"{100 * row['any_share']:.0f}%",
+        )
+    return keep_whole(view, ids=("base", "system"))
+
+
+def stability_bar(share: float, width: int = 10) -> str:
+    """A bar of ``width`` cells, filled in proportion to ``share``.
+
+    >>> stability_bar(0.82)
+    '████████░░'
+    """
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def robust_summary(result: RobustResult) -> list[str]:
+    solution = result.solution
+    robust_t, point_t = result.robust_judged.theater(), result.point_judged.theater()
+    drawn = ", ".join(result.samples.sources) or "nothing (no spread)"
+    lines = [
+        f"{result.samples.count} samples, seed {result.samples.seed}; drawn: {drawn}",
+        f"objective {result.objective}: status {solution.status} · "
+        f"objective {solution.objective:.6g} · bound {solution.bound:.6g} · "
+        f"gap {100 * solution.gap:.2f}% · {solution.backend}",
+    ]
+    for name, figures in (("point plan ", point_t), ("robust plan", robust_t)):
+        lines.append(
+            f"{name}: theater risk/yr mean {figures['mean']:.4f} · P5 {figures['p5']:.4f} · "
+            f"P50 {figures['p50']:.4f} · P95 {figures['p95']:.4f} · regret mean "
+            f"{figures['regret_mean']:.4f}, P95 {figures['regret_p95']:.4f}"
+        )
+    if result.optima_unproven:
+        lines.append(
+            f"[yellow]warning[/] {result.optima_unproven} sample optima are not proven "
+            "(time limit): their stability and regret rest on the best found"
+        )
+    return lines
