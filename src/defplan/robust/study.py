@@ -32,7 +32,7 @@ from defplan.profiles import load_profile
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import Judgement, stability
-from defplan.robust.sampling import SOURCES, Samples, draw_samples
+from defplan.robust.sampling import SOURCES, Samples, check_sources, draw_samples
 from defplan.scenario import Scenario
 
 
@@ -182,6 +182,8 @@ def robust(
     ('optimal', [1, 0])
     """
     began = time.perf_counter()
+    parse_objective(objective)  # a wrong name fails before any solve
+    sources = check_sources(sources)
     table = table or compute_risk(scenario)
     options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
     point = point_plan(

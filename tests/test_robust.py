@@ -1,0 +1,282 @@
+"""Robust planning: sampled inputs, plans judged across them, stability, robust plans."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from builders import base, planning_theater, small_scenario, zone
+from defplan.cli import app
+from defplan.model.aggregate import Aggregator, CVaR, Mean, Regret
+from defplan.model.brute import feasible_allocations
+from defplan.plan.arrays import build_arrays
+from defplan.risk import risk
+from defplan.robust import SOURCES, draw_samples, robust
+from defplan.robust.study import optima_values
+from defplan.robust.writers import robust_record, write_robust
+from defplan.scenario import EffectivenessRow, Scenario, SystemRow
+from defplan.workbook import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"
+runner = CliRunner()
+
+
+def ranged_theater() -> Scenario:
+    """The planning theater with ranges on C-RAM's p and the south zone's intensity."""
+    scenario = planning_theater()
+    effectiveness = tuple(
+        row.model_copy(update={"p_low": row.p_intercept - 0.2, "p_high": row.p_intercept + 0.1})
+        if row.system_id == "cram"
+        else row
+        for row in scenario.effectiveness
+    )
+    zones = tuple(
+        z.model_copy(update={"intensity_low": 2.0, "intensity_high": 9.0})
+        if z.zone_id == "south"
+        else z
+        for z in scenario.threat_zones
+    )
+    return dataclasses.replace(scenario, effectiveness=effectiveness, threat_zones=zones)
+
+
+def test_samples_are_reproducible_and_each_sample_is_its_own() -> None:
+    scenario = ranged_theater()
+    table = risk(scenario)
+    arrays = build_arrays(scenario, table)
+    args = (scenario, table, arrays.instance.p, arrays.system_ids)
+    first = draw_samples(*args, 8, seed=3)
+    again = draw_samples(*args, 8, seed=3)
+    longer = draw_samples(*args, 20, seed=3)
+    other = draw_samples(*args, 8, seed=4)
+    assert np.array_equal(first.values, again.values) and np.array_equal(first.p, again.p)
+    assert np.array_equal(first.values, longer.values[:8])  # sample k is the same for any N
+    assert not np.array_equal(first.values, other.values)
+    cram = arrays.system_ids.index("cram")
+    rocket = arrays.weapons.index("rocket")
+    drawn = first.p[:, cram, rocket]
+    assert ((drawn >= 0.5) & (drawn <= 0.8)).all() and np.unique(drawn).size == 8
+    # Patriot has no range: its p never moves
+    patriot = arrays.system_ids.index("patriot")
+    assert (first.p[:, patriot] == arrays.instance.p[patriot]).all()
+
+
+def test_a_source_not_drawn_keeps_the_point_figure_exactly() -> None:
+    scenario = ranged_theater()
+    table = risk(scenario)
+    arrays = build_arrays(scenario, table)
+    args = (scenario, table, arrays.instance.p, arrays.system_ids)
+    only_p = draw_samples(*args, 5, seed=1, sources=("p",))
+    assert (only_p.values == table.risk_matrix()[None]).all()
+    only_rates = draw_samples(*args, 5, seed=1, sources=("rates",))
+    assert (only_rates.p == arrays.instance.p[None]).all()
+    assert not (only_rates.values == table.risk_matrix()[None]).all()
+
+
+def test_the_mean_of_many_rate_draws_is_the_risk_models_rate() -> None:
+    """The gamma posterior's mean is the rate the risk model reports."""
+    scenario = small_scenario()
+    table = risk(scenario)
+    arrays = build_arrays(scenario, table)
+    drawn = draw_samples(
+        scenario, table, arrays.instance.p, arrays.system_ids, 4000, seed=2, sources=("rates",)
+    )
+    mean = drawn.values.mean(axis=0)
+    point = table.risk_matrix()
+    assert np.allclose(mean, point, rtol=0.08, atol=1e-12)
+
+
+def test_inputs_with_no_spread_give_the_point_plan_exactly() -> None:
+    scenario = planning_theater()
+    for objective in ("mean", "cvar:0.9", "regret"):
+        study = robust(scenario, samples=5, seed=1, objective=objective, sources=(), workers=1)
+        assert np.array_equal(study.robust_x, study.point.allocation), objective
+        assert study.solution.status == "optimal"
+        judged = study.robust_judged.theater()
+        assert judged["p5"] == judged["p95"] == pytest.approx(study.point.objective, rel=1e-12)
+        assert judged["regret_mean"] == pytest.approx(0.0, abs=1e-9)
+        assert (study.robust_stability["same_share"] == 1.0).all()
+
+
+def test_ranges_equal_to_the_point_figures_give_the_point_plan() -> None:
+    """p_low = p_high = p and intensity ranges of zero width: nothing to draw."""
+    scenario = planning_theater()
+    flat = dataclasses.replace(
+        scenario,
+        effectiveness=tuple(
+            e.model_copy(update={"p_low": e.p_intercept, "p_high": e.p_intercept})
+            for e in scenario.effectiveness
+        ),
+    )
+    study = robust(flat, samples=4, seed=1, sources=("p", "intensity"), workers=1)
+    assert np.array_equal(study.robust_x, study.point.allocation)
+    assert study.solution.objective == pytest.approx(study.point.objective, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def example() -> Scenario:
+    if not EXAMPLE.exists():
+        pytest.skip(f"{EXAMPLE} is not built")
+    return load_scenario(EXAMPLE)
+
+
+def test_cvar_at_level_zero_is_the_mean_plan(example: Scenario) -> None:
+    mean = robust(example, samples=40, seed=1, objective="mean", workers=1)
+    cvar = robust(example, samples=40, seed=1, objective="cvar:0", workers=1)
+    assert np.array_equal(mean.robust_x, cvar.robust_x)
+    assert cvar.solution.objective == pytest.approx(mean.solution.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("objective", ["mean", "cvar:0.9", "regret"])
+def test_the_robust_plan_is_proven_optimal_on_the_example(
+    example: Scenario, objective: str
+) -> None:
+    study = robust(example, samples=60, seed=1, objective=objective, workers=1)
+    solution = study.solution
+    assert solution.status == "optimal" and solution.gap <= 1e-6
+    assert study.optima_unproven == 0
+    # the point plan does no better on the robust objective
+    totals = study.robust_judged.totals
+    aggregator: Aggregator = Regret(tuple(optima_values(study.optima)))
+    if objective != "regret":
+        aggregator = Mean() if objective == "mean" else CVaR(0.9)
+    assert aggregator.score(totals) == pytest.approx(solution.objective, rel=1e-9)
+    assert aggregator.score(study.point_judged.totals) >= solution.objective - 1e-9
+    # the robust plan never does worse on its own objective than the point plan
+    if objective == "mean":
+        assert study.robust_judged.theater()["mean"] <= study.point_judged.theater()["mean"]
+
+
+@st.composite
+def uncertain_theaters(draw: st.DrawFn) -> Scenario:
+    """2-3 bases inside one zone, 1-2 point C-RAMs whose p has a range, 1 rocket class."""
+    count = draw(st.integers(2, 3))
+    bases = tuple(
+        base(
+            f"b{i}",
+            lat=33.0 + draw(st.floats(-0.05, 0.05)),
+            lon=44.0 + draw(st.floats(-0.05, 0.05)),
+            troops=draw(st.integers(100, 3000)),
+        )
+        for i in range(count)
+    )
+    p = draw(st.floats(0.3, 0.8))
+    return small_scenario(
+        bases=bases,
+        systems=(
+            SystemRow(
+                system_id="cram",
+                name="C-RAM",
+                mode="point",
+                inventory=draw(st.integers(1, 2)),
+                max_per_base=2,
+            ),
+        ),
+        effectiveness=(
+            EffectivenessRow(
+                system_id="cram", weapon="rocket", p_intercept=p, p_low=p - 0.2, p_high=p + 0.15
+            ),
+        ),
+        threat_zones=(
+            zone(
+                "z",
+                lat=33.0,
+                lon=44.0,
+                radius_km=30.0,
+                weapons=("rocket",),
+                intensity=draw(st.floats(0.5, 5.0)),
+            ),
+        ),
+        attacks=(),
+        deployed=(),
+        rules=(),
+    )
+
+
+@settings(max_examples=12, deadline=None)
+@given(uncertain_theaters(), st.integers(0, 1000))
+def test_stability_shares_equal_a_brute_force_count(scenario: Scenario, seed: int) -> None:
+    study = robust(scenario, samples=6, seed=seed, workers=1)
+    table = risk(scenario)
+    arrays = build_arrays(scenario, table, objective="expected")
+    drawn = draw_samples(scenario, table, arrays.instance.p, arrays.system_ids, 6, seed, SOURCES)
+    optima = []
+    for k in range(6):
+        inst = dataclasses.replace(arrays.instance, value=drawn.values[k], p=drawn.p[k])
+        scored = sorted((inst.objective_of(x), x.tobytes(), x) for x in feasible_allocations(inst))
+        best, second = scored[0][0], scored[1][0] if len(scored) > 1 else np.inf
+        assume(second - best > 1e-9 * max(1.0, best))  # a unique optimum to count
+        optima.append(scored[0][2])
+    stack = np.stack(optima)
+    rows = {r["base_id"]: r for r in study.robust_stability.to_dict(orient="records")}
+    for b, base_id in enumerate(arrays.base_ids):
+        units = int(study.robust_x[b, 0])
+        same = float((stack[:, b, 0] == units).mean())
+        anywhere = float((stack[:, b, 0] >= 1).mean())
+        if base_id in rows:
+            assert rows[base_id]["same_share"] == pytest.approx(same)
+            assert rows[base_id]["any_share"] == pytest.approx(anywhere)
+        else:
+            assert units == 0 and anywhere == 0.0
+
+
+def _without_timing(path: Path) -> dict[str, object]:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record.pop("timing")
+    return dict(record)
+
+
+def test_a_dask_local_cluster_gives_the_pools_robust_json(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    scenario = ranged_theater()
+    pooled = robust(scenario, samples=12, seed=5, objective="cvar:0.8", workers=2)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_dask = robust(
+            scenario, samples=12, seed=5, objective="cvar:0.8", executor=client.get_executor()
+        )
+        through_address = robust(
+            scenario, samples=12, seed=5, objective="cvar:0.8", scheduler=cluster.scheduler_address
+        )
+    write_robust(pooled, tmp_path / "pool")
+    write_robust(on_dask, tmp_path / "dask")
+    write_robust(through_address, tmp_path / "address")
+    assert on_dask.workers == "dask"
+    reference = _without_timing(tmp_path / "pool" / "robust.json")
+    assert _without_timing(tmp_path / "dask" / "robust.json") == reference
+    assert _without_timing(tmp_path / "address" / "robust.json") == reference
+    assert robust_record(pooled)["solve"]["status"] == "optimal"
+
+
+def test_cli_robust_writes_json_and_xlsx_and_refuses_a_bad_objective(tmp_path: Path) -> None:
+    from defplan.workbook.write import write_csv_folder
+
+    folder = write_csv_folder(ranged_theater(), tmp_path / "theater")
+    out = tmp_path / "out"
+    done = runner.invoke(
+        app,
+        [
+            *("robust", str(folder), "--samples", "6", "--workers", "1", "--no-progress"),
+            *("--objective", "regret", "--out", str(out)),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "Stability" in done.output and "regret" in done.output
+    record = json.loads((out / "robust.json").read_text(encoding="utf-8"))
+    assert record["schema"] == "defplan.robust" and record["samples"]["count"] == 6
+    assert (out / "robust.xlsx").exists()
+    bad = runner.invoke(app, ["robust", str(folder), "--objective", "cvar:1.5"])
+    assert bad.exit_code == 2 and "CVaR level" in bad.output
+    bad = runner.invoke(app, ["robust", str(folder), "--sources", "rates,weather"])
+    assert bad.exit_code == 2 and "weather" in bad.output
