@@ -317,3 +317,26 @@ def test_report_ladder_says_why_a_rung_has_no_plan() -> None:
     scenario = planning_theater(rules=rules)
     html = build_report(plan(scenario), scenario).html
     assert "no plan: the rules need more units than this" in html  # the 0-unit rung
+
+
+def test_report_of_an_evaluate_folder_solves_its_ladder_with_the_theaters_settings(
+    tmp_path: Path,
+) -> None:
+    """An evaluated allocation has no solver profile ("none"): its page still gets the
+    priority ladder, solved as `plan` would, and says the allocation was scored."""
+    from defplan.plan import evaluate
+
+    scenario = planning_theater()
+    theater = tmp_path / "theater.xlsx"
+    write_scenario(scenario, theater)
+    from defplan.workbook import load_scenario
+
+    loaded = load_scenario(theater)
+    write_plan(evaluate(loaded), loaded, tmp_path / "eval")
+    built = report_from_dir(tmp_path / "eval", theater)
+    assert "no solver profile" not in built.html
+    assert built.data.ladder is not None and "ladder" in built.images
+    cut = built.data.ladder[built.data.ladder["units"] == built.data.ladder_on_hand]
+    assert float(cut["objective"].iloc[0]) == pytest.approx(plan(loaded).objective, rel=1e-6)
+    assert "scored, not solved for" in built.data.ladder_note
+    assert "scored as given (not optimised)" in built.html

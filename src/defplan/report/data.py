@@ -13,8 +13,10 @@ meet here, so a report of a plan in memory and one of a plan folder are the same
 The move orders are recomputed from the deployed sheet to the plan's allocation
 (a minimum-cost flow, no solve). The priority ladder is recomputed with the plan's
 objective, solver (profile, backend, time limit, gap) and move budget when it is
-small (:data:`MAX_LADDER_SOLVES`); no file another command wrote is read besides
-plan.json.
+small (:data:`MAX_LADDER_SOLVES`); for an allocation ``evaluate`` scored (no solver
+chose it) the ladder is solved with the theater's own solver settings, as ``plan``
+would, and says so: the ladder is what the optimum would do, the page's allocation
+is set against it. No file another command wrote is read besides plan.json.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import pandas as pd
 from defplan.errors import InputError, Problem
 from defplan.fields import format_partial_date
 from defplan.plan.acceptance import risk_acceptance
-from defplan.plan.result import Plan
+from defplan.plan.result import EVALUATED_STATUSES, Plan
 from defplan.plan.writers import plan_record, read_plan_json
 from defplan.posture.distance import MoveDistances
 from defplan.posture.moves import deployed_units, flow_orders
@@ -386,16 +388,12 @@ def _ladder(
                 f"not computed: a combined ladder needs {solves} solves; "
                 "run `defplan ladder --system ID` instead",
             )
-        solver = record["solver"]
         max_moves = (record.get("moves") or {}).get("max_moves")
         try:
             given = ladder(
                 scenario,
                 objective=str(record["objective"]["kind"]),  # type: ignore[arg-type]
-                solver=str(solver["profile"]),
-                backend=str(solver["backend"]),
-                time_limit=_optional_float(solver.get("time_limit_s")),
-                gap=_optional_float(solver.get("mip_gap")),
+                **_ladder_solver(record),
                 max_moves=None if max_moves is None else int(max_moves),
                 table=table,
                 workers=1,
@@ -404,7 +402,31 @@ def _ladder(
             return None, 0, f"not computed: {exc}"
     frame = given.table()[["units", "mix", "status", "risk_after", "objective", "added", "kept"]]
     note = f"{given.title}; cut line at {given.on_hand} units on hand"
+    if _was_evaluated(record):
+        note += (
+            "; solved with the theater's own solver settings, since the allocation on this "
+            "page was scored, not solved for: set its risk against the cut line"
+        )
     return frame, given.on_hand, note
+
+
+def _was_evaluated(record: dict[str, Any]) -> bool:
+    """Whether the record is of an allocation ``evaluate`` scored (no solver chose it)."""
+    return str(record["solver"].get("status")) in EVALUATED_STATUSES
+
+
+def _ladder_solver(record: dict[str, Any]) -> dict[str, Any]:
+    """The ladder's solver: the plan's own, or for a scored allocation (no solver, profile
+    "none") the theater's settings, as ``defplan plan`` would use."""
+    if _was_evaluated(record):
+        return {}
+    solver = record["solver"]
+    return {
+        "solver": str(solver["profile"]),
+        "backend": str(solver["backend"]),
+        "time_limit": _optional_float(solver.get("time_limit_s")),
+        "gap": _optional_float(solver.get("mip_gap")),
+    }
 
 
 def _optional_float(value: Any) -> float | None:

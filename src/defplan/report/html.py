@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from defplan import __version__
+from defplan.plan.result import EVALUATED_STATUSES
 from defplan.report.data import ReportData, records
 
 
@@ -64,9 +65,16 @@ def lead_sentence(data: ReportData) -> str:
         for b in records(hosts.sort_values("risk_undefended", ascending=False))
     )
     moves = int(s.get("units_moved") or 0)
+    where = placed or "no units anywhere"
+    scored = s.get("status") in EVALUATED_STATUSES
+    opening = (
+        f"This allocation, scored as given (not optimised), puts {where}. "
+        if scored
+        else f"Put {where}. "
+    )
     return (
-        f"Put {placed or 'no units anywhere'}. "
-        f"That leaves {_num(s['risk_planned'], 2)} casualty-equivalents a year at risk, against "
+        opening
+        + f"That leaves {_num(s['risk_planned'], 2)} casualty-equivalents a year at risk, against "
         f"{_num(s['risk_today'], 2)} with today's deployment and {_num(s['risk_undefended'], 2)} "
         f"with no defence ({_num(s['percent_removed'], 1)}% of it removed), "
         f"moving {moves} unit{'s' if moves != 1 else ''}. "
