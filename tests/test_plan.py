@@ -338,8 +338,8 @@ def test_acceptance_says_the_only_unit_or_all_units_are_placed() -> None:
     scenario = planning_theater()
     frame = risk_acceptance(plan(scenario), scenario)
     reasons = " | ".join(frame["reason"])
-    assert "the only patriot is placed where it removes more" in reasons
-    assert "all 3 cram are placed where each removes more" in reasons
+    assert "the only patriot is placed where the last unit at each site removes more" in reasons
+    assert "all 3 cram are placed where the last unit at each site removes more" in reasons
     assert "all 1 " not in reasons
 
 

@@ -8,12 +8,13 @@ A plan accepts risk wherever a base keeps a residual risk. For each such base
   or proximity) from the risk table;
 - why no more defence went there, in one of these kinds:
 
-  ``better_use``   every unit of the system that would help is placed where it
-                   removes more: "the last cram at al_asad removes 0.151/yr; one at
-                   tower_22 would remove 0.021/yr";
+  ``better_use``   every unit of the system that would help and is free to move
+                   stands where the last unit at its site removes more, and moving
+                   one here would not lower the total; units rules hold are named
+                   apart with their rule;
   ``site_limit``   no more units may stand where they would defend it (closed base,
                    forbid or max_units rule, max_per_base);
-  ``held_by_rule`` the units that would help are all held elsewhere by rules;
+  ``held_by_rule`` every unit that could be moved here is held by a rule;
   ``no_inventory`` none of the system that would help is on hand;
   ``no_system``    no system on hand engages the threats it faces;
   ``moves_budget`` the budget on moves from today's deployment stops it;
@@ -22,6 +23,8 @@ A plan accepts risk wherever a base keeps a residual risk. For each such base
   ``allocation``   the allocation was scored, not solved for (``evaluate``): it puts
                    the unit elsewhere or leaves it unplaced;
 
+  each sentence is built from a :class:`~defplan.plan.reasons.Reason`, the facts
+  read off the solved model (:func:`acceptance_reasons`);
 - compensating measures to consider, chosen by the threat class and the factor from
   :data:`MEASURES_BY_WEAPON` and :data:`MEASURES_BY_FACTOR`. They are suggestions
   for the planner, not computed: the model does not score them.
@@ -35,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from defplan.plan.arrays import build_arrays
+from defplan.plan.reasons import TOLERANCE, ModelFacts, Reason, reason_for
 from defplan.plan.result import Plan
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
@@ -71,11 +75,11 @@ ACCEPTANCE_COLUMNS: tuple[str, ...] = (
     "reason",
     "better_use",
     "one_more_removes",
+    "one_more",
+    "one_more_by_base",
+    "held_by_rules",
     "measures",
 )
-
-#: Risk below this (casualty-equivalents a year) is noise, not accepted risk.
-TOLERANCE = 1e-12
 
 
 def measures_for(weapon: str | None, factor: str | None) -> tuple[str, ...]:
@@ -101,8 +105,28 @@ def risk_acceptance(
 
     Rows are ranked by the risk accepted. ``plan`` must be a plan of ``scenario``
     (same bases and systems); its inventory may differ from the scenario's (a ladder
-    step, a sweep point). See the module docstring for the columns' meaning.
+    step, a sweep point). See the module docstring for the columns' meaning; the
+    ``reason`` column is the sentence of :func:`acceptance_reasons`' record.
     """
+    table = table or compute_risk(scenario)
+    factors = dict(zip(table.bases["base_id"], table.bases["dominant_factor"], strict=True))
+    rows = [
+        _row(plan, why, factors)
+        for why in acceptance_reasons(plan, scenario, table=table, min_risk=min_risk)
+    ]
+    return pd.DataFrame(rows, columns=list(ACCEPTANCE_COLUMNS))
+
+
+def acceptance_reasons(
+    plan: Plan,
+    scenario: Scenario,
+    *,
+    table: RiskTable | None = None,
+    min_risk: float = TOLERANCE,
+) -> list[Reason]:
+    """The facts behind each row of :func:`risk_acceptance`, in its order: for every
+    base left with a residual above ``min_risk``, a :class:`~defplan.plan.reasons.Reason`
+    read off the solved model."""
     table = table or compute_risk(scenario)
     inventory = dict(zip(plan.system_ids, plan.inventory, strict=True))
     arrays = build_arrays(
@@ -120,68 +144,68 @@ def risk_acceptance(
     n_bases, n_systems = x.shape
     by_class = inst.residual_by_class(x)
     residual = by_class.sum(axis=1)
+    facts = ModelFacts(
+        instance=inst,
+        bounds=arrays.bounds,
+        x=x,
+        by_class=by_class,
+        last_unit_value=plan.last_unit_value,
+        base_ids=plan.base_ids,
+        system_ids=plan.system_ids,
+        inventory=plan.inventory,
+        objective=plan.objective_kind,
+        status=plan.status,
+        max_moves=plan.max_moves,
+        budget_spent=plan.max_moves is not None and plan.moves >= plan.max_moves,
+        evaluated=plan.evaluated,
+    )
     # risk one more defending unit of each system removes at each base
-    stop = 1.0 - np.exp(inst.log_leak)  # (S, C)
-    gain_here = by_class @ stop.T  # (B, S)
-    # risk one more unit hosted at each site removes, over every base it defends
-    gain_host = np.stack(
-        [inst.coverage[s].spread(gain_here[:, s], n_bases) for s in range(n_systems)], axis=1
-    ).reshape(n_bases, n_systems)
-    site_upper = arrays.bounds.upper
-    room = x < site_upper
-    placed = x.sum(axis=0)
-    movable = x > inst.lower
+    gain_here = by_class @ (1.0 - np.exp(inst.log_leak)).T  # (B, S)
     hosts_of = [
         _hosts_by_base(inst.coverage[s].hosts, inst.coverage[s].bases, n_bases)
         for s in range(n_systems)
     ]
-    factors = dict(zip(table.bases["base_id"], table.bases["dominant_factor"], strict=True))
-    budget_spent = plan.max_moves is not None and plan.moves >= plan.max_moves
-    rows: list[dict[str, Any]] = []
+    found: list[Reason] = []
     for b in np.argsort(-residual, kind="stable"):
         if residual[b] <= max(min_risk, TOLERANCE):
             continue
-        base_id = plan.base_ids[b]
-        threat = plan.weapons[int(np.argmax(by_class[b]))] if by_class.shape[1] else None
-        factor = str(factors.get(base_id) or "")
-        defended = [
-            f"{plan.system_ids[s]} {_units(plan.defending[b, s])}"
-            for s in range(n_systems)
-            if plan.defending[b, s] > 0
-        ]
+        threat = plan.weapons[int(np.argmax(by_class[b]))] if by_class.shape[1] else ""
         helpful = [s for s in range(n_systems) if gain_here[b, s] > TOLERANCE]
-        kind, reason, better, one_more = _why(
-            b,
-            helpful,
-            hosts_of,
-            room=room,
-            gain_host=gain_host,
-            placed=placed,
-            movable=movable,
-            x=x,
-            plan=plan,
-            bounds=arrays.bounds,
-            budget_spent=budget_spent,
-            threat=threat,
-        )
-        rows.append(
-            {
-                "base_id": base_id,
-                "name": plan.base_names[b],
-                "status": "under-defended" if defended else "undefended",
-                "risk_undefended": float(plan.risk_undefended[b]),
-                "risk_accepted": float(residual[b]),
-                "threat": threat or "",
-                "factor": factor,
-                "defended_by": ", ".join(defended) if defended else "none",
-                "reason_kind": kind,
-                "reason": reason,
-                "better_use": better,
-                "one_more_removes": one_more,
-                "measures": "; ".join(measures_for(threat, factor)),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(ACCEPTANCE_COLUMNS))
+        found.append(reason_for(facts, int(b), helpful, [h[b] for h in hosts_of], threat))
+    return found
+
+
+def _row(plan: Plan, why: Reason, factors: dict[str, Any]) -> dict[str, Any]:
+    b = plan.base_ids.index(why.base_id)
+    factor = str(factors.get(why.base_id) or "")
+    defended = [
+        f"{plan.system_ids[s]} {_units(plan.defending[b, s])}"
+        for s in range(len(plan.system_ids))
+        if plan.defending[b, s] > 0
+    ]
+    extra = why.extra
+    return {
+        "base_id": why.base_id,
+        "name": plan.base_names[b],
+        "status": "under-defended" if defended else "undefended",
+        "risk_undefended": float(plan.risk_undefended[b]),
+        "risk_accepted": float(plan.residual[b]),
+        "threat": why.threat,
+        "factor": factor,
+        "defended_by": ", ".join(defended) if defended else "none",
+        "reason_kind": why.kind,
+        "reason": why.sentence(),
+        "better_use": why.better_sites(),
+        "one_more_removes": why.one_more_removes,
+        "one_more": f"{extra.system_id} at {extra.site}" if extra is not None else "",
+        "one_more_by_base": "; ".join(f"{s.base_id} {s.removes:.6g}" for s in extra.shares)
+        if extra is not None
+        else "",
+        "held_by_rules": "; ".join(
+            f"{h.units} {why.system_id} at {h.site} ({h.rule})" for h in why.held
+        ),
+        "measures": "; ".join(measures_for(why.threat, factor)),
+    }
 
 
 def _units(value: float) -> str:
@@ -194,128 +218,3 @@ def _hosts_by_base(hosts: np.ndarray, bases: np.ndarray, n_bases: int) -> list[n
     ptr = np.searchsorted(bases[order], np.arange(n_bases + 1), side="left")
     ordered = hosts[order]
     return [ordered[ptr[b] : ptr[b + 1]] for b in range(n_bases)]
-
-
-def _why(
-    b: int,
-    helpful: list[int],
-    hosts_of: list[list[np.ndarray]],
-    *,
-    room: np.ndarray,
-    gain_host: np.ndarray,
-    placed: np.ndarray,
-    movable: np.ndarray,
-    x: np.ndarray,
-    plan: Plan,
-    bounds: Any,
-    budget_spent: bool,
-    threat: str | None,
-) -> tuple[str, str, str, float]:
-    """(reason kind, reason, better use, risk one more unit would remove) for base b."""
-    if not helpful:
-        return "no_system", f"no system on hand engages {threat or 'its threats'}", "", 0.0
-    # the best extra unit that would defend b: (gain, system, site)
-    options = [
-        (float(gain_host[h, s]), s, int(h))
-        for s in helpful
-        for h in hosts_of[s][b]
-        if room[h, s] and plan.inventory[s] > 0
-    ]
-    if not options:
-        if all(plan.inventory[s] == 0 for s in helpful):
-            names = " or ".join(plan.system_ids[s] for s in helpful)
-            return "no_inventory", f"no {names} on hand", "", 0.0
-        # each limit once, with the units it already holds (a forbid on every system
-        # is one rule, however many systems it stops)
-        limits: dict[str, list[str]] = {}
-        for s in helpful:
-            for h in hosts_of[s][b]:
-                why = "; ".join(bounds.why_upper(int(h), s)) or "its most units"
-                held = int(x[h, s])
-                holding = limits.setdefault(why, [])
-                if held:
-                    holding.append(f"{held} {plan.system_ids[s]} at {plan.base_ids[h]}")
-        texts = [f"{why} ({', '.join(held)})" if held else why for why, held in limits.items()]
-        return "site_limit", "no more units may defend it: " + "; ".join(texts[:3]), "", 0.0
-    gain, s, h = max(options, key=lambda o: (o[0], -o[1], -o[2]))
-    system_id = plan.system_ids[s]
-    where = "here" if h == b else f"at {plan.base_ids[h]}"
-    one_more = f"one more {system_id} {where} would remove {gain:.3g}/yr"
-    spare = int(plan.inventory[s] - placed[s])
-    if spare > 0:
-        if plan.evaluated:
-            return (
-                "allocation",
-                f"{spare} {system_id} left unplaced in the evaluated allocation; {one_more}",
-                "",
-                gain,
-            )
-        if budget_spent:
-            return (
-                "moves_budget",
-                f"{spare} {system_id} left unplaced: the budget of {plan.max_moves} moves is spent",
-                "",
-                gain,
-            )
-        return (
-            "objective",
-            f"{spare} {system_id} left unplaced by the {plan.objective_kind} objective "
-            f"({plan.status}); {one_more}",
-            "",
-            gain,
-        )
-    sites = [int(i) for i in np.flatnonzero(movable[:, s])]
-    if not sites:
-        return (
-            "held_by_rule",
-            f"every {system_id} unit is held where it is by a rule (min_units or lock)",
-            "",
-            gain,
-        )
-    # units standing elsewhere: where one taken from would have to come from
-    elsewhere = [i for i in sites if i not in (b, h)] or sites
-    ranked = sorted(elsewhere, key=lambda i: (-float(plan.last_unit_value[i, s]), i))
-    better = [i for i in ranked if float(plan.last_unit_value[i, s]) >= gain]
-    better_text = ", ".join(
-        f"{plan.base_ids[i]} ({float(plan.last_unit_value[i, s]):.3g}/yr)" for i in better[:3]
-    )
-    cheapest = ranked[-1]
-    last = float(plan.last_unit_value[cheapest, s])
-    if last + TOLERANCE >= gain:
-        return (
-            "better_use",
-            f"{_all_placed(int(plan.inventory[s]), system_id)}: "
-            f"the last at {plan.base_ids[cheapest]} removes {last:.3g}/yr; {one_more}",
-            better_text,
-            gain,
-        )
-    if plan.evaluated:
-        return (
-            "allocation",
-            f"the evaluated allocation keeps the {system_id} elsewhere; "
-            f"{one_more}, the last at {plan.base_ids[cheapest]} removes {last:.3g}/yr",
-            better_text,
-            gain,
-        )
-    if budget_spent:
-        return (
-            "moves_budget",
-            f"the budget of {plan.max_moves} moves is spent; {one_more}, more than the last "
-            f"{system_id} at {plan.base_ids[cheapest]} ({last:.3g}/yr)",
-            better_text,
-            gain,
-        )
-    return (
-        "objective",
-        f"the {plan.objective_kind} objective ({plan.status}) keeps the {system_id} elsewhere; "
-        f"{one_more}, the last at {plan.base_ids[cheapest]} removes {last:.3g}/yr",
-        better_text,
-        gain,
-    )
-
-
-def _all_placed(inventory: int, system_id: str) -> str:
-    """'the only patriot is placed where it removes more' or 'all 3 patriot are …'."""
-    if inventory == 1:
-        return f"the only {system_id} is placed where it removes more"
-    return f"all {inventory} {system_id} are placed where each removes more"

@@ -8,6 +8,7 @@ Ladders and sweeps are many independent solves; they run through
 from defplan.plan.acceptance import (
     MEASURES_BY_FACTOR,
     MEASURES_BY_WEAPON,
+    acceptance_reasons,
     measures_for,
     risk_acceptance,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "SolveOptions",
     "Sweep",
     "VarySpec",
+    "acceptance_reasons",
     "compare",
     "ladder",
     "measures_for",
