@@ -11,6 +11,7 @@ and check that every number in the sentence is one of the record's.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 from pathlib import Path
@@ -27,6 +28,7 @@ from defplan.plan.acceptance import acceptance_reasons, risk_acceptance
 from defplan.plan.reasons import Reason
 from defplan.risk import risk
 from defplan.scenario import DeployedRow, EffectivenessRow, RuleRow, Scenario, SystemRow
+from defplan.whatif import Ladder, ladder
 from defplan.workbook import load_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx"
@@ -320,3 +322,79 @@ def test_a_unit_a_rule_holds_is_said_to_be_held_not_placed_where_it_removes_more
     assert "the 1 cram free to move is placed" in charlie.sentence()
     assert "rule min_units 1 of cram at bravo" in charlie.sentence()
     assert dataclasses.asdict(charlie)["kind"] == "better_use"
+
+
+# --- the ladder's reading --------------------------------------------------------------
+
+
+def check_ladder(result: Ladder, scenario: Scenario) -> None:
+    """Each sentence of Ladder.reading and each step's figures against the plans."""
+    big = {s.system_id: 99 for s in scenario.systems}
+    inst = build_arrays(scenario, risk(scenario), inventory=big).instance
+    reading = " ".join(result.reading())
+    feasible = [step for step in result.steps if step.plan is not None]
+    if not feasible:
+        return
+    first = feasible[0]
+    assert first.plan is not None
+    if "the rules require" in reading:
+        # the first plan holds exactly the units the rules require, nothing more
+        assert first.required and (first.plan.allocation == inst.lower).all()
+        assert f"The first {'unit is' if first.units == 1 else f'{first.units} units are'}" in (
+            reading
+        )
+    else:
+        assert not first.required
+    if "No step moves a unit placed before" in reading:
+        assert not any(step.taken for step in feasible)
+    for before, step in itertools.pairwise(feasible):
+        assert before.plan is not None and step.plan is not None
+        assert (
+            math.isclose(
+                step.removed, before.objective - step.objective, rel_tol=1e-9, abs_tol=1e-12
+            )
+            or step.units != before.units + 1
+        )
+        if step.taken or len(step.added) != 1 or step.units != before.units + 1:
+            continue
+        # a step that only adds a unit adds the one that lowers the objective most
+        # (among the units the inventory on hand still allows: no ladder here goes beyond)
+        on_hand = np.array([system.inventory for system in scenario.systems])
+        for b, s in np.argwhere(before.plan.allocation < inst.upper).tolist():
+            more = before.plan.allocation.copy()
+            more[b, s] += 1
+            if (more.sum(axis=0) <= on_hand).all():
+                scale = max(float(before.plan.risk_undefended.sum()), 1e-300)
+                assert inst.objective_of(more) >= step.objective - 1e-7 * scale
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ruled_theaters())
+def test_the_ladders_reading_agrees_with_its_steps_on_random_theaters_with_rules(
+    scenario: Scenario,
+) -> None:
+    try:
+        result = ladder(scenario, workers=1)
+    except (SolverError, ValueError):
+        assume(False)
+        raise
+    check_ladder(result, scenario)
+
+
+def test_the_example_ladder_says_the_embassy_cram_comes_first_by_rule() -> None:
+    scenario = load_scenario(EXAMPLE)
+    result = ladder(scenario, workers=1)
+    check_ladder(result, scenario)
+    reading = " ".join(result.reading())
+    assert "the first unit goes where it removes most" not in reading.lower()
+    assert (
+        "The first unit is the one the rules require: 1 cram at embassy by rule min_units 1 "
+        "of cram at embassy. It comes first whatever it removes" in reading
+    )
+    first = next(step for step in result.steps if step.plan is not None)
+    assert first.added == ("+1 cram at embassy",)
+    assert [str(h) for h in first.required] == [
+        "1 cram at embassy by rule min_units 1 of cram at embassy"
+    ]
+    embassy = result.critical.set_index("base_id").loc["embassy"]
+    assert "min_units" in str(embassy["required_by_rule"])

@@ -139,6 +139,8 @@ def ladder_command(
     ]
     for result in ladders:
         console.print(ladder_view(result))
+        for line in result.reading():
+            console.print(f"[dim]{line}[/]", soft_wrap=True)
         for line in ladder_notes(result):
             console.print(line, soft_wrap=True)
     last = ladders[-1]
@@ -187,6 +189,8 @@ def ladder_view(result: Ladder) -> Table:
             cells.append(", ".join(f"{s} {n}" for s, n in step.mix.items()))
         if step.feasible:
             goes = _changes(step.added) or ("no gain: kept" if step.units else "")
+            if step.required:
+                goes += " (the rules require it)"
             cells += [
                 _num(step.objective),
                 _num(step.removed),
@@ -239,6 +243,8 @@ def critical_view(result: Ladder) -> Table:
             if row["defended_at_cut"] and since is not None and not pd.isna(since)
             else ("defended" if row["defended_at_cut"] else "[bold]below the line[/]")
         )
+        if row["required_by_rule"]:
+            status += ", the rules require it"
         view.add_row(
             str(row["rank"]),
             str(row["base_id"]),

@@ -87,6 +87,8 @@ class ReportData:
     ladder: pd.DataFrame | None = None  # units, risk_after, added, mix, kept
     ladder_on_hand: int = 0
     ladder_note: str = ""
+    #: how to read the ladder, from its own steps (Ladder.reading)
+    ladder_reading: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -229,7 +231,9 @@ def data_from_record(
         columns=["system_id", "name", "mode", "range_km", "inventory", "placed"],
     )
     as_of = table.as_of
-    ladder_frame, on_hand, note = _ladder(record, scenario, table, ladder_result, with_ladder)
+    ladder_frame, on_hand, note, reading = _ladder(
+        record, scenario, table, ladder_result, with_ladder
+    )
     return ReportData(
         title=Path(str(record["source"])).name,
         as_of=str(as_of) if as_of else "the latest attack",
@@ -246,6 +250,7 @@ def data_from_record(
         ladder=ladder_frame,
         ladder_on_hand=on_hand,
         ladder_note=note,
+        ladder_reading=reading,
     )
 
 
@@ -375,11 +380,12 @@ def _ladder(
     table: RiskTable,
     given: Ladder | None,
     with_ladder: bool,
-) -> tuple[pd.DataFrame | None, int, str]:
-    """(ladder table, units on hand, note) — the table None when not computed."""
+) -> tuple[pd.DataFrame | None, int, str, tuple[str, ...]]:
+    """(ladder table, units on hand, note, how to read it) — the table None when not
+    computed."""
     if given is None:
         if not with_ladder:
-            return None, 0, "not computed (asked not to)"
+            return None, 0, "not computed (asked not to)", ()
         solves = math.prod(int(s["inventory"]) + 1 for s in record["systems"])
         if solves > MAX_LADDER_SOLVES:
             return (
@@ -387,6 +393,7 @@ def _ladder(
                 0,
                 f"not computed: a combined ladder needs {solves} solves; "
                 "run `defplan ladder --system ID` instead",
+                (),
             )
         max_moves = (record.get("moves") or {}).get("max_moves")
         try:
@@ -399,15 +406,16 @@ def _ladder(
                 workers=1,
             )
         except ValueError as exc:
-            return None, 0, f"not computed: {exc}"
-    frame = given.table()[["units", "mix", "status", "risk_after", "objective", "added", "kept"]]
+            return None, 0, f"not computed: {exc}", ()
+    columns = ["units", "mix", "status", "risk_after", "objective", "added", "required_by_rule"]
+    frame = given.table()[[*columns, "kept"]]
     note = f"{given.title}; cut line at {given.on_hand} units on hand"
     if _was_evaluated(record):
         note += (
             "; solved with the theater's own solver settings, since the allocation on this "
             "page was scored, not solved for: set its risk against the cut line"
         )
-    return frame, given.on_hand, note
+    return frame, given.on_hand, note, tuple(given.reading())
 
 
 def _was_evaluated(record: dict[str, Any]) -> bool:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from defplan.executor import Executor, run_all
 from defplan.model import Objective
-from defplan.plan import Plan
+from defplan.plan import Plan, build_arrays
 from defplan.plan.acceptance import risk_acceptance
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
@@ -71,6 +71,8 @@ class LadderStep:
     removed: float  # objective this step's unit removes against the step before
     added: tuple[str, ...]  # "+1 cram at al_asad"
     taken: tuple[str, ...]  # units the step moves away: the optimum reshuffles
+    #: of ``added``, the units a rule (min_units, lock) requires where they go, with it
+    required: tuple[RuleHold, ...]
     defended: tuple[str, ...]  # bases at least one unit defends
     beyond_inventory: bool
     kept: bool  # no better plan with this many units: the previous step's plan is kept
@@ -97,6 +99,10 @@ class Ladder:
     critical: pd.DataFrame  # bases at risk ranked by undefended risk, against the cut
     acceptance: pd.DataFrame  # risk_acceptance of the cut plan
     solves: int
+    #: units of the ladder's systems the rules require wherever they stand, with the rule
+    #: ("1 cram at embassy (rule min_units 1 of cram at embassy)"): every plan holds them
+    rules_require: tuple[RuleHold, ...] = ()
+    objective_kind: str = "expected"
 
     @property
     def title(self) -> str:
@@ -124,6 +130,7 @@ class Ladder:
                 "risk_after": step.risk_after,
                 "removed": step.removed,
                 "added": "; ".join(step.added),
+                "required_by_rule": "; ".join(map(str, step.required)),
                 "taken": "; ".join(step.taken),
                 "reshuffled": step.reshuffled,
                 "kept": step.kept,
@@ -141,9 +148,47 @@ class Ladder:
         frame = self.critical
         return [str(b) for b in frame.loc[~frame["defended_at_cut"], "base_id"]]
 
+    def reading(self) -> list[str]:
+        """How to read the ladder, sentence by sentence, from its own steps: which units
+        the rules place first, where the optimum reshuffles, what "risk left" measures."""
+        lines = ["Each step is the optimal plan with that many units."]
+        first_step = next((step for step in self.steps if step.feasible), None)
+        required = first_step.required if first_step is not None else ()
+        if required:
+            count = sum(hold.units for hold in required)
+            which = "; ".join(map(str, required))
+            first = "unit is the one" if count == 1 else f"{count} units are the ones"
+            they = "it" if count == 1 else "they"
+            lines.append(
+                f"The first {first} the rules require: {which}. {they.capitalize()} "
+                f"come{'s' if count == 1 else ''} first whatever {they} remove"
+                f"{'s' if count == 1 else ''}, not because {they} remove"
+                f"{'s' if count == 1 else ''} most."
+            )
+        lines.append(
+            "A step that only adds a unit adds the one that lowers the objective most, "
+            "given the units before it."
+        )
+        shuffled = [str(s.units) for s in self.steps if s.feasible and s.reshuffled]
+        if shuffled:
+            lines.append(
+                f"Step{'s' if len(shuffled) > 1 else ''} {', '.join(shuffled)} also "
+                f"move{'' if len(shuffled) > 1 else 's'} units placed before (reshuffles): "
+                "there the order is not a queue."
+            )
+        else:
+            lines.append("No step moves a unit placed before: read it as the order of priority.")
+        if self.objective_kind != "expected":
+            lines.append(
+                f"Under the {self.objective_kind} objective, what a unit removes is its fall in "
+                f"the objective ({_objective_words(self.objective_kind)}), not in the total risk."
+            )
+        return lines
+
     def brief(self) -> list[str]:
         """Lines a planner can paste into a brief."""
         cut = self.cut
+        left = _objective_words(self.objective_kind)
         lines = [f"Priority ladder, {self.title}: {_units(self.on_hand)} on hand."]
         first = next((s for s in self.steps if s.feasible), None)
         if first is not None and first.units > 0:
@@ -154,27 +199,41 @@ class Ladder:
         for step in self.steps:
             if not step.feasible:
                 continue
+            rule = (
+                f"; the rules require {'; '.join(map(str, step.required))}" if step.required else ""
+            )
             if step is first:
                 placed = "; ".join(step.added) or "none placed"
-                lines.append(f"With {_units(step.units)} ({placed}): {step.objective:.3f}/yr left.")
+                lines.append(
+                    f"With {_units(step.units)} ({placed}{rule}): {step.objective:.3f}/yr {left}."
+                )
                 continue
             what = "; ".join(step.added) or "no change"
             if step.taken:
                 what += f" (reshuffles: {'; '.join(step.taken)})"
             lines.append(
-                f"Unit {step.units}: {what}, removes {step.removed:.3f}/yr "
-                f"→ {step.objective:.3f}/yr left"
+                f"Unit {step.units}: {what}{rule}, removes {step.removed:.3f}/yr "
+                f"→ {step.objective:.3f}/yr {left}"
             )
         if cut is not None and cut.plan is not None:
             defended = ", ".join(cut.defended) or "none"
             lines.append(
-                f"Cut line at {_units(self.on_hand)}: {cut.objective:.3f}/yr left; "
+                f"Cut line at {_units(self.on_hand)}: {cut.objective:.3f}/yr {left}; "
                 f"defended: {defended}."
             )
             below = self.below_line()
             if below:
                 lines.append(f"Below the line (critical, not defended): {', '.join(below)}.")
         return lines
+
+
+def _objective_words(kind: str) -> str:
+    """What a step's objective measures: 'left' (total risk), or the worst base's."""
+    if kind == "worst_case":
+        return "at the worst base"
+    if kind == "blend":
+        return "of blended objective (total and worst base)"
+    return "left"
 
 
 def _units(count: int) -> str:
@@ -232,7 +291,8 @@ def ladder(
         solve_job, jobs, workers=workers, description="ladder", progress=progress, executor=executor
     )
     total_on_hand = sum(on_hand[s] for s in varied)
-    steps = _steps(mixes, outcomes, varied, on_hand, total_on_hand, beyond)
+    holds = rule_holds(scenario, table, varied)
+    steps = _steps(mixes, outcomes, varied, on_hand, total_on_hand, beyond, holds)
     cut = next((s for s in steps if s.units == total_on_hand), None)
     cut_plan = cut.plan if cut is not None else None
     cut_scenario = with_inventory(scenario, fixed) if fixed else scenario
@@ -246,10 +306,56 @@ def ladder(
         others=others,
         on_hand=total_on_hand,
         steps=tuple(steps),
-        critical=_critical(steps, table, total_on_hand),
+        critical=_critical(steps, table, total_on_hand, holds),
         acceptance=acceptance,
         solves=solves,
+        rules_require=tuple(holds.values()),
+        objective_kind=next((s.plan.objective_kind for s in steps if s.plan is not None), ""),
     )
+
+
+@dataclass(frozen=True)
+class RuleHold:
+    """Units of a system a rule (min_units, lock) requires at a base."""
+
+    base_id: str
+    system_id: str
+    units: int
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.units} {self.system_id} at {self.base_id} by {self.rule}"
+
+
+def rule_holds(
+    scenario: Scenario, table: RiskTable, systems: list[str]
+) -> dict[tuple[str, str], RuleHold]:
+    """The units of ``systems`` the rules require at each site, by (base_id, system_id)."""
+    arrays = build_arrays(scenario, table)
+    holds: dict[tuple[str, str], RuleHold] = {}
+    for b, s in np.argwhere(arrays.bounds.lower > 0).tolist():
+        system_id = arrays.system_ids[s]
+        if system_id in systems:
+            rule = "; ".join(arrays.bounds.why_lower(b, s)) or "a lower bound"
+            base_id = arrays.base_ids[b]
+            units = int(arrays.bounds.lower[b, s])
+            holds[(base_id, system_id)] = RuleHold(base_id, system_id, units, rule)
+    return holds
+
+
+def _required(
+    before: Plan | None, after: Plan, holds: dict[tuple[str, str], RuleHold]
+) -> tuple[RuleHold, ...]:
+    """The units ``after`` adds that a rule requires where they go, with the rule."""
+    found = []
+    for hold in holds.values():
+        b = after.base_ids.index(hold.base_id)
+        s = after.system_ids.index(hold.system_id)
+        old = int(before.allocation[b, s]) if before is not None else 0
+        added = min(int(after.allocation[b, s]), hold.units) - min(old, hold.units)
+        if added > 0:
+            found.append(RuleHold(hold.base_id, hold.system_id, added, hold.rule))
+    return tuple(found)
 
 
 def _steps(
@@ -259,6 +365,7 @@ def _steps(
     on_hand: Mapping[str, int],
     total_on_hand: int,
     beyond: int,
+    holds: dict[tuple[str, str], RuleHold],
 ) -> list[LadderStep]:
     """Step k: the best plan among the mixes of at most k units (within inventory up to
     the cut line), ties to the mix with more units, then the first in order."""
@@ -286,6 +393,7 @@ def _steps(
                 removed=math.nan,
                 added=(),
                 taken=(),
+                required=(),
                 defended=(),
                 beyond_inventory=k > total_on_hand,
                 kept=False,
@@ -325,6 +433,7 @@ def _steps(
             removed=removed,
             added=added,
             taken=taken,
+            required=_required(before, result, holds),
             defended=defended_bases(result),
             beyond_inventory=k > total_on_hand,
             kept=kept and k > 0,
@@ -336,8 +445,14 @@ def _steps(
     return steps
 
 
-def _critical(steps: list[LadderStep], table: RiskTable, on_hand: int) -> pd.DataFrame:
-    """Bases at risk ranked by undefended risk: defended at the cut or below the line."""
+def _critical(
+    steps: list[LadderStep],
+    table: RiskTable,
+    on_hand: int,
+    holds: Mapping[tuple[str, str], RuleHold],
+) -> pd.DataFrame:
+    """Bases at risk ranked by undefended risk: defended at the cut or below the line
+    (``required_by_rule``: the units rules require there, whatever the ranking)."""
     columns = [
         "rank",
         "base_id",
@@ -345,6 +460,7 @@ def _critical(steps: list[LadderStep], table: RiskTable, on_hand: int) -> pd.Dat
         "dominant_weapon",
         "defended_at_cut",
         "defended_from",
+        "required_by_rule",
         "risk_at_cut",
     ]
     cut = next((s for s in steps if s.units == on_hand and s.plan is not None), None)
@@ -370,6 +486,9 @@ def _critical(steps: list[LadderStep], table: RiskTable, on_hand: int) -> pd.Dat
                 "dominant_weapon": str(row.dominant_weapon or ""),
                 "defended_at_cut": bool(defended_at_cut),
                 "defended_from": since if defended_at_cut else None,
+                "required_by_rule": "; ".join(
+                    str(hold) for (held_at, _), hold in holds.items() if held_at == base_id
+                ),
                 "risk_at_cut": risk_at_cut,
             }
         )
