@@ -97,12 +97,50 @@ def test_a_manifest_dates_articles_by_file_name(tmp_path: Path) -> None:
         ("Rockets hit the caf\u00e9 near Taji.".encode("latin-1"), "not UTF-8"),
     ],
 )
-def test_a_file_that_is_not_text_is_refused_with_a_message(
+def test_a_file_that_is_not_text_is_skipped_with_a_message_and_the_others_are_written(
     tmp_path: Path, data: bytes, message: str
 ) -> None:
     path = article(tmp_path, "bad.txt", data)
-    code, output = invoke(str(path), "--theater", str(EXAMPLE), "--published", "2020-03-16")
+    good = article(tmp_path, "good.txt", REPORT)
+    out = tmp_path / "attacks.csv"
+    code, output = invoke(
+        str(path), str(good), "--theater", str(EXAMPLE), "--published", "2020-03-16",
+        "--out", str(out),
+    )  # fmt: skip
     assert code == 2 and message in output and "Traceback" not in output
+    assert "1 article(s) skipped" in output
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(written["article_file"]) == ["good.txt"]
+
+
+def test_articles_without_a_publication_date_are_read_not_refused(tmp_path: Path) -> None:
+    blank = article(
+        tmp_path,
+        "blank.txt",
+        "TITLE: Rockets on the base\nDATE: \n\nRockets struck Camp Taji on Monday. Three "
+        "rockets hit Balad air base on 13 August 2020, and no one was hurt.\n",
+    )
+    none = article(tmp_path, "none.txt", "A drone struck Al-Tanf garrison on Friday.\n")
+    out = tmp_path / "attacks.csv"
+    code, output = invoke(str(blank), str(none), "--theater", str(EXAMPLE), "--out", str(out))
+    assert code == 0, output
+    assert "has no publication date" in output and "left blank" in output
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False)
+    dates = dict(zip(rows["base_id"], rows["date"], strict=True))
+    assert dates == {"taji": "", "balad": "2020-08-13", "al_tanf": ""}
+
+
+def test_an_undated_article_takes_the_date_line_at_the_top_of_its_text(tmp_path: Path) -> None:
+    path = article(
+        tmp_path,
+        "stamped.txt",
+        "DATE: \n\nRocket hits the base\n\nLast Update: 2021-02-16 08:00:00 - Source: wire"
+        "\n\nA rocket struck Erbil airport on Monday, officials said.\n",
+    )
+    result = extract([path], load_scenario(EXAMPLE))
+    (row,) = result.rows
+    assert row.date == dt.date(2021, 2, 15)
+    assert any("date line" in note.message for note in result.notes)
 
 
 def test_an_empty_article_or_one_without_attacks_gives_no_rows_and_a_note(tmp_path: Path) -> None:
@@ -121,7 +159,6 @@ def test_an_empty_article_or_one_without_attacks_gives_no_rows_and_a_note(tmp_pa
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ((), "no publication date"),
         (("--published", "last Tuesday"), "is not a day"),
         (("--published", "2020-03-16", "--out", "{article}"), "never writes over its inputs"),
         (("--published", "03/16/2020"), "is not a day"),
@@ -138,15 +175,14 @@ def test_bad_options_end_with_exit_code_2_and_a_message(
     assert path.read_text(encoding="utf-8") == REPORT
 
 
-def test_a_missing_article_and_a_bad_manifest_are_all_reported_at_once(tmp_path: Path) -> None:
+def test_a_bad_manifest_is_refused_and_missing_articles_are_skipped(tmp_path: Path) -> None:
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("name,date\nx.txt,2020-01-01\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_articles([tmp_path / "missing.txt"], manifest)
     assert "no file or published column" in str(caught.value)
-    with pytest.raises(InputError) as caught:
-        read_articles([tmp_path / "missing.txt", tmp_path / "gone.txt"])
-    assert len(caught.value.errors) == 2
+    read, problems = read_articles([tmp_path / "missing.txt", tmp_path / "gone.txt"])
+    assert read == [] and [p.message for p in problems] == ["file not found"] * 2
 
 
 def test_a_date_header_after_a_byte_order_mark_is_read(tmp_path: Path) -> None:
@@ -154,7 +190,7 @@ def test_a_date_header_after_a_byte_order_mark_is_read(tmp_path: Path) -> None:
 
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffDATE: 2024-02-03\n\nRockets hit a base on Monday.\n".encode())
-    article = read_article(path)
+    article, _ = read_article(path)
     assert article.published == dt.date(2024, 2, 3)
     assert article.text == path.read_text(encoding="utf-8")  # spans still index read_text
 

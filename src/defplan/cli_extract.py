@@ -13,7 +13,13 @@ import typer
 from rich.table import Table
 
 from defplan.atomic import check_out_file
-from defplan.cli_common import console, print_problems, reports_bad_input
+from defplan.cli_common import (
+    EXIT_BAD_INPUT,
+    console,
+    errors,
+    print_problems,
+    reports_bad_input,
+)
 from defplan.errors import InputError, Problem
 from defplan.extract import Extraction, extract, write_attacks_sheet, write_rows_csv
 from defplan.extract.articles import parse_day
@@ -94,6 +100,13 @@ def _run(
         console.print(f"wrote {write_rows_csv(result.rows, out)}")
     if attacks_sheet is not None:
         console.print(f"wrote {write_attacks_sheet(result.attacks, attacks_sheet)}")
+    if result.skipped:
+        # the others were read and written; the exit code still says the run was partial
+        errors.print(
+            f"[bold red]{len(result.skipped)} article(s) skipped (listed above); "
+            f"the other {len(articles) - len(result.skipped)} were extracted.[/]"
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def rows_table(result: Extraction) -> Table:

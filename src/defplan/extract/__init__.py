@@ -58,12 +58,19 @@ class Extraction:
     rows : one row per attack per article (``attacks.csv``), ordered by article and
         position; rows about one attack share ``event_id``.
     attacks : one attacks-sheet row per event, every source listed, ordered by date.
-    notes : articles with nothing to extract, weapon classes the theater lacks.
+    notes : articles skipped (errors: unreadable, missing), articles read without a
+        publication date (warnings), articles with nothing to extract, weapon classes
+        the theater lacks.
     """
 
     rows: tuple[ExtractedAttack, ...]
     attacks: tuple[AttackRow, ...]
     notes: tuple[Problem, ...] = ()
+
+    @property
+    def skipped(self) -> tuple[Problem, ...]:
+        """One error per article that could not be read (the others were extracted)."""
+        return tuple(p for p in self.notes if p.severity == "error")
 
     def frame(self) -> pd.DataFrame:
         """``rows`` as the table ``attacks.csv`` holds."""
@@ -125,12 +132,14 @@ def extract(
     -------
     Extraction
         Rows per article and merged events; an empty article or one with no attack
-        gives no rows and a note.
+        gives no rows and a note. An article that cannot be read (missing, binary, not
+        UTF-8) is skipped with an error in ``notes`` (see ``Extraction.skipped``); one
+        without a publication date is read, its relative dates left blank.
 
     Raises
     ------
     InputError
-        Every article that cannot be read (missing, binary, not UTF-8, undated).
+        A manifest that cannot be read (it concerns every article).
     """
     read, problems = read_articles(
         [Path(a) for a in articles], Path(manifest) if manifest is not None else None, published

@@ -128,11 +128,14 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
 
 def read_article(
     path: Path, manifest: Mapping[str, dt.date] | None = None, published: dt.date | None = None
-) -> Article:
-    """Read one article; InputError when it cannot be read as text.
+) -> tuple[Article, list[Problem]]:
+    """Read one article and say how it was dated; InputError when it cannot be read as text.
 
     The publication date is the header's ``DATE:``, else the manifest's row for the
-    file's name, else ``published``; it is None when none of them gives one.
+    file's name, else ``published``, else a date line at the top of the body
+    ("Last Update: 2021-02-16", "Thursday 14 December 2023 - 21:07"); None when none
+    of them gives one. A blank or unreadable ``DATE:`` is a warning, not a refusal:
+    the article is read without it.
     """
     label = str(path)
     if not path.is_file():
@@ -141,16 +144,32 @@ def read_article(
         raise InputError([Problem(label, message="is over 5 MiB: not a news article")])
     text = decode_text(path.read_bytes(), label)
     fields, body_start = read_header(text)
-    day = None
-    if "date" in fields or "published" in fields:
-        day = parse_day(fields.get("date") or fields.get("published") or "")
-        if day is None:
-            raise InputError([Problem(label, message=f"DATE: {fields.get('date')!r} is not a day")])
+    notes: list[Problem] = []
+    written = fields.get("date") or fields.get("published") or ""
+    day = parse_day(written) if written else None
+    if written and day is None:
+        notes.append(
+            Problem(
+                label,
+                message=f"DATE: {written!r} is not a day; read as undated",
+                severity="warning",
+            )
+        )
     if day is None and manifest is not None:
         day = manifest.get(path.name)
     if day is None:
         day = published
-    return Article(
+    if day is None:
+        day = date_line(text, body_start)
+        if day is not None:
+            notes.append(
+                Problem(
+                    label,
+                    message=f"dated {day.isoformat()} from the date line at the top of its text",
+                    severity="note",
+                )
+            )
+    article = Article(
         file=path.name,
         text=text,
         published=day,
@@ -158,15 +177,19 @@ def read_article(
         url=fields.get("url"),
         body_start=body_start,
     )
+    return article, notes
 
 
 def read_articles(
     paths: Iterable[Path], manifest: Path | None = None, published: dt.date | None = None
 ) -> tuple[list[Article], list[Problem]]:
-    """Read every article, collecting all problems; notes for empty or undated ones.
+    """Read every article that can be read; the others are skipped, each with an error.
 
-    Raises InputError with every error at once (unreadable, binary, not UTF-8, two files
-    with one name, no publication date). An empty file is skipped with a note.
+    Returns the articles (sorted by file name) and the problems: an error for each
+    article skipped (missing, binary, not UTF-8, two files with one name), a note for
+    an empty one, a warning for one without a publication date (it is still read:
+    dates written with their year resolve, relative ones stay blank).
+    Raises InputError only for a bad manifest, which concerns every article.
     """
     dates = read_manifest(manifest) if manifest is not None else None
     articles: list[Article] = []
@@ -175,10 +198,11 @@ def read_articles(
     for path in paths:
         path = Path(path)
         try:
-            article = read_article(path, dates, published)
+            article, notes = read_article(path, dates, published)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        problems.extend(notes)
         if article.file in seen and seen[article.file].resolve() != path.resolve():
             problems.append(
                 Problem(
@@ -200,13 +224,58 @@ def read_articles(
             problems.append(
                 Problem(
                     str(path),
-                    message="has no publication date: give a DATE: header line, a --manifest "
-                    "row or --published",
+                    message="has no publication date: dates written with their year are read, "
+                    "relative ones ('on Monday') are left blank; give a DATE: header line, a "
+                    "--manifest row or --published to resolve them",
+                    severity="warning",
                 )
             )
-            continue
         articles.append(article)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise InputError(sorted(problems, key=lambda p: (p.severity != "error", p.file)))
-    return sorted(articles, key=lambda a: a.file), problems
+    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.file))
+    return sorted(articles, key=lambda a: a.file), ordered
+
+
+# A date line at the top of a body: "Last Update: 2021-02-16 00:00:00 - Source: ...",
+# "Thursday 14 December 2023 - 21:07", "20:12, Thursday, 19 October, 2023",
+# "January 24, 2020 Updated: ...", "May 25, 2021 - Over a year ago ...".
+_STAMP_LABEL = re.compile(
+    r"^\s*(?:(?:last\s+)?(?:updated?|published|posted|date)\s*:?\s*)?"
+    r"(?:\d{1,2}:\d\d(?::\d\d)?\s*,?\s*)?",
+    re.I,
+)
+_LINE_DATE = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?P<date>\d{4}-\d\d-\d\d"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+    r"(?=$|[\s,;.\-\u2013\u2014|])"
+)
+#: how many non-blank lines at the top of a body may carry its date line
+DATE_LINE_REACH = 6
+
+
+def date_line(text: str, body_start: int = 0) -> dt.date | None:
+    """The publication day a date line among the body's first lines gives, or None.
+
+    A date line is a line that starts with a full date (a label such as "Updated:",
+    a clock time or a weekday may come first) and is short or goes on after a dash.
+
+    >>> date_line("Title\n\nLast Update: 2021-02-16 00:00:00 - Source: Iraq News\n\nText.")
+    datetime.date(2021, 2, 16)
+    >>> date_line("Rockets hit the base on 3 March 2021, wounding two.") is None
+    True
+    """
+    lines = [line for line in text[body_start:].split("\n") if line.strip()]
+    for line in lines[:DATE_LINE_REACH]:
+        head = _STAMP_LABEL.match(line)
+        rest = line[head.end() if head else 0 :]
+        match = _LINE_DATE.match(rest)
+        if match is None:
+            continue
+        after = rest[match.end() :].strip()
+        if len(line) > 90 and not re.match(r"^[\-\u2013\u2014|]", after):
+            continue
+        day = parse_day(match.group("date").replace(".", ""))
+        if day is not None:
+            return day
+    return None
