@@ -131,6 +131,14 @@ REPORTING_BEFORE: Final = re.compile(
 )
 
 
+# "Baghdad, Feb 16 (IANS)": a dateline dates the report, not the attack
+DATELINE_AFTER: Final = re.compile(r"^\s*\((?:[A-Z][\w.&]*\s?){1,3}\)")
+# "since late October": the start of a period, never the day of one attack
+PERIOD_START_BEFORE: Final = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+# "A year ago on January 8": that day of the year before
+YEAR_AGO_BEFORE: Final = re.compile(r"\b(?:a|one)\s+year\s+ago,?\s+(?:on\s+|in\s+)?$", re.I)
+
+
 # a date right before these words dates the attack itself ("Wednesday's attack")
 EVENT_AFTER: Final = re.compile(
     r"^\s*(?:['\u2019]s\s+)?(?:\w+\s+)?(?:attack|strike|barrage|rocket|drone|missile)", re.I
@@ -352,6 +360,8 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
             except (ValueError, OverflowError):
                 continue
             taken.append((start, end))
+            if published is not None and YEAR_AGO_BEFORE.search(text[:start]):
+                day = _year_before(day, published)
             if published is not None and day > published:
                 continue
             found.append(
@@ -362,13 +372,31 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
                     day=truncate_date(day, precision),
                     precision=precision,
                     weak=kind == "today",
-                    reported=REPORTING_BEFORE.search(text[:start]) is not None
-                    and not EVENT_AFTER.match(text[end:])
-                    and not match.group(0).endswith(("'s", "\u2019s")),
+                    reported=_not_the_event(text, start, end),
                 )
             )
     found.sort(key=lambda d: (d.start, d.end))
     return found
+
+
+def _not_the_event(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` says when something was said (a statement,
+    a dateline) or when a period began, rather than when the attack happened."""
+    if DATELINE_AFTER.match(text[end:]) or PERIOD_START_BEFORE.search(text[:start]):
+        return True
+    return (
+        REPORTING_BEFORE.search(text[:start]) is not None
+        and not EVENT_AFTER.match(text[end:])
+        and not text[start:end].endswith(("'s", "\u2019s"))
+    )
+
+
+def _year_before(day: dt.date, published: dt.date) -> dt.date:
+    """``day`` moved to the year before publication ("a year ago on January 8")."""
+    try:
+        return day.replace(year=published.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=published.year - 1, day=28)
 
 
 def agree(a: tuple[dt.date, DatePrecision], b: tuple[dt.date, DatePrecision]) -> bool:

@@ -37,10 +37,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from defplan.extract.counts import Casualties
-from defplan.extract.dates import DateMention, agree, finer
+from defplan.extract.dates import DateMention, agree
+from defplan.extract.draft import (
+    VAGUE_DEFAULT,
+    DraftAttack,
+    absorb,
+    dates_compatible,
+    mentions_compatible,
+    weapons_compatible,
+)
+from defplan.extract.linking import link_restatements
 from defplan.extract.mentions import Attribution, Mention
 from defplan.extract.sites import SiteMention, fold
 from defplan.fields import DatePrecision
@@ -94,102 +102,7 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-@dataclass
-class _Attack:
-    """An attack being assembled from the mentions of one article."""
-
-    main: Mention
-    site: SiteMention | None
-    weapon: str | None = None
-    date: DateMention | None = None
-    actor: str | None = None
-    munitions: int | None = None
-    killed: int | None = None
-    wounded: int | None = None
-    killed_said: bool = False
-    wounded_said: bool = False
-    sentences: set[int] = field(default_factory=set)
-    touched: int = 0
-
-
-def sites_compatible(a: SiteMention, b: SiteMention) -> bool:
-    """Whether two site mentions can be the same site."""
-    if a.kind == "anaphoric" or b.kind == "anaphoric":
-        return True
-    if a.plural != b.plural:
-        return False
-    if a.base_id and b.base_id:
-        return a.base_id == b.base_id
-    if (a.local or b.local) and (a.base_id or b.base_id):
-        return False
-    for resolved, other in ((a, b), (b, a)):
-        if resolved.base_id and not other.base_id:
-            return other.candidates is None or resolved.base_id in other.candidates
-    if a.candidates is None or b.candidates is None:
-        return True
-    return bool(a.candidates & b.candidates)
-
-
-def _dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
-    if a is None or b is None or a.weak or b.weak:
-        return True
-    return agree((a.day, a.precision), (b.day, b.precision))
-
-
-def _compatible(attack: _Attack, mention: Mention) -> bool:
-    if attack.weapon and mention.weapon and attack.weapon != mention.weapon:
-        return False
-    if not _dates_compatible(attack.date, mention.date):
-        return False
-    if attack.site is None or mention.site is None:
-        return True
-    return sites_compatible(attack.site, mention.site)
-
-
-def _absorb(attack: _Attack, mention: Mention, clock: int) -> None:
-    site = mention.site
-    if (
-        site is not None
-        and site.kind != "anaphoric"
-        and (attack.site is None or site.rank > attack.site.rank)
-    ):
-        attack.site, attack.main = site, mention
-    attack.weapon = attack.weapon or mention.weapon
-    if mention.date is not None and (
-        attack.date is None
-        or (attack.date.weak and not mention.date.weak)
-        or (
-            not mention.date.weak
-            and _dates_compatible(attack.date, mention.date)
-            and finer(
-                (mention.date.day, mention.date.precision), (attack.date.day, attack.date.precision)
-            )
-        )
-    ):
-        attack.date = mention.date
-    attack.actor = attack.actor or mention.actor
-    if mention.more and mention.site is None and attack.munitions is not None:
-        attack.munitions += mention.munitions or 0
-    else:
-        attack.munitions = _larger(attack.munitions, mention.munitions)
-    told: Casualties = mention.casualties
-    attack.killed = _larger(attack.killed, told.killed)
-    attack.wounded = _larger(attack.wounded, told.wounded)
-    attack.killed_said |= told.killed_said
-    attack.wounded_said |= told.wounded_said
-    attack.sentences.add(mention.sentence.index)
-    attack.touched = clock
-
-
-def _larger(a: int | None, b: int | None) -> int | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)
-
-
-def _recent(attacks: list[_Attack]) -> list[_Attack]:
+def _recent(attacks: list[DraftAttack]) -> list[DraftAttack]:
     return sorted(attacks, key=lambda a: -a.touched)
 
 
@@ -199,7 +112,7 @@ def group_mentions(
     context_dates: Sequence[tuple[int, DateMention]] = (),
 ) -> list[ExtractedAttack]:
     """The attacks one article's mentions (in text order) tell of, one row each."""
-    attacks: list[_Attack] = []
+    attacks: list[DraftAttack] = []
     pending: Mention | None = None
     for clock, mention in enumerate(mentions, start=1):
         if mention.every:
@@ -213,7 +126,7 @@ def group_mentions(
             continue
         target = _target(attacks, mention)
         if target is not None:
-            _absorb(target, mention, clock)
+            absorb(target, mention, clock)
             continue
         if mention.kind != "attack":
             continue
@@ -228,8 +141,8 @@ def group_mentions(
             site = with_site[0].site if with_site else None
             if site is None:
                 continue
-        attack = _Attack(main=mention, site=None)
-        _absorb(attack, replace(mention, site=site), clock)
+        attack = DraftAttack(main=mention, site=None)
+        absorb(attack, replace(mention, site=site), clock)
         attack.main = mention
         if pending is not None and _continues(pending, mention):
             attack.date = attack.date or pending.date
@@ -245,7 +158,7 @@ def group_mentions(
             ):
                 attack.actor = attribution.actor
                 break
-    return [_row(attack, context_dates) for attack in attacks if attack.site is not None]
+    return [_row(attack, context_dates) for attack in link_restatements(attacks)]
 
 
 def _continues(volley: Mention, mention: Mention) -> bool:
@@ -253,20 +166,20 @@ def _continues(volley: Mention, mention: Mention) -> bool:
     the same weapon, in the same paragraph, within two sentences."""
     return (
         volley.weapon is not None
-        and volley.weapon == mention.weapon
+        and weapons_compatible(volley.weapon, mention.weapon)
         and volley.sentence.paragraph == mention.sentence.paragraph
         and 0 < mention.sentence.index - volley.sentence.index <= 2
     )
 
 
-def _part_of(attack: _Attack, mention: Mention) -> bool:
+def _part_of(attack: DraftAttack, mention: Mention) -> bool:
     """Whether a mention naming no site tells part of the volley told just before
     ("Two rockets hit the fire base. One rocket exploded outside the wall ...")."""
     return (
         mention.munitions is not None
         and attack.munitions is not None
         and mention.munitions < attack.munitions
-        and mention.weapon == attack.weapon
+        and weapons_compatible(mention.weapon, attack.weapon)
         and mention.date is None
         and mention.sentence.paragraph == attack.main.sentence.paragraph
         and mention.sentence.index - max(attack.sentences) == 1
@@ -274,20 +187,20 @@ def _part_of(attack: _Attack, mention: Mention) -> bool:
     )
 
 
-def _more_of(attack: _Attack, mention: Mention) -> bool:
+def _more_of(attack: DraftAttack, mention: Mention) -> bool:
     """Whether a mention naming no site counts more of the volley told just before
     ("Two drones hit the base. A third drone was shot down ...")."""
     return (
         mention.more
         and mention.munitions is not None
         and attack.munitions is not None
-        and mention.weapon == attack.weapon
+        and weapons_compatible(mention.weapon, attack.weapon)
         and mention.date is None
         and 0 < mention.sentence.index - max(attack.sentences) <= 2
     )
 
 
-def _date_after(attacks: list[_Attack], days: int) -> DateMention | None:
+def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
     """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
     dated = [a.date for a in _recent(attacks) if a.date is not None]
     if not dated:
@@ -300,7 +213,7 @@ def _date_after(attacks: list[_Attack], days: int) -> DateMention | None:
     return replace(before, day=before.day + dt.timedelta(days=days))
 
 
-def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:
+def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     """The attack ``mention`` adds to, or None when it starts one (or is dropped)."""
     recent = _recent(attacks)
     if not recent:
@@ -309,7 +222,7 @@ def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:
     if mention.kind == "casualty":
         if site is not None and site.kind == "named" and site.base_id:
             recent = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
-        return next((a for a in recent if _dates_compatible(a.date, mention.date)), None)
+        return next((a for a in recent if dates_compatible(a.date, mention.date)), None)
     if site is None or site.kind == "anaphoric":
         if mention.same_site:
             return None
@@ -320,22 +233,22 @@ def _target(attacks: list[_Attack], mention: Mention) -> _Attack | None:
             return recent[0]
         if site is not None and not mention.definite:
             candidates = recent[:1]
-        return next((a for a in candidates if _compatible(a, mention)), None)
+        return next((a for a in candidates if mentions_compatible(a, mention)), None)
     if mention.definite:
-        return next((a for a in recent if _compatible(a, mention)), None)
+        return next((a for a in recent if mentions_compatible(a, mention)), None)
     fresh = NEW_ATTACK.search(mention.sentence.text) is not None
     if site.base_id:
         same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
-        found = next((a for a in same if _compatible(a, mention)), None)
+        found = next((a for a in same if mentions_compatible(a, mention)), None)
         if found is not None and not (fresh and mention.date is None):
             return found
     if fresh:
         return None
     loose = [a for a in recent if a.site is None or (a.site.base_id is None and a.site.rank < 2)]
-    return next((a for a in loose[:1] if _compatible(a, mention)), None)
+    return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
 
 
-def _row(attack: _Attack, context_dates: Sequence[tuple[int, DateMention]]) -> ExtractedAttack:
+def _row(attack: DraftAttack, context_dates: Sequence[tuple[int, DateMention]]) -> ExtractedAttack:
     assert attack.site is not None
     date = attack.date
     if date is None:
@@ -358,7 +271,7 @@ def _row(attack: _Attack, context_dates: Sequence[tuple[int, DateMention]]) -> E
         date=date.day if date else None,
         date_precision=date.precision if date else None,
         actor=attack.actor,
-        weapon=attack.weapon,
+        weapon=VAGUE_DEFAULT.get(attack.weapon or "", attack.weapon),
         munitions=attack.munitions,
         killed=killed,
         wounded=attack.wounded,

@@ -64,12 +64,13 @@ WEAPON_WORDS: Final[tuple[tuple[WeaponClass, re.Pattern[str]], ...]] = (
     (
         "rocket",
         re.compile(
-            r"\brockets?\b|\bkatyushas?\b|\bgrad\s+rockets?\b|\b(?:107|122|240)\s*-?mm\b",
+            r"\brockets?\b|\bkatyushas?(?:\s+missiles?)?\b|\bgrad\s+rockets?\b|\b(?:107|122|240)\s*-?mm\b",
             re.IGNORECASE,
         ),
     ),
-    # a missile with no more said: in this theater, Iran's ballistic missiles
-    ("ballistic_missile", re.compile(r"\bmissiles?\b", re.IGNORECASE)),
+    # a missile with no more said: a rocket in some reports ("Katyusha missiles"), a
+    # ballistic missile in others; the attack's other words decide (draft.py)
+    ("missile", re.compile(r"\bmissiles?\b", re.IGNORECASE)),
     (
         "other",
         re.compile(

@@ -1,0 +1,169 @@
+"""An attack being assembled from the mentions of one article, and the tests that say
+whether a mention (or another draft) can be the same attack: same site, compatible date,
+compatible weapon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from defplan.extract.counts import Casualties
+from defplan.extract.dates import DateMention, agree, finer
+from defplan.extract.mentions import Mention
+from defplan.extract.sites import SiteMention
+
+
+@dataclass
+class DraftAttack:
+    """An attack being assembled from the mentions of one article."""
+
+    main: Mention
+    site: SiteMention | None
+    weapon: str | None = None
+    date: DateMention | None = None
+    actor: str | None = None
+    munitions: int | None = None
+    killed: int | None = None
+    wounded: int | None = None
+    killed_said: bool = False
+    wounded_said: bool = False
+    sentences: set[int] = field(default_factory=set)
+    touched: int = 0
+
+
+def sites_compatible(a: SiteMention, b: SiteMention) -> bool:
+    """Whether two site mentions can be the same site."""
+    if a.kind == "anaphoric" or b.kind == "anaphoric":
+        return True
+    if a.plural != b.plural:
+        return False
+    if a.base_id and b.base_id:
+        return a.base_id == b.base_id
+    if (a.local or b.local) and (a.base_id or b.base_id):
+        return False
+    for resolved, other in ((a, b), (b, a)):
+        if resolved.base_id and not other.base_id:
+            return other.candidates is None or resolved.base_id in other.candidates
+    if a.candidates is None or b.candidates is None:
+        return True
+    return bool(a.candidates & b.candidates)
+
+
+def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
+    """Whether two dates can be one attack's: either missing or weak, or they agree."""
+    if a is None or b is None or a.weak or b.weak:
+        return True
+    return agree((a.day, a.precision), (b.day, b.precision))
+
+
+#: what a vaguer weapon word may turn out to be: "missile" a rocket or a ballistic or
+#: cruise missile, "indirect fire" ("other") a rocket or a mortar
+VAGUE_WEAPONS: Final = {
+    "missile": frozenset({"rocket", "ballistic_missile", "cruise_missile"}),
+    "other": frozenset({"rocket", "mortar"}),
+}
+#: the class a weapon word left vague is recorded as
+VAGUE_DEFAULT: Final = {"missile": "ballistic_missile"}
+
+
+def weapons_compatible(a: str | None, b: str | None) -> bool:
+    """Whether two weapon classes can be one attack's (either missing, or one vaguer)."""
+    if a is None or b is None or a == b:
+        return True
+    return b in VAGUE_WEAPONS.get(a, ()) or a in VAGUE_WEAPONS.get(b, ())
+
+
+def sharper_weapon(a: str | None, b: str | None) -> str | None:
+    """The more precise of two compatible weapon classes."""
+    if a is None or (a in VAGUE_WEAPONS and b is not None and b in VAGUE_WEAPONS[a]):
+        return b
+    return a
+
+
+def mentions_compatible(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether ``mention`` can tell of ``attack``: weapon, date and site do not clash."""
+    if not weapons_compatible(attack.weapon, mention.weapon):
+        return False
+    if not dates_compatible(attack.date, mention.date):
+        return False
+    if attack.site is None or mention.site is None:
+        return True
+    return sites_compatible(attack.site, mention.site)
+
+
+def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
+    """Add what ``mention`` tells to ``attack``: the best site and date, larger counts."""
+    site = mention.site
+    if (
+        site is not None
+        and site.kind != "anaphoric"
+        and (attack.site is None or site.rank > attack.site.rank)
+    ):
+        attack.site, attack.main = site, mention
+    attack.weapon = sharper_weapon(attack.weapon, mention.weapon)
+    if mention.date is not None and (
+        attack.date is None
+        or (attack.date.weak and not mention.date.weak)
+        or (
+            not mention.date.weak
+            and dates_compatible(attack.date, mention.date)
+            and finer(
+                (mention.date.day, mention.date.precision), (attack.date.day, attack.date.precision)
+            )
+        )
+    ):
+        attack.date = mention.date
+    attack.actor = attack.actor or mention.actor
+    if mention.more and mention.site is None and attack.munitions is not None:
+        attack.munitions += mention.munitions or 0
+    else:
+        attack.munitions = _larger(attack.munitions, mention.munitions)
+    told: Casualties = mention.casualties
+    attack.killed = _larger(attack.killed, told.killed)
+    attack.wounded = _larger(attack.wounded, told.wounded)
+    attack.killed_said |= told.killed_said
+    attack.wounded_said |= told.wounded_said
+    attack.sentences.add(mention.sentence.index)
+    attack.touched = clock
+
+
+def _larger(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _site_weight(site: SiteMention | None) -> tuple[bool, int]:
+    return (False, -1) if site is None else (site.base_id is not None, site.rank)
+
+
+def merge_drafts(kept: DraftAttack, other: DraftAttack) -> DraftAttack:
+    """One draft with the best evidence of two that tell one attack: the most specific
+    site (and its sentence as the row's span), the finer date, the weapon named most
+    precisely, the larger counts and the actor either names."""
+    merged = replace(kept, sentences=kept.sentences | other.sentences)
+    if _site_weight(other.site) > _site_weight(kept.site):
+        merged.site, merged.main = other.site, other.main
+    merged.weapon = sharper_weapon(merged.weapon, other.weapon)
+    if other.date is not None and (
+        merged.date is None
+        or (merged.date.weak and not other.date.weak)
+        or (
+            not other.date.weak
+            and dates_compatible(merged.date, other.date)
+            and finer(
+                (other.date.day, other.date.precision), (merged.date.day, merged.date.precision)
+            )
+        )
+    ):
+        merged.date = other.date
+    merged.actor = merged.actor or other.actor
+    merged.munitions = _larger(merged.munitions, other.munitions)
+    merged.killed = _larger(merged.killed, other.killed)
+    merged.wounded = _larger(merged.wounded, other.wounded)
+    merged.killed_said |= other.killed_said
+    merged.wounded_said |= other.wounded_said
+    merged.touched = max(kept.touched, other.touched)
+    return merged

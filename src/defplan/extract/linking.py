@@ -1,0 +1,146 @@
+"""Event linking within one article: restatements joined to the attack they retell.
+
+News copy tells one attack several times: a lead that says "a base in Iraq", a later
+paragraph that names Camp Taji, a quote, a caption. The mention-by-mention reading
+(events.py) joins what it safely can as it goes; this stage looks at the article's
+draft attacks all at once and joins those that are one attack, by named features:
+
+``same_site``
+    the same theater base, or the same words for a site the theater does not know;
+``fits_site``
+    one side's site is only a description the theater cannot pin down ("a base in
+    Iraq", "the outpost", "two bases in Iraq") and the other side's base fits it;
+``compatible_date``
+    the dates agree at the coarser precision, or one side has none (or only "today");
+``compatible_weapon``
+    the same weapon class, or one side names none, or one names it vaguely ("indirect
+    fire", "missiles") and the other precisely;
+``distinct_cue``
+    the later side's clause says it is another attack ("another", "a second",
+    "earlier", "previous", "similar", "last").
+
+Two drafts link when the weapon and date are compatible, no distinct cue is told, and
+either the site is the same or it fits, and the described side fits exactly one attack
+of the article (a described plural, "two bases", joins the first it fits). The joined
+attack keeps the best evidence of each field: the most specific site, the finer date,
+the larger counts, the actor either side names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from defplan.extract.draft import (
+    DraftAttack,
+    dates_compatible,
+    merge_drafts,
+    weapons_compatible,
+)
+from defplan.extract.sites import SiteMention, fold
+
+DISTINCT: Final = re.compile(
+    r"\b(?:another|second|separate|previous|prior|earlier|similar|last)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class LinkFeatures:
+    """What says two drafts of one article are, or are not, the same attack."""
+
+    same_site: bool
+    fits_site: bool
+    compatible_date: bool
+    compatible_weapon: bool
+    distinct_cue: bool
+
+    @property
+    def linked(self) -> bool:
+        """Whether the features say one attack (before the uniqueness of a fit)."""
+        return (
+            (self.same_site or self.fits_site)
+            and self.compatible_date
+            and self.compatible_weapon
+            and not self.distinct_cue
+        )
+
+
+def _unpinned(site: SiteMention) -> bool:
+    """A site only described, which the theater cannot resolve to one base."""
+    return site.base_id is None and site.kind in ("described", "generic", "anaphoric")
+
+
+def _same_site(a: SiteMention, b: SiteMention) -> bool:
+    if a.base_id or b.base_id:
+        return a.base_id == b.base_id
+    return not _unpinned(a) and not _unpinned(b) and fold(a.text) == fold(b.text)
+
+
+def _fits(described: SiteMention, other: SiteMention) -> bool:
+    """Whether ``other`` can be the site ``described`` only describes."""
+    if not _unpinned(described) or described.local:
+        return False
+    if other.base_id is None:
+        return False
+    return described.candidates is None or other.base_id in described.candidates
+
+
+def _distinct(attack: DraftAttack) -> bool:
+    main = attack.main
+    clause = main.sentence.text[main.start - main.sentence.start : main.end - main.sentence.start]
+    return DISTINCT.search(clause) is not None
+
+
+def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
+    """The features of ``first`` and ``second`` (told later) being one attack."""
+    assert first.site is not None and second.site is not None
+    return LinkFeatures(
+        same_site=_same_site(first.site, second.site),
+        fits_site=_fits(first.site, second.site) or _fits(second.site, first.site),
+        compatible_date=dates_compatible(first.date, second.date),
+        compatible_weapon=weapons_compatible(first.weapon, second.weapon),
+        distinct_cue=_distinct(second) or _distinct(first),
+    )
+
+
+def _partner(attacks: list[DraftAttack], index: int) -> int | None:
+    """The draft that ``attacks[index]`` retells, or None."""
+    attack = attacks[index]
+    assert attack.site is not None
+    fitting: list[int] = []
+    for other, candidate in enumerate(attacks):
+        if other == index or candidate.site is None:
+            continue
+        first, second = (candidate, attack) if other < index else (attack, candidate)
+        features = link_features(first, second)
+        if not features.linked:
+            continue
+        if features.same_site and other < index:
+            return other
+        if features.fits_site and _unpinned(attack.site):
+            fitting.append(other)
+    if len(fitting) == 1 or (fitting and attack.site.plural):
+        return fitting[0]
+    return None
+
+
+def link_restatements(attacks: list[DraftAttack]) -> list[DraftAttack]:
+    """The article's drafts with each restatement joined to the attack it retells.
+
+    Order is kept: a joined pair stands where the earlier of the two was told.
+    """
+    drafts = [a for a in attacks if a.site is not None]
+    changed = True
+    while changed:
+        changed = False
+        for index in range(len(drafts)):
+            partner = _partner(drafts, index)
+            if partner is None:
+                continue
+            keep, drop = sorted((index, partner))
+            drafts[keep] = merge_drafts(drafts[keep], drafts[drop])
+            del drafts[drop]
+            changed = True
+            break
+    return drafts
