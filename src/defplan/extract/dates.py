@@ -200,6 +200,7 @@ class DateMention:
     precision: DatePrecision
     weak: bool = False
     reported: bool = False
+    opens_period: bool = False  # "since late October": never one attack's day
 
 
 @lru_cache(maxsize=64)
@@ -373,6 +374,7 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
                     precision=precision,
                     weak=kind == "today",
                     reported=_not_the_event(text, start, end),
+                    opens_period=PERIOD_START_BEFORE.search(text[:start]) is not None,
                 )
             )
     found.sort(key=lambda d: (d.start, d.end))

@@ -455,8 +455,7 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
             first = min(f.clause.start for f in facts if f.excluded == "response")
             for group in groups_named(article.text[first : sentence.end]):
                 attributions.append(Attribution(sentence.index, group))
-        if any(f.event_words for f in facts):
-            context_dates.extend((sentence.index, d) for d in dates)
+        context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         found = _attack_mentions(article, sentence, facts, last_weapon)
         last_weapon = next(
             (f.weapon[0] for f in reversed(facts) if f.weapon and f.excluded is None),
@@ -488,6 +487,17 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
             last_eventful = sentence.index
         mentions.extend(found)
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
+
+
+def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
+    """The dates a sentence lends to an undated attack told after it: those of its
+    clauses about attacks (one, or a round of them: "forces were attacked four times
+    late on November 23"), not of replies, protests, what might happen, or the start
+    of a period ("since October")."""
+    told = [f for f in facts if f.excluded in (None, "aggregate")]
+    if not any(f.event_words or ATTACK_VERB.search(f.masked) for f in told):
+        return []
+    return [d for f in told for d in f.dates if not d.opens_period]
 
 
 def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:

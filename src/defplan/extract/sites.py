@@ -276,10 +276,24 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
         elif len(token) in (2, 3) and token.isalpha() and token not in _SHORT_WORDS:
             # an abbreviation may be written with stops: "US" ~ "U.S.", "MSS" ~ "M.S.S."
             parts.append(r"\.?".join(re.escape(c) for c in token) + r"\.?")
+        elif len(token) >= 4 and token.isalpha():
+            parts.append(_loose_spelling(token))
         else:
             parts.append(re.escape(token))
     body = r"[\s\-'\u2019]*".join(parts)
-    return re.compile(rf"(?<![\w-]){body}(?![\w])", re.IGNORECASE)
+    # "al-Harir airbase" names Harir too: an article may be written before a name
+    return re.compile(rf"(?<![\w-])(?:{_ARTICLE}[\s-])?{body}(?![\w])", re.IGNORECASE)
+
+
+#: the Arabic article as transliterated before a place name
+_ARTICLE: Final = r"(?:al|el|ad|ar|as|ash|at|az|an)"
+
+
+def _loose_spelling(token: str) -> str:
+    """A name's letters as transliterations vary: a letter written once or twice
+    ("Assad" ~ "Asad"), i or y ("Ayn" ~ "Ain")."""
+    letters = re.sub(r"(.)\1+", r"\1", token)
+    return "".join("[iy]{1,2}" if c in "iy" else re.escape(c) + "{1,2}" for c in letters)
 
 
 @dataclass(frozen=True)
@@ -437,6 +451,16 @@ class Gazetteer:
             return {b.base_id for b in self.bases if b.country in countries}
         return None
 
+    def _manned(self, candidates: set[str]) -> set[str]:
+        """Of several bases a description allows, the ones open with troops: a base
+        described as hosting troops is one that has them ("a base in western Anbar"
+        where the theater keeps one of its two Anbar sites open)."""
+        return {
+            b.base_id
+            for b in self.bases
+            if b.base_id in candidates and b.status == "open" and (b.troops or 0) > 0
+        }
+
     def _on_border(self, countries: set[str]) -> set[str]:
         if len(countries) == 2:
             lines = [BORDERS[frozenset(countries)]] if frozenset(countries) in BORDERS else []
@@ -527,6 +551,8 @@ class Gazetteer:
                     if any(mission in fold(n) for n in (b.name, *b.aliases))
                 }
                 candidates = (own or None) if candidates is None else candidates & own
+            if candidates is not None and len(candidates) > 1 and not plural:
+                candidates = self._manned(candidates) or candidates
             base_id = None
             if candidates is not None and len(candidates) == 1 and not plural and not local:
                 base_id = next(iter(candidates))
