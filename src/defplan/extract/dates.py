@@ -119,6 +119,13 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(r"\b(?i:on|by|since|until)\s+the\s+(?P<d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)\b"),
     ),
     ("this_year", re.compile(r"\b(?:earlier\s+|early\s+|late\s+)?this\s+year\b", re.I)),
+    # "at the end of last year": December; "the start of this year": January
+    (
+        "year_part",
+        re.compile(
+            r"\b(?P<part>end|close|beginning|start)\s+of\s+(?P<which>last|this)\s+year\b", re.I
+        ),
+    ),
     ("last_year", re.compile(r"\blast\s+year\b", re.I)),
     ("year", re.compile(rf"\b(?i:in|during|since|of)\s+(?i:early\s+|late\s+|mid-)?({_YEAR})\b")),
 )
@@ -201,6 +208,7 @@ class DateMention:
     weak: bool = False
     reported: bool = False
     opens_period: bool = False  # "since late October": never one attack's day
+    dateline: bool = False  # "Baghdad, Feb 16 (IANS)": the report's day
 
 
 @lru_cache(maxsize=64)
@@ -326,6 +334,10 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
         raise ValueError(text)
     if kind == "this_year":
         return truncate_date(published, "year"), "year"
+    if kind == "year_part":
+        year = published.year - (match.group("which").lower() == "last")
+        month = 12 if match.group("part").lower() in ("end", "close") else 1
+        return dt.date(year, month, 1), "month"
     if kind == "last_year":
         return dt.date(published.year - 1, 1, 1), "year"
     if kind == "year":
@@ -374,7 +386,8 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
                     precision=precision,
                     weak=kind == "today",
                     reported=_not_the_event(text, start, end),
-                    opens_period=PERIOD_START_BEFORE.search(text[:start]) is not None,
+                    opens_period=_opens_period(text, start),
+                    dateline=DATELINE_AFTER.match(text[end:]) is not None,
                 )
             )
     found.sort(key=lambda d: (d.start, d.end))
@@ -384,12 +397,19 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
 def _not_the_event(text: str, start: int, end: int) -> bool:
     """Whether the date at ``text[start:end]`` says when something was said (a statement,
     a dateline) or when a period began, rather than when the attack happened."""
-    if DATELINE_AFTER.match(text[end:]) or PERIOD_START_BEFORE.search(text[:start]):
+    if DATELINE_AFTER.match(text[end:]) or _opens_period(text, start):
         return True
     return (
         REPORTING_BEFORE.search(text[:start]) is not None
         and not EVENT_AFTER.match(text[end:])
         and not text[start:end].endswith(("'s", "\u2019s"))
+    )
+
+
+def _opens_period(text: str, start: int) -> bool:
+    """Whether the date at ``start`` begins a period ("since mid-October")."""
+    return bool(
+        PERIOD_START_BEFORE.search(text[:start]) or re.match(r"(?i)(?:since|from)\b", text[start:])
     )
 
 

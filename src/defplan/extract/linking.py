@@ -16,8 +16,9 @@ draft attacks all at once and joins those that are one attack, by named features
     the same weapon class, or one side names none, or one names it vaguely ("indirect
     fire", "missiles") and the other precisely;
 ``distinct_cue``
-    the later side's clause says it is another attack ("another", "a second",
-    "earlier", "previous", "similar", "last").
+    either side's clause says it is another attack ("another", "a second attack",
+    "earlier this month", "previous", "similar", "last"), unless it says that of
+    the attack just told ("This is the second attack on the base this month").
 
 Two drafts link when the weapon and date are compatible, no distinct cue is told, and
 either the site is the same or it fits, and the described side fits exactly one attack
@@ -41,8 +42,12 @@ from defplan.extract.draft import (
 from defplan.extract.sites import SiteMention, fold
 
 DISTINCT: Final = re.compile(
-    r"\b(?:another|second|separate|previous|prior|earlier|similar|last)\b", re.IGNORECASE
+    r"\b(?:another|separate(?:ly)?|previous|prior|similar|last)\b|\bearlier\s+(?:this|last)\b"
+    r"|\b(?:a|the)\s+(?:second|third)\s+(?:\w+\s+)?(?:attack|strike|barrage|assault|time)\b",
+    re.IGNORECASE,
 )
+# "This is the second attack on the base in two months": the attack told, counted
+SELF_REFERENCE: Final = re.compile(r"^\W*(?:this|it|that)\s+(?:is|was|marks|marked)\s+the\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def _fits(described: SiteMention, other: SiteMention) -> bool:
 def _distinct(attack: DraftAttack) -> bool:
     main = attack.main
     clause = main.sentence.text[main.start - main.sentence.start : main.end - main.sentence.start]
-    return DISTINCT.search(clause) is not None
+    return DISTINCT.search(clause) is not None and SELF_REFERENCE.match(clause) is None
 
 
 def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:

@@ -497,7 +497,7 @@ def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
     told = [f for f in facts if f.excluded in (None, "aggregate")]
     if not any(f.event_words or ATTACK_VERB.search(f.masked) for f in told):
         return []
-    return [d for f in told for d in f.dates if not d.opens_period]
+    return [d for f in told for d in f.dates if not (d.opens_period or d.dateline)]
 
 
 def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
