@@ -149,13 +149,13 @@ _NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}(?:\s+{PERSON_NOUN})?"
 _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
-_BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being))?"
+_BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being)(?:\s+being)?)?"
 _ADV = r"(?:\s+(?:reportedly|also|later|now|since|all|both|seriously|critically|slightly|lightly))?"
 _KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
 _HURT_AFTER = (
     r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
     r"|evaluated\s+for|assessed\s+(?:with|for)|checked\s+for|required|needed|underwent"
-    r"|with(?!\s+(?:no|out)\b))\s+(?:[\w-]+\s+){0,2}"
+    r"|with(?!\s+(?:no|out)\b))\s+(?:[\w-]+\s+){0,3}"
     r"(?:injur(?:y|ies)|wounds?|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?"
     r"|(?:concussion|tbi)[\w-]*\s+symptoms|smoke\s+inhalation|shrapnel|treatment"
     r"|medical\s+(?:care|attention)))"
@@ -166,10 +166,12 @@ _HURT_VERB = (
     r"|(?:caus\w+|inflict\w+|resulting\s+in)\s+(?:\w+\s+)?injuries\s+to)"
 )
 
-# where the people were: "two soldiers guarding the gate were wounded"
+# where the people were: "two soldiers guarding the gate were wounded"; who they were:
+# "at least five people, including troops and contractors, were injured"
 _POSTED = (
     r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
-    r"|standing)\b(?:\s+[\w.'\u2019-]+){1,4}?)?"
+    r"|standing|sheltering)\b(?:\s+[\w.'\u2019-]+){1,4}?"
+    r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},)?"
 )
 KILLED_BEFORE: Final = re.compile(
     rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
@@ -177,13 +179,25 @@ KILLED_BEFORE: Final = re.compile(
 WOUNDED_BEFORE: Final = re.compile(
     rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_HURT_AFTER}", re.I
 )
-KILLED_AFTER: Final = re.compile(rf"\b{_KILL_VERB}\s+(?P<list>{_LIST})", re.I)
+KILLED_AFTER: Final = re.compile(
+    rf"\b(?:{_KILL_VERB}|deaths?\s+of)\s+(?P<list>{_LIST})(?!\s+(?:wounded|injured))", re.I
+)
+# "leaving two fighters injured", "left 110 troops with brain injuries"
+LEFT_HURT: Final = re.compile(
+    rf"\b(?:leaving|left)\s+(?P<list>{_LIST})\s+(?:injured|wounded|hurt|with\s+(?:[\w-]+\s+){{0,3}}"
+    r"(?:injur(?:y|ies)|wounds|concussions))",
+    re.I,
+)
 WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
 DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
 NO_CASUALTIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
     r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
-    r"|\bwithout\s+(?:causing\s+)?(?:any\s+)?(?:casualties|harm)\b"
+    r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?(?:casualties|harm|injur(?:y|ies))\b"
+    r"|\b(?:did\s+not|didn't|does\s+not)\s+(?:result\s+in|cause|inflict)\s+(?:any\s+)?"
+    r"(?:casualties|injur(?:y|ies))\b"
+    r"|\bresult(?:ed|ing)\s+in\s+(?:no|zero)\s+(?:casualties|injur(?:y|ies))\b"
+    r"|\b(?:no|zero)\s+(?:human\s+)?(?:losses|casualties)\b"
     r"|\bcaus\w+\s+no\s+(?:casualties|harm)\b|\bharm(?:ed|ing)\s+no\s*(?:one|body)\b"
     r"|\bno\s+one\s+was\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed)\b"
     r"|\bnobody\s+was\s+(?:hurt|injured|harmed)\b",
@@ -310,6 +324,8 @@ def casualties_in(text: str) -> Casualties:
         wounded = _list_count(WOUNDED_BEFORE, text)
         if wounded is None:
             wounded = _list_count(WOUNDED_AFTER, text)
+        if wounded is None:
+            wounded = _list_count(LEFT_HURT, text)
         if wounded is None:
             wounded = _revised(text)
     return Casualties(

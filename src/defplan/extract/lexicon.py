@@ -35,6 +35,7 @@ NOT_A_WEAPON: Final = re.compile(
     r"|\b(?:surveillance|reconnaissance|spy|camera|commercial)\s+drones?\b"
     r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
     r"|\bdrones?\s+(?:orbiting|circling|hovering|flying\s+overhead|overhead)\b"
+    r"|\bheart\s+attacks?\b"
     r"|\brocket[\s-]+launchers?\b|\bmissile\s+launchers?\b"
     r"|\bnuclear\s+weapons?\b"
     # a unit, not a shot: "artillery crews", "two mortar teams", "rocket batteries"
