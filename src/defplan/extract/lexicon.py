@@ -209,14 +209,16 @@ ACTORS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
 NOT_THE_ACTOR_BEFORE: Final = re.compile(
     r"(?:against|on|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
     r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
-    r"|talks\s+with|deal\s+with|tensions\s+with|pro|toward|towards)"
+    r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards)"
     r"[\s-]+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 # After a group's name, these make it a sponsor ("Iran-backed militias").
 NOT_THE_ACTOR_AFTER: Final = re.compile(
     r"^[\s-]*(?:backed|aligned|linked|allied|affiliated|sponsored|supported|proxy|proxies"
-    r"|['\u2019]s\s+proxies)\b",
+    r"|['\u2019]s\s+proxies)\b"
+    # "the group denied responsibility", "Iran condemned the attack": not the attacker
+    r"|^[^.;]{0,40}?\b(?:denied|denies|deny|condemned|condemns|rejected|rejects)\b",
     re.IGNORECASE,
 )
 # A state is only the actor when it acts: "Iran launched", "Iranian missiles", "by Iran".

@@ -601,7 +601,8 @@ def _attack_mentions(
                     day_offset=day_offset(sentence.text),
                     date=_date_for(current, facts),
                     actor=actor_in(current.clause.text)
-                    or claimant(sentence.text, current.clause.start - sentence.start),
+                    or claimant(sentence.text, current.clause.start - sentence.start)
+                    or _agent_around(owned, current),
                     munitions=munitions,
                     casualties=casualties_in(text) if len(targets) == 1 else Casualties(),
                     definite=definite,
@@ -609,6 +610,30 @@ def _attack_mentions(
                 )
             )
     return found
+
+
+# "a drone, launched by the Islamic Resistance in Iraq, struck ...": the agent named
+AGENT_BY: Final = re.compile(
+    r"\b(?:launched|fired|carried\s+out|conducted|flown|sent)\s+by\s+(?:the\s+)?$", re.I
+)
+
+
+def _agent_around(owned: list[_ClauseFacts], current: _ClauseFacts) -> str | None:
+    """The attacker named in the plain clauses that go with an attack clause: the
+    subject told before it ("Iran launched an operation, firing missiles at ...") or
+    an agent after it ("a drone, launched by the group, struck ...")."""
+    at = owned.index(current)
+    for f in owned[:at]:
+        for name, pattern in ACTORS:
+            for m in pattern.finditer(f.clause.text):
+                if STATE_ACTS.match(f.clause.text[m.end() :]) and actor_in(f.clause.text):
+                    return name
+    for f in owned[at + 1 :]:
+        for name, pattern in ACTORS:
+            for m in pattern.finditer(f.clause.text):
+                if AGENT_BY.search(f.clause.text[: m.start()]):
+                    return name
+    return None
 
 
 def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list[_ClauseFacts]:
