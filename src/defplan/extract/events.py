@@ -49,7 +49,7 @@ from defplan.extract.draft import (
     weapons_compatible,
 )
 from defplan.extract.linking import link_restatements
-from defplan.extract.mentions import Attribution, Mention
+from defplan.extract.mentions import CLAIM_REACH_SENTENCES, Attribution, Mention
 from defplan.extract.sites import SiteMention, fold
 from defplan.fields import DatePrecision
 
@@ -150,7 +150,24 @@ def group_mentions(
         if attack.date is None and mention.day_offset is not None:
             attack.date = _date_after(attacks, mention.day_offset)
         attacks.append(attack)
+    linked = link_restatements(attacks)
+    attribute(linked, attributions)
+    return [_row(attack, context_dates) for attack in linked]
+
+
+def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -> None:
+    """Give attacks that name no actor the one a reply or a claim names: a reply's
+    group to the latest attack told in its sentence or the one before; a claim's group
+    to every attack told in its sentence or the two before ("... claimed responsibility
+    for the attacks")."""
     for attribution in attributions:
+        if attribution.kind == "claim":
+            for attack in attacks:
+                if attack.actor is None and any(
+                    0 <= attribution.sentence - i <= CLAIM_REACH_SENTENCES for i in attack.sentences
+                ):
+                    attack.actor = attribution.actor
+            continue
         for attack in _recent(attacks):
             if attack.actor is None and (
                 attribution.sentence in attack.sentences
@@ -158,7 +175,6 @@ def group_mentions(
             ):
                 attack.actor = attribution.actor
                 break
-    return [_row(attack, context_dates) for attack in link_restatements(attacks)]
 
 
 def _continues(volley: Mention, mention: Mention) -> bool:

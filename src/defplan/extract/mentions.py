@@ -151,10 +151,47 @@ class Mention:
 
 @dataclass(frozen=True)
 class Attribution:
-    """A reply (an air strike) that names the group it hit, in sentence ``sentence``."""
+    """Who made an attack, as a sentence other than the attack's own tells it: a reply
+    (an air strike) that names the group it hit, or a group's claim ("the Islamic
+    Resistance in Iraq claimed responsibility"; "its fighters also fired rockets ...").
+    """
 
     sentence: int
     actor: str
+    kind: Literal["reply", "claim"] = "reply"
+
+
+# "X claimed responsibility", "X claimed Friday's attack", "X took responsibility"
+CLAIM: Final = re.compile(
+    r"\b(?:claimed|claiming|claims|took|takes|taken|taking|assumed|assuming)\b(?:\s+\S+){0,4}?"
+    r"\s+(?:responsibility|attacks?|strikes?|operations?)\b"
+    r"|\bclaimed\b[^.;]{0,60}?\b(?:its|their)\s+fighters\b",
+    re.IGNORECASE,
+)
+CLAIM_OF_MANY: Final = re.compile(
+    r"^\w+\s+(?:responsibility\s+for\s+)?(?:\w+\s+){0,2}?(?:most|many|numerous|several|dozens"
+    r"|all|some|scores|hundreds|a\s+series|a\s+string|a\s+spate|attacks|strikes|operations)\b",
+    re.IGNORECASE,
+)
+# "Its fighters also fired rockets at ...": the group whose claim was just told
+OWN_FIGHTERS: Final = re.compile(r"\b(?:its|their)\s+(?:fighters|members|militants)\b", re.I)
+#: sentences after a group's claim that "its fighters" may still mean that group
+CLAIM_REACH_SENTENCES: Final = 2
+
+
+def claim_in(sentence: str) -> str | None:
+    """The group ``sentence`` says claimed an attack, or None.
+
+    >>> claim_in("The Islamic Resistance in Iraq claimed responsibility for the attack.")
+    'Islamic Resistance in Iraq'
+    """
+    claim = CLAIM.search(sentence)
+    if claim is None or re.search(r"\b(?:not|never|no)\s+$", sentence[: claim.start()], re.I):
+        return None
+    if CLAIM_OF_MANY.match(sentence[claim.start() :]):
+        return None  # "has claimed most of those attacks": no one attack's claim
+    group = actor_in(sentence[: claim.start()])
+    return group if group != "Iran" else None
 
 
 def mask_non_weapons(text: str) -> str:
@@ -455,6 +492,7 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
             first = min(f.clause.start for f in facts if f.excluded == "response")
             for group in groups_named(article.text[first : sentence.end]):
                 attributions.append(Attribution(sentence.index, group))
+        attributions.extend(_claims(sentence, attributions))
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         found = _attack_mentions(article, sentence, facts, last_weapon)
         last_weapon = next(
@@ -487,6 +525,22 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
             last_eventful = sentence.index
         mentions.extend(found)
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
+
+
+def _claims(sentence: Sentence, told: list[Attribution]) -> list[Attribution]:
+    """A group's claim in ``sentence``, or "its fighters" after one told just before."""
+    group = claim_in(sentence.text)
+    if group is not None:
+        return [Attribution(sentence.index, group, "claim")]
+    if OWN_FIGHTERS.search(sentence.text):
+        recent = [
+            a
+            for a in told
+            if a.kind == "claim" and 0 < sentence.index - a.sentence <= CLAIM_REACH_SENTENCES
+        ]
+        if recent:
+            return [Attribution(sentence.index, recent[-1].actor, "claim")]
+    return []
 
 
 def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
