@@ -411,6 +411,17 @@ def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
 
 def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMention | None:
     own = [d for d in facts.dates if not d.reported]
+    if own and own[0].weak:
+        # '"... today at 10:31 pm," the command said late Friday': the quote's today is
+        # the day it was said
+        said = [
+            d
+            for f in sentence_facts
+            for d in f.dates
+            if d.reported and not d.dateline and d.precision == "day"
+        ]
+        if said:
+            return replace(said[0], reported=False)
     if own:
         return own[0]
     # a date elsewhere in the sentence: whole when its clause tells of nothing else,
@@ -620,14 +631,17 @@ def _attack_mentions(
             continue
         owned = _owned(facts, position, attack_positions)
         site = _pick_site(current.sites)
-        if site is None:
+        if site is None or site.base_id is None:
+            # "an outpost — known as Tower 22 — in Jordan": the name in the next clause
             neighbours = [
                 s
                 for f in facts
                 if f is not current and f.excluded is None and not f.attack
                 for s in f.sites
+                if site is None or s.base_id is not None
             ]
-            site = _pick_site(sorted(neighbours, key=lambda s: abs(s.start - current.clause.start)))
+            near = _pick_site(sorted(neighbours, key=lambda s: abs(s.start - current.clause.start)))
+            site = near or site
         if site is None and AGAIN.search(current.clause.text):
             # "Rockets struck again on Thursday": the site of the attack told before
             at = current.clause.start
