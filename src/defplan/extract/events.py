@@ -137,10 +137,10 @@ def group_mentions(
             continue
         site: SiteMention | None = mention.site
         if site is not None and site.kind == "anaphoric":
+            # "the airfield" with no attack told before: a lead that the article's
+            # next paragraphs name; linking joins it or drops it
             with_site = [a for a in _recent(attacks) if a.site is not None]
-            site = with_site[0].site if with_site else None
-            if site is None:
-                continue
+            site = with_site[0].site if with_site else site
         attack = DraftAttack(main=mention, site=None)
         absorb(attack, replace(mention, site=site), clock)
         attack.main = mention

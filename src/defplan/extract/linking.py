@@ -15,6 +15,13 @@ draft attacks all at once and joins those that are one attack, by named features
 ``compatible_weapon``
     the same weapon class, or one side names none, or one names it vaguely ("indirect
     fire", "missiles") and the other precisely;
+``definite_restatement``
+    the later side is told as a definite reference ("Wednesday's rocket attack") with
+    the same day and weapon as the earlier: a retelling, whatever other site its
+    sentence names ("... followed drills at the oil field");
+``lead``
+    the described side is the article's first attack: when several attacks fit its
+    description, the nearest told after it is the one the lead announces;
 ``distinct_cue``
     either side's clause says it is another attack ("another", "a second attack",
     "earlier this month", "previous", "similar", "last"), unless it says that of
@@ -59,12 +66,13 @@ class LinkFeatures:
     compatible_date: bool
     compatible_weapon: bool
     distinct_cue: bool
+    definite_restatement: bool = False
 
     @property
     def linked(self) -> bool:
         """Whether the features say one attack (before the uniqueness of a fit)."""
         return (
-            (self.same_site or self.fits_site)
+            (self.same_site or self.fits_site or self.definite_restatement)
             and self.compatible_date
             and self.compatible_weapon
             and not self.distinct_cue
@@ -106,6 +114,19 @@ def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
         compatible_date=dates_compatible(first.date, second.date),
         compatible_weapon=weapons_compatible(first.weapon, second.weapon),
         distinct_cue=_distinct(second) or _distinct(first),
+        definite_restatement=_restates(first, second),
+    )
+
+
+def _restates(first: DraftAttack, second: DraftAttack) -> bool:
+    return (
+        second.main.definite
+        and first.date is not None
+        and second.date is not None
+        and first.date.precision == second.date.precision == "day"
+        and first.date.day == second.date.day
+        and first.weapon is not None
+        and first.weapon == second.weapon
     )
 
 
@@ -121,12 +142,16 @@ def _partner(attacks: list[DraftAttack], index: int) -> int | None:
         features = link_features(first, second)
         if not features.linked:
             continue
-        if features.same_site and other < index:
+        if (features.same_site or features.definite_restatement) and other < index:
             return other
         if features.fits_site and _unpinned(attack.site):
             fitting.append(other)
     if len(fitting) == 1 or (fitting and attack.site.plural):
         return fitting[0]
+    lead = min(min(a.sentences) for a in attacks) == min(attack.sentences)
+    after = [i for i in fitting if min(attacks[i].sentences) > min(attack.sentences)]
+    if lead and after:
+        return min(after, key=lambda i: min(attacks[i].sentences))
     return None
 
 
@@ -148,4 +173,5 @@ def link_restatements(attacks: list[DraftAttack]) -> list[DraftAttack]:
             del drafts[drop]
             changed = True
             break
-    return drafts
+    # a lead's "the airfield" that no attack of the article names is not a row
+    return [d for d in drafts if not (d.site is not None and d.site.kind == "anaphoric")]
