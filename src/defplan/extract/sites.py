@@ -551,11 +551,12 @@ class Gazetteer:
                     if any(mission in fold(n) for n in (b.name, *b.aliases))
                 }
                 candidates = (own or None) if candidates is None else candidates & own
-            if candidates is not None and len(candidates) > 1 and not plural:
-                candidates = self._manned(candidates) or candidates
             base_id = None
-            if candidates is not None and len(candidates) == 1 and not plural and not local:
-                base_id = next(iter(candidates))
+            if candidates is not None and not plural and not local:
+                # one base fits, or one of those that fit is open and manned
+                manned = self._manned(candidates) if len(candidates) > 1 else candidates
+                if len(manned) == 1:
+                    base_id = next(iter(manned))
             anaphoric = (
                 place is None
                 and det in ("the", "that", "this", "its", "the same", "same")
