@@ -119,6 +119,9 @@ def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
     else:
         attack.munitions = _larger(attack.munitions, mention.munitions)
     told: Casualties = mention.casualties
+    if mention.adds and attack.killed is not None and told.killed is not None:
+        attack.killed += told.killed  # "A British soldier also died"
+        told = replace(told, killed=None)
     attack.killed = _larger(attack.killed, told.killed)
     attack.wounded = _larger(attack.wounded, told.wounded)
     attack.killed_said |= told.killed_said

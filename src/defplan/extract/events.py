@@ -114,7 +114,11 @@ def group_mentions(
     """The attacks one article's mentions (in text order) tell of, one row each."""
     attacks: list[DraftAttack] = []
     pending: Mention | None = None
+    loose: list[Mention] = []
     for clock, mention in enumerate(mentions, start=1):
+        if mention.loose:
+            loose.append(mention)
+            continue
         if mention.every:
             for attack in attacks:
                 if attack.killed is None and not attack.killed_said:
@@ -151,6 +155,12 @@ def group_mentions(
             attack.date = _date_after(attacks, mention.day_offset)
         attacks.append(attack)
     linked = link_restatements(attacks)
+    if len(linked) == 1:
+        # an article that tells one attack: a casualty count anywhere in it is that
+        # attack's, unless it dates itself elsewhere
+        for mention in loose:
+            if dates_compatible(linked[0].date, mention.date):
+                absorb(linked[0], replace(mention, date=None), linked[0].touched)
     attribute(linked, attributions)
     return [_row(attack, context_dates) for attack in linked]
 

@@ -161,7 +161,7 @@ DEFINITE_REFERENCE: Final = re.compile(
     r"\b(?:(?i:the|that|this|these|those|last\s+week['\u2019]s)|[A-Z][a-z]+day['\u2019]s)\s+"
     r"(?i:(?:latest|same|deadly|recent|rocket|drone|missile|mortar|suspected|\w+-\w+)\s+){0,2}"
     r"(?i:attack|strike|barrage|salvo|rockets|missiles|drones|rocket|missile|drone|incident"
-    r"|shelling|bombardment)\b"
+    r"|shelling|bombardment|assault)\b"
 )
 SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|camp)\b", re.I)
 

@@ -123,6 +123,8 @@ _OWN_DEED = r"(?:it|they)\s+(?:had|has|have)\s+(?:also\s+)?(?:attacked|targeted|
 CLAIM_OF_OWN: Final = re.compile(
     rf"\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS}|{_OWN_DEED})\b", re.IGNORECASE
 )
+# "A British soldier also died": victims besides those told before
+ALSO_DIED: Final = re.compile(r"\balso\s+(?:died|(?:was|were)\s+killed)\b", re.I)
 #: sentences a casualty count may follow its attack by, when those between tell of nothing
 CASUALTY_REACH_SENTENCES: Final = 2
 
@@ -147,6 +149,8 @@ class Mention:
     definite: bool = False
     every: bool = False  # "no casualties from the attacks": every attack told so far
     more: bool = False  # "A third drone was shot down": more of the volley told before
+    loose: bool = False  # a casualty count far from any attack: the article's only one's
+    adds: bool = False  # "A British soldier also died": more victims than told before
 
 
 @dataclass(frozen=True)
@@ -750,8 +754,9 @@ def _casualty_mentions(
     # "the number of soldiers from Ain al-Asad diagnosed with ... rose to 109": a count
     # that names its base joins the attack on that base (events.py)
     named = any(s.kind == "named" and s.base_id for f in facts for s in f.sites)
-    if not definite and not follows and not named:
-        return []
+    loose = not definite and not follows and not named
+    if loose and not bare:
+        return []  # a count with a site or day of its own is of something else
     clause_dates = [
         d
         for f in facts
@@ -770,5 +775,7 @@ def _casualty_mentions(
             casualties=casualties,
             definite=definite,
             site=_pick_site([s for f in facts for s in f.sites]),
+            loose=loose,
+            adds=ALSO_DIED.search(sentence.text) is not None,
         )
     ]
