@@ -21,7 +21,7 @@ from defplan.cli_posture import moves_command, options_command
 from defplan.errors import SolverError
 from defplan.geo import great_circle_km
 from defplan.model.brute import brute_force
-from defplan.plan import Plan, build_arrays, plan
+from defplan.plan import Plan, build_arrays, evaluate, plan
 from defplan.posture import (
     POOL,
     MoveDistances,
@@ -42,7 +42,7 @@ from defplan.posture.moves import (
     metres,
     planned_units,
 )
-from defplan.posture.options import closures
+from defplan.posture.options import REOPTIMISED, STATUS_QUO, beats, closures
 from defplan.risk import risk
 from defplan.scenario import DeployedRow, OptionRow, RouteRow, RuleRow, Scenario, SystemRow
 from defplan.workbook import write_xlsx
@@ -166,7 +166,7 @@ def test_move_system_pins_the_units_and_unknown_ids_are_named() -> None:
 
 def test_closing_an_empty_base_with_no_systems_changes_nothing() -> None:
     report = options(theater(), only=["close_echo"])
-    sq, (score,) = report.status_quo, report.options
+    sq, (score,) = report.reoptimised, report.options
     assert sq.plan is not None and planned_units(sq.plan).keys().isdisjoint(
         {("echo", "cram"), ("echo", "patriot")}
     )
@@ -174,7 +174,7 @@ def test_closing_an_empty_base_with_no_systems_changes_nothing() -> None:
     assert score.risk_total == sq.risk_total and score.risk_worst == sq.risk_worst
     assert score.troops_undefended == sq.troops_undefended
     assert score.system_units_moved == sq.system_units_moved
-    assert score.delta_total == 0.0 and score.delta_worst == 0.0
+    assert score.delta_reoptimised == 0.0
     assert score.troop_km == 0.0 and score.regions_lost == ()
 
 
@@ -214,7 +214,7 @@ def test_suggest_finds_the_brute_force_best_closure() -> None:
     assert top.risk_total == pytest.approx(best_value, rel=1e-6)
     assert top.why and "removes" in top.why
     totals = [s.risk_total for s in report.suggestions]
-    assert totals == sorted(totals) and all(t < report.status_quo.risk_total for t in totals)
+    assert totals == sorted(totals) and all(t < report.reoptimised.risk_total for t in totals)
 
 
 # --- move orders ---------------------------------------------------------------------------
@@ -490,4 +490,49 @@ def test_moves_command_runs_when_the_rules_force_moves(tmp_path: Path) -> None:
     assert "ERROR" not in result.output
     assert "the rules force 1 move(s) from today's deployment: the curve starts there" in (
         " ".join(result.output.split())
+    )
+
+
+def test_the_status_quo_is_todays_deployment_scored_as_it_stands() -> None:
+    """Not a re-optimised plan: the deployed sheet evaluated, nothing moved; the
+    re-optimised same posture stands beside it under its own name."""
+    scenario = theater()
+    report = options(scenario, only=["close_bravo"])
+    today, again = report.status_quo, report.reoptimised
+    assert today.option_id == STATUS_QUO and again.option_id == REOPTIMISED
+    assert today.plan is not None and again.plan is not None
+    assert (today.plan.allocation == today.plan.current).all()
+    assert today.system_units_moved == 0 and today.plan.status == "evaluated"
+    assert today.risk_total == pytest.approx(evaluate(scenario).risk_after, rel=1e-12)
+    assert again.risk_total == pytest.approx(least_moves_plan(scenario).risk_after, rel=1e-9)
+    assert again.delta_total == pytest.approx(again.risk_total - today.risk_total)
+    (close,) = report.options
+    assert close.delta_total == pytest.approx(close.risk_total - today.risk_total)
+    assert close.delta_reoptimised == pytest.approx(close.risk_total - again.risk_total)
+    table = report.table()
+    assert list(table["option_id"][:2]) == [STATUS_QUO, REOPTIMISED]
+    assert "delta_reoptimised" in table.columns
+
+
+def test_re_placing_the_systems_alone_is_not_proposed_as_a_consolidation() -> None:
+    """Today's deployment leaves risk a re-optimisation removes; an option that only
+    matches the re-optimised posture beats the status quo but is not 'best'."""
+    report = options(theater(), only=["close_echo"])
+    (score,) = report.options
+    assert score.delta_reoptimised == 0.0
+    if score.delta_total < 0:  # the re-optimisation alone lowers today's risk
+        assert beats(score, report.status_quo)
+    assert report.best is None
+
+
+def test_a_deployment_that_breaks_rules_is_still_the_status_quo_and_says_so() -> None:
+    """A C-RAM stands at bravo today; a rule now forbids it there."""
+    scenario = theater(rules=(RuleRow(kind="forbid", base_id="bravo", system_id="cram"),))
+    report = options(scenario, only=["close_echo"])
+    assert report.status_quo.plan is not None
+    assert report.status_quo.plan.status == "breaks_rules"
+    assert "breaks rules: bravo: 1 cram, but at most 0 allowed" in report.status_quo.description
+    assert report.reoptimised.plan is not None
+    assert (
+        report.reoptimised.plan.allocation[report.reoptimised.plan.base_ids.index("bravo"), 0] == 0
     )

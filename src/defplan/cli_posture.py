@@ -30,6 +30,8 @@ from defplan.cli_common import (
 from defplan.errors import InputError, Problem
 from defplan.posture import (
     POOL,
+    REOPTIMISED,
+    STATUS_QUO,
     MoveOrders,
     OptionError,
     OptionScore,
@@ -124,11 +126,12 @@ def options_command(
         )
     best = report.best
     if best is None:
-        console.print("best consolidation: none beats the status quo")
+        console.print("best consolidation: none beats re-optimising today's posture")
     else:
         console.print(
             f"[bold]best consolidation: {best.option_id}[/] — residual "
-            f"{best.risk_total:.3f}/yr ({best.delta_total:+.3f} against the status quo); "
+            f"{best.risk_total:.3f}/yr ({best.delta_total:+.3f} against the status quo, "
+            f"{best.delta_reoptimised:+.3f} against re-optimising today's posture); "
             f"{best.description}",
             soft_wrap=True,
         )
@@ -140,12 +143,13 @@ def options_command(
 def _score_row(rank: str, score: OptionScore, label: str | None = None) -> list[str]:
     label = label or score.option_id
     if not score.feasible:
-        return [rank, label, "infeasible", "", "", "", "", ""]
+        return [rank, label, "infeasible", "", "", "", "", "", ""]
     return [
         rank,
         label,
         f"{score.risk_total:.3f}",
-        _num(score.delta_total, signed=True) if rank != "-" else "",
+        _num(score.delta_total, signed=True) if score.option_id != STATUS_QUO else "",
+        _num(score.delta_reoptimised, signed=True) if rank != "-" else "",
         f"{score.risk_worst:.3f}",
         f"{score.troops_undefended:,}",
         f"{score.troop_km:,.0f}",
@@ -158,13 +162,16 @@ _SCORE_COLUMNS = (
     ("option", "left"),
     ("risk/yr", "right"),
     ("Δ/yr", "right"),
+    ("Δ re-\nopt.", "right"),
     ("worst", "right"),
     ("undef.\ntroops", "right"),
     ("troop-\nkm", "right"),
     ("unit\nmoves", "right"),
 )
 SCORE_LEGEND = (
-    "risk/yr: total residual after re-optimizing · Δ/yr: against the status quo · "
+    "risk/yr: total residual (after re-optimizing, but for the status quo) · "
+    "Δ/yr: against the status quo · Δ re-opt.: against re-optimising today's posture, "
+    "what the option itself buys · "
     "worst: highest residual at one base · undef. troops: at bases no unit defends · "
     "unit moves: system units taken from where they stand today"
 )
@@ -178,9 +185,10 @@ def _score_table(title: str) -> Table:
 
 
 def options_view(report: OptionsReport) -> Table:
-    """The status quo, then the options ranked by residual risk after re-optimizing."""
+    """The status quo and today's posture re-optimised, then the options ranked by
+    residual risk after re-optimizing."""
     view = _score_table("Options ranked (defenses re-optimized; casualty-equivalents/yr)")
-    view.add_row(*_score_row("-", report.status_quo))
+    _add_references(view, report)
     for i, score in enumerate(report.options, start=1):
         view.add_row(*_score_row(str(i), score))
     return view
@@ -194,13 +202,20 @@ def options_notes(report: OptionsReport) -> list[str]:
             lines.append(f"  {score.option_id}: {score.description} ({details(score)})")
         else:
             lines.append(f"  [red]{score.option_id}: infeasible[/] — {score.reason}")
-    sq = report.status_quo
+    sq, again = report.status_quo, report.reoptimised
     lines.append(SCORE_LEGEND)
+    lines.append(f"status quo = {sq.description} ({details(sq)})")
     lines.append(
-        f"status quo = today's posture with its defenses re-optimized "
-        f"({sq.system_units_moved} unit(s) moved from today's deployment; {details(sq)})"
+        f"{REOPTIMISED} = today's posture with its defenses re-placed optimally "
+        f"({again.system_units_moved} unit(s) moved from today's deployment; {details(again)})"
     )
     return lines
+
+
+def _add_references(view: Table, report: OptionsReport) -> None:
+    """The two rows every option is set against."""
+    view.add_row(*_score_row("-", report.status_quo))
+    view.add_row(*_score_row("-", report.reoptimised))
 
 
 def details(score: OptionScore) -> str:
@@ -217,11 +232,11 @@ def details(score: OptionScore) -> str:
 def suggestions_view(report: OptionsReport) -> Table:
     view = _score_table(f"Best closures of up to {report.suggest} base(s) (exhaustive search)")
     view.columns[1].header = "bases closed"
-    view.add_row(*_score_row("-", report.status_quo))
+    _add_references(view, report)
     for i, score in enumerate(report.suggestions, start=1):
         view.add_row(*_score_row(str(i), score, "+".join(score.closed)))
     if not report.suggestions:
-        view.add_row("", "no closure beats the status quo", *[""] * 6)
+        view.add_row("", "no closure beats re-optimising today's posture", *[""] * 7)
     return view
 
 

@@ -29,10 +29,12 @@ from defplan.posture.moves import (
     move_budget_curve,
     moves,
 )
-from defplan.posture.options import OptionScore, OptionsReport, options
+from defplan.posture.options import REOPTIMISED, STATUS_QUO, OptionScore, OptionsReport, options
 
 __all__ = [
     "POOL",
+    "REOPTIMISED",
+    "STATUS_QUO",
     "Leg",
     "MoveDistances",
     "MoveOrder",

@@ -1,12 +1,23 @@
 """Score consolidation and repositioning options by re-optimizing the defenses.
 
+Two references come first:
+
+- the **status quo**: today's deployment (the deployed sheet) as it stands, scored
+  with the plan's model (``evaluate``): nothing moved, nothing re-optimised;
+- **re-optimised, same posture**: today's posture with its defenses re-placed
+  optimally, moving the fewest units (``least_moves_plan``).
+
 Every option of the options sheet is applied (:mod:`defplan.posture.apply`) and the
 systems are placed again, optimally, for the posture it leaves: the figures are
-those of ``plan(new posture)`` set against the status quo, ``plan(today's posture)``.
-When the status-quo allocation is still feasible and still optimal for the new
+those of ``plan(new posture)``, set against the status quo (``delta_total``: the
+whole change a planner would see) and against the re-optimised same posture
+(``delta_reoptimised``: what the posture change itself buys, beyond re-placing the
+systems). An option is proposed as better only when it beats the re-optimised same
+posture: re-placing the systems alone would otherwise pass for a consolidation.
+When the re-optimised allocation is still feasible and still optimal for the new
 posture it is kept, so an option that changes nothing that matters (closing a base
-that has no troops and hosts nothing) scores exactly the status quo, instead of
-another optimum of equal value.
+that has no troops and hosts nothing) scores exactly the re-optimised same posture,
+instead of another optimum of equal value.
 
 ``suggest=K`` searches every closure of 1 … K open bases (troops spread by the
 nearest-open rule), re-optimizes each, and proposes the best: an exact search, one
@@ -44,6 +55,8 @@ from defplan.scenario import Scenario
 #: most closures ``suggest`` will enumerate before asking for a smaller K
 MAX_CLOSURES = 5000
 STATUS_QUO = "status quo"
+#: today's posture with its defenses re-placed optimally (the fewest units moved)
+REOPTIMISED = "re-optimised, same posture"
 #: searches smaller than this run in this process unless workers is given
 POOL_MIN_JOBS = 100
 
@@ -80,6 +93,8 @@ class OptionScore:
     delta_total: float = math.nan
     delta_worst: float = math.nan
     delta_undefended: int = 0
+    #: change in total residual against the re-optimised same posture
+    delta_reoptimised: float = math.nan
     why: str = ""
     posture: Posture | None = None
     plan: Plan | None = None
@@ -96,6 +111,7 @@ class OptionScore:
             "feasible": self.feasible,
             "risk_total": self.risk_total,
             "delta_total": self.delta_total,
+            "delta_reoptimised": self.delta_reoptimised,
             "risk_worst": self.risk_worst,
             "delta_worst": self.delta_worst,
             "worst_base": self.worst_base,
@@ -116,9 +132,11 @@ class OptionScore:
 
 @dataclass(frozen=True)
 class OptionsReport:
-    """The status quo, the options of the sheet ranked, and (with suggest) the best closures."""
+    """The status quo (today's deployment as it stands), the re-optimised same posture,
+    the options of the sheet ranked, and (with suggest) the best closures."""
 
     status_quo: OptionScore
+    reoptimised: OptionScore
     options: tuple[OptionScore, ...]
     suggestions: tuple[OptionScore, ...] = ()
     closures_searched: int = 0
@@ -126,8 +144,9 @@ class OptionsReport:
     parallel: bool = False
 
     def table(self) -> pd.DataFrame:
-        """The status quo, then the options ranked, one row each."""
-        rows = [{"rank": 0, **self.status_quo.record()}]
+        """The status quo and the re-optimised same posture (rank 0), then the options
+        ranked, one row each."""
+        rows = [{"rank": 0, **self.status_quo.record()}, {"rank": 0, **self.reoptimised.record()}]
         rows += [{"rank": i, **o.record()} for i, o in enumerate(self.options, start=1)]
         return pd.DataFrame(rows)
 
@@ -137,12 +156,13 @@ class OptionsReport:
 
     @property
     def best(self) -> OptionScore | None:
-        """The best option of the sheet or of the search, when it beats the status quo."""
+        """The best option of the sheet or of the search, when it beats the re-optimised
+        same posture (re-placing the systems alone is no consolidation)."""
         found = [o for o in (*self.options, *self.suggestions) if o.feasible]
         if not found:
             return None
         top = min(found, key=OptionScore.sort_key)
-        return top if beats(top, self.status_quo) else None
+        return top if beats(top, self.reoptimised) else None
 
 
 def beats(score: OptionScore, other: OptionScore) -> bool:
@@ -241,7 +261,8 @@ def regions_lost(before: Scenario, after: Scenario) -> tuple[str, ...]:
     return tuple(sorted(present(before) - present(after)))
 
 
-def _against(score: OptionScore, base: OptionScore) -> OptionScore:
+def _against(score: OptionScore, base: OptionScore, reoptimised: OptionScore) -> OptionScore:
+    """``score`` with its changes against the status quo and the re-optimised posture."""
     if not score.feasible:
         return score
     return dataclasses.replace(
@@ -249,19 +270,26 @@ def _against(score: OptionScore, base: OptionScore) -> OptionScore:
         delta_total=score.risk_total - base.risk_total,
         delta_worst=score.risk_worst - base.risk_worst,
         delta_undefended=score.troops_undefended - base.troops_undefended,
+        delta_reoptimised=score.risk_total - reoptimised.risk_total,
     )
 
 
 def why(score: OptionScore, base: OptionScore) -> str:
-    """Why a closure is proposed: risk removed, troops consolidated, freed systems' use."""
+    """Why a closure is proposed: risk removed beyond re-optimising today's posture
+    (``base``), against today's deployment too, troops consolidated, freed systems' use."""
     if not score.feasible or score.plan is None or base.plan is None:
         return score.reason
     parts = []
+    beyond = -score.delta_reoptimised
+    today = f" ({-score.delta_total:.3f}/yr against today's deployment as it stands)"
     if base.risk_total > 0:
-        share = -score.delta_total / base.risk_total
-        parts.append(f"removes {-score.delta_total:.3f}/yr ({share:.0%}) of the residual risk")
+        share = beyond / base.risk_total
+        parts.append(
+            f"removes {beyond:.3f}/yr ({share:.0%}) of the residual risk left by re-optimising "
+            f"today's posture{today}"
+        )
     else:
-        parts.append(f"changes residual risk by {score.delta_total:+.3f}/yr")
+        parts.append(f"changes residual risk by {-beyond:+.3f}/yr{today}")
     posture = score.posture
     if posture is not None and posture.troop_moves:
         moved = ", ".join(
@@ -275,7 +303,7 @@ def why(score: OptionScore, base: OptionScore) -> str:
 
 
 def _freed(after: Plan, before: Plan, closed: Sequence[str]) -> str:
-    """What the systems the status quo placed at closed bases now defend."""
+    """What the systems the re-optimised same posture placed at closed bases now defend."""
     freed = []
     for s, system_id in enumerate(before.system_ids):
         units = sum(int(before.allocation[before.base_ids.index(b), s]) for b in closed)
@@ -344,18 +372,16 @@ def options(
     """Score every option of the options sheet (or ``only`` those ids), ranked.
 
     ``suggest=K`` also searches every closure of up to K open bases and keeps the
-    ``top`` best that beat the status quo (each with why). ``plan_options`` go to
+    ``top`` best that beat the re-optimised same posture (each with why). ``plan_options`` go to
     :func:`defplan.plan.plan`. An option that cannot be applied (capacity, more
     troops than there are) or whose rules no allocation meets is listed as
     infeasible with the reason; an id the theater does not know raises OptionError.
     """
     if suggest < 0:
         raise ValueError("suggest must be 0 or more")
-    status_quo_plan = least_moves_plan(scenario, **plan_options)
-    keep = _allocation(status_quo_plan)
-    sq_posture = Posture(STATUS_QUO, scenario)
-    status_quo = score_posture(scenario, sq_posture, result=status_quo_plan)
-    status_quo = _against(status_quo, status_quo)
+    status_quo, reoptimised = _references(scenario, plan_options)
+    assert reoptimised.plan is not None  # a plan was given: nothing to fail
+    keep = _allocation(reoptimised.plan)
     wanted = list(option_ids(scenario)) if only is None else list(dict.fromkeys(only))
     known = set(option_ids(scenario))
     unknown = [o for o in wanted if o not in known]
@@ -375,7 +401,7 @@ def options(
             scored.append(OptionScore(option_id, "", False, reason=str(exc)))
             continue
         score = score_posture(scenario, posture, keep=keep, plan_options=plan_options)
-        scored.append(_against(score, status_quo))
+        scored.append(_against(score, status_quo, reoptimised))
     scored.sort(key=OptionScore.sort_key)
     suggestions: list[OptionScore] = []
     searched = 0
@@ -392,14 +418,39 @@ def options(
             _score_closure, jobs, workers=workers, progress=progress, what="closures"
         )
         searched = len(results)
-        ranked = sorted((_against(r, status_quo) for r in results), key=OptionScore.sort_key)
-        better = [r for r in ranked if beats(r, status_quo)]
-        suggestions = [dataclasses.replace(r, why=why(r, status_quo)) for r in better[:top]]
+        ranked = sorted(
+            (_against(r, status_quo, reoptimised) for r in results), key=OptionScore.sort_key
+        )
+        better = [r for r in ranked if beats(r, reoptimised)]
+        suggestions = [dataclasses.replace(r, why=why(r, reoptimised)) for r in better[:top]]
     return OptionsReport(
         status_quo=status_quo,
+        reoptimised=reoptimised,
         options=tuple(scored),
         suggestions=tuple(suggestions),
         closures_searched=searched,
         suggest=suggest,
         parallel=parallel,
+    )
+
+
+def _references(
+    scenario: Scenario, plan_options: dict[str, Any]
+) -> tuple[OptionScore, OptionScore]:
+    """(status quo, re-optimised same posture): today's deployment scored as it stands,
+    and today's posture with its defenses re-placed optimally, the fewest units moved."""
+    today = evaluate(scenario, objective=plan_options.get("objective"))
+    described = "today's deployment as it stands: nothing moved, not re-optimised"
+    if today.status == "breaks_rules":
+        described += f"; it breaks rules: {today.message}"
+    status_quo = score_posture(scenario, Posture(STATUS_QUO, scenario), result=today)
+    status_quo = dataclasses.replace(status_quo, description=described)
+    reoptimised_plan = least_moves_plan(scenario, **plan_options)
+    reoptimised = score_posture(scenario, Posture(REOPTIMISED, scenario), result=reoptimised_plan)
+    reoptimised = dataclasses.replace(
+        reoptimised, description="today's posture with its defenses re-placed optimally"
+    )
+    return (
+        _against(status_quo, status_quo, reoptimised),
+        _against(reoptimised, status_quo, reoptimised),
     )
