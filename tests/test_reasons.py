@@ -96,9 +96,10 @@ def check_reason(why: Reason, result: Plan, scenario: Scenario, model: Residuals
         assert held.units == min(int(model.x[i, j]), int(model.inst.lower[i, j]))
         assert held.rule.startswith("rule ")
     sentence = why.sentence()
+    assert why.max_moves == result.max_moves
     if why.spare:
         assert why.spare == result.inventory[j] - int(model.x[:, j].sum())
-        assert why.kind in ("objective", "moves_budget", "allocation")
+        assert why.kind in ("objective", "allocation")  # placing a spare moves nothing
     else:
         check_moves(why, model, scale)
     check_words(why, sentence, result)
@@ -123,6 +124,14 @@ def check_moves(why: Reason, model: Residuals, scale: float) -> None:
     else:
         assert why.kind in ("objective", "moves_budget", "allocation")
         assert why.move_change < 0
+    if why.kind == "moves_budget":  # every move here that would lower the risk is over budget
+        assert why.max_moves is not None
+        for site, change in changes.items():
+            if change < -tolerance:
+                moved = model.x.copy()
+                moved[model.sites[site], model.systems[s]] -= 1
+                moved[model.sites[target], model.systems[s]] += 1
+                assert model.inst.moves(moved) > why.max_moves
 
 
 def check_words(why: Reason, sentence: str, result: Plan) -> None:

@@ -17,7 +17,8 @@ A plan accepts risk wherever a base keeps a residual risk. For each such base
   ``held_by_rule`` every unit that could be moved here is held by a rule;
   ``no_inventory`` none of the system that would help is on hand;
   ``no_system``    no system on hand engages the threats it faces;
-  ``moves_budget`` the budget on moves from today's deployment stops it;
+  ``moves_budget`` every move of a unit here that would lower the risk exceeds the
+                   budget on moves from today's deployment;
   ``objective``    the objective (worst case, blend) or the solver's gap puts the
                    unit elsewhere;
   ``allocation``   the allocation was scored, not solved for (``evaluate``): it puts
@@ -156,7 +157,6 @@ def acceptance_reasons(
         objective=plan.objective_kind,
         status=plan.status,
         max_moves=plan.max_moves,
-        budget_spent=plan.max_moves is not None and plan.moves >= plan.max_moves,
         evaluated=plan.evaluated,
     )
     # risk one more defending unit of each system removes at each base

@@ -138,8 +138,6 @@ class Reason:
         units = f"{self.spare} {self.system_id} left unplaced"
         if self.kind == "allocation":
             return f"{units} in the evaluated allocation"
-        if self.kind == "moves_budget":
-            return f"{units}: the budget of {self.max_moves} moves is spent"
         return f"{units} by the {self.objective} objective ({self.status})"
 
     def _placed(self) -> str:
@@ -214,7 +212,6 @@ class ModelFacts:
     objective: str
     status: str
     max_moves: int | None
-    budget_spent: bool
     evaluated: bool
 
     def extra_at(self, site: int, s: int) -> Extra:
@@ -243,6 +240,16 @@ class ModelFacts:
         more = float((self.by_class[lost] * np.expm1(-leak)).sum()) if lost else 0.0
         less = float((self.by_class[gained] * np.expm1(leak)).sum()) if gained else 0.0
         return more + less
+
+    def within_budget(self, source: int, target: int, s: int) -> bool:
+        """Whether moving one unit of s from ``source`` to ``target`` keeps the allocation
+        within the budget on moves from today's deployment."""
+        if self.max_moves is None:
+            return True
+        moved = self.x.copy()
+        moved[source, s] -= 1
+        moved[target, s] += 1
+        return self.instance.moves(moved) <= self.max_moves
 
     def standing(self, s: int) -> tuple[tuple[Standing, ...], tuple[Standing, ...]]:
         """(free, held): units of s free to move and units rules hold, per site."""
@@ -298,18 +305,25 @@ def reason_for(
         "max_moves": facts.max_moves,
     }
     spare = int(facts.inventory[s] - facts.x[:, s].sum())
-    if spare > 0:
-        kind = _kind_elsewhere(facts)
+    if spare > 0:  # placing a spare unit moves nothing from where it stands: no budget stops it
+        kind = "allocation" if facts.evaluated else "objective"
         return Reason(kind, base_id, spare=spare, **common)  # type: ignore[arg-type]
     sources = [
         i for i in np.flatnonzero(facts.x[:, s] > facts.instance.lower[:, s]).tolist() if i != h
     ]
     if not sources:
         return Reason("held_by_rule", base_id, **common)  # type: ignore[arg-type]
-    changes = [(facts.move_change(i, h, s), i) for i in sources]
-    change, source = min(changes)
-    lowers = change < -MOVE_TOLERANCE * facts.instance.risk_size
-    kind = _kind_elsewhere(facts) if lowers else "better_use"
+    changes = sorted((facts.move_change(i, h, s), i) for i in sources)
+    lowering = [c for c in changes if c[0] < -MOVE_TOLERANCE * facts.instance.risk_size]
+    within = [c for c in lowering if facts.within_budget(c[1], h, s)]
+    if not lowering:
+        kind, (change, source) = "better_use", changes[0]
+    elif facts.evaluated:
+        kind, (change, source) = "allocation", lowering[0]
+    elif within:
+        kind, (change, source) = "objective", within[0]
+    else:
+        kind, (change, source) = "moves_budget", lowering[0]
     return Reason(
         kind,
         base_id,
@@ -317,16 +331,6 @@ def reason_for(
         move_change=change,
         **common,  # type: ignore[arg-type]
     )
-
-
-def _kind_elsewhere(facts: ModelFacts) -> str:
-    """Who keeps away a unit that would lower the risk: the allocation, the budget or
-    the objective."""
-    if facts.evaluated:
-        return "allocation"
-    if facts.budget_spent:
-        return "moves_budget"
-    return "objective"
 
 
 def _limits(facts: ModelFacts, helpful: list[int], hosts: list[np.ndarray]) -> tuple[str, ...]:
