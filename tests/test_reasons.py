@@ -311,17 +311,7 @@ def test_every_why_agrees_with_its_plan_on_random_theaters_with_rules(
 def test_a_unit_a_rule_holds_is_said_to_be_held_not_placed_where_it_removes_more() -> None:
     """Two C-RAMs, one held at bravo by a rule: charlie's reason names the rule and
     compares with the free unit only."""
-    scenario = small_scenario(
-        bases=(
-            base("alpha", lat=33.0, lon=44.0, troops=3000),
-            base("bravo", lat=33.3, lon=44.3, troops=100),
-            base("charlie", lat=33.1, lon=44.1, troops=900),
-        ),
-        systems=(SystemRow(system_id="cram", name="C-RAM", mode="point", inventory=2),),
-        effectiveness=(EffectivenessRow(system_id="cram", weapon="rocket", p_intercept=0.7),),
-        rules=(RuleRow(kind="min_units", base_id="bravo", system_id="cram", value=1),),
-        attacks=(),
-    )
+    scenario = ruled_example_theater()
     result = plan(scenario)
     reasons = {w.base_id: w for w in check_plan(result, scenario)}
     charlie = reasons["charlie"]
@@ -407,3 +397,32 @@ def test_the_example_ladder_says_the_embassy_cram_comes_first_by_rule() -> None:
     ]
     embassy = result.critical.set_index("base_id").loc["embassy"]
     assert "min_units" in str(embassy["required_by_rule"])
+
+
+def test_under_worst_case_the_sweep_and_ladder_say_objective_not_risk_removed() -> None:
+    """Under worst_case a step's 'removes' is the fall in the worst base's residual: the
+    words say so instead of calling it risk removed or risk left."""
+    from defplan.whatif import sweep
+
+    scenario = ruled_example_theater()
+    swept = " ".join(sweep(scenario, "inventory:cram=1..2", objective="worst_case").brief())
+    assert "lowers the worst_case objective by" in swept and "removes" not in swept
+    result = ladder(scenario, system="cram", objective="worst_case", workers=1)
+    brief = " ".join(result.brief())
+    assert "/yr at the worst base" in brief and "/yr left" not in brief
+    assert any("worst_case objective" in line for line in result.reading())
+
+
+def ruled_example_theater() -> Scenario:
+    """Three close bases, two C-RAMs, one held at bravo by a rule."""
+    return small_scenario(
+        bases=(
+            base("alpha", lat=33.0, lon=44.0, troops=3000),
+            base("bravo", lat=33.3, lon=44.3, troops=100),
+            base("charlie", lat=33.1, lon=44.1, troops=900),
+        ),
+        systems=(SystemRow(system_id="cram", name="C-RAM", mode="point", inventory=2),),
+        effectiveness=(EffectivenessRow(system_id="cram", weapon="rocket", p_intercept=0.7),),
+        rules=(RuleRow(kind="min_units", base_id="bravo", system_id="cram", value=1),),
+        attacks=(),
+    )

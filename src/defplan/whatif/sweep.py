@@ -247,15 +247,18 @@ class Sweep:
             values = points["marginal_per_unit"].to_numpy(dtype=float)
             top = points.iloc[int(values.argmax())]
             low = points.iloc[int(values.argmin())]
+            kind = next((p.objective_kind for p in self.plans if p is not None), "expected")
+            removes = "removes" if kind == "expected" else f"lowers the {kind} objective by"
             if self.spec.kind == "inventory":
                 lines.append(
-                    f"An extra {self.spec.target} removes {top['marginal_per_unit']:.4f}/yr at "
+                    f"An extra {self.spec.target} {removes} {top['marginal_per_unit']:.4f}/yr at "
                     f"best (the unit that makes {top['value']:g}) and "
                     f"{low['marginal_per_unit']:.4f}/yr at least (at {low['value']:g})."
                 )
             else:
+                what = "Risk removed" if kind == "expected" else f"Fall in the {kind} objective"
                 lines.append(
-                    f"Risk removed per unit rise of {self.spec.label}: from "
+                    f"{what} per unit rise of {self.spec.label}: from "
                     f"{low['marginal_per_unit']:.4f}/yr (at {low['value']:g}) to "
                     f"{top['marginal_per_unit']:.4f}/yr (at {top['value']:g}); "
                     "negative means risk added."
