@@ -50,6 +50,7 @@ ModeCell = Annotated[SystemMode, BeforeValidator(key_from_cell), Noun("a system 
 RuleKindCell = Annotated[RuleKind, BeforeValidator(key_from_cell), Noun("a rule kind")]
 ActionCell = Annotated[OptionAction, BeforeValidator(key_from_cell), Noun("an option action")]
 PrecisionCell = Annotated[DatePrecision, BeforeValidator(key_from_cell), Noun("a date precision")]
+YesNoCell = Annotated[Literal["yes", "no"], BeforeValidator(key_from_cell), Noun("yes or no")]
 
 #: The largest seed every backend takes (HiGHS and CP-SAT hold it in a 32-bit int).
 MAX_SEED = 2**31 - 1
@@ -90,6 +91,7 @@ class BaseRow(Row):
         "hardening": "share of harm bunkers and dispersal already prevent, 0 to 1",
         "capacity": "troops the base can hold; blank = no limit",
         "status": "open, closed or candidate (a site that may be opened)",
+        "receives_air": "yes if a unit can be flown in (an airfield that takes it); blank = no",
         "notes": "free text",
     }
 
@@ -105,6 +107,12 @@ class BaseRow(Row):
     hardening: Fraction = 0.0
     capacity: Count | None = None
     status: StatusCell = "open"
+    receives_air: YesNoCell | None = None
+
+    @property
+    def takes_air(self) -> bool:
+        """Whether a unit can be flown in (blank means road only)."""
+        return self.receives_air == "yes"
 
 
 class SystemRow(Row):
@@ -118,6 +126,16 @@ class SystemRow(Row):
         "range_km": "defended radius in km; required for area systems",
         "max_per_base": "most units one base can take; blank = no limit",
         "crew": "personnel per unit (information only)",
+        "teardown_days": "days to take a unit down before it moves; blank = 0",
+        "emplace_days": "days to set a unit up and make it ready where it arrives; blank = 0",
+        "road_km_per_day": (
+            "road march, km per day (a route's travel_hours wins); blank = the road move "
+            "takes no time unless the routes sheet gives travel_hours"
+        ),
+        "air_days": (
+            "days a move by air takes, door to door, to a base that receives_air; "
+            "blank = road only"
+        ),
         "notes": "free text",
     }
 
@@ -128,6 +146,10 @@ class SystemRow(Row):
     range_km: NonNegativeFloat = 0.0
     max_per_base: PositiveCount | None = None
     crew: Count | None = None
+    teardown_days: NonNegativeFloat = 0.0
+    emplace_days: NonNegativeFloat = 0.0
+    road_km_per_day: PositiveFloat | None = None
+    air_days: NonNegativeFloat | None = None
 
     @model_validator(mode="after")
     def _area_needs_range(self) -> SystemRow:
@@ -497,6 +519,20 @@ class Settings(BaseModel):
         Noun("a distance kind"),
     ] = Field(default="great_circle", description="great_circle or routes")
     seed: Count = Field(default=0, le=MAX_SEED, description="seed for every random choice")
+    lift_units: PositiveCount | None = Field(
+        default=None,
+        description="system units the theater's lift can carry at once, road and air "
+        "(blank = no limit)",
+    )
+    moves_start: Day | None = Field(
+        default=None,
+        description="the day the first move may start (blank = the schedule counts days from 0)",
+    )
+    planning_horizon_days: PositiveCount = Field(
+        default=365,
+        description="days a move's gain is weighed over against the exposure of its "
+        "teardown, transit and emplacement",
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@
 - :func:`options` — every option scored by re-optimizing the defenses, ranked, and
   (``suggest=K``) the best closures of up to K bases found by exhaustive search;
 - :func:`moves` — move orders from today's deployment to a plan (minimum-cost flow);
-- :func:`move_budget_curve` — residual risk against the units a planner will move.
+- :func:`move_budget_curve` — residual risk against the units a planner will move;
+- :func:`schedule` — the moves day by day within the lift, the least risk accepted
+  over the transition, and the moves not worth their exposure.
 
 The rules (troop spreading, distances, costs, units) are in ``docs/posture.md``.
 """
@@ -30,6 +32,8 @@ from defplan.posture.moves import (
     moves,
 )
 from defplan.posture.options import REOPTIMISED, STATUS_QUO, OptionScore, OptionsReport, options
+from defplan.posture.schedule import MoveSchedule, ScheduledMove, schedule
+from defplan.posture.transit import Phases, move_phases
 
 __all__ = [
     "POOL",
@@ -39,10 +43,13 @@ __all__ = [
     "MoveDistances",
     "MoveOrder",
     "MoveOrders",
+    "MoveSchedule",
     "OptionError",
     "OptionScore",
     "OptionsReport",
+    "Phases",
     "Posture",
+    "ScheduledMove",
     "SystemMove",
     "TroopMove",
     "apply_option",
@@ -51,7 +58,9 @@ __all__ = [
     "flow_orders",
     "least_moves_plan",
     "move_budget_curve",
+    "move_phases",
     "moves",
     "option_ids",
     "options",
+    "schedule",
 ]
