@@ -27,18 +27,26 @@ from defplan.cli_common import (
     objective_choice,
     reports_bad_input,
 )
+from defplan.cli_schedule import (
+    bases_view,
+    schedule_files,
+    schedule_frames,
+    schedule_summary,
+    schedule_view,
+)
 from defplan.errors import InputError, Problem
 from defplan.posture import (
     POOL,
     REOPTIMISED,
     STATUS_QUO,
     MoveOrders,
+    MoveSchedule,
     OptionError,
     OptionScore,
     OptionsReport,
     move_budget_curve,
-    moves,
     options,
+    schedule,
 )
 from defplan.posture.moves import curve_note
 from defplan.risk import risk as compute_risk
@@ -289,54 +297,58 @@ def moves_command(
     curve: Annotated[
         bool, typer.Option(help="also show risk against the units moved (one solve per unit)")
     ] = True,
+    budget: Annotated[
+        int | None,
+        typer.Option("--budget", help="move to the best plan moving at most N units", min=0),
+    ] = None,
+    every_move: Annotated[
+        bool,
+        typer.Option(
+            "--every-move", help="schedule every move, even those not worth their exposure"
+        ),
+    ] = False,
+    horizon_days: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon-days", help="planning horizon in days (default: settings sheet)", min=1
+        ),
+    ] = None,
+    lift: Annotated[
+        int | None,
+        typer.Option("--lift", help="units in transit at once (default: settings sheet)", min=1),
+    ] = None,
     objective: ObjectiveOption = None,
 ) -> None:
-    """Move orders from today's deployment to the optimal plan, and risk per unit moved."""
+    """Move orders from today's deployment to the optimal plan, scheduled day by day within
+    the lift (moves not worth their exposure left out), and risk per unit moved."""
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, [workbook])
     plan_options = {**_plan_options(objective), "table": compute_risk(scenario)}
-    orders = moves(scenario, **plan_options)
-    console.print(orders_view(orders))
-    for line in orders_summary(orders):
+    result = schedule(
+        scenario,
+        budget=budget,
+        every_move=every_move,
+        horizon_days=horizon_days,
+        lift_units=lift,
+        **plan_options,
+    )
+    horizon = horizon_days or scenario.settings.planning_horizon_days
+    console.print(schedule_view(result))
+    for line in orders_summary(result.orders)[:1] + schedule_summary(result, horizon):
         console.print(line, soft_wrap=True)
+    if len(result.bases):
+        console.print(bases_view(result))
     frame = None
     if curve:
-        frame = move_budget_curve(scenario, max_budget, full=orders.target, **plan_options)
+        frame = move_budget_curve(scenario, max_budget, full=result.target, **plan_options)
         console.print(curve_view(frame))
         note = curve_note(frame)
         if note is not None:
             console.print(f"note: {note}", soft_wrap=True)
     if out is not None:
-        for path in write_moves(orders, frame, out):
+        for path in write_moves(result, frame, out):
             console.print(f"wrote {path}")
-
-
-def orders_view(orders: MoveOrders) -> Table:
-    view = Table(title="Move orders (today's deployment → plan)", title_justify="left")
-    for column, justify in (
-        ("system", "left"),
-        ("units", "right"),
-        ("from", "left"),
-        ("to", "left"),
-        ("km", "right"),
-        ("hours", "right"),
-        ("distance", "left"),
-    ):
-        view.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for o in orders.orders:
-        view.add_row(
-            o.system_id,
-            str(o.units),
-            o.from_base,
-            o.to_base,
-            "" if o.km is None else f"{o.km:,.1f}",
-            "" if o.hours is None else f"{o.hours:.1f}",
-            o.basis,
-        )
-    if not orders.orders:
-        view.add_row("", "0", "nothing to move: today's deployment is the plan", "", "", "", "")
-    return view
 
 
 def orders_summary(orders: MoveOrders) -> list[str]:
@@ -369,12 +381,13 @@ def curve_view(frame: pd.DataFrame) -> Table:
     return view
 
 
-def write_moves(orders: MoveOrders, curve: pd.DataFrame | None, out_dir: Path) -> list[Path]:
-    """moves.csv, move_budget.csv (with the curve) and moves.xlsx, each atomically."""
+def write_moves(result: MoveSchedule, curve: pd.DataFrame | None, out_dir: Path) -> list[Path]:
+    """moves.csv (with start and end day), move_days.csv, move_bases.csv, move_budget.csv
+    (with the curve) and moves.xlsx, each atomically."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sheets = {"Moves": orders.frame()}
-    written = [_csv(sheets["Moves"], out_dir / "moves.csv")]
+    sheets = schedule_frames(result)
+    written = [_csv(sheets[name], path) for name, path in schedule_files(out_dir).items()]
     if curve is not None:
         sheets["Move budget"] = curve
         written.append(_csv(curve, out_dir / "move_budget.csv"))

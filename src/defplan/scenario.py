@@ -133,8 +133,7 @@ class SystemRow(Row):
             "takes no time unless the routes sheet gives travel_hours"
         ),
         "air_days": (
-            "days a move by air takes, door to door, to a base that receives_air; "
-            "blank = road only"
+            "days a move by air takes, door to door, to a base that receives_air; blank = road only"
         ),
         "notes": "free text",
     }

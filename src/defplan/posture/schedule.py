@@ -101,6 +101,7 @@ class MoveSchedule:
 
     moves: tuple[ScheduledMove, ...]
     target: Plan
+    orders: MoveOrders  # the flow's orders to the target, every one (made or not)
     risk_by_day: np.ndarray  # score (/yr) on days 0 … last day any move could end
     cost: float  # casualty-equivalents over the window
     window_days: int  # days the cost is counted over
@@ -336,7 +337,8 @@ def _worth(
     arrival removes from the day it ends (gain) and what its being down adds before
     (exposure), in casualty-equivalents. A move not made is tried from day 0."""
     inst = problem.instance
-    begin = starts[m] if starts[m] is not None else 0
+    chosen = starts[m]
+    begin: int = 0 if chosen is None else chosen
     end = begin + problem.moves[m].days
     with_move = (*starts[:m], begin, *starts[m + 1 :])
     without = (*starts[:m], None, *starts[m + 1 :])
@@ -349,7 +351,7 @@ def _worth(
         return score(without) - score(with_move)
 
     exposure = -sum(difference(t) for t in range(begin, min(end, window)))
-    gain = sum(difference(t) for t in range(end, min(last, window)))
+    gain = float(sum(difference(t) for t in range(end, min(last, window))))
     gain += max(window - last, 0) * difference(last)
     return gain / DAYS_PER_YEAR, exposure / DAYS_PER_YEAR
 
@@ -377,6 +379,7 @@ def _result(
     return MoveSchedule(
         moves=scheduled,
         target=target,
+        orders=orders,
         risk_by_day=solved.risk_by_day,
         cost=solved.cost,
         window_days=problem.horizon,

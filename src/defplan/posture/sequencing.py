@@ -271,18 +271,22 @@ def _site_terms(
     return {col: v for col, v in terms.items() if v}
 
 
-def _add_final_bounds(model: LinearModel, problem: SequencingProblem, cols: _Columns) -> None:
+def _add_final_bounds(model: LinearModel, problem: SequencingProblem, cols: _Columns) -> bool:
+    """The rules on the final posture; False when a site breaks one whatever is made."""
     if problem.every_move:
-        return
+        return True
     sites = {(m.origin, m.system) for m in problem.moves if m.origin is not None}
     sites |= {(m.destination, m.system) for m in problem.moves if m.destination is not None}
-    for b, s in sorted(sites):  # type: ignore[type-var]
+    for b, s in sorted(sites):
         terms = _site_terms(problem, cols, (b, s), problem.deadline)
         today = float(problem.start[b, s])
         low = -INF if problem.lower is None else float(problem.lower[b, s]) - today
         high = INF if problem.upper is None else float(problem.upper[b, s]) - today
+        if not terms and not low <= 0.0 <= high:
+            return False
         if terms and (low > -INF or high < INF):
             model.add_row(f"final_{b}_{s}", list(terms), list(terms.values()), low, high)
+    return True
 
 
 def _touched(problem: SequencingProblem) -> dict[int, list[tuple[int, int, float]]]:
@@ -448,9 +452,15 @@ def sequence(
     model = LinearModel()
     cols = _add_start_columns(model, problem)
     _add_lift_limits(model, problem, cols)
-    _add_final_bounds(model, problem, cols)
+    if not _add_final_bounds(model, problem, cols):
+        return Timetable(tuple(None for _ in problem.moves), math.inf, "infeasible")
     scale = max(problem.instance.risk_size, 1e-300)
     model.offset = _add_risk_epigraphs(model, problem, cols, scale)
+    if not any(cols.started):  # no move fits in the horizon: nothing to decide
+        nothing = tuple(None for _ in problem.moves)
+        risks = risk_by_day(problem, nothing)
+        cost = schedule_cost(problem, risks)
+        return Timetable(nothing, cost, "optimal", cost, risks)
     run = runner(backend)
     options = RunOptions(time_limit=time_limit, rel_gap=0.0, threads=threads, seed=seed)
     first = run(model, options)

@@ -1,0 +1,113 @@
+"""The move schedule as ``defplan moves`` prints and writes it.
+
+Views and writers only; :func:`defplan.posture.schedule` computes the schedule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from rich.table import Table
+
+from defplan.posture import MoveSchedule, ScheduledMove
+
+
+def _when(result: MoveSchedule, day: int | None) -> str:
+    if day is None:
+        return ""
+    date = result.date(day)
+    return f"{day}" if date is None else f"{day} ({date.isoformat()})"
+
+
+def schedule_view(result: MoveSchedule) -> Table:
+    """Every move of the target plan: how it travels, its days, and when it starts and ends."""
+    title = (
+        "Move orders, day by day (days: teardown+transit+emplacement, a unit down defends "
+        "nothing; "
+        "day 0 = the first order; ready = the day it defends its new base)"
+    )
+    view = Table(title=title, title_justify="left")
+    for column, justify in (
+        ("system", "left"),
+        ("units", "right"),
+        ("from", "left"),
+        ("to", "left"),
+        ("by", "left"),
+        ("days", "right"),
+        ("start", "right"),
+        ("ready", "right"),
+    ):
+        view.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in result.frame().to_dict(orient="records"):
+        made = row["made"] == "yes"
+        view.add_row(
+            row["system_id"],
+            str(row["units"]),
+            row["from_base"],
+            row["to_base"],
+            row["by"],
+            f"{row['teardown_days']}+{row['transit_days']}+{row['emplace_days']}",
+            _when(result, row["start_day"]) if made else "not made",
+            _when(result, row["end_day"]) if made else "",
+        )
+    if not result.moves:
+        view.add_row("", "0", "nothing to move: today's deployment is the plan", *[""] * 5)
+    return view
+
+
+def _dropped_line(move: ScheduledMove, horizon: int) -> str:
+    o = move.order
+    return (
+        f"  not made: {o.system_id} {o.from_base} → {o.to_base}: over {horizon} days it would "
+        f"remove {move.gain:.4f} but its {move.phases.days} day(s) down add "
+        f"{move.exposure:.4f} (casualty-equivalents)"
+    )
+
+
+def schedule_summary(result: MoveSchedule, horizon: int) -> list[str]:
+    """What the schedule costs and saves, and the moves left out as not worth it."""
+    made = result.made
+    lift = "no limit" if result.lift_units is None else f"{result.lift_units} unit(s) at once"
+    lines = [
+        f"{len(made)} unit move(s) made, the last ready on day {_when(result, result.finish_day)}; "
+        f"lift {lift}; schedule {result.status}",
+        f"risk accepted over {result.window_days} day(s): {result.cost:.4f} casualty-equivalents "
+        f"(today's deployment kept: {result.cost + result.saving:.4f}); the moves add "
+        f"{result.transition_cost:.4f} beyond the end state ({result.risk_end:.3f}/yr)",
+    ]
+    if not result.every_move:
+        if result.dropped:
+            lines.append(f"moves not worth their exposure over the {horizon}-day planning horizon:")
+            lines.extend(_dropped_line(m, horizon) for m in result.dropped)
+        else:
+            lines.append(f"every move is worth its exposure over the {horizon}-day horizon")
+    return lines
+
+
+def bases_view(result: MoveSchedule) -> Table:
+    view = Table(title="When each base has its new defence", title_justify="left")
+    for column in ("base", "defended today", "defended after", "ready"):
+        view.add_column(column, justify="right" if column == "ready" else "left", no_wrap=True)
+    for row in result.bases.to_dict(orient="records"):
+        view.add_row(
+            row["base_id"],
+            row["defended_today"],
+            row["defended_after"],
+            _when(result, int(row["ready_day"])),
+        )
+    return view
+
+
+def schedule_frames(result: MoveSchedule) -> dict[str, pd.DataFrame]:
+    """The schedule's sheets: moves (with start and end day), each day, each base."""
+    return {"Moves": result.frame(), "Move days": result.days, "Base readiness": result.bases}
+
+
+def schedule_files(out_dir: Path) -> dict[str, Path]:
+    """Where each of the schedule's sheets goes as CSV."""
+    return {
+        "Moves": out_dir / "moves.csv",
+        "Move days": out_dir / "move_days.csv",
+        "Base readiness": out_dir / "move_bases.csv",
+    }
