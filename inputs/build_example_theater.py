@@ -34,6 +34,7 @@ from defplan.scenario import (
     OptionRow,
     RuleRow,
     Scenario,
+    Settings,
     SystemRow,
     ThreatZoneRow,
     WeaponRow,
@@ -471,6 +472,11 @@ class SystemSpec:
     crew: int
     crew_basis: str
     notes: str
+    teardown_days: float = 0.0
+    emplace_days: float = 0.0
+    road_km_per_day: float | None = None
+    air_days: float | None = None
+    movement_basis: str = ""
 
 
 SYSTEMS: tuple[SystemSpec, ...] = (
@@ -490,6 +496,13 @@ SYSTEMS: tuple[SystemSpec, ...] = (
         crew=12,
         crew_basis="illustrative crew per unit",
         notes="Point defence of its host base. Range is a PROXY, not a published figure.",
+        teardown_days=2.0,
+        emplace_days=2.0,
+        road_km_per_day=300.0,
+        air_days=2.0,
+        movement_basis="ILLUSTRATIVE movement figures, not published ones: a trailer-mounted "
+        "gun with its radar and power, two days to take down or set up, a road march of "
+        "about 300 km a day, two days door to door by air",
     ),
     SystemSpec(
         system_id="patriot",
@@ -508,6 +521,13 @@ SYSTEMS: tuple[SystemSpec, ...] = (
         crew=90,
         crew_basis="illustrative battery personnel",
         notes="Area defence of every base within range_km.",
+        teardown_days=2.0,
+        emplace_days=3.0,
+        road_km_per_day=250.0,
+        air_days=3.0,
+        movement_basis="ILLUSTRATIVE movement figures, not published ones: a battery of "
+        "launchers, radar and support vehicles, two days to march-order, three to emplace "
+        "and check out, about 250 km a day by road, three days by air (several sorties)",
     ),
 )
 
@@ -974,6 +994,18 @@ def assumption(
     )
 
 
+#: a base named for an airfield is taken to receive a unit by air (illustrative)
+AIRFIELD_WORDS = ("Air Base", "Airport", "Airfield")
+AIR_BASIS = (
+    "ILLUSTRATIVE: named an air base, airport or airfield, so taken to land the aircraft "
+    "that carry a unit; not checked against any runway data"
+)
+
+
+def takes_air(spec: BaseSpec) -> bool:
+    return any(word in spec.name for word in AIRFIELD_WORDS)
+
+
 def build_bases(facts: Facts) -> tuple[list[BaseRow], list[AssumptionRow]]:
     known = {spec.fact for spec in BASES}
     missing = [name for name in facts.names("base") if name not in known]
@@ -1007,6 +1039,7 @@ def build_bases(facts: Facts) -> tuple[list[BaseRow], list[AssumptionRow]]:
                 hardening=spec.hardening,
                 capacity=capacity,
                 status=spec.status,
+                receives_air="yes" if takes_air(spec) else None,
                 notes=spec.notes,
             )
         )
@@ -1056,6 +1089,10 @@ def build_bases(facts: Facts) -> tuple[list[BaseRow], list[AssumptionRow]]:
                 figure_ref if spec.capacity == FIGURE else ILLUSTRATIVE,
             ),
         ]
+        if takes_air(spec):
+            notes.append(
+                assumption("bases", spec.base_id, "receives_air", "yes", AIR_BASIS, ILLUSTRATIVE)
+            )
     return bases, notes
 
 
@@ -1105,6 +1142,10 @@ def build_systems(facts: Facts) -> tuple[list[SystemRow], list[AssumptionRow]]:
                 range_km=spec.range_km,
                 max_per_base=spec.max_per_base,
                 crew=spec.crew,
+                teardown_days=spec.teardown_days,
+                emplace_days=spec.emplace_days,
+                road_km_per_day=spec.road_km_per_day,
+                air_days=spec.air_days,
                 notes=spec.notes,
             )
         )
@@ -1120,6 +1161,12 @@ def build_systems(facts: Facts) -> tuple[list[SystemRow], list[AssumptionRow]]:
                 "systems", sid, "max_per_base", spec.max_per_base, spec.max_basis, ILLUSTRATIVE
             ),
             assumption("systems", sid, "crew", spec.crew, spec.crew_basis, ILLUSTRATIVE),
+        ]
+        notes += [
+            assumption(
+                "systems", sid, column, getattr(spec, column), spec.movement_basis, ILLUSTRATIVE
+            )
+            for column in ("teardown_days", "emplace_days", "road_km_per_day", "air_days")
         ]
     return systems, notes
 
@@ -1348,6 +1395,29 @@ def check_posture(scenario: Scenario) -> None:
             raise SystemExit(f"bases: {b.base_id} troops above capacity")
 
 
+#: settings the example sets, each (value, why): the move schedule's lift and horizon
+SETTINGS: dict[str, tuple[int, str]] = {
+    "lift_units": (
+        2,
+        "ILLUSTRATIVE: heavy transport for two system units at a time, road and air together",
+    ),
+    "planning_horizon_days": (
+        90,
+        "ILLUSTRATIVE: a quarter, the span a posture is planned for before it is reviewed; "
+        "a move must repay its days down within it",
+    ),
+}
+
+
+def build_settings() -> tuple[Settings, list[AssumptionRow]]:
+    settings = Settings(**{key: value for key, (value, _) in SETTINGS.items()})
+    notes = [
+        assumption("settings", key, "value", value, why, ILLUSTRATIVE)
+        for key, (value, why) in SETTINGS.items()
+    ]
+    return settings, notes
+
+
 def build(shared: Path) -> Scenario:
     """The example theater from ``shared/reference`` and ``shared/articles``."""
     facts = Facts(shared / "reference" / FACTS_FILE)
@@ -1358,6 +1428,7 @@ def build(shared: Path) -> Scenario:
     zones, zone_notes = build_zones(facts)
     attacks, attack_notes = build_attacks(shared / "articles")
     deployed, rules, options, posture_notes = build_posture()
+    settings, settings_notes = build_settings()
     scenario = Scenario(
         bases=tuple(bases),
         systems=tuple(systems),
@@ -1376,7 +1447,9 @@ def build(shared: Path) -> Scenario:
             + zone_notes
             + attack_notes
             + posture_notes
+            + settings_notes
         ),
+        settings=settings,
     )
     check_posture(scenario)
     return scenario

@@ -87,8 +87,8 @@ def schedule_summary(result: MoveSchedule, horizon: int) -> list[str]:
 
 def bases_view(result: MoveSchedule) -> Table:
     view = Table(title="When each base has its new defence", title_justify="left")
-    for column in ("base", "defended today", "defended after", "ready"):
-        view.add_column(column, justify="right" if column == "ready" else "left", no_wrap=True)
+    for column in ("base", "defended today", "defended after", "from day"):
+        view.add_column(column, justify="right" if column == "from day" else "left", no_wrap=True)
     for row in result.bases.to_dict(orient="records"):
         view.add_row(
             row["base_id"],
