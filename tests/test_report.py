@@ -54,7 +54,7 @@ def test_report_has_every_section_and_embeds_its_images(report_file: Path) -> No
     html = report_file.read_text(encoding="utf-8")
     for section in SECTIONS:
         assert f'<section id="{section}">' in html
-    assert html.count('src="data:image/png;base64,') == 3
+    assert html.count('src="data:image/png;base64,') == 5  # map, risk, ladder, schedule, by day
     for name in ("alpha", "bravo", "delta", "Risk accepted, and why", "sha256"):
         assert name in html
     for file_name in IMAGE_FILES.values():
@@ -161,7 +161,8 @@ def test_report_command_writes_the_page_and_pngs(tmp_path: Path) -> None:
 def test_library_report_is_the_report_command(tmp_path: Path) -> None:
     _, folder = _plan_folder(tmp_path, planning_theater())
     written = report(folder, with_ladder=False)
-    assert written == [folder / "report.html", folder / "map.png", folder / "risk.png"]
+    pngs = ["map.png", "risk.png", "schedule.png", "risk_by_day.png"]  # units move: a schedule
+    assert written == [folder / "report.html", *(folder / png for png in pngs)]
     assert not (folder / "ladder.png").exists()
     with pytest.raises(InputError, match=r"not an \.html name"):
         report(folder, tmp_path / "brief.txt", with_ladder=False)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
+import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from builders import base, planning_theater, with_settings
+from defplan.cli import app as cli
 from defplan.errors import InfeasibleError
 from defplan.model import Coverage, Objective, make_instance
+from defplan.plan import plan
 from defplan.posture import move_phases, moves, schedule
 from defplan.posture.distance import Leg
 from defplan.posture.moves import planned_units
@@ -25,7 +31,9 @@ from defplan.posture.sequencing import (
     schedule_problems,
     sequence,
 )
+from defplan.report import build_report
 from defplan.scenario import RouteRow, RuleRow, SystemRow
+from defplan.workbook.write import write_xlsx
 
 # --- the model on plain arrays --------------------------------------------------------------
 
@@ -260,3 +268,55 @@ def test_forced_moves_longer_than_the_horizon_are_refused_with_the_fix() -> None
         schedule(with_settings(scenario, planning_horizon_days=10))
     kept = schedule(with_settings(scenario, planning_horizon_days=100))
     assert any(m.order.from_base == "bravo" and m.made for m in kept.moves)
+
+
+# --- outputs: moves.csv, plan.xlsx and the report -------------------------------------------
+
+
+def test_moves_command_writes_start_and_end_day_and_names_the_moves_left_out(
+    tmp_path: Path,
+) -> None:
+    scenario = with_settings(
+        slow(planning_theater(), teardown_days=20, emplace_days=20), planning_horizon_days=60
+    )
+    workbook = write_xlsx(scenario, tmp_path / "theater.xlsx")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["moves", str(workbook), "--no-curve", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not made: cram bravo → alpha" in result.output
+    frame = pd.read_csv(out / "moves.csv")
+    assert {"start_day", "end_day", "made", "gain", "exposure"} <= set(frame.columns)
+    dropped = frame[frame["from_base"] == "bravo"].iloc[0]
+    assert dropped["made"] == "no" and pd.isna(dropped["start_day"])
+    made = frame[frame["made"] == "yes"]
+    assert (made["end_day"] == made["start_day"] + made["emplace_days"]).all()  # pool units
+    days = pd.read_csv(out / "move_days.csv")
+    assert days["risk"].iloc[-1] <= days["risk"].iloc[0]
+    every = CliRunner().invoke(cli, ["moves", str(workbook), "--no-curve", "--every-move"])
+    assert every.exit_code == 0 and "not made" not in every.output
+
+
+def test_plan_xlsx_has_the_move_schedule_and_the_report_its_charts(tmp_path: Path) -> None:
+    scenario = slow(planning_theater(), teardown_days=1, road_km_per_day=30, emplace_days=1)
+    workbook = write_xlsx(scenario, tmp_path / "theater.xlsx")
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(cli, ["plan", str(workbook), "--out", str(out), "--report"])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out / "plan.xlsx")["Move schedule"]
+    header = [c.value for c in sheet[1]]
+    assert {"start_day", "end_day", "from_base", "to_base"} <= set(header)
+    starts = [row[header.index("start_day")] for row in sheet.iter_rows(2, values_only=True)]
+    assert starts and all(isinstance(day, int) for day in starts)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Move schedule" in html and "beyond the end state" in html
+    for png in ("schedule.png", "risk_by_day.png"):
+        assert (out / png).read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_report_with_a_move_not_worth_it_says_so() -> None:
+    scenario = with_settings(
+        slow(planning_theater(), teardown_days=20, emplace_days=20), planning_horizon_days=60
+    )
+    report = build_report(plan(scenario), scenario, with_ladder=False)
+    assert report.data.schedule is not None and report.data.schedule.dropped
+    assert "not made" in report.html and {"schedule", "risk_by_day"} <= set(report.images)

@@ -32,6 +32,7 @@ from defplan.cli_extract import extract_command
 from defplan.cli_posture import moves_command, options_command
 from defplan.cli_report import report_command
 from defplan.cli_robust import robust_command
+from defplan.cli_schedule import move_schedule_sheet
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
 from defplan.model.solution import relative_gap
@@ -207,7 +208,8 @@ def plan(
     acceptance = risk_acceptance(result, scenario, table=table)
     console.print(acceptance_view(acceptance))
     if out is not None:
-        for path in write_plan(result, scenario, out, acceptance=acceptance):
+        sheets = move_schedule_sheet(scenario, result, table)
+        for path in write_plan(result, scenario, out, acceptance=acceptance, extra_sheets=sheets):
             console.print(f"wrote {path}")
         if not report and (out / "report.html").exists():
             errors.print(

@@ -10,7 +10,12 @@ from pathlib import Path
 import pandas as pd
 from rich.table import Table
 
-from defplan.posture import MoveSchedule, ScheduledMove
+from defplan.cli_common import errors
+from defplan.errors import InfeasibleError
+from defplan.plan import Plan
+from defplan.posture import MoveSchedule, ScheduledMove, schedule
+from defplan.risk import RiskTable
+from defplan.scenario import Scenario
 
 
 def _when(result: MoveSchedule, day: int | None) -> str:
@@ -111,3 +116,18 @@ def schedule_files(out_dir: Path) -> dict[str, Path]:
         "Move days": out_dir / "move_days.csv",
         "Base readiness": out_dir / "move_bases.csv",
     }
+
+
+def move_schedule_sheet(
+    scenario: Scenario, plan: Plan, table: RiskTable
+) -> dict[str, pd.DataFrame]:
+    """plan.xlsx's "Move schedule" sheet: the plan's moves with their start and end day,
+    as ``defplan moves`` schedules them (none when nothing moves)."""
+    if plan.moves == 0 and not (plan.allocation > plan.current).any():
+        return {}
+    try:
+        result = schedule(scenario, plan, table=table, backend=plan.backend)
+    except InfeasibleError as exc:
+        errors.print(f"[yellow]warning[/] no move schedule in plan.xlsx: {exc}", soft_wrap=True)
+        return {}
+    return {"Move schedule": result.frame()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -207,11 +208,18 @@ def read_plan_json(path: Path) -> dict[str, Any]:
 
 
 def write_plan(
-    plan: Plan, scenario: Scenario, out_dir: Path, *, acceptance: pd.DataFrame | None = None
+    plan: Plan,
+    scenario: Scenario,
+    out_dir: Path,
+    *,
+    acceptance: pd.DataFrame | None = None,
+    extra_sheets: Mapping[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
     """Write plan.json and plan.xlsx into out_dir, each atomically.
 
-    ``acceptance`` is the plan's :func:`risk_acceptance` record when already at hand.
+    ``acceptance`` is the plan's :func:`risk_acceptance` record when already at hand;
+    ``extra_sheets`` are added to plan.xlsx after Risk acceptance (the CLI adds the move
+    schedule, which a later layer computes).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -220,14 +228,18 @@ def write_plan(
     json_path = out_dir / "plan.json"
     atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir))
     xlsx_path = out_dir / "plan.xlsx"
-    save_workbook(plan_workbook(plan, scenario, acceptance), xlsx_path)
+    save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets), xlsx_path)
     return [json_path, xlsx_path]
 
 
 def plan_workbook(
-    plan: Plan, scenario: Scenario, acceptance: pd.DataFrame | None = None
+    plan: Plan,
+    scenario: Scenario,
+    acceptance: pd.DataFrame | None = None,
+    extra_sheets: Mapping[str, pd.DataFrame] | None = None,
 ) -> Workbook:
-    """Summary, Allocation, Base risk, Risk acceptance, Assumptions, Provenance sheets."""
+    """Summary, Allocation, Base risk, Risk acceptance, (``extra_sheets``), Assumptions,
+    Provenance sheets."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     add_rows(book, "Summary", SUMMARY_HEADER, summary_rows(plan))
@@ -238,6 +250,8 @@ def plan_workbook(
     # "defence" (under-defended / undefended), not "status": the bases' own column
     shown = acceptance_frame(acceptance).rename(columns={"status": "defence"})
     add_frame(book, "Risk acceptance", shown)
+    for title, frame in (extra_sheets or {}).items():
+        add_frame(book, title, frame)
     header, rows = sheet_table(scenario, "assumptions")
     add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
     add_frame(book, "Provenance", provenance_table(plan, scenario))

@@ -20,22 +20,28 @@ Costs are casualty-equivalents: risk per year × days / 365.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from defplan.errors import InfeasibleError, SolverError
+from defplan.model import Objective
 from defplan.plan import Plan, build_arrays, plan
+from defplan.plan.arrays import deployed_matrix
 from defplan.posture.distance import MoveDistances
 from defplan.posture.moves import (
     POOL,
     MoveOrder,
     MoveOrders,
     _with_risk_table,
+    deployed_units,
+    flow_orders,
     least_moves_plan,
-    moves,
+    plan_inventory,
+    planned_units,
 )
 from defplan.posture.sequencing import (
     DAYS_PER_YEAR,
@@ -47,6 +53,7 @@ from defplan.posture.sequencing import (
     sequence,
 )
 from defplan.posture.transit import Phases, move_phases
+from defplan.risk import RiskTable
 from defplan.scenario import Scenario
 
 
@@ -100,7 +107,7 @@ class MoveSchedule:
     """The schedule of every unit's move, each day's risk, and what the transition costs."""
 
     moves: tuple[ScheduledMove, ...]
-    target: Plan
+    target: Plan | None  # None when scheduled to an allocation without its Plan
     orders: MoveOrders  # the flow's orders to the target, every one (made or not)
     risk_by_day: np.ndarray  # score (/yr) on days 0 … last day any move could end
     cost: float  # casualty-equivalents over the window
@@ -176,7 +183,10 @@ class MoveSchedule:
                 "exposure": move.exposure,
             }
         frame = pd.DataFrame(list(rows.values()), columns=MOVE_COLUMNS)
-        return frame.astype({"start_day": "Int64", "end_day": "Int64"})
+        for column in ("start_day", "end_day", "start_date", "end_date"):
+            # whole days, blank for a move not made (not NaN floats nor pandas' NA)
+            frame[column] = pd.Series([row[column] for row in rows.values()], dtype=object)
+        return frame
 
 
 def _move_key(move: ScheduledMove) -> tuple[Any, ...]:
@@ -226,35 +236,95 @@ def schedule(
             target = least_moves_plan(scenario, **plan_options)
         else:
             target = plan(scenario, max_moves=budget, **plan_options)
-    settings = scenario.settings
-    orders = moves(scenario, target)
-    unit_moves, phases = _unit_moves(scenario, orders, target)
-    horizon = horizon_days or settings.planning_horizon_days
-    problem = _problem(
-        scenario,
+    goal = Target(
+        planned_units(target),
+        plan_inventory(scenario, target),
+        cast(Objective, target.objective_kind),
+        target.blend_weight,
         target,
-        plan_options,
-        unit_moves,
-        lift_units if lift_units is not None else settings.lift_units,
-        None if every_move else horizon,
-        every_move,
     )
-    solved = sequence(problem, **_solver_options(scenario, target, plan_options))
+    return schedule_to(
+        scenario,
+        goal,
+        plan_options["table"],
+        every_move=every_move,
+        horizon_days=horizon_days,
+        lift_units=lift_units,
+        solver=_solver_options(scenario, target, plan_options),
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the units go (an allocation by base and system id) and how it is scored."""
+
+    units: Mapping[tuple[str, str], int]  # (base_id, system_id) → units
+    inventory: Mapping[str, int]
+    objective: Objective = "expected"
+    blend_weight: float = 0.5
+    plan: Plan | None = None
+
+
+def schedule_to(
+    scenario: Scenario,
+    target: Target,
+    table: RiskTable,
+    *,
+    every_move: bool = False,
+    horizon_days: int | None = None,
+    lift_units: int | None = None,
+    solver: Mapping[str, Any] | None = None,
+) -> MoveSchedule:
+    """The schedule to an allocation given by ids (what :func:`schedule` does once it
+    has its target plan; a report uses it with plan.json's allocation).
+
+    ``solver``: ``backend``, ``time_limit``, ``threads``, ``seed`` for the schedule's MILP.
+    """
+    settings = scenario.settings
+    orders = MoveOrders(
+        flow_orders(
+            deployed_units(scenario), target.units, target.inventory, MoveDistances(scenario)
+        ),
+        target.plan,
+    )
+    base_ids = table.base_ids
+    system_ids = tuple(s.system_id for s in scenario.systems)
+    unit_moves, phases = _unit_moves(scenario, orders, (base_ids, system_ids))
+    horizon = horizon_days or settings.planning_horizon_days
+    arrays = build_arrays(
+        scenario,
+        table,
+        objective=target.objective,
+        blend_weight=target.blend_weight,
+        inventory=dict(target.inventory),
+    )
+    problem = SequencingProblem(
+        arrays.instance,
+        deployed_matrix(scenario, base_ids),
+        tuple(unit_moves),
+        lift_units=lift_units if lift_units is not None else settings.lift_units,
+        horizon_days=None if every_move else horizon,
+        every_move=every_move,
+        lower=arrays.bounds.lower,
+        upper=arrays.bounds.upper,
+    )
+    solved = sequence(problem, **dict(solver or {"seed": settings.seed}))
     if solved.status == "infeasible":
         raise InfeasibleError(_infeasible_message(problem))
     if solved.status not in ("optimal", "time_limit"):
         raise SolverError(f"the move schedule could not be solved ({solved.status})")
-    return _result(scenario, target, orders, problem, phases, solved, horizon)
+    ids = (base_ids, system_ids)
+    return _result(scenario, (target.plan, orders), problem, phases, solved, (horizon, ids))
 
 
 def _unit_moves(
-    scenario: Scenario, orders: MoveOrders, target: Plan
-) -> tuple[list[tuple[MoveOrder, UnitMove]], list[Phases]]:
+    scenario: Scenario, orders: MoveOrders, ids: tuple[tuple[str, ...], tuple[str, ...]]
+) -> tuple[list[UnitMove], list[Phases]]:
     """One move per unit of every order, with its phases."""
-    base_index = {b: i for i, b in enumerate(target.base_ids)}
-    system_index = {s: j for j, s in enumerate(target.system_ids)}
+    base_index = {b: i for i, b in enumerate(ids[0])}
+    system_index = {s: j for j, s in enumerate(ids[1])}
     distances = MoveDistances(scenario)
-    found: list[tuple[MoveOrder, UnitMove]] = []
+    found: list[UnitMove] = []
     phases: list[Phases] = []
     for order in orders.orders:
         system = scenario.system_by_id[order.system_id]
@@ -271,37 +341,9 @@ def _unit_moves(
             p.emplace_days,
         )
         for _ in range(order.units):
-            found.append((order, unit))
+            found.append(unit)
             phases.append(p)
     return found, phases
-
-
-def _problem(
-    scenario: Scenario,
-    target: Plan,
-    plan_options: dict[str, Any],
-    unit_moves: list[tuple[MoveOrder, UnitMove]],
-    lift_units: int | None,
-    horizon_days: int | None,
-    every_move: bool,
-) -> SequencingProblem:
-    arrays = build_arrays(
-        scenario,
-        plan_options["table"],
-        objective=target.objective_kind,  # type: ignore[arg-type]
-        blend_weight=target.blend_weight,
-        inventory=dict(zip(target.system_ids, target.inventory, strict=True)),
-    )
-    return SequencingProblem(
-        arrays.instance,
-        np.asarray(target.current, dtype=np.int64),
-        tuple(unit for _, unit in unit_moves),
-        lift_units=lift_units,
-        horizon_days=horizon_days,
-        every_move=every_move,
-        lower=arrays.bounds.lower,
-        upper=arrays.bounds.upper,
-    )
 
 
 def _solver_options(
@@ -358,13 +400,14 @@ def _worth(
 
 def _result(
     scenario: Scenario,
-    target: Plan,
-    orders: MoveOrders,
+    target_orders: tuple[Plan | None, MoveOrders],
     problem: SequencingProblem,
     phases: list[Phases],
     solved: Timetable,
-    window: int,
+    window_ids: tuple[int, tuple[tuple[str, ...], tuple[str, ...]]],
 ) -> MoveSchedule:
+    target, orders = target_orders
+    window, ids = window_ids
     unit_orders = [o for o in orders.orders for _ in range(o.units)]
     scheduled = tuple(
         ScheduledMove(
@@ -390,7 +433,7 @@ def _result(
         every_move=problem.every_move,
         lift_units=problem.lift_units,
         start_date=start_date,
-        bases=_base_frame(problem, solved, (target.base_ids, target.system_ids), start_date),
+        bases=_base_frame(problem, solved, ids, start_date),
         days=days,
     )
 

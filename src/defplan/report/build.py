@@ -16,19 +16,28 @@ from defplan.report.data import ReportData, report_data, report_data_from_dir
 from defplan.report.figures import png_bytes
 from defplan.report.html import render_html
 from defplan.report.maps import theater_map
+from defplan.report.schedule_charts import gantt_chart, risk_by_day_chart
 from defplan.risk import RiskTable
 from defplan.scenario import Scenario
 from defplan.whatif import Ladder
 
-#: the PNG files written beside the page, for slides (ladder.png only with a ladder)
-IMAGE_FILES = {"map": "map.png", "risk": "risk.png", "ladder": "ladder.png"}
+#: the PNG files written beside the page, for slides (ladder.png only with a ladder,
+#: schedule.png and risk_by_day.png only when units move)
+IMAGE_FILES = {
+    "map": "map.png",
+    "risk": "risk.png",
+    "ladder": "ladder.png",
+    "schedule": "schedule.png",
+    "risk_by_day": "risk_by_day.png",
+}
 
 
 @dataclass(frozen=True, eq=False)
 class Report:
     """The report's data, its PNG images by name and its HTML.
 
-    ``images`` holds "map" and "risk", and "ladder" when the report has a ladder.
+    ``images`` holds "map" and "risk", "ladder" when the report has a ladder, and
+    "schedule" and "risk_by_day" when units move.
     """
 
     data: ReportData
@@ -44,6 +53,9 @@ def render(data: ReportData) -> Report:
     }
     if data.ladder is not None:  # no ladder, no ladder.png (and none written)
         images["ladder"] = png_bytes(ladder_chart(data))
+    if data.schedule is not None and data.schedule.moves:
+        images["schedule"] = png_bytes(gantt_chart(data.schedule))
+        images["risk_by_day"] = png_bytes(risk_by_day_chart(data.schedule))
     return Report(data=data, images=images, html=render_html(data, images))
 
 
@@ -110,10 +122,11 @@ def check_html_name(out_file: Path) -> None:
 def write_report(
     report: Report, out_file: Path | str, *, inputs: Iterable[Path | str] = ()
 ) -> list[Path]:
-    """Write the page to ``out_file`` and map.png, risk.png, ladder.png beside it.
+    """Write the page to ``out_file`` and map.png, risk.png, ladder.png, schedule.png and
+    risk_by_day.png beside it.
 
-    ladder.png only when the report has a ladder: a report without one leaves any
-    ladder.png already beside ``out_file`` alone.
+    ladder.png only when the report has a ladder, the schedule's PNGs only when units
+    move: a report without them leaves any such file already beside ``out_file`` alone.
 
     Nothing is written when any of these files would be one of the report's inputs
     (its theater, the files listed in its provenance, or ``inputs``), when

@@ -29,13 +29,14 @@ from typing import Any
 
 import pandas as pd
 
-from defplan.errors import InputError, Problem
+from defplan.errors import InfeasibleError, InputError, Problem
 from defplan.fields import format_partial_date
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.result import EVALUATED_STATUSES, Plan
 from defplan.plan.writers import plan_record, read_plan_json
 from defplan.posture.distance import MoveDistances
 from defplan.posture.moves import deployed_units, flow_orders
+from defplan.posture.schedule import MoveSchedule, Target, schedule_to
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario
@@ -90,6 +91,8 @@ class ReportData:
     #: how to read the ladder, from its own steps (Ladder.reading)
     ladder_reading: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    schedule: MoveSchedule | None = None  # the moves day by day (None: nothing moves)
+    schedule_note: str = ""  # why there is no schedule when there are moves
 
     @property
     def system_ids(self) -> list[str]:
@@ -234,6 +237,8 @@ def data_from_record(
     ladder_frame, on_hand, note, reading = _ladder(
         record, scenario, table, ladder_result, with_ladder
     )
+    moves = _moves(record, scenario, bases)
+    timeline, timeline_note = _schedule(record, scenario, table) if len(moves) else (None, "")
     return ReportData(
         title=Path(str(record["source"])).name,
         as_of=str(as_of) if as_of else "the latest attack",
@@ -245,13 +250,42 @@ def data_from_record(
         zones=_zones(scenario, as_of),
         allocation=pd.DataFrame(record["allocation"]),
         acceptance=pd.DataFrame(record.get("risk_acceptance") or []),
-        moves=_moves(record, scenario, bases),
+        moves=moves,
         attacks=_attacks(scenario, table),
         ladder=ladder_frame,
         ladder_on_hand=on_hand,
         ladder_note=note,
         ladder_reading=reading,
+        schedule=timeline,
+        schedule_note=timeline_note,
     )
+
+
+def _schedule(
+    record: dict[str, Any], scenario: Scenario, table: RiskTable
+) -> tuple[MoveSchedule | None, str]:
+    """The plan's moves day by day, as ``defplan moves`` schedules them (moves not worth
+    their exposure over the planning horizon left out), solved as the plan was."""
+    target = Target(
+        units={
+            (str(a["base_id"]), str(a["system_id"])): int(a["units"])
+            for a in record["allocation"]
+            if int(a["units"]) > 0
+        },
+        inventory={str(s["system_id"]): int(s["inventory"]) for s in record["systems"]},
+        objective=record["objective"]["kind"],
+        blend_weight=float(record["objective"]["blend_weight"]),
+    )
+    backend = str(record["solver"]["backend"])
+    solver = {
+        "backend": backend if backend in ("highs", "scip", "cbc") else "highs",
+        "time_limit": float(record["solver"]["time_limit_s"]),
+        "seed": scenario.settings.seed,
+    }
+    try:
+        return schedule_to(scenario, target, table, solver=solver), ""
+    except InfeasibleError as exc:
+        return None, str(exc)
 
 
 def _bases(

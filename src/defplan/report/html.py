@@ -105,6 +105,7 @@ def render_html(data: ReportData, images: dict[str, bytes]) -> str:
         images={k: base64.b64encode(v).decode("ascii") for k, v in images.items()},
         allocation=records(data.allocation),
         moves=records(data.moves),
+        schedule=[] if data.schedule is None else records(data.schedule.frame()),
         bases=records(bases),
         ladder=records(data.ladder),
         acceptance=records(data.acceptance),
