@@ -213,6 +213,11 @@ def test_suggest_finds_the_brute_force_best_closure() -> None:
     assert top.closed in best_sets
     assert top.risk_total == pytest.approx(best_value, rel=1e-6)
     assert top.why and "removes" in top.why
+    for suggestion in report.suggestions:  # the why's figures are the score's
+        assert f"removes {-suggestion.delta_reoptimised:.3f}/yr" in suggestion.why
+        assert f"({-suggestion.delta_total:.3f}/yr against today's deployment" in suggestion.why
+        share = -suggestion.delta_reoptimised / report.reoptimised.risk_total
+        assert f"({share:.0%}) of the residual risk left by re-optimising" in suggestion.why
     totals = [s.risk_total for s in report.suggestions]
     assert totals == sorted(totals) and all(t < report.reoptimised.risk_total for t in totals)
 
