@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from defplan.plan.arrays import build_arrays
-from defplan.plan.reasons import TOLERANCE, ModelFacts, Reason, reason_for
+from defplan.plan.reasons import TOLERANCE, Reason, read_facts, reason_for
 from defplan.plan.result import Plan
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
@@ -140,16 +140,10 @@ def acceptance_reasons(
     )
     if arrays.base_ids != plan.base_ids or arrays.system_ids != plan.system_ids:
         raise ValueError("the plan is not a plan of this scenario (bases or systems differ)")
-    inst = arrays.instance
-    x = plan.allocation.astype(np.int64)
-    n_bases, n_systems = x.shape
-    by_class = inst.residual_by_class(x)
-    residual = by_class.sum(axis=1)
-    facts = ModelFacts(
-        instance=inst,
-        bounds=arrays.bounds,
-        x=x,
-        by_class=by_class,
+    facts = read_facts(
+        arrays.instance,
+        arrays.bounds,
+        plan.allocation.astype(np.int64),
         last_unit_value=plan.last_unit_value,
         base_ids=plan.base_ids,
         system_ids=plan.system_ids,
@@ -159,19 +153,14 @@ def acceptance_reasons(
         max_moves=plan.max_moves,
         evaluated=plan.evaluated,
     )
-    # risk one more defending unit of each system removes at each base
-    gain_here = by_class @ (1.0 - np.exp(inst.log_leak)).T  # (B, S)
-    hosts_of = [
-        _hosts_by_base(inst.coverage[s].hosts, inst.coverage[s].bases, n_bases)
-        for s in range(n_systems)
-    ]
+    by_class = facts.by_class
+    residual = by_class.sum(axis=1)
     found: list[Reason] = []
     for b in np.argsort(-residual, kind="stable"):
         if residual[b] <= max(min_risk, TOLERANCE):
             continue
         threat = plan.weapons[int(np.argmax(by_class[b]))] if by_class.shape[1] else ""
-        helpful = [s for s in range(n_systems) if gain_here[b, s] > TOLERANCE]
-        found.append(reason_for(facts, int(b), helpful, [h[b] for h in hosts_of], threat))
+        found.append(reason_for(facts, int(b), threat))
     return found
 
 
@@ -210,11 +199,3 @@ def _row(plan: Plan, why: Reason, factors: dict[str, Any]) -> dict[str, Any]:
 
 def _units(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _hosts_by_base(hosts: np.ndarray, bases: np.ndarray, n_bases: int) -> list[np.ndarray]:
-    """For each base, the sites whose units defend it."""
-    order = np.argsort(bases, kind="stable")
-    ptr = np.searchsorted(bases[order], np.arange(n_bases + 1), side="left")
-    ordered = hosts[order]
-    return [ordered[ptr[b] : ptr[b + 1]] for b in range(n_bases)]

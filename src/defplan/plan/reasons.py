@@ -206,6 +206,10 @@ class ModelFacts:
     x: np.ndarray  # (B, S) units hosted
     by_class: np.ndarray  # (B, C) residual per base and class under x
     last_unit_value: np.ndarray  # (B, S)
+    gain_host: np.ndarray  # (B, S) risk one more unit hosted there removes, every base it defends
+    loss_host: np.ndarray  # (B, S) risk one unit fewer there adds, every base it defends
+    hosts_of: tuple[list[np.ndarray], ...]  # per system, per base: the sites defending it
+    standings: tuple[tuple[tuple[Standing, ...], tuple[Standing, ...]], ...]  # per system
     base_ids: tuple[str, ...]
     system_ids: tuple[str, ...]
     inventory: tuple[int, ...]
@@ -241,6 +245,21 @@ class ModelFacts:
         less = float((self.by_class[gained] * np.expm1(leak)).sum()) if gained else 0.0
         return more + less
 
+    def move_changes(self, sources: list[int], target: int, s: int) -> list[tuple[float, int]]:
+        """(change in total risk, source) of moving one unit of s from each source to
+        ``target``, least first. Sites whose coverage overlaps the target's are computed
+        base by base (:meth:`move_change`); for the others it is what one fewer there adds
+        less what one more at the target removes."""
+        near: set[int] = set()
+        for k in self.instance.coverage[s].covered_by(target).tolist():
+            near.update(self.hosts_of[s][k].tolist())
+        changes = self.loss_host[sources, s] - self.gain_host[target, s]
+        found = [
+            (self.move_change(i, target, s) if i in near else float(change), i)
+            for i, change in zip(sources, changes, strict=True)
+        ]
+        return sorted(found)
+
     def within_budget(self, source: int, target: int, s: int) -> bool:
         """Whether moving one unit of s from ``source`` to ``target`` keeps the allocation
         within the budget on moves from today's deployment."""
@@ -251,37 +270,102 @@ class ModelFacts:
         moved[target, s] += 1
         return self.instance.moves(moved) <= self.max_moves
 
-    def standing(self, s: int) -> tuple[tuple[Standing, ...], tuple[Standing, ...]]:
-        """(free, held): units of s free to move and units rules hold, per site."""
-        free: list[Standing] = []
-        held: list[Standing] = []
-        for site in np.flatnonzero(self.x[:, s] > 0).tolist():
-            units = int(self.x[site, s])
-            kept = min(units, int(self.instance.lower[site, s]))
-            value = float(self.last_unit_value[site, s])
-            if kept:
-                rule = "; ".join(self.bounds.why_lower(site, s)) or "a lower bound"
-                held.append(Standing(self.base_ids[site], kept, value, rule))
-            if units > kept:
-                free.append(Standing(self.base_ids[site], units - kept, value))
-        free.sort(key=lambda f: (-f.last_removes, self.base_ids.index(f.site)))
-        return tuple(free), tuple(held)
+
+def read_facts(
+    instance: Instance,
+    bounds: Bounds,
+    x: np.ndarray,
+    *,
+    last_unit_value: np.ndarray,
+    base_ids: tuple[str, ...],
+    system_ids: tuple[str, ...],
+    inventory: tuple[int, ...],
+    objective: str,
+    status: str,
+    max_moves: int | None,
+    evaluated: bool,
+) -> ModelFacts:
+    """The figures :func:`reason_for` reads, computed once for allocation ``x``."""
+    n_bases, n_systems = x.shape
+    by_class = instance.residual_by_class(x)
+    # per base and system: risk one more defending unit removes, one fewer adds
+    gain_here = by_class @ (-np.expm1(instance.log_leak)).T
+    loss_here = by_class @ np.expm1(-instance.log_leak).T
+
+    def per_host(per_base: np.ndarray) -> np.ndarray:
+        columns = [instance.coverage[s].spread(per_base[:, s], n_bases) for s in range(n_systems)]
+        return np.stack(columns, axis=1).reshape(n_bases, n_systems)
+
+    hosts_of = tuple(
+        _hosts_by_base(instance.coverage[s].hosts, instance.coverage[s].bases, n_bases)
+        for s in range(n_systems)
+    )
+    standings = tuple(
+        _standing(instance, bounds, x, last_unit_value, base_ids, s) for s in range(n_systems)
+    )
+    return ModelFacts(
+        instance=instance,
+        bounds=bounds,
+        x=x,
+        by_class=by_class,
+        last_unit_value=last_unit_value,
+        gain_host=per_host(gain_here),
+        loss_host=per_host(loss_here),
+        hosts_of=hosts_of,
+        standings=standings,
+        base_ids=base_ids,
+        system_ids=system_ids,
+        inventory=inventory,
+        objective=objective,
+        status=status,
+        max_moves=max_moves,
+        evaluated=evaluated,
+    )
 
 
-def reason_for(
-    facts: ModelFacts, b: int, helpful: list[int], hosts: list[np.ndarray], threat: str
-) -> Reason:
-    """Why no more defence went to base ``b``.
+def _hosts_by_base(hosts: np.ndarray, bases: np.ndarray, n_bases: int) -> list[np.ndarray]:
+    """For each base, the sites whose units defend it."""
+    order = np.argsort(bases, kind="stable")
+    ptr = np.searchsorted(bases[order], np.arange(n_bases + 1), side="left")
+    ordered = hosts[order]
+    return [ordered[ptr[b] : ptr[b + 1]] for b in range(n_bases)]
 
-    ``helpful`` are the systems that would remove risk at b; ``hosts[s]`` the sites
-    whose units of s defend b.
-    """
+
+def _standing(
+    instance: Instance,
+    bounds: Bounds,
+    x: np.ndarray,
+    last_unit_value: np.ndarray,
+    base_ids: tuple[str, ...],
+    s: int,
+) -> tuple[tuple[Standing, ...], tuple[Standing, ...]]:
+    """(free, held): units of s free to move (most valuable last unit first, then in
+    theater order) and units rules hold, per site."""
+    free: list[tuple[float, int, Standing]] = []
+    held: list[Standing] = []
+    for site in np.flatnonzero(x[:, s] > 0).tolist():
+        units = int(x[site, s])
+        kept = min(units, int(instance.lower[site, s]))
+        value = float(last_unit_value[site, s])
+        if kept:
+            rule = "; ".join(bounds.why_lower(site, s)) or "a lower bound"
+            held.append(Standing(base_ids[site], kept, value, rule))
+        if units > kept:
+            free.append((-value, site, Standing(base_ids[site], units - kept, value)))
+    return tuple(f for _, _, f in sorted(free, key=lambda f: f[:2])), tuple(held)
+
+
+def reason_for(facts: ModelFacts, b: int, threat: str) -> Reason:
+    """Why no more defence went to base ``b``, whose residual is mostly ``threat``."""
     base_id = facts.base_ids[b]
+    stop = -np.expm1(facts.instance.log_leak)  # (S, C)
+    helpful = [s for s in range(len(facts.system_ids)) if facts.by_class[b] @ stop[s] > TOLERANCE]
+    hosts = [facts.hosts_of[s][b] for s in range(len(facts.system_ids))]
     if not helpful:
         return Reason("no_system", base_id, threat=threat)
     room = facts.x < facts.bounds.upper
     candidates = [
-        (facts.extra_at(int(h), s), s, int(h))
+        (float(facts.gain_host[h, s]), s, int(h))
         for s in helpful
         for h in hosts[s]
         if room[h, s] and facts.inventory[s] > 0
@@ -291,8 +375,9 @@ def reason_for(
             names = " or ".join(facts.system_ids[s] for s in helpful)
             return Reason("no_inventory", base_id, threat=threat, system_id=names)
         return Reason("site_limit", base_id, threat=threat, limits=_limits(facts, helpful, hosts))
-    extra, s, h = max(candidates, key=lambda c: (c[0].removes, -c[1], -c[2]))
-    free, held = facts.standing(s)
+    _, s, h = max(candidates, key=lambda c: (c[0], -c[1], -c[2]))
+    extra = facts.extra_at(h, s)
+    free, held = facts.standings[s]
     common = {
         "threat": threat,
         "system_id": facts.system_ids[s],
@@ -313,7 +398,7 @@ def reason_for(
     ]
     if not sources:
         return Reason("held_by_rule", base_id, **common)  # type: ignore[arg-type]
-    changes = sorted((facts.move_change(i, h, s), i) for i in sources)
+    changes = facts.move_changes(sources, h, s)
     lowering = [c for c in changes if c[0] < -MOVE_TOLERANCE * facts.instance.risk_size]
     within = [c for c in lowering if facts.within_budget(c[1], h, s)]
     if not lowering:
