@@ -318,7 +318,7 @@ def test_a_unit_a_rule_holds_is_said_to_be_held_not_placed_where_it_removes_more
     assert [h.site for h in charlie.held] == ["bravo"]
     assert [f.site for f in charlie.free] == ["alpha"]
     assert "the only cram" not in charlie.sentence() and "all 2" not in charlie.sentence()
-    assert "the 1 cram free to move is placed" in charlie.sentence()
+    assert "the one cram free to move is placed" in charlie.sentence()
     assert "rule min_units 1 of cram at bravo" in charlie.sentence()
     assert dataclasses.asdict(charlie)["kind"] == "better_use"
 

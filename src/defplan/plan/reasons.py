@@ -145,11 +145,12 @@ class Reason:
         free = sum(f.units for f in self.free)
         system = self.system_id
         if self.held:
-            who = f"the {free} {system} free to move {'is' if free == 1 else 'are'}"
+            count = "one" if free == 1 else str(free)
+            who = f"the {count} {system} free to move {'is' if free == 1 else 'are'}"
         elif free == 1:
             who = f"the only {system} is"
         else:
-            who = f"all {free} {system} are"
+            who = f"{'both' if free == 2 else f'all {free}'} {system} are"
         least = self.least_free
         assert least is not None
         moved = (
@@ -348,7 +349,7 @@ def _standing(
         kept = min(units, int(instance.lower[site, s]))
         value = float(last_unit_value[site, s])
         if kept:
-            rule = "; ".join(bounds.why_lower(site, s)) or "a lower bound"
+            rule = " and ".join(bounds.why_lower(site, s)) or "a lower bound"
             held.append(Standing(base_ids[site], kept, value, rule))
         if units > kept:
             free.append((-value, site, Standing(base_ids[site], units - kept, value)))
@@ -424,7 +425,11 @@ def _limits(facts: ModelFacts, helpful: list[int], hosts: list[np.ndarray]) -> t
     limits: dict[str, list[str]] = {}
     for s in helpful:
         for h in hosts[s]:
-            why = "; ".join(facts.bounds.why_upper(int(h), s)) or "its most units"
+            why = "; ".join(facts.bounds.why_upper(int(h), s)) or (
+                f"the whole inventory of {facts.system_ids[s]}"
+                if facts.inventory[s]
+                else f"no {facts.system_ids[s]} on hand"
+            )
             held = int(facts.x[h, s])
             holding = limits.setdefault(why, [])
             if held:
