@@ -19,7 +19,7 @@ from defplan.cli import app as cli
 from defplan.errors import InfeasibleError
 from defplan.model import Coverage, Objective, make_instance
 from defplan.plan import plan
-from defplan.posture import move_phases, moves, schedule
+from defplan.posture import compare_schedules, move_phases, moves, schedule
 from defplan.posture.distance import Leg
 from defplan.posture.moves import planned_units
 from defplan.posture.sequencing import (
@@ -33,6 +33,7 @@ from defplan.posture.sequencing import (
 )
 from defplan.report import build_report
 from defplan.scenario import RouteRow, RuleRow, SystemRow
+from defplan.workbook import validate
 from defplan.workbook.write import write_xlsx
 
 # --- the model on plain arrays --------------------------------------------------------------
@@ -320,3 +321,44 @@ def test_a_report_with_a_move_not_worth_it_says_so() -> None:
     report = build_report(plan(scenario), scenario, with_ladder=False)
     assert report.data.schedule is not None and report.data.schedule.dropped
     assert "not made" in report.html and {"schedule", "risk_by_day"} <= set(report.images)
+
+
+def test_compare_shows_two_schedules_side_by_side(tmp_path: Path) -> None:
+    scenario = slow(planning_theater(), teardown_days=1, road_km_per_day=30, emplace_days=1)
+    first = write_xlsx(scenario, tmp_path / "quick.xlsx")
+    second = write_xlsx(slow(scenario, teardown_days=10), tmp_path / "slow.xlsx")
+    result = compare_schedules(first, second, every_move=True)
+    summary = result.summary.set_index("metric")
+    assert summary.at["last ready day", "delta"] == 9  # nine more days of teardown
+    assert summary.at["transition cost beyond the end state", "delta"] > 0
+    bravo = result.moves.set_index("from_base").loc["bravo"]
+    assert bravo["a_ready_day"] == 5 and bravo["b_ready_day"] == 14
+    same = compare_schedules(first, first)
+    assert same.summary["delta"].abs().max() == 0.0 and same.labels[0] != same.labels[1]
+    out = tmp_path / "out"
+    args = ["compare", str(first), str(second), "--schedule", "--out", str(out)]
+    shown = CliRunner().invoke(cli, args)
+    assert shown.exit_code == 0, shown.output
+    assert "Move schedules" in shown.output and (out / "compare_schedule.csv").exists()
+    plan_dir = tmp_path / "plan"
+    assert CliRunner().invoke(cli, ["plan", str(first), "--out", str(plan_dir)]).exit_code == 0
+    refused = CliRunner().invoke(cli, ["compare", str(plan_dir), str(second), "--schedule"])
+    assert refused.exit_code == 2 and "is a plan, not a theater" in refused.output
+
+
+def test_movement_columns_are_checked_like_every_other_cell(tmp_path: Path) -> None:
+    scenario = planning_theater()
+    workbook = write_xlsx(scenario, tmp_path / "theater.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    systems, bases = book["systems"], book["bases"]
+    header = [c.value for c in systems[1]]
+    systems.cell(2, header.index("teardown_days") + 1, -1)
+    systems.cell(3, header.index("road_km_per_day") + 1, 0)
+    bases.cell(2, [c.value for c in bases[1]].index("receives_air") + 1, "maybe")
+    settings = book.create_sheet("settings") if "settings" not in book else book["settings"]
+    settings.append(["lift_units", 0])
+    book.save(workbook)
+    errors = [p for p in validate(workbook).problems if p.severity == "error"]
+    columns = {p.column for p in errors}
+    assert {"teardown_days", "road_km_per_day", "receives_air"} <= columns, errors
+    assert any("lift_units" in str(p) for p in errors), errors

@@ -5,15 +5,17 @@ Views and writers only; :func:`defplan.posture.schedule` computes the schedule.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.table import Table
 
 from defplan.cli_common import errors
-from defplan.errors import InfeasibleError
+from defplan.errors import InfeasibleError, InputError, Problem
 from defplan.plan import Plan
-from defplan.posture import MoveSchedule, ScheduledMove, schedule
+from defplan.posture import MoveSchedule, ScheduleComparison, ScheduledMove, schedule
 from defplan.risk import RiskTable
 from defplan.scenario import Scenario
 
@@ -131,3 +133,59 @@ def move_schedule_sheet(
         errors.print(f"[yellow]warning[/] no move schedule in plan.xlsx: {exc}", soft_wrap=True)
         return {}
     return {"Move schedule": result.frame()}
+
+
+def check_theaters(*paths: Path) -> None:
+    """--schedule needs theaters: a plan.json (or a folder holding one) has no movement data."""
+    problems = [
+        Problem(str(p), message="is a plan, not a theater (--schedule needs two workbooks)")
+        for p in paths
+        if p.suffix.lower() == ".json" or (p.is_dir() and (p / "plan.json").exists())
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def schedule_summary_view(result: ScheduleComparison) -> Table:
+    """The two schedules' figures side by side."""
+    view = Table(title="Move schedules", title_justify="left")
+    view.add_column("")
+    for column in (f"A: {result.labels[0]}", f"B: {result.labels[1]}", "B − A"):
+        view.add_column(column, justify="right", no_wrap=True)
+    for row in result.summary.to_dict(orient="records"):
+        whole = float(row["a"]).is_integer() and float(row["b"]).is_integer()
+        cells = [
+            f"{int(row[k]):+d}"
+            if whole and k == "delta"
+            else f"{int(row[k])}"
+            if whole
+            else f"{float(row[k]):+.4f}"
+            if k == "delta"
+            else f"{float(row[k]):.4f}"
+            for k in ("a", "b", "delta")
+        ]
+        view.add_row(str(row["metric"]), *cells)
+    return view
+
+
+def schedule_moves_view(result: ScheduleComparison) -> Table:
+    """Each route's units, first start and last ready day, A beside B."""
+    view = Table(title="Moves: units, start day → ready day", title_justify="left")
+    for column in ("system", "from", "to", "A", "B"):
+        view.add_column(column, no_wrap=True)
+    for row in result.moves.to_dict(orient="records"):
+        view.add_row(
+            row["system_id"],
+            row["from_base"],
+            row["to_base"],
+            _side(row, "a"),
+            _side(row, "b"),
+        )
+    return view
+
+
+def _side(row: Mapping[Hashable, Any], side: str) -> str:
+    units = row[f"{side}_units"]
+    if not units:
+        return "not made"
+    return f"{units}: day {row[f'{side}_start_day']} → {row[f'{side}_ready_day']}"

@@ -34,7 +34,9 @@ from defplan.cli_common import (
     objective_choice,
     reports_bad_input,
 )
+from defplan.cli_schedule import check_theaters, schedule_moves_view, schedule_summary_view
 from defplan.errors import InputError, Problem
+from defplan.posture import compare_schedules
 from defplan.whatif import Comparison, Ladder, Sweep, compare, ladder, sweep
 from defplan.workbook import load_scenario
 from defplan.workbook.write import add_frame, save_workbook
@@ -387,11 +389,21 @@ def compare_command(
     backend: BackendOption = None,
     time_limit: TimeLimitOption = None,
     gap: GapOption = None,
+    with_schedule: Annotated[
+        bool,
+        typer.Option(
+            "--schedule",
+            help="also the two theaters' move schedules side by side (as defplan moves)",
+        ),
+    ] = False,
 ) -> None:
-    """Two plans (or two theaters, each planned) side by side, base by base, with deltas."""
+    """Two plans (or two theaters, each planned) side by side, base by base, with deltas;
+    with --schedule, the two theaters' move schedules too."""
     for path in (first, second):
         if not path.exists():
             raise InputError([Problem(str(path), message="does not exist")])
+    if with_schedule:
+        check_theaters(first, second)
     if out is not None:
         check_out_folder(out, [first, second])
     result = compare(
@@ -414,6 +426,23 @@ def compare_command(
         sheets = {"summary": result.summary.astype(str), "bases": result.bases}
         console.print(f"wrote {_write_xlsx(sheets, out / 'compare.xlsx')}")
         console.print(f"wrote {_write_text(result.brief(), out / 'compare_brief.txt')}")
+    if with_schedule:
+        options = (
+            {}
+            if objective_choice(objective) is None
+            else {"objective": objective_choice(objective)}
+        )
+        timelines = compare_schedules(
+            first, second, backend=backend, time_limit=time_limit, **options
+        )
+        console.print(schedule_summary_view(timelines))
+        console.print(schedule_moves_view(timelines))
+        for line in timelines.brief():
+            console.print(line, soft_wrap=True)
+        if out is not None:
+            console.print(f"wrote {_write_csv(timelines.moves, out / 'compare_schedule.csv')}")
+            summary_path = out / "compare_schedule_summary.csv"
+            console.print(f"wrote {_write_csv(timelines.summary, summary_path)}")
 
 
 def compare_summary_view(result: Comparison) -> Table:

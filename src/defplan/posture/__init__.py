@@ -33,6 +33,7 @@ from defplan.posture.moves import (
 )
 from defplan.posture.options import REOPTIMISED, STATUS_QUO, OptionScore, OptionsReport, options
 from defplan.posture.schedule import MoveSchedule, ScheduledMove, schedule
+from defplan.posture.schedule_compare import ScheduleComparison, compare_schedules
 from defplan.posture.transit import Phases, move_phases
 
 __all__ = [
@@ -49,12 +50,14 @@ __all__ = [
     "OptionsReport",
     "Phases",
     "Posture",
+    "ScheduleComparison",
     "ScheduledMove",
     "SystemMove",
     "TroopMove",
     "apply_option",
     "apply_posture",
     "close_bases",
+    "compare_schedules",
     "flow_orders",
     "least_moves_plan",
     "move_budget_curve",

@@ -473,11 +473,11 @@ def sequence(
     backend's choice among ties).
 
     A unit drawn from the pool (riding no lift, as the scenario's draws never do)
-    starts on day 0: it takes no unit from any base, so starting it earlier never raises a day's risk (the residual only
-    falls as units are added), and it only fills a site the target gives more units
-    than today (the move orders never both take from and send to one site), so the
-    final posture's bounds hold with it. No optimum is lost; the tests check it
-    against enumeration.
+    starts on day 0: it takes no unit from any base, so starting it earlier never
+    raises a day's risk (the residual only falls as units are added), and it only
+    fills a site the target gives more units than today (the move orders never both
+    take from and send to one site), so the final posture's bounds hold with it. No
+    optimum is lost; the tests check it against enumeration.
     """
     model = LinearModel()
     cols = _add_start_columns(model, problem)
