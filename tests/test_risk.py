@@ -215,15 +215,49 @@ def test_a_zone_counts_only_while_active_and_only_for_its_weapons() -> None:
     assert cell(table, "alpha", "rocket")["prior_rate"] == 8.0
 
 
-def test_a_blank_casualty_count_is_unknown_not_zero() -> None:
+def test_a_blank_count_beside_a_known_one_is_imputed_from_the_wounded_per_killed_ratio() -> None:
     killed_only = attack("a1", "alpha", date="2023-03-01", killed=1)
+    # no attack with both counts: the blank wounded count is taken at its least, 0
     table = risk(one_base(attacks=(killed_only,)))
-    assert cell(table, "alpha", "rocket")["severity_attacks"] == 0
-    assert cell(table, "alpha", "rocket")["severity"] == 1.5  # the prior, untouched
+    assert cell(table, "alpha", "rocket")["severity_attacks"] == 1
+    assert cell(table, "alpha", "rocket")["severity_imputed"] == 1
+    assert cell(table, "alpha", "rocket")["severity"] == pytest.approx((2 * 1.5 + 1) / 3)
+    # with a complete attack of 2 killed and 8 wounded the ratio is 4: 1 killed -> 4 wounded
+    complete = attack("a2", "alpha", date="2023-03-02", killed=2, wounded=8)
+    wounded_only = attack("a3", "alpha", date="2023-03-03", wounded=8)
+    table = risk(one_base(attacks=(killed_only, complete, wounded_only)))
+    figures = (1 + 0.25 * 4) + (2 + 0.25 * 8) + (8 / 4 + 0.25 * 8)
+    assert cell(table, "alpha", "rocket")["wounded_per_killed"] == 4.0
+    assert cell(table, "alpha", "rocket")["severity"] == pytest.approx((2 * 1.5 + figures) / 5)
+    # both blank: not reported, no figure
+    silent = attack("a4", "alpha", date="2023-03-01")
+    assert cell(risk(one_base(attacks=(silent,))), "alpha", "rocket")["severity_attacks"] == 0
     # when wounded carry no weight, the killed count is the whole figure
     table = risk(with_settings(one_base(attacks=(killed_only,)), wounded_weight=0.0))
-    assert cell(table, "alpha", "rocket")["severity_attacks"] == 1
+    assert cell(table, "alpha", "rocket")["severity_imputed"] == 0
     assert cell(table, "alpha", "rocket")["severity"] == pytest.approx((2 * 1.5 + 1) / 3)
+
+
+@settings(max_examples=40)
+@given(
+    killed=st.integers(1, 50),
+    others=st.lists(
+        st.tuples(st.none() | st.integers(0, 20), st.none() | st.integers(0, 80)), max_size=4
+    ),
+)
+def test_an_attack_with_deaths_and_blank_wounded_raises_its_class_severity(
+    killed: int, others: list[tuple[int | None, int | None]]
+) -> None:
+    record = tuple(
+        attack(f"o{i}", "alpha", date="2023-02-01", killed=k, wounded=w)
+        for i, (k, w) in enumerate(others)
+    )
+    deadly = attack("deadly", "alpha", date="2023-03-01", killed=killed)
+    harmless = attack("deadly", "alpha", date="2023-03-01", killed=0)
+    with_deaths = cell(risk(one_base(attacks=(*record, deadly))), "alpha", "rocket")
+    without = cell(risk(one_base(attacks=(*record, harmless))), "alpha", "rocket")
+    assert with_deaths["severity"] > without["severity"]
+    assert with_deaths["severity_attacks"] == without["severity_attacks"]
 
 
 @pytest.mark.parametrize(("prior_attacks", "expected"), [(2.0, (2 * 1.5 + 9) / 5), (0.0, 3.0)])

@@ -235,6 +235,8 @@ def _cells(
                 "severity": float(severity.value[w]),
                 "severity_prior": weapon.severity_prior,
                 "severity_attacks": int(severity.attacks[w]),
+                "severity_imputed": int(severity.imputed[w]),
+                "wounded_per_killed": float(severity.wounded_per_killed[w]),
                 "troops": base.troops,
                 "exposure": float(exposures[b]),
                 "attack_ids": ";".join(i for _, i in sorted(ids.get((b, w), []))),

@@ -27,6 +27,8 @@ CELL_COLUMNS: tuple[str, ...] = (
     "severity",
     "severity_prior",
     "severity_attacks",
+    "severity_imputed",
+    "wounded_per_killed",
     "troops",
     "exposure",
     "risk",
