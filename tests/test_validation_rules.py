@@ -323,7 +323,7 @@ def test_an_extra_or_missing_cell_is_reported_not_silently_dropped(folder: Path)
     found = errors(validate(folder))
     assert any("deployed · row 2 · has 5 cells, the header has 4" in m for m in found), found
     assert any(
-        "weapons · row 2 · has 4 cells, the header has 5 (every row needs one cell per column" in m
+        "weapons · row 2 · has 5 cells, the header has 6 (every row needs one cell per column" in m
         for m in found
     ), found
 

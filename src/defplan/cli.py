@@ -117,9 +117,17 @@ def risk(
     for line in risk_evidence(table):
         console.print(f"  {line}", soft_wrap=True)
     console.print(
-        f"theater total {table.total:.3f} casualty-equivalents/year · as of {table.as_of} · "
-        f"record from {table.record_start} ({table.observation_years:.2f} decayed years)"
+        f"theater total {table.total:.3f} casualty-equivalents/year (our bases) · as of "
+        f"{table.as_of} · record from {table.record_start} ({table.observation_years:.2f} "
+        f"decayed years, {table.completeness:.0%} of attacks on record: rates corrected)"
     )
+    others = table.bases[table.bases["owner"] != "coalition"]
+    if len(others):
+        listed = ", ".join(f"{r.base_id} ({r.owner}) {r.risk:.3f}" for r in others.itertuples())
+        console.print(
+            f"listed apart, not in the total: {listed} · {table.others_total:.3f}/yr",
+            soft_wrap=True,
+        )
     for left_out in table.excluded:
         console.print(f"[dim]left out: {left_out.attack_id}: {left_out.reason}[/]")
     if out is not None:
@@ -144,7 +152,7 @@ def risk_ranking(table: RiskTable, top: int = 0) -> Table:
             str(row.base_id),
             f"{row.troops:,}",
             f"{row.risk:.3f}",
-            f"{row.share:.1%}",
+            f"{row.share:.1%}" if row.owner == "coalition" else str(row.owner),
             str(row.dominant_weapon or "-"),
             str(row.dominant_factor),
         )

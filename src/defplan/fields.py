@@ -270,3 +270,66 @@ def format_partial_date(day: dt.date, precision: DatePrecision) -> str:
     if precision == "month":
         return f"{day.year:04d}-{day.month:02d}"
     return day.isoformat()
+
+
+@dataclass(frozen=True)
+class ClassValue:
+    """One weapon class's figure in a per-class cell: ``rocket: 6``."""
+
+    weapon: str
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.weapon}: {self.value:.15g}"
+
+
+def class_values_from_cell(value: Any) -> Any:
+    """``'rocket: 6; drone: 0.5'`` → (ClassValue('rocket', 6.0), ClassValue('drone', 0.5)).
+
+    ``=`` works as well as ``:``; numbers read as in any other cell (``45%``). Text
+    that is not such a list is left for the type check to reject.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, tuple | list) and all(isinstance(v, ClassValue) for v in value):
+        return tuple(value)
+    if not isinstance(value, str):
+        return value
+    pairs = []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        match = re.fullmatch(r"([^:=]+?)\s*[:=]\s*(.+)", part)
+        figure = number_from_cell(match.group(2)) if match else None
+        if match is None or not isinstance(figure, float) or not math.isfinite(figure):
+            return value
+        key = match.group(1)
+        pairs.append(ClassValue(key_from_cell(key), figure))
+    return tuple(pairs)
+
+
+def _class_values_within(low: float, high: float) -> Any:
+    def check(values: tuple[ClassValue, ...]) -> tuple[ClassValue, ...]:
+        _no_duplicates(tuple(v.weapon for v in values))
+        for item in values:
+            if not low <= item.value <= high:
+                raise ValueError(f"{item.weapon}: {item.value:g} is outside {low:g} to {high:g}")
+        return values
+
+    return check
+
+
+#: per weapon class, a number of 0 or more: ``rocket: 6; drone: 0.5``
+ClassNumbers = Annotated[
+    tuple[ClassValue, ...],
+    BeforeValidator(class_values_from_cell),
+    AfterValidator(_class_values_within(0.0, math.inf)),
+    Noun("class: number pairs separated by ; (e.g. rocket: 6; drone: 0.5)"),
+]
+#: per weapon class, a fraction: ``rocket: 0.6; drone: 0.2``
+ClassFractions = Annotated[
+    tuple[ClassValue, ...],
+    BeforeValidator(class_values_from_cell),
+    AfterValidator(_class_values_within(0.0, 1.0)),
+    Noun("class: fraction pairs separated by ; (e.g. rocket: 0.6; drone: 0.2)"),
+]

@@ -17,6 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from defplan.errors import Problem
 from defplan.fields import (
+    ClassFractions,
+    ClassNumbers,
     Count,
     DatePrecision,
     Day,
@@ -36,6 +38,7 @@ from defplan.fields import (
     cell_text,
     date_from_cell,
     key_from_cell,
+    number_from_cell,
     parse_partial_date,
     truncate_date,
 )
@@ -44,6 +47,8 @@ BaseStatus = Literal["open", "closed", "candidate"]
 SystemMode = Literal["point", "area"]
 RuleKind = Literal["min_units", "max_units", "lock", "forbid"]
 OptionAction = Literal["close", "move_troops", "move_system"]
+BaseOwner = Literal["coalition", "partner", "watch"]
+Falloff = Literal["linear", "none"]
 
 StatusCell = Annotated[BaseStatus, BeforeValidator(key_from_cell), Noun("a base status")]
 ModeCell = Annotated[SystemMode, BeforeValidator(key_from_cell), Noun("a system mode")]
@@ -51,6 +56,8 @@ RuleKindCell = Annotated[RuleKind, BeforeValidator(key_from_cell), Noun("a rule 
 ActionCell = Annotated[OptionAction, BeforeValidator(key_from_cell), Noun("an option action")]
 PrecisionCell = Annotated[DatePrecision, BeforeValidator(key_from_cell), Noun("a date precision")]
 YesNoCell = Annotated[Literal["yes", "no"], BeforeValidator(key_from_cell), Noun("yes or no")]
+OwnerCell = Annotated[BaseOwner, BeforeValidator(key_from_cell), Noun("a base owner")]
+FalloffCell = Annotated[Falloff, BeforeValidator(key_from_cell), Noun("a fall-off")]
 
 #: The largest seed every backend takes (HiGHS and CP-SAT hold it in a 32-bit int).
 MAX_SEED = 2**31 - 1
@@ -92,6 +99,14 @@ class BaseRow(Row):
         "capacity": "troops the base can hold; blank = no limit",
         "status": "open, closed or candidate (a site that may be opened)",
         "receives_air": "yes if a unit can be flown in (an airfield that takes it); blank = no",
+        "owner": "coalition (ours to defend; blank = coalition), partner (a partner's base: "
+        "listed apart, out of our totals) or watch (a site we only watch)",
+        "hardening_by_weapon": "hardening per weapon class where it differs from hardening, "
+        "e.g. rocket: 0.6; drone: 0.3",
+        "warning_minutes": "early warning per weapon class, minutes, e.g. rocket: 0.5; "
+        "ballistic_missile: 8 (blank = none)",
+        "shelter_minutes": "minutes the people on the base need to reach shelter "
+        "(blank = no shelters)",
         "notes": "free text",
     }
 
@@ -108,11 +123,20 @@ class BaseRow(Row):
     capacity: Count | None = None
     status: StatusCell = "open"
     receives_air: YesNoCell | None = None
+    owner: OwnerCell = "coalition"
+    hardening_by_weapon: ClassFractions = ()
+    warning_minutes: ClassNumbers = ()
+    shelter_minutes: NonNegativeFloat | None = None
 
     @property
     def takes_air(self) -> bool:
         """Whether a unit can be flown in (blank means road only)."""
         return self.receives_air == "yes"
+
+    @property
+    def ours(self) -> bool:
+        """Whether its defense and its risk are ours to plan."""
+        return self.owner == "coalition"
 
 
 class SystemRow(Row):
@@ -195,6 +219,9 @@ class WeaponRow(Row):
         "name": "description",
         "reach_km": "how far from its launch point the class reaches, km",
         "severity_prior": "casualty-equivalents per attack expected before any record",
+        "falloff": "linear (attacks thin out from a zone's edge to reach_km past it: "
+        "indirect fire) or none (every base within reach is hit alike: guided weapons); "
+        "blank = linear",
         "notes": "free text",
     }
 
@@ -202,6 +229,7 @@ class WeaponRow(Row):
     name: Text | None = None
     reach_km: PositiveFloat
     severity_prior: NonNegativeFloat
+    falloff: FalloffCell = "linear"
 
 
 class ThreatZoneRow(Row):
@@ -220,6 +248,8 @@ class ThreatZoneRow(Row):
             "triangular distribution from intensity_low through intensity to intensity_high"
         ),
         "intensity_high": "highest plausible intensity (blank = intensity)",
+        "intensity_by_weapon": "attacks per year per weapon class where it differs from "
+        "intensity, e.g. rocket: 6; drone: 0.5",
         "active_from": "first day the zone counts (blank = always)",
         "active_to": "last day the zone counts (blank = still active)",
         "notes": "free text",
@@ -234,6 +264,7 @@ class ThreatZoneRow(Row):
     intensity: NonNegativeFloat
     intensity_low: NonNegativeFloat | None = None
     intensity_high: NonNegativeFloat | None = None
+    intensity_by_weapon: ClassNumbers = ()
     active_from: Day | None = None
     active_to: Day | None = None
 
@@ -249,9 +280,23 @@ class ThreatZoneRow(Row):
             )
         if not self.weapons:
             raise ValueError("weapons|is blank (expected at least one weapon class)")
+        for item in self.intensity_by_weapon:
+            if item.weapon not in self.weapons:
+                raise ValueError(
+                    f"intensity_by_weapon|names {item.weapon!r}, which is not in this zone's "
+                    f"weapons ({'; '.join(self.weapons)})"
+                )
         if self.active_from and self.active_to and self.active_from > self.active_to:
             raise ValueError(f"active_to|{self.active_to} is before active_from {self.active_from}")
         return self
+
+    def intensity_of(self, weapon: str) -> float:
+        """Attacks per year with ``weapon`` at a base it reaches (0 if not its weapon)."""
+        if weapon not in self.weapons:
+            return 0.0
+        return next(
+            (v.value for v in self.intensity_by_weapon if v.weapon == weapon), self.intensity
+        )
 
 
 class AttackRow(Row):
@@ -412,6 +457,33 @@ class RouteRow(Row):
     travel_hours: NonNegativeFloat | None = None
 
 
+class CompletenessRow(Row):
+    sheet = "completeness"
+    key = ("period_start",)
+    help = {
+        "period_start": "first day of the period",
+        "period_end": "last day of the period",
+        "completeness": "share of the attacks of the period that reached the record, "
+        "above 0 up to 1 (days outside every period use the record_completeness setting)",
+        "notes": "why this share (which sources were searched, what they miss)",
+    }
+
+    period_start: Day
+    period_end: Day
+    completeness: Annotated[
+        float,
+        BeforeValidator(number_from_cell),
+        Field(gt=0, le=1),
+        Noun("a share above 0 up to 1"),
+    ]
+
+    @model_validator(mode="after")
+    def _in_order(self) -> CompletenessRow:
+        if self.period_end < self.period_start:
+            raise ValueError(f"period_end|{self.period_end} is before period_start")
+        return self
+
+
 class AssumptionRow(Row):
     sheet = "assumptions"
     help = {
@@ -452,6 +524,7 @@ ROW_TYPES: tuple[type[Row], ...] = (
     RuleRow,
     OptionRow,
     RouteRow,
+    CompletenessRow,
     AssumptionRow,
 )
 REQUIRED_SHEETS: tuple[str, ...] = ("bases", "systems", "effectiveness", "weapons")
@@ -496,6 +569,21 @@ class Settings(BaseModel):
     )
     severity_prior_attacks: NonNegativeFloat = Field(
         default=2.0, description="how many attacks' worth of weight the severity prior has"
+    )
+    record_completeness: Annotated[
+        float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
+    ] = Field(
+        default=1.0,
+        description="share of attacks that reach the record (the completeness sheet sets "
+        "it per period)",
+    )
+    shelter_protection: Fraction = Field(
+        default=0.8, description="share of harm a shelter prevents for those who reach it"
+    )
+    partner_weight: NonNegativeFloat = Field(
+        default=0.0,
+        description="weight of a partner base's risk in the plan (0 = our units defend "
+        "only our bases)",
     )
     objective: Annotated[
         Literal["expected", "worst_case", "blend"],
@@ -565,6 +653,7 @@ class Scenario:
     rules: tuple[RuleRow, ...] = ()
     options: tuple[OptionRow, ...] = ()
     routes: tuple[RouteRow, ...] = ()
+    completeness: tuple[CompletenessRow, ...] = ()
     assumptions: tuple[AssumptionRow, ...] = ()
     settings: Settings = field(default_factory=Settings)
     provenance: Provenance = field(default_factory=Provenance, compare=False)

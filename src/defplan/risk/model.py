@@ -46,10 +46,14 @@ def exposure(base: BaseRow, troop_weight: float, reference_troops: float = 1000.
     >>> exposure(base, 1.0), exposure(base, 0.5, 100.0), exposure(base, 0.0)
     (0.2, 1.0, 0.5)
     """
+    return garrison_weight(base, troop_weight, reference_troops) * (1.0 - base.hardening)
+
+
+def garrison_weight(base: BaseRow, troop_weight: float, reference_troops: float) -> float:
+    """``(troops / reference_troops) ** troop_weight * mission_value``; 0 with no troops."""
     if base.troops <= 0:
         return 0.0
-    scale = math.pow(float(base.troops) / reference_troops, troop_weight)
-    return scale * base.mission_value * (1.0 - base.hardening)
+    return math.pow(float(base.troops) / reference_troops, troop_weight) * base.mission_value
 
 
 def posterior_rate(
@@ -155,6 +159,48 @@ def risk(scenario: Scenario) -> RiskTable:
     return table
 
 
+def harm_through(base: BaseRow, weapon: str, shelter_protection: float) -> tuple[float, float]:
+    """The class's hardening at the base and the share of its people warned in time.
+
+    Hardening is the base's ``hardening_by_weapon`` figure for the class, else its
+    ``hardening``. With shelters (``shelter_minutes``) and ``warning_minutes`` for the
+    class, ``min(1, warning / shelter_minutes)`` of the people reach cover in time
+    (all of them when shelter is at hand, 0 minutes). The harm that gets through is
+    ``(1 - hardening) * (1 - warned * shelter_protection)``.
+
+    Examples
+    --------
+    >>> from defplan.scenario import BaseRow
+    >>> base = BaseRow(base_id="a", name="A", lat=0, lon=0, troops=400, hardening=0.5,
+    ...     hardening_by_weapon="rocket: 0.6", warning_minutes="rocket: 1; drone: 4",
+    ...     shelter_minutes=2)
+    >>> harm_through(base, "rocket", 0.8), harm_through(base, "drone", 0.8)
+    ((0.6, 0.5), (0.5, 1.0))
+    """
+    hardening = next(
+        (v.value for v in base.hardening_by_weapon if v.weapon == weapon), base.hardening
+    )
+    warning = next((v.value for v in base.warning_minutes if v.weapon == weapon), None)
+    if warning is None or base.shelter_minutes is None:
+        return hardening, 0.0
+    if base.shelter_minutes <= 0:
+        return hardening, 1.0
+    return hardening, min(1.0, warning / base.shelter_minutes)
+
+
+def _protection(scenario: Scenario) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(hardening, warned share, share of harm let through), each (bases, classes)."""
+    shape = (len(scenario.bases), len(scenario.weapons))
+    hardening = np.array([b.hardening for b in scenario.bases])[:, np.newaxis] * np.ones(shape)
+    warned = np.zeros(shape)
+    protect = scenario.settings.shelter_protection
+    for b, base in enumerate(scenario.bases):
+        if base.hardening_by_weapon or (base.warning_minutes and base.shelter_minutes is not None):
+            for w, weapon in enumerate(scenario.weapons):
+                hardening[b, w], warned[b, w] = harm_through(base, weapon.weapon, protect)
+    return hardening, warned, (1.0 - hardening) * (1.0 - warned * protect)
+
+
 def _compute(scenario: Scenario) -> RiskTable:
     settings = scenario.settings
     record = read_record(scenario)
@@ -166,39 +212,59 @@ def _compute(scenario: Scenario) -> RiskTable:
     for item in record.counted:
         on_record[item.base_index, item.weapon_index] += 1
         decayed[item.base_index, item.weapon_index] += item.weight
-    from_prior, from_record = posterior_rate(
+    from_prior, from_record = posterior_rate(prior.rate, decayed, record.observed_years, settings)
+    prior_part, record_part = posterior_rate(
         prior.rate, decayed, record.observation_years, settings
     )
-    exposures = np.array(
-        [exposure(b, settings.troop_weight, settings.reference_troops) for b in scenario.bases]
+    if_complete = prior_part + record_part
+    record_rate = decayed / record.observed_years if record.observed_years > 0 else np.zeros(shape)
+    hardening, warned, through = _protection(scenario)
+    scale = np.array(
+        [
+            garrison_weight(b, settings.troop_weight, settings.reference_troops)
+            for b in scenario.bases
+        ]
     )
-    harm = severity.value[np.newaxis, :] * exposures[:, np.newaxis]
+    exposures = scale[:, np.newaxis] * through
+    harm = severity.value[np.newaxis, :] * exposures
     risk_from_prior, risk_from_record = from_prior * harm, from_record * harm
     cell_risk = risk_from_prior + risk_from_record
-    total = float(cell_risk.sum())
+    ours = np.array([b.ours for b in scenario.bases], dtype=bool)
+    total = float(cell_risk[ours].sum())
+    others_total = float(cell_risk[~ours].sum())
     if not np.isfinite(cell_risk).all():
         total = math.inf  # e.g. an infinite exposure times a zero rate
-    numbers = {
+    numbers: dict[str, npt.NDArray[Any]] = {
         "attacks_on_record": on_record,
         "decayed_attacks": decayed,
         "prior_rate": prior.rate,
         "rate_from_prior": from_prior,
         "rate_from_record": from_record,
         "posterior_rate": from_prior + from_record,
+        "record_rate": record_rate,
+        "rate_if_complete": if_complete,
+        "hardening": hardening,
+        "warned_share": warned,
+        "exposure": exposures,
         "risk": cell_risk,
-        "share": cell_risk / total if 0 < total < math.inf else np.zeros(shape),
+        "share": np.where(ours[:, np.newaxis], cell_risk / total, 0.0)
+        if 0 < total < math.inf
+        else np.zeros(shape),
     }
+    threat = ((from_prior + from_record) * severity.value[np.newaxis, :]).sum(axis=1)
     parts = BaseParts(
-        exposure=exposures,
+        exposure=_effective_exposure(cell_risk.sum(axis=1), threat, exposures),
         rate=from_prior + from_record,
         severity=severity.value,
         risk_from_record=risk_from_record,
         risk_from_prior=risk_from_prior,
         zone_risk=_zone_risk(prior, risk_from_prior),
         attack_risk=_attack_risk(scenario, record, decayed, risk_from_record),
+        ours=ours,
     )
+    weights = {"coalition": 1.0, "partner": settings.partner_weight, "watch": 0.0}
     return RiskTable(
-        cells=_cells(scenario, record, prior, severity, exposures, numbers),
+        cells=_cells(scenario, record, prior, severity, numbers),
         bases=rank_bases(scenario, parts),
         base_ids=tuple(b.base_id for b in scenario.bases),
         weapons=tuple(w.weapon for w in scenario.weapons),
@@ -208,7 +274,23 @@ def _compute(scenario: Scenario) -> RiskTable:
         settings=settings,
         excluded=record.excluded,
         total=total,
+        others_total=others_total,
+        plan_weight=np.array([weights[b.owner] for b in scenario.bases]),
+        completeness=record.completeness,
     )
+
+
+def _effective_exposure(
+    base_risk: FloatArray, threat: FloatArray, exposures: FloatArray
+) -> FloatArray:
+    """Per base, risk over threat: its exposure as the threats it faces weigh it.
+
+    With the same protection against every class this is the base's exposure; with
+    none of a class's threat, the mean over the classes.
+    """
+    mean = exposures.mean(axis=1) if exposures.shape[1] else np.zeros(len(exposures))
+    out: FloatArray = np.divide(base_risk, threat, out=mean.copy(), where=threat > 0)
+    return out
 
 
 def _cells(
@@ -216,7 +298,6 @@ def _cells(
     record: Record,
     prior: ZonePrior,
     severity: Severity,
-    exposures: FloatArray,
     numbers: dict[str, npt.NDArray[Any]],
 ) -> pd.DataFrame:
     """One row per (base, class), bases in scenario order, classes in sheet order."""
@@ -231,6 +312,7 @@ def _cells(
                 "base_id": base.base_id,
                 "weapon": weapon.weapon,
                 "observation_years": record.observation_years,
+                "record_completeness": record.completeness,
                 "prior_zones": _zone_list(prior.zone_ids, prior.contributions[b, w]),
                 "severity": float(severity.value[w]),
                 "severity_prior": weapon.severity_prior,
@@ -238,7 +320,6 @@ def _cells(
                 "severity_imputed": int(severity.imputed[w]),
                 "wounded_per_killed": float(severity.wounded_per_killed[w]),
                 "troops": base.troops,
-                "exposure": float(exposures[b]),
                 "attack_ids": ";".join(i for _, i in sorted(ids.get((b, w), []))),
             }
             for name, values in numbers.items():

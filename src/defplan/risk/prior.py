@@ -1,9 +1,12 @@
 """The geographic prior: attacks per year the threat zones are expected to send.
 
-A zone whose actor uses weapon class w sends ``intensity`` attacks a year at a base
-inside its radius. Beyond the radius the weapon's reach carries it, with fewer and
-fewer attacks: the share falls linearly from 1 at the zone's edge to 0 at
-``radius_km + reach_km``. Only zones active on the as-of day count.
+A zone whose actor uses weapon class w sends ``intensity`` attacks a year (or its
+``intensity_by_weapon`` figure for w) at a base inside its radius: the zone is the
+area launches come from. Beyond the radius the weapon's reach carries it. With the
+class's ``falloff`` linear (indirect fire: rockets, mortars) the share falls linearly
+from 1 at the zone's edge to 0 at ``radius_km + reach_km``; with ``none`` (guided
+weapons: one-way drones, missiles) every base within ``radius_km + reach_km`` is hit
+alike. Only zones active on the as-of day count.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from defplan.geo import distance_matrix_km
-from defplan.scenario import Scenario, ThreatZoneRow
+from defplan.scenario import Falloff, Scenario, ThreatZoneRow
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -35,21 +38,29 @@ class ZonePrior:
 
 
 def falloff(
-    distance_km: npt.ArrayLike, radius_km: npt.ArrayLike, reach_km: npt.ArrayLike
+    distance_km: npt.ArrayLike,
+    radius_km: npt.ArrayLike,
+    reach_km: npt.ArrayLike,
+    kind: Falloff = "linear",
 ) -> FloatArray:
     """Share of a zone's intensity that reaches a base ``distance_km`` from its centre.
 
-    1 within ``radius_km``, then falling linearly to 0 at ``radius_km + reach_km``;
-    never increasing with distance. Arguments broadcast against each other.
+    1 within ``radius_km``; beyond it, ``linear`` falls to 0 at ``radius_km +
+    reach_km`` and ``none`` stays 1 up to there and is 0 past it. Never increasing
+    with distance. Arguments broadcast against each other.
 
     Examples
     --------
     >>> falloff([0.0, 10.0, 35.0, 60.0, 90.0], 10.0, 50.0)
     array([1. , 1. , 0.5, 0. , 0. ])
+    >>> falloff([0.0, 10.0, 35.0, 60.0, 90.0], 10.0, 50.0, "none")
+    array([1., 1., 1., 1., 0.])
     """
     distance = np.asarray(distance_km, dtype=np.float64)
     radius = np.asarray(radius_km, dtype=np.float64)
     reach = np.asarray(reach_km, dtype=np.float64)
+    if kind == "none":
+        return np.where(distance <= radius + reach, 1.0, 0.0)
     beyond = np.clip(1.0 - (distance - radius) / reach, 0.0, 1.0)
     share: FloatArray = np.where(distance <= radius, 1.0, beyond)
     return share
@@ -67,8 +78,8 @@ def zone_is_active(zone: ThreatZoneRow, as_of: dt.date | None) -> bool:
 def zone_prior(scenario: Scenario, as_of: dt.date | None) -> ZonePrior:
     """The prior rate of every base and weapon class from the zones active on ``as_of``.
 
-    ``rate[b, w] = sum over zones z using w of intensity[z] * falloff(d[b, z],
-    radius[z], reach[w])``, attacks per year.
+    ``rate[b, w] = sum over zones z using w of intensity[z, w] * falloff(d[b, z],
+    radius[z], reach[w], falloff[w])``, attacks per year.
 
     Examples
     --------
@@ -94,11 +105,10 @@ def zone_prior(scenario: Scenario, as_of: dt.date | None) -> ZonePrior:
             [z.lon for z in zones],
         )
         radius = np.array([z.radius_km for z in zones])
-        intensity = np.array([z.intensity for z in zones])
         for w, weapon in enumerate(scenario.weapons):
-            uses = np.array([weapon.weapon in z.weapons for z in zones], dtype=np.float64)
-            share = falloff(distance, radius[np.newaxis, :], weapon.reach_km)
-            contributions[:, w, :] = share * (intensity * uses)[np.newaxis, :]
+            intensity = np.array([z.intensity_of(weapon.weapon) for z in zones])
+            share = falloff(distance, radius[np.newaxis, :], weapon.reach_km, weapon.falloff)
+            contributions[:, w, :] = share * intensity[np.newaxis, :]
     return ZonePrior(
         rate=contributions.sum(axis=2),
         contributions=contributions,

@@ -32,6 +32,8 @@ class BaseParts:
     """per base: zone_id → the risk its prior contributes"""
     attack_risk: Sequence[Mapping[str, float]]
     """per base: attack_id → the risk its record weight contributes"""
+    ours: npt.NDArray[np.bool_]
+    """(bases,) whether the base's risk is ours (in the totals)"""
 
 
 def dominant_factor(
@@ -68,16 +70,21 @@ def dominant_factor(
 
 
 def rank_bases(scenario: Scenario, parts: BaseParts) -> pd.DataFrame:
-    """One row per base with its total risk, ranked (rank 1 = highest, ties by base_id)."""
+    """One row per base with its total risk, ranked (rank 1 = highest, ties by base_id).
+
+    Our bases come first; partners' and watched sites follow, ranked among themselves,
+    with a share of 0: they are listed apart and are not part of the total.
+    """
     weapons = [w.weapon for w in scenario.weapons]
     risk = parts.risk_from_record + parts.risk_from_prior
     base_risk = risk.sum(axis=1)
-    total = float(base_risk.sum())
+    total = float(base_risk[parts.ours].sum())
     threat = (parts.rate * parts.severity[np.newaxis, :]).sum(axis=1)
     typical_exposure = float(parts.exposure.mean()) if len(parts.exposure) else 0.0
     typical_threat = float(threat.mean()) if len(threat) else 0.0
     order = sorted(
-        range(len(scenario.bases)), key=lambda b: (-base_risk[b], scenario.bases[b].base_id)
+        range(len(scenario.bases)),
+        key=lambda b: (not parts.ours[b], -base_risk[b], scenario.bases[b].base_id),
     )
     rows = []
     for rank, b in enumerate(order, start=1):
@@ -90,13 +97,14 @@ def rank_bases(scenario: Scenario, parts: BaseParts) -> pd.DataFrame:
                 "base_id": base.base_id,
                 "name": base.name,
                 "status": base.status,
+                "owner": base.owner,
                 "troops": base.troops,
                 "exposure": float(parts.exposure[b]),
                 "attacks_per_year": float(parts.rate[b].sum()),
                 "risk_from_record": from_record,
                 "risk_from_prior": from_prior,
                 "risk": float(base_risk[b]),
-                "share": float(base_risk[b]) / total if total > 0 else 0.0,
+                "share": float(base_risk[b]) / total if total > 0 and parts.ours[b] else 0.0,
                 "dominant_weapon": _dominant_weapon(risk[b], weapons),
                 "dominant_factor": dominant_factor(
                     float(base_risk[b]),

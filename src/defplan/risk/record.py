@@ -52,6 +52,15 @@ class Record:
     observation_years: float
     counted: tuple[CountedAttack, ...]
     excluded: tuple[ExcludedAttack, ...]
+    #: the record's decayed years weighed by the share of attacks that reached it
+    observed_years: float = 0.0
+
+    @property
+    def completeness(self) -> float:
+        """The share of attacks the record holds over its window, decay-weighted."""
+        if self.observation_years <= 0:
+            return 1.0
+        return self.observed_years / self.observation_years
 
 
 def decay_weight(age_years: float, half_life_years: float) -> float:
@@ -186,14 +195,37 @@ def read_record(scenario: Scenario) -> Record:
             CountedAttack(attack, base_index[attack.base_id], weapon_index[attack.weapon], weight)
         )
 
-    years = 0.0
+    years = observed = 0.0
     if record_start is not None and as_of is not None:
         days = max((as_of - record_start).days, 1)  # a window is never shorter than a day
         years = observation_years(days / DAYS_PER_YEAR, settings.half_life_years)
+        observed = observed_years(scenario, years, record_start, as_of)
     excluded = tuple(
         ExcludedAttack(scenario.attacks[row].attack_id, reasons[row]) for row in sorted(reasons)
     )
-    return Record(as_of, record_start, years, tuple(counted), excluded)
+    return Record(as_of, record_start, years, tuple(counted), excluded, observed)
+
+
+def observed_years(
+    scenario: Scenario, window_years: float, record_start: dt.date, as_of: dt.date
+) -> float:
+    """The window's decayed years, each weighed by the share of attacks the record holds.
+
+    Attacks reach the record with probability ``c`` (the completeness sheet's share on
+    the days it covers, ``settings.record_completeness`` elsewhere), so the count on
+    record is Poisson with mean ``rate x sum of c x decayed time``: this sum.
+    """
+    default = scenario.settings.record_completeness
+    half_life = scenario.settings.half_life_years
+    total = default * window_years
+    for period in scenario.completeness:
+        end = min(period.period_end + dt.timedelta(days=1), as_of)
+        youngest = (as_of - end).days / DAYS_PER_YEAR
+        oldest = (as_of - max(period.period_start, record_start)).days / DAYS_PER_YEAR
+        if oldest > youngest:
+            decayed = mean_decay(youngest, oldest, half_life) * (oldest - youngest)
+            total += (period.completeness - default) * decayed
+    return total
 
 
 def _why_left_out(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -24,12 +24,17 @@ CELL_COLUMNS: tuple[str, ...] = (
     "rate_from_prior",
     "rate_from_record",
     "posterior_rate",
+    "record_completeness",
+    "record_rate",
+    "rate_if_complete",
     "severity",
     "severity_prior",
     "severity_attacks",
     "severity_imputed",
     "wounded_per_killed",
     "troops",
+    "hardening",
+    "warned_share",
     "exposure",
     "risk",
     "share",
@@ -42,6 +47,7 @@ BASE_COLUMNS: tuple[str, ...] = (
     "base_id",
     "name",
     "status",
+    "owner",
     "troops",
     "exposure",
     "attacks_per_year",
@@ -83,7 +89,14 @@ class RiskTable:
     excluded : tuple of ExcludedAttack
         Attack rows left out, in sheet order, each with its reason.
     total : float
-        Risk of the whole theater, casualty-equivalents per year.
+        Risk of our bases (owner coalition), casualty-equivalents per year.
+    others_total : float
+        Risk of the partners' and watched bases, listed apart, not in ``total``.
+    plan_weight : numpy.ndarray
+        Per base (scenario order), the weight of its risk in :meth:`risk_matrix`: 1 for
+        ours, ``settings.partner_weight`` for a partner's, 0 for a watched site.
+    completeness : float
+        Share of attacks the record holds over its window (decay-weighted).
     """
 
     cells: pd.DataFrame
@@ -96,12 +109,21 @@ class RiskTable:
     settings: Settings
     excluded: tuple[ExcludedAttack, ...]
     total: float
+    others_total: float = 0.0
+    plan_weight: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    completeness: float = 1.0
 
     def risk_matrix(self) -> npt.NDArray[np.float64]:
-        """Risk per (base, weapon class) as a new array, ``len(base_ids) x len(weapons)``.
+        """The risk a plan defends, per (base, weapon class), as a new array.
 
-        Rows follow :attr:`base_ids` (scenario order), columns :attr:`weapons`
-        (weapons-sheet order); casualty-equivalents per year.
+        ``len(base_ids) x len(weapons)``: rows follow :attr:`base_ids` (scenario
+        order), columns :attr:`weapons` (weapons-sheet order); casualty-equivalents
+        per year, each base's row times its :attr:`plan_weight` (a partner's base
+        counts only as much as ``settings.partner_weight`` says, a watched site not
+        at all).
         """
         values = self.cells["risk"].to_numpy(dtype=np.float64, copy=True)
-        return values.reshape(len(self.base_ids), len(self.weapons))
+        matrix = values.reshape(len(self.base_ids), len(self.weapons))
+        if len(self.plan_weight) == len(self.base_ids):
+            matrix *= self.plan_weight[:, np.newaxis]
+        return matrix

@@ -464,7 +464,9 @@ def _critical(
         "risk_at_cut",
     ]
     cut = next((s for s in steps if s.units == on_hand and s.plan is not None), None)
-    frame = table.bases[table.bases["risk"] > 0]
+    # only bases the plan defends: a partner's or a watched site is listed apart
+    weight = dict(zip(table.base_ids, table.plan_weight, strict=True))
+    frame = table.bases[(table.bases["risk"] > 0) & (table.bases["base_id"].map(weight) > 0)]
     rows: list[dict[str, Any]] = []
     upto = [s for s in steps if s.units <= on_hand]
     for rank, row in enumerate(frame.itertuples(index=False), start=1):

@@ -6,6 +6,7 @@ problems it finds, located at the row a planner has to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from defplan.scenario import (
     ROW_TYPES,
     AttackRow,
     BaseRow,
+    CompletenessRow,
     DeployedRow,
     EffectivenessRow,
     OptionRow,
@@ -148,6 +150,11 @@ def check_references(sheets: Sheets) -> list[Problem]:
         assert isinstance(z, ThreatZoneRow)
         for weapon in z.weapons:
             ref("threat_zones", r, "weapons", weapon, weapons, weapon_noun)
+    for b, r in sheets.of("bases"):
+        assert isinstance(b, BaseRow)
+        for column in ("hardening_by_weapon", "warning_minutes"):
+            for item in getattr(b, column):
+                ref("bases", r, column, item.weapon, weapons, weapon_noun)
     for a, r in sheets.of("attacks"):
         assert isinstance(a, AttackRow)
         ref("attacks", r, "base_id", a.base_id, bases, base_noun)
@@ -577,10 +584,36 @@ def check_settings(sheets: Sheets) -> list[Problem]:
     ]
 
 
+def check_completeness(sheets: Sheets) -> list[Problem]:
+    """Completeness periods do not overlap: each day of the record has one share."""
+    periods = sorted(
+        (row.period_start, row.period_end, r)
+        for row, r in sheets.of("completeness")
+        if isinstance(row, CompletenessRow)
+    )
+    out = []
+    latest: tuple[dt.date, int] | None = None  # the furthest end so far, and its row
+    for start, end, row in periods:
+        if latest is not None and start <= latest[0]:
+            out.append(
+                sheets.problem(
+                    "completeness",
+                    row,
+                    "period_start",
+                    f"{start} falls inside the period on row {latest[1]}, which ends "
+                    f"{latest[0]} (expected periods that do not overlap)",
+                )
+            )
+        if latest is None or end > latest[0]:
+            latest = (end, row)
+    return out
+
+
 CHECKS: tuple[Callable[[Sheets], list[Problem]], ...] = (
     check_duplicate_keys,
     check_references,
     check_bases,
+    check_completeness,
     check_deployment,
     check_rules,
     check_options,

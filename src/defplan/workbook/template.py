@@ -32,6 +32,7 @@ SHEET_PURPOSE = {
     "rules": "the planner's hard rules (optional)",
     "options": "consolidation and repositioning options to score (optional)",
     "routes": "measured distances between bases (optional)",
+    "completeness": "share of attacks that reached the record, per period (optional)",
     "assumptions": "every assumed value and why (optional, documentation)",
     "settings": "model knobs as key / value (optional; blank value = default)",
 }
