@@ -59,7 +59,9 @@ def test_example_holds_every_base_and_hostile_area_of_the_reference_table(
     example: Scenario,
 ) -> None:
     assert len(example.bases) == 18
-    assert len(example.threat_zones) == 9
+    # the 9 hostile areas of the table and the two launch areas of Baghdad
+    assert len(example.threat_zones) == 9 + 2
+    assert {"baghdad_launch_areas", "taji_north"} <= {z.zone_id for z in example.threat_zones}
     assert {s.mode for s in example.systems} == {"point", "area"}
     assert {"rocket", "mortar", "drone", "ballistic_missile"} <= set(example.weapon_by_id)
 
