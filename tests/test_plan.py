@@ -372,9 +372,11 @@ def test_last_unit_value_is_the_risk_that_unit_removes_under_every_objective() -
 
 
 def test_worst_case_plan_is_not_dominated_by_the_expected_plan() -> None:
-    # same worst base residual, so the worst-case plan must not carry more total risk
+    # the worst-case plan leaves no worse a worst base; where the two tie on it, the
+    # worst-case plan (ties broken by the summed risk) must not carry more total risk
     scenario = load_scenario(Path(__file__).parents[1] / "inputs" / "iraq_syria.xlsx")
     worst = plan(scenario, objective="worst_case")
     expected = plan(scenario, objective="expected")
-    assert math.isclose(expected.residual.max(), worst.residual.max(), rel_tol=1e-9)
-    assert worst.residual.sum() <= expected.residual.sum() + 1e-9
+    assert worst.residual.max() <= expected.residual.max() + 1e-9
+    if math.isclose(expected.residual.max(), worst.residual.max(), rel_tol=1e-9):
+        assert worst.residual.sum() <= expected.residual.sum() + 1e-9

@@ -130,6 +130,8 @@ def risk(
         )
     for left_out in table.excluded:
         console.print(f"[dim]left out: {left_out.attack_id}: {left_out.reason}[/]")
+    if scenario.illustrative:
+        console.print(f"[bold yellow]{illustrative_banner(len(scenario.illustrative))}[/]")
     if out is not None:
         for path in write_risk(table, out):
             console.print(f"wrote {path}")
@@ -310,7 +312,17 @@ def plan_summary(result: Plan) -> list[str]:
         lines.append(f"status {result.status}{': ' + result.message if result.message else ''}")
     budget = "no limit" if result.max_moves is None else f"limit {result.max_moves}"
     lines.append(f"units moved from today's deployment: {result.moves} ({budget})")
+    if result.illustrative_inputs:
+        lines.append(illustrative_banner(result.illustrative_inputs))
     return lines
+
+
+def illustrative_banner(count: int) -> str:
+    """The warning every output built on illustrative inputs carries."""
+    return (
+        f"ILLUSTRATIVE INPUTS: {count} values of this theater are illustrative assumptions "
+        "(assumptions sheet), not facts; do not brief these figures as facts"
+    )
 
 
 @app.command()

@@ -680,6 +680,17 @@ class Scenario:
         """(system_id, weapon) → p_intercept; a missing pair does not engage."""
         return {(e.system_id, e.weapon): e.p_intercept for e in self.effectiveness}
 
+    @cached_property
+    def illustrative(self) -> tuple[AssumptionRow, ...]:
+        """Assumptions-sheet rows that mark a value as illustrative, not a fact.
+
+        A row counts when its ``basis`` or ``source`` says "illustrative"; every output
+        made from the scenario says how many such values it rests on.
+        """
+        return tuple(
+            a for a in self.assumptions if "illustrative" in f"{a.basis} {a.source}".lower()
+        )
+
     def counts(self) -> dict[str, int]:
         """Rows per sheet, in workbook order."""
         return {t.sheet: len(self.rows(t.sheet)) for t in ROW_TYPES}

@@ -327,4 +327,5 @@ def assemble(
         max_moves=inst.max_moves,
         inventory=tuple(int(v) for v in inst.inventory),
         message=message,
+        illustrative_inputs=len(scenario.illustrative),
     )

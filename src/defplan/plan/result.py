@@ -57,6 +57,8 @@ class Plan:
     max_moves: int | None
     inventory: tuple[int, ...]
     message: str = ""
+    #: values of the scenario its assumptions sheet marks illustrative (not facts)
+    illustrative_inputs: int = 0
 
     @property
     def feasible(self) -> bool:
@@ -167,4 +169,5 @@ class Plan:
             "backend": self.backend,
             "profile": self.profile,
             "seconds": self.seconds,
+            "illustrative_inputs": self.illustrative_inputs,
         }

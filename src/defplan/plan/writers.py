@@ -49,6 +49,7 @@ SUMMARY_LABELS = {
     "backend": "Solver backend",
     "profile": "Solver profile",
     "seconds": "Solve time (s)",
+    "illustrative_inputs": "ILLUSTRATIVE input values (not facts; see Assumptions)",
 }
 #: the Summary sheet's header: the label, the value, and the plan.json summary key
 SUMMARY_HEADER = ["item", "value", "key"]

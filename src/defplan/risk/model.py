@@ -7,20 +7,19 @@ module (:mod:`~defplan.risk.record`, :mod:`~defplan.risk.prior`,
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from defplan.errors import InputError, Problem
-from defplan.risk.prior import ZonePrior, zone_prior
-from defplan.risk.ranking import BaseParts, rank_bases
-from defplan.risk.record import Record, period_of, read_record
-from defplan.risk.severity import Severity, severity_by_weapon
-from defplan.risk.table import CELL_COLUMNS, RiskTable
+from defplan.risk.cells import cells_frame, zone_risk
+from defplan.risk.prior import zone_prior
+from defplan.risk.ranking import TOP_SOURCES, BaseParts, rank_bases
+from defplan.risk.record import Record, read_record
+from defplan.risk.severity import severity_by_weapon
+from defplan.risk.table import RiskTable
 from defplan.scenario import BaseRow, Scenario, Settings
 
 FloatArray = npt.NDArray[np.float64]
@@ -258,13 +257,13 @@ def _compute(scenario: Scenario) -> RiskTable:
         severity=severity.value,
         risk_from_record=risk_from_record,
         risk_from_prior=risk_from_prior,
-        zone_risk=_zone_risk(prior, risk_from_prior),
+        zone_risk=zone_risk(prior, risk_from_prior, TOP_SOURCES),
         attack_risk=_attack_risk(scenario, record, decayed, risk_from_record),
         ours=ours,
     )
     weights = {"coalition": 1.0, "partner": settings.partner_weight, "watch": 0.0}
     return RiskTable(
-        cells=_cells(scenario, record, prior, severity, numbers),
+        cells=cells_frame(scenario, record, prior, severity, numbers),
         bases=rank_bases(scenario, parts),
         base_ids=tuple(b.base_id for b in scenario.bases),
         weapons=tuple(w.weapon for w in scenario.weapons),
@@ -291,57 +290,6 @@ def _effective_exposure(
     mean = exposures.mean(axis=1) if exposures.shape[1] else np.zeros(len(exposures))
     out: FloatArray = np.divide(base_risk, threat, out=mean.copy(), where=threat > 0)
     return out
-
-
-def _cells(
-    scenario: Scenario,
-    record: Record,
-    prior: ZonePrior,
-    severity: Severity,
-    numbers: dict[str, npt.NDArray[Any]],
-) -> pd.DataFrame:
-    """One row per (base, class), bases in scenario order, classes in sheet order."""
-    ids: dict[tuple[int, int], list[tuple[dt.date, str]]] = {}
-    for item in record.counted:
-        key = (item.base_index, item.weapon_index)
-        ids.setdefault(key, []).append((period_of(item.attack)[0], item.attack.attack_id))
-    columns: dict[str, list[Any]] = {name: [] for name in CELL_COLUMNS}
-    for b, base in enumerate(scenario.bases):
-        for w, weapon in enumerate(scenario.weapons):
-            text = {
-                "base_id": base.base_id,
-                "weapon": weapon.weapon,
-                "observation_years": record.observation_years,
-                "record_completeness": record.completeness,
-                "prior_zones": _zone_list(prior.zone_ids, prior.contributions[b, w]),
-                "severity": float(severity.value[w]),
-                "severity_prior": weapon.severity_prior,
-                "severity_attacks": int(severity.attacks[w]),
-                "severity_imputed": int(severity.imputed[w]),
-                "wounded_per_killed": float(severity.wounded_per_killed[w]),
-                "troops": base.troops,
-                "attack_ids": ";".join(i for _, i in sorted(ids.get((b, w), []))),
-            }
-            for name, values in numbers.items():
-                text[name] = values[b, w].item()
-            for name in CELL_COLUMNS:
-                columns[name].append(text[name])
-    return pd.DataFrame(columns)
-
-
-def _zone_list(zone_ids: tuple[str, ...], contributions: FloatArray) -> str:
-    """``zone:contribution`` for each zone adding to the prior, largest first."""
-    ranked = sorted((-float(c), z) for z, c in zip(zone_ids, contributions, strict=True) if c > 0)
-    return ";".join(f"{z}:{-c:.4g}" for c, z in ranked)
-
-
-def _zone_risk(prior: ZonePrior, risk_from_prior: FloatArray) -> list[dict[str, float]]:
-    """Per base: each zone's part of the risk its prior carries."""
-    per_unit = np.divide(
-        risk_from_prior, prior.rate, out=np.zeros_like(prior.rate), where=prior.rate > 0
-    )
-    zone_risk = (prior.contributions * per_unit[:, :, np.newaxis]).sum(axis=1)
-    return [dict(zip(prior.zone_ids, map(float, row), strict=True)) for row in zone_risk]
 
 
 def _attack_risk(
