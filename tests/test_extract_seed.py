@@ -59,8 +59,10 @@ def test_the_seed_articles_give_back_the_example_theater_s_attacks(
     theater: Scenario, extraction: Extraction
 ) -> None:
     extracted = {_key(a): a for a in extraction.attacks}
-    assert len(extracted) == len(extraction.attacks) == len(theater.attacks)
-    for expected in theater.attacks:
+    # the theater also holds rows from the facts file's sources, which no article tells
+    from_articles = [a for a in theater.attacks if any(s.endswith(".txt") for s in a.source)]
+    assert len(extracted) == len(extraction.attacks) == len(from_articles)
+    for expected in from_articles:
         got = extracted.get(_key(expected))
         assert got is not None, f"{expected.attack_id} not extracted"
         assert (got.munitions, got.killed, got.wounded) == (

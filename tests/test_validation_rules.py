@@ -249,7 +249,7 @@ def test_every_unknown_id_in_the_workbook_gets_a_did_you_mean(folder: Path) -> N
     edit(
         folder,
         "threat_zones",
-        lambda rows: rows[1].__setitem__(rows[0].index("weapons"), "rockets"),
+        lambda rows: rows[1].__setitem__(rows[0].index("weapons"), "rockets; drone"),
     )
     found = errors(validate(folder))
     for expected in (
@@ -291,7 +291,7 @@ def test_an_allocation_file_with_typos_gets_a_did_you_mean(
     ), found
     assert any(
         "row 3 · system_id: 'cramm' is not a system of the theater "
-        "(expected one of cram, patriot; did you mean cram?)" in m
+        "(expected one of cram, patriot, cuas; did you mean cram?)" in m
         for m in found
     ), found
 
