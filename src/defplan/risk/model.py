@@ -276,6 +276,7 @@ def _compute(scenario: Scenario) -> RiskTable:
         others_total=others_total,
         plan_weight=np.array([weights[b.owner] for b in scenario.bases]),
         completeness=record.completeness,
+        observed_years=record.observed_years,
     )
 
 

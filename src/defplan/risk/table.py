@@ -97,6 +97,9 @@ class RiskTable:
         ours, ``settings.partner_weight`` for a partner's, 0 for a watched site.
     completeness : float
         Share of attacks the record holds over its window (decay-weighted).
+    observed_years : float
+        ``observation_years`` weighed by that share: the years of record the rate's
+        posterior rests on.
     """
 
     cells: pd.DataFrame
@@ -112,6 +115,7 @@ class RiskTable:
     others_total: float = 0.0
     plan_weight: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     completeness: float = 1.0
+    observed_years: float = 0.0
 
     def risk_matrix(self) -> npt.NDArray[np.float64]:
         """The risk a plan defends, per (base, weapon class), as a new array.

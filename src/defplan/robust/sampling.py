@@ -114,7 +114,8 @@ def draw_samples(
 class _RateShape:
     """What the risk model's rate and severity are made of, per base and class."""
 
-    unit_prior: FloatArray  # (B, C, Z) prior per unit of each zone's intensity
+    unit_prior: FloatArray  # (B, C, Z) each zone's prior per unit of its intensity
+    fixed_prior: FloatArray  # (B, C) the prior of zones of intensity 0 (per-class only)
     intensity: FloatArray  # (Z,)
     intensity_low: FloatArray
     intensity_high: FloatArray
@@ -124,7 +125,8 @@ class _RateShape:
     severity_shape: FloatArray  # (C,) k · prior + Σ observed
     severity_rate: FloatArray  # (C,) k + m
     severity: FloatArray  # (C,) the risk model's severity
-    exposure: FloatArray  # (B,)
+    exposure: FloatArray  # (B, C) per class: its hardening and warning at the base
+    plan_weight: FloatArray  # (B,) 1 ours, partner_weight a partner's, 0 a watched site
 
     @classmethod
     def of(cls, scenario: Scenario, table: RiskTable) -> _RateShape:
@@ -134,16 +136,19 @@ class _RateShape:
         decayed = cells["decayed_attacks"].to_numpy(np.float64).reshape(n_bases, n_classes)
         severity = cells["severity"].to_numpy(np.float64).reshape(n_bases, n_classes)[0]
         attacks = cells["severity_attacks"].to_numpy(np.float64).reshape(n_bases, n_classes)[0]
-        exposure = cells["exposure"].to_numpy(np.float64).reshape(n_bases, n_classes)[:, 0]
-        unit_zones = tuple(z.model_copy(update={"intensity": 1.0}) for z in scenario.threat_zones)
-        unit = zone_prior(_with_zones(scenario, unit_zones), table.as_of)
-        active = {z: i for i, z in enumerate(unit.zone_ids)}
+        exposure = cells["exposure"].to_numpy(np.float64).reshape(n_bases, n_classes)
+        prior = zone_prior(scenario, table.as_of)
+        active = {z: i for i, z in enumerate(prior.zone_ids)}
         zones = [z for z in scenario.threat_zones if z.zone_id in active]
         intensity = np.array([z.intensity for z in zones], dtype=np.float64)
+        # a drawn intensity scales every class of its zone (intensity_by_weapon too); a
+        # zone of intensity 0 keeps its per-class figures as they are
+        per_unit = np.divide(1.0, intensity, out=np.zeros_like(intensity), where=intensity > 0)
         prior_weight = settings.proximity_weight * settings.prior_years
         k = settings.severity_prior_attacks
         return cls(
-            unit_prior=unit.contributions,
+            unit_prior=prior.contributions * per_unit,
+            fixed_prior=prior.contributions[:, :, intensity <= 0].sum(axis=2),
             intensity=intensity,
             intensity_low=np.array(
                 [z.intensity if z.intensity_low is None else z.intensity_low for z in zones]
@@ -153,18 +158,14 @@ class _RateShape:
             ),
             prior_weight=prior_weight,
             record=settings.history_weight * decayed,
-            rate_weight=prior_weight + settings.history_weight * table.observation_years,
+            # the record watched only the share of attacks it holds: c·T years' worth
+            rate_weight=prior_weight + settings.history_weight * table.observed_years,
             severity_shape=severity * (k + attacks),
             severity_rate=k + attacks,
             severity=severity,
             exposure=exposure,
+            plan_weight=table.plan_weight,
         )
-
-
-def _with_zones(scenario: Scenario, zones: tuple[object, ...]) -> Scenario:
-    from dataclasses import replace
-
-    return replace(scenario, threat_zones=zones)  # type: ignore[arg-type]
 
 
 def _risk_sample(
@@ -190,7 +191,7 @@ def _risk_sample(
         intensity = _triangular(
             rngs["intensity"], shape.intensity_low, shape.intensity, shape.intensity_high
         )
-    prior = shape.unit_prior @ intensity if intensity.size else np.zeros_like(shape.record)
+    prior = shape.fixed_prior + (shape.unit_prior @ intensity if intensity.size else 0.0)
     gamma_shape = shape.prior_weight * prior + shape.record
     if shape.rate_weight <= 0.0:
         return np.zeros_like(point)
@@ -198,7 +199,8 @@ def _risk_sample(
         rate = _gamma(rngs["rates"], gamma_shape, np.full_like(gamma_shape, shape.rate_weight))
     else:
         rate = gamma_shape / shape.rate_weight
-    harm = (shape.severity * severity_factor)[None, :] * shape.exposure[:, None]
+    harm = (shape.severity * severity_factor)[None, :] * shape.exposure
+    harm = harm * shape.plan_weight[:, None]
     return np.asarray(rate * harm, dtype=np.float64)
 
 
