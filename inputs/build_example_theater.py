@@ -1255,7 +1255,8 @@ def build_bases(facts: Facts) -> tuple[list[BaseRow], list[AssumptionRow]]:
                 spec.base_id,
                 "shelter_minutes",
                 shelter_minutes_of(spec),
-                f"ILLUSTRATIVE: time to reach cover at a site of this kind ({spec.hardening_basis})",
+                "ILLUSTRATIVE: time to reach cover at a site of this kind "
+                f"({spec.hardening_basis})",
                 ILLUSTRATIVE,
             ),
         ]
