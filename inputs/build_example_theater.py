@@ -605,6 +605,13 @@ SYSTEMS: tuple[SystemSpec, ...] = (
         crew=8,
         crew_basis="illustrative crew per set",
         notes="ILLUSTRATIVE class: shows a third system; its figures are not facts.",
+        teardown_days=1.0,
+        emplace_days=1.0,
+        road_km_per_day=300.0,
+        air_days=2.0,
+        movement_basis="ILLUSTRATIVE movement figures, not published ones: a few vehicles "
+        "and a mast, a day to take down or set up, about 300 km a day by road, two days "
+        "door to door by air",
     ),
 )
 
