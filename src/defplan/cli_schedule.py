@@ -72,13 +72,23 @@ def _dropped_line(move: ScheduledMove, horizon: int) -> str:
     )
 
 
+def _status(result: MoveSchedule) -> str:
+    """'optimal', or what a time limit left: the best found and the bound on the risk."""
+    if result.status == "optimal":
+        return "optimal"
+    return (
+        f"{result.status}: the best found, {result.cost:.4f} against a bound of "
+        f"{result.bound:.4f} casualty-equivalents"
+    )
+
+
 def schedule_summary(result: MoveSchedule, horizon: int) -> list[str]:
     """What the schedule costs and saves, and the moves left out as not worth it."""
     made = result.made
     lift = "no limit" if result.lift_units is None else f"{result.lift_units} unit(s) at once"
     lines = [
         f"{len(made)} unit move(s) made, the last ready on day {_when(result, result.finish_day)}; "
-        f"lift {lift}; schedule {result.status}",
+        f"lift {lift}; schedule {_status(result)}",
         f"risk accepted over {result.window_days} day(s): {result.cost:.4f} casualty-equivalents "
         f"(today's deployment kept: {result.cost + result.saving:.4f}); the moves add "
         f"{result.transition_cost:.4f} beyond the end state ({result.risk_end:.3f}/yr)",

@@ -384,7 +384,9 @@ def _worth(
     end = begin + problem.moves[m].days
     with_move = (*starts[:m], begin, *starts[m + 1 :])
     without = (*starts[:m], None, *starts[m + 1 :])
-    last = max(problem.deadline, end)
+    # once every move of either schedule has ended, the difference stays as it is
+    ends = [b + mv.days for b, mv in zip(with_move, problem.moves, strict=True) if b is not None]
+    last = max(ends)
 
     def difference(day: int) -> float:
         def score(chosen: tuple[int | None, ...]) -> float:
