@@ -33,7 +33,7 @@ from defplan.posture.sequencing import (
 )
 from defplan.report import build_report
 from defplan.scenario import RouteRow, RuleRow, SystemRow
-from defplan.workbook import validate
+from defplan.workbook import load_scenario, validate
 from defplan.workbook.write import write_xlsx
 
 # --- the model on plain arrays --------------------------------------------------------------
@@ -362,3 +362,16 @@ def test_movement_columns_are_checked_like_every_other_cell(tmp_path: Path) -> N
     columns = {p.column for p in errors}
     assert {"teardown_days", "road_km_per_day", "receives_air"} <= columns, errors
     assert any("lift_units" in str(p) for p in errors), errors
+
+
+def test_the_example_theater_drops_the_patriot_move_not_worth_a_quarter() -> None:
+    example = load_scenario(Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx")
+    result = schedule(example)
+    assert [(m.order.system_id, m.order.from_base, m.order.to_base) for m in result.dropped] == [
+        ("patriot", "erbil", "biap")
+    ]
+    assert all(m.start_day == 0 and m.end_day == 6 for m in result.made)
+    assert result.days["transit"].max() <= (example.settings.lift_units or 0)
+    every = schedule(example, every_move=True)
+    assert not every.dropped and every.finish_day == 13  # the patriot waits for the C-RAMs
+    assert math.isclose(every.risk_end, moves(example).target.risk_after, rel_tol=1e-12)  # type: ignore[union-attr]
