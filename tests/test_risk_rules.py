@@ -5,8 +5,10 @@ theaters; each hand example can be worked on paper.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +20,7 @@ from builders import attack, base, theaters, with_settings, zone
 from defplan import Scenario, risk
 from defplan.geo import great_circle_km
 from defplan.scenario import CompletenessRow, WeaponRow
+from defplan.workbook import validate, write_csv_folder
 
 
 def rocket_theater(**fields: Any) -> Scenario:
@@ -203,3 +206,52 @@ def test_warning_shelters_and_hardening_per_class_cut_only_their_class() -> None
     # drones: 3 minutes of warning for a 2-minute walk: all warned, shelters stop 80%
     assert warned["drone"] == 1.0
     assert a["drone"] == pytest.approx(b["drone"] * 0.2)
+
+
+# --- the new cells are validated at the edge like every other ------------------------
+
+
+def _theater_folder(tmp_path: Path, **fields: Any) -> Path:
+    return write_csv_folder(rocket_theater(**fields), tmp_path / "theater")
+
+
+def _set_cell(folder: Path, sheet: str, column: str, value: str) -> None:
+    path = folder / f"{sheet}.csv"
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    rows[1][rows[0].index(column)] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column", "value", "expected"),
+    [
+        ("bases", "warning_minutes", "rocket 3", "'rocket 3' is not a list of class: number"),
+        ("bases", "hardening_by_weapon", "rocket: 1.5", "is not 0 to 1 for rocket (1.5)"),
+        ("bases", "warning_minutes", "rockets: 1", "'rockets' is not a weapon in the weapons"),
+        ("bases", "owner", "ally", "owner: 'ally' is not one of coalition, partner, watch"),
+        ("weapons", "falloff", "steep", "falloff: 'steep' is not one of linear, none"),
+        ("threat_zones", "intensity_by_weapon", "drone: 2", "names 'drone', which is not in"),
+    ],
+)
+def test_a_bad_per_class_cell_is_one_located_error(
+    tmp_path: Path, sheet: str, column: str, value: str, expected: str
+) -> None:
+    folder = _theater_folder(tmp_path, threat_zones=(zone("city", lat=33.3, lon=44.4),))
+    _set_cell(folder, sheet, column, value)
+    found = [str(p) for p in validate(folder).errors]
+    assert any(f"{sheet} · row 2" in m and expected in m for m in found), found
+
+
+def test_overlapping_completeness_periods_are_an_error(tmp_path: Path) -> None:
+    periods = (
+        CompletenessRow(
+            period_start=dt.date(2020, 1, 1), period_end=dt.date(2021, 12, 31), completeness=0.5
+        ),
+        CompletenessRow(
+            period_start=dt.date(2021, 6, 1), period_end=dt.date(2022, 12, 31), completeness=0.2
+        ),
+    )
+    folder = _theater_folder(tmp_path, completeness=periods)
+    found = [str(p) for p in validate(folder).errors]
+    assert any("completeness · row 3 · period_start" in m and "row 2" in m for m in found), found

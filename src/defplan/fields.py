@@ -287,7 +287,7 @@ def class_values_from_cell(value: Any) -> Any:
     """``'rocket: 6; drone: 0.5'`` → (ClassValue('rocket', 6.0), ClassValue('drone', 0.5)).
 
     ``=`` works as well as ``:``; numbers read as in any other cell (``45%``). Text
-    that is not such a list is left for the type check to reject.
+    that is not such a list is refused, naming the pair that is not one.
     """
     if value is None:
         return ()
@@ -302,7 +302,8 @@ def class_values_from_cell(value: Any) -> Any:
         match = re.fullmatch(r"([^:=]+?)\s*[:=]\s*(.+)", part)
         figure = number_from_cell(match.group(2)) if match else None
         if match is None or not isinstance(figure, float) or not math.isfinite(figure):
-            return value
+            which = "" if part == value.strip() else f" ({part!r} is not one)"
+            raise ValueError(f"not a list of class: number pairs{which}")
         key = match.group(1)
         pairs.append(ClassValue(key_from_cell(key), figure))
     return tuple(pairs)
@@ -313,7 +314,7 @@ def _class_values_within(low: float, high: float) -> Any:
         _no_duplicates(tuple(v.weapon for v in values))
         for item in values:
             if not low <= item.value <= high:
-                raise ValueError(f"{item.weapon}: {item.value:g} is outside {low:g} to {high:g}")
+                raise ValueError(f"not {low:g} to {high:g} for {item.weapon} ({item.value:g})")
         return values
 
     return check
