@@ -18,9 +18,12 @@ from hypothesis import strategies as st
 
 from builders import attack, base, theaters, with_settings, zone
 from defplan import Scenario, risk
+from defplan.cli import plan_summary
 from defplan.geo import great_circle_km
+from defplan.plan import plan
+from defplan.report.build import build_report
 from defplan.scenario import CompletenessRow, WeaponRow
-from defplan.workbook import validate, write_csv_folder
+from defplan.workbook import load_scenario, validate, write_csv_folder
 
 
 def rocket_theater(**fields: Any) -> Scenario:
@@ -255,3 +258,20 @@ def test_overlapping_completeness_periods_are_an_error(tmp_path: Path) -> None:
     folder = _theater_folder(tmp_path, completeness=periods)
     found = [str(p) for p in validate(folder).errors]
     assert any("completeness · row 3 · period_start" in m and "row 2" in m for m in found), found
+
+
+# --- illustrative inputs are said to be so wherever they are used ---------------------
+
+
+def test_every_output_built_on_illustrative_inputs_says_so() -> None:
+    example = load_scenario(Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx")
+    count = len(example.illustrative)
+    assert count > 100  # the example's assumptions sheet labels its choices
+    result = plan(example)
+    assert result.summary()["illustrative_inputs"] == count
+    assert any(f"{count} values" in line for line in plan_summary(result))
+    page = build_report(result, example, with_ladder=False).html
+    assert "Illustrative inputs." in page and f"{count} values" in page
+    # a theater with no assumptions sheet carries no banner
+    bare = dataclasses.replace(example, assumptions=())
+    assert plan(bare).summary()["illustrative_inputs"] == 0
