@@ -167,6 +167,16 @@ DAY_AFTER_ATTACK: Final = re.compile(
 )
 
 
+# "around two weeks before that", "some months earlier": a distance the text does not
+# pin to a day; the attack keeps no date rather than borrow one from nearby
+APPROXIMATE_OFFSET: Final = re.compile(
+    r"\b(?:around|about|some|nearly|roughly|almost|more\s+than|less\s+than|a\s+few|several)?"
+    r"\s*(?:a|one|two|three|four|five|six|\d+|a\s+couple\s+of|a\s+few|several)\s+"
+    r"(?:weeks?|months?|years?)\s+(?:before|after|earlier|later|prior|ago)\b",
+    re.IGNORECASE,
+)
+
+
 def day_offset(text: str) -> int | None:
     """Days from the attack told before that ``text`` places its attack, or None.
 
@@ -209,6 +219,7 @@ class DateMention:
     reported: bool = False
     opens_period: bool = False  # "since late October": never one attack's day
     dateline: bool = False  # "Baghdad, Feb 16 (IANS)": the report's day
+    names_event: bool = False  # "the Tuesday attack", "Wednesday's strike"
 
 
 @lru_cache(maxsize=64)
@@ -388,6 +399,7 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
                     reported=_not_the_event(text, start, end),
                     opens_period=_opens_period(text, start),
                     dateline=DATELINE_AFTER.match(text[end:]) is not None,
+                    names_event=EVENT_AFTER.match(text[end:]) is not None,
                 )
             )
     found.sort(key=lambda d: (d.start, d.end))

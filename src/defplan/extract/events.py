@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from defplan.extract.dates import DateMention, agree
+from defplan.extract.dates import APPROXIMATE_OFFSET, DateMention, agree
 from defplan.extract.draft import (
     VAGUE_DEFAULT,
     DraftAttack,
@@ -226,6 +226,18 @@ def _more_of(attack: DraftAttack, mention: Mention) -> bool:
     )
 
 
+def _continues_sentence(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether a clause naming no site goes on telling the attack its sentence began
+    ("the Tuesday attack on the base, in which a single drone tore through a hangar")."""
+    return (
+        mention.sentence.index == attack.main.sentence.index
+        and attack.weapon is None
+        and NEW_ATTACK.search(mention.sentence.text[mention.start - mention.sentence.start :])
+        is None
+        and mentions_compatible(attack, mention)
+    )
+
+
 def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
     """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
     dated = [a.date for a in _recent(attacks) if a.date is not None]
@@ -252,6 +264,8 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     if site is None or site.kind == "anaphoric":
         if mention.same_site:
             return None
+        if site is None and _continues_sentence(recent[0], mention):
+            return recent[0]
         candidates = recent if (site is not None or mention.definite) else []
         if site is None and not mention.definite and _part_of(recent[0], mention):
             return recent[0]
@@ -277,7 +291,7 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
 def _row(attack: DraftAttack, context_dates: Sequence[tuple[int, DateMention]]) -> ExtractedAttack:
     assert attack.site is not None
     date = attack.date
-    if date is None:
+    if date is None and not APPROXIMATE_OFFSET.search(attack.main.sentence.text):
         first = min(attack.sentences)
         donors = [
             (first - index, d)

@@ -414,7 +414,9 @@ def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
 
 
 def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMention | None:
-    own = [d for d in facts.dates if not d.reported]
+    # "officials on Thursday released pictures of the Tuesday attack": the day that
+    # names the attack comes first
+    own = sorted((d for d in facts.dates if not d.reported), key=lambda d: not d.names_event)
     if own and own[0].weak:
         # '"... today at 10:31 pm," the command said late Friday': the quote's today is
         # the day it was said
@@ -569,9 +571,25 @@ def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
     return [d for f in told for d in f.dates if not (d.opens_period or d.dateline)]
 
 
+# "- Drone downed near Erbil airport", "Read next: ...": links to other stories
+LINK_LINE: Final = re.compile(
+    r"^\s*(?:[-\u2022*\u2013\u25aa>]\s+|(?:read\s+(?:next|more)|related(?:\s+\w+)?|see\s+also"
+    r"|more\s+from\s+[^:]{0,30}|watch|listen|recommended)\s*:)",
+    re.IGNORECASE,
+)
+
+
 def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
+    """The sentences not read for attacks: headline-like lines at the top, captions,
+    and links to other stories (a bullet or "Read next:" line anywhere)."""
     lines = sorted({s.paragraph for s in sentences})[:HEADLINE_LINES]
     skipped = {s.index for s in sentences if CAPTION.match(_paragraph_head(sentences, s))}
+    skipped |= {
+        s.index
+        for s in sentences
+        if LINK_LINE.match(_paragraph_head(sentences, s))
+        and not re.search(r"[.!?][\"'\u201d\u2019)]*$", s.text)
+    }
     for paragraph in lines:
         in_line = [s for s in sentences if s.paragraph == paragraph]
         if len(in_line) == 1 and not re.search(r"[.!?][\"'\u201d\u2019)]*$", in_line[0].text):
@@ -654,7 +672,8 @@ def _attack_mentions(
         definite = bool(DEFINITE_REFERENCE.search(current.clause.text)) and not re.search(
             r"\b(?:an?|one)\s+(?:\S+\s+){0,2}(?:attack|strike|barrage)\b", current.masked, re.I
         )
-        resolved = {s.base_id: s for s in current.sites if s.base_id and not s.plural}
+        listed = [*_listed_before(facts, position), *current.sites]
+        resolved = {s.base_id: s for s in listed if s.base_id and not s.plural}
         munitions = current.count if current.count is not None else munitions_in(current.masked)
         targets = [site] if len(resolved) <= 1 else sorted(resolved.values(), key=lambda s: s.start)
         if len(targets) > 1:
@@ -676,7 +695,7 @@ def _attack_mentions(
                     or claimant(sentence.text, current.clause.start - sentence.start)
                     or _agent_around(owned, current),
                     munitions=munitions,
-                    casualties=casualties_in(text) if len(targets) == 1 else Casualties(),
+                    casualties=_shared_casualties(casualties_in(text), len(targets)),
                     definite=definite,
                     more=current.count is None and elliptic_count(current.masked) is not None,
                 )
@@ -706,6 +725,31 @@ def _agent_around(owned: list[_ClauseFacts], current: _ClauseFacts) -> str | Non
                 if AGENT_BY.search(f.clause.text[: m.start()]):
                     return name
     return None
+
+
+def _shared_casualties(told: Casualties, sites: int) -> Casualties:
+    """What a clause about ``sites`` sites tells of each: its counts when one site, only
+    its zeros when several ("no injuries at either base"), since a count cannot be split."""
+    if sites == 1:
+        return told
+    killed = 0 if told.killed == 0 else None
+    wounded = 0 if told.wounded == 0 else None
+    return Casualties(killed, wounded, killed is not None, wounded is not None)
+
+
+def _listed_before(facts: list[_ClauseFacts], position: int) -> list[SiteMention]:
+    """Sites that open a list the attack clause goes on with: in "struck Ain al-Asad
+    air base, Harir air base and the Conoco base with drones" the comma leaves Ain
+    al-Asad in the clause before, which tells no attack of its own."""
+    if position == 0:
+        return []
+    current, before = facts[position], facts[position - 1]
+    if before.attack or before.excluded is not None or not current.sites:
+        return []
+    opens = current.sites[0].start - current.clause.start <= 4
+    if not (opens and ATTACK_VERB.search(before.masked)):
+        return []
+    return [s for s in before.sites if s.base_id and s.end >= before.clause.end - 12]
 
 
 def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list[_ClauseFacts]:
