@@ -133,7 +133,7 @@ def read_article(
 
     The publication date is the header's ``DATE:``, else the manifest's row for the
     file's name, else ``published``, else a date line at the top of the body
-    ("Last Update: 2021-02-16", "Thursday 14 December 2023 - 21:07"); None when none
+    ("Updated: 2022-07-04", "Friday 8 March 2024 - 18:40"); None when none
     of them gives one. A blank or unreadable ``DATE:`` is a warning, not a refusal:
     the article is read without it.
     """
@@ -235,9 +235,9 @@ def read_articles(
     return sorted(articles, key=lambda a: a.file), ordered
 
 
-# A date line at the top of a body: "Last Update: 2021-02-16 00:00:00 - Source: ...",
-# "Thursday 14 December 2023 - 21:07", "20:12, Thursday, 19 October, 2023",
-# "January 24, 2020 Updated: ...", "May 25, 2021 - Over a year ago ...".
+# A date line at the top of a body: "Updated: 2022-07-04 09:30 - Source: wire",
+# "Friday 8 March 2024 - 18:40", "09:15, Monday, 6 May, 2024",
+# "June 3, 2022 Updated: June 4, 2022", "July 9, 2021 - The families of ...".
 _STAMP_LABEL = re.compile(
     r"^\s*(?:(?:last\s+)?(?:updated?|published|posted|date)\s*:?\s*)?"
     r"(?:\d{1,2}:\d\d(?::\d\d)?\s*,?\s*)?",
@@ -260,8 +260,8 @@ def date_line(text: str, body_start: int = 0) -> dt.date | None:
     A date line is a line that starts with a full date (a label such as "Updated:",
     a clock time or a weekday may come first) and is short or goes on after a dash.
 
-    >>> date_line("Title\n\nLast Update: 2021-02-16 00:00:00 - Source: Iraq News\n\nText.")
-    datetime.date(2021, 2, 16)
+    >>> date_line("Title\\n\\nUpdated: 2022-07-04 09:30 - Source: wire\\n\\nText.")
+    datetime.date(2022, 7, 4)
     >>> date_line("Rockets hit the base on 3 March 2021, wounding two.") is None
     True
     """

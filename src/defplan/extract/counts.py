@@ -171,6 +171,8 @@ _HURT_VERB = (
 _POSTED = (
     r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
     r"|standing|sheltering)\b(?:\s+[\w.'\u2019-]+){1,4}?"
+    r"|\s+who\s+(?:had|have|were|was)\s+(?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+"
+    r"|\s+(?:at|on|inside)\s+the\s+(?:base|camp|site|airport|garrison|outpost)"
     r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},)?"
 )
 KILLED_BEFORE: Final = re.compile(
@@ -252,6 +254,12 @@ def _sum_list(text: str) -> int | None:
     return total if found else None
 
 
+SPEAKER_AFTER: Final = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,2}(?:said|says|told|added|reported|stated|confirmed|announced)\b",
+    re.IGNORECASE,
+)
+
+
 def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
     at = 0
     while (match := pattern.search(text, at)) is not None:
@@ -263,6 +271,9 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
             continue
         if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
             continue
+        if SPEAKER_AFTER.match(text[match.end() :]) and "," in listed:
+            # "injuring two contractors, a security source said": the source is not hurt
+            listed = listed[: listed.rindex(",")]
         value = _sum_list(listed)
         if value is not None:
             return value

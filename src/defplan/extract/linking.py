@@ -25,7 +25,7 @@ draft attacks all at once and joins those that are one attack, by named features
 ``distinct_cue``
     either side's clause says it is another attack ("another", "a second attack",
     "earlier this month", "previous", "similar", "last"), unless it says that of
-    the attack just told ("This is the second attack on the base this month").
+    the attack just told ("It was the third strike on the camp in a month").
 
 Two drafts link when the weapon and date are compatible, no distinct cue is told, and
 either the site is the same or it fits, and the described side fits exactly one attack
@@ -53,7 +53,7 @@ DISTINCT: Final = re.compile(
     r"|\b(?:a|the)\s+(?:second|third)\s+(?:\w+\s+)?(?:attack|strike|barrage|assault|time)\b",
     re.IGNORECASE,
 )
-# "This is the second attack on the base in two months": the attack told, counted
+# "It was the third strike on the camp in a month": the attack just told, counted
 SELF_REFERENCE: Final = re.compile(r"^\W*(?:this|it|that)\s+(?:is|was|marks|marked)\s+the\b", re.I)
 
 

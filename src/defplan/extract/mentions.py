@@ -156,8 +156,8 @@ class Mention:
 @dataclass(frozen=True)
 class Attribution:
     """Who made an attack, as a sentence other than the attack's own tells it: a reply
-    (an air strike) that names the group it hit, or a group's claim ("the Islamic
-    Resistance in Iraq claimed responsibility"; "its fighters also fired rockets ...").
+    (an air strike) that names the group it hit, or a group's claim ("Kataib Hezbollah
+    claimed Sunday's rocket attack"; "its fighters also fired rockets ...").
     """
 
     sentence: int
@@ -186,8 +186,8 @@ CLAIM_REACH_SENTENCES: Final = 2
 def claim_in(sentence: str) -> str | None:
     """The group ``sentence`` says claimed an attack, or None.
 
-    >>> claim_in("The Islamic Resistance in Iraq claimed responsibility for the attack.")
-    'Islamic Resistance in Iraq'
+    >>> claim_in("In a post online, Kataib Hezbollah claimed Sunday's rocket attack on the camp.")
+    'Kataib Hezbollah'
     """
     claim = CLAIM.search(sentence)
     if claim is None or re.search(r"\b(?:not|never|no)\s+$", sentence[: claim.start()], re.I):
@@ -703,7 +703,7 @@ def _attack_mentions(
     return found
 
 
-# "a drone, launched by the Islamic Resistance in Iraq, struck ...": the agent named
+# "a drone, launched by the group, struck ...": the agent named
 AGENT_BY: Final = re.compile(
     r"\b(?:launched|fired|carried\s+out|conducted|flown|sent)\s+by\s+(?:the\s+)?$", re.I
 )
@@ -786,7 +786,11 @@ def _casualty_mentions(
     # right after its attack in one paragraph; or, when it names no site or day of its
     # own, a sentence or paragraph on with nothing between but plain words ("One rocket
     # fell short. No one was hurt.")
-    bare = not any(f.sites or any(not d.reported for d in f.dates) for f in facts)
+    bare = not any(
+        any(site.kind in ("named", "described") for site in f.sites)
+        or any(not d.reported for d in f.dates)
+        for f in facts
+    )
     follows = previous is not None and (
         (previous.index == sentence.index - 1 and previous.paragraph == sentence.paragraph)
         or (
