@@ -55,9 +55,17 @@ def extract_command(
             help="CSV to write: one row per event in the attacks-sheet format (all sources)",
         ),
     ] = None,
+    lexicons: Annotated[
+        Path | None,
+        typer.Option(
+            "--lexicons",
+            help="folder with actors.csv / regions.csv for this theater "
+            "(default: a lexicons/ folder beside the theater, else the shipped ones)",
+        ),
+    ] = None,
 ) -> None:
     """Read attacks on bases from news articles: site, date, weapon, counts, with spans."""
-    reports_bad_input(_run)(articles, theater, out, manifest, published, attacks_sheet)
+    reports_bad_input(_run)(articles, theater, out, manifest, published, attacks_sheet, lexicons)
 
 
 def _run(
@@ -67,6 +75,7 @@ def _run(
     manifest: Path | None,
     published: str | None,
     attacks_sheet: Path | None,
+    lexicons: Path | None = None,
 ) -> None:
     day = None
     if published is not None:
@@ -86,7 +95,10 @@ def _run(
     if out is not None and attacks_sheet is not None and out.resolve() == attacks_sheet.resolve():
         raise InputError([Problem(str(out), message="--out and --attacks-sheet are one file")])
     scenario = load_scenario(theater)
-    result = extract(articles, scenario, manifest=manifest, published=day)
+    beside = theater.resolve().parent / "lexicons"
+    if lexicons is None and beside.is_dir():
+        lexicons = beside
+    result = extract(articles, scenario, manifest=manifest, published=day, lexicons=lexicons)
     console.print(rows_table(result))
     events = len({r.event_id for r in result.rows})
     told = len({r.article_file for r in result.rows})

@@ -31,6 +31,7 @@ import pandas as pd
 from defplan.errors import Problem
 from defplan.extract.articles import Article, read_articles
 from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
+from defplan.extract.lexicon_files import theater_lexicons
 from defplan.extract.mentions import read_mentions
 from defplan.extract.sheet import attack_rows, rows_frame, write_attacks_sheet, write_rows_csv
 from defplan.extract.sites import Gazetteer
@@ -78,14 +79,18 @@ class Extraction:
 
 
 def extract_articles(
-    articles: Sequence[Article], bases: Iterable[BaseRow], weapons: Iterable[str] | None = None
+    articles: Sequence[Article],
+    bases: Iterable[BaseRow],
+    weapons: Iterable[str] | None = None,
+    lexicons: Path | str | None = None,
 ) -> Extraction:
     """Extract attacks from articles already read (see :func:`extract` for files)."""
-    gazetteer = Gazetteer.from_bases(bases)
+    actors, regions = theater_lexicons(Path(lexicons) if lexicons is not None else None)
+    gazetteer = Gazetteer.from_bases(bases, regions)
     rows: list[ExtractedAttack] = []
     notes: list[Problem] = []
     for article in sorted(articles, key=lambda a: a.file):
-        reading = read_mentions(article, gazetteer)
+        reading = read_mentions(article, gazetteer, actors)
         found = group_mentions(reading.mentions, reading.attributions, reading.context_dates)
         if not found:
             notes.append(
@@ -117,6 +122,7 @@ def extract(
     *,
     manifest: Path | str | None = None,
     published: dt.date | None = None,
+    lexicons: Path | str | None = None,
 ) -> Extraction:
     """Read article files and extract every attack on a site they tell of.
 
@@ -127,6 +133,8 @@ def extract(
     manifest : CSV with columns ``file`` and ``published``, for articles without a
         ``DATE:`` header line.
     published : the publication day of articles neither gives a date for.
+    lexicons : a folder with the theater's own ``actors.csv`` and ``regions.csv``
+        (each replaces the default shipped in ``defplan/extract/lexicons``).
 
     Returns
     -------
@@ -144,7 +152,9 @@ def extract(
     read, problems = read_articles(
         [Path(a) for a in articles], Path(manifest) if manifest is not None else None, published
     )
-    result = extract_articles(read, theater.bases, [w.weapon for w in theater.weapons])
+    result = extract_articles(
+        read, theater.bases, [w.weapon for w in theater.weapons], lexicons=lexicons
+    )
     return Extraction(result.rows, result.attacks, (*problems, *result.notes))
 
 

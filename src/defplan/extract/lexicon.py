@@ -165,46 +165,8 @@ DEFINITE_REFERENCE: Final = re.compile(
 )
 SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|camp)\b", re.I)
 
-# Who attacked. The first group in a list that names the actor wins; each pattern
-# is matched where the group acts (see mentions.actor_in).
-ACTORS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    (
-        "Kataib Hezbollah",
-        re.compile(
-            r"\b(?:kata['\u2019]?i?e?b|kitaeb|kata['\u2019]ib|ketaib)\s+(?:al-)?hez?[bp]oll?ah\b"
-            r"|\bkata['\u2019]?i?e?b\s+hizb(?:u|a|o)llah\b|\bKH\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "Kataib Sayyid al-Shuhada",
-        re.compile(r"\bkata['\u2019]?i?e?b\s+sayy?id\s+al[\s-]shuhada\b", re.IGNORECASE),
-    ),
-    (
-        "Harakat al-Nujaba",
-        re.compile(r"\b(?:harakat\s+)?(?:hezbollah\s+)?al[\s-]nujaba\b", re.IGNORECASE),
-    ),
-    ("Asaib Ahl al-Haq", re.compile(r"\basa['\u2019]?i?b\s+ahl\s+al[\s-]haq\b|\bAAH\b", re.I)),
-    (
-        "Islamic Resistance in Iraq",
-        re.compile(r"\bislamic\s+resistance\s+in\s+iraq\b", re.IGNORECASE),
-    ),
-    ("Saraya Awliya al-Dam", re.compile(r"\bsaraya\s+awliya\s+al[\s-]dam\b", re.IGNORECASE)),
-    (
-        "ISIS",
-        # "IS" only in capitals: "is" is a verb
-        re.compile(r"\b(?:ISIS|ISIL|IS|Daesh|DAESH|Daish)\b|\b[Ii]slamic\s+[Ss]tate\b"),
-    ),
-    ("Houthis", re.compile(r"\bhouthis?\b|\bansar\s*allah\b", re.IGNORECASE)),
-    (
-        "Iran",
-        re.compile(
-            r"\birgc\b|\b(?:islamic\s+)?revolutionary\s+guards?(?:\s+corps)?\b|\biran(?:ian)?\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("Hezbollah", re.compile(r"\bhez?b[ou]llah\b|\bhizb[uao]llah\b", re.IGNORECASE)),
-)
+# Who attacked: the actors and their aliases are data (lexicons/actors.csv, read by
+# lexicon_files.py); here only the words around a name that say it did not attack.
 # Before a group's name, these make it the target or the sponsor, not the attacker.
 NOT_THE_ACTOR_BEFORE: Final = re.compile(
     r"(?:against|on|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"

@@ -46,7 +46,6 @@ from defplan.extract.counts import (
 )
 from defplan.extract.dates import DateMention, day_offset, find_dates
 from defplan.extract.lexicon import (
-    ACTORS,
     AGGREGATE,
     AIR_STRIKE,
     ATTACK_NOUN,
@@ -68,6 +67,7 @@ from defplan.extract.lexicon import (
     UNDER_FIRE,
     WEAPON_WORDS,
 )
+from defplan.extract.lexicon_files import Actor, default_actors
 from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
 from defplan.extract.sites import Gazetteer, SiteMention
 
@@ -183,7 +183,7 @@ OWN_FIGHTERS: Final = re.compile(r"\b(?:its|their)\s+(?:fighters|members|militan
 CLAIM_REACH_SENTENCES: Final = 2
 
 
-def claim_in(sentence: str) -> str | None:
+def claim_in(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
     """The group ``sentence`` says claimed an attack, or None.
 
     >>> claim_in("In a post online, Kataib Hezbollah claimed Sunday's rocket attack on the camp.")
@@ -194,8 +194,7 @@ def claim_in(sentence: str) -> str | None:
         return None
     if CLAIM_OF_MANY.match(sentence[claim.start() :]):
         return None  # "has claimed most of those attacks": no one attack's claim
-    group = actor_in(sentence[: claim.start()])
-    return group if group != "Iran" else None
+    return _group_in(sentence[: claim.start()], actors)
 
 
 def mask_non_weapons(text: str) -> str:
@@ -217,7 +216,7 @@ def weapon_in(text: str) -> tuple[str, int] | None:
     return weapon, start
 
 
-def actor_in(text: str) -> str | None:
+def actor_in(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
     """The attacking group a clause names, normalised; None when it names none acting.
 
     >>> actor_in("ISIS fired rockets at the base"), actor_in("the fight against ISIS")
@@ -225,26 +224,41 @@ def actor_in(text: str) -> str | None:
     >>> actor_in("Iran-backed militias fired rockets"), actor_in("Iran launched missiles")
     (None, 'Iran')
     """
+    found = _acting(text, actors or default_actors())
+    return found.name if found is not None else None
+
+
+def _acting(text: str, actors: tuple[Actor, ...]) -> Actor | None:
     named: list[tuple[int, int]] = []  # "Hizbollah" inside "Kata'ib Hizbollah" is that group
-    for name, pattern in ACTORS:
-        for match in pattern.finditer(text):
+    for actor in actors:
+        for match in actor.pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in named):
                 continue
             named.append(match.span())
             before, after = text[: match.start()], text[match.end() :]
             if NOT_THE_ACTOR_AFTER.match(after) or NOT_THE_ACTOR_BEFORE.search(before):
                 continue
-            if name == "Iran" and not (
+            if actor.kind == "coalition":
+                continue  # its strikes are replies, never attacks on a base
+            if actor.kind == "state" and not (
                 STATE_ACTS.match(after) or re.search(r"\bby\s+$", before, re.I)
             ):
                 continue
-            return name
+            return actor
     return None
 
 
-def groups_named(text: str) -> list[str]:
+def _group_in(text: str, actors: tuple[Actor, ...]) -> str | None:
+    """The armed group (not a state) ``text`` names acting, or None."""
+    found = _acting(text, actors or default_actors())
+    return found.name if found is not None and found.kind == "group" else None
+
+
+def groups_named(text: str, actors: tuple[Actor, ...] = ()) -> list[str]:
     """Every armed group ``text`` names, whatever its role (not states)."""
-    return [name for name, pattern in ACTORS if name != "Iran" and pattern.search(text)]
+    return [
+        a.name for a in actors or default_actors() if a.kind == "group" and a.pattern.search(text)
+    ]
 
 
 @dataclass
@@ -460,7 +474,9 @@ class Reading:
     context_dates: tuple[tuple[int, DateMention], ...]
 
 
-def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
+def read_mentions(
+    article: Article, gazetteer: Gazetteer, actors: tuple[Actor, ...] = ()
+) -> Reading:
     """Every attack and casualty mention of ``article`` in text order, the groups that
     replies were aimed at, and the dates of sentences about attacks."""
     mentions: list[Mention] = []
@@ -507,11 +523,11 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
         if any(f.excluded == "response" for f in facts):
             last_reply = sentence.index
             first = min(f.clause.start for f in facts if f.excluded == "response")
-            for group in groups_named(article.text[first : sentence.end]):
+            for group in groups_named(article.text[first : sentence.end], actors):
                 attributions.append(Attribution(sentence.index, group))
-        attributions.extend(_claims(sentence, attributions))
+        attributions.extend(_claims(sentence, attributions, actors))
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
-        found = _attack_mentions(article, sentence, facts, last_weapon)
+        found = _attack_mentions(article, sentence, facts, last_weapon, actors)
         last_weapon = next(
             (f.weapon[0] for f in reversed(facts) if f.weapon and f.excluded is None),
             last_weapon,
@@ -544,9 +560,11 @@ def read_mentions(article: Article, gazetteer: Gazetteer) -> Reading:
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
 
 
-def _claims(sentence: Sentence, told: list[Attribution]) -> list[Attribution]:
+def _claims(
+    sentence: Sentence, told: list[Attribution], actors: tuple[Actor, ...]
+) -> list[Attribution]:
     """A group's claim in ``sentence``, or "its fighters" after one told just before."""
-    group = claim_in(sentence.text)
+    group = claim_in(sentence.text, actors)
     if group is not None:
         return [Attribution(sentence.index, group, "claim")]
     if OWN_FIGHTERS.search(sentence.text):
@@ -602,7 +620,7 @@ def _paragraph_head(sentences: list[Sentence], sentence: Sentence) -> str:
     return next(s.text for s in sentences if s.paragraph == sentence.paragraph)
 
 
-def claimant(sentence: str, clause_start: int) -> str | None:
+def claimant(sentence: str, clause_start: int, actors: tuple[Actor, ...] = ()) -> str | None:
     """The group whose claim of its own attack leads up to the clause at ``clause_start``.
 
     >>> claimant("The Islamic Resistance in Iraq said its fighters had attacked Harir.", 35)
@@ -611,8 +629,7 @@ def claimant(sentence: str, clause_start: int) -> str | None:
     claim = CLAIM_OF_OWN.search(sentence)
     if claim is None or claim.start() > clause_start:
         return None
-    group = actor_in(sentence[: claim.start()])
-    return group if group != "Iran" else None
+    return _group_in(sentence[: claim.start()], actors)
 
 
 def _partitive(facts: _ClauseFacts) -> int | None:
@@ -624,8 +641,13 @@ def _partitive(facts: _ClauseFacts) -> int | None:
 
 
 def _attack_mentions(
-    article: Article, sentence: Sentence, facts: list[_ClauseFacts], last_weapon: str | None
+    article: Article,
+    sentence: Sentence,
+    facts: list[_ClauseFacts],
+    last_weapon: str | None,
+    actors: tuple[Actor, ...] = (),
 ) -> list[Mention]:
+    actors = actors or default_actors()
     found: list[Mention] = []
     attack_positions = [
         i
@@ -691,9 +713,9 @@ def _attack_mentions(
                     same_site=bool(SAME_SITE.search(current.clause.text)),
                     day_offset=day_offset(sentence.text),
                     date=_date_for(current, facts),
-                    actor=actor_in(current.clause.text)
-                    or claimant(sentence.text, current.clause.start - sentence.start)
-                    or _agent_around(owned, current),
+                    actor=actor_in(current.clause.text, actors)
+                    or claimant(sentence.text, current.clause.start - sentence.start, actors)
+                    or _agent_around(owned, current, actors),
                     munitions=munitions,
                     casualties=_shared_casualties(casualties_in(text), len(targets)),
                     definite=definite,
@@ -709,21 +731,23 @@ AGENT_BY: Final = re.compile(
 )
 
 
-def _agent_around(owned: list[_ClauseFacts], current: _ClauseFacts) -> str | None:
+def _agent_around(
+    owned: list[_ClauseFacts], current: _ClauseFacts, actors: tuple[Actor, ...]
+) -> str | None:
     """The attacker named in the plain clauses that go with an attack clause: the
     subject told before it ("Iran launched an operation, firing missiles at ...") or
     an agent after it ("a drone, launched by the group, struck ...")."""
     at = owned.index(current)
     for f in owned[:at]:
-        for name, pattern in ACTORS:
-            for m in pattern.finditer(f.clause.text):
-                if STATE_ACTS.match(f.clause.text[m.end() :]) and actor_in(f.clause.text):
-                    return name
+        for actor in actors:
+            for m in actor.pattern.finditer(f.clause.text):
+                if STATE_ACTS.match(f.clause.text[m.end() :]) and actor_in(f.clause.text, actors):
+                    return actor.name
     for f in owned[at + 1 :]:
-        for name, pattern in ACTORS:
-            for m in pattern.finditer(f.clause.text):
+        for actor in actors:
+            for m in actor.pattern.finditer(f.clause.text):
                 if AGENT_BY.search(f.clause.text[: m.start()]):
-                    return name
+                    return actor.name
     return None
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
+from defplan.extract.lexicon_files import Region, default_regions
 from defplan.extract.places import BORDER_REACH_KM, BORDERS, COUNTRY_WORDS, distance_to_border_km
 from defplan.scenario import BaseRow
 
@@ -340,11 +341,13 @@ class Gazetteer:
     names: list[_Name] = field(default_factory=list)
     words: dict[str, set[str]] = field(default_factory=dict)
     skeletons: dict[str, set[str]] = field(default_factory=dict)
+    regions: tuple[Region, ...] = ()
 
     @classmethod
-    def from_bases(cls, bases: Iterable[BaseRow]) -> Gazetteer:
-        """Index every base by its name, its aliases and the distinctive words in them."""
-        gazetteer = cls(tuple(bases))
+    def from_bases(cls, bases: Iterable[BaseRow], regions: tuple[Region, ...] = ()) -> Gazetteer:
+        """Index every base by its name, its aliases and the distinctive words in them;
+        ``regions`` (default: lexicons/regions.csv) names the areas articles mention."""
+        gazetteer = cls(tuple(bases), regions=regions or default_regions())
         for base in gazetteer.bases:
             for phrase in dict.fromkeys((base.name, *base.aliases)):
                 tokens = [t for t in fold(phrase).split() if t not in ("al", "el", "the")]
@@ -439,10 +442,17 @@ class Gazetteer:
             hits = self._by_word(word)
             if hits:
                 return hits
+        named_areas = {
+            r for area in self.regions if area.pattern.search(place) for r in area.regions
+        }
         region = {
             b.base_id
             for b in self.bases
-            if b.region and any(fold(w) in fold(b.region).split() for w in words if len(w) > 3)
+            if b.region
+            and (
+                b.region in named_areas
+                or any(fold(w) in fold(b.region).split() for w in words if len(w) > 3)
+            )
         }
         if region:
             return region

@@ -1,0 +1,139 @@
+"""Lexicons kept as data: who attacks (actors, with a kind) and what areas articles name
+(regions). Defaults ship in ``lexicons/`` beside this module; a theater's own files
+(a ``lexicons/`` folder beside its workbook) replace them file by file.
+
+>>> actors = default_actors()
+>>> [a.name for a in actors if a.pattern.search("a statement from Kata'ib Hizbollah")]
+['Kataib Hezbollah']
+>>> next(a for a in actors if a.name == "Iran").kind
+'state'
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, Literal
+
+from defplan.errors import InputError, Problem
+
+ActorKind = Literal["state", "group", "coalition"]
+KINDS: Final = ("state", "group", "coalition")
+DEFAULTS: Final = Path(__file__).resolve().parent / "lexicons"
+#: an alias of this many capitals or fewer ("IS", "KH") is matched as written
+SHORT_CAPITALS: Final = 5
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One attacker as articles name it: its sheet name, its kind, and its aliases."""
+
+    name: str
+    kind: ActorKind
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Region:
+    """An area articles name and the bases-sheet regions it covers."""
+
+    regions: frozenset[str]
+    pattern: re.Pattern[str]
+
+
+def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for the aliases: apostrophes optional, hyphens or spaces alike, a
+    doubled letter written once or twice; short all-capital aliases as written."""
+    loose: list[str] = []
+    exact: list[str] = []
+    for alias in (a.strip() for a in aliases):
+        if not alias:
+            continue
+        if alias.isupper() and len(alias) <= SHORT_CAPITALS:
+            exact.append(re.escape(alias))
+            continue
+        words = [w for w in re.split(r"[\s\-]+", alias.replace("'", "").replace("\u2019", "")) if w]
+        loose.append(r"[\s\-]+".join(_letters(w) for w in words))
+    parts = []
+    if loose:
+        parts.append(rf"(?i:\b(?:{'|'.join(sorted(loose, key=len, reverse=True))})\b)")
+    if exact:
+        parts.append(rf"\b(?:{'|'.join(exact)})\b")
+    return re.compile("|".join(parts) or r"(?!x)x")
+
+
+def _letters(word: str) -> str:
+    single = re.sub(r"(.)\1+", r"\1", word.lower())
+    return "['\u2019]?".join(re.escape(c) + ("{1,2}" if c.isalpha() else "") for c in single)
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError([Problem(str(path), message=f"cannot be read ({exc})")]) from None
+    missing = [c for c in columns if rows and c not in rows[0]]
+    if missing or not rows:
+        raise InputError(
+            [Problem(str(path), message=f"needs the columns {', '.join(columns)} and a row")]
+        )
+    return rows
+
+
+def load_actors(path: Path) -> tuple[Actor, ...]:
+    """The actors of an ``actors.csv`` (columns actor, kind, aliases), in file order:
+    where two overlap in the text, the one listed first names it."""
+    problems: list[Problem] = []
+    actors: list[Actor] = []
+    for number, row in enumerate(_rows(path, ("actor", "kind", "aliases")), start=2):
+        kind = (row["kind"] or "").strip().lower()
+        if kind not in KINDS:
+            problems.append(
+                Problem(
+                    str(path), None, number, "kind", f"{kind!r} is not state, group or coalition"
+                )
+            )
+            continue
+        aliases = [row["actor"], *(row["aliases"] or "").split(";")]
+        actors.append(Actor(row["actor"].strip(), kind, alias_pattern(aliases)))  # type: ignore[arg-type]
+    if problems:
+        raise InputError(problems)
+    return tuple(actors)
+
+
+def load_regions(path: Path) -> tuple[Region, ...]:
+    """The areas of a ``regions.csv`` (columns region, aliases)."""
+    found: dict[str, set[str]] = {}
+    for row in _rows(path, ("region", "aliases")):
+        for alias in (a.strip() for a in (row["aliases"] or "").split(";")):
+            if alias:
+                found.setdefault(alias, set()).add(row["region"].strip())
+    return tuple(Region(frozenset(r), alias_pattern([a])) for a, r in found.items())
+
+
+@lru_cache(maxsize=1)
+def default_actors() -> tuple[Actor, ...]:
+    """The actors shipped for the example theater."""
+    return load_actors(DEFAULTS / "actors.csv")
+
+
+@lru_cache(maxsize=1)
+def default_regions() -> tuple[Region, ...]:
+    """The region names shipped for the example theater."""
+    return load_regions(DEFAULTS / "regions.csv")
+
+
+def theater_lexicons(folder: Path | None) -> tuple[tuple[Actor, ...], tuple[Region, ...]]:
+    """The actors and regions to use: a folder's own files where it has them, else the
+    defaults."""
+    actors, regions = default_actors(), default_regions()
+    if folder is not None and (folder / "actors.csv").is_file():
+        actors = load_actors(folder / "actors.csv")
+    if folder is not None and (folder / "regions.csv").is_file():
+        regions = load_regions(folder / "regions.csv")
+    return actors, regions

@@ -1,0 +1,64 @@
+"""Lexicons are data: a theater's own actors and regions change what is read, no code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from defplan.errors import InputError
+from defplan.extract import extract_articles
+from defplan.extract.articles import Article
+from defplan.extract.lexicon_files import load_actors
+from defplan.workbook import load_scenario
+from test_extract_unseen import EXAMPLE
+
+DAY = dt.date(2024, 5, 9)
+
+
+def _rows(text: str, lexicons: Path | None = None) -> list[tuple[str | None, str | None]]:
+    bases = load_scenario(EXAMPLE).bases
+    found = extract_articles([Article("a.txt", text, DAY)], bases, lexicons=lexicons)
+    return [(r.base_id, r.actor) for r in found.rows]
+
+
+def test_a_theater_s_own_actors_file_names_a_group_the_defaults_do_not_know(
+    tmp_path: Path,
+) -> None:
+    text = "The Liwa al-Fajr brigade fired two rockets at Camp Taji on Monday."
+    assert _rows(text) == [("taji", None)]
+    (tmp_path / "actors.csv").write_text(
+        "actor,kind,aliases\nLiwa al-Fajr,group,Liwa al-Fajr; Liwaa al Fajr\n", encoding="utf-8"
+    )
+    assert _rows(text, tmp_path) == [("taji", "Liwa al-Fajr")]
+
+
+def test_a_state_is_the_attacker_only_where_it_acts_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / "actors.csv").write_text(
+        "actor,kind,aliases\nRuritania,state,Ruritania; Ruritanian\n", encoding="utf-8"
+    )
+    assert _rows("Ruritania launched a drone at Harir air base on Monday.", tmp_path) == [
+        ("harir", "Ruritania")
+    ]
+    assert _rows("Ruritanian-backed militias fired rockets at Harir on Monday.", tmp_path) == [
+        ("harir", None)
+    ]
+
+
+def test_a_region_name_from_the_regions_file_places_a_described_base(tmp_path: Path) -> None:
+    text = "Rockets hit an airbase in the Kurdistan Region on Monday."
+    # the shipped regions put the Kurdistan Region over Erbil province, whose one open,
+    # manned airbase is Erbil's
+    assert _rows(text) == [("erbil", None)]
+    (tmp_path / "regions.csv").write_text("region,aliases\nDuhok,Kurdistan Region\n", "utf-8")
+    assert _rows(text, tmp_path) == [(None, None)]
+
+
+def test_a_bad_kind_in_an_actors_file_is_reported_with_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "actors.csv"
+    path.write_text("actor,kind,aliases\nX,militia,X group\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_actors(path)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (2, "kind") and "'militia'" in problem.message
