@@ -275,7 +275,11 @@ def week_period(monday: dt.date) -> tuple[dt.date, DatePrecision]:
     return truncate_date(sunday, "year"), "year"
 
 
-def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.date, DatePrecision]:
+_Resolved = tuple[dt.date, DatePrecision]
+
+
+def _day_written(kind: str, match: re.Match[str], published: dt.date) -> _Resolved | None:
+    """A day written out ("Dec. 27, 2019", "March 11"): read by dateparser."""
     text = match.group(0)
     if kind in ("iso", "day_month_year", "day_month"):
         cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(" of ", " ")
@@ -284,6 +288,12 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
         if parsed is None:
             raise ValueError(text)
         return parsed[0], "day"
+    return None
+
+
+def _month_of(kind: str, match: re.Match[str], published: dt.date) -> _Resolved | None:
+    """A month named or counted from publication ("in December", "last month")."""
+    text = match.group(0)
     if kind == "month_year":
         month = _month_named(text)
         year = int(re.findall(r"\d{4}", text)[-1])
@@ -309,6 +319,12 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
         return truncate_date(truncate_date(published, "month") - dt.timedelta(days=1), "month"), (
             "month"
         )
+    return None
+
+
+def _day_near(kind: str, match: re.Match[str], published: dt.date) -> _Resolved | None:
+    """A week or day counted from publication ("last week", "on Saturday")."""
+    text = match.group(0)
     if kind == "last_week":
         this_monday = published - dt.timedelta(days=published.weekday())
         return week_period(this_monday - dt.timedelta(days=7))
@@ -343,6 +359,11 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
                     pass
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         raise ValueError(text)
+    return None
+
+
+def _year_of(kind: str, match: re.Match[str], published: dt.date) -> _Resolved | None:
+    """A year, or a part of one ("last year", "the end of last year")."""
     if kind == "this_year":
         return truncate_date(published, "year"), "year"
     if kind == "year_part":
@@ -353,6 +374,15 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> tuple[dt.da
         return dt.date(published.year - 1, 1, 1), "year"
     if kind == "year":
         return dt.date(int(match.group(1)), 1, 1), "year"
+    return None
+
+
+def _resolve(kind: str, match: re.Match[str], published: dt.date) -> _Resolved:
+    """The period a date pattern of ``kind`` names, counted from ``published``."""
+    for resolver in (_day_written, _month_of, _day_near, _year_of):
+        found = resolver(kind, match, published)
+        if found is not None:
+            return found
     raise ValueError(kind)
 
 

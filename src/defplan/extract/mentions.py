@@ -31,6 +31,7 @@ and for "six others" the weapon.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
@@ -474,90 +475,122 @@ class Reading:
     context_dates: tuple[tuple[int, DateMention], ...]
 
 
+def annotate_sentence(
+    sentence: Sentence, gazetteer: Gazetteer, published: dt.date | None
+) -> list[_ClauseFacts]:
+    """The typed spans of one sentence: its dates, sites, clauses (cut where a reply or
+    a second attack begins) and what each clause tells (weapon, attack words, why it is
+    not an attack on a base)."""
+    dates = find_dates(sentence.text, published, sentence.start)
+    clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
+    clauses = [part for clause in clauses for part in _split_reply(clause)]
+    sites = gazetteer.find(sentence.text, sentence.start)
+    masked = mask_non_weapons(sentence.text)
+    facts: list[_ClauseFacts] = []
+    for whole in clauses:
+        at = whole.start - sentence.start
+        parts = [
+            _classify(
+                clause,
+                masked[clause.start - sentence.start : clause.end - sentence.start],
+                [s for s in sites if clause.start <= s.start < clause.end],
+                [d for d in dates if clause.start <= d.start < clause.end],
+            )
+            for clause in _split_coordinated(whole, masked[at : at + len(whole.text)], sites, dates)
+        ]
+        if len(parts) > 1:
+            _share(parts)
+        facts.extend(parts)
+    return facts
+
+
+@dataclass
+class _Tracker:
+    """What reading an article remembers from one sentence to the next."""
+
+    previous: Sentence | None = None  # the last sentence that gave mentions
+    last_reply: int = -10
+    last_eventful: int = -10  # the last sentence with attack words or a reply, protest, total
+    last_weapon: str | None = None  # the weapon of the last sentence that names one
+
+
 def read_mentions(
     article: Article, gazetteer: Gazetteer, actors: tuple[Actor, ...] = ()
 ) -> Reading:
     """Every attack and casualty mention of ``article`` in text order, the groups that
-    replies were aimed at, and the dates of sentences about attacks."""
+    replies were aimed at or claims named, and the dates of sentences about attacks."""
     mentions: list[Mention] = []
     attributions: list[Attribution] = []
     context_dates: list[tuple[int, DateMention]] = []
     sentences = split_sentences(article.text, article.body_start)
-    headline_sentences = _headlines(article, sentences)
-    previous: Sentence | None = None
-    last_reply = -10
-    last_eventful = -10  # the last sentence with attack words or a reply, protest, total
-    last_weapon: str | None = None  # the weapon of the last sentence that names one
-    for sentence in sentences:
-        if sentence.index in headline_sentences:
-            continue
-        dates = find_dates(sentence.text, article.published, sentence.start)
-        clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
-        clauses = [part for clause in clauses for part in _split_reply(clause)]
-        sites = gazetteer.find(sentence.text, sentence.start)
-        masked = mask_non_weapons(sentence.text)
-        facts: list[_ClauseFacts] = []
-        for whole in clauses:
-            at = whole.start - sentence.start
-            parts = [
-                _classify(
-                    clause,
-                    masked[clause.start - sentence.start : clause.end - sentence.start],
-                    [s for s in sites if clause.start <= s.start < clause.end],
-                    [d for d in dates if clause.start <= d.start < clause.end],
-                )
-                for clause in _split_coordinated(
-                    whole, masked[at : at + len(whole.text)], sites, dates
-                )
-            ]
-            if len(parts) > 1:
-                _share(parts)
-            facts.extend(parts)
-        for f in facts:
-            if (
-                f.excluded == "aggregate"
-                and sentence.index - last_reply <= 2
-                and REPLY_AGAIN.search(f.masked)
-            ):
-                f.excluded = "response"
-        if any(f.excluded == "response" for f in facts):
-            last_reply = sentence.index
-            first = min(f.clause.start for f in facts if f.excluded == "response")
-            for group in groups_named(article.text[first : sentence.end], actors):
-                attributions.append(Attribution(sentence.index, group))
+    skipped = _headlines(article, sentences)
+    seen = _Tracker()
+    for sentence in (s for s in sentences if s.index not in skipped):
+        facts = annotate_sentence(sentence, gazetteer, article.published)
+        attributions.extend(_replies(article, sentence, facts, seen, actors))
         attributions.extend(_claims(sentence, attributions, actors))
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
-        found = _attack_mentions(article, sentence, facts, last_weapon, actors)
-        last_weapon = next(
+        found = _attack_mentions(article, sentence, facts, seen.last_weapon, actors)
+        seen.last_weapon = next(
             (f.weapon[0] for f in reversed(facts) if f.weapon and f.excluded is None),
-            last_weapon,
+            seen.last_weapon,
         )
         if not found and not any(f.event_words for f in facts):
-            quiet = previous is not None and last_eventful <= previous.index
-            found = _casualty_mentions(article, sentence, facts, previous if quiet else None)
-        elif not found and (
-            ATTACKS_BEFORE.search(sentence.text) or EVERY_ATTACK.search(sentence.text)
-        ):
-            none = casualties_in(sentence.text)
-            if none.killed == 0 or none.wounded == 0:
-                found = [
-                    Mention(
-                        article_file=article.file,
-                        sentence=sentence,
-                        start=sentence.start,
-                        end=sentence.end,
-                        kind="casualty",
-                        casualties=none,
-                        definite=True,
-                        every=True,
-                    )
-                ]
+            quiet = seen.previous is not None and seen.last_eventful <= seen.previous.index
+            found = _casualty_mentions(article, sentence, facts, seen.previous if quiet else None)
+        elif not found:
+            found = _every_attack_mention(article, sentence)
         if found:
-            previous = sentence
+            seen.previous = sentence
         if any(f.event_words or f.excluded for f in facts):
-            last_eventful = sentence.index
+            seen.last_eventful = sentence.index
         mentions.extend(found)
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
+
+
+def _replies(
+    article: Article,
+    sentence: Sentence,
+    facts: list[_ClauseFacts],
+    seen: _Tracker,
+    actors: tuple[Actor, ...],
+) -> list[Attribution]:
+    """The groups a reply in ``sentence`` was aimed at ("the strikes" soon after a reply
+    are that reply again)."""
+    for f in facts:
+        if (
+            f.excluded == "aggregate"
+            and sentence.index - seen.last_reply <= 2
+            and REPLY_AGAIN.search(f.masked)
+        ):
+            f.excluded = "response"
+    if not any(f.excluded == "response" for f in facts):
+        return []
+    seen.last_reply = sentence.index
+    first = min(f.clause.start for f in facts if f.excluded == "response")
+    groups = groups_named(article.text[first : sentence.end], actors)
+    return [Attribution(sentence.index, group) for group in groups]
+
+
+def _every_attack_mention(article: Article, sentence: Sentence) -> list[Mention]:
+    """ "No one was hurt in either attack": a zero for every attack told so far."""
+    if not (ATTACKS_BEFORE.search(sentence.text) or EVERY_ATTACK.search(sentence.text)):
+        return []
+    none = casualties_in(sentence.text)
+    if none.killed != 0 and none.wounded != 0:
+        return []
+    return [
+        Mention(
+            article_file=article.file,
+            sentence=sentence,
+            start=sentence.start,
+            end=sentence.end,
+            kind="casualty",
+            casualties=none,
+            definite=True,
+            every=True,
+        )
+    ]
 
 
 def _claims(
