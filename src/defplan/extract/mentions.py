@@ -680,53 +680,24 @@ def _attack_mentions(
     last_weapon: str | None,
     actors: tuple[Actor, ...] = (),
 ) -> list[Mention]:
+    """The attack mentions of one annotated sentence: one per attack clause and site."""
     actors = actors or default_actors()
     found: list[Mention] = []
-    attack_positions = [
+    positions = [
         i
         for i, f in enumerate(facts)
         if f.attack
         or INSTANCE.match(f.clause.text)
         or (f.weapon is None and _partitive(f) is not None)
     ]
-    for position in attack_positions:
+    for position in positions:
         current = facts[position]
-        weapon = current.weapon[0] if current.weapon else None
-        part = _partitive(current) if weapon is None else None
-        if part is not None:
-            earlier = [f.weapon for f in facts[:position] if f.weapon]
-            weapon = earlier[-1][0] if earlier else last_weapon
-            if weapon is None:
-                continue
-            current.count = part
-        elif weapon is None and INSTANCE.match(current.clause.text):
-            earlier = [f.weapon for f in facts[:position] if f.weapon]
-            if not earlier:
-                continue
-            weapon = earlier[-1][0]
-        elif not current.attack:
+        weapon = _weapon_of(facts, position, last_weapon)
+        if weapon is None and not current.attack:
             continue
-        owned = _owned(facts, position, attack_positions)
-        site = _pick_site(current.sites)
-        if site is None or site.base_id is None:
-            # "an outpost — known as Tower 22 — in Jordan": the name in the next clause
-            neighbours = [
-                s
-                for f in facts
-                if f is not current and f.excluded is None and not f.attack
-                for s in f.sites
-                if site is None or s.base_id is not None
-            ]
-            near = _pick_site(sorted(neighbours, key=lambda s: abs(s.start - current.clause.start)))
-            site = near or site
-        if site is None and AGAIN.search(current.clause.text):
-            # "Rockets struck again on Thursday": the site of the attack told before
-            at = current.clause.start
-            site = SiteMention(at, at, "", None, "anaphoric")
+        owned = _owned(facts, position, positions)
+        site = _site_of(facts, current)
         text = ", ".join(f.clause.text for f in owned)
-        definite = bool(DEFINITE_REFERENCE.search(current.clause.text)) and not re.search(
-            r"\b(?:an?|one)\s+(?:\S+\s+){0,2}(?:attack|strike|barrage)\b", current.masked, re.I
-        )
         listed = [*_listed_before(facts, position), *current.sites]
         resolved = {s.base_id: s for s in listed if s.base_id and not s.plural}
         munitions = current.count if current.count is not None else munitions_in(current.masked)
@@ -751,11 +722,57 @@ def _attack_mentions(
                     or _agent_around(owned, current, actors),
                     munitions=munitions,
                     casualties=_shared_casualties(casualties_in(text), len(targets)),
-                    definite=definite,
+                    definite=_definite(current),
                     more=current.count is None and elliptic_count(current.masked) is not None,
                 )
             )
     return found
+
+
+def _weapon_of(facts: list[_ClauseFacts], position: int, last_weapon: str | None) -> str | None:
+    """The weapon of the attack clause at ``position``: its own, or for "Eleven of them"
+    and "including one ..." the weapon told just before (sets the partitive count)."""
+    current = facts[position]
+    if current.weapon:
+        return current.weapon[0]
+    earlier = [f.weapon for f in facts[:position] if f.weapon]
+    part = _partitive(current)
+    if part is not None:
+        weapon = earlier[-1][0] if earlier else last_weapon
+        if weapon is not None:
+            current.count = part
+        return weapon
+    if INSTANCE.match(current.clause.text):
+        return earlier[-1][0] if earlier else None
+    return None
+
+
+def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | None:
+    """The site an attack clause is about: its own; a base named in a neighbouring plain
+    clause ("an outpost — known as Tower 22 — in Jordan"); or, for "struck again", the
+    site of the attack told before (an anaphoric mark)."""
+    site = _pick_site(current.sites)
+    if site is None or site.base_id is None:
+        neighbours = [
+            s
+            for f in facts
+            if f is not current and f.excluded is None and not f.attack
+            for s in f.sites
+            if site is None or s.base_id is not None
+        ]
+        near = _pick_site(sorted(neighbours, key=lambda s: abs(s.start - current.clause.start)))
+        site = near or site
+    if site is None and AGAIN.search(current.clause.text):
+        at = current.clause.start
+        site = SiteMention(at, at, "", None, "anaphoric")
+    return site
+
+
+def _definite(current: _ClauseFacts) -> bool:
+    """Whether the clause refers back to an attack ("the attack", "Wednesday's strike")."""
+    return bool(DEFINITE_REFERENCE.search(current.clause.text)) and not re.search(
+        r"\b(?:an?|one)\s+(?:\S+\s+){0,2}(?:attack|strike|barrage)\b", current.masked, re.I
+    )
 
 
 # "a drone, launched by the group, struck ...": the agent named
