@@ -841,6 +841,22 @@ def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list
     return owned
 
 
+def _follows(sentence: Sentence, previous: Sentence | None, bare: bool) -> bool:
+    """Whether a casualty sentence follows the attack told in ``previous``: right after
+    it in one paragraph; or, when it names no site or day of its own (``bare``), a
+    sentence or paragraph on with nothing between but plain words ("One rocket fell
+    short. No one was hurt.")."""
+    if previous is None:
+        return False
+    if previous.index == sentence.index - 1 and previous.paragraph == sentence.paragraph:
+        return True
+    return (
+        bare
+        and sentence.index - previous.index <= CASUALTY_REACH_SENTENCES
+        and sentence.paragraph - previous.paragraph <= 2  # lines: the next paragraph
+    )
+
+
 def _casualty_mentions(
     article: Article, sentence: Sentence, facts: list[_ClauseFacts], previous: Sentence | None
 ) -> list[Mention]:
@@ -857,22 +873,12 @@ def _casualty_mentions(
     if not told:
         return []
     definite = person is not None
-    # right after its attack in one paragraph; or, when it names no site or day of its
-    # own, a sentence or paragraph on with nothing between but plain words ("One rocket
-    # fell short. No one was hurt.")
     bare = not any(
         any(site.kind in ("named", "described") for site in f.sites)
         or any(not d.reported for d in f.dates)
         for f in facts
     )
-    follows = previous is not None and (
-        (previous.index == sentence.index - 1 and previous.paragraph == sentence.paragraph)
-        or (
-            bare
-            and sentence.index - previous.index <= CASUALTY_REACH_SENTENCES
-            and sentence.paragraph - previous.paragraph <= 2  # lines: the next paragraph
-        )
-    )
+    follows = _follows(sentence, previous, bare)
     # "the number of soldiers from Ain al-Asad diagnosed with ... rose to 109": a count
     # that names its base joins the attack on that base (events.py)
     named = any(s.kind == "named" and s.base_id for f in facts for s in f.sites)

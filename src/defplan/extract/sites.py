@@ -297,6 +297,28 @@ def _loose_spelling(token: str) -> str:
     return "".join("[iy]{1,2}" if c in "iy" else re.escape(c) + "{1,2}" for c in letters)
 
 
+def _phrase_head(text: str, start: int) -> tuple[int, str, list[str]]:
+    """Where the phrase before a site noun starts, its determiner, and its adjectives
+    (last first): "the small U.S. base" → ("the", ["U.S.", "small"])."""
+    det, adj_words = "", []
+    for token in reversed(list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]):
+        word = token.group(0)
+        lowered = word.lower()
+        if lowered in DETERMINERS:
+            start = token.start()
+            if lowered == "same":
+                det = "the same"
+                continue
+            det = det or lowered
+            break
+        if lowered in ADJECTIVES or word[:1].isupper() or "-" in word:
+            adj_words.append(word)
+            start = token.start()
+            continue
+        break
+    return start, det, adj_words
+
+
 @dataclass(frozen=True)
 class SiteMention:
     """A site in the text and what it resolves to.
@@ -493,108 +515,89 @@ class Gazetteer:
         """Site phrases in ``text`` that no named mention in ``skip`` covers."""
         found: list[SiteMention] = []
         for match in SITE_NOUN.finditer(text):
-            start, end = match.span()
-            if any(start < m.end - offset and m.start - offset < end for m in skip):
+            if any(match.start() < m.end - offset and m.start - offset < match.end() for m in skip):
                 continue
-            noun = match.group("noun").lower()
-            det, adj_words = "", []
-            tokens = list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]
-            for token in reversed(tokens):
-                word = token.group(0)
-                lowered = word.lower()
-                if lowered in DETERMINERS:
-                    start = token.start()
-                    if lowered == "same":
-                        det = "the same"
-                        continue
-                    det = det or lowered
-                    break
-                if lowered in ADJECTIVES or word[:1].isupper() or "-" in word:
-                    adj_words.append(word)
-                    start = token.start()
-                    continue
-                break
-            adj = " ".join(reversed(adj_words))
-            plural = bool(
-                re.search(r"(?:bases|fields|ports|camps|ies|sites|posts|ons|zones)$", noun)
-            )
-            counted = plural and bool(
-                re.match(r"(?:one|two|three|four|five|several|both|\d+)\b", det)
-            )
-            # "Camp Swift", "Mission Support Site Euphrates": a capitalised noun, then the name
-            titled = _TITLED_NAME.match(text[end:]) if match.group("noun")[:1].isupper() else None
-            if titled is not None:
-                end += titled.end()
-            location = LOCATION.match(text[end:])
-            place = location.group("place") if location else None
-            stop = end + (location.end() if location else 0)
-            local = bool(LOCAL_OWNER.search(adj)) or (
-                det == "their" and LOCAL_FORCES.search(text[:start]) is not None
-            )
-            if local and COALITION_PRESENCE.search(text):
-                local = False
-            candidates = self.place_candidates(place) if place else None
-            name_words = [
-                re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
-                for w in adj_words
-                if w[:1].isupper()
-                and fold(w) not in COUNTRY_WORDS
-                and fold(w).replace(".", "").replace(" ", "") not in _NOT_NAMES
-            ]
-            if titled is not None:
-                # the name decides: a base of the theater by that name, or none
-                place = titled.group("name")
-                candidates = self.place_candidates(place) or set()
-            elif name_words and candidates is None:
-                # "the Green Village base": a named site, the theater's or not
-                place = " ".join(reversed(name_words))
-                candidates = self.place_candidates(place) or set()
-            if candidates is not None and "air" in noun.replace(" ", ""):
-                candidates = {c for c in candidates if self._is_air_site(c)}
-            mission = next((m for m in ("embassy", "consulate") if m in noun), None)
-            if mission is not None:
-                # an embassy is only ever the theater's embassy: "the consulate in Erbil"
-                # is not the air base there
-                own = {
-                    b.base_id
-                    for b in self.bases
-                    if any(mission in fold(n) for n in (b.name, *b.aliases))
-                }
-                candidates = (own or None) if candidates is None else candidates & own
-            base_id = None
-            if candidates is not None and not plural and not local:
-                # one base fits, or one of those that fit is open and manned
-                manned = self._manned(candidates) if len(candidates) > 1 else candidates
-                if len(manned) == 1:
-                    base_id = next(iter(manned))
-            anaphoric = (
-                place is None
-                and det in ("the", "that", "this", "its", "the same", "same")
-                and not plural
-            )
-            kind: SiteKind
-            if anaphoric:
-                kind = "anaphoric"
-            elif place is not None or base_id is not None:
-                kind = "described"
-            else:
-                kind = "generic"
-            words = text[start:stop]
-            words = re.sub(r"(?i)^(?:an?|the|their|its|our|that|this)\s+", "", words).strip()
-            found.append(
-                SiteMention(
-                    offset + start,
-                    offset + stop,
-                    words,
-                    base_id,
-                    kind,
-                    frozenset(candidates) if candidates is not None else None,
-                    plural,
-                    counted,
-                    local,
-                )
-            )
+            found.append(self._description(text, match, offset))
         return found
+
+    def _description(self, text: str, match: re.Match[str], offset: int) -> SiteMention:
+        """The site one site noun heads: its words, the bases it allows, its kind."""
+        end = match.end()
+        noun = match.group("noun").lower()
+        start, det, adj_words = _phrase_head(text, match.start())
+        adj = " ".join(reversed(adj_words))
+        plural = bool(re.search(r"(?:bases|fields|ports|camps|ies|sites|posts|ons|zones)$", noun))
+        counted = plural and bool(re.match(r"(?:one|two|three|four|five|several|both|\d+)\b", det))
+        # "Camp Swift", "Mission Support Site Euphrates": a capitalised noun, then the name
+        titled = _TITLED_NAME.match(text[end:]) if match.group("noun")[:1].isupper() else None
+        if titled is not None:
+            end += titled.end()
+        location = LOCATION.match(text[end:])
+        place = location.group("place") if location else None
+        stop = end + (location.end() if location else 0)
+        local = bool(LOCAL_OWNER.search(adj)) or (
+            det == "their" and LOCAL_FORCES.search(text[:start]) is not None
+        )
+        if local and COALITION_PRESENCE.search(text):
+            local = False
+        place, candidates = self._allowed(noun, place, adj_words, titled)
+        base_id = None
+        if candidates is not None and not plural and not local:
+            # one base fits, or one of those that fit is open and manned
+            manned = self._manned(candidates) if len(candidates) > 1 else candidates
+            if len(manned) == 1:
+                base_id = next(iter(manned))
+        kind: SiteKind = "generic"
+        if place is None and det in ("the", "that", "this", "its", "the same", "same"):
+            kind = "generic" if plural else "anaphoric"
+        elif place is not None or base_id is not None:
+            kind = "described"
+        words = re.sub(r"(?i)^(?:an?|the|their|its|our|that|this)\s+", "", text[start:stop])
+        return SiteMention(
+            offset + start,
+            offset + stop,
+            words.strip(),
+            base_id,
+            kind,
+            frozenset(candidates) if candidates is not None else None,
+            plural,
+            counted,
+            local,
+        )
+
+    def _allowed(
+        self, noun: str, place: str | None, adj_words: list[str], titled: re.Match[str] | None
+    ) -> tuple[str | None, set[str] | None]:
+        """The place a description gives and the bases it allows (None: any)."""
+        candidates = self.place_candidates(place) if place else None
+        name_words = [
+            re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
+            for w in adj_words
+            if w[:1].isupper()
+            and fold(w) not in COUNTRY_WORDS
+            and fold(w).replace(".", "").replace(" ", "") not in _NOT_NAMES
+        ]
+        if titled is not None:
+            # the name decides: a base of the theater by that name, or none
+            place = titled.group("name")
+            candidates = self.place_candidates(place) or set()
+        elif name_words and candidates is None:
+            # "the Green Village base": a named site, the theater's or not
+            place = " ".join(reversed(name_words))
+            candidates = self.place_candidates(place) or set()
+        if candidates is not None and "air" in noun.replace(" ", ""):
+            candidates = {c for c in candidates if self._is_air_site(c)}
+        mission = next((m for m in ("embassy", "consulate") if m in noun), None)
+        if mission is not None:
+            # an embassy is only ever the theater's embassy: "the consulate in Erbil"
+            # is not the air base there
+            own = {
+                b.base_id
+                for b in self.bases
+                if any(mission in fold(n) for n in (b.name, *b.aliases))
+            }
+            candidates = (own or None) if candidates is None else candidates & own
+        return place, candidates
 
     def find(self, text: str, offset: int = 0) -> list[SiteMention]:
         """Every site ``text`` mentions, named ones first where they overlap, in text order."""
