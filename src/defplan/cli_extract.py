@@ -21,7 +21,14 @@ from defplan.cli_common import (
     reports_bad_input,
 )
 from defplan.errors import InputError, Problem
-from defplan.extract import Extraction, extract, write_attacks_sheet, write_rows_csv
+from defplan.extract import (
+    Extraction,
+    extract,
+    previous_reviews,
+    write_attacks_sheet,
+    write_review_page,
+    write_rows_csv,
+)
 from defplan.extract.articles import parse_day
 from defplan.workbook import load_scenario
 
@@ -95,6 +102,9 @@ def _run(
     if out is not None and attacks_sheet is not None and out.resolve() == attacks_sheet.resolve():
         raise InputError([Problem(str(out), message="--out and --attacks-sheet are one file")])
     scenario = load_scenario(theater)
+    review = _review_path(out or attacks_sheet)
+    if review is not None:
+        check_out_file(review, inputs)
     beside = theater.resolve().parent / "lexicons"
     if lexicons is None and beside.is_dir():
         lexicons = beside
@@ -111,7 +121,11 @@ def _run(
     if out is not None:
         console.print(f"wrote {write_rows_csv(result.rows, out)}")
     if attacks_sheet is not None:
-        console.print(f"wrote {write_attacks_sheet(result.attacks, attacks_sheet)}")
+        kept = previous_reviews(attacks_sheet)
+        written = write_attacks_sheet(result.attacks, attacks_sheet, kept)
+        console.print(f"wrote {written}" + (f" ({len(kept)} review(s) kept)" if kept else ""))
+    if review is not None:
+        console.print(f"wrote {write_review_page(result.rows, dict(result.texts), review)}")
     if result.skipped:
         # the others were read and written; the exit code still says the run was partial
         errors.print(
@@ -119,6 +133,11 @@ def _run(
             f"the other {len(articles) - len(result.skipped)} were extracted.[/]"
         )
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _review_path(csv_path: Path | None) -> Path | None:
+    """The review page written beside the CSV: ``attacks.csv`` → ``attacks_review.html``."""
+    return None if csv_path is None else csv_path.with_name(f"{csv_path.stem}_review.html")
 
 
 def rows_table(result: Extraction) -> Table:

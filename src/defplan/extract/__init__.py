@@ -33,7 +33,14 @@ from defplan.extract.articles import Article, read_articles
 from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
 from defplan.extract.lexicon_files import theater_lexicons
 from defplan.extract.mentions import read_mentions
-from defplan.extract.sheet import attack_rows, rows_frame, write_attacks_sheet, write_rows_csv
+from defplan.extract.review import review_html, write_review_page
+from defplan.extract.sheet import (
+    attack_rows,
+    previous_reviews,
+    rows_frame,
+    write_attacks_sheet,
+    write_rows_csv,
+)
 from defplan.extract.sites import Gazetteer
 from defplan.scenario import AttackRow, BaseRow, Scenario
 
@@ -45,7 +52,9 @@ __all__ = [
     "extract",
     "extract_articles",
     "extract_text",
+    "previous_reviews",
     "write_attacks_sheet",
+    "write_review_page",
     "write_rows_csv",
 ]
 
@@ -67,11 +76,16 @@ class Extraction:
     rows: tuple[ExtractedAttack, ...]
     attacks: tuple[AttackRow, ...]
     notes: tuple[Problem, ...] = ()
+    texts: tuple[tuple[str, str], ...] = ()  # (article file, text) of the articles read
 
     @property
     def skipped(self) -> tuple[Problem, ...]:
         """One error per article that could not be read (the others were extracted)."""
         return tuple(p for p in self.notes if p.severity == "error")
+
+    def review_html(self) -> str:
+        """The offline review page: each attack's words highlighted in its article."""
+        return review_html(self.rows, dict(self.texts))
 
     def frame(self) -> pd.DataFrame:
         """``rows`` as the table ``attacks.csv`` holds."""
@@ -113,7 +127,8 @@ def extract_articles(
                         severity="warning",
                     )
                 )
-    return Extraction(tuple(named), tuple(sheet), tuple(notes))
+    texts = tuple((a.file, a.text) for a in sorted(articles, key=lambda a: a.file))
+    return Extraction(tuple(named), tuple(sheet), tuple(notes), texts)
 
 
 def extract(
@@ -155,7 +170,7 @@ def extract(
     result = extract_articles(
         read, theater.bases, [w.weapon for w in theater.weapons], lexicons=lexicons
     )
-    return Extraction(result.rows, result.attacks, (*problems, *result.notes))
+    return Extraction(result.rows, result.attacks, (*problems, *result.notes), result.texts)
 
 
 def extract_text(

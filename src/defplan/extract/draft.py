@@ -28,6 +28,7 @@ class DraftAttack:
     killed_said: bool = False
     wounded_said: bool = False
     sentences: set[int] = field(default_factory=set)
+    spans: set[tuple[int, int]] = field(default_factory=set)  # their characters
     touched: int = 0
 
 
@@ -127,6 +128,7 @@ def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
     attack.killed_said |= told.killed_said
     attack.wounded_said |= told.wounded_said
     attack.sentences.add(mention.sentence.index)
+    attack.spans.add((mention.sentence.start, mention.sentence.end))
     attack.touched = clock
 
 
@@ -146,7 +148,9 @@ def merge_drafts(kept: DraftAttack, other: DraftAttack) -> DraftAttack:
     """One draft with the best evidence of two that tell one attack: the most specific
     site (and its sentence as the row's span), the finer date, the weapon named most
     precisely, the larger counts and the actor either names."""
-    merged = replace(kept, sentences=kept.sentences | other.sentences)
+    merged = replace(
+        kept, sentences=kept.sentences | other.sentences, spans=kept.spans | other.spans
+    )
     if _site_weight(other.site) > _site_weight(kept.site):
         merged.site, merged.main = other.site, other.main
     merged.weapon = sharper_weapon(merged.weapon, other.weapon)

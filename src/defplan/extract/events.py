@@ -83,6 +83,8 @@ class ExtractedAttack:
     event_id: str
     span_start: int
     span_end: int
+    #: the other sentences that retell this attack, linked to it (for review)
+    linked_spans: tuple[tuple[int, int], ...] = ()
 
 
 COLUMNS: tuple[str, ...] = (
@@ -318,6 +320,7 @@ def _row(attack: DraftAttack, context_dates: Sequence[tuple[int, DateMention]]) 
         event_id="",
         span_start=sentence.start,
         span_end=sentence.end,
+        linked_spans=tuple(sorted(s for s in attack.spans if s != (sentence.start, sentence.end))),
     )
 
 

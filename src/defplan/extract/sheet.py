@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,14 +104,38 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_attacks_sheet(attacks: Sequence[AttackRow], path: Path) -> Path:
-    """Write the attacks sheet as a CSV file a theater folder can take as ``attacks.csv``."""
+#: the planner's column in the attacks sheet: accept or reject, kept across re-runs
+REVIEW_COLUMN = "review"
+
+
+def previous_reviews(path: Path) -> dict[str, str]:
+    """attack_id → the planner's ``review`` cell of an attacks sheet written before
+    (empty when there is no such file or column)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return {}
+    if REVIEW_COLUMN not in frame.columns or "attack_id" not in frame.columns:
+        return {}
+    return {a: r for a, r in zip(frame["attack_id"], frame[REVIEW_COLUMN], strict=True) if r}
+
+
+def write_attacks_sheet(
+    attacks: Sequence[AttackRow], path: Path, reviews: Mapping[str, str] | None = None
+) -> Path:
+    """Write the attacks sheet as a CSV file a theater folder can take as ``attacks.csv``,
+    with a last ``review`` column for the planner (``reviews``: attack_id → accept or
+    reject, kept from an earlier run)."""
     holder = Scenario(bases=(), systems=(), effectiveness=(), weapons=(), attacks=tuple(attacks))
     header, records = sheet_table(holder, "attacks")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([*header, REVIEW_COLUMN])
     for record in records:
-        writer.writerow([_cell(record.get(column)) for column in header])
+        review = (reviews or {}).get(str(record.get("attack_id")), "")
+        writer.writerow([*(_cell(record.get(column)) for column in header), review])
     atomic_write_bytes(Path(path), buffer.getvalue().encode("utf-8"))
     return Path(path)
