@@ -95,10 +95,8 @@ def mentions_compatible(attack: DraftAttack, mention: Mention) -> bool:
 def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
     """Add what ``mention`` tells to ``attack``: the best site and date, larger counts."""
     site = mention.site
-    if (
-        site is not None
-        and site.kind != "anaphoric"
-        and (attack.site is None or site.rank > attack.site.rank)
+    if site is not None and (
+        attack.site is None or (site.kind != "anaphoric" and site.rank > attack.site.rank)
     ):
         attack.site, attack.main = site, mention
     attack.weapon = sharper_weapon(attack.weapon, mention.weapon)

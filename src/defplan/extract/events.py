@@ -240,6 +240,21 @@ def _continues_sentence(attack: DraftAttack, mention: Mention) -> bool:
     )
 
 
+def _dates_undated(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether a clause naming no site, a sentence or two after an attack told without
+    a day, gives that attack its day ("Rockets hit Erbil airport, killing a contractor.
+    ... 'indirect fire landed on coalition forces tonight (Monday)'")."""
+    return (
+        attack.date is None
+        and mention.date is not None
+        and not mention.date.reported
+        and 0 < mention.sentence.index - max(attack.sentences) <= 2
+        and attack.weapon is not None
+        and weapons_compatible(attack.weapon, mention.weapon)
+        and NEW_ATTACK.search(mention.sentence.text) is None
+    )
+
+
 def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
     """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
     dated = [a.date for a in _recent(attacks) if a.date is not None]
@@ -266,7 +281,9 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     if site is None or site.kind == "anaphoric":
         if mention.same_site:
             return None
-        if site is None and _continues_sentence(recent[0], mention):
+        if site is None and (
+            _continues_sentence(recent[0], mention) or _dates_undated(recent[0], mention)
+        ):
             return recent[0]
         candidates = recent if (site is not None or mention.definite) else []
         if site is None and not mention.definite and _part_of(recent[0], mention):

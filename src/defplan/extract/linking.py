@@ -49,7 +49,8 @@ from defplan.extract.draft import (
 from defplan.extract.sites import SiteMention, fold
 
 DISTINCT: Final = re.compile(
-    r"\b(?:another|separate(?:ly)?|previous|prior|similar|last)\b|\bearlier\s+(?:this|last)\b"
+    r"\b(?:separate(?:ly)?|previous|prior|similar|last)\b|\bearlier\s+(?:this|last)\b"
+    r"|\banother\s+(?:\w+\s+)?(?:attack|strike|barrage|assault|incident)\b"
     r"|\b(?:a|the)\s+(?:second|third)\s+(?:\w+\s+)?(?:attack|strike|barrage|assault|time)\b",
     re.IGNORECASE,
 )

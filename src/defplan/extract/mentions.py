@@ -431,7 +431,9 @@ def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
 def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMention | None:
     # "officials on Thursday released pictures of the Tuesday attack": the day that
     # names the attack comes first
-    own = sorted((d for d in facts.dates if not d.reported), key=lambda d: not d.names_event)
+    own = sorted(
+        (d for d in facts.dates if not d.reported), key=lambda d: (not d.names_event, d.weak)
+    )
     if own and own[0].weak:
         # '"... today at 10:31 pm," the command said late Friday': the quote's today is
         # the day it was said
