@@ -121,6 +121,20 @@ def test_close_spreads_troops_to_the_nearest_open_bases_within_capacity() -> Non
     assert scenario == theater()  # the input is untouched
 
 
+def test_close_never_spreads_our_troops_to_a_partners_base_nor_proposes_closing_it() -> None:
+    scenario = theater()
+    partner = tuple(
+        b.model_copy(update={"owner": "partner"}) if b.base_id == "delta" else b
+        for b in scenario.bases
+    )
+    scenario = dataclasses.replace(scenario, bases=partner)
+    after = apply_posture(scenario, "close_bravo").scenario
+    # delta is nearer but a partner's: alpha, the next base of ours, takes them all
+    assert troops(after)["delta"] == troops(scenario)["delta"]
+    assert troops(after)["alpha"] == troops(scenario)["alpha"] + troops(scenario)["bravo"]
+    assert all("delta" not in closed for closed in closures(scenario, 2))
+
+
 def test_close_to_a_base_without_room_is_a_clear_error() -> None:
     with pytest.raises(OptionError, match=r"delta can take 200 more troops.*not 500") as caught:
         apply_option(theater(), "bravo_to_delta")

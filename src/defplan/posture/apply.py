@@ -8,12 +8,14 @@ scenario (the input is never changed):
   re-optimization places them again) and ``min_units`` / ``lock`` rules at the base
   are dropped (they could no longer be met). Its troops move to ``to_base_id`` when
   given, which must have room for all of them. With ``to_base_id`` blank they are
-  *spread*: the nearest open base first (move distance, see
+  *spread*: the nearest open base of ours first (move distance, see
   :mod:`defplan.posture.distance`; ties by base_id), each base taking what its free
   capacity (capacity − troops; blank capacity = no limit) allows, then the next
-  nearest. Bases closed by the same option never receive. Troops that fit nowhere
-  stay at the closed base, where they still count for risk and no system can defend
-  them, and are reported as ``unplaced``: never lost silently.
+  nearest. Bases closed by the same option never receive, nor does a partner's base
+  or a watched site (``owner``): our troops there would drop out of our totals.
+  Troops that fit nowhere stay at the closed base, where they still count for risk
+  and no system can defend them, and are reported as ``unplaced``: never lost
+  silently.
 - ``move_troops``: ``units`` troops from ``base_id`` to ``to_base_id`` (at most the
   troops there, within the receiving base's capacity).
 - ``move_system``: ``units`` deployed units of ``system_id`` from ``base_id`` to
@@ -264,7 +266,7 @@ class _Editor:
         receivers = [
             b.base_id
             for b in self.scenario.bases
-            if self.status[b.base_id] == "open" and b.base_id not in self.closing
+            if self.status[b.base_id] == "open" and b.base_id not in self.closing and b.ours
         ]
         receivers.sort(key=lambda b: (self.distances.km(base_id, b), b))
         for receiver in receivers:

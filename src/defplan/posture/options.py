@@ -351,8 +351,9 @@ def _score_closure(
 
 
 def closures(scenario: Scenario, most: int) -> list[tuple[str, ...]]:
-    """Every set of 1 … ``most`` open bases, smallest sets first, ids in sheet order."""
-    open_ids = [b.base_id for b in scenario.bases if b.status == "open"]
+    """Every set of 1 … ``most`` open bases of ours, smallest sets first, ids in sheet
+    order (closing a partner's base or a watched site is not ours to propose)."""
+    open_ids = [b.base_id for b in scenario.bases if b.status == "open" and b.ours]
     found: list[tuple[str, ...]] = []
     for k in range(1, min(most, len(open_ids)) + 1):
         found.extend(itertools.combinations(open_ids, k))
