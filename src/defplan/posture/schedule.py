@@ -394,7 +394,7 @@ def _worth(
 
         return score(without) - score(with_move)
 
-    exposure = -sum(difference(t) for t in range(begin, min(end, window)))
+    exposure = 0.0 - sum(difference(t) for t in range(begin, min(end, window)))  # not -0.0
     gain = float(sum(difference(t) for t in range(end, min(last, window))))
     gain += max(window - last, 0) * difference(last)
     return gain / DAYS_PER_YEAR, exposure / DAYS_PER_YEAR
