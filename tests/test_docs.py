@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
+from typing import Any
 
 from builders import planning_theater
 from defplan import whatif
@@ -57,3 +59,35 @@ def test_whatif_doc_names_where_the_measures_live() -> None:
         assert getattr(whatif, name) is getattr(acceptance, name)
     for path in re.findall(r"`((?:src/)?defplan/[\w/]+\.py)`", doc):
         assert (README_DIR / "src" / path.removeprefix("src/")).exists(), path
+
+
+def _library_name(dotted: str) -> object:
+    """What ``import <module>`` then ``<dotted>`` gives a reader of the README."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 1, -1):  # the longest prefix that is a module
+        try:
+            importlib.import_module(".".join(parts[:end]))
+            break
+        except ImportError:
+            continue
+    found: object = importlib.import_module(parts[0])
+    for part in parts[1:]:
+        found = getattr(found, part)
+    return found
+
+
+def test_every_library_name_in_the_readme_exists() -> None:
+    names = set(re.findall(r"`(defplan(?:\.\w+)+)", README))
+    assert "defplan.risk" in names and "defplan.plan.plan" in names
+    for name in sorted(names):
+        assert _library_name(name) is not None, name
+
+
+def test_the_readmes_python_snippets_run(tmp_path: Path, monkeypatch: Any) -> None:
+    snippets = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+    assert len(snippets) >= 2
+    (tmp_path / "inputs").symlink_to(README_DIR / "inputs")
+    monkeypatch.chdir(tmp_path)  # the snippets' relative paths, and what they write
+    for snippet in snippets:
+        exec(compile(snippet, "README.md", "exec"), {})  # noqa: S102 - our own README
+    assert (tmp_path / "out" / "theater_csv" / "bases.csv").is_file()
