@@ -9,6 +9,7 @@ import pytest
 from builders import small_scenario, with_settings
 from defplan.plan import plan
 from defplan.profiles import load_profile, profile_names
+from defplan.workbook import validate, write_scenario
 
 
 def test_every_shipped_profile_loads_and_names_a_backend() -> None:
@@ -57,3 +58,34 @@ def test_bad_profiles_are_refused_with_the_reason(
 def test_an_unknown_profile_lists_the_known_ones() -> None:
     with pytest.raises(ValueError, match=r"expected one of .*default"):
         load_profile("nonesuch")
+
+
+@pytest.mark.parametrize("name", ["../evil", "../../x/evil", "solvers/../../evil"])
+def test_a_profile_is_taken_by_name_never_by_path(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "solvers").mkdir()
+    (tmp_path / "evil.toml").write_text('backend = "highs"\n')
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "evil.toml").write_text('backend = "highs"\n')
+    monkeypatch.chdir(tmp_path / "solvers")  # ./solvers/<name>.toml would reach both files
+    with pytest.raises(ValueError, match="by name, not by path"):
+        load_profile(name)
+
+
+def test_a_workbook_naming_a_profile_path_gets_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "evil.toml").write_text('backend = "highs"\n')
+    monkeypatch.chdir(tmp_path)
+    folder = write_scenario(small_scenario(), tmp_path / "theater")
+    (folder / "settings.csv").write_text("key,value\nsolver,../evil\n", encoding="utf-8")
+    report = validate(folder)
+    (problem,) = report.errors
+    assert (problem.sheet, problem.row, problem.column) == ("settings", 2, "value")
+    assert "'../evil'" in problem.message and "not by path" in problem.message
+
+
+def test_a_misspelt_profile_gets_a_did_you_mean() -> None:
+    with pytest.raises(ValueError, match="did you mean quick"):
+        load_profile("quik")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from defplan.model import backend_names
+from defplan.suggest import expected_one_of
 
 BACKENDS = ("highs", "scip", "cbc", "cp_sat")
 _KEYS = {"backend", "time_limit_s", "mip_gap", "threads", "description"}
@@ -50,15 +51,22 @@ def profile_names() -> list[str]:
 
 
 def load_profile(name: str) -> SolverProfile:
-    """The profile of that name; ValueError naming the known ones when it is missing."""
+    """The profile of that name; ValueError naming the known ones when it is missing.
+
+    Only a name is accepted, one of :func:`profile_names` (the ``*.toml`` files of the
+    known folders): a path such as ``../x`` or ``other/x.toml`` is refused, so a
+    workbook cannot make defplan read a file outside those folders.
+    """
+    names = profile_names()
+    if name not in names:
+        path_like = any(mark in name for mark in ("/", "\\", ".."))
+        how = "; a profile is given by name, not by path" if path_like else ""
+        raise ValueError(f"no solver profile {name!r} ({expected_one_of(name, names)}{how})")
     for folder in profile_dirs():
         path = folder / f"{name}.toml"
         if path.is_file():
             return _read(path, name)
-    if name == "default":
-        return SolverProfile("default", description="HiGHS, settings' time limit and gap")
-    known = ", ".join(profile_names())
-    raise ValueError(f"no solver profile {name!r} (expected one of {known})")
+    return SolverProfile("default", description="HiGHS, settings' time limit and gap")
 
 
 def _read(path: Path, name: str) -> SolverProfile:
