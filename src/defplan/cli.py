@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from defplan import __version__
-from defplan.atomic import check_out_folder
+from defplan.atomic import check_out_folder, output_set
 from defplan.cli_common import (
     BackendOption,
     GapOption,
@@ -27,6 +27,7 @@ from defplan.cli_common import (
     keep_whole,
     objective_choice,
     print_problems,
+    read_from,
     reports_bad_input,
 )
 from defplan.cli_extract import extract_command
@@ -45,11 +46,11 @@ from defplan.plan import plan as make_plan
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
 from defplan.plan.planner import BREACH_SEPARATOR
-from defplan.plan.writers import write_plan
-from defplan.report import build_report, write_report
+from defplan.plan.writers import PLAN_FILES, write_plan
+from defplan.report import REPORT_FILES, build_report, write_report
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
-from defplan.risk_writers import write_risk
+from defplan.risk_writers import RISK_FILES, write_risk
 from defplan.workbook import Validation, load_scenario
 from defplan.workbook import template as write_template
 from defplan.workbook import validate as validate_workbook
@@ -131,7 +132,7 @@ def risk(
     """Rank the bases by expected casualty-equivalents per year, with the factor behind each."""
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, [workbook])
+        check_out_folder(out, read_from(workbook, scenario), RISK_FILES)
     table = compute_risk(scenario)
     console.print(risk_ranking(table, top))
     for line in risk_evidence(table):
@@ -219,7 +220,8 @@ def plan(
         raise InputError([Problem("--report", message="needs --out (the folder to write into)")])
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, [workbook])
+        names = PLAN_FILES + (REPORT_FILES if report else ())
+        check_out_folder(out, read_from(workbook, scenario), names)
     table = compute_risk(scenario)
     result = make_plan(
         scenario,
@@ -237,20 +239,22 @@ def plan(
         console.print(line, soft_wrap=True)
     acceptance = risk_acceptance(result, scenario, table=table)
     console.print(acceptance_view(acceptance))
-    if out is not None:
-        sheets = move_schedule_sheet(scenario, result, table)
-        for path in write_plan(result, scenario, out, acceptance=acceptance, extra_sheets=sheets):
-            console.print(f"wrote {path}")
-        if not report and (out / "report.html").exists():
-            errors.print(
-                f"[yellow]warning[/] {out / 'report.html'} is from an earlier plan and no "
-                f"longer matches plan.json: add --report, or run `defplan report {out}`",
-                soft_wrap=True,
-            )
-    if report and out is not None:
-        page = build_report(result, scenario, table=table, acceptance=acceptance)
-        for path in write_report(page, out / "report.html", inputs=[workbook]):
-            console.print(f"wrote {path}")
+    if out is None:
+        return
+    sheets = move_schedule_sheet(scenario, result, table)
+    with output_set(out):  # plan.json, plan.xlsx and the report appear together
+        written = write_plan(result, scenario, out, acceptance=acceptance, extra_sheets=sheets)
+        if report:
+            page = build_report(result, scenario, table=table, acceptance=acceptance)
+            written += write_report(page, out / "report.html", inputs=[workbook])
+    for path in written:
+        console.print(f"wrote {path}")
+    if not report and (out / "report.html").exists():
+        errors.print(
+            f"[yellow]warning[/] {out / 'report.html'} is from an earlier plan and no "
+            f"longer matches plan.json: add --report, or run `defplan report {out}`",
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -266,9 +270,9 @@ def evaluate(
 ) -> None:
     """Score any allocation (today's by default) with the same model as plan."""
     scenario = load_scenario(workbook)
-    inputs = [workbook] + ([allocation] if allocation else [])
+    inputs = read_from(workbook, scenario) + ([allocation] if allocation else [])
     if out is not None:
-        check_out_folder(out, inputs)
+        check_out_folder(out, inputs, PLAN_FILES)
     units = read_allocation_csv(allocation, scenario) if allocation is not None else None
     result = evaluate_allocation(scenario, units, objective=objective_choice(objective))
     console.print(allocation_view(result))

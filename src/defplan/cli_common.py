@@ -21,6 +21,7 @@ from rich.text import Text
 
 from defplan.errors import InputError, Problem, SolverError
 from defplan.model import Objective
+from defplan.scenario import Scenario
 
 
 class PipeSafeConsole(Console):
@@ -139,6 +140,12 @@ WorkersOption = Annotated[
 ProgressOption = Annotated[
     bool, typer.Option("--progress/--no-progress", help="show a progress bar on stderr")
 ]
+
+
+def read_from(workbook: Path, scenario: Scenario) -> list[Path]:
+    """Every input a command read for ``scenario``: the workbook (or CSV folder) and
+    each file in its provenance, for :func:`defplan.atomic.check_out_folder`."""
+    return [Path(workbook), *(Path(f.path) for f in scenario.provenance.files)]
 
 
 def objective_choice(value: str | None) -> Objective | None:

@@ -6,13 +6,14 @@ A thin layer over :func:`defplan.extract.extract`. ``defplan.cli`` registers it 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from defplan.atomic import check_out_file
+from defplan.atomic import check_out_file, output_set
 from defplan.cli_common import (
     EXIT_BAD_INPUT,
     console,
@@ -118,14 +119,20 @@ def _run(
         f"/{len(result.rows)}"
     )
     print_problems(list(result.notes))
-    if out is not None:
-        console.print(f"wrote {write_rows_csv(result.rows, out)}")
-    if attacks_sheet is not None:
-        kept = previous_reviews(attacks_sheet)
-        written = write_attacks_sheet(result.attacks, attacks_sheet, kept)
-        console.print(f"wrote {written}" + (f" ({len(kept)} review(s) kept)" if kept else ""))
-    if review is not None:
-        console.print(f"wrote {write_review_page(result.rows, dict(result.texts), review)}")
+    kept = previous_reviews(attacks_sheet) if attacks_sheet is not None else {}
+    targets = [*outputs, *([review] if review is not None else [])]
+    with contextlib.ExitStack() as together:  # every file appears, or none
+        for folder in dict.fromkeys(path.parent for path in targets):
+            together.enter_context(output_set(folder))
+        written = [write_rows_csv(result.rows, out)] if out is not None else []
+        if attacks_sheet is not None:
+            written.append(write_attacks_sheet(result.attacks, attacks_sheet, kept))
+        if review is not None:
+            written.append(write_review_page(result.rows, dict(result.texts), review))
+    for path in written:
+        console.print(f"wrote {path}")
+    if kept:
+        console.print(f"{len(kept)} review(s) kept in {attacks_sheet}")
     if result.skipped:
         # the others were read and written; the exit code still says the run was partial
         errors.print(

@@ -18,13 +18,14 @@ from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import atomic_path, check_out_folder
+from defplan.atomic import atomic_path, check_out_folder, output_set
 from defplan.cli_common import (
     ObjectiveOption,
     OutOption,
     WorkbookArg,
     console,
     objective_choice,
+    read_from,
     reports_bad_input,
 )
 from defplan.cli_schedule import (
@@ -106,7 +107,7 @@ def options_command(
     """Score every option of the options sheet by re-optimizing the defenses; rank them."""
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, [workbook])
+        check_out_folder(out, read_from(workbook, scenario), options_files(suggest > 0))
     try:
         report = options(
             scenario,
@@ -268,16 +269,22 @@ def troop_moves_frame(report: OptionsReport) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def options_files(suggest: bool) -> list[str]:
+    """The files :func:`write_options` writes (suggestions.csv only with --suggest)."""
+    return ["options.csv", *(["suggestions.csv"] if suggest else []), "options.xlsx"]
+
+
 def write_options(report: OptionsReport, out_dir: Path) -> list[Path]:
-    """options.csv, suggestions.csv (with --suggest) and options.xlsx, each atomically."""
+    """options.csv, suggestions.csv (with --suggest) and options.xlsx, as one set."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     sheets = {"Options": report.table(), "Troop moves": troop_moves_frame(report)}
-    written = [_csv(sheets["Options"], out_dir / "options.csv")]
     if report.suggest:
         sheets["Suggestions"] = report.suggestion_table()
-        written.append(_csv(sheets["Suggestions"], out_dir / "suggestions.csv"))
-    written.append(_workbook(sheets, out_dir / "options.xlsx"))
+    with output_set(out_dir):
+        written = [_csv(sheets["Options"], out_dir / "options.csv")]
+        if report.suggest:
+            written.append(_csv(sheets["Suggestions"], out_dir / "suggestions.csv"))
+        written.append(_workbook(sheets, out_dir / "options.xlsx"))
     return written
 
 
@@ -323,7 +330,7 @@ def moves_command(
     the lift (moves not worth their exposure left out), and risk per unit moved."""
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, [workbook])
+        check_out_folder(out, read_from(workbook, scenario), moves_files(curve))
     plan_options = {**_plan_options(objective), "table": compute_risk(scenario)}
     result = schedule(
         scenario,
@@ -381,15 +388,22 @@ def curve_view(frame: pd.DataFrame) -> Table:
     return view
 
 
+def moves_files(curve: bool) -> list[str]:
+    """The files :func:`write_moves` writes (move_budget.csv only with the curve)."""
+    schedule = [path.name for path in schedule_files(Path()).values()]
+    return [*schedule, *(["move_budget.csv"] if curve else []), "moves.xlsx"]
+
+
 def write_moves(result: MoveSchedule, curve: pd.DataFrame | None, out_dir: Path) -> list[Path]:
     """moves.csv (with start and end day), move_days.csv, move_bases.csv, move_budget.csv
-    (with the curve) and moves.xlsx, each atomically."""
+    (with the curve) and moves.xlsx, as one set."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     sheets = schedule_frames(result)
-    written = [_csv(sheets[name], path) for name, path in schedule_files(out_dir).items()]
     if curve is not None:
         sheets["Move budget"] = curve
-        written.append(_csv(curve, out_dir / "move_budget.csv"))
-    written.append(_workbook(sheets, out_dir / "moves.xlsx"))
+    with output_set(out_dir):
+        written = [_csv(sheets[name], path) for name, path in schedule_files(out_dir).items()]
+        if curve is not None:
+            written.append(_csv(curve, out_dir / "move_budget.csv"))
+        written.append(_workbook(sheets, out_dir / "moves.xlsx"))
     return written

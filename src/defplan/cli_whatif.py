@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import atomic_path, atomic_write_bytes, check_out_folder
+from defplan.atomic import atomic_path, atomic_write_bytes, check_out_folder, output_set
 from defplan.cli_common import (
     BackendOption,
     GapOption,
@@ -32,6 +32,7 @@ from defplan.cli_common import (
     console,
     keep_whole,
     objective_choice,
+    read_from,
     reports_bad_input,
 )
 from defplan.cli_schedule import check_theaters, schedule_moves_view, schedule_summary_view
@@ -115,14 +116,14 @@ def ladder_command(
 ) -> None:
     """The ruthless-priority ladder: the optimal plan for 1, 2, … N units and the cut line."""
     scenario = load_scenario(workbook)
-    if out is not None:
-        check_out_folder(out, [workbook])
     if others not in ("full", "none"):
         raise InputError([Problem("--others", message=f"{others!r} is not full or none")])
     ids = [s.system_id for s in scenario.systems]
     wanted: list[str | None] = [system]
     if system == "all":
         wanted = [*ids, None]
+    if out is not None:
+        check_out_folder(out, read_from(workbook, scenario), ladder_files(wanted))
     ladders = [
         ladder(
             scenario,
@@ -154,19 +155,37 @@ def ladder_command(
             "the model does not score them[/]"
         )
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        sheets: dict[str, pd.DataFrame] = {}
-        for result in ladders:
-            name = "ladder" if len(ladders) == 1 else f"ladder_{result.system or 'combined'}"
-            console.print(f"wrote {_write_csv(result.table(), out / f'{name}.csv')}")
-            sheets[name] = result.table()
-        sheets["critical"] = last.critical
-        sheets["risk_acceptance"] = last.acceptance
-        for name in ("critical", "risk_acceptance"):
-            console.print(f"wrote {_write_csv(sheets[name], out / f'{name}.csv')}")
-        console.print(f"wrote {_write_xlsx(sheets, out / 'ladder.xlsx')}")
-        brief = [line for result in ladders for line in result.brief()]
-        console.print(f"wrote {_write_text(brief, out / 'ladder_brief.txt')}")
+        for path in write_ladders(ladders, out):
+            console.print(f"wrote {path}")
+
+
+def _ladder_stem(system: str | None, several: bool) -> str:
+    return f"ladder_{system or 'combined'}" if several else "ladder"
+
+
+def ladder_files(systems: list[str | None]) -> list[str]:
+    """The files :func:`write_ladders` writes for ladders of these systems (None:
+    combined), known before any solve."""
+    stems = [_ladder_stem(s, len(systems) > 1) for s in systems]
+    extra = ["critical.csv", "risk_acceptance.csv", "ladder.xlsx", "ladder_brief.txt"]
+    return [f"{stem}.csv" for stem in stems] + extra
+
+
+def write_ladders(ladders: list[Ladder], out: Path) -> list[Path]:
+    """A CSV per ladder, critical.csv, risk_acceptance.csv, ladder.xlsx and the brief,
+    written into ``out`` as one set."""
+    last = ladders[-1]
+    sheets: dict[str, pd.DataFrame] = {}
+    for result in ladders:
+        sheets[_ladder_stem(result.system, len(ladders) > 1)] = result.table()
+    sheets["critical"] = last.critical
+    sheets["risk_acceptance"] = last.acceptance
+    brief = [line for result in ladders for line in result.brief()]
+    with output_set(out):
+        written = [_write_csv(frame, out / f"{name}.csv") for name, frame in sheets.items()]
+        written.append(_write_xlsx(sheets, out / "ladder.xlsx"))
+        written.append(_write_text(brief, out / "ladder_brief.txt"))
+    return written
 
 
 def ladder_view(result: Ladder) -> Table:
@@ -311,7 +330,7 @@ def sweep_command(
     """Re-solve while one input varies: risk against the value, marginal value per unit."""
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, [workbook])
+        check_out_folder(out, read_from(workbook, scenario), SWEEP_FILES)
     result = sweep(
         scenario,
         vary,
@@ -327,12 +346,22 @@ def sweep_command(
     for line in result.brief():
         console.print(line, soft_wrap=True)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        console.print(f"wrote {_write_csv(result.rows, out / 'sweep.csv')}")
-        console.print(f"wrote {_write_xlsx({'sweep': result.rows}, out / 'sweep.xlsx')}")
+        with output_set(out):
+            written = [
+                _write_csv(result.rows, out / SWEEP_FILES[0]),
+                _write_xlsx({"sweep": result.rows}, out / SWEEP_FILES[1]),
+            ]
+        for path in written:
+            console.print(f"wrote {path}")
 
 
 CURVE_WIDTH = 20
+#: the files ``sweep --out`` writes
+SWEEP_FILES = ("sweep.csv", "sweep.xlsx")
+#: the files ``compare --out`` writes
+COMPARE_FILES = ("compare.csv", "compare_summary.csv", "compare.xlsx", "compare_brief.txt")
+#: and with ``--schedule``
+COMPARE_SCHEDULE_FILES = ("compare_schedule.csv", "compare_schedule_summary.csv")
 
 
 def sweep_view(result: Sweep) -> Table:
@@ -405,7 +434,8 @@ def compare_command(
     if with_schedule:
         check_theaters(first, second)
     if out is not None:
-        check_out_folder(out, [first, second])
+        names = COMPARE_FILES + (COMPARE_SCHEDULE_FILES if with_schedule else ())
+        check_out_folder(out, [first, second], names)
     result = compare(
         first,
         second,
@@ -419,13 +449,7 @@ def compare_command(
     console.print(compare_bases_view(result, top))
     for line in result.brief():
         console.print(line, soft_wrap=True)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        console.print(f"wrote {_write_csv(result.bases, out / 'compare.csv')}")
-        console.print(f"wrote {_write_csv(result.summary, out / 'compare_summary.csv')}")
-        sheets = {"summary": result.summary.astype(str), "bases": result.bases}
-        console.print(f"wrote {_write_xlsx(sheets, out / 'compare.xlsx')}")
-        console.print(f"wrote {_write_text(result.brief(), out / 'compare_brief.txt')}")
+    timelines = None
     if with_schedule:
         options = (
             {}
@@ -439,10 +463,21 @@ def compare_command(
         console.print(schedule_moves_view(timelines))
         for line in timelines.brief():
             console.print(line, soft_wrap=True)
-        if out is not None:
-            console.print(f"wrote {_write_csv(timelines.moves, out / 'compare_schedule.csv')}")
-            summary_path = out / "compare_schedule_summary.csv"
-            console.print(f"wrote {_write_csv(timelines.summary, summary_path)}")
+    if out is None:
+        return
+    sheets = {"summary": result.summary.astype(str), "bases": result.bases}
+    with output_set(out):  # the comparison and the schedules' appear together
+        written = [
+            _write_csv(result.bases, out / COMPARE_FILES[0]),
+            _write_csv(result.summary, out / COMPARE_FILES[1]),
+            _write_xlsx(sheets, out / COMPARE_FILES[2]),
+            _write_text(result.brief(), out / COMPARE_FILES[3]),
+        ]
+        if timelines is not None:
+            written.append(_write_csv(timelines.moves, out / COMPARE_SCHEDULE_FILES[0]))
+            written.append(_write_csv(timelines.summary, out / COMPARE_SCHEDULE_FILES[1]))
+    for path in written:
+        console.print(f"wrote {path}")
 
 
 def compare_summary_view(result: Comparison) -> Table:

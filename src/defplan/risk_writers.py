@@ -4,7 +4,7 @@ The workbook's sheets: "Base risk" (bases ranked, with the dominant weapon and
 factor), "Risk factors" (one row per base and weapon class with every part of the
 figure), "Settings" (as-of day, record window and the weights used) and, when the
 model left attack rows out, "Left out" with the reason for each. Both files are
-written atomically: a reader never sees half a file.
+written as one set (:func:`defplan.atomic.output_set`): both appear, or neither.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from defplan.atomic import atomic_path
+from defplan.atomic import atomic_path, output_set
 from defplan.risk import RiskTable
 from defplan.workbook.write import add_frame, add_rows, save_workbook
+
+#: the files :func:`write_risk` writes, in its folder
+RISK_FILES = ("risk.csv", "risk.xlsx")
 
 
 def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
@@ -49,11 +52,15 @@ def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
     ['risk.csv', 'risk.xlsx']
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path = out_dir / "risk.csv"
-    with atomic_path(csv_path) as temp:
-        table.cells.to_csv(temp, index=False, lineterminator="\n")
-    xlsx_path = out_dir / "risk.xlsx"
+    csv_path, xlsx_path = (out_dir / name for name in RISK_FILES)
+    with output_set(out_dir):
+        with atomic_path(csv_path) as temp:
+            table.cells.to_csv(temp, index=False, lineterminator="\n")
+        save_workbook(_risk_workbook(table), xlsx_path)
+    return [csv_path, xlsx_path]
+
+
+def _risk_workbook(table: RiskTable) -> Workbook:
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     add_frame(book, "Base risk", table.bases)
@@ -62,8 +69,7 @@ def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
     if table.excluded:
         rows = [[e.attack_id, e.reason] for e in table.excluded]
         add_rows(book, "Left out", ["attack_id", "reason"], rows)
-    save_workbook(book, xlsx_path)
-    return [csv_path, xlsx_path]
+    return book
 
 
 def _settings_rows(table: RiskTable) -> list[list[Any]]:

@@ -18,7 +18,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from defplan import __version__
-from defplan.atomic import atomic_write_bytes
+from defplan.atomic import atomic_write_bytes, output_set, refuse_overwrite
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
@@ -26,6 +26,8 @@ from defplan.workbook.format import format_plan_workbook
 from defplan.workbook.write import add_frame, add_rows, save_workbook, sheet_table
 
 TIMING_FIELDS = ("seconds",)
+#: the files :func:`write_plan` writes, in its folder
+PLAN_FILES = ("plan.json", "plan.xlsx")
 #: reasons under which no unit can be added: "one more unit removes" has no figure
 NO_UNIT_REASONS = frozenset({"no_system", "no_inventory", "site_limit"})
 #: plan.xlsx Summary: the label a planner reads for each key of ``Plan.summary()``
@@ -216,20 +218,22 @@ def write_plan(
     acceptance: pd.DataFrame | None = None,
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
-    """Write plan.json and plan.xlsx into out_dir, each atomically.
+    """Write plan.json and plan.xlsx into out_dir as one set: both appear, or neither.
 
     ``acceptance`` is the plan's :func:`risk_acceptance` record when already at hand;
     ``extra_sheets`` are added to plan.xlsx after Risk acceptance (the CLI adds the move
     schedule, which a later layer computes).
+    Nothing is written when either file would replace one of the scenario's input
+    files (:class:`~defplan.errors.InputError`).
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, xlsx_path = (out_dir / name for name in PLAN_FILES)
+    refuse_overwrite([json_path, xlsx_path], [Path(f.path) for f in scenario.provenance.files])
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
-    json_path = out_dir / "plan.json"
-    atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir))
-    xlsx_path = out_dir / "plan.xlsx"
-    save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets), xlsx_path)
+    with output_set(out_dir):
+        atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir))
+        save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets), xlsx_path)
     return [json_path, xlsx_path]
 
 

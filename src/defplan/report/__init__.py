@@ -10,6 +10,7 @@ See docs/report.md.
 
 from defplan.report.build import (
     IMAGE_FILES,
+    REPORT_FILES,
     Report,
     build_report,
     render,
@@ -22,6 +23,7 @@ from defplan.workbook.format import format_plan_workbook
 
 __all__ = [
     "IMAGE_FILES",
+    "REPORT_FILES",
     "Report",
     "ReportData",
     "build_report",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from defplan.atomic import atomic_write_bytes, check_out_file
+from defplan.atomic import atomic_write_bytes, check_out_file, output_set
 from defplan.errors import InputError, Problem
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
@@ -30,6 +30,8 @@ IMAGE_FILES = {
     "schedule": "schedule.png",
     "risk_by_day": "risk_by_day.png",
 }
+#: the files a report may write into its folder (``plan --report``)
+REPORT_FILES = ("report.html", *IMAGE_FILES.values())
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,7 +133,8 @@ def write_report(
     Nothing is written when any of these files would be one of the report's inputs
     (its theater, the files listed in its provenance, or ``inputs``), when
     ``out_file`` is a folder or not an .html name: :class:`InputError` says which.
-    Each file is written atomically; returns the paths written, the page first.
+    The files are written as one set (all appear, or none); returns the paths
+    written, the page first.
     """
     out_file = Path(out_file)
     images = [(name, out_file.with_name(file)) for name, file in IMAGE_FILES.items()]
@@ -141,10 +144,10 @@ def write_report(
     for target in targets:
         check_out_file(target, sources)
     check_html_name(out_file)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out_file, report.html.encode("utf-8"))
-    for name, target in images:
-        atomic_write_bytes(target, report.images[name])
+    with output_set(out_file.parent):
+        atomic_write_bytes(out_file, report.html.encode("utf-8"))
+        for name, target in images:
+            atomic_write_bytes(target, report.images[name])
     return targets
 
 
