@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import atomic_path, check_out_folder, output_set
+from defplan.atomic import check_out_folder, output_set
 from defplan.cli_common import (
     ObjectiveOption,
     OutOption,
@@ -51,6 +51,7 @@ from defplan.posture import (
 )
 from defplan.posture.moves import curve_note
 from defplan.risk import risk as compute_risk
+from defplan.safe_csv import write_frame_csv
 from defplan.workbook import load_scenario
 from defplan.workbook.write import add_frame, save_workbook
 
@@ -58,12 +59,6 @@ from defplan.workbook.write import add_frame, save_workbook
 def _plan_options(objective: str | None) -> dict[str, Any]:
     chosen = objective_choice(objective)
     return {} if chosen is None else {"objective": chosen}
-
-
-def _csv(frame: pd.DataFrame, path: Path) -> Path:
-    with atomic_path(path) as temp:
-        frame.to_csv(temp, index=False, lineterminator="\n")
-    return path
 
 
 def _workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -281,9 +276,9 @@ def write_options(report: OptionsReport, out_dir: Path) -> list[Path]:
     if report.suggest:
         sheets["Suggestions"] = report.suggestion_table()
     with output_set(out_dir):
-        written = [_csv(sheets["Options"], out_dir / "options.csv")]
+        written = [write_frame_csv(sheets["Options"], out_dir / "options.csv")]
         if report.suggest:
-            written.append(_csv(sheets["Suggestions"], out_dir / "suggestions.csv"))
+            written.append(write_frame_csv(sheets["Suggestions"], out_dir / "suggestions.csv"))
         written.append(_workbook(sheets, out_dir / "options.xlsx"))
     return written
 
@@ -402,8 +397,9 @@ def write_moves(result: MoveSchedule, curve: pd.DataFrame | None, out_dir: Path)
     if curve is not None:
         sheets["Move budget"] = curve
     with output_set(out_dir):
-        written = [_csv(sheets[name], path) for name, path in schedule_files(out_dir).items()]
+        schedule = schedule_files(out_dir).items()
+        written = [write_frame_csv(sheets[name], path) for name, path in schedule]
         if curve is not None:
-            written.append(_csv(curve, out_dir / "move_budget.csv"))
+            written.append(write_frame_csv(curve, out_dir / "move_budget.csv"))
         written.append(_workbook(sheets, out_dir / "moves.xlsx"))
     return written

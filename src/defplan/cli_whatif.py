@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import atomic_path, atomic_write_bytes, check_out_folder, output_set
+from defplan.atomic import atomic_path, check_out_folder, output_set
 from defplan.cli_common import (
     BackendOption,
     GapOption,
@@ -38,6 +38,7 @@ from defplan.cli_common import (
 from defplan.cli_schedule import check_theaters, schedule_moves_view, schedule_summary_view
 from defplan.errors import InputError, Problem
 from defplan.posture import compare_schedules
+from defplan.safe_csv import write_frame_csv
 from defplan.whatif import Comparison, Ladder, Sweep, compare, ladder, sweep
 from defplan.workbook import load_scenario
 from defplan.workbook.write import add_frame, save_workbook
@@ -56,11 +57,6 @@ def _changes(items: tuple[str, ...] | list[str]) -> str:
     shown = list(items)[:SHOWN_CHANGES]
     more = len(items) - len(shown)
     return "; ".join(shown) + (f"; … {more} more" if more > 0 else "")
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    atomic_write_bytes(path, frame.to_csv(index=False, lineterminator="\n").encode())
-    return path
 
 
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -182,7 +178,7 @@ def write_ladders(ladders: list[Ladder], out: Path) -> list[Path]:
     sheets["risk_acceptance"] = last.acceptance
     brief = [line for result in ladders for line in result.brief()]
     with output_set(out):
-        written = [_write_csv(frame, out / f"{name}.csv") for name, frame in sheets.items()]
+        written = [write_frame_csv(frame, out / f"{name}.csv") for name, frame in sheets.items()]
         written.append(_write_xlsx(sheets, out / "ladder.xlsx"))
         written.append(_write_text(brief, out / "ladder_brief.txt"))
     return written
@@ -348,7 +344,7 @@ def sweep_command(
     if out is not None:
         with output_set(out):
             written = [
-                _write_csv(result.rows, out / SWEEP_FILES[0]),
+                write_frame_csv(result.rows, out / SWEEP_FILES[0]),
                 _write_xlsx({"sweep": result.rows}, out / SWEEP_FILES[1]),
             ]
         for path in written:
@@ -468,14 +464,14 @@ def compare_command(
     sheets = {"summary": result.summary.astype(str), "bases": result.bases}
     with output_set(out):  # the comparison and the schedules' appear together
         written = [
-            _write_csv(result.bases, out / COMPARE_FILES[0]),
-            _write_csv(result.summary, out / COMPARE_FILES[1]),
+            write_frame_csv(result.bases, out / COMPARE_FILES[0]),
+            write_frame_csv(result.summary, out / COMPARE_FILES[1]),
             _write_xlsx(sheets, out / COMPARE_FILES[2]),
             _write_text(result.brief(), out / COMPARE_FILES[3]),
         ]
         if timelines is not None:
-            written.append(_write_csv(timelines.moves, out / COMPARE_SCHEDULE_FILES[0]))
-            written.append(_write_csv(timelines.summary, out / COMPARE_SCHEDULE_FILES[1]))
+            written.append(write_frame_csv(timelines.moves, out / COMPARE_SCHEDULE_FILES[0]))
+            written.append(write_frame_csv(timelines.summary, out / COMPARE_SCHEDULE_FILES[1]))
     for path in written:
         console.print(f"wrote {path}")
 

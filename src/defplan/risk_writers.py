@@ -14,8 +14,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from defplan.atomic import atomic_path, output_set
+from defplan.atomic import output_set
 from defplan.risk import RiskTable
+from defplan.safe_csv import write_frame_csv
 from defplan.workbook.write import add_frame, add_rows, save_workbook
 
 #: the files :func:`write_risk` writes, in its folder
@@ -54,8 +55,7 @@ def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     csv_path, xlsx_path = (out_dir / name for name in RISK_FILES)
     with output_set(out_dir):
-        with atomic_path(csv_path) as temp:
-            table.cells.to_csv(temp, index=False, lineterminator="\n")
+        write_frame_csv(table.cells, csv_path)
         save_workbook(_risk_workbook(table), xlsx_path)
     return [csv_path, xlsx_path]
 

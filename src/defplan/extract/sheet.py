@@ -4,18 +4,16 @@ attacks sheet (one row per event, every source listed), which loads back as a th
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from defplan.atomic import atomic_write_bytes
 from defplan.extract.events import COLUMNS, ExtractedAttack
 from defplan.fields import format_partial_date
+from defplan.safe_csv import unescape_cell, write_csv, write_frame_csv
 from defplan.scenario import AttackRow, Scenario
 from defplan.workbook.write import sheet_table
 
@@ -42,8 +40,7 @@ def rows_frame(rows: Sequence[ExtractedAttack]) -> pd.DataFrame:
 
 def write_rows_csv(rows: Sequence[ExtractedAttack], path: Path) -> Path:
     """Write ``attacks.csv`` (UTF-8) all at once."""
-    atomic_write_bytes(Path(path), rows_frame(rows).to_csv(index=False).encode("utf-8"))
-    return Path(path)
+    return write_frame_csv(rows_frame(rows), path)
 
 
 def _larger(values: list[int | None]) -> tuple[int | None, bool]:
@@ -94,16 +91,6 @@ def attack_rows(rows: Sequence[ExtractedAttack]) -> list[AttackRow]:
     return sorted(sheet, key=lambda a: (a.date or dt.date.min, a.attack_id))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 #: the planner's column in the attacks sheet: accept or reject, kept across re-runs
 REVIEW_COLUMN = "review"
 
@@ -120,6 +107,7 @@ def previous_reviews(path: Path) -> dict[str, str]:
         return {}
     if REVIEW_COLUMN not in frame.columns or "attack_id" not in frame.columns:
         return {}
+    frame = frame.map(unescape_cell)  # as safe_csv wrote it
     return {a: r for a, r in zip(frame["attack_id"], frame[REVIEW_COLUMN], strict=True) if r}
 
 
@@ -131,11 +119,11 @@ def write_attacks_sheet(
     reject, kept from an earlier run)."""
     holder = Scenario(bases=(), systems=(), effectiveness=(), weapons=(), attacks=tuple(attacks))
     header, records = sheet_table(holder, "attacks")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*header, REVIEW_COLUMN])
-    for record in records:
-        review = (reviews or {}).get(str(record.get("attack_id")), "")
-        writer.writerow([*(_cell(record.get(column)) for column in header), review])
-    atomic_write_bytes(Path(path), buffer.getvalue().encode("utf-8"))
-    return Path(path)
+    rows = (
+        [
+            *(record.get(column) for column in header),
+            (reviews or {}).get(str(record.get("attack_id")), ""),
+        ]
+        for record in records
+    )
+    return write_csv(path, [*header, REVIEW_COLUMN], rows)

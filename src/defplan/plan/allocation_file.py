@@ -8,6 +8,7 @@ import pandas as pd
 
 from defplan.errors import InputError, Problem
 from defplan.plan.planner import inventory_problems
+from defplan.safe_csv import unescape_cell
 from defplan.scenario import Scenario
 from defplan.suggest import expected_one_of, hint
 
@@ -21,6 +22,7 @@ def read_allocation_csv(path: Path, scenario: Scenario) -> dict[tuple[str, str],
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError([Problem(name, message=f"cannot be read as a CSV file ({exc})")]) from exc
+    frame = frame.map(unescape_cell)  # as defplan's own CSV writer escaped it (safe_csv)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from defplan.errors import Problem
+from defplan.safe_csv import unescape_cell
 from defplan.scenario import SourceFile
 
 #: a workbook or CSV file above this size is refused (a theater is kilobytes)
@@ -274,7 +275,8 @@ def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
             problems.append(problem)
             if problem.severity == "error":
                 continue
-        grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        # the quote defplan's writer puts before text Excel would compute (safe_csv)
+        grid = [[unescape_cell(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
         ragged = _ragged_rows(file_label, normalize_name(path.stem), grid)
         problems += ragged
         sheet = _sheet_from_grid(file_label, path.stem, grid, hidden=False)

@@ -5,7 +5,6 @@ What is written reads back as the same Scenario (`load_scenario(write(...)) == s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import math
@@ -24,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from defplan.atomic import atomic_path, atomic_write_bytes
 from defplan.fields import format_partial_date
+from defplan.safe_csv import csv_bytes
 from defplan.scenario import ROW_TYPES, AttackRow, Row, Scenario, Settings
 
 HEADER_FONT = Font(bold=True)
@@ -70,23 +70,8 @@ def settings_table(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _csv_bytes(header: list[str], rows: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_text(row.get(c)) for c in header])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(header, ([row.get(c) for c in header] for row in rows))
 
 
 def write_csv_folder(scenario: Scenario, folder: Path) -> Path:
