@@ -18,7 +18,7 @@ from defplan.extract import write_attacks_sheet, write_rows_csv
 from defplan.extract.events import ExtractedAttack
 from defplan.extract.sheet import attack_rows
 from defplan.safe_csv import FORMULA_STARTS, escape_cell, unescape_cell, write_csv
-from defplan.scenario import DeployedRow
+from defplan.scenario import DeployedRow, Scenario
 from defplan.workbook import load_scenario, write_scenario
 
 runner = CliRunner()
@@ -53,7 +53,7 @@ def test_numbers_are_never_escaped(number: float) -> None:
     assert escape_cell(number) == number
 
 
-def hostile_theater() -> object:
+def hostile_theater() -> Scenario:
     """planning_theater with a base whose id starts with '-' and text that looks like
     formulas: every output naming that base has a cell to escape."""
     scenario = planning_theater()
