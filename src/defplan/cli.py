@@ -182,14 +182,19 @@ def risk_ranking(table: RiskTable, top: int = 0) -> Table:
     return keep_whole(view, ids=("base",))
 
 
+def _spaced(ids: object) -> str:
+    """A ``;``-separated list of ids with a space after each ``;``, so it wraps there."""
+    return "; ".join(part.strip() for part in str(ids or "").split(";") if part.strip())
+
+
 def risk_evidence(table: RiskTable, top: int = 5) -> list[str]:
     """For the top bases, the attack and zone ids behind their risk (workbook rows)."""
     lines = []
     for row in table.bases.head(top).to_dict("records"):
         if float(row["risk"]) <= 0:
             continue
-        attacks = str(row["top_attack_ids"] or "none on record")
-        zones = str(row["top_zone_ids"] or "none in reach")
+        attacks = _spaced(row["top_attack_ids"]) or "none on record"
+        zones = _spaced(row["top_zone_ids"]) or "none in reach"
         lines.append(
             f"{row['base_id']}: exposure {float(row['exposure']):.3f}, "
             f"{float(row['attacks_per_year']):.3f} attacks/yr; attacks {attacks}; zones {zones}"

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions, Group, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -23,8 +24,93 @@ from defplan.errors import InputError, Problem, SolverError
 from defplan.model import Objective
 from defplan.scenario import Scenario
 
+#: the width a pipe or a file gets: every line as long as its text, wrapped by no one
+PIPE_WIDTH = 10_000
 
-class PipeSafeConsole(Console):
+
+class WholeWordConsole(Console):
+    """A console that never cuts a word in two, whatever its width.
+
+    Written to a pipe or a file (``make demo > log``) it is as wide as each line, so a
+    log holds plain, unwrapped text (``COLUMNS`` still sets a width). On a terminal,
+    a table too wide to show every word whole is shown as one block per row instead
+    (:func:`fit`), and text wraps between words.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size; a pipe's or a file's is :data:`PIPE_WIDTH` wide."""
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        piped = not self.is_terminal and self._width is None
+        if piped and not self._environ.get("COLUMNS", "").isdigit():
+            return ConsoleDimensions(PIPE_WIDTH, size.height)
+        return size  # type: ignore[no-any-return]
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print as rich does, each table fitted to the width first (:func:`fit`).
+
+        Text always wraps between words here: ``soft_wrap`` (leave it to the terminal,
+        which would cut words) is ignored; a pipe's width keeps its lines whole anyway.
+        """
+        fitted = [fit(o, self) if isinstance(o, Table) else o for o in objects]
+        super().print(*fitted, **{**kwargs, "soft_wrap": False})
+
+
+def fit(table: Table, console: Console) -> RenderableType:
+    """``table`` when every word of it fits the console's width, else its rows as
+    blocks of "column: value" lines that wrap between words."""
+    unbounded = console.options.update_width(PIPE_WIDTH)  # else rich clamps to the width
+    if Measurement.get(console, unbounded, table).minimum <= console.width:
+        _share_width(table, console, console.width)
+        return table
+    headers = [_plain(column.header).replace("\n", " ") for column in table.columns]
+    columns = [[_plain(cell) for cell in column.cells] for column in table.columns]
+    blocks: list[RenderableType] = []
+    if table.title:
+        blocks.append(Text(_plain(table.title), style="bold"))
+    for row in zip(*columns, strict=True):
+        lines = [
+            Text.assemble((f"{h}: ", "dim"), v) for h, v in zip(headers, row, strict=True) if v
+        ]
+        blocks.append(Text("\n").join(lines) + Text("\n"))
+    if table.caption:
+        blocks.append(Text(_plain(table.caption)))
+    return Group(*blocks)
+
+
+def _share_width(table: Table, console: Console, width: int) -> None:
+    """Fix each column's width: its longest word, plus a share of the room left in
+    proportion to how much more its longest line needs.
+
+    Rich itself narrows the widest columns first when a table is too wide, below
+    their longest word ("reshuffl es"); fixed widths that hold every word stop that.
+    Uses rich's own column measure (a private method, present since rich 10).
+    """
+    options = console.options.update_width(PIPE_WIDTH)
+    ranges = [table._measure_column(console, options, c) for c in table.columns]
+    room = width - table._extra_width
+    if sum(r.maximum for r in ranges) <= room:
+        return  # every column at its natural width
+    spare = room - sum(r.minimum for r in ranges)
+    wants = [r.maximum - r.minimum for r in ranges]
+    for index, (column, measured, want) in enumerate(
+        zip(table.columns, ranges, wants, strict=True)
+    ):
+        share = spare * want // max(sum(wants), 1)
+        column.width = measured.minimum + share - table._get_padding_width(index)
+
+
+def _plain(cell: Any) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return Text.from_markup(cell).plain if isinstance(cell, str) else str(cell or "")
+
+
+class PipeSafeConsole(WholeWordConsole):
     """A console that survives its reader going away (``defplan plan … | head``).
 
     When the pipe closes, the rest of the output is dropped and the command goes on,
@@ -40,7 +126,7 @@ class PipeSafeConsole(Console):
 
 
 console = PipeSafeConsole(highlight=False)
-errors = Console(stderr=True, highlight=False)
+errors = WholeWordConsole(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
