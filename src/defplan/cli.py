@@ -6,6 +6,8 @@ list of problems and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,7 @@ from rich.table import Table
 from defplan import __version__
 from defplan.atomic import check_out_folder, output_set
 from defplan.cli_common import (
+    EXIT_INTERRUPTED,
     BackendOption,
     GapOption,
     ObjectiveOption,
@@ -423,4 +426,13 @@ app.command("robust")(robust_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    """Run the command; after Ctrl-C, leave at once (a solver may still be winding down
+    in its own thread, see ``defplan.model.backends.highs``)."""
+    try:
+        app()
+    except SystemExit as stop:
+        if stop.code == EXIT_INTERRUPTED:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise

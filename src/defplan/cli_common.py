@@ -130,6 +130,10 @@ errors = WholeWordConsole(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
+#: the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+EXIT_INTERRUPTED = 130
+#: files named in the message of a stopped command before "…"
+SHOWN_KEPT = 8
 
 WorkbookArg = Annotated[
     Path, typer.Argument(help="theater workbook (.xlsx) or folder of <sheet>.csv files")
@@ -181,8 +185,21 @@ def keep_whole(view: Table, ids: tuple[str, ...] = ()) -> Table:
     return view
 
 
+def what_was_kept(out: Any) -> str:
+    """What a stopped command leaves: nothing new, and ``out`` as it was (its files)."""
+    if not isinstance(out, Path) or not out.exists():
+        return "nothing was written"
+    if out.is_file():
+        return f"nothing was written; {out} is as it was"
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    shown = ", ".join(names[:SHOWN_KEPT]) + (", …" if len(names) > SHOWN_KEPT else "")
+    held = f"still holds what it held before: {shown}" if names else "is as it was (empty)"
+    return f"nothing was written; {out} {held}"
+
+
 def reports_bad_input(command: F) -> F:
-    """Turn an InputError into its list of problems and exit code 2."""
+    """Turn an InputError into its list of problems and exit code 2; Ctrl-C into a
+    line saying what was kept and exit code 130."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -200,6 +217,9 @@ def reports_bad_input(command: F) -> F:
             where = f" {exc.filename}" if exc.filename else ""
             errors.print(f"[bold red]ERROR[/]{where}: {exc.strerror or exc}", soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
+        except KeyboardInterrupt:
+            errors.print(f"[bold red]stopped[/] (Ctrl-C): {what_was_kept(kwargs.get('out'))}")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -151,7 +151,23 @@ def run_all(
         rest = jobs[len(results) :]
         context = multiprocessing.get_context(START_METHOD)
         with ProcessPoolExecutor(max_workers=min(count, len(rest)), mp_context=context) as pool:
-            return results + _collect(pool, fn, rest, bar, task)
+            try:
+                return results + _collect(pool, fn, rest, bar, task)
+            except KeyboardInterrupt:
+                _stop_now(pool)
+                raise
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers at once (Ctrl-C), rather than wait for the solves they run.
+
+    The pool's own shutdown waits for every running job; its worker processes are
+    only reachable through a private attribute, read defensively.
+    """
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _refuse_forking_pool(executor: Executor) -> None:

@@ -9,6 +9,7 @@ both score a trial change on the bases it touches only.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,15 +139,21 @@ class Start:
     best_value: float
 
 
-def starting_point(instance: Instance, start: IntArray | None = None) -> Start:
-    """Greedy, then the local search from greedy and from a given start; the better."""
+def starting_point(
+    instance: Instance, start: IntArray | None = None, deadline: float | None = None
+) -> Start:
+    """Greedy, then the local search from greedy and from a given start; the better.
+
+    The local search stops at ``deadline`` (a :func:`time.perf_counter` time) with the
+    best allocation it has: a solve's time limit covers it.
+    """
     greedy_x = greedy(instance)
     greedy_value = instance.objective_of(greedy_x) if greedy_x is not None else math.inf
     best_x: IntArray | None = None
     best_value = math.inf
     for candidate in (start, greedy_x):
         if candidate is not None and not instance.violations(candidate):
-            polished = improve(instance, candidate)
+            polished = improve(instance, candidate, deadline=deadline)
             if instance.violations(polished):  # a cap the local search does not know
                 polished = candidate
             value = instance.objective_of(polished)
@@ -155,10 +162,15 @@ def starting_point(instance: Instance, start: IntArray | None = None) -> Start:
     return Start(greedy_x, greedy_value, best_x, best_value)
 
 
-def improve(instance: Instance, x: IntArray, max_rounds: int = 100_000) -> IntArray:
-    """Add spare units and move single units between sites while the objective drops."""
+def improve(
+    instance: Instance, x: IntArray, max_rounds: int = 100_000, deadline: float | None = None
+) -> IntArray:
+    """Add spare units and move single units between sites while the objective drops
+    (and, when given, until ``deadline``, a :func:`time.perf_counter` time)."""
     state = State.of(instance, x)
     for _ in range(max_rounds):
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
         if _add_best(state):
             continue
         if _relocate_best(state):

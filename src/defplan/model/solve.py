@@ -63,31 +63,23 @@ def solve(
     began = time.perf_counter()
     deadline = began + time_limit
     run = runner(backend)
-    first = starting_point(instance, start)
+    first = starting_point(instance, start, deadline)
     greedy_x, greedy_value = first.greedy_x, first.greedy_value
     best_x, best_value = first.best_x, first.best_value
     if (instance.lower > instance.upper).any() or (
         instance.lower.sum(axis=0) > instance.inventory
     ).any():
         return _infeasible(instance, backend, began, 0, greedy_value, None)
-    worst_only = instance.weights[0] == 0.0
-    typical = best_value if worst_only and best_x is not None else None
-    formulation = formulate(instance, typical=typical)
-    if best_x is not None:
-        formulation.cut_at(best_x)
     # valid before any solve, so a run stopped in its first round still has a bound
     lower = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
     target = max(gap, OPTIMALITY_TOLERANCE)
     settings = _Settings(run, deadline, gap, threads, seed)
-    if formulation.model.n_cols == 0:
-        # Nothing to decide: every site is fixed at zero and the residual is constant.
-        best_x = np.zeros_like(instance.lower)
-        if instance.violations(best_x):
-            return _infeasible(instance, backend, began, 0, greedy_value, None)
-        best_value = lower = instance.objective_of(best_x)
-        loop = _Loop(best_x, best_value, lower, 0, "", None)
+    if best_x is not None and time.perf_counter() >= deadline:
+        # The time limit is spent before the model is even built: the local search's
+        # plan, with the residual floor as its bound, rather than overrun the limit.
+        loop = _Loop(best_x, best_value, lower, 0, TIME_UP_BEFORE_MODEL, None)
     else:
-        loop = _outer_approximation(instance, formulation, settings, best_x, best_value, lower)
+        loop = _solve_model(instance, settings, best_x, best_value, lower)
     if loop.best_x is None and loop.failed is not None:
         return _infeasible(instance, backend, began, loop.rounds, greedy_value, loop.failed)
     best_x, best_value, lower, rounds, message = (
@@ -107,8 +99,9 @@ def solve(
         )
         rounds += tie_rounds
         message = "; ".join(m for m in (message, tie_message) if m)
-    if best_x is not None:
-        best_x = polish(instance, best_x)
+    proven = relative_gap(best_value, lower, instance.risk_size) <= target
+    if best_x is not None and (proven or time.perf_counter() < deadline):
+        best_x = polish(instance, best_x)  # unbounded: only within the time, or once proven
         best_value = instance.objective_of(best_x)
     seconds = time.perf_counter() - began
     final_gap = relative_gap(best_value, lower, instance.risk_size)
@@ -164,6 +157,34 @@ class Scored(Protocol):
     def violations(self, x: IntArray) -> list[str]: ...
 
     def objective_of(self, x: IntArray) -> float: ...
+
+
+TIME_UP_BEFORE_MODEL = "the time limit ran out before the model was built: the local search's plan"
+
+
+def _solve_model(
+    instance: Instance,
+    settings: _Settings,
+    best_x: IntArray | None,
+    best_value: float,
+    lower: float,
+) -> _Loop:
+    """Build the MILP and run the outer approximation (or settle a model with nothing
+    to decide: every site fixed at zero, the residual constant)."""
+    worst_only = instance.weights[0] == 0.0
+    typical = best_value if worst_only and best_x is not None else None
+    formulation = formulate(instance, typical=typical)
+    if best_x is not None:
+        formulation.cut_at(best_x)
+    if formulation.model.n_cols == 0:
+        fixed = np.zeros_like(instance.lower)
+        if instance.violations(fixed):
+            return _Loop(
+                None, math.inf, lower, 0, "", RunResult("infeasible", None, math.nan, math.inf)
+            )
+        value = instance.objective_of(fixed)
+        return _Loop(fixed, value, value, 0, "", None)
+    return _outer_approximation(instance, formulation, settings, best_x, best_value, lower)
 
 
 @dataclasses.dataclass(frozen=True)

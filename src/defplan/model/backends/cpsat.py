@@ -283,7 +283,7 @@ def solve_profiles(
     """
     began = time.perf_counter()
     profiles = base_profiles(instance)  # fails fast on an instance that does not fit
-    first = starting_point(instance, start)
+    first = starting_point(instance, start, began + time_limit)
     greedy_x, greedy_value = first.greedy_x, first.greedy_value
     best_x, best_value = first.best_x, first.best_value
     left = time_limit - (time.perf_counter() - began)

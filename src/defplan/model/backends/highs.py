@@ -71,7 +71,7 @@ def load() -> Runner:
         if options.start is not None:
             index = np.arange(model.n_cols, dtype=np.int32)
             h.setSolution(model.n_cols, index, np.asarray(options.start, dtype=np.float64))
-        h.run()
+        _run_interruptibly(h)
         status = h.getModelStatus()
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -99,6 +99,33 @@ def load() -> Runner:
         )
 
     return run
+
+
+#: how often (seconds) the waiting thread looks for Ctrl-C while HiGHS solves
+WAKE_SECONDS = 0.1
+#: how long Ctrl-C waits for HiGHS to stop before leaving it to stop on its own
+STOP_GRACE_SECONDS = 0.3
+
+
+def _run_interruptibly(h: Any) -> None:
+    """Solve in HiGHS's own thread while this one waits, so that Ctrl-C is seen at once
+    (a plain ``run()`` holds Python until the solve ends, however long).
+
+    On Ctrl-C HiGHS is asked to stop and KeyboardInterrupt goes on up. HiGHS looks
+    for the request between the stages of a MIP, not inside the simplex of its root
+    LP (35 s on a theater of 2,000 bases); rather than wait, the solve is left to end
+    in its own (daemon) thread at its next check or its time limit. The command line
+    then leaves the process at once (``defplan.cli.main``).
+    """
+    h.HandleUserInterrupt = True
+    h.startSolve()
+    try:
+        while not h.wait(WAKE_SECONDS)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        h.wait(STOP_GRACE_SECONDS)
+        raise
 
 
 def _inconsistent(model: LinearModel, result: RunResult) -> bool:

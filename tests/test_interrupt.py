@@ -1,0 +1,71 @@
+"""A solve keeps to its time limit, and Ctrl-C stops a command, saying what was kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from defplan.model import make_instance, solve
+from defplan.model.solve import TIME_UP_BEFORE_MODEL
+
+DEFPLAN = Path(sys.executable).with_name("defplan")
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_a_time_limit_spent_before_the_model_keeps_the_local_search_plan() -> None:
+    rng = np.random.default_rng(4)
+    instance = make_instance(
+        rng.uniform(0.1, 2.0, (40, 3)), rng.uniform(0.1, 0.9, (3, 3)), [9, 5, 4]
+    )
+    found = solve(instance, time_limit=1e-9)  # over before the model could be built
+    assert found.status == "time_limit" and found.x is not None
+    assert found.message == TIME_UP_BEFORE_MODEL and found.iterations == 0
+    assert found.bound <= found.objective <= found.greedy_objective + 1e-12
+    assert found.objective == pytest.approx(instance.objective_of(found.x))
+
+
+@pytest.fixture(scope="module")
+def slow_theater(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated theater whose solve (its root LP alone) outlasts the wait below."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from generate import generated_theater
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    from defplan.workbook import write_scenario
+
+    return write_scenario(generated_theater(1500), tmp_path_factory.mktemp("slow") / "theater")
+
+
+@pytest.mark.skipif(not DEFPLAN.exists(), reason="the defplan command is not installed")
+def test_ctrl_c_stops_a_solve_and_keeps_the_previous_set(
+    slow_theater: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.json").write_text("the previous plan.json")
+    (out / "plan.xlsx").write_text("the previous plan.xlsx")
+    args = [str(DEFPLAN), "plan", str(slow_theater), "--out", str(out), "--time-limit", "600"]
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # a pipe: whole lines
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    time.sleep(8)  # reading the theater and starting the solve; any stage must stop alike
+    assert process.poll() is None, "the plan ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)  # a hang guard, not a timing
+    err = " ".join(err.split())
+    assert process.returncode == 130, err
+    assert "stopped (Ctrl-C): nothing was written" in err
+    assert "still holds what it held before: plan.json, plan.xlsx" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json", "plan.xlsx"]  # no temps
+    assert (out / "plan.json").read_text() == "the previous plan.json"
+    assert (out / "plan.xlsx").read_text() == "the previous plan.xlsx"
