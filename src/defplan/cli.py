@@ -336,6 +336,13 @@ def plan_summary(result: Plan) -> list[str]:
             f"status {result.status} · bound {result.bound:.6g} · gap {result.gap:.2%} · "
             f"{result.backend} ({result.profile}) · {result.seconds:.2f} s"
         )
+        if result.status == "time_limit" and result.message:
+            lines.append(f"  {result.message}")
+        if result.seconds > result.time_limit_s:
+            lines.append(
+                f"  {result.seconds:.2f} s against a {result.time_limit_s:g} s limit: the greedy "
+                "baseline, and a round of the model once begun, are not cut short"
+            )
     elif result.status == "breaks_rules":
         broken = result.message.split(BREACH_SEPARATOR)
         lines.append(f"status breaks_rules: {len(broken)} rule(s) broken")
