@@ -23,6 +23,7 @@ from defplan.plan import plan
 from defplan.plan.writers import PLAN_FILES, write_plan
 from defplan.report import REPORT_FILES
 from defplan.risk_writers import RISK_FILES
+from defplan.robust.writers import ROBUST_FILES
 from defplan.workbook import write_scenario
 
 runner = CliRunner()
@@ -41,6 +42,7 @@ CASES: list[tuple[list[str], list[str], list[str]]] = [
     (["options"], ["--suggest", "1"], options_files(True)),
     (["moves"], [], moves_files(True)),
     (["moves"], ["--no-curve"], moves_files(False)),
+    (["robust"], ["--samples", "2", "--workers", "1"], list(ROBUST_FILES)),
 ]
 PARAMS = [
     pytest.param(before, after, name, id=f"{' '.join(before + after)}:{name}")

@@ -19,11 +19,12 @@ from defplan.cli_common import (
     WorkersOption,
     console,
     keep_whole,
+    read_from,
     reports_bad_input,
 )
 from defplan.errors import InputError, Problem
 from defplan.robust import SOURCES, RobustResult, robust
-from defplan.robust.writers import bases_frame, stability_frame, write_robust
+from defplan.robust.writers import ROBUST_FILES, bases_frame, stability_frame, write_robust
 from defplan.workbook import load_scenario
 
 
@@ -61,7 +62,7 @@ def robust_command(
     """One plan judged over many draws of the inputs: spread, stability, robust plan."""
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, [workbook])
+        check_out_folder(out, read_from(workbook, scenario), ROBUST_FILES)
     chosen = _sources(sources)
     result = robust(
         scenario,

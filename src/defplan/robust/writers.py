@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from defplan import __version__
-from defplan.atomic import atomic_write_bytes
+from defplan.atomic import atomic_write_bytes, output_set
 from defplan.robust.study import RobustResult, optima_values
 from defplan.workbook.write import add_frame, add_rows, save_workbook
 
@@ -201,12 +201,15 @@ def robust_workbook(result: RobustResult) -> Workbook:
     return book
 
 
+#: the files :func:`write_robust` writes, in its folder
+ROBUST_FILES = ("robust.json", "robust.xlsx")
+
+
 def write_robust(result: RobustResult, out_dir: Path) -> list[Path]:
-    """Write robust.json and robust.xlsx into out_dir, each atomically."""
+    """Write robust.json and robust.xlsx into out_dir as one set: both, or neither."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = out_dir / "robust.json"
-    atomic_write_bytes(json_path, robust_json(result))
-    xlsx_path = out_dir / "robust.xlsx"
-    save_workbook(robust_workbook(result), xlsx_path)
+    json_path, xlsx_path = (out_dir / name for name in ROBUST_FILES)
+    with output_set(out_dir):
+        atomic_write_bytes(json_path, robust_json(result))
+        save_workbook(robust_workbook(result), xlsx_path)
     return [json_path, xlsx_path]
