@@ -181,19 +181,13 @@ def test_an_unreadable_wta_file_is_named_as_every_bad_file_is(tmp_path: Path) ->
 
 def test_ids_and_words_are_never_cut_at_80_columns(tmp_path: Path) -> None:
     """A long base id stays whole in every table, at a terminal of 80 columns."""
-    from defplan.cli_common import console
-
     scenario = planning_theater()
     long_id = "green_village_outpost_north"
     bases = (*scenario.bases, base(long_id, troops=5000))
     theater = write_scenario(dataclasses.replace(scenario, bases=bases), tmp_path / "theater.xlsx")
-    width = console.width
-    console.width = 80
-    try:
-        for command in (["plan"], ["risk"], ["ladder", "--workers", "1", "--no-progress"]):
-            result = runner.invoke(app, [command[0], str(theater), *command[1:]])
-            assert result.exit_code == 0, result.output
-            assert long_id in result.output, command[0]
-            assert "…" not in result.output, result.output
-    finally:
-        console.width = width
+    for command in (["plan"], ["risk"], ["ladder", "--workers", "1", "--no-progress"]):
+        args = [command[0], str(theater), *command[1:]]
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})  # the console's width
+        assert result.exit_code == 0, result.output
+        assert long_id in result.output, command[0]
+        assert "…" not in result.output, result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -108,23 +109,30 @@ STOP_GRACE_SECONDS = 0.3
 
 
 def _run_interruptibly(h: Any) -> None:
-    """Solve in HiGHS's own thread while this one waits, so that Ctrl-C is seen at once
-    (a plain ``run()`` holds Python until the solve ends, however long).
+    """Solve in a thread of its own while this one waits, so that Ctrl-C is seen at
+    once (a plain ``run()`` holds Python until the solve ends, however long).
 
     On Ctrl-C HiGHS is asked to stop and KeyboardInterrupt goes on up. HiGHS looks
     for the request between the stages of a MIP, not inside the simplex of its root
     LP (35 s on a theater of 2,000 bases); rather than wait, the solve is left to end
-    in its own (daemon) thread at its next check or its time limit. The command line
-    then leaves the process at once (``defplan.cli.main``).
+    in its (daemon) thread at its next check or its time limit. The command line then
+    leaves the process at once (``defplan.cli.main``). Only the main thread receives
+    Ctrl-C: elsewhere (a Dask worker's thread) the solve runs here. highspy's own
+    ``startSolve`` is not used: its locks are shared by every solver object, so two
+    solves in two threads refuse each other ("Solver is already running").
     """
+    if threading.current_thread() is not threading.main_thread():
+        h.run()
+        return
     h.HandleUserInterrupt = True
-    h.startSolve()
+    solver = threading.Thread(target=h.run, name="highs", daemon=True)
+    solver.start()
     try:
-        while not h.wait(WAKE_SECONDS)[0]:
-            pass
+        while solver.is_alive():
+            solver.join(WAKE_SECONDS)
     except KeyboardInterrupt:
         h.cancelSolve()
-        h.wait(STOP_GRACE_SECONDS)
+        solver.join(STOP_GRACE_SECONDS)
         raise
 
 
