@@ -64,6 +64,9 @@ def fit(table: Table, console: Console) -> RenderableType:
     """``table`` when every word of it fits the console's width, else its rows as
     blocks of "column: value" lines that wrap between words."""
     unbounded = console.options.update_width(PIPE_WIDTH)  # else rich clamps to the width
+    if Measurement.get(console, unbounded, table).maximum > console.width:
+        for column in table.columns:  # a line kept whole would be cut short ("af…")
+            column.no_wrap = False
     if Measurement.get(console, unbounded, table).minimum <= console.width:
         _share_width(table, console, console.width)
         return table
