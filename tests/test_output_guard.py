@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from builders import planning_theater
 from defplan.cli import app
 from defplan.cli_posture import moves_files, options_files
-from defplan.cli_whatif import COMPARE_FILES, SWEEP_FILES, ladder_files
+from defplan.cli_whatif import COMPARE_FILES, COMPARE_SCHEDULE_FILES, SWEEP_FILES, ladder_files
 from defplan.errors import InputError
 from defplan.plan import plan
 from defplan.plan.writers import PLAN_FILES, write_plan
@@ -97,13 +97,17 @@ def test_an_allocation_named_like_an_output_is_never_replaced(name: str, tmp_pat
     _refused(args, allocation, out)
 
 
-@pytest.mark.parametrize("name", COMPARE_FILES)
-def test_compare_never_replaces_either_side(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "flags"),
+    [(name, []) for name in COMPARE_FILES]
+    + [(name, ["--schedule"]) for name in (*COMPARE_FILES, *COMPARE_SCHEDULE_FILES)],
+)
+def test_compare_never_replaces_either_side(name: str, flags: list[str], tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     first = _theater_named(out / name)
     second = _theater_named(tmp_path / "other.xlsx")
-    _refused(["compare", str(first), str(second), "--out", str(out)], first, out)
+    _refused(["compare", str(first), str(second), *flags, "--out", str(out)], first, out)
 
 
 @pytest.mark.parametrize("name", ["report.html", "map.png", "risk.png"])
