@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 
 from builders import planning_theater
 from defplan.cli import app
-from defplan.workbook import write_scenario
+from defplan.plan import plan
+from defplan.plan.acceptance import risk_acceptance
+from defplan.workbook import load_scenario, write_scenario
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx"
@@ -56,8 +58,12 @@ def test_no_word_is_cut_at_any_width(theater: str, command: list[str], small: Pa
         assert not cut, f"at {width} columns, words cut in two: {sorted(cut)[:10]}"
 
 
-def test_a_pipe_gets_each_line_whole() -> None:
-    result = runner.invoke(app, ["plan", str(EXAMPLE)], env={"COLUMNS": None})
+def test_a_pipe_gets_each_line_whole(small: Path) -> None:
+    result = runner.invoke(app, ["plan", str(small)], env={"COLUMNS": None})
     assert result.exit_code == 0
-    measures = "early warning (radar, acoustic, observers); shelters and dispersal"
-    assert any(measures in line and "al_asad" in line for line in result.output.splitlines())
+    scenario = load_scenario(small)
+    record = risk_acceptance(plan(scenario), scenario)
+    assert not record.empty
+    lines = result.output.splitlines()
+    for row in record.to_dict("records"):  # each base's row on one line, reason whole
+        assert any(str(row["reason"]) in line and row["base_id"] in line for line in lines)
