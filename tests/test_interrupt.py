@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import signal
 import subprocess
 import sys
@@ -33,15 +34,17 @@ def test_a_time_limit_spent_before_the_model_keeps_the_local_search_plan() -> No
 
 @pytest.fixture(scope="module")
 def slow_theater(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated theater whose solve (its root LP alone) outlasts the wait below."""
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from generate import generated_theater
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    """A generated theater whose solve (its root LP alone) outlasts the wait below.
+
+    The benchmark's generator is run as a script, not imported: a module left in
+    sys.modules would add its literals to what hypothesis draws in later tests.
+    """
+    generate = runpy.run_path(str(BENCHMARKS / "generate.py"))
     from defplan.workbook import write_scenario
 
-    return write_scenario(generated_theater(1500), tmp_path_factory.mktemp("slow") / "theater")
+    return write_scenario(
+        generate["generated_theater"](1500), tmp_path_factory.mktemp("slow") / "theater"
+    )
 
 
 @pytest.mark.skipif(not DEFPLAN.exists(), reason="the defplan command is not installed")
