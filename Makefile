@@ -51,6 +51,7 @@ test: lint browser
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/whatif.py
+	$(BIN)/python benchmarks/robust.py
 
 # Rebuild the example theater from ../shared/reference and ../shared/articles.
 example: $(STAMP)

@@ -12,6 +12,7 @@ solved exactly (:func:`defplan.model.sampled.solve_sampled`).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -38,10 +39,13 @@ from defplan.scenario import Scenario
 
 @dataclass(frozen=True)
 class SampleJob:
-    """One sample's own solve: everything it needs travels with it (it pickles)."""
+    """A chunk of samples to solve, each on its own: everything travels with it (it
+    pickles). The instance is shared; sample ``first + i`` has ``values[i]``, ``p[i]``."""
 
-    index: int
+    first: int
     instance: Instance
+    values: FloatArray  # (n, B, C)
+    p: FloatArray  # (n, S, C)
     backend: str
     time_limit: float
     gap: float
@@ -60,21 +64,34 @@ class SampleOptimum:
     status: str
 
 
-def solve_sample(job: SampleJob) -> SampleOptimum:
-    """The optimum of one sample.
+#: Chunks per worker the samples are cut into: few enough that sending the instance and
+#: starting each job costs little against the solves, enough to keep every worker busy.
+CHUNKS_PER_WORKER = 4
+
+
+def solve_samples(job: SampleJob) -> list[SampleOptimum]:
+    """The optimum of every sample in a chunk, each solved on its own.
 
     ``threads`` is the study's, the same as the point plan's: HiGHS fixes its thread
     count at its first solve in a process and fails later solves that ask for another.
     """
-    found = solve(
-        job.instance,
-        backend=job.backend,
-        time_limit=job.time_limit,
-        gap=job.gap,
-        threads=job.threads,
-        seed=job.seed,
-    )
-    return SampleOptimum(job.index, found.x, found.objective, found.bound, found.status)
+    found = []
+    for i in range(len(job.values)):
+        instance = dataclasses.replace(job.instance, value=job.values[i], p=job.p[i])
+        solution = solve(
+            instance,
+            backend=job.backend,
+            time_limit=job.time_limit,
+            gap=job.gap,
+            threads=job.threads,
+            seed=job.seed,
+        )
+        found.append(
+            SampleOptimum(
+                job.first + i, solution.x, solution.objective, solution.bound, solution.status
+            )
+        )
+    return found
 
 
 def parse_objective(text: str) -> tuple[str, float]:
@@ -199,17 +216,22 @@ def robust(
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )
-    jobs = _jobs(arrays, drawn, options, scenario.settings.seed, threads)
     with scheduler_engine(scheduler) as engine:
         chosen = executor or engine
-        optima = run_all(
-            solve_sample,
-            jobs,
-            workers=workers,
-            executor=chosen,
-            description="samples",
-            progress=progress,
-        )
+        chunks = 1 if workers == 1 and chosen is None else CHUNKS_PER_WORKER * (workers or 8)
+        jobs = _jobs(arrays, drawn, options, scenario.settings.seed, threads, chunks)
+        optima = [
+            found
+            for chunk in run_all(
+                solve_samples,
+                jobs,
+                workers=workers,
+                executor=chosen,
+                description="samples",
+                progress=progress,
+            )
+            for found in chunk
+        ]
     ran = _who_ran(scheduler, chosen, workers)
     sampled_at = time.perf_counter()
     aggregator = _aggregator(objective, optima)
@@ -284,20 +306,29 @@ class _SolveOptions:
 
 
 def _jobs(
-    arrays: PlanArrays, drawn: Samples, options: _SolveOptions, seed: int, threads: int | None
+    arrays: PlanArrays,
+    drawn: Samples,
+    options: _SolveOptions,
+    seed: int,
+    threads: int | None,
+    chunks: int,
 ) -> list[SampleJob]:
-    base = arrays.instance
+    """The samples cut into at most ``chunks`` jobs of consecutive samples."""
+    edges = np.linspace(0, drawn.count, min(chunks, drawn.count) + 1).round().astype(int)
     return [
         SampleJob(
-            index=k,
-            instance=dataclasses.replace(base, value=drawn.values[k], p=drawn.p[k]),
+            first=int(start),
+            instance=arrays.instance,
+            values=drawn.values[start:end],
+            p=drawn.p[start:end],
             backend=options.backend,
             time_limit=options.time_limit,
             gap=options.gap,
             seed=seed,
             threads=threads,
         )
-        for k in range(drawn.count)
+        for start, end in itertools.pairwise(edges.tolist())
+        if end > start
     ]
 
 
