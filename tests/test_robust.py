@@ -280,3 +280,33 @@ def test_cli_robust_writes_json_and_xlsx_and_refuses_a_bad_objective(tmp_path: P
     assert bad.exit_code == 2 and "CVaR level" in bad.output
     bad = runner.invoke(app, ["robust", str(folder), "--sources", "rates,weather"])
     assert bad.exit_code == 2 and "weather" in bad.output
+
+
+def test_a_large_min_move_gain_keeps_every_deployed_unit_where_it_stands() -> None:
+    from builders import with_settings
+    from defplan.plan import plan
+
+    scenario = planning_theater()
+    assert plan(scenario).moves > 0  # the free plan moves a unit
+    held = plan(with_settings(scenario, min_move_gain=1e6))
+    assert held.moves == 0
+    # pool units still deploy: a unit from the pool is not taken from anywhere
+    assert held.allocation.sum() == plan(scenario).allocation.sum()
+
+
+def test_each_move_is_judged_against_the_noise_of_its_gain() -> None:
+    from defplan.posture import moves
+    from defplan.robust.move_noise import move_gains
+
+    scenario = ranged_theater()
+    orders = moves(scenario)
+    assert orders.orders
+    gains = move_gains(scenario, orders, samples=50, seed=2)
+    assert len(gains) == len(orders.orders)
+    for row in gains.to_dict(orient="records"):
+        assert row["gain_p5"] <= row["gain_p50"] <= row["gain_p95"]
+        assert row["clears_noise"] == (row["gain_p5"] > 0)
+    # with no spread the gain's percentiles are its point value
+    flat = move_gains(scenario, orders, samples=5, seed=2, sources=())
+    assert np.allclose(flat["gain_p5"], flat["gain_per_unit"])
+    assert np.allclose(flat["gain_p95"], flat["gain_per_unit"])

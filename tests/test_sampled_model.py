@@ -108,3 +108,18 @@ def test_cvar_score_is_the_mean_of_the_worst_share() -> None:
     assert CVaR(0.5).score(totals) == 3.5  # mean of 4 and 3
     assert CVaR(0.75).score(totals) == 4.0
     assert math.isclose(CVaR(0.0).score(totals), 2.5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(instances(budgets=True), st.floats(0.0, 2.0))
+def test_a_move_cost_is_solved_exactly(inst: Instance, cost: float) -> None:
+    """min_move_gain: the objective adds a cost per unit taken from where it stands."""
+    inst = dataclasses.replace(inst, move_cost=cost if inst.current is not None else 0.0)
+    best, best_x = brute_force(inst)
+    found = solve(inst, time_limit=30)
+    if best_x is None:
+        assert found.x is None
+        return
+    assert found.status == "optimal" and found.x is not None
+    assert close(found.objective, best), (found.objective, best)
+    assert close(inst.objective_of(found.x), found.objective)

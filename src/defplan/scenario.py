@@ -600,6 +600,13 @@ class Settings(BaseModel):
     max_moves: Count | None = Field(
         default=None, description="most units moved from the deployment (blank = any)"
     )
+    min_move_gain: NonNegativeFloat = Field(
+        default=0.0,
+        description=(
+            "risk a year a unit must remove to be moved from where it stands today "
+            "(casualty-equivalents; smaller gains are noise and the unit stays)"
+        ),
+    )
     coverage_distance: Annotated[
         Literal["great_circle", "routes"],
         BeforeValidator(key_from_cell),

@@ -249,9 +249,9 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     """
     inst = instance
     model = LinearModel()
-    x_col, move_col = add_allocation(model, inst)
     expected_weight, worst_weight = inst.weights
     scale = model_scale(inst, typical)
+    x_col, move_col = add_allocation(model, inst, scale)
     pairs = PairSet(n_systems=inst.n_systems)
     constant = add_residual_pairs(
         model, inst, x_col, inst.log_leak, [inst.value * scale], [expected_weight], pairs
@@ -273,10 +273,12 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     return pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
 
 
-def add_allocation(model: LinearModel, inst: Instance) -> tuple[IntArray, IntArray]:
-    """The integer units x[b, s] with their inventory rows and, with a move budget, the
-    units moved away from today's deployment. Returns the columns of x and of moves
-    (−1 where there is none)."""
+def add_allocation(
+    model: LinearModel, inst: Instance, scale: float = 1.0
+) -> tuple[IntArray, IntArray]:
+    """The integer units x[b, s] with their inventory rows and, with a move budget or a
+    move cost (``scale`` model units per unit of risk), the units moved away from
+    today's deployment. Returns the columns of x and of moves (−1 where none)."""
     n_bases, n_systems = inst.n_bases, inst.n_systems
     x_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
     for b in range(n_bases):
@@ -292,17 +294,19 @@ def add_allocation(model: LinearModel, inst: Instance) -> tuple[IntArray, IntArr
                 f"inventory[{s}]", columns, [1.0] * len(columns), -INF, float(inst.inventory[s])
             )
     move_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
-    if inst.current is not None and inst.max_moves is not None:
+    if inst.current is not None and (inst.max_moves is not None or inst.move_cost > 0.0):
         for b, s in zip(*np.nonzero(inst.current > 0), strict=True):
             standing = float(inst.current[b, s])
-            move_col[b, s] = model.add_col(f"moved[{b},{s}]", 0.0, standing)
+            move_col[b, s] = model.add_col(
+                f"moved[{b},{s}]", 0.0, standing, cost=inst.move_cost * scale
+            )
             index, coef = [int(move_col[b, s])], [1.0]
             if x_col[b, s] >= 0:
                 index.append(int(x_col[b, s]))
                 coef.append(1.0)
             model.add_row(f"moved_def[{b},{s}]", index, coef, standing, INF)
         moved = move_col[move_col >= 0].tolist()
-        if moved:
+        if moved and inst.max_moves is not None:
             model.add_row("move_budget", moved, [1.0] * len(moved), -INF, float(inst.max_moves))
     return x_col, move_col
 

@@ -91,6 +91,9 @@ class Instance:
     #: most residual any one base may keep; the second, tie-breaking stage of a
     #: worst-case solve minimises the sum under the proven worst (see model/solve.py)
     residual_cap: float | None = None
+    #: risk a unit must remove to be worth moving: the objective adds this much per unit
+    #: taken from where it stands today (0: moves are free; needs ``current``)
+    move_cost: float = 0.0
     log_leak: FloatArray = field(init=False, repr=False)  # (S, C) ln(1 − p), ≤ 0
     #: the theater's scale of risk: the largest base's undefended residual, or 1 when
     #: there is none (tolerances on objectives are taken relative to it)
@@ -153,7 +156,11 @@ class Instance:
         return (1.0 - self.blend_weight) * total + self.blend_weight * worst
 
     def objective_of(self, x: IntArray) -> float:
-        return self.score(self.residual(x))
+        """The objective of x: the score of its residual, plus the move cost."""
+        value = self.score(self.residual(x))
+        if self.move_cost > 0.0:
+            value += self.move_cost * self.moves(x)
+        return value
 
     def moves(self, x: IntArray) -> int:
         """Units taken away from where they stand now (0 without a current deployment)."""
@@ -222,6 +229,7 @@ def make_instance(
     max_moves: int | None = None,
     objective: Objective = "expected",
     blend_weight: float = 0.5,
+    move_cost: float = 0.0,
 ) -> Instance:
     """Check shapes and ranges once and build an :class:`Instance`.
 
@@ -274,6 +282,8 @@ def make_instance(
             raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
     if max_moves is not None and max_moves < 0:
         raise ValueError("max_moves must be ≥ 0")
+    if not 0.0 <= move_cost < np.inf:
+        raise ValueError("move_cost must be finite and ≥ 0")
     return Instance(
         value=value_a,
         p=p_a,
@@ -285,4 +295,5 @@ def make_instance(
         max_moves=max_moves,
         objective=objective,
         blend_weight=float(blend_weight),
+        move_cost=float(move_cost) if current_a is not None else 0.0,
     )

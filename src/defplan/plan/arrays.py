@@ -205,5 +205,6 @@ def build_arrays(
         max_moves=budget,
         objective=objective or settings.objective,
         blend_weight=settings.blend_weight if blend_weight is None else blend_weight,
+        move_cost=settings.min_move_gain,
     )
     return PlanArrays(instance, base_ids, system_ids, weapons, bounds, kind)
