@@ -310,3 +310,30 @@ def test_each_move_is_judged_against_the_noise_of_its_gain() -> None:
     flat = move_gains(scenario, orders, samples=5, seed=2, sources=())
     assert np.allclose(flat["gain_p5"], flat["gain_per_unit"])
     assert np.allclose(flat["gain_p95"], flat["gain_per_unit"])
+
+
+def test_plan_shows_stability_from_draws_and_from_a_robust_json(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from defplan.workbook.write import write_csv_folder
+
+    folder = write_csv_folder(ranged_theater(), tmp_path / "theater")
+    out = tmp_path / "plan"
+    done = runner.invoke(app, ["plan", str(folder), "--samples", "6", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "draws agree" in done.output
+    record = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert record["stability"] and {"same_share", "any_share"} <= set(record["stability"][0])
+    sheet = load_workbook(out / "plan.xlsx")["Allocation"]
+    assert "stability" in [c.value for c in sheet[1]]
+    # a robust run in the same folder gives plan its point plan's stability
+    both = tmp_path / "both"
+    ran = runner.invoke(
+        app, ["robust", str(folder), "--samples", "6", "--workers", "1", "--out", str(both)]
+    )
+    assert ran.exit_code == 0, ran.output
+    again = runner.invoke(app, ["plan", str(folder), "--out", str(both)])
+    assert again.exit_code == 0 and "stability from" in again.output, again.output
+    shared = json.loads((both / "plan.json").read_text(encoding="utf-8"))["stability"]
+    fresh = {(r["base_id"], r["system_id"]): r["same_share"] for r in record["stability"]}
+    assert {(r["base_id"], r["system_id"]): r["same_share"] for r in shared} == fresh

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -31,7 +32,7 @@ from defplan.cli_common import (
 from defplan.cli_extract import extract_command
 from defplan.cli_posture import moves_command, options_command
 from defplan.cli_report import report_command
-from defplan.cli_robust import robust_command
+from defplan.cli_robust import robust_command, stability_bar
 from defplan.cli_schedule import move_schedule_sheet
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
@@ -44,11 +45,14 @@ from defplan.plan import plan as make_plan
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
 from defplan.plan.planner import BREACH_SEPARATOR
-from defplan.plan.writers import write_plan
+from defplan.plan.writers import with_stability, write_plan
 from defplan.report import build_report, write_report
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.risk_writers import write_risk
+from defplan.robust.study import plan_stability
+from defplan.robust.writers import point_stability_from
+from defplan.scenario import Scenario
 from defplan.workbook import Validation, load_scenario
 from defplan.workbook import template as write_template
 from defplan.workbook import validate as validate_workbook
@@ -193,6 +197,15 @@ def plan(
     report: Annotated[
         bool, typer.Option("--report", help="also write report.html and PNGs into --out")
     ] = False,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            help="draws of the inputs: how often each placement is a draw's optimum (0 = none)",
+            min=0,
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the draws", min=0)] = 1,
 ) -> None:
     """Place every system where it removes the most risk; prove it; compare with greedy."""
     if report and out is None:
@@ -212,14 +225,23 @@ def plan(
         max_moves=max_moves,
         table=table,
     )
-    console.print(allocation_view(result))
+    stability = _stability(scenario, result, out, samples, seed, table)
+    console.print(allocation_view(result, stability))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
     acceptance = risk_acceptance(result, scenario, table=table)
     console.print(acceptance_view(acceptance))
     if out is not None:
         sheets = move_schedule_sheet(scenario, result, table)
-        for path in write_plan(result, scenario, out, acceptance=acceptance, extra_sheets=sheets):
+        written = write_plan(
+            result,
+            scenario,
+            out,
+            acceptance=acceptance,
+            extra_sheets=sheets,
+            stability=stability,
+        )
+        for path in written:
             console.print(f"wrote {path}")
         if not report and (out / "report.html").exists():
             errors.print(
@@ -259,28 +281,51 @@ def evaluate(
             console.print(f"wrote {path}")
 
 
-def allocation_view(result: Plan) -> Table:
-    """Where the units go: today against the plan, and what the last unit there buys."""
-    view = Table(title="Allocation (units hosted)", title_justify="left")
-    for column, justify in (
-        ("base", "left"),
-        ("system", "left"),
-        ("today", "right"),
-        ("plan", "right"),
-        ("change", "right"),
-        ("last unit removes/yr", "right"),
-    ):
-        view.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for row in result.allocation_table().to_dict(orient="records"):
-        change, units = int(row["change"]), int(row["units"])
-        view.add_row(
-            str(row["base_id"]),
-            str(row["system_id"]),
-            str(row["deployed_today"]),
-            str(units),
-            f"{change:+d}" if change else "",
-            f"{float(row['last_unit_removes']):.4f}" if units else "",
+def _stability(
+    scenario: Scenario, result: Plan, out: Path | None, samples: int, seed: int, table: RiskTable
+) -> pd.DataFrame | None:
+    """The plan's stability: over ``samples`` fresh draws when asked, else from a
+    robust.json of the same inputs and plan in ``out`` (None when neither)."""
+    if samples:
+        return plan_stability(
+            scenario,
+            result.allocation,
+            samples=samples,
+            seed=seed,
+            backend=result.backend,
+            time_limit=result.time_limit_s,
+            gap=result.mip_gap,
+            table=table,
+            progress=True,
         )
+    if out is not None and (out / "robust.json").exists():
+        found = point_stability_from(out / "robust.json", result)
+        if found is not None:
+            console.print(f"stability from {out / 'robust.json'}")
+        return found
+    return None
+
+
+def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Table:
+    """Where the units go: today against the plan, and what the last unit there buys;
+    with ``stability``, the share of draws whose own optimum agrees, as a bar."""
+    view = Table(title="Allocation (units hosted)", title_justify="left")
+    columns = [("base", "left"), ("system", "left"), ("today", "right"), ("plan", "right")]
+    columns += [("change", "right"), ("last unit removes/yr", "right")]
+    if stability is not None:
+        columns.append(("draws agree", "right"))
+    for column, justify in columns:
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    frame = with_stability(result.allocation_table(), stability)
+    for row in frame.to_dict(orient="records"):
+        change, units = int(row["change"]), int(row["units"])
+        cells = [str(row["base_id"]), str(row["system_id"]), str(row["deployed_today"])]
+        cells += [str(units), f"{change:+d}" if change else ""]
+        cells.append(f"{float(row['last_unit_removes']):.4f}" if units else "")
+        if stability is not None:
+            share = float(row["stability"])
+            cells.append(f"{100 * share:.0f}% {stability_bar(share, 5)}")
+        view.add_row(*cells)
     return keep_whole(view, ids=("base", "system"))
 
 

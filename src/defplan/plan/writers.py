@@ -181,11 +181,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def plan_json(
-    plan: Plan, acceptance: pd.DataFrame | None = None, out_dir: Path | None = None
+    plan: Plan,
+    acceptance: pd.DataFrame | None = None,
+    out_dir: Path | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> bytes:
     """plan.json's bytes; with ``out_dir`` (where it goes) it also records the source's
-    path from there, so a report finds the theater from any working folder."""
+    path from there, so a report finds the theater from any working folder; with
+    ``stability`` (defplan.robust.plan_stability) how often each placement is a draw's
+    own optimum."""
     record = plan_record(plan, acceptance)
+    if stability is not None:
+        record["stability"] = _records(stability)
     if out_dir is not None and plan.source:
         relative = os.path.relpath(Path(plan.source).resolve(), Path(out_dir).resolve())
         record = {**record, "source_from_plan": Path(relative).as_posix()}
@@ -215,21 +222,23 @@ def write_plan(
     *,
     acceptance: pd.DataFrame | None = None,
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write plan.json and plan.xlsx into out_dir, each atomically.
 
     ``acceptance`` is the plan's :func:`risk_acceptance` record when already at hand;
     ``extra_sheets`` are added to plan.xlsx after Risk acceptance (the CLI adds the move
-    schedule, which a later layer computes).
+    schedule, which a later layer computes); ``stability`` adds each placement's share
+    of draws whose own optimum agrees (plan.json and the Allocation sheet).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
     json_path = out_dir / "plan.json"
-    atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir))
+    atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir, stability))
     xlsx_path = out_dir / "plan.xlsx"
-    save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets), xlsx_path)
+    save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets, stability), xlsx_path)
     return [json_path, xlsx_path]
 
 
@@ -238,13 +247,15 @@ def plan_workbook(
     scenario: Scenario,
     acceptance: pd.DataFrame | None = None,
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> Workbook:
     """Summary, Allocation, Base risk, Risk acceptance, (``extra_sheets``), Assumptions,
-    Provenance sheets."""
+    Provenance sheets; with ``stability`` the Allocation sheet gives each placement's
+    share of draws whose own optimum agrees (``stability``)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     add_rows(book, "Summary", SUMMARY_HEADER, summary_rows(plan))
-    add_frame(book, "Allocation", allocation_frame(plan))
+    add_frame(book, "Allocation", with_stability(allocation_frame(plan), stability))
     add_frame(book, "Base risk", plan.base_table())
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
@@ -257,6 +268,19 @@ def plan_workbook(
     add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
     add_frame(book, "Provenance", provenance_table(plan, scenario))
     return format_plan_workbook(book)
+
+
+def with_stability(frame: pd.DataFrame, stability: pd.DataFrame | None) -> pd.DataFrame:
+    """The allocation frame with a ``stability`` column (share of draws whose own
+    optimum puts the same units there; blank where no draw was made)."""
+    if stability is None:
+        return frame
+    shares = {
+        (r["base_id"], r["system_id"]): r["same_share"] for r in stability.to_dict(orient="records")
+    }
+    keys = zip(frame["base_id"], frame["system_id"], strict=True)
+    # a placement no draw and no plan uses is absent from the table: every draw agrees
+    return frame.assign(stability=[shares.get(key, 1.0) for key in keys])
 
 
 def _gap_text(gap: float) -> str:

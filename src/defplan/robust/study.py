@@ -216,23 +216,8 @@ def robust(
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )
-    with scheduler_engine(scheduler) as engine:
-        chosen = executor or engine
-        chunks = 1 if workers == 1 and chosen is None else CHUNKS_PER_WORKER * (workers or 8)
-        jobs = _jobs(arrays, drawn, options, scenario.settings.seed, threads, chunks)
-        optima = [
-            found
-            for chunk in run_all(
-                solve_samples,
-                jobs,
-                workers=workers,
-                executor=chosen,
-                description="samples",
-                progress=progress,
-            )
-            for found in chunk
-        ]
-    ran = _who_ran(scheduler, chosen, workers)
+    engine = _Engine(scheduler, executor, workers, progress)
+    optima, ran = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
     sampled_at = time.perf_counter()
     aggregator = _aggregator(objective, optima)
     sampled = SampledInstance(arrays.instance, drawn.values, drawn.p, aggregator)
@@ -271,6 +256,82 @@ def robust(
         seconds_robust=time.perf_counter() - sampled_at,
         workers=ran,
     )
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """What runs the samples' solves (see :func:`defplan.executor.run_all`)."""
+
+    scheduler: str | None = None
+    executor: Executor | None = None
+    workers: int | None = None
+    progress: bool = False
+
+
+def sample_optima(
+    arrays: PlanArrays,
+    drawn: Samples,
+    options: _SolveOptions,
+    seed: int,
+    threads: int | None,
+    engine: _Engine,
+) -> tuple[list[SampleOptimum], str]:
+    """Every sample's own optimum, in sample order, and what ran them."""
+    with scheduler_engine(engine.scheduler) as found_engine:
+        chosen = engine.executor or found_engine
+        workers = engine.workers
+        chunks = 1 if workers == 1 and chosen is None else CHUNKS_PER_WORKER * (workers or 8)
+        jobs = _jobs(arrays, drawn, options, seed, threads, chunks)
+        optima = [
+            found
+            for chunk in run_all(
+                solve_samples,
+                jobs,
+                workers=workers,
+                executor=chosen,
+                description="samples",
+                progress=engine.progress,
+            )
+            for found in chunk
+        ]
+    return optima, _who_ran(engine.scheduler, chosen, workers)
+
+
+def plan_stability(
+    scenario: Scenario,
+    allocation: IntArray,
+    *,
+    samples: int = 200,
+    seed: int = 1,
+    sources: tuple[str, ...] = SOURCES,
+    solver: str | None = None,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: bool = False,
+    table: RiskTable | None = None,
+) -> pd.DataFrame:
+    """How often each placement of ``allocation`` (B, S) is a draw's own optimum.
+
+    The draws and their solves are :func:`robust`'s (same names, same seeds, so the
+    shares equal robust.json's ``point_same_share`` for the point plan); returns
+    :func:`~defplan.robust.judge.stability`'s frame.
+    """
+    sources = check_sources(sources)
+    table = table or compute_risk(scenario)
+    options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
+    arrays = build_arrays(scenario, table, objective="expected")
+    drawn = draw_samples(
+        scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
+    )
+    engine = _Engine(scheduler, executor, workers, progress)
+    optima, _ = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
+    x = np.asarray(allocation, dtype=np.int64)
+    return stability(x, [o.x for o in optima], arrays.base_ids, arrays.system_ids)
 
 
 def optima_values(optima: list[SampleOptimum] | tuple[SampleOptimum, ...]) -> list[float]:
