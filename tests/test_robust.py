@@ -337,3 +337,22 @@ def test_plan_shows_stability_from_draws_and_from_a_robust_json(tmp_path: Path) 
     shared = json.loads((both / "plan.json").read_text(encoding="utf-8"))["stability"]
     fresh = {(r["base_id"], r["system_id"]): r["same_share"] for r in record["stability"]}
     assert {(r["base_id"], r["system_id"]): r["same_share"] for r in shared} == fresh
+
+
+def test_the_report_shows_a_robust_study_of_the_same_inputs(tmp_path: Path) -> None:
+    from defplan.report import report
+    from defplan.workbook.write import write_csv_folder
+
+    folder = write_csv_folder(ranged_theater(), tmp_path / "theater")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["plan", str(folder), "--out", str(out)]).exit_code == 0
+    report(out, with_ladder=False)
+    assert 'id="robust"' not in (out / "report.html").read_text(encoding="utf-8")
+    ran = runner.invoke(
+        app, ["robust", str(folder), "--samples", "5", "--workers", "1", "--out", str(out)]
+    )
+    assert ran.exit_code == 0, ran.output
+    written = report(out, with_ladder=False)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="robust"' in page and "draws agreeing with the point plan" in page
+    assert out / "robust_fan.png" in written

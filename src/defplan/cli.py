@@ -250,7 +250,9 @@ def plan(
                 soft_wrap=True,
             )
     if report and out is not None:
-        page = build_report(result, scenario, table=table, acceptance=acceptance)
+        page = build_report(
+            result, scenario, table=table, acceptance=acceptance, robust_file=out / "robust.json"
+        )
         for path in write_report(page, out / "report.html", inputs=[workbook]):
             console.print(f"wrote {path}")
 
