@@ -356,3 +356,29 @@ def test_the_report_shows_a_robust_study_of_the_same_inputs(tmp_path: Path) -> N
     page = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="robust"' in page and "draws agreeing with the point plan" in page
     assert out / "robust_fan.png" in written
+
+
+def test_a_record_completeness_range_moves_the_rates_and_a_wrong_one_is_refused() -> None:
+    from builders import with_settings
+
+    scenario = with_settings(
+        planning_theater(),
+        record_completeness=0.5,
+        record_completeness_low=0.3,
+        record_completeness_high=0.9,
+    )
+    table = risk(scenario)
+    arrays = build_arrays(scenario, table)
+    args = (scenario, table, arrays.instance.p, arrays.system_ids)
+    drawn = draw_samples(*args, 6, seed=1, sources=("completeness",))
+    point = table.risk_matrix()
+    recorded = point > 0
+    assert not np.allclose(drawn.values[:, recorded], point[recorded])
+    # no range: the point figures exactly
+    plain = with_settings(planning_theater(), record_completeness=0.5)
+    table = risk(plain)
+    same = draw_samples(plain, table, arrays.instance.p, arrays.system_ids, 3, 1, ("completeness",))
+    assert (same.values == table.risk_matrix()[None]).all()
+    wrong = with_settings(planning_theater(), record_completeness=0.5, record_completeness_low=0.7)
+    with pytest.raises(ValueError, match="record_completeness_low"):
+        robust(wrong, samples=2, workers=1)

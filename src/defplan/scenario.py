@@ -577,6 +577,25 @@ class Settings(BaseModel):
         description="share of attacks that reach the record (the completeness sheet sets "
         "it per period)",
     )
+    record_completeness_low: (
+        Annotated[
+            float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="lowest plausible record_completeness (blank = no spread); robust draws "
+        "it triangular from here through record_completeness to record_completeness_high",
+    )
+    record_completeness_high: (
+        Annotated[
+            float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="highest plausible record_completeness (blank = no spread)",
+    )
     shelter_protection: Fraction = Field(
         default=0.8, description="share of harm a shelter prevents for those who reach it"
     )
