@@ -331,6 +331,25 @@ def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Tabl
     return keep_whole(view, ids=("base", "system"))
 
 
+def attacker_lines(result: Plan) -> list[str]:
+    """Under "attacker:k": where the attacker's k raids go against this posture and with
+    which weapons (what intelligence and early warning should watch)."""
+    response = result.attacker_response()
+    if not result.attacker_raids:
+        return []
+    if not response:
+        return [f"attacker: no base has risk left to strike"]
+    raids = f"{result.attacker_raids} raid{'s' if result.attacker_raids > 1 else ''}"
+    lines = [
+        f"attacker's best response ({raids}, "
+        f"{sum(r['damage'] for r in response):.3f}/yr at stake):"
+    ]
+    for row in response:
+        weapons = ", ".join(f"{w['weapon']} {w['damage']:.3f}" for w in row["weapons"])
+        lines.append(f"  {row['raid']}. {row['base_id']} {row['damage']:.3f}/yr ({weapons})")
+    return lines
+
+
 def plan_summary(result: Plan) -> list[str]:
     """The lines a planner reads first."""
     undefended = float(result.risk_undefended.sum())
@@ -341,6 +360,7 @@ def plan_summary(result: Plan) -> list[str]:
         if len(result.residual)
         else "no bases",
     ]
+    lines.extend(attacker_lines(result))
     if result.backend != "none":
         best = "optimum" if result.status == "optimal" else "best found"
         lines.append(

@@ -605,12 +605,19 @@ class Settings(BaseModel):
         "only our bases)",
     )
     objective: Annotated[
-        Literal["expected", "worst_case", "blend"],
+        Literal["expected", "worst_case", "blend", "attacker"],
         BeforeValidator(key_from_cell),
         Noun("an objective"),
-    ] = Field(default="expected", description="expected, worst_case or blend")
+    ] = Field(
+        default="expected",
+        description="expected, worst_case, blend or attacker (the attacker_raids worst bases)",
+    )
     blend_weight: Fraction = Field(
         default=0.5, description="with blend: weight of worst_case against expected"
+    )
+    attacker_raids: PositiveCount = Field(
+        default=1,
+        description="with attacker: raids an attacker who sees the posture spends, one per base",
     )
     solver: str = Field(default="default", description="a solver profile from solvers/")
     time_limit_s: PositiveFloat = Field(default=60.0, description="solver time limit, seconds")

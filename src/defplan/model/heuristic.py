@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from defplan.model.instance import FloatArray, Instance, IntArray
+from defplan.model.instance import FloatArray, Instance, IntArray, top_sum
 
 #: Improvements smaller than this (relative) are treated as none, so loops end.
 EPS = 1e-12
@@ -62,10 +62,15 @@ class State:
         total = float(self.residual.sum() - self.residual[bases].sum() + new.sum())
         if inst.objective == "expected":
             return total, total
-        keep = np.ones(inst.n_bases, dtype=bool)
-        keep[bases] = False
-        worst = max(float(self.residual[keep].max(initial=0.0)), float(new.max(initial=0.0)))
-        if inst.objective == "worst_case":
+        if inst.raids > 1:
+            after = self.residual.copy()
+            after[bases] = new
+            worst = top_sum(after, inst.raids)
+        else:
+            keep = np.ones(inst.n_bases, dtype=bool)
+            keep[bases] = False
+            worst = max(float(self.residual[keep].max(initial=0.0)), float(new.max(initial=0.0)))
+        if inst.objective != "blend":
             return worst, total
         return (1.0 - inst.blend_weight) * total + inst.blend_weight * worst, total
 
@@ -103,7 +108,8 @@ class State:
         """Sites whose unit of s would defend a base at the current worst residual."""
         if self.inst.objective == "expected":
             return []
-        worst = np.flatnonzero(self.residual >= self.residual.max() - EPS)
+        level = float(np.sort(self.residual)[::-1][min(self.inst.raids, self.residual.size) - 1])
+        worst = np.flatnonzero(self.residual >= level - EPS)
         cover = self.inst.coverage[s]
         return sorted(set(cover.hosts[np.isin(cover.bases, worst)].tolist()))
 
@@ -241,7 +247,7 @@ def polish(instance: Instance, x: IntArray) -> IntArray:
     units to where they lower the total. Then :func:`fewer_moves` undoes moves that
     buy nothing.
     """
-    if instance.objective == "worst_case":
+    if instance.weights[0] == 0.0:
         x = improve(instance, x)
     return fewer_moves(instance, x)
 

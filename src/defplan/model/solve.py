@@ -47,6 +47,12 @@ def solve(
     if backend == "cp_sat":
         from defplan.model.backends.cpsat import solve_profiles
 
+        if instance.raids > 1:
+            raise ValueError(
+                f"backend 'cp_sat' minimises the worst base, not an attacker's "
+                f"{instance.raids} raids; use highs, scip or cbc for {instance.objective}"
+            )
+
         found = solve_profiles(
             instance, time_limit=time_limit, gap=gap, threads=threads, seed=seed, start=start
         )
@@ -241,11 +247,13 @@ TIE_UNPROVEN = "ties among worst-case optima broken by the sum, not proven"
 
 def _capped(instance: Instance, worst: float, slack: float) -> Instance:
     """The tie-break's instance: the summed residual, every base capped at ``worst``
-    (the proven worst-case optimum) plus a relative ``slack``."""
+    (the proven worst-case optimum) plus a relative ``slack`` (under an attacker with k
+    raids: the sum of the k largest residuals capped)."""
     return dataclasses.replace(
         instance,
         objective="expected",
         residual_cap=worst * (1.0 + slack) + ABSOLUTE_TOLERANCE * slack,
+        cap_raids=instance.raids,
     )
 
 

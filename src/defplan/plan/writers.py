@@ -169,8 +169,24 @@ def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str,
         "greedy": greedy,
         "bases": bases,
         "risk_acceptance": None if acceptance is None else _records(acceptance_frame(acceptance)),
+        "attacker": _attacker_record(plan),
         "timing": {"seconds": plan.seconds},
     }
+
+
+def _attacker_record(plan: Plan) -> dict[str, Any] | None:
+    """Under "attacker:k": the raids it has and its best response to the plan."""
+    if not plan.attacker_raids:
+        return None
+    response = [
+        {
+            **row,
+            "damage": _number(row["damage"]),
+            "weapons": [{**w, "damage": _number(w["damage"])} for w in row["weapons"]],
+        }
+        for row in plan.attacker_response()
+    ]
+    return {"raids": plan.attacker_raids, "best_response": response}
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

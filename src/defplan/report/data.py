@@ -454,7 +454,7 @@ def _ladder(
         try:
             given = ladder(
                 scenario,
-                objective=str(record["objective"]["kind"]),  # type: ignore[arg-type]
+                objective=str(record["objective"]["kind"]),
                 **_ladder_solver(record),
                 max_moves=None if max_moves is None else int(max_moves),
                 table=table,
