@@ -202,6 +202,38 @@ def theater_bench(
     return rows
 
 
+#: Objectives the adversarial table times (an attacker with k raids: issue 18).
+ADVERSARY_OBJECTIVES = ("worst_case", "attacker:1", "attacker:3", "attacker:10")
+ADVERSARY_SIZES = (1_000,)
+
+
+def adversary_bench(
+    time_limit: float, sizes: Sequence[int] = ADVERSARY_SIZES, backend: str = "highs"
+) -> list[Row]:
+    """The example theater and generated theaters under each adversarial objective."""
+    plan = _load_planner()
+    if plan is None:
+        return []
+    from generate import generated_theater
+
+    from defplan.workbook import load_scenario
+
+    _print_table(f"Adversarial objectives ({backend}), {time_limit:g} s per solve (seed {SEED})")
+    cases: list[tuple[str, Callable[[], Any]]] = []
+    if EXAMPLE.exists():
+        cases.append(("example", lambda: load_scenario(EXAMPLE)))
+    cases.extend((f"{size:,} bases", partial(generated_theater, size, SEED)) for size in sizes)
+    rows = []
+    for label, build in cases:
+        scenario = build()
+        for objective in ADVERSARY_OBJECTIVES:
+            result = plan(scenario, objective=objective, backend=backend, time_limit=time_limit)
+            row = _plan_row(f"{label} {objective}", backend, result)
+            rows.append(row)
+            print(format_row(row), flush=True)
+    return rows
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backends",
@@ -219,6 +251,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-wta", action="store_true", help="skip the WTA table")
     parser.add_argument("--no-theaters", action="store_true", help="skip the theater table")
+    parser.add_argument(
+        "--no-adversary",
+        action="store_true",
+        help="skip the table of worst_case and attacker:k objectives",
+    )
 
 
 def run(args: argparse.Namespace) -> None:
@@ -235,6 +272,8 @@ def run(args: argparse.Namespace) -> None:
         theater_bench(
             backends, time_limit, sizes=THEATER_SIZES[:1] if args.quick else THEATER_SIZES
         )
+    if not args.no_adversary:
+        adversary_bench(time_limit, sizes=(100,) if args.quick else ADVERSARY_SIZES)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -44,6 +44,7 @@ from defplan.plan import evaluate as evaluate_allocation
 from defplan.plan import plan as make_plan
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
+from defplan.plan.arrays import settings_objective
 from defplan.plan.planner import BREACH_SEPARATOR
 from defplan.plan.writers import with_stability, write_plan
 from defplan.report import build_report, write_report
@@ -87,8 +88,9 @@ def validate(workbook: WorkbookArg) -> None:
         raise InputError(report.problems)
     console.print(summary_table(report))
     settings = report.scenario.settings
+    objective = settings_objective(settings.objective, settings.attacker_raids)
     console.print(
-        f"objective {settings.objective} · half-life {settings.half_life_years} y · "
+        f"objective {objective} · half-life {settings.half_life_years} y · "
         f"as of {settings.as_of or 'latest attack'}"
     )
     print_problems(report.warnings + report.notes)
@@ -338,11 +340,10 @@ def attacker_lines(result: Plan) -> list[str]:
     if not result.attacker_raids:
         return []
     if not response:
-        return [f"attacker: no base has risk left to strike"]
+        return ["attacker: no base has risk left to strike"]
     raids = f"{result.attacker_raids} raid{'s' if result.attacker_raids > 1 else ''}"
     lines = [
-        f"attacker's best response ({raids}, "
-        f"{sum(r['damage'] for r in response):.3f}/yr at stake):"
+        f"attacker's best response ({raids}, {sum(r['damage'] for r in response):.3f}/yr at stake):"
     ]
     for row in response:
         weapons = ", ".join(f"{w['weapon']} {w['damage']:.3f}" for w in row["weapons"])

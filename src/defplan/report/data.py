@@ -96,6 +96,8 @@ class ReportData:
     schedule_note: str = ""  # why there is no schedule when there are moves
     #: robust.json of the same inputs (``defplan robust --out`` into the plan's folder)
     robust: dict[str, Any] | None = None
+    #: under "attacker:k": plan.json's ``attacker`` (raids and best response), else None
+    attacker: dict[str, Any] | None = None
 
     @property
     def system_ids(self) -> list[str]:
@@ -279,6 +281,7 @@ def data_from_record(
         ladder_reading=reading,
         schedule=timeline,
         schedule_note=timeline_note,
+        attacker=record.get("attacker"),
     )
 
 
