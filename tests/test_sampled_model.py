@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from defplan.model import Instance, solve
-from defplan.model.aggregate import CVaR, Mean, Regret
+from defplan.model.aggregate import Aggregator, CVaR, Mean, Regret, TopSum
 from defplan.model.brute import brute_force, feasible_allocations
 from defplan.model.sampled import SampledInstance, solve_sampled
 from model_instances import instances
@@ -43,7 +43,7 @@ def _optima(inst: Instance, values: np.ndarray, p: np.ndarray) -> tuple[float, .
     st.integers(0, 2**16),
     st.integers(1, 4),
     st.booleans(),
-    st.sampled_from(["mean", "cvar", "regret"]),
+    st.sampled_from(["mean", "cvar", "regret", "top_sum"]),
 )
 def test_sampled_optimum_equals_brute_force(
     inst: Instance, seed: int, count: int, vary_p: bool, kind: str
@@ -56,7 +56,9 @@ def test_sampled_optimum_equals_brute_force(
         optima = _optima(inst, values, p)
         if not all(math.isfinite(v) for v in optima):
             return
-        aggregator: Mean | CVaR | Regret = Regret(optima)
+        aggregator: Aggregator = Regret(optima)
+    elif kind == "top_sum":  # the two worst samples: an attacker's two raids over samples
+        aggregator = TopSum(2)
     else:
         aggregator = Mean() if kind == "mean" else CVaR(0.6)
     sampled = SampledInstance(inst, values, p, aggregator)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from defplan.model.aggregate import SampleTotal, TopSum
 from defplan.model.instance import FloatArray, Instance, IntArray
 from defplan.model.linear import INF, LinearModel
 
@@ -72,12 +73,11 @@ class Formulation:
     #: about 1, a theater of huge or tiny risks is brought to where the backends'
     #: absolute tolerances (1e-7 and so on) are small against it
     scale: float = 1.0
-    #: the sum of the ``level_raids`` largest base residuals (an attacker's k raids, in
-    #: the objective or under a cap), when there is one: the column of its level τ and,
-    #: per base, of its excess over τ (−1 where there is none)
-    level_col: int = -1
-    excess_col: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    level_raids: int = 0
+    #: the sum of the k largest base residuals (an attacker's k raids, in the objective
+    #: or under a cap) when there is one: its aggregator, the bases' totals and columns
+    top_sum: TopSum | None = None
+    top_totals: list[SampleTotal] = field(default_factory=list)
+    top_cols: list[int] = field(default_factory=list)
 
     def values_for(self, x: IntArray) -> FloatArray:
         """A full, feasible column vector for an integer allocation (a warm start)."""
@@ -92,13 +92,9 @@ class Formulation:
         y = self.pair_exponents(x)
         values[self.y_col] = y
         values[self.t_col] = self.pair_value * np.exp(y)
-        if self.level_col >= 0:
-            residual = inst.residual(x) * self.scale
-            ranked = -np.sort(-residual)
-            level = float(ranked[self.level_raids - 1]) if self.level_raids <= ranked.size else 0.0
-            values[self.level_col] = level
-            has = self.excess_col >= 0
-            values[self.excess_col[has]] = np.maximum(residual[has] - level, 0.0)
+        if self.top_sum is not None:
+            totals = np.array([float(values[t.t_cols].sum()) + t.constant for t in self.top_totals])
+            values[self.top_cols] = self.top_sum.start_values(totals, self.scale)
         if self.worst_col >= 0:
             worst = float(inst.residual(x).max()) if inst.n_bases else 0.0
             values[self.worst_col] = worst * self.scale
@@ -273,14 +269,10 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     model.offset = expected_weight * float(constant.sum())
 
     worst_col = -1
-    level: tuple[int, IntArray, int] | None = None
     by_base = pairs.t_by_base(0)
+    level: tuple[TopSum, list[SampleTotal], list[int]] | None = None
     if worst_weight > 0.0 and inst.raids > 1:
-        tau, excess_col = _add_top_sum(model, inst, by_base, constant, inst.raids)
-        model.col_cost[tau] *= worst_weight
-        for col in excess_col[excess_col >= 0].tolist():
-            model.col_cost[col] = worst_weight
-        level = (tau, excess_col, inst.raids)
+        level = _top_sum_rows(model, TopSum(inst.raids, worst_weight), by_base, constant)
     elif worst_weight > 0.0:
         worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, worst_weight)
         for b, ts in by_base.items():
@@ -291,63 +283,28 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     if inst.residual_cap is not None:
         cap = inst.residual_cap * scale
         if inst.cap_raids > 1:
-            level = _add_top_sum_cap(model, inst, by_base, constant, cap)
+            level = _top_sum_rows(model, TopSum(inst.cap_raids, 0.0), by_base, constant)
+            level[0].cap_row(model, level[2], cap)
         else:
             for b, ts in by_base.items():
                 model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
     built = pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
     if level is not None:
-        built.level_col, built.excess_col, built.level_raids = level
+        built.top_sum, built.top_totals, built.top_cols = level
     return built
 
 
-def _add_top_sum(
-    model: LinearModel,
-    inst: Instance,
-    by_base: dict[int, list[int]],
-    constant: FloatArray,
-    k: int,
-) -> tuple[int, IntArray]:
-    """The sum of the k largest base residuals as an epigraph (Ogryczak and Tamir 2003):
-    k·τ + Σ_b u_b with u_b ≥ r_b − τ, u_b ≥ 0, τ free. At any residual vector its least
-    value is the sum of the k largest (τ at the k-th largest), so the outer
-    approximation's t columns carry over unchanged. Returns τ's column (cost k) and
-    each base's u column (cost 1)."""
-    # τ ≥ 0 loses nothing (residuals are ≥ 0) and keeps k > B bounded (then τ = 0)
-    tau = model.add_col("raid_level", 0.0, INF, cost=float(k))
-    excess = np.full(inst.n_bases, -1, dtype=np.int64)
-    for b in range(inst.n_bases):
-        ts = by_base.get(b, [])
-        if not ts and constant[b] <= 0.0:
-            continue
-        excess[b] = model.add_col(f"raid_excess[{b}]", 0.0, INF, cost=1.0)
-        model.add_row(
-            f"raid_def[{b}]",
-            [int(excess[b]), tau, *ts],
-            [1.0, 1.0] + [-1.0] * len(ts),
-            float(constant[b]),
-            INF,
-        )
-    return tau, excess
-
-
-def _add_top_sum_cap(
-    model: LinearModel,
-    inst: Instance,
-    by_base: dict[int, list[int]],
-    constant: FloatArray,
-    cap: float,
-) -> tuple[int, IntArray, int]:
-    """The sum of the ``inst.cap_raids`` largest base residuals at most ``cap`` (the
-    attacker's tie-break): the epigraph of :func:`_add_top_sum` at no cost, bounded."""
-    k = inst.cap_raids
-    tau, excess = _add_top_sum(model, inst, by_base, constant, k)
-    model.col_cost[tau] = 0.0
-    used = excess[excess >= 0].tolist()
-    for col in used:
-        model.col_cost[col] = 0.0
-    model.add_row("raid_cap", [tau, *used], [float(k)] + [1.0] * len(used), -INF, cap)
-    return tau, excess, k
+def _top_sum_rows(
+    model: LinearModel, top: TopSum, by_base: dict[int, list[int]], constant: FloatArray
+) -> tuple[TopSum, list[SampleTotal], list[int]]:
+    """The sum of the ``top.k`` largest base residuals over the bases' epigraphs (bases
+    with no risk at all left out: they never raise the sum)."""
+    totals = [
+        SampleTotal(t_cols=by_base.get(b, []), constant=float(constant[b]))
+        for b in range(len(constant))
+        if by_base.get(b) or constant[b] > 0.0
+    ]
+    return top, totals, top.add_rows(model, totals, 1.0)
 
 
 def add_allocation(

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from defplan.model import Instance
+from defplan.model.aggregate import SampleTotal, TopSum
 from defplan.model.backends import RunOptions, runner
 from defplan.model.linear import INF, LinearModel
 
@@ -415,13 +416,11 @@ def _add_worst_day(
     model: LinearModel, t: int, cost: float, bases: list[tuple[list[int], float]], raids: int
 ) -> None:
     """w[t] ≥ every base's residual on day t (its z columns plus what no move changes);
-    under an attacker with k > 1 raids, the sum of the k largest as an epigraph
-    k·w[t] + Σ_b u[b, t], u[b, t] ≥ residual − w[t] (see model/formulation.py)."""
+    under an attacker with k > 1 raids, the sum of the k largest
+    (:class:`defplan.model.aggregate.TopSum`)."""
     if raids > 1:
-        w = model.add_col(f"raid_level_{t}", 0.0, INF, cost=cost * raids)
-        for i, (zs, fixed) in enumerate(bases):
-            u = model.add_col(f"raid_excess_{t}_{i}", 0.0, INF, cost=cost)
-            model.add_row(f"raid_{t}", [u, w, *zs], [1.0, 1.0, *[-1.0] * len(zs)], fixed, INF)
+        totals = [SampleTotal(t_cols=zs, constant=fixed) for zs, fixed in bases]
+        TopSum(raids, cost).add_rows(model, totals, 1.0)
         return
     fixed_worst = max((fixed for zs, fixed in bases if not zs), default=0.0)
     w = model.add_col(f"worst_{t}", fixed_worst, INF, cost=cost)
