@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from defplan.model.instance import FloatArray, Instance, IntArray, top_sum
+from defplan.model.instance import Coverage, FloatArray, Instance, IntArray, top_sum
 
 #: Improvements smaller than this (relative) are treated as none, so loops end.
 EPS = 1e-12
@@ -36,6 +36,10 @@ class State:
     residual_bc: FloatArray
     residual: FloatArray
     score: float
+    #: per base, (B, S): the drop in residual from one more unit of each system
+    #: defending it, and the rise from one fewer; kept current by :meth:`apply`
+    base_gain: FloatArray | None = None
+    base_loss: FloatArray | None = None
 
     @classmethod
     def of(cls, inst: Instance, x: IntArray) -> State:
@@ -81,6 +85,16 @@ class State:
         self.residual_bc[bases] = rows
         self.residual[bases] = rows.sum(axis=1)
         self.score = self.inst.score(self.residual)
+        if self.base_gain is not None:
+            self.base_gain[bases] = rows @ self._gain_factor()
+        if self.base_loss is not None:
+            self.base_loss[bases] = rows @ self._loss_factor()
+
+    def _gain_factor(self) -> FloatArray:
+        return np.asarray((1.0 - np.exp(self.inst.log_leak)).T, dtype=np.float64)
+
+    def _loss_factor(self) -> FloatArray:
+        return np.asarray((np.exp(-self.inst.log_leak) - 1.0).T, dtype=np.float64)
 
     def moves_ok(self, changes: list[Change]) -> bool:
         inst = self.inst
@@ -98,6 +112,28 @@ class State:
         """Drop in summed residual from one more unit of system s at each site."""
         per_base = self.residual_bc @ (1.0 - np.exp(self.inst.log_leak[s]))
         return self.inst.coverage[s].spread(per_base, self.inst.n_bases)
+
+    def all_gains(self) -> FloatArray:
+        """:meth:`gains` of every system at once, (S, B): one matrix product."""
+        if self.base_gain is None:
+            self.base_gain = self.residual_bc @ self._gain_factor()
+        return self._spread_all(self.base_gain)
+
+    def all_losses(self) -> FloatArray:
+        """:meth:`losses` of every system at once, (S, B)."""
+        if self.base_loss is None:
+            self.base_loss = self.residual_bc @ self._loss_factor()
+        return self._spread_all(self.base_loss)
+
+    def _spread_all(self, per_base: FloatArray) -> FloatArray:
+        inst = self.inst
+        if not inst.n_systems:
+            return np.zeros((0, inst.n_bases))
+        if all(_is_point(cover, inst.n_bases) for cover in inst.coverage):
+            return np.ascontiguousarray(per_base.T)
+        return np.stack(
+            [cover.spread(per_base[:, s], inst.n_bases) for s, cover in enumerate(inst.coverage)]
+        )
 
     def losses(self, s: int) -> FloatArray:
         """Rise in summed residual from one unit of system s fewer at each site."""
@@ -174,7 +210,7 @@ def improve(instance: Instance, x: IntArray, max_rounds: int = 100_000) -> IntAr
     return state.x
 
 
-def _improves(state: State, value: tuple[float, float]) -> bool:
+def improves(state: State, value: tuple[float, float]) -> bool:
     """Lower objective, or the same objective and a lower summed residual."""
     score, total = value
     tolerance = EPS * max(state.inst.risk_size, abs(state.score))
@@ -190,9 +226,14 @@ def _add_best(state: State) -> bool:
     """Place the unit that lowers the objective most; False when none helps."""
     inst = state.inst
     spare = inst.inventory - state.x.sum(axis=0)
+    if not (spare > 0).any():
+        return False
+    all_gains = state.all_gains()
+    if inst.objective == "expected":
+        return _add_best_summed(state, spare, all_gains)
     best: tuple[tuple[float, float], int, int] | None = None
     for s in np.flatnonzero(spare > 0).tolist():
-        gains = state.gains(s)
+        gains = all_gains[s]
         open_sites = np.flatnonzero(state.x[:, s] < inst.upper[:, s])
         if not open_sites.size:
             continue
@@ -203,9 +244,29 @@ def _add_best(state: State) -> bool:
             value = state.score_after([(h, s, 1)])
             if best is None or value < best[0]:
                 best = (value, h, s)
-    if best is None or not _improves(state, best[0]):
+    if best is None or not improves(state, best[0]):
         return False
     state.apply([(best[1], best[2], 1)])
+    return True
+
+
+def _add_best_summed(state: State, spare: IntArray, all_gains: FloatArray) -> bool:
+    """:func:`_add_best` for the summed objective, where a unit's gain is exactly the
+    drop in objective: the best system's best open site (the first of ties), skipping
+    a system whose best site the move budget forbids."""
+    inst = state.inst
+    gains = np.where((state.x < inst.upper).T & (spare > 0)[:, None], all_gains, -np.inf)
+    while True:
+        flat = int(np.argmax(gains))
+        s, h = divmod(flat, gains.shape[1])
+        if not np.isfinite(gains[s, h]):
+            return False
+        if state.moves_ok([(h, s, 1)]):
+            break
+        gains[s] = -np.inf
+    if not improves(state, state.score_after([(h, s, 1)])):
+        return False
+    state.apply([(h, s, 1)])
     return True
 
 
@@ -232,7 +293,7 @@ def _relocate_best(state: State) -> bool:
                 value = state.score_after(changes)
                 if best is None or value < best[0]:
                     best = (value, h_from, h_to, s)
-    if best is None or not _improves(state, best[0]):
+    if best is None or not improves(state, best[0]):
         return False
     _, h_from, h_to, s = best
     state.apply([(h_from, s, -1), (h_to, s, 1)])
@@ -320,12 +381,13 @@ def _move_back(state: State, s: int, most: float) -> list[Change] | None:
     return None
 
 
+def _is_point(cover: Coverage, n_bases: int) -> bool:
+    """A system whose unit defends the base it stands on and no other."""
+    return cover.hosts.size == n_bases and bool((cover.hosts == cover.bases).all())
+
+
 def _point_systems(inst: Instance) -> list[int]:
-    return [
-        s
-        for s, cover in enumerate(inst.coverage)
-        if cover.hosts.size == inst.n_bases and (cover.hosts == cover.bases).all()
-    ]
+    return [s for s, cover in enumerate(inst.coverage) if _is_point(cover, inst.n_bases)]
 
 
 def _swap_best(state: State) -> bool:
@@ -371,7 +433,7 @@ def _swap_best(state: State) -> bool:
         ):
             continue
         changes = [(h1, s1, -1), (h2, s1, 1), (h2, s2, -1), (h1, s2, 1)]
-        if state.moves_ok(changes) and _improves(state, state.score_after(changes)):
+        if state.moves_ok(changes) and improves(state, state.score_after(changes)):
             state.apply(changes)
             return True
     return False

@@ -12,7 +12,7 @@ import numpy as np
 
 from defplan.model.backends import RunOptions, RunResult, runner
 from defplan.model.formulation import Formulation, formulate
-from defplan.model.heuristic import polish, starting_point
+from defplan.model.heuristic import State, polish, starting_point
 from defplan.model.instance import Instance, IntArray
 from defplan.model.solution import (
     ABSOLUTE_TOLERANCE,
@@ -36,8 +36,15 @@ def solve(
     threads: int | None = None,
     seed: int = 0,
     start: IntArray | None = None,
+    neighbourhoods: bool = True,
 ) -> Solution:
     """Place every unit where it removes the most risk, and prove it.
+
+    The start (greedy, polished by a local search) is improved by cyclic and path
+    exchanges; when the outer approximation has not closed the gap within a share
+    of the time, a large-neighbourhood search (:mod:`defplan.model.lns`) improves its
+    incumbent before the approximation resumes from the better one.
+    ``neighbourhoods=False`` leaves both out (the search's own re-solves use it).
 
     Returns ``optimal`` when the true objective of the allocation is within
     OPTIMALITY_TOLERANCE (or ``gap`` when larger: ``gap_limit``) of a proven bound,
@@ -92,6 +99,8 @@ def solve(
             return _infeasible(instance, backend, began, 0, greedy_value, None)
         best_value = lower = instance.objective_of(best_x)
         loop = _Loop(best_x, best_value, lower, 0, "", None)
+    elif neighbourhoods and best_x is not None:
+        loop = _search_and_prove(instance, formulation, settings, best_x, best_value, lower)
     else:
         loop = _outer_approximation(instance, formulation, settings, best_x, best_value, lower)
     if loop.best_x is None and loop.failed is not None:
@@ -240,6 +249,61 @@ def _outer_approximation(
             message = "stopped at the backend's gap tolerance"
             break
     return _Loop(best_x, best_value, lower, rounds, message, None)
+
+
+def _search_and_prove(
+    instance: Instance,
+    formulation: Formulation,
+    settings: _Settings,
+    best_x: IntArray,
+    best_value: float,
+    lower: float,
+) -> _Loop:
+    """Exchanges on the start, a short first try of the outer approximation (most
+    theaters are proven in it), then, while the gap is open, the neighbourhood search
+    from its incumbent and the approximation again, for the rest of the time, from the
+    search's result (each warm-starts the other)."""
+    from defplan.model.exchange import cyclic_exchange
+    from defplan.model.lns import large_neighbourhood_search
+
+    state = State.of(instance, best_x)
+    if cyclic_exchange(state) and not instance.violations(state.x):
+        best_x, best_value = state.x.copy(), state.score
+        formulation.cut_at(best_x)
+    began = time.perf_counter()
+    total = settings.deadline - began
+    first = dataclasses.replace(
+        settings, deadline=began + min(FIRST_PROOF_SECONDS, FIRST_PROOF_SHARE * total)
+    )
+    loop = _outer_approximation(instance, formulation, first, best_x, best_value, lower)
+    target = max(settings.gap, OPTIMALITY_TOLERANCE)
+    if loop.best_x is None or loop.failed is not None:
+        return loop
+    if relative_gap(loop.best_value, loop.lower, instance.risk_size) <= target:
+        return loop
+    left = settings.deadline - time.perf_counter()
+    found = large_neighbourhood_search(
+        instance,
+        loop.best_x,
+        time_limit=SEARCH_SHARE * left,
+        seed=settings.seed,
+        threads=1,
+    )
+    best_x, best_value = loop.best_x, loop.best_value
+    if found.objective < best_value:
+        best_x, best_value = found.x, found.objective
+        formulation.cut_at(best_x)
+    rest = _outer_approximation(instance, formulation, settings, best_x, best_value, loop.lower)
+    return dataclasses.replace(rest, rounds=loop.rounds + rest.rounds)
+
+
+#: The outer approximation's first try, before the neighbourhood search runs: at most
+#: this many seconds and this share of the time limit.
+FIRST_PROOF_SECONDS = 2.0
+FIRST_PROOF_SHARE = 0.1
+#: Share of the time then left that the neighbourhood search may take (it stops sooner
+#: when it stalls).
+SEARCH_SHARE = 0.3
 
 
 TIE_UNPROVEN = "ties among worst-case optima broken by the sum, not proven"
