@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from defplan.model import Coverage, Instance, greedy, make_instance
 from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State
-from defplan.model.lns import large_neighbourhood_search, restrict
+from defplan.model.lns import improved_starts, large_neighbourhood_search, restrict
+from defplan.model.relaxation import relaxed_allocation
 from defplan.model.wta import WtaInstance, to_instance
 from model_instances import instances
 
@@ -111,3 +112,30 @@ def test_search_improves_a_poor_start_on_a_weapon_target_instance() -> None:
     assert found.objective < 0.5 * inst.objective_of(poor)
     assert found.improvements + found.exchanges >= 1
     assert inst.violations(found.x) == []
+
+
+@SEARCH
+@given(instances(most_bases=6, budgets=False))
+def test_relaxation_stays_in_the_polytope_and_never_raises_the_relaxed_sum(
+    inst: Instance,
+) -> None:
+    start = _start(inst).astype(np.float64)
+    relaxed = relaxed_allocation(inst, start, iterations=50)
+    tolerance = 1e-9
+    assert (relaxed >= inst.lower - tolerance).all()
+    assert (relaxed <= inst.upper + tolerance).all()
+    assert (relaxed.sum(axis=0) <= inst.inventory + tolerance).all()
+
+    def summed(x: np.ndarray) -> float:
+        return float((inst.value * np.exp(inst.defending(x) @ inst.log_leak)).sum())
+
+    assert summed(relaxed) <= summed(start) * (1 + 1e-12) + 1e-15
+
+
+@SEARCH
+@given(instances(most_bases=6))
+def test_improved_starts_are_feasible_and_no_worse_than_the_start(inst: Instance) -> None:
+    start = _start(inst)
+    for x in improved_starts(inst, start, time_limit=30):
+        assert inst.violations(x) == []
+        assert inst.objective_of(x) <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)

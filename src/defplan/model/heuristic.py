@@ -165,9 +165,15 @@ def greedy(instance: Instance) -> IntArray | None:
             return None
         return improve(inst, start)
     state = State.of(inst, inst.lower)
+    fill(state)
+    return state.x
+
+
+def fill(state: State) -> None:
+    """Place spare units one at a time where each lowers the objective most, while
+    one does (greedy's step, from any allocation)."""
     while _add_best(state):
         pass
-    return state.x
 
 
 @dataclass(frozen=True)

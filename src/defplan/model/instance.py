@@ -122,8 +122,9 @@ class Instance:
     def n_systems(self) -> int:
         return int(self.p.shape[0])
 
-    def defending(self, x: IntArray) -> FloatArray:
-        """n[b, s]: units of each system defending each base under allocation x."""
+    def defending(self, x: IntArray | FloatArray) -> FloatArray:
+        """n[b, s]: units of each system defending each base under allocation x (whole
+        or, for the continuous relaxation, fractional units)."""
         columns = [
             cover.counts(x[:, s].astype(np.float64), self.n_bases)
             for s, cover in enumerate(self.coverage)

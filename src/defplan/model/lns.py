@@ -33,14 +33,17 @@ from collections.abc import Callable
 import numpy as np
 
 from defplan.model.exchange import cyclic_exchange
-from defplan.model.heuristic import State, improves
+from defplan.model.heuristic import State, fill, improves
 from defplan.model.instance import Coverage, Instance, IntArray, make_instance
+from defplan.model.relaxation import relaxed_allocation
 
 #: Sites freed by the first neighbourhood, and the range it adapts within.
 FIRST_SIZE = 12
 SIZE_RANGE = (4, 120)
 #: A restricted re-solve gets at most this many seconds.
 STEP_SECONDS = 5.0
+#: Frank-Wolfe steps on the continuous relaxation for a rounded start.
+RELAXATION_STEPS = 1_000
 #: The search stops after this many neighbourhoods in a row without a gain.
 PATIENCE = 8
 
@@ -130,6 +133,32 @@ def large_neighbourhood_search(
     return SearchResult(
         state.x.copy(), state.score, search.steps, search.improved, search.exchanges
     )
+
+
+def improved_starts(instance: Instance, x: IntArray, time_limit: float) -> list[IntArray]:
+    """Starts for the exact solve, each feasible and no worse than ``x``: ``x``
+    after cyclic and path exchanges, and, for the summed objective without a move
+    budget or cap, the continuous relaxation's allocation rounded down, completed
+    greedily and exchanged (:mod:`defplan.model.relaxation`)."""
+    deadline = time.perf_counter() + time_limit
+    state = State.of(instance, x)
+    cyclic_exchange(state)
+    starts = [state.x]
+    plain = instance.max_moves is None and instance.residual_cap is None
+    if instance.objective != "expected" or not plain or time.perf_counter() >= deadline:
+        return starts
+    relaxed = relaxed_allocation(
+        instance,
+        x.astype(np.float64),
+        iterations=RELAXATION_STEPS,
+        time_limit=max(deadline - time.perf_counter(), 0.0),
+    )
+    rounded = State.of(instance, np.floor(relaxed + 1e-9).astype(np.int64))
+    fill(rounded)
+    cyclic_exchange(rounded)
+    if not instance.violations(rounded.x):
+        starts.append(rounded.x)
+    return starts
 
 
 class _Search:

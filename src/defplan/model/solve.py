@@ -12,7 +12,7 @@ import numpy as np
 
 from defplan.model.backends import RunOptions, RunResult, runner
 from defplan.model.formulation import Formulation, formulate
-from defplan.model.heuristic import State, polish, starting_point
+from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import Instance, IntArray
 from defplan.model.solution import (
     ABSOLUTE_TOLERANCE,
@@ -41,10 +41,10 @@ def solve(
     """Place every unit where it removes the most risk, and prove it.
 
     The start (greedy, polished by a local search) is improved by cyclic and path
-    exchanges; when the outer approximation has not closed the gap within a share
-    of the time, a large-neighbourhood search (:mod:`defplan.model.lns`) improves its
-    incumbent before the approximation resumes from the better one.
-    ``neighbourhoods=False`` leaves both out (the search's own re-solves use it).
+    exchanges and raced against one rounded from the continuous relaxation; when the
+    outer approximation stops with the gap open, a large-neighbourhood search
+    (:mod:`defplan.model.lns`) improves its incumbent in the time kept back.
+    ``neighbourhoods=False`` leaves these out (the search's own re-solves use it).
 
     Returns ``optimal`` when the true objective of the allocation is within
     OPTIMALITY_TOLERANCE (or ``gap`` when larger: ``gap_limit``) of a proven bound,
@@ -259,51 +259,46 @@ def _search_and_prove(
     best_value: float,
     lower: float,
 ) -> _Loop:
-    """Exchanges on the start, a short first try of the outer approximation (most
-    theaters are proven in it), then, while the gap is open, the neighbourhood search
-    from its incumbent and the approximation again, for the rest of the time, from the
-    search's result (each warm-starts the other)."""
-    from defplan.model.exchange import cyclic_exchange
-    from defplan.model.lns import large_neighbourhood_search
+    """The better of two starts (exchanges from the local search's; a start rounded
+    from the continuous relaxation, completed and exchanged), then the outer
+    approximation from it; when that stops with the gap open, the neighbourhood
+    search from its incumbent for the time kept back (each warm-starts the other)."""
+    from defplan.model.lns import improved_starts, large_neighbourhood_search
 
-    state = State.of(instance, best_x)
-    if cyclic_exchange(state) and not instance.violations(state.x):
-        best_x, best_value = state.x.copy(), state.score
-        formulation.cut_at(best_x)
     began = time.perf_counter()
     total = settings.deadline - began
-    first = dataclasses.replace(
-        settings, deadline=began + min(FIRST_PROOF_SECONDS, FIRST_PROOF_SHARE * total)
-    )
-    loop = _outer_approximation(instance, formulation, first, best_x, best_value, lower)
-    target = max(settings.gap, OPTIMALITY_TOLERANCE)
-    if loop.best_x is None or loop.failed is not None:
-        return loop
-    if relative_gap(loop.best_value, loop.lower, instance.risk_size) <= target:
-        return loop
+    for x in improved_starts(instance, best_x, time_limit=START_SHARE * total):
+        value = instance.objective_of(x)
+        if value < best_value and not instance.violations(x):
+            best_x, best_value = x, value
+    formulation.cut_at(best_x)
     left = settings.deadline - time.perf_counter()
+    proving = dataclasses.replace(settings, deadline=settings.deadline - SEARCH_SHARE * left)
+    loop = _outer_approximation(instance, formulation, proving, best_x, best_value, lower)
+    target = max(settings.gap, OPTIMALITY_TOLERANCE)
+    if (
+        loop.best_x is None
+        or loop.failed is not None
+        or relative_gap(loop.best_value, loop.lower, instance.risk_size) <= target
+    ):
+        return loop
     found = large_neighbourhood_search(
         instance,
         loop.best_x,
-        time_limit=SEARCH_SHARE * left,
+        time_limit=settings.deadline - time.perf_counter(),
         seed=settings.seed,
         threads=1,
     )
-    best_x, best_value = loop.best_x, loop.best_value
-    if found.objective < best_value:
-        best_x, best_value = found.x, found.objective
-        formulation.cut_at(best_x)
-    rest = _outer_approximation(instance, formulation, settings, best_x, best_value, loop.lower)
-    return dataclasses.replace(rest, rounds=loop.rounds + rest.rounds)
+    if found.objective < loop.best_value:
+        return dataclasses.replace(loop, best_x=found.x, best_value=found.objective)
+    return loop
 
 
-#: The outer approximation's first try, before the neighbourhood search runs: at most
-#: this many seconds and this share of the time limit.
-FIRST_PROOF_SECONDS = 2.0
-FIRST_PROOF_SHARE = 0.1
-#: Share of the time then left that the neighbourhood search may take (it stops sooner
-#: when it stalls).
-SEARCH_SHARE = 0.3
+#: Share of the time limit the improved starts may take (they stop sooner when done).
+START_SHARE = 0.2
+#: Share of the time then left that is kept for the neighbourhood search, should the
+#: outer approximation stop with the gap open.
+SEARCH_SHARE = 0.2
 
 
 TIE_UNPROVEN = "ties among worst-case optima broken by the sum, not proven"
