@@ -182,7 +182,11 @@ def wta_set_bench(
     print("-" * len(SET_HEADER), flush=True)
     distances = []
     for path in files:
-        instance = load_wta(path)
+        try:
+            instance = load_wta(path)
+        except ValueError as exc:  # a file cut short or empty (e.g. a Git LFS pointer)
+            print(f"{path.name:16} skipped: {str(exc).splitlines()[0]}", flush=True)
+            continue
         solution = solve_wta(instance, backend=backend, time_limit=time_limit, threads=threads)
         key = (instance.weapons, instance.targets, instance.mu)
         best = known.get(key, (math.nan, math.nan))[0]
