@@ -27,6 +27,8 @@ instance's own objective (sum, worst base, or blend; the sum breaks ties) improv
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,13 +63,16 @@ class Graph:
     cost: FloatArray  # (K, K) arc costs between units
 
 
-def cyclic_exchange(state: State, max_passes: int = 1_000) -> int:
-    """Make improving cyclic and path exchanges until none is found; returns how many.
+def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = math.inf) -> int:
+    """Make improving cyclic and path exchanges until none is found, or the clock
+    (``time.perf_counter()``) passes ``deadline`` between passes; returns how many.
 
     ``state`` is changed in place; its objective never rises.
     """
     made = 0
     for _ in range(max_passes):
+        if time.perf_counter() >= deadline:
+            break
         graph = improvement_graph(state)
         if graph is None:
             break

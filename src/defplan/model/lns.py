@@ -42,6 +42,9 @@ FIRST_SIZE = 12
 SIZE_RANGE = (4, 120)
 #: A restricted re-solve gets at most this many seconds.
 STEP_SECONDS = 5.0
+#: The rounded start's exchanges may run past the starts' time by this share of it (a
+#: rounded start is poor until its exchanges are done).
+EXCHANGE_GRACE = 0.5
 #: Frank-Wolfe steps on the continuous relaxation for a rounded start.
 RELAXATION_STEPS = 1_000
 #: The search stops after this many neighbourhoods in a row without a gain.
@@ -117,7 +120,7 @@ def large_neighbourhood_search(
     if problems:
         raise ValueError("the start is not feasible: " + "; ".join(problems))
     search = _Search(instance, x, seed, backend, threads, time.perf_counter() + time_limit)
-    search.exchanges += cyclic_exchange(search.state)
+    search.exchanges += cyclic_exchange(search.state, deadline=search.deadline)
     kinds: tuple[Kind, ...] = (_by_overlap, _by_system, _by_residual, _at_random)
     failures = 0 if search.sites.size else PATIENCE  # no site may host a unit
     while failures < PATIENCE and not search.out_of_time():
@@ -126,7 +129,7 @@ def large_neighbourhood_search(
         kind = kinds[search.steps % len(kinds)]
         if search.step(kind(search)):
             failures = 0
-            search.exchanges += cyclic_exchange(search.state)
+            search.exchanges += cyclic_exchange(search.state, deadline=search.deadline)
         else:
             failures += 1
     state = search.state
@@ -142,7 +145,7 @@ def improved_starts(instance: Instance, x: IntArray, time_limit: float) -> list[
     greedily and exchanged (:mod:`defplan.model.relaxation`)."""
     deadline = time.perf_counter() + time_limit
     state = State.of(instance, x)
-    cyclic_exchange(state)
+    cyclic_exchange(state, deadline=deadline)
     starts = [state.x]
     plain = instance.max_moves is None and instance.residual_cap is None
     if instance.objective != "expected" or not plain or time.perf_counter() >= deadline:
@@ -155,7 +158,7 @@ def improved_starts(instance: Instance, x: IntArray, time_limit: float) -> list[
     )
     rounded = State.of(instance, np.floor(relaxed + 1e-9).astype(np.int64))
     fill(rounded)
-    cyclic_exchange(rounded)
+    cyclic_exchange(rounded, deadline=deadline + EXCHANGE_GRACE * time_limit)
     if not instance.violations(rounded.x):
         starts.append(rounded.x)
     return starts
