@@ -76,7 +76,8 @@ def solve(
     began = time.perf_counter()
     deadline = began + time_limit
     run = runner(backend)
-    first = starting_point(instance, start)
+    searching = neighbourhoods and (instance.upper > 0).sum() >= SEARCH_CELLS
+    first = starting_point(instance, start, local_search=not searching)
     greedy_x, greedy_value = first.greedy_x, first.greedy_value
     best_x, best_value = first.best_x, first.best_value
     if (instance.lower > instance.upper).any() or (
@@ -99,7 +100,7 @@ def solve(
             return _infeasible(instance, backend, began, 0, greedy_value, None)
         best_value = lower = instance.objective_of(best_x)
         loop = _Loop(best_x, best_value, lower, 0, "", None)
-    elif neighbourhoods and best_x is not None and (instance.upper > 0).sum() >= SEARCH_CELLS:
+    elif searching and best_x is not None:
         loop = _search_and_prove(instance, formulation, settings, best_x, best_value, lower)
     else:
         loop = _outer_approximation(instance, formulation, settings, best_x, best_value, lower)
