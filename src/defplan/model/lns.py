@@ -352,6 +352,7 @@ def restrict(inst: Instance, x: IntArray, free: np.ndarray) -> tuple[Instance, I
         max_moves=max_moves,
         objective=inst.objective,
         blend_weight=inst.blend_weight,
+        move_cost=inst.move_cost,
     )
     if inst.residual_cap is not None:
         sub = dataclasses.replace(sub, residual_cap=inst.residual_cap)

@@ -290,8 +290,9 @@ def _search_and_prove(
         seed=settings.seed,
         threads=1,
     )
-    if found.objective < loop.best_value:
-        return dataclasses.replace(loop, best_x=found.x, best_value=found.objective)
+    value = instance.objective_of(found.x)
+    if value < loop.best_value:
+        return dataclasses.replace(loop, best_x=found.x, best_value=value)
     return loop
 
 
