@@ -139,3 +139,19 @@ def test_improved_starts_are_feasible_and_no_worse_than_the_start(inst: Instance
     for x in improved_starts(inst, start, time_limit=30):
         assert inst.violations(x) == []
         assert inst.objective_of(x) <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)
+
+
+def test_search_never_returns_an_allocation_that_costs_more_with_its_moves() -> None:
+    """A move cost (min_move_gain) is part of the objective: moving the unit to the
+    riskier base gains 0.45 in risk but costs 1 in moves, so the search keeps it."""
+    inst = make_instance(
+        [[1.0], [0.1]],
+        [[0.5]],
+        [1],
+        current=np.array([[0], [1]]),
+        move_cost=1.0,
+    )
+    start = np.array([[0], [1]], dtype=np.int64)
+    found = large_neighbourhood_search(inst, start, time_limit=30, seed=0)
+    assert found.objective <= inst.objective_of(start)
+    assert found.x.tolist() == [[0], [1]]

@@ -133,9 +133,10 @@ def large_neighbourhood_search(
         else:
             failures += 1
     state = search.state
-    return SearchResult(
-        state.x.copy(), state.score, search.steps, search.improved, search.exchanges
-    )
+    found, value = state.x.copy(), instance.objective_of(state.x)
+    if value > instance.objective_of(x):  # a move cost the steps do not weigh
+        found, value = x.copy(), instance.objective_of(x)
+    return SearchResult(found, value, search.steps, search.improved, search.exchanges)
 
 
 def improved_starts(instance: Instance, x: IntArray, time_limit: float) -> list[IntArray]:
