@@ -356,7 +356,7 @@ def restrict(inst: Instance, x: IntArray, free: np.ndarray) -> tuple[Instance, I
         move_cost=inst.move_cost,
     )
     if inst.residual_cap is not None:
-        sub = dataclasses.replace(sub, residual_cap=inst.residual_cap)
+        sub = dataclasses.replace(sub, residual_cap=inst.residual_cap, cap_raids=inst.cap_raids)
     return sub, keep
 
 
