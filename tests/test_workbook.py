@@ -279,10 +279,11 @@ def test_headers_written_the_way_people_write_them_are_understood(folder: Path) 
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("theater.xlsx", b"hello, this is text", "is not an Excel workbook"),
+        ("theater.xlsx", b"hello, this is text", "is not an Excel workbook (it is text, perhaps"),
         ("theater.xls", b"\xd0\xcf\x11\xe0", "old-format .xls workbook"),
         ("bases.csv", b"base_id\n", "is a single CSV file"),
-        ("theater.xlsx", b"", "is not an Excel workbook"),
+        ("theater.xlsx", b"", "is empty (0 bytes; expected an Excel workbook)"),
+        ("theater.xlsx", b"<html></html>", "it is XML or HTML text"),
     ],
 )
 def test_a_file_that_is_not_a_workbook_gets_one_clear_message(

@@ -344,22 +344,14 @@ def check_columns(
 def _row_data(
     sheet: RawSheet, excel_row: int, raw: dict[str, Any], known: set[str]
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """The row as a dict for the model: blanks dropped, Excel errors and lost formulas reported."""
+    """The row as a dict for the model: blanks dropped; Excel errors, lost formulas and
+    cells the reading found unusable reported."""
     data: dict[str, Any] = {}
     problems: list[Problem] = []
     for column, value in raw.items():
-        formula = sheet.formulas.get((excel_row, column))
-        if formula is not None:
-            problems.append(
-                Problem(
-                    sheet.file,
-                    sheet.name,
-                    excel_row,
-                    column,
-                    f"formula {formula} has no saved value (open and save the workbook in "
-                    "Excel so its values are computed)",
-                )
-            )
+        bad = sheet.bad_cells.get((excel_row, column))
+        if bad is not None:
+            problems.append(Problem(sheet.file, sheet.name, excel_row, column, bad))
             continue
         if value is None or (isinstance(value, float) and value != value):
             continue
@@ -403,6 +395,12 @@ def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
     rows: dict[str, int] = {}
     for excel_row, key_cell, value in zip(frame.index, frame["key"], frame["value"], strict=True):
         excel_row = int(excel_row)
+        unusable = [(c, sheet.bad_cells.get((excel_row, c))) for c in ("key", "value")]
+        if any(text for _, text in unusable):
+            problems += [
+                Problem(sheet.file, sheet.name, excel_row, c, text) for c, text in unusable if text
+            ]
+            continue
         if key_cell is None:
             problems.append(
                 Problem(

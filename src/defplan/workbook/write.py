@@ -81,11 +81,15 @@ def _text(value: Any) -> str:
 
 
 def _csv_bytes(header: list[str], rows: list[dict[str, Any]]) -> bytes:
+    """The sheet as CSV: a value holding a comma, quote or line break is quoted, and a
+    column blank on every row is left out (it reads back the same; a blank last
+    column on every row would hide a row shifted by an unquoted comma)."""
+    cells = [[_text(row.get(c)) for c in header] for row in rows]
+    keep = [c for c in range(len(header)) if any(line[c] for line in cells)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_text(row.get(c)) for c in header])
+    writer.writerow([header[c] for c in keep])
+    writer.writerows([line[c] for c in keep] for line in cells)
     return buffer.getvalue().encode("utf-8")
 
 
