@@ -251,3 +251,56 @@ def test_the_csv_writer_quotes_commas_and_leaves_no_column_blank_on_every_row(
     report = validate(folder)
     assert report.scenario is not None
     assert report.scenario.bases == renamed.bases
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "mine.csv · is empty (expected a header: base_id, system_id and units)"),
+        (
+            b"base,system\nalpha,cram\n",
+            "mine.csv · row 1 · has no base_id, system_id or units column (expected "
+            "base_id, system_id and units)",
+        ),
+        (
+            b"base_id,system_id,units\nalpha,cram,1,\x07\n",
+            "mine.csv · row 2 · has 4 cells, the header has 3",
+        ),
+        (b'base_id,system_id,units\nalpha,"cram,1\n', "a double quote opened on line 2"),
+    ],
+)
+def test_an_allocation_file_is_refused_in_the_planners_words(
+    tmp_path: Path, xlsx: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_bytes(content)
+    code, output = cli("evaluate", str(xlsx), "--allocation", str(path))
+    assert code == 2
+    assert expected in " ".join(output.split()), output
+    for python in ("No columns to parse", "expected (", "Error tokenizing", "Traceback"):
+        assert python not in output
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda text: "", "is empty (expected a plan.json that defplan plan wrote)"),
+        (lambda text: text[:100], "not a plan.json (broken JSON at line"),
+        (lambda text: text.replace('"base_id"', '"base"', 1), "allocation[0].base_id is missing"),
+        (
+            lambda text: re.sub(r'"inventory": \d+', '"inventory": "many"', text, count=1),
+            "systems[0].inventory is 'many', not a whole number",
+        ),
+    ],
+)
+def test_a_damaged_plan_json_is_named_by_its_field(
+    tmp_path: Path, xlsx: Path, change: Callable[[str], str], expected: str
+) -> None:
+    code, _ = cli("plan", str(xlsx), "--out", str(tmp_path / "plan"))
+    assert code == 0
+    good = tmp_path / "plan" / "plan.json"
+    bad = tmp_path / "bad.json"
+    bad.write_text(change(good.read_text(encoding="utf-8")), encoding="utf-8")
+    code, output = cli("compare", str(good), str(bad))
+    assert code == 2
+    assert expected in " ".join(output.split()), output

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes
 from defplan.plan.acceptance import risk_acceptance
+from defplan.plan.record_shape import record_problem
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
 from defplan.workbook.format import format_plan_workbook
@@ -216,11 +217,25 @@ def plan_json(
 
 
 def read_plan_json(path: Path) -> dict[str, Any]:
-    """A plan.json read back, after checking it is one this version understands."""
+    """A plan.json read back, after checking it is one this version understands.
+
+    Raises ValueError naming what is wrong, in a planner's words.
+    """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable plan.json ({exc})") from exc
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a plan.json (not UTF-8 text)") from None
+    if not text.strip():
+        raise ValueError(f"{path}: is empty (expected a plan.json that defplan plan wrote)")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"broken JSON at line {exc.lineno}, column {exc.colno}"
+        raise ValueError(f"{path}: not a plan.json ({where})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a plan.json (nested too deep)") from None
     if not isinstance(data, dict) or data.get("schema") != "defplan.plan":
         raise ValueError(f"{path}: not a defplan plan.json (no schema 'defplan.plan')")
     version = data.get("schema_version")
@@ -228,6 +243,9 @@ def read_plan_json(path: Path) -> dict[str, Any]:
         raise ValueError(
             f"{path}: plan.json schema_version {version} (this defplan reads {PLAN_SCHEMA_VERSION})"
         )
+    problem = record_problem(data)
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     return data
 
 
