@@ -170,7 +170,7 @@ def test_duplicate_ids_point_at_the_second_row(folder: Path) -> None:
 
 
 def test_more_units_deployed_than_inventory(folder: Path) -> None:
-    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["charlie", "patriot", "1", ""]))
+    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["charlie", "patriot", "1"]))
     assert any(
         "systems · row 3 · inventory: 1 is less than the 2 units deployed" in m
         for m in messages(folder)
@@ -178,7 +178,7 @@ def test_more_units_deployed_than_inventory(folder: Path) -> None:
 
 
 def test_a_closed_base_cannot_hold_units(folder: Path) -> None:
-    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["delta", "cram", "1", ""]))
+    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["delta", "cram", "1"]))
     assert any("deployed · row 4 · base_id: 'delta' is closed" in m for m in messages(folder))
 
 

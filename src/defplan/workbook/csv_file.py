@@ -62,7 +62,7 @@ def decode_csv(data: bytes, label: str) -> tuple[str, Problem | None]:
     warning; an error when it is neither, or binary."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "", Problem(file=label, message="is UTF-16 text (save it as CSV UTF-8)")
-    if data[:4096].count(b"\x00") > 8:  # a stray NUL in a cell is reported at its cell
+    if _looks_binary(data[:4096]):  # a stray NUL in a cell is reported at its cell
         return "", Problem(file=label, message="is a binary file, not a CSV text file")
     try:
         return data.decode("utf-8-sig"), None
@@ -77,6 +77,12 @@ def decode_csv(data: bytes, label: str) -> tuple[str, Problem | None]:
         message="is not UTF-8; read as Windows-1252 (save as CSV UTF-8 to be sure of accents)",
         severity="warning",
     )
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many NULs, or control bytes a tenth of the start: not text a planner saved."""
+    control = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
+    return head.count(b"\x00") > 8 or control * 10 > len(head)
 
 
 def read_csv_grid(text: str, label: str, sheet: str | None) -> CsvGrid:
