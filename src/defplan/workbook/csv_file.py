@@ -57,6 +57,17 @@ def text_cell_problem(value: str) -> str | None:
     )
 
 
+def text_may_be_bad(text: str) -> bool:
+    """Whether some cell of this CSV text may be too long or hold a control character
+    (when not, its cells need no check one by one)."""
+    if _CONTROL.search(text) is not None:
+        return True
+    if len(text) <= MAX_CELL_CHARS:
+        return False
+    # a quoted cell may run over several lines: then only its cells can tell
+    return '"' in text or max(map(len, text.splitlines())) > MAX_CELL_CHARS
+
+
 def decode_csv(data: bytes, label: str) -> tuple[str, Problem | None]:
     """The text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 with a
     warning; an error when it is neither, or binary."""

@@ -24,7 +24,12 @@ import pandas as pd
 
 from defplan.errors import Problem
 from defplan.scenario import SourceFile
-from defplan.workbook.csv_file import decode_csv, read_csv_grid, text_cell_problem
+from defplan.workbook.csv_file import (
+    decode_csv,
+    read_csv_grid,
+    text_cell_problem,
+    text_may_be_bad,
+)
 
 #: a workbook or CSV file above this size is refused (a theater is kilobytes)
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -280,6 +285,9 @@ class _SheetBuilder:
     records: list[list[Any]] = field(default_factory=list)
     index: list[int] = field(default_factory=list)
     bad_cells: dict[tuple[int, str], str] = field(default_factory=dict)
+    #: False when the whole file is known to hold no text a cell may not (a CSV file
+    #: without control characters or long lines): the cells need no check one by one
+    check_text: bool = True
 
     def add(self, number: int, values: Sequence[Any], formulas: Sequence[Any] | None) -> None:
         if self.header is None:
@@ -298,7 +306,8 @@ class _SheetBuilder:
             return
         self.records.append(row)
         self.index.append(number)
-        self._check_cells(number, row, formulas)
+        if self.check_text or formulas is not None:
+            self._check_cells(number, row, formulas)
 
     def _check_cells(self, number: int, row: list[Any], formulas: Sequence[Any] | None) -> None:
         assert self.header is not None
@@ -350,12 +359,13 @@ def _sheet_from_rows(
     rows: Iterable[tuple[Sequence[Any], Sequence[Any] | None]],
     hidden: bool,
     links: dict[int, str] | None = None,
+    check_text: bool = True,
 ) -> tuple[RawSheet, list[Problem]]:
     """The first non-blank row is the header; later blank rows are dropped.
 
     More rows than Excel allows refuse the sheet, before they fill the memory.
     """
-    builder = _SheetBuilder(label, title, links or {})
+    builder = _SheetBuilder(label, title, links or {}, check_text=check_text)
     for number, (values, formulas) in enumerate(rows, start=1):
         if number > MAX_ROWS:
             empty = RawSheet(label, normalize_name(title), title, pd.DataFrame(), 0, hidden)
@@ -383,6 +393,13 @@ def _clean_cell(value: Any) -> Any:
 
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _taken(rows: list[list[str]]) -> Iterator[tuple[list[str], None]]:
+    """Each row once, let go as it is taken (a big sheet is not held twice)."""
+    rows.reverse()
+    while rows:
+        yield rows.pop(), None
 
 
 def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
@@ -413,8 +430,9 @@ def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
                 continue
         grid = read_csv_grid(text, file_label, normalize_name(path.stem))
         problems += grid.problems
-        pairs = ((row, None) for row in grid.rows)
-        sheet, refusal = _sheet_from_rows(file_label, path.stem, pairs, hidden=False)
+        sheet, refusal = _sheet_from_rows(
+            file_label, path.stem, _taken(grid.rows), False, check_text=text_may_be_bad(text)
+        )
         problems += refusal
         sheet.unread = grid.unread
         sheets.append(sheet)
