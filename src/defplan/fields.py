@@ -34,6 +34,22 @@ class Noun:
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
+def _remembered(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A pure cell reader that reads each distinct cell once (a million attacks fall on
+    a few thousand days and a handful of weapon classes); unhashable values pass."""
+    remembered = functools.lru_cache(maxsize=1 << 16, typed=True)(function)
+
+    @functools.wraps(function)
+    def read(value: Any) -> Any:
+        try:
+            return remembered(value)
+        except TypeError:  # unhashable: read it afresh
+            return function(value)
+
+    return read
+
+
+@_remembered
 def number_from_cell(value: Any) -> Any:
     """A number from an Excel or CSV cell: ``'1,500'`` → 1500.0, ``'45%'`` → 0.45.
 
@@ -71,21 +87,6 @@ def identifier_from_cell(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
     return value
-
-
-def _remembered(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A pure cell reader that reads each distinct cell once (a million attacks fall on
-    a few thousand days and a handful of weapon classes); unhashable values pass."""
-    remembered = functools.lru_cache(maxsize=1 << 16, typed=True)(function)
-
-    @functools.wraps(function)
-    def read(value: Any) -> Any:
-        try:
-            return remembered(value)
-        except TypeError:  # unhashable: read it afresh
-            return function(value)
-
-    return read
 
 
 @_remembered
