@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench example clean browser venv
+.PHONY: demo test lint bench example clean browser venv fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,14 @@ test: lint browser
 	$(BIN)/pytest
 
 # Validation, allocation (per backend; WTA and generated theaters) and sweep timings.
+# BENCH_ATTACKS sets the size of the big attack record (validate and plan; 0 skips it).
+BENCH_ATTACKS ?= 1000000
 # BENCH_ARGS passes flags through, e.g. make bench BENCH_ARGS="--quick --backends highs,scip"
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/whatif.py
+	$(BIN)/python benchmarks/robust.py
+	$(BIN)/python benchmarks/attacks_1m.py --attacks $(BENCH_ATTACKS)
 
 # Rebuild the example theater from ../shared/reference and ../shared/articles.
 example: $(STAMP)
@@ -58,3 +62,8 @@ example: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# The input fuzz of tests/test_fuzz_inputs.py, ten times the cases `make test` runs,
+# drawn afresh each time (counts per input kind and class of damage printed at the end).
+fuzz: $(STAMP)
+	DEFPLAN_FUZZ=10 $(BIN)/pytest tests/test_fuzz_inputs.py -s

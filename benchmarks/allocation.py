@@ -4,6 +4,11 @@ Two tables, one row per instance and backend:
 
 * generated weapon-target assignment instances (50×100, 100×200, 150×300; mu 1..3),
   solved through :mod:`defplan.model.wta`, with greedy's gap to the proven bound;
+* the public WTA set of Andersen, Pavlikov & Toffolo (2022; github tuliotoffolo/wta,
+  data/: 27 instances, 50×100 to 500×1000, mu 1..3) wherever ``--wta-set DIR`` (default
+  benchmarks/wta_set/, git-ignored) holds them, with the distance to the best known
+  objective the paper reports (benchmarks/wta_best_known.csv; the instance files are
+  GPL-3.0 and not shipped);
 * the example theater end to end and generated theaters of 100, 1,000 and 5,000
   bases, solved through ``defplan.plan`` (skipped with a note where that is missing).
 
@@ -14,7 +19,9 @@ as part of ``make bench`` (benchmarks/run.py passes the same flags through).
 from __future__ import annotations
 
 import argparse
+import csv
 import math
+import os
 import subprocess
 import sys
 import time
@@ -25,12 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from defplan.model.solution import relative_gap
-from defplan.model.wta import generate_wta, solve_wta
+from defplan.model.wta import generate_wta, load_wta, solve_wta
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"
 
 WTA_SIZES = ((50, 100), (100, 200), (150, 300))
+BEST_KNOWN = ROOT / "benchmarks" / "wta_best_known.csv"
+WTA_SET = ROOT / "benchmarks" / "wta_set"
 WTA_MUS = (1, 2, 3)
 THEATER_SIZES = (100, 1_000, 5_000)
 #: Every generated instance uses this seed, so figures compare across runs.
@@ -121,6 +130,80 @@ def wta_bench(
     return rows
 
 
+def best_known() -> dict[tuple[int, int, int], tuple[float, float]]:
+    """(weapons, targets, mu) → (best known objective, best lower bound) from the paper."""
+    with BEST_KNOWN.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {
+            (int(r["weapons"]), int(r["targets"]), int(r["mu"])): (
+                float(r["best_known"]),
+                float(r["best_bound"]),
+            )
+            for r in rows
+        }
+
+
+def _set_files(folder: Path) -> list[Path]:
+    """The folder's WTA files, smallest first, mu within a size."""
+    found = []
+    for path in folder.glob("wta_*x*x*.txt"):
+        try:
+            weapons, targets, mu = (int(part) for part in path.stem[4:].split("x"))
+        except ValueError:
+            continue
+        found.append(((weapons, targets, mu), path))
+    return [path for _, path in sorted(found)]
+
+
+SET_HEADER = (
+    f"{'instance':16} {'status':10} {'objective':>13} {'bound':>13} {'gap %':>8} "
+    f"{'seconds':>8} {'best known':>13} {'vs best %':>9} {'load':>5}"
+)
+
+
+def wta_set_bench(
+    folder: Path, backend: str, time_limit: float, threads: int | None
+) -> list[tuple[str, float]]:
+    """Solve every public instance present in ``folder``; print a row as each ends.
+
+    Returns (instance, distance to the best known objective) per instance solved.
+    """
+    files = _set_files(folder)
+    print()
+    if not files:
+        print(f"Public WTA set: no wta_WxTxMU.txt files in {folder} (see --wta-set).")
+        return []
+    known = best_known()
+    print(
+        f"Public WTA set ({len(files)} instances in {folder}), {backend}, {time_limit:g} s, "
+        f"threads {threads or 'default'}; best known: Andersen, Pavlikov & Toffolo (2022)"
+    )
+    print(SET_HEADER)
+    print("-" * len(SET_HEADER), flush=True)
+    distances = []
+    for path in files:
+        try:
+            instance = load_wta(path)
+        except ValueError as exc:  # a file cut short or empty (e.g. a Git LFS pointer)
+            print(f"{path.name:16} skipped: {str(exc).splitlines()[0]}", flush=True)
+            continue
+        solution = solve_wta(instance, backend=backend, time_limit=time_limit, threads=threads)
+        key = (instance.weapons, instance.targets, instance.mu)
+        best = known.get(key, (math.nan, math.nan))[0]
+        distance = (solution.objective - best) / best if math.isfinite(best) else math.nan
+        label = f"{key[0]}×{key[1]} mu={key[2]}"
+        distances.append((label, distance))
+        print(
+            f"{label:16} {solution.status:10} {solution.objective:13.4f} {solution.bound:13.4f} "
+            f"{_percent(solution.gap)[1:]} {solution.seconds:8.1f} {best:13.4f} "
+            f"{100 * distance:9.3f} {os.getloadavg()[0]:5.1f}",
+            flush=True,
+        )
+    within = sum(1 for _, d in distances if d <= 1e-3)
+    print(f"within 0.1% of the best known: {within} of {len(distances)}")
+    return distances
+
+
 def _load_planner() -> Callable[..., Any] | None:
     try:
         from defplan.plan import plan  # type: ignore[import-not-found,unused-ignore]
@@ -202,6 +285,38 @@ def theater_bench(
     return rows
 
 
+#: Objectives the adversarial table times (an attacker with k raids: issue 18).
+ADVERSARY_OBJECTIVES = ("worst_case", "attacker:1", "attacker:3", "attacker:10")
+ADVERSARY_SIZES = (1_000,)
+
+
+def adversary_bench(
+    time_limit: float, sizes: Sequence[int] = ADVERSARY_SIZES, backend: str = "highs"
+) -> list[Row]:
+    """The example theater and generated theaters under each adversarial objective."""
+    plan = _load_planner()
+    if plan is None:
+        return []
+    from generate import generated_theater
+
+    from defplan.workbook import load_scenario
+
+    _print_table(f"Adversarial objectives ({backend}), {time_limit:g} s per solve (seed {SEED})")
+    cases: list[tuple[str, Callable[[], Any]]] = []
+    if EXAMPLE.exists():
+        cases.append(("example", lambda: load_scenario(EXAMPLE)))
+    cases.extend((f"{size:,} bases", partial(generated_theater, size, SEED)) for size in sizes)
+    rows = []
+    for label, build in cases:
+        scenario = build()
+        for objective in ADVERSARY_OBJECTIVES:
+            result = plan(scenario, objective=objective, backend=backend, time_limit=time_limit)
+            row = _plan_row(f"{label} {objective}", backend, result)
+            rows.append(row)
+            print(format_row(row), flush=True)
+    return rows
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backends",
@@ -218,7 +333,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a smoke run: 5 s per solve, WTA 50×100 only, theaters of 100 bases only",
     )
     parser.add_argument("--no-wta", action="store_true", help="skip the WTA table")
+    parser.add_argument(
+        "--wta-set",
+        type=Path,
+        default=WTA_SET,
+        help="folder of the public WTA instances (github tuliotoffolo/wta data/; "
+        "default benchmarks/wta_set/): every wta_WxTxMU.txt there is solved",
+    )
+    parser.add_argument("--no-wta-set", action="store_true", help="skip the public WTA set")
     parser.add_argument("--no-theaters", action="store_true", help="skip the theater table")
+    parser.add_argument(
+        "--no-adversary",
+        action="store_true",
+        help="skip the table of worst_case and attacker:k objectives",
+    )
 
 
 def run(args: argparse.Namespace) -> None:
@@ -231,10 +359,14 @@ def run(args: argparse.Namespace) -> None:
             sizes=WTA_SIZES[:1] if args.quick else WTA_SIZES,
             threads=args.threads,
         )
+    if not args.no_wta_set:
+        wta_set_bench(args.wta_set, backends[0], time_limit, args.threads)
     if not args.no_theaters:
         theater_bench(
             backends, time_limit, sizes=THEATER_SIZES[:1] if args.quick else THEATER_SIZES
         )
+    if not args.no_adversary:
+        adversary_bench(time_limit, sizes=(100,) if args.quick else ADVERSARY_SIZES)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -296,7 +296,7 @@ def test_tiny_risks_are_judged_as_strictly_as_ordinary_ones(
         [[0.99]],
         [1],
         current=np.array([[0], [1]]),
-        objective=objective,  # type: ignore[arg-type]
+        objective=objective,
     )
     best, _ = brute_force(inst)
     solution = solve(inst)

@@ -162,9 +162,10 @@ def _drop_masked(
     """Leave out expectations another corruption legitimately hides.
 
     A cell in a deleted or renamed column is never read; an unknown id is only looked
-    up on rows whose cells are all valid. A duplicate is found from the raw ids
-    whatever else is wrong in either row, unless an id cell itself was changed (then
-    the rows are no longer duplicates) or an id column is gone.
+    up on rows whose cells are all valid, against sheets that kept their required
+    columns. A duplicate is found from the raw ids whatever else is wrong in either
+    row, unless an id cell itself was changed (then the rows are no longer duplicates)
+    or an id column is gone.
     """
     gone = {(c.sheet, c.column) for c in plan if c.kind in COLUMN_KINDS}
     touched = [(c.sheet, c.row) for c in plan if c.kind in CELL_KINDS]
@@ -179,7 +180,9 @@ def _drop_masked(
             continue
         if c.kind == "unknown_id" and touched.count((c.sheet, c.row)) > 1:
             continue
-        if c.kind == "unknown_id" and any(s == c.sheet for s, _ in gone):
+        if c.kind == "unknown_id" and any(
+            s == c.sheet or _field(s, col).is_required() for s, col in gone
+        ):  # a sheet that lost a required column has no valid row to look ids up in
             continue
         if c.kind == "duplicate_row" and (
             any(s == c.sheet and col in identity_columns(MODELS[s]) for s, col in gone)

@@ -10,26 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-
-from defplan.model import make_instance, solve
-from defplan.model.solve import TIME_UP_BEFORE_MODEL
 
 DEFPLAN = Path(sys.executable).with_name("defplan")
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def test_a_time_limit_spent_before_the_model_keeps_the_local_search_plan() -> None:
-    rng = np.random.default_rng(4)
-    instance = make_instance(
-        rng.uniform(0.1, 2.0, (40, 3)), rng.uniform(0.1, 0.9, (3, 3)), [9, 5, 4]
-    )
-    found = solve(instance, time_limit=1e-9)  # over before the model could be built
-    assert found.status == "time_limit" and found.x is not None
-    assert found.message == TIME_UP_BEFORE_MODEL and found.iterations == 0
-    assert found.bound <= found.objective <= found.greedy_objective + 1e-12
-    assert found.objective == pytest.approx(instance.objective_of(found.x))
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,7 @@ def test_plan_is_optimal_and_respects_inventory_max_per_base_and_closed_bases() 
 
 @settings(max_examples=25)
 @given(
-    objective=st.sampled_from(["expected", "worst_case", "blend"]),
+    objective=st.sampled_from(["expected", "worst_case", "blend", "attacker"]),
     max_moves=st.one_of(st.none(), st.integers(0, 2)),
     rule=st.sampled_from(["none", "min", "max", "lock", "forbid"]),
 )
@@ -65,7 +65,7 @@ def test_plan_equals_brute_force_through_the_bridge(
         "forbid": (RuleRow(kind="forbid", base_id="alpha"),),
     }[rule]
     scenario = with_settings(
-        planning_theater(rules=rules), objective=objective, max_moves=max_moves
+        planning_theater(rules=rules), objective=objective, max_moves=max_moves, attacker_raids=2
     )
     result = plan(scenario)
     best, _ = brute_force(build_arrays(scenario, risk(scenario)).instance)
@@ -223,7 +223,8 @@ def test_cli_plan_reports_conflicting_rules_with_exit_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--objective", "cheapest"], "is not expected, worst_case or blend"),
+        (["--objective", "cheapest"], "is not expected, worst_case, blend, attacker"),
+        (["--objective", "attacker:0"], "attacker:k (k raids, a whole number ≥ 1)"),
         (["--solver", "nonesuch"], "no solver profile 'nonesuch'"),
         (["--backend", "nonesuch"], "unknown backend 'nonesuch'"),
     ],
@@ -380,3 +381,30 @@ def test_worst_case_plan_is_not_dominated_by_the_expected_plan() -> None:
     assert worst.residual.max() <= expected.residual.max() + 1e-9
     if math.isclose(expected.residual.max(), worst.residual.max(), rel_tol=1e-9):
         assert worst.residual.sum() <= expected.residual.sum() + 1e-9
+
+
+def test_an_attackers_plan_names_its_best_response_in_the_output_and_plan_json(
+    tmp_path: Path,
+) -> None:
+    """The settings' bare attacker spends attacker_raids; --objective attacker:k wins."""
+    scenario = with_settings(planning_theater(), objective="attacker", attacker_raids=2)
+    result = plan(scenario)
+    assert result.objective_kind == "attacker:2" and result.attacker_raids == 2
+    response = result.attacker_response()
+    order = np.argsort(-result.residual, kind="stable")[:2]
+    assert [r["base_id"] for r in response] == [result.base_ids[b] for b in order]
+    assert math.isclose(sum(r["damage"] for r in response), result.objective, rel_tol=1e-9)
+    first = response[0]
+    assert math.isclose(sum(w["damage"] for w in first["weapons"]), first["damage"], rel_tol=1e-9)
+    workbook = write_xlsx(scenario, tmp_path / "theater.xlsx")
+    out = tmp_path / "out"
+    shown = runner.invoke(
+        app, ["plan", str(workbook), "--objective", "attacker:3", "--out", str(out)]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "attacker's best response (3 raids" in shown.output
+    record = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert record["objective"]["kind"] == "attacker:3"
+    assert record["attacker"]["raids"] == 3
+    assert len(record["attacker"]["best_response"]) == 3
+    assert plan(scenario, objective="expected").attacker_response() == []

@@ -297,7 +297,7 @@ def ruled_plans(draw: st.DrawFn) -> tuple[Plan, Scenario]:
             return evaluate(scenario, units), scenario
         if how == "budget":
             return plan(scenario, max_moves=draw(st.integers(0, 1))), scenario
-        return plan(scenario, objective=how), scenario  # type: ignore[arg-type]
+        return plan(scenario, objective=how), scenario
     except (SolverError, ValueError):
         assume(False)
         raise

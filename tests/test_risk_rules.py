@@ -221,6 +221,8 @@ def _theater_folder(tmp_path: Path, **fields: Any) -> Path:
 def _set_cell(folder: Path, sheet: str, column: str, value: str) -> None:
     path = folder / f"{sheet}.csv"
     rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    if column not in rows[0]:  # the writer leaves out a column blank on every row
+        rows = [[*row, column if i == 0 else ""] for i, row in enumerate(rows)]
     rows[1][rows[0].index(column)] = value
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)

@@ -280,3 +280,105 @@ def test_cli_robust_writes_json_and_xlsx_and_refuses_a_bad_objective(tmp_path: P
     assert bad.exit_code == 2 and "CVaR level" in bad.output
     bad = runner.invoke(app, ["robust", str(folder), "--sources", "rates,weather"])
     assert bad.exit_code == 2 and "weather" in bad.output
+
+
+def test_a_large_min_move_gain_keeps_every_deployed_unit_where_it_stands() -> None:
+    from builders import with_settings
+    from defplan.plan import plan
+
+    scenario = planning_theater()
+    assert plan(scenario).moves > 0  # the free plan moves a unit
+    held = plan(with_settings(scenario, min_move_gain=1e6))
+    assert held.moves == 0
+    # pool units still deploy: a unit from the pool is not taken from anywhere
+    assert held.allocation.sum() == plan(scenario).allocation.sum()
+
+
+def test_each_move_is_judged_against_the_noise_of_its_gain() -> None:
+    from defplan.posture import moves
+    from defplan.robust.move_noise import move_gains
+
+    scenario = ranged_theater()
+    orders = moves(scenario)
+    assert orders.orders
+    gains = move_gains(scenario, orders, samples=50, seed=2)
+    assert len(gains) == len(orders.orders)
+    for row in gains.to_dict(orient="records"):
+        assert row["gain_p5"] <= row["gain_p50"] <= row["gain_p95"]
+        assert row["clears_noise"] == (row["gain_p5"] > 0)
+    # with no spread the gain's percentiles are its point value
+    flat = move_gains(scenario, orders, samples=5, seed=2, sources=())
+    assert np.allclose(flat["gain_p5"], flat["gain_per_unit"])
+    assert np.allclose(flat["gain_p95"], flat["gain_per_unit"])
+
+
+def test_plan_shows_stability_from_draws_and_from_a_robust_json(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from defplan.workbook.write import write_csv_folder
+
+    folder = write_csv_folder(ranged_theater(), tmp_path / "theater")
+    out = tmp_path / "plan"
+    done = runner.invoke(app, ["plan", str(folder), "--samples", "6", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "draws agree" in done.output
+    record = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert record["stability"] and {"same_share", "any_share"} <= set(record["stability"][0])
+    sheet = load_workbook(out / "plan.xlsx")["Allocation"]
+    assert "stability" in [c.value for c in sheet[1]]
+    # a robust run in the same folder gives plan its point plan's stability
+    both = tmp_path / "both"
+    ran = runner.invoke(
+        app, ["robust", str(folder), "--samples", "6", "--workers", "1", "--out", str(both)]
+    )
+    assert ran.exit_code == 0, ran.output
+    again = runner.invoke(app, ["plan", str(folder), "--out", str(both)])
+    assert again.exit_code == 0 and "stability from" in again.output, again.output
+    shared = json.loads((both / "plan.json").read_text(encoding="utf-8"))["stability"]
+    fresh = {(r["base_id"], r["system_id"]): r["same_share"] for r in record["stability"]}
+    assert {(r["base_id"], r["system_id"]): r["same_share"] for r in shared} == fresh
+
+
+def test_the_report_shows_a_robust_study_of_the_same_inputs(tmp_path: Path) -> None:
+    from defplan.report import report
+    from defplan.workbook.write import write_csv_folder
+
+    folder = write_csv_folder(ranged_theater(), tmp_path / "theater")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["plan", str(folder), "--out", str(out)]).exit_code == 0
+    report(out, with_ladder=False)
+    assert 'id="robust"' not in (out / "report.html").read_text(encoding="utf-8")
+    ran = runner.invoke(
+        app, ["robust", str(folder), "--samples", "5", "--workers", "1", "--out", str(out)]
+    )
+    assert ran.exit_code == 0, ran.output
+    written = report(out, with_ladder=False)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="robust"' in page and "draws agreeing with the point plan" in page
+    assert out / "robust_fan.png" in written
+
+
+def test_a_record_completeness_range_moves_the_rates_and_a_wrong_one_is_refused() -> None:
+    from builders import with_settings
+
+    scenario = with_settings(
+        planning_theater(),
+        record_completeness=0.5,
+        record_completeness_low=0.3,
+        record_completeness_high=0.9,
+    )
+    table = risk(scenario)
+    arrays = build_arrays(scenario, table)
+    args = (scenario, table, arrays.instance.p, arrays.system_ids)
+    drawn = draw_samples(*args, 6, seed=1, sources=("completeness",))
+    point = table.risk_matrix()
+    recorded = point > 0
+    assert not np.allclose(drawn.values[:, recorded], point[recorded])
+    # no range: the point figures exactly
+    plain = with_settings(planning_theater(), record_completeness=0.5)
+    table = risk(plain)
+    same = draw_samples(plain, table, arrays.instance.p, arrays.system_ids, 3, 1, ("completeness",))
+    assert (same.values == table.risk_matrix()[None]).all()
+    wrong = with_settings(planning_theater(), record_completeness=0.5, record_completeness_low=0.7)
+    with pytest.raises(ValueError, match="record_completeness_low"):
+        robust(wrong, samples=2, workers=1)

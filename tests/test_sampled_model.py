@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from defplan.model import Instance, solve
-from defplan.model.aggregate import CVaR, Mean, Regret
+from defplan.model.aggregate import Aggregator, CVaR, Mean, Regret, TopSum
 from defplan.model.brute import brute_force, feasible_allocations
 from defplan.model.sampled import SampledInstance, solve_sampled
 from model_instances import instances
@@ -43,7 +43,7 @@ def _optima(inst: Instance, values: np.ndarray, p: np.ndarray) -> tuple[float, .
     st.integers(0, 2**16),
     st.integers(1, 4),
     st.booleans(),
-    st.sampled_from(["mean", "cvar", "regret"]),
+    st.sampled_from(["mean", "cvar", "regret", "top_sum"]),
 )
 def test_sampled_optimum_equals_brute_force(
     inst: Instance, seed: int, count: int, vary_p: bool, kind: str
@@ -56,7 +56,9 @@ def test_sampled_optimum_equals_brute_force(
         optima = _optima(inst, values, p)
         if not all(math.isfinite(v) for v in optima):
             return
-        aggregator: Mean | CVaR | Regret = Regret(optima)
+        aggregator: Aggregator = Regret(optima)
+    elif kind == "top_sum":  # the two worst samples: an attacker's two raids over samples
+        aggregator = TopSum(2)
     else:
         aggregator = Mean() if kind == "mean" else CVaR(0.6)
     sampled = SampledInstance(inst, values, p, aggregator)
@@ -108,3 +110,18 @@ def test_cvar_score_is_the_mean_of_the_worst_share() -> None:
     assert CVaR(0.5).score(totals) == 3.5  # mean of 4 and 3
     assert CVaR(0.75).score(totals) == 4.0
     assert math.isclose(CVaR(0.0).score(totals), 2.5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(instances(budgets=True), st.floats(0.0, 2.0))
+def test_a_move_cost_is_solved_exactly(inst: Instance, cost: float) -> None:
+    """min_move_gain: the objective adds a cost per unit taken from where it stands."""
+    inst = dataclasses.replace(inst, move_cost=cost if inst.current is not None else 0.0)
+    best, best_x = brute_force(inst)
+    found = solve(inst, time_limit=30)
+    if best_x is None:
+        assert found.x is None
+        return
+    assert found.status == "optimal" and found.x is not None
+    assert close(found.objective, best), (found.objective, best)
+    assert close(inst.objective_of(found.x), found.objective)

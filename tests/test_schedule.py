@@ -73,7 +73,7 @@ def problems(draw: st.DrawFn) -> SequencingProblem:
         ),
         dtype=np.int64,
     ).reshape(n_bases, n_systems)
-    objective: Objective = draw(st.sampled_from(["expected", "worst_case", "blend"]))
+    objective: Objective = draw(st.sampled_from(["expected", "worst_case", "blend", "attacker:2"]))
     instance = make_instance(
         value, p, np.full(n_systems, 9), coverage=coverage, objective=objective
     )

@@ -310,8 +310,9 @@ def test_an_unquoted_comma_in_a_name_is_one_error_for_that_row(folder: Path) -> 
     report = validate(folder)
     found = [str(p) for p in report.problems if p.sheet == "bases" and p.row == 3]
     assert found == [
-        f"{folder / 'bases.csv'} · bases · row 3 · has {len(header) + 1} cells, the header has "
-        f"{len(header)} (a comma inside a value must be quoted); row not read"
+        f"{folder / 'bases.csv'} · bases · row 3 · name: has {len(header) + 1} cells, the header "
+        f"has {len(header)}: 'Camp Taji, Iraq' looks like one value split at its comma (put it "
+        'in double quotes: "Camp Taji, Iraq"); row not read'
     ]
     # the base is known though unreadable: rows naming it are not blamed as well
     assert not any("'taji' is not a base" in m for m in errors(report))

@@ -170,7 +170,7 @@ def test_duplicate_ids_point_at_the_second_row(folder: Path) -> None:
 
 
 def test_more_units_deployed_than_inventory(folder: Path) -> None:
-    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["charlie", "patriot", "1", ""]))
+    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["charlie", "patriot", "1"]))
     assert any(
         "systems · row 3 · inventory: 1 is less than the 2 units deployed" in m
         for m in messages(folder)
@@ -178,7 +178,7 @@ def test_more_units_deployed_than_inventory(folder: Path) -> None:
 
 
 def test_a_closed_base_cannot_hold_units(folder: Path) -> None:
-    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["delta", "cram", "1", ""]))
+    rewrite_csv(folder / "deployed.csv", lambda rows: rows.append(["delta", "cram", "1"]))
     assert any("deployed · row 4 · base_id: 'delta' is closed" in m for m in messages(folder))
 
 
@@ -279,10 +279,11 @@ def test_headers_written_the_way_people_write_them_are_understood(folder: Path) 
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("theater.xlsx", b"hello, this is text", "is not an Excel workbook"),
+        ("theater.xlsx", b"hello, this is text", "is not an Excel workbook (it is text, perhaps"),
         ("theater.xls", b"\xd0\xcf\x11\xe0", "old-format .xls workbook"),
         ("bases.csv", b"base_id\n", "is a single CSV file"),
-        ("theater.xlsx", b"", "is not an Excel workbook"),
+        ("theater.xlsx", b"", "is empty (0 bytes; expected an Excel workbook)"),
+        ("theater.xlsx", b"<html></html>", "it is XML or HTML text"),
     ],
 )
 def test_a_file_that_is_not_a_workbook_gets_one_clear_message(

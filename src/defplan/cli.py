@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -36,7 +37,7 @@ from defplan.cli_common import (
 from defplan.cli_extract import extract_command
 from defplan.cli_posture import moves_command, options_command
 from defplan.cli_report import report_command
-from defplan.cli_robust import robust_command
+from defplan.cli_robust import robust_command, stability_bar
 from defplan.cli_schedule import move_schedule_sheet
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
@@ -48,12 +49,16 @@ from defplan.plan import evaluate as evaluate_allocation
 from defplan.plan import plan as make_plan
 from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.allocation_file import read_allocation_csv
+from defplan.plan.arrays import settings_objective
 from defplan.plan.planner import BREACH_SEPARATOR
-from defplan.plan.writers import PLAN_FILES, write_plan
+from defplan.plan.writers import PLAN_FILES, with_stability, write_plan
 from defplan.report import REPORT_FILES, build_report, write_report
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.risk_writers import RISK_FILES, write_risk
+from defplan.robust.study import plan_stability
+from defplan.robust.writers import point_stability_from
+from defplan.scenario import Scenario
 from defplan.workbook import Validation, load_scenario
 from defplan.workbook import template as write_template
 from defplan.workbook import validate as validate_workbook
@@ -107,8 +112,9 @@ def validate(workbook: WorkbookArg) -> None:
         raise InputError(report.problems)
     console.print(summary_table(report))
     settings = report.scenario.settings
+    objective = settings_objective(settings.objective, settings.attacker_raids)
     console.print(
-        f"objective {settings.objective} · half-life {settings.half_life_years} y · "
+        f"objective {objective} · half-life {settings.half_life_years} y · "
         f"as of {settings.as_of or 'latest attack'}"
     )
     print_problems(report.warnings + report.notes)
@@ -222,6 +228,15 @@ def plan(
     report: Annotated[
         bool, typer.Option("--report", help="also write report.html and PNGs into --out")
     ] = False,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            help="draws of the inputs: how often each placement is a draw's optimum (0 = none)",
+            min=0,
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the draws", min=0)] = 1,
 ) -> None:
     """Place every system where it removes the most risk; prove it; compare with greedy."""
     if report and out is None:
@@ -242,7 +257,8 @@ def plan(
         max_moves=max_moves,
         table=table,
     )
-    console.print(allocation_view(result))
+    stability = _stability(scenario, result, out, samples, seed, table)
+    console.print(allocation_view(result, stability))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
     acceptance = risk_acceptance(result, scenario, table=table)
@@ -251,9 +267,22 @@ def plan(
         return
     sheets = move_schedule_sheet(scenario, result, table)
     with output_set(out):  # plan.json, plan.xlsx and the report appear together
-        written = write_plan(result, scenario, out, acceptance=acceptance, extra_sheets=sheets)
+        written = write_plan(
+            result,
+            scenario,
+            out,
+            acceptance=acceptance,
+            extra_sheets=sheets,
+            stability=stability,
+        )
         if report:
-            page = build_report(result, scenario, table=table, acceptance=acceptance)
+            page = build_report(
+                result,
+                scenario,
+                table=table,
+                acceptance=acceptance,
+                robust_file=out / "robust.json",
+            )
             written += write_report(page, out / "report.html", inputs=[workbook])
     for path in written:
         console.print(f"wrote {path}")
@@ -291,29 +320,70 @@ def evaluate(
             console.print(f"wrote {path}")
 
 
-def allocation_view(result: Plan) -> Table:
-    """Where the units go: today against the plan, and what the last unit there buys."""
-    view = Table(title="Allocation (units hosted)", title_justify="left")
-    for column, justify in (
-        ("base", "left"),
-        ("system", "left"),
-        ("today", "right"),
-        ("plan", "right"),
-        ("change", "right"),
-        ("last unit removes/yr", "right"),
-    ):
-        view.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for row in result.allocation_table().to_dict(orient="records"):
-        change, units = int(row["change"]), int(row["units"])
-        view.add_row(
-            str(row["base_id"]),
-            str(row["system_id"]),
-            str(row["deployed_today"]),
-            str(units),
-            f"{change:+d}" if change else "",
-            f"{float(row['last_unit_removes']):.4f}" if units else "",
+def _stability(
+    scenario: Scenario, result: Plan, out: Path | None, samples: int, seed: int, table: RiskTable
+) -> pd.DataFrame | None:
+    """The plan's stability: over ``samples`` fresh draws when asked, else from a
+    robust.json of the same inputs and plan in ``out`` (None when neither)."""
+    if samples:
+        return plan_stability(
+            scenario,
+            result.allocation,
+            samples=samples,
+            seed=seed,
+            backend=result.backend,
+            time_limit=result.time_limit_s,
+            gap=result.mip_gap,
+            table=table,
+            progress=True,
         )
+    if out is not None and (out / "robust.json").exists():
+        found = point_stability_from(out / "robust.json", result)
+        if found is not None:
+            console.print(f"stability from {out / 'robust.json'}")
+        return found
+    return None
+
+
+def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Table:
+    """Where the units go: today against the plan, and what the last unit there buys;
+    with ``stability``, the share of draws whose own optimum agrees, as a bar."""
+    view = Table(title="Allocation (units hosted)", title_justify="left")
+    columns = [("base", "left"), ("system", "left"), ("today", "right"), ("plan", "right")]
+    columns += [("change", "right"), ("last unit removes/yr", "right")]
+    if stability is not None:
+        columns.append(("draws agree", "right"))
+    for column, justify in columns:
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    frame = with_stability(result.allocation_table(), stability)
+    for row in frame.to_dict(orient="records"):
+        change, units = int(row["change"]), int(row["units"])
+        cells = [str(row["base_id"]), str(row["system_id"]), str(row["deployed_today"])]
+        cells += [str(units), f"{change:+d}" if change else ""]
+        cells.append(f"{float(row['last_unit_removes']):.4f}" if units else "")
+        if stability is not None:
+            share = float(row["stability"])
+            cells.append(f"{100 * share:.0f}% {stability_bar(share, 5)}")
+        view.add_row(*cells)
     return keep_whole(view, ids=("base", "system"))
+
+
+def attacker_lines(result: Plan) -> list[str]:
+    """Under "attacker:k": where the attacker's k raids go against this posture and with
+    which weapons (what intelligence and early warning should watch)."""
+    response = result.attacker_response()
+    if not result.attacker_raids:
+        return []
+    if not response:
+        return ["attacker: no base has risk left to strike"]
+    raids = f"{result.attacker_raids} raid{'s' if result.attacker_raids > 1 else ''}"
+    lines = [
+        f"attacker's best response ({raids}, {sum(r['damage'] for r in response):.3f}/yr at stake):"
+    ]
+    for row in response:
+        weapons = ", ".join(f"{w['weapon']} {w['damage']:.3f}" for w in row["weapons"])
+        lines.append(f"  {row['raid']}. {row['base_id']} {row['damage']:.3f}/yr ({weapons})")
+    return lines
 
 
 def plan_summary(result: Plan) -> list[str]:
@@ -326,6 +396,7 @@ def plan_summary(result: Plan) -> list[str]:
         if len(result.residual)
         else "no bases",
     ]
+    lines.extend(attacker_lines(result))
     if result.backend != "none":
         best = "optimum" if result.status == "optimal" else "best found"
         lines.append(

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from defplan.errors import InputError, Problem, SolverError
 from defplan.model import Objective
+from defplan.model.instance import ATTACKER, OBJECTIVES, raids_of
 from defplan.scenario import Scenario
 
 #: the width a pipe or a file gets: every line as long as its text, wrapped by no one
@@ -229,7 +230,10 @@ def reports_bad_input(command: F) -> F:
 
 ObjectiveOption = Annotated[
     str | None,
-    typer.Option("--objective", help="expected, worst_case or blend (default: settings sheet)"),
+    typer.Option(
+        "--objective",
+        help="expected, worst_case, blend, or attacker[:k] (k raids; default: settings sheet)",
+    ),
 ]
 SolverOption = Annotated[
     str | None, typer.Option("--solver", help="solver profile from solvers/ (default: settings)")
@@ -261,8 +265,14 @@ def objective_choice(value: str | None) -> Objective | None:
     """The --objective option checked, or None for the settings sheet's."""
     if value is None:
         return None
-    if value not in ("expected", "worst_case", "blend"):
+    if value not in (*OBJECTIVES, ATTACKER) and raids_of(value) is None:
         raise InputError(
-            [Problem("--objective", message=f"{value!r} is not expected, worst_case or blend")]
+            [
+                Problem(
+                    "--objective",
+                    message=f"{value!r} is not expected, worst_case, blend, attacker "
+                    "or attacker:k (k raids, a whole number ≥ 1)",
+                )
+            ]
         )
-    return value  # type: ignore[return-value]
+    return value

@@ -24,6 +24,7 @@ from defplan.cli_common import (
     OutOption,
     WorkbookArg,
     console,
+    keep_whole,
     objective_choice,
     read_from,
     reports_bad_input,
@@ -51,6 +52,7 @@ from defplan.posture import (
 )
 from defplan.posture.moves import curve_note
 from defplan.risk import risk as compute_risk
+from defplan.robust.move_noise import move_gains
 from defplan.safe_csv import write_frame_csv
 from defplan.workbook import load_scenario
 from defplan.workbook.write import add_frame, save_workbook
@@ -320,13 +322,21 @@ def moves_command(
         typer.Option("--lift", help="units in transit at once (default: settings sheet)", min=1),
     ] = None,
     objective: ObjectiveOption = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples", help="draws of the inputs to judge each move's gain (0 = none)", min=0
+        ),
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the draws", min=0)] = 1,
 ) -> None:
     """Move orders from today's deployment to the optimal plan, scheduled day by day within
     the lift (moves not worth their exposure left out), and risk per unit moved."""
     scenario = load_scenario(workbook)
     if out is not None:
-        check_out_folder(out, read_from(workbook, scenario), moves_files(curve))
-    plan_options = {**_plan_options(objective), "table": compute_risk(scenario)}
+        check_out_folder(out, read_from(workbook, scenario), moves_files(curve, samples > 0))
+    table = compute_risk(scenario)
+    plan_options = {**_plan_options(objective), "table": table}
     result = schedule(
         scenario,
         budget=budget,
@@ -339,6 +349,10 @@ def moves_command(
     console.print(schedule_view(result))
     for line in orders_summary(result.orders)[:1] + schedule_summary(result, horizon):
         console.print(line, soft_wrap=True)
+    gains = None
+    if samples and result.orders.orders:
+        gains = move_gains(scenario, result.orders, samples=samples, seed=seed, table=table)
+        console.print(gains_view(gains, samples))
     if len(result.bases):
         console.print(bases_view(result))
     frame = None
@@ -349,8 +363,33 @@ def moves_command(
         if note is not None:
             console.print(f"note: {note}", soft_wrap=True)
     if out is not None:
-        for path in write_moves(result, frame, out):
+        for path in write_moves(result, frame, out, gains):
             console.print(f"wrote {path}")
+
+
+def gains_view(gains: pd.DataFrame, samples: int) -> Table:
+    """Each order's gain a year per unit against its spread over the draws (:func:`move_gains`)."""
+    view = Table(
+        title=f"Does each move clear the noise? (gain/yr per unit; {samples} draws)",
+        title_justify="left",
+    )
+    for column in ("system", "from", "to", "gain", "P5", "P95", "helps in", "verdict"):
+        view.add_column(column, justify="left" if column in ("system", "from", "to") else "right")
+    for row in gains.to_dict(orient="records"):
+        verdict = "clears" if row["clears_noise"] else "noise"
+        if not row["clears_threshold"]:
+            verdict += ", < min_move_gain"
+        view.add_row(
+            str(row["system_id"]),
+            str(row["from_base"]),
+            str(row["to_base"]),
+            f"{row['gain_per_unit']:.4f}",
+            f"{row['gain_p5']:.4f}",
+            f"{row['gain_p95']:.4f}",
+            f"{100 * row['helps_share']:.0f}%",
+            verdict,
+        )
+    return keep_whole(view, ids=("system", "from", "to"))
 
 
 def orders_summary(orders: MoveOrders) -> list[str]:
@@ -383,22 +422,34 @@ def curve_view(frame: pd.DataFrame) -> Table:
     return view
 
 
-def moves_files(curve: bool) -> list[str]:
-    """The files :func:`write_moves` writes (move_budget.csv only with the curve)."""
+def moves_files(curve: bool, noise: bool = False) -> list[str]:
+    """The files :func:`write_moves` may write (move_budget.csv only with the curve,
+    move_noise.csv only when the moves' gains are judged over draws)."""
     schedule = [path.name for path in schedule_files(Path()).values()]
-    return [*schedule, *(["move_budget.csv"] if curve else []), "moves.xlsx"]
+    optional = [*(["move_budget.csv"] if curve else []), *(["move_noise.csv"] if noise else [])]
+    return [*schedule, *optional, "moves.xlsx"]
 
 
-def write_moves(result: MoveSchedule, curve: pd.DataFrame | None, out_dir: Path) -> list[Path]:
+def write_moves(
+    result: MoveSchedule,
+    curve: pd.DataFrame | None,
+    out_dir: Path,
+    gains: pd.DataFrame | None = None,
+) -> list[Path]:
     """moves.csv (with start and end day), move_days.csv, move_bases.csv, move_budget.csv
-    (with the curve) and moves.xlsx, as one set."""
+    (with the curve), move_noise.csv (with ``gains``: each order's gain against the
+    noise of the inputs) and moves.xlsx, as one set."""
     out_dir = Path(out_dir)
     sheets = schedule_frames(result)
+    if gains is not None:
+        sheets["Move noise"] = gains
     if curve is not None:
         sheets["Move budget"] = curve
     with output_set(out_dir):
         schedule = schedule_files(out_dir).items()
         written = [write_frame_csv(sheets[name], path) for name, path in schedule]
+        if gains is not None:
+            written.append(write_frame_csv(gains, out_dir / "move_noise.csv"))
         if curve is not None:
             written.append(write_frame_csv(curve, out_dir / "move_budget.csv"))
         written.append(_workbook(sheets, out_dir / "moves.xlsx"))

@@ -577,6 +577,25 @@ class Settings(BaseModel):
         description="share of attacks that reach the record (the completeness sheet sets "
         "it per period)",
     )
+    record_completeness_low: (
+        Annotated[
+            float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="lowest plausible record_completeness (blank = no spread); robust draws "
+        "it triangular from here through record_completeness to record_completeness_high",
+    )
+    record_completeness_high: (
+        Annotated[
+            float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="highest plausible record_completeness (blank = no spread)",
+    )
     shelter_protection: Fraction = Field(
         default=0.8, description="share of harm a shelter prevents for those who reach it"
     )
@@ -586,12 +605,19 @@ class Settings(BaseModel):
         "only our bases)",
     )
     objective: Annotated[
-        Literal["expected", "worst_case", "blend"],
+        Literal["expected", "worst_case", "blend", "attacker"],
         BeforeValidator(key_from_cell),
         Noun("an objective"),
-    ] = Field(default="expected", description="expected, worst_case or blend")
+    ] = Field(
+        default="expected",
+        description="expected, worst_case, blend or attacker (the attacker_raids worst bases)",
+    )
     blend_weight: Fraction = Field(
         default=0.5, description="with blend: weight of worst_case against expected"
+    )
+    attacker_raids: PositiveCount = Field(
+        default=1,
+        description="with attacker: raids an attacker who sees the posture spends, one per base",
     )
     solver: str = Field(default="default", description="a solver profile from solvers/")
     time_limit_s: PositiveFloat = Field(default=60.0, description="solver time limit, seconds")
@@ -599,6 +625,13 @@ class Settings(BaseModel):
     mip_gap: NonNegativeFloat = Field(default=0.0, lt=1, description="relative gap to stop at")
     max_moves: Count | None = Field(
         default=None, description="most units moved from the deployment (blank = any)"
+    )
+    min_move_gain: NonNegativeFloat = Field(
+        default=0.0,
+        description=(
+            "risk a year a unit must remove to be moved from where it stands today "
+            "(casualty-equivalents; smaller gains are noise and the unit stays)"
+        ),
     )
     coverage_distance: Annotated[
         Literal["great_circle", "routes"],

@@ -17,10 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from defplan.errors import InputError, Problem
 from defplan.fields import parse_partial_date
+from defplan.workbook.csv_file import read_csv_table
 
 #: bigger than any news article; refusing it keeps a stray binary from eating memory
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -94,30 +93,21 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
     label = str(path)
     if not path.is_file():
         raise InputError([Problem(label, message="manifest not found")])
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError([Problem(label, message=f"is not a readable CSV file ({exc})")]) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in ("file", "published") if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    label,
-                    message=f"has no {' or '.join(missing)} column (expected file, published)",
-                )
-            ]
-        )
+    rows = read_csv_table(path, ("file", "published"))
     dates: dict[str, dt.date] = {}
     problems: list[Problem] = []
-    for number, (name, published) in enumerate(
-        zip(frame["file"], frame["published"], strict=True), start=2
-    ):
+    for number, row in rows:
+        name, published = row.get("file", ""), row.get("published", "")
         day = parse_day(published)
         if day is None:
             problems.append(
-                Problem(label, None, number, "published", f"{published!r} is not a day")
+                Problem(
+                    label,
+                    None,
+                    number,
+                    "published",
+                    f"{published!r} is not a day (expected e.g. 2024-01-28)",
+                )
             )
             continue
         dates[Path(name.strip()).name] = day

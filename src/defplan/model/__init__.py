@@ -7,7 +7,14 @@ solution = solve(inst)
 
 from defplan.model.backends import backend_names
 from defplan.model.heuristic import greedy, improve
-from defplan.model.instance import Coverage, Instance, Objective, make_instance
+from defplan.model.instance import (
+    Coverage,
+    Instance,
+    Objective,
+    attacker_objective,
+    best_response,
+    make_instance,
+)
 from defplan.model.solution import Solution, Status
 from defplan.model.solve import solve
 from defplan.model.wta import wta  # the function, like ``defplan wta``; module via sys.modules
@@ -18,7 +25,9 @@ __all__ = [
     "Objective",
     "Solution",
     "Status",
+    "attacker_objective",
     "backend_names",
+    "best_response",
     "greedy",
     "improve",
     "make_instance",

@@ -14,7 +14,9 @@ solvers"):
   min η + Σ_k u_k / ((1 − α) K), u_k ≥ R_k − η, u_k ≥ 0 (Rockafellar and Uryasev
   2000); α = 0 is the mean;
 - :class:`Regret`: max_k (R_k − R*_k), the most the allocation loses in any sample
-  against that sample's own optimum R*_k.
+  against that sample's own optimum R*_k;
+- :class:`TopSum`: the sum of the k largest, an attacker's k raids (the point model
+  uses it over bases: the ``attacker:k`` objective of :mod:`defplan.model.formulation`).
 
 Each is monotone in every R_k, so the aggregate of the samples' residual floors is a
 valid bound before any solve.
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from defplan.model.instance import FloatArray
+from defplan.model.instance import FloatArray, top_sum
 from defplan.model.linear import INF, LinearModel
 
 
@@ -178,4 +180,64 @@ class Regret:
         return [float((totals - optima).max(initial=-INF))]
 
 
-Aggregator = Mean | CVaR | Regret
+@dataclass(frozen=True)
+class TopSum:
+    """The sum of the ``k`` largest totals (all of them when there are fewer): an
+    attacker who sees the posture and spends k raids on the k bases (or samples) where
+    they do most damage. ``k = 1`` is the largest. ``weight`` scales its cost (0: the
+    columns carry no cost, for a cap on the sum; see :meth:`cap_row`).
+
+    As an epigraph (Ogryczak and Tamir 2003): the least k·τ + Σ_i max(0, R_i − τ) over
+    τ ≥ 0 is the sum of the k largest R_i ≥ 0 (τ at the k-th largest; τ ≥ 0 keeps
+    k > K bounded, τ = 0 then), so the outer approximation carries over.
+    """
+
+    k: int
+    weight: float = 1.0
+    name: str = field(default="top_sum", init=False)
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError(f"the number of raids must be at least 1 (got {self.k})")
+
+    @property
+    def linear(self) -> bool:
+        return False
+
+    def score(self, totals: FloatArray) -> float:
+        """Σ of the k largest.
+
+        >>> TopSum(2).score(np.array([1.0, 4.0, 2.0]))
+        6.0
+        """
+        return top_sum(totals, self.k)
+
+    def add_rows(self, model: LinearModel, totals: list[SampleTotal], scale: float) -> list[int]:
+        """τ ≥ 0 (cost k·weight) and u_i ≥ 0 (cost weight) with u_i + τ − R_i ≥ 0."""
+        tau = model.add_col("raid_level", 0.0, INF, cost=self.k * self.weight)
+        columns = [tau]
+        for i, total in enumerate(totals):
+            u = model.add_col(f"raid_excess[{i}]", 0.0, INF, cost=self.weight)
+            columns.append(u)
+            model.add_row(
+                f"raid[{i}]",
+                [u, tau, *total.t_cols],
+                [1.0, 1.0] + [-1.0] * len(total.t_cols),
+                total.constant,
+                INF,
+            )
+        return columns
+
+    def cap_row(self, model: LinearModel, columns: list[int], cap: float) -> None:
+        """The sum of the k largest at most ``cap`` (model units), over the columns
+        :meth:`add_rows` returned."""
+        coefs = [float(self.k)] + [1.0] * (len(columns) - 1)
+        model.add_row("raid_cap", columns, coefs, -INF, cap)
+
+    def start_values(self, totals: FloatArray, scale: float) -> list[float]:
+        ranked = np.sort(totals)[::-1]
+        level = float(ranked[self.k - 1]) if self.k <= ranked.size else 0.0
+        return [level, *np.maximum(totals - level, 0.0).tolist()]
+
+
+Aggregator = Mean | CVaR | Regret | TopSum

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from defplan.model.aggregate import SampleTotal, TopSum
 from defplan.model.instance import FloatArray, Instance, IntArray
 from defplan.model.linear import INF, LinearModel
 
@@ -71,6 +73,11 @@ class Formulation:
     #: about 1, a theater of huge or tiny risks is brought to where the backends'
     #: absolute tolerances (1e-7 and so on) are small against it
     scale: float = 1.0
+    #: the sum of the k largest base residuals (an attacker's k raids, in the objective
+    #: or under a cap) when there is one: its aggregator, the bases' totals and columns
+    top_sum: TopSum | None = None
+    top_totals: list[SampleTotal] = field(default_factory=list)
+    top_cols: list[int] = field(default_factory=list)
 
     def values_for(self, x: IntArray) -> FloatArray:
         """A full, feasible column vector for an integer allocation (a warm start)."""
@@ -85,6 +92,9 @@ class Formulation:
         y = self.pair_exponents(x)
         values[self.y_col] = y
         values[self.t_col] = self.pair_value * np.exp(y)
+        if self.top_sum is not None:
+            totals = np.array([float(values[t.t_cols].sum()) + t.constant for t in self.top_totals])
+            values[self.top_cols] = self.top_sum.start_values(totals, self.scale)
         if self.worst_col >= 0:
             worst = float(inst.residual(x).max()) if inst.n_bases else 0.0
             values[self.worst_col] = worst * self.scale
@@ -249,9 +259,9 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     """
     inst = instance
     model = LinearModel()
-    x_col, move_col = add_allocation(model, inst)
     expected_weight, worst_weight = inst.weights
     scale = model_scale(inst, typical)
+    x_col, move_col = add_allocation(model, inst, scale)
     pairs = PairSet(n_systems=inst.n_systems)
     constant = add_residual_pairs(
         model, inst, x_col, inst.log_leak, [inst.value * scale], [expected_weight], pairs
@@ -259,24 +269,50 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
     model.offset = expected_weight * float(constant.sum())
 
     worst_col = -1
-    if worst_weight > 0.0:
+    by_base = pairs.t_by_base(0)
+    level: tuple[TopSum, list[SampleTotal], list[int]] | None = None
+    if worst_weight > 0.0 and inst.raids > 1:
+        level = _top_sum_rows(model, TopSum(inst.raids, worst_weight), by_base, constant)
+    elif worst_weight > 0.0:
         worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, worst_weight)
-        for b, ts in pairs.t_by_base(0).items():
+        for b, ts in by_base.items():
             model.add_row(
                 f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
             )
 
     if inst.residual_cap is not None:
         cap = inst.residual_cap * scale
-        for b, ts in pairs.t_by_base(0).items():
-            model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
-    return pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
+        if inst.cap_raids > 1:
+            level = _top_sum_rows(model, TopSum(inst.cap_raids, 0.0), by_base, constant)
+            level[0].cap_row(model, level[2], cap)
+        else:
+            for b, ts in by_base.items():
+                model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
+    built = pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
+    if level is not None:
+        built.top_sum, built.top_totals, built.top_cols = level
+    return built
 
 
-def add_allocation(model: LinearModel, inst: Instance) -> tuple[IntArray, IntArray]:
-    """The integer units x[b, s] with their inventory rows and, with a move budget, the
-    units moved away from today's deployment. Returns the columns of x and of moves
-    (−1 where there is none)."""
+def _top_sum_rows(
+    model: LinearModel, top: TopSum, by_base: dict[int, list[int]], constant: FloatArray
+) -> tuple[TopSum, list[SampleTotal], list[int]]:
+    """The sum of the ``top.k`` largest base residuals over the bases' epigraphs (bases
+    with no risk at all left out: they never raise the sum)."""
+    totals = [
+        SampleTotal(t_cols=by_base.get(b, []), constant=float(constant[b]))
+        for b in range(len(constant))
+        if by_base.get(b) or constant[b] > 0.0
+    ]
+    return top, totals, top.add_rows(model, totals, 1.0)
+
+
+def add_allocation(
+    model: LinearModel, inst: Instance, scale: float = 1.0
+) -> tuple[IntArray, IntArray]:
+    """The integer units x[b, s] with their inventory rows and, with a move budget or a
+    move cost (``scale`` model units per unit of risk), the units moved away from
+    today's deployment. Returns the columns of x and of moves (−1 where none)."""
     n_bases, n_systems = inst.n_bases, inst.n_systems
     x_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
     for b in range(n_bases):
@@ -292,17 +328,19 @@ def add_allocation(model: LinearModel, inst: Instance) -> tuple[IntArray, IntArr
                 f"inventory[{s}]", columns, [1.0] * len(columns), -INF, float(inst.inventory[s])
             )
     move_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
-    if inst.current is not None and inst.max_moves is not None:
+    if inst.current is not None and (inst.max_moves is not None or inst.move_cost > 0.0):
         for b, s in zip(*np.nonzero(inst.current > 0), strict=True):
             standing = float(inst.current[b, s])
-            move_col[b, s] = model.add_col(f"moved[{b},{s}]", 0.0, standing)
+            move_col[b, s] = model.add_col(
+                f"moved[{b},{s}]", 0.0, standing, cost=inst.move_cost * scale
+            )
             index, coef = [int(move_col[b, s])], [1.0]
             if x_col[b, s] >= 0:
                 index.append(int(x_col[b, s]))
                 coef.append(1.0)
             model.add_row(f"moved_def[{b},{s}]", index, coef, standing, INF)
         moved = move_col[move_col >= 0].tolist()
-        if moved:
+        if moved and inst.max_moves is not None:
             model.add_row("move_budget", moved, [1.0] * len(moved), -INF, float(inst.max_moves))
     return x_col, move_col
 
@@ -361,7 +399,7 @@ class PairSet:
         constant: FloatArray,
         scale: float,
         kind: type[Formulation] | None = None,
-        **extra: object,
+        **extra: Any,
     ) -> Formulation:
         """The :class:`Formulation` over these pairs, with its initial cuts."""
         built = (kind or Formulation)(

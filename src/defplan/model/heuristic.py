@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from defplan.model.instance import FloatArray, Instance, IntArray
+from defplan.model.instance import Coverage, FloatArray, Instance, IntArray, top_sum
 
 #: Improvements smaller than this (relative) are treated as none, so loops end.
 EPS = 1e-12
@@ -37,6 +37,10 @@ class State:
     residual_bc: FloatArray
     residual: FloatArray
     score: float
+    #: per base, (B, S): the drop in residual from one more unit of each system
+    #: defending it, and the rise from one fewer; kept current by :meth:`apply`
+    base_gain: FloatArray | None = None
+    base_loss: FloatArray | None = None
 
     @classmethod
     def of(cls, inst: Instance, x: IntArray) -> State:
@@ -63,10 +67,15 @@ class State:
         total = float(self.residual.sum() - self.residual[bases].sum() + new.sum())
         if inst.objective == "expected":
             return total, total
-        keep = np.ones(inst.n_bases, dtype=bool)
-        keep[bases] = False
-        worst = max(float(self.residual[keep].max(initial=0.0)), float(new.max(initial=0.0)))
-        if inst.objective == "worst_case":
+        if inst.raids > 1:
+            after = self.residual.copy()
+            after[bases] = new
+            worst = top_sum(after, inst.raids)
+        else:
+            keep = np.ones(inst.n_bases, dtype=bool)
+            keep[bases] = False
+            worst = max(float(self.residual[keep].max(initial=0.0)), float(new.max(initial=0.0)))
+        if inst.objective != "blend":
             return worst, total
         return (1.0 - inst.blend_weight) * total + inst.blend_weight * worst, total
 
@@ -77,6 +86,16 @@ class State:
         self.residual_bc[bases] = rows
         self.residual[bases] = rows.sum(axis=1)
         self.score = self.inst.score(self.residual)
+        if self.base_gain is not None:
+            self.base_gain[bases] = rows @ self._gain_factor()
+        if self.base_loss is not None:
+            self.base_loss[bases] = rows @ self._loss_factor()
+
+    def _gain_factor(self) -> FloatArray:
+        return np.asarray((1.0 - np.exp(self.inst.log_leak)).T, dtype=np.float64)
+
+    def _loss_factor(self) -> FloatArray:
+        return np.asarray((np.exp(-self.inst.log_leak) - 1.0).T, dtype=np.float64)
 
     def moves_ok(self, changes: list[Change]) -> bool:
         inst = self.inst
@@ -95,6 +114,28 @@ class State:
         per_base = self.residual_bc @ (1.0 - np.exp(self.inst.log_leak[s]))
         return self.inst.coverage[s].spread(per_base, self.inst.n_bases)
 
+    def all_gains(self) -> FloatArray:
+        """:meth:`gains` of every system at once, (S, B): one matrix product."""
+        if self.base_gain is None:
+            self.base_gain = self.residual_bc @ self._gain_factor()
+        return self._spread_all(self.base_gain)
+
+    def all_losses(self) -> FloatArray:
+        """:meth:`losses` of every system at once, (S, B)."""
+        if self.base_loss is None:
+            self.base_loss = self.residual_bc @ self._loss_factor()
+        return self._spread_all(self.base_loss)
+
+    def _spread_all(self, per_base: FloatArray) -> FloatArray:
+        inst = self.inst
+        if not inst.n_systems:
+            return np.zeros((0, inst.n_bases))
+        if all(_is_point(cover, inst.n_bases) for cover in inst.coverage):
+            return np.ascontiguousarray(per_base.T)
+        return np.stack(
+            [cover.spread(per_base[:, s], inst.n_bases) for s, cover in enumerate(inst.coverage)]
+        )
+
     def losses(self, s: int) -> FloatArray:
         """Rise in summed residual from one unit of system s fewer at each site."""
         per_base = self.residual_bc @ (np.exp(-self.inst.log_leak[s]) - 1.0)
@@ -104,7 +145,8 @@ class State:
         """Sites whose unit of s would defend a base at the current worst residual."""
         if self.inst.objective == "expected":
             return []
-        worst = np.flatnonzero(self.residual >= self.residual.max() - EPS)
+        level = float(np.sort(self.residual)[::-1][min(self.inst.raids, self.residual.size) - 1])
+        worst = np.flatnonzero(self.residual >= level - EPS)
         cover = self.inst.coverage[s]
         return sorted(set(cover.hosts[np.isin(cover.bases, worst)].tolist()))
 
@@ -124,9 +166,15 @@ def greedy(instance: Instance) -> IntArray | None:
             return None
         return improve(inst, start)
     state = State.of(inst, inst.lower)
+    fill(state)
+    return state.x
+
+
+def fill(state: State) -> None:
+    """Place spare units one at a time where each lowers the objective most, while
+    one does (greedy's step, from any allocation)."""
     while _add_best(state):
         pass
-    return state.x
 
 
 @dataclass(frozen=True)
@@ -140,12 +188,17 @@ class Start:
 
 
 def starting_point(
-    instance: Instance, start: IntArray | None = None, deadline: float | None = None
+    instance: Instance,
+    start: IntArray | None = None,
+    deadline: float | None = None,
+    local_search: bool = True,
 ) -> Start:
     """Greedy, then the local search from greedy and from a given start; the better.
 
     The local search stops at ``deadline`` (a :func:`time.perf_counter` time) with the
-    best allocation it has: a solve's time limit covers it.
+    best allocation it has: a solve's time limit covers it. ``local_search=False`` only
+    places spare units (the caller improves the start by exchanges instead: on 300×600
+    weapon-target instances the local search alone takes longer than a minute).
     """
     greedy_x = greedy(instance)
     greedy_value = instance.objective_of(greedy_x) if greedy_x is not None else math.inf
@@ -153,7 +206,12 @@ def starting_point(
     best_value = math.inf
     for candidate in (start, greedy_x):
         if candidate is not None and not instance.violations(candidate):
-            polished = improve(instance, candidate, deadline=deadline)
+            if local_search:
+                polished = improve(instance, candidate, deadline=deadline)
+            else:
+                state = State.of(instance, candidate)
+                fill(state)
+                polished = state.x
             if instance.violations(polished):  # a cap the local search does not know
                 polished = candidate
             value = instance.objective_of(polished)
@@ -180,7 +238,7 @@ def improve(
     return state.x
 
 
-def _improves(state: State, value: tuple[float, float]) -> bool:
+def improves(state: State, value: tuple[float, float]) -> bool:
     """Lower objective, or the same objective and a lower summed residual."""
     score, total = value
     tolerance = EPS * max(state.inst.risk_size, abs(state.score))
@@ -196,9 +254,14 @@ def _add_best(state: State) -> bool:
     """Place the unit that lowers the objective most; False when none helps."""
     inst = state.inst
     spare = inst.inventory - state.x.sum(axis=0)
+    if not (spare > 0).any():
+        return False
+    all_gains = state.all_gains()
+    if inst.objective == "expected":
+        return _add_best_summed(state, spare, all_gains)
     best: tuple[tuple[float, float], int, int] | None = None
     for s in np.flatnonzero(spare > 0).tolist():
-        gains = state.gains(s)
+        gains = all_gains[s]
         open_sites = np.flatnonzero(state.x[:, s] < inst.upper[:, s])
         if not open_sites.size:
             continue
@@ -209,9 +272,29 @@ def _add_best(state: State) -> bool:
             value = state.score_after([(h, s, 1)])
             if best is None or value < best[0]:
                 best = (value, h, s)
-    if best is None or not _improves(state, best[0]):
+    if best is None or not improves(state, best[0]):
         return False
     state.apply([(best[1], best[2], 1)])
+    return True
+
+
+def _add_best_summed(state: State, spare: IntArray, all_gains: FloatArray) -> bool:
+    """:func:`_add_best` for the summed objective, where a unit's gain is exactly the
+    drop in objective: the best system's best open site (the first of ties), skipping
+    a system whose best site the move budget forbids."""
+    inst = state.inst
+    gains = np.where((state.x < inst.upper).T & (spare > 0)[:, None], all_gains, -np.inf)
+    while True:
+        flat = int(np.argmax(gains))
+        s, h = divmod(flat, gains.shape[1])
+        if not np.isfinite(gains[s, h]):
+            return False
+        if state.moves_ok([(h, s, 1)]):
+            break
+        gains[s] = -np.inf
+    if not improves(state, state.score_after([(h, s, 1)])):
+        return False
+    state.apply([(h, s, 1)])
     return True
 
 
@@ -238,7 +321,7 @@ def _relocate_best(state: State) -> bool:
                 value = state.score_after(changes)
                 if best is None or value < best[0]:
                     best = (value, h_from, h_to, s)
-    if best is None or not _improves(state, best[0]):
+    if best is None or not improves(state, best[0]):
         return False
     _, h_from, h_to, s = best
     state.apply([(h_from, s, -1), (h_to, s, 1)])
@@ -253,7 +336,7 @@ def polish(instance: Instance, x: IntArray) -> IntArray:
     units to where they lower the total. Then :func:`fewer_moves` undoes moves that
     buy nothing.
     """
-    if instance.objective == "worst_case":
+    if instance.weights[0] == 0.0:
         x = improve(instance, x)
     return fewer_moves(instance, x)
 
@@ -326,12 +409,13 @@ def _move_back(state: State, s: int, most: float) -> list[Change] | None:
     return None
 
 
+def _is_point(cover: Coverage, n_bases: int) -> bool:
+    """A system whose unit defends the base it stands on and no other."""
+    return cover.hosts.size == n_bases and bool((cover.hosts == cover.bases).all())
+
+
 def _point_systems(inst: Instance) -> list[int]:
-    return [
-        s
-        for s, cover in enumerate(inst.coverage)
-        if cover.hosts.size == inst.n_bases and (cover.hosts == cover.bases).all()
-    ]
+    return [s for s, cover in enumerate(inst.coverage) if _is_point(cover, inst.n_bases)]
 
 
 def _swap_best(state: State) -> bool:
@@ -377,7 +461,7 @@ def _swap_best(state: State) -> bool:
         ):
             continue
         changes = [(h1, s1, -1), (h2, s1, 1), (h2, s2, -1), (h1, s2, 1)]
-        if state.moves_ok(changes) and _improves(state, state.score_after(changes)):
+        if state.moves_ok(changes) and improves(state, state.score_after(changes)):
             state.apply(changes)
             return True
     return False

@@ -11,13 +11,16 @@ set (``n_bases``); a system defends the bases its ``coverage`` pairs list.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-Objective = Literal["expected", "worst_case", "blend"]
-OBJECTIVES: tuple[Objective, ...] = ("expected", "worst_case", "blend")
+#: "expected", "worst_case", "blend", or "attacker:k": an attacker who sees the posture
+#: and spends k raids on the k bases where they do most damage (the objective is the
+#: sum of the k largest residuals; "attacker:1" is "worst_case"). See :func:`raids_of`.
+Objective = str
+OBJECTIVES: tuple[str, ...] = ("expected", "worst_case", "blend")
+ATTACKER = "attacker"
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -91,6 +94,11 @@ class Instance:
     #: most residual any one base may keep; the second, tie-breaking stage of a
     #: worst-case solve minimises the sum under the proven worst (see model/solve.py)
     residual_cap: float | None = None
+    #: risk a unit must remove to be worth moving: the objective adds this much per unit
+    #: taken from where it stands today (0: moves are free; needs ``current``)
+    move_cost: float = 0.0
+    #: the cap bounds the sum of this many largest residuals (an attacker's k raids)
+    cap_raids: int = 1
     log_leak: FloatArray = field(init=False, repr=False)  # (S, C) ln(1 − p), ≤ 0
     #: the theater's scale of risk: the largest base's undefended residual, or 1 when
     #: there is none (tolerances on objectives are taken relative to it)
@@ -114,8 +122,9 @@ class Instance:
     def n_systems(self) -> int:
         return int(self.p.shape[0])
 
-    def defending(self, x: IntArray) -> FloatArray:
-        """n[b, s]: units of each system defending each base under allocation x."""
+    def defending(self, x: IntArray | FloatArray) -> FloatArray:
+        """n[b, s]: units of each system defending each base under allocation x (whole
+        or, for the continuous relaxation, fractional units)."""
         columns = [
             cover.counts(x[:, s].astype(np.float64), self.n_bases)
             for s, cover in enumerate(self.coverage)
@@ -135,25 +144,39 @@ class Instance:
 
     @property
     def weights(self) -> tuple[float, float]:
-        """The objective's weights on the summed residual and on the worst base's."""
+        """The objective's weights on the summed residual and on the worst bases'
+        (the sum of the :attr:`raids` largest residuals)."""
         if self.objective == "expected":
             return 1.0, 0.0
-        if self.objective == "worst_case":
-            return 0.0, 1.0
-        return 1.0 - self.blend_weight, self.blend_weight
+        if self.objective == "blend":
+            return 1.0 - self.blend_weight, self.blend_weight
+        return 0.0, 1.0
+
+    @property
+    def raids(self) -> int:
+        """How many of the largest residuals the objective's worst part sums: 1 under
+        worst_case and blend, k under "attacker:k" (0 under expected)."""
+        if self.objective == "expected":
+            return 0
+        return raids_of(self.objective) or 1
 
     def score(self, residual: FloatArray) -> float:
-        """The objective of a residual vector: sum, max, or their blend."""
+        """The objective of a residual vector: sum, max (or the sum of the k largest,
+        an attacker's k raids), or their blend."""
         total = float(residual.sum())
-        worst = float(residual.max()) if residual.size else 0.0
         if self.objective == "expected":
             return total
-        if self.objective == "worst_case":
-            return worst
-        return (1.0 - self.blend_weight) * total + self.blend_weight * worst
+        worst = top_sum(residual, self.raids)
+        if self.objective == "blend":
+            return (1.0 - self.blend_weight) * total + self.blend_weight * worst
+        return worst
 
     def objective_of(self, x: IntArray) -> float:
-        return self.score(self.residual(x))
+        """The objective of x: the score of its residual, plus the move cost."""
+        value = self.score(self.residual(x))
+        if self.move_cost > 0.0:
+            value += self.move_cost * self.moves(x)
+        return value
 
     def moves(self, x: IntArray) -> int:
         """Units taken away from where they stand now (0 without a current deployment)."""
@@ -188,7 +211,7 @@ class Instance:
         if self.max_moves is not None and self.moves(x) > self.max_moves:
             found.append(f"{self.moves(x)} moves exceed the budget of {self.max_moves}")
         if self.residual_cap is not None:
-            worst = float(self.residual(x).max(initial=0.0))
+            worst = top_sum(self.residual(x), self.cap_raids)
             if worst > self.residual_cap:
                 found.append(f"a base keeps {worst:.6g}, above the cap {self.residual_cap:.6g}")
         return found
@@ -222,6 +245,7 @@ def make_instance(
     max_moves: int | None = None,
     objective: Objective = "expected",
     blend_weight: float = 0.5,
+    move_cost: float = 0.0,
 ) -> Instance:
     """Check shapes and ranges once and build an :class:`Instance`.
 
@@ -244,8 +268,10 @@ def make_instance(
         raise ValueError("p must lie in [0, 1]")
     if (inventory_a < 0).any():
         raise ValueError("inventory must be ≥ 0")
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective {objective!r} is not one of {OBJECTIVES}")
+    if objective not in OBJECTIVES and raids_of(objective) is None:
+        raise ValueError(
+            f"objective {objective!r} is not one of {OBJECTIVES} nor attacker:k (k ≥ 1)"
+        )
     if not 0.0 <= blend_weight <= 1.0:
         raise ValueError("blend_weight must lie in [0, 1]")
     covers = tuple(coverage) if coverage is not None else ()
@@ -274,6 +300,8 @@ def make_instance(
             raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
     if max_moves is not None and max_moves < 0:
         raise ValueError("max_moves must be ≥ 0")
+    if not 0.0 <= move_cost < np.inf:
+        raise ValueError("move_cost must be finite and ≥ 0")
     return Instance(
         value=value_a,
         p=p_a,
@@ -285,4 +313,48 @@ def make_instance(
         max_moves=max_moves,
         objective=objective,
         blend_weight=float(blend_weight),
+        move_cost=float(move_cost) if current_a is not None else 0.0,
     )
+
+
+def raids_of(objective: str) -> int | None:
+    """k of an "attacker:k" objective, None for any other name.
+
+    >>> raids_of("attacker:3"), raids_of("worst_case"), raids_of("attacker:0")
+    (3, None, None)
+    """
+    name, _, count = objective.partition(":")
+    if name != ATTACKER or not count.isdigit() or int(count) < 1:
+        return None
+    return int(count)
+
+
+def attacker_objective(raids: int) -> str:
+    """The objective of an attacker with ``raids`` raids."""
+    return f"{ATTACKER}:{raids}"
+
+
+def top_sum(residual: FloatArray, k: int) -> float:
+    """The sum of the k largest entries (all of them when there are fewer than k).
+
+    >>> top_sum(np.array([1.0, 4.0, 2.0]), 2)
+    6.0
+    """
+    if not residual.size or k <= 0:
+        return 0.0
+    if k == 1:
+        return float(residual.max())
+    if k >= residual.size:
+        return float(residual.sum())
+    return float(np.partition(residual, residual.size - k)[residual.size - k :].sum())
+
+
+def best_response(residual: FloatArray, k: int) -> list[int]:
+    """The bases an attacker with k raids strikes: the k largest residuals, largest
+    first (ties to the lower index), bases with nothing left to lose left out.
+
+    >>> best_response(np.array([1.0, 4.0, 4.0, 0.0]), 3)
+    [1, 2, 0]
+    """
+    order = np.lexsort((np.arange(residual.size), -residual))
+    return [int(b) for b in order[:k] if residual[b] > 0.0]

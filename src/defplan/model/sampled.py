@@ -87,7 +87,11 @@ class SampledInstance:
         return np.asarray(self.residuals(x).sum(axis=1), dtype=np.float64)
 
     def objective_of(self, x: IntArray) -> float:
-        return self.aggregator.score(self.totals(x))
+        """The aggregate of the samples' totals, plus the instance's move cost."""
+        value = self.aggregator.score(self.totals(x))
+        if self.instance.move_cost > 0.0:
+            value += self.instance.move_cost * self.instance.moves(x)
+        return value
 
     def violations(self, x: IntArray) -> list[str]:
         return self.instance.violations(x)
@@ -122,9 +126,9 @@ def formulate_sampled(sampled: SampledInstance) -> SampledFormulation:
     """The MILP of one allocation judged over every sample, with its initial cuts."""
     inst = sampled.instance
     model = LinearModel()
-    x_col, move_col = add_allocation(model, inst)
     mean_values = sampled.values.mean(axis=0)
     scale = model_scale(dataclasses.replace(inst, value=mean_values))
+    x_col, move_col = add_allocation(model, inst, scale)
     pairs = PairSet(n_systems=inst.n_systems)
     n_samples = sampled.n_samples
     weight = 1.0 / n_samples

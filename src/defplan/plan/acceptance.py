@@ -133,7 +133,7 @@ def acceptance_reasons(
     arrays = build_arrays(
         scenario,
         table,
-        objective=plan.objective_kind,  # type: ignore[arg-type]
+        objective=plan.objective_kind,
         blend_weight=plan.blend_weight,
         max_moves=plan.max_moves,
         inventory=inventory,

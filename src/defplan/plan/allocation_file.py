@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from defplan.errors import InputError, Problem
 from defplan.plan.planner import inventory_problems
-from defplan.safe_csv import unescape_cell
 from defplan.scenario import Scenario
 from defplan.suggest import expected_one_of, hint
+from defplan.workbook.csv_file import read_csv_table
 
 COLUMNS = ("base_id", "system_id", "units")
 
@@ -18,21 +16,11 @@ COLUMNS = ("base_id", "system_id", "units")
 def read_allocation_csv(path: Path, scenario: Scenario) -> dict[tuple[str, str], int]:
     """{(base_id, system_id): units}; every bad row is reported, with its line number."""
     name = str(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError([Problem(name, message=f"cannot be read as a CSV file ({exc})")]) from exc
-    frame = frame.map(unescape_cell)  # as defplan's own CSV writer escaped it (safe_csv)
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [Problem(name, message=f"has no column {', '.join(missing)} (expected {COLUMNS})")]
-        )
     problems: list[Problem] = []
     units: dict[tuple[str, str], int] = {}
     rows: dict[tuple[str, str], list[int]] = {}
-    for index, row in enumerate(frame.to_dict(orient="records"), start=2):
-        base_id, system_id, count = (str(row[c]).strip() for c in COLUMNS)
+    for index, row in read_csv_table(Path(path), COLUMNS):
+        base_id, system_id, count = (row.get(c, "") for c in COLUMNS)
         if base_id not in scenario.base_by_id:
             problems.append(
                 Problem(

@@ -12,6 +12,7 @@ import numpy as np
 
 from defplan.geo import distance_matrix_km
 from defplan.model import Coverage, Instance, Objective, make_instance
+from defplan.model.instance import ATTACKER, attacker_objective
 from defplan.risk import RiskTable
 from defplan.scenario import RuleRow, Scenario
 
@@ -203,7 +204,18 @@ def build_arrays(
         upper=np.minimum(bounds.upper, stock),
         current=deployed_matrix(scenario, base_ids),
         max_moves=budget,
-        objective=objective or settings.objective,
+        objective=settings_objective(objective or settings.objective, settings.attacker_raids),
         blend_weight=settings.blend_weight if blend_weight is None else blend_weight,
+        move_cost=settings.min_move_gain,
     )
     return PlanArrays(instance, base_ids, system_ids, weapons, bounds, kind)
+
+
+def settings_objective(name: str, raids: int) -> Objective:
+    """The instance's objective for a name from the settings sheet or the command line:
+    a bare ``attacker`` spends the settings' ``attacker_raids``.
+
+    >>> settings_objective("attacker", 3), settings_objective("attacker:2", 3)
+    ('attacker:3', 'attacker:2')
+    """
+    return attacker_objective(raids) if name == ATTACKER else name

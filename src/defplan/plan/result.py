@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from defplan.model.instance import best_response, raids_of
+
 #: Version of plan.json's layout; raise it when a field changes meaning or goes away.
 PLAN_SCHEMA_VERSION = 1
 #: Statuses of an allocation ``evaluate`` scored (no solver chose it).
@@ -94,6 +96,35 @@ class Plan:
         if not len(self.residual):
             return None
         return self.base_ids[int(np.argmax(self.residual))]
+
+    @property
+    def attacker_raids(self) -> int:
+        """Raids of an attacker the plan answers ("attacker:k"; 0 under other objectives)."""
+        return raids_of(self.objective_kind) or 0
+
+    def attacker_response(self) -> list[dict[str, Any]]:
+        """The attacker's best response to this posture under "attacker:k": the k bases
+        where raids do most damage (largest residual first), each with the weapons that
+        make up its residual, largest first. Empty under other objectives."""
+        picked = best_response(np.asarray(self.residual, dtype=np.float64), self.attacker_raids)
+        response = []
+        for rank, b in enumerate(picked, start=1):
+            by_class = np.asarray(self.residual_by_class[b], dtype=np.float64)
+            order = np.lexsort((np.arange(by_class.size), -by_class))
+            response.append(
+                {
+                    "raid": rank,
+                    "base_id": self.base_ids[b],
+                    "name": self.base_names[b],
+                    "damage": float(self.residual[b]),
+                    "weapons": [
+                        {"weapon": self.weapons[c], "damage": float(by_class[c])}
+                        for c in order.tolist()
+                        if by_class[c] > 0.0
+                    ],
+                }
+            )
+        return response
 
     def allocation_table(self) -> pd.DataFrame:
         """One row per (base, system) that hosts units, today or in the plan."""

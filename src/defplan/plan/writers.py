@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes, output_set, refuse_overwrite
 from defplan.plan.acceptance import risk_acceptance
+from defplan.plan.record_shape import record_problem
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
 from defplan.workbook.format import format_plan_workbook
@@ -171,8 +172,24 @@ def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str,
         "greedy": greedy,
         "bases": bases,
         "risk_acceptance": None if acceptance is None else _records(acceptance_frame(acceptance)),
+        "attacker": _attacker_record(plan),
         "timing": {"seconds": plan.seconds},
     }
+
+
+def _attacker_record(plan: Plan) -> dict[str, Any] | None:
+    """Under "attacker:k": the raids it has and its best response to the plan."""
+    if not plan.attacker_raids:
+        return None
+    response = [
+        {
+            **row,
+            "damage": _number(row["damage"]),
+            "weapons": [{**w, "damage": _number(w["damage"])} for w in row["weapons"]],
+        }
+        for row in plan.attacker_response()
+    ]
+    return {"raids": plan.attacker_raids, "best_response": response}
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -183,11 +200,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def plan_json(
-    plan: Plan, acceptance: pd.DataFrame | None = None, out_dir: Path | None = None
+    plan: Plan,
+    acceptance: pd.DataFrame | None = None,
+    out_dir: Path | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> bytes:
     """plan.json's bytes; with ``out_dir`` (where it goes) it also records the source's
-    path from there, so a report finds the theater from any working folder."""
+    path from there, so a report finds the theater from any working folder; with
+    ``stability`` (defplan.robust.plan_stability) how often each placement is a draw's
+    own optimum."""
     record = plan_record(plan, acceptance)
+    if stability is not None:
+        record["stability"] = _records(stability)
     if out_dir is not None and plan.source:
         relative = os.path.relpath(Path(plan.source).resolve(), Path(out_dir).resolve())
         record = {**record, "source_from_plan": Path(relative).as_posix()}
@@ -195,11 +219,25 @@ def plan_json(
 
 
 def read_plan_json(path: Path) -> dict[str, Any]:
-    """A plan.json read back, after checking it is one this version understands."""
+    """A plan.json read back, after checking it is one this version understands.
+
+    Raises ValueError naming what is wrong, in a planner's words.
+    """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable plan.json ({exc})") from exc
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a plan.json (not UTF-8 text)") from None
+    if not text.strip():
+        raise ValueError(f"{path}: is empty (expected a plan.json that defplan plan wrote)")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"broken JSON at line {exc.lineno}, column {exc.colno}"
+        raise ValueError(f"{path}: not a plan.json ({where})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a plan.json (nested too deep)") from None
     if not isinstance(data, dict) or data.get("schema") != "defplan.plan":
         raise ValueError(f"{path}: not a defplan plan.json (no schema 'defplan.plan')")
     version = data.get("schema_version")
@@ -207,6 +245,9 @@ def read_plan_json(path: Path) -> dict[str, Any]:
         raise ValueError(
             f"{path}: plan.json schema_version {version} (this defplan reads {PLAN_SCHEMA_VERSION})"
         )
+    problem = record_problem(data)
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     return data
 
 
@@ -217,12 +258,14 @@ def write_plan(
     *,
     acceptance: pd.DataFrame | None = None,
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write plan.json and plan.xlsx into out_dir as one set: both appear, or neither.
 
     ``acceptance`` is the plan's :func:`risk_acceptance` record when already at hand;
     ``extra_sheets`` are added to plan.xlsx after Risk acceptance (the CLI adds the move
-    schedule, which a later layer computes).
+    schedule, which a later layer computes); ``stability`` adds each placement's share
+    of draws whose own optimum agrees (plan.json and the Allocation sheet).
     Nothing is written when either file would replace one of the scenario's input
     files (:class:`~defplan.errors.InputError`).
     """
@@ -232,8 +275,8 @@ def write_plan(
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
     with output_set(out_dir):
-        atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir))
-        save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets), xlsx_path)
+        atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir, stability))
+        save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets, stability), xlsx_path)
     return [json_path, xlsx_path]
 
 
@@ -242,13 +285,15 @@ def plan_workbook(
     scenario: Scenario,
     acceptance: pd.DataFrame | None = None,
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> Workbook:
     """Summary, Allocation, Base risk, Risk acceptance, (``extra_sheets``), Assumptions,
-    Provenance sheets."""
+    Provenance sheets; with ``stability`` the Allocation sheet gives each placement's
+    share of draws whose own optimum agrees (``stability``)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     add_rows(book, "Summary", SUMMARY_HEADER, summary_rows(plan))
-    add_frame(book, "Allocation", allocation_frame(plan))
+    add_frame(book, "Allocation", with_stability(allocation_frame(plan), stability))
     add_frame(book, "Base risk", plan.base_table())
     if acceptance is None:
         acceptance = risk_acceptance(plan, scenario)
@@ -261,6 +306,19 @@ def plan_workbook(
     add_rows(book, "Assumptions", header, [[row.get(c) for c in header] for row in rows])
     add_frame(book, "Provenance", provenance_table(plan, scenario))
     return format_plan_workbook(book)
+
+
+def with_stability(frame: pd.DataFrame, stability: pd.DataFrame | None) -> pd.DataFrame:
+    """The allocation frame with a ``stability`` column (share of draws whose own
+    optimum puts the same units there; blank where no draw was made)."""
+    if stability is None:
+        return frame
+    shares = {
+        (r["base_id"], r["system_id"]): r["same_share"] for r in stability.to_dict(orient="records")
+    }
+    keys = zip(frame["base_id"], frame["system_id"], strict=True)
+    # a placement no draw and no plan uses is absent from the table: every draw agrees
+    return frame.assign(stability=[shares.get(key, 1.0) for key in keys])
 
 
 def _gap_text(gap: float) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -239,7 +239,7 @@ def schedule(
     goal = Target(
         planned_units(target),
         plan_inventory(scenario, target),
-        cast(Objective, target.objective_kind),
+        target.objective_kind,
         target.blend_weight,
         target,
     )

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from defplan.model import Instance
+from defplan.model.aggregate import SampleTotal, TopSum
 from defplan.model.backends import RunOptions, runner
 from defplan.model.linear import INF, LinearModel
 
@@ -155,7 +156,8 @@ def in_progress_on_day(
 
 def risk_by_day(problem: SequencingProblem, starts: Sequence[int | None]) -> FloatArray:
     """Each day's score (/yr) on days 0 … deadline (the last is the end state): the summed
-    residual under the ``expected`` objective, the worst base's under ``worst_case``."""
+    residual under the ``expected`` objective, the worst base's under ``worst_case`` (the
+    k worst bases' under an attacker with k raids)."""
     return np.array(
         [
             problem.instance.score(problem.instance.residual(hosted_on_day(problem, starts, t)))
@@ -380,7 +382,7 @@ def _add_risk_epigraphs(
             worst_rows[t].append((z_by_day[t], fixed))
     if worst_weight:
         for t in days:
-            _add_worst_day(model, t, worst_weight * weights[t], worst_rows[t])
+            _add_worst_day(model, t, worst_weight * weights[t], worst_rows[t], inst.raids)
     return constant
 
 
@@ -411,9 +413,15 @@ def _exponent_terms(
 
 
 def _add_worst_day(
-    model: LinearModel, t: int, cost: float, bases: list[tuple[list[int], float]]
+    model: LinearModel, t: int, cost: float, bases: list[tuple[list[int], float]], raids: int
 ) -> None:
-    """w[t] ≥ every base's residual on day t (its z columns plus what no move changes)."""
+    """w[t] ≥ every base's residual on day t (its z columns plus what no move changes);
+    under an attacker with k > 1 raids, the sum of the k largest
+    (:class:`defplan.model.aggregate.TopSum`)."""
+    if raids > 1:
+        totals = [SampleTotal(t_cols=zs, constant=fixed) for zs, fixed in bases]
+        TopSum(raids, cost).add_rows(model, totals, 1.0)
+        return
     fixed_worst = max((fixed for zs, fixed in bases if not zs), default=0.0)
     w = model.add_col(f"worst_{t}", fixed_worst, INF, cost=cost)
     for zs, fixed in bases:

@@ -12,10 +12,11 @@ from defplan.atomic import atomic_write_bytes, check_out_file, output_set
 from defplan.errors import InputError, Problem
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
-from defplan.report.data import ReportData, report_data, report_data_from_dir
+from defplan.report.data import ReportData, report_data, report_data_from_dir, with_robust
 from defplan.report.figures import png_bytes
 from defplan.report.html import render_html
 from defplan.report.maps import theater_map
+from defplan.report.robust_chart import fan_chart
 from defplan.report.schedule_charts import gantt_chart, risk_by_day_chart
 from defplan.risk import RiskTable
 from defplan.scenario import Scenario
@@ -32,6 +33,8 @@ IMAGE_FILES = {
 }
 #: the files a report may write into its folder (``plan --report``)
 REPORT_FILES = ("report.html", *IMAGE_FILES.values())
+#: written only when a robust study of the same inputs is beside the plan
+ROBUST_IMAGE_FILES = {"fan": "robust_fan.png"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +61,8 @@ def render(data: ReportData) -> Report:
     if data.schedule is not None and data.schedule.moves:
         images["schedule"] = png_bytes(gantt_chart(data.schedule))
         images["risk_by_day"] = png_bytes(risk_by_day_chart(data.schedule))
+    if data.robust is not None:  # a robust study beside the plan: its fan chart
+        images["fan"] = png_bytes(fan_chart(data.robust))
     return Report(data=data, images=images, html=render_html(data, images))
 
 
@@ -69,13 +74,15 @@ def build_report(
     with_ladder: bool = True,
     table: RiskTable | None = None,
     acceptance: pd.DataFrame | None = None,
+    robust_file: Path | None = None,
 ) -> Report:
     """The report of ``plan``, a plan of ``scenario``.
 
     The move orders are computed from the deployed sheet to the plan; the priority
     ladder is ``ladder`` when given, else computed when small (``with_ladder``).
     ``table`` (the scenario's risk) and ``acceptance`` (the plan's risk-acceptance
-    record) are reused when given.
+    record) are reused when given. ``robust_file`` is a robust.json whose study the
+    report shows when it is of the same inputs.
 
     Examples
     --------
@@ -93,6 +100,8 @@ def build_report(
         table=table,
         acceptance=acceptance,
     )
+    if robust_file is not None:
+        data = with_robust(data, robust_file)
     return render(data)
 
 
@@ -137,7 +146,8 @@ def write_report(
     written, the page first.
     """
     out_file = Path(out_file)
-    images = [(name, out_file.with_name(file)) for name, file in IMAGE_FILES.items()]
+    files = {**IMAGE_FILES, **ROBUST_IMAGE_FILES}
+    images = [(name, out_file.with_name(file)) for name, file in files.items()]
     images = [(name, target) for name, target in images if name in report.images]
     targets = [out_file, *(target for _, target in images)]
     sources = [Path(file) for file, _ in report.data.inputs] + [Path(p) for p in inputs]

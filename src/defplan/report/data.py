@@ -21,6 +21,7 @@ is set against it. No file another command wrote is read besides plan.json.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ class ReportData:
     notes: tuple[str, ...] = field(default=())
     schedule: MoveSchedule | None = None  # the moves day by day (None: nothing moves)
     schedule_note: str = ""  # why there is no schedule when there are moves
+    #: robust.json of the same inputs (``defplan robust --out`` into the plan's folder)
+    robust: dict[str, Any] | None = None
+    #: under "attacker:k": plan.json's ``attacker`` (raids and best response), else None
+    attacker: dict[str, Any] | None = None
 
     @property
     def system_ids(self) -> list[str]:
@@ -160,7 +165,25 @@ def report_data_from_dir(
     source = theater if theater is not None else _find_source(record, plan_dir)
     scenario = load_scenario(source)
     check_inputs(record, scenario, source)
-    return data_from_record(record, scenario, with_ladder=with_ladder)
+    data = data_from_record(record, scenario, with_ladder=with_ladder)
+    return with_robust(data, plan_dir / "robust.json")
+
+
+def with_robust(data: ReportData, path: Path) -> ReportData:
+    """``data`` with the robust study at ``path`` when there is one of the same inputs
+    (every SHA-256 equal); otherwise ``data`` as it is."""
+    from defplan.robust.writers import read_robust_json
+
+    if not path.is_file():
+        return data
+    try:
+        robust = read_robust_json(path)
+    except ValueError:
+        return data
+    hashes = tuple((h["file"], h["sha256"]) for h in robust.get("input_hashes", []))
+    if hashes != tuple(tuple(h) for h in data.inputs):
+        return data
+    return dataclasses.replace(data, robust=robust)
 
 
 def _find_source(record: dict[str, Any], plan_dir: Path) -> Path:
@@ -258,6 +281,7 @@ def data_from_record(
         ladder_reading=reading,
         schedule=timeline,
         schedule_note=timeline_note,
+        attacker=record.get("attacker"),
     )
 
 
@@ -433,7 +457,7 @@ def _ladder(
         try:
             given = ladder(
                 scenario,
-                objective=str(record["objective"]["kind"]),  # type: ignore[arg-type]
+                objective=str(record["objective"]["kind"]),
                 **_ladder_solver(record),
                 max_moves=None if max_moves is None else int(max_moves),
                 table=table,

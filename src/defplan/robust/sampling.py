@@ -13,7 +13,11 @@ Each sample is a complete set of the solver's inputs, risk per (base, class) and
   ``p_high``, triangular with its mode at ``p_intercept``;
 - ``intensity``: each threat zone's intensity from ``intensity_low`` and
   ``intensity_high``, triangular with its mode at ``intensity``; it moves the prior
-  the rate's posterior rests on.
+  the rate's posterior rests on;
+- ``completeness``: the record's completeness from the settings
+  ``record_completeness_low`` and ``record_completeness_high``, triangular with its
+  mode at ``record_completeness``: every period's completeness is scaled by the drawn
+  share over the setting's, so the record watched that many more or fewer years.
 
 Sample k draws each source from its own generator seeded by ``(seed, k, source)``, so
 a sample is the same whatever the number of samples or the other sources drawn. A
@@ -30,10 +34,10 @@ import numpy as np
 from defplan.model.instance import FloatArray
 from defplan.risk import RiskTable
 from defplan.risk.prior import zone_prior
-from defplan.scenario import Scenario
+from defplan.scenario import Scenario, Settings
 
 #: The inputs a robust run can draw, in the order their generators are numbered.
-SOURCES: tuple[str, ...] = ("rates", "severity", "p", "intensity")
+SOURCES: tuple[str, ...] = ("rates", "severity", "p", "intensity", "completeness")
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,7 +125,12 @@ class _RateShape:
     intensity_high: FloatArray
     prior_weight: float  # pw · prior_years
     record: FloatArray  # (B, C) hw · decayed attacks
-    rate_weight: float  # pw · prior_years + hw · T
+    rate_weight: float  # pw · prior_years + hw · c·T
+    prior_part: float  # pw · prior_years
+    record_weight: float  # hw
+    observed_years: float  # c·T: the record's years weighed by its completeness
+    observation_years: float  # T
+    completeness: tuple[float, float, float]  # the setting's low, value, high
     severity_shape: FloatArray  # (C,) k · prior + Σ observed
     severity_rate: FloatArray  # (C,) k + m
     severity: FloatArray  # (C,) the risk model's severity
@@ -160,6 +169,11 @@ class _RateShape:
             record=settings.history_weight * decayed,
             # the record watched only the share of attacks it holds: c·T years' worth
             rate_weight=prior_weight + settings.history_weight * table.observed_years,
+            prior_part=prior_weight,
+            record_weight=settings.history_weight,
+            observed_years=table.observed_years,
+            observation_years=table.observation_years,
+            completeness=_completeness_range(settings),
             severity_shape=severity * (k + attacks),
             severity_rate=k + attacks,
             severity=severity,
@@ -184,7 +198,9 @@ def _risk_sample(
         severity_factor = np.divide(
             drawn, shape.severity, out=np.zeros_like(drawn), where=shape.severity > 0
         )
-    if "rates" not in sources and "intensity" not in sources:
+    low, _, high = shape.completeness
+    drawn_completeness = "completeness" in sources and low < high
+    if not ({"rates", "intensity"} & set(sources) or drawn_completeness):
         return np.asarray(point * severity_factor[None, :], dtype=np.float64)
     intensity = shape.intensity
     if "intensity" in sources:
@@ -193,15 +209,43 @@ def _risk_sample(
         )
     prior = shape.fixed_prior + (shape.unit_prior @ intensity if intensity.size else 0.0)
     gamma_shape = shape.prior_weight * prior + shape.record
-    if shape.rate_weight <= 0.0:
+    rate_weight = shape.rate_weight
+    if drawn_completeness:
+        rate_weight = _completeness_weight(shape, rngs["completeness"])
+    if rate_weight <= 0.0:
         return np.zeros_like(point)
     if "rates" in sources:
-        rate = _gamma(rngs["rates"], gamma_shape, np.full_like(gamma_shape, shape.rate_weight))
+        rate = _gamma(rngs["rates"], gamma_shape, np.full_like(gamma_shape, rate_weight))
     else:
-        rate = gamma_shape / shape.rate_weight
+        rate = gamma_shape / rate_weight
     harm = (shape.severity * severity_factor)[None, :] * shape.exposure
     harm = harm * shape.plan_weight[:, None]
     return np.asarray(rate * harm, dtype=np.float64)
+
+
+def _completeness_range(settings: Settings) -> tuple[float, float, float]:
+    """record_completeness's range (low, value, high); ValueError when out of order."""
+    value = settings.record_completeness
+    low = value if settings.record_completeness_low is None else settings.record_completeness_low
+    high = value if settings.record_completeness_high is None else settings.record_completeness_high
+    if low > value or high < value:
+        raise ValueError(
+            f"settings: record_completeness_low {low:g} and record_completeness_high {high:g} "
+            f"must hold record_completeness {value:g} between them"
+        )
+    return low, value, high
+
+
+def _completeness_weight(shape: _RateShape, rng: np.random.Generator) -> float:
+    """The gamma posterior's rate with a drawn record completeness c': every period's
+    completeness scaled by c'/c (the record then watched c'/c times the years), at most
+    the whole window."""
+    low, value, high = shape.completeness
+    drawn = float(_triangular(rng, np.array([low]), np.array([value]), np.array([high]))[0])
+    if drawn == value:
+        return shape.rate_weight
+    observed = min(shape.observed_years * drawn / value, shape.observation_years)
+    return shape.prior_part + shape.record_weight * observed
 
 
 def _gamma(rng: np.random.Generator, shape: FloatArray, rate: FloatArray) -> FloatArray:

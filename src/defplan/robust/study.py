@@ -12,6 +12,7 @@ solved exactly (:func:`defplan.model.sampled.solve_sampled`).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -38,10 +39,13 @@ from defplan.scenario import Scenario
 
 @dataclass(frozen=True)
 class SampleJob:
-    """One sample's own solve: everything it needs travels with it (it pickles)."""
+    """A chunk of samples to solve, each on its own: everything travels with it (it
+    pickles). The instance is shared; sample ``first + i`` has ``values[i]``, ``p[i]``."""
 
-    index: int
+    first: int
     instance: Instance
+    values: FloatArray  # (n, B, C)
+    p: FloatArray  # (n, S, C)
     backend: str
     time_limit: float
     gap: float
@@ -60,21 +64,34 @@ class SampleOptimum:
     status: str
 
 
-def solve_sample(job: SampleJob) -> SampleOptimum:
-    """The optimum of one sample.
+#: Chunks per worker the samples are cut into: few enough that sending the instance and
+#: starting each job costs little against the solves, enough to keep every worker busy.
+CHUNKS_PER_WORKER = 4
+
+
+def solve_samples(job: SampleJob) -> list[SampleOptimum]:
+    """The optimum of every sample in a chunk, each solved on its own.
 
     ``threads`` is the study's, the same as the point plan's: HiGHS fixes its thread
     count at its first solve in a process and fails later solves that ask for another.
     """
-    found = solve(
-        job.instance,
-        backend=job.backend,
-        time_limit=job.time_limit,
-        gap=job.gap,
-        threads=job.threads,
-        seed=job.seed,
-    )
-    return SampleOptimum(job.index, found.x, found.objective, found.bound, found.status)
+    found = []
+    for i in range(len(job.values)):
+        instance = dataclasses.replace(job.instance, value=job.values[i], p=job.p[i])
+        solution = solve(
+            instance,
+            backend=job.backend,
+            time_limit=job.time_limit,
+            gap=job.gap,
+            threads=job.threads,
+            seed=job.seed,
+        )
+        found.append(
+            SampleOptimum(
+                job.first + i, solution.x, solution.objective, solution.bound, solution.status
+            )
+        )
+    return found
 
 
 def parse_objective(text: str) -> tuple[str, float]:
@@ -199,18 +216,8 @@ def robust(
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )
-    jobs = _jobs(arrays, drawn, options, scenario.settings.seed, threads)
-    with scheduler_engine(scheduler) as engine:
-        chosen = executor or engine
-        optima = run_all(
-            solve_sample,
-            jobs,
-            workers=workers,
-            executor=chosen,
-            description="samples",
-            progress=progress,
-        )
-    ran = _who_ran(scheduler, chosen, workers)
+    engine = _Engine(scheduler, executor, workers, progress)
+    optima, ran = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
     sampled_at = time.perf_counter()
     aggregator = _aggregator(objective, optima)
     sampled = SampledInstance(arrays.instance, drawn.values, drawn.p, aggregator)
@@ -251,6 +258,82 @@ def robust(
     )
 
 
+@dataclass(frozen=True)
+class _Engine:
+    """What runs the samples' solves (see :func:`defplan.executor.run_all`)."""
+
+    scheduler: str | None = None
+    executor: Executor | None = None
+    workers: int | None = None
+    progress: bool = False
+
+
+def sample_optima(
+    arrays: PlanArrays,
+    drawn: Samples,
+    options: _SolveOptions,
+    seed: int,
+    threads: int | None,
+    engine: _Engine,
+) -> tuple[list[SampleOptimum], str]:
+    """Every sample's own optimum, in sample order, and what ran them."""
+    with scheduler_engine(engine.scheduler) as found_engine:
+        chosen = engine.executor or found_engine
+        workers = engine.workers
+        chunks = 1 if workers == 1 and chosen is None else CHUNKS_PER_WORKER * (workers or 8)
+        jobs = _jobs(arrays, drawn, options, seed, threads, chunks)
+        optima = [
+            found
+            for chunk in run_all(
+                solve_samples,
+                jobs,
+                workers=workers,
+                executor=chosen,
+                description="samples",
+                progress=engine.progress,
+            )
+            for found in chunk
+        ]
+    return optima, _who_ran(engine.scheduler, chosen, workers)
+
+
+def plan_stability(
+    scenario: Scenario,
+    allocation: IntArray,
+    *,
+    samples: int = 200,
+    seed: int = 1,
+    sources: tuple[str, ...] = SOURCES,
+    solver: str | None = None,
+    backend: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: bool = False,
+    table: RiskTable | None = None,
+) -> pd.DataFrame:
+    """How often each placement of ``allocation`` (B, S) is a draw's own optimum.
+
+    The draws and their solves are :func:`robust`'s (same names, same seeds, so the
+    shares equal robust.json's ``point_same_share`` for the point plan); returns
+    :func:`~defplan.robust.judge.stability`'s frame.
+    """
+    sources = check_sources(sources)
+    table = table or compute_risk(scenario)
+    options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
+    arrays = build_arrays(scenario, table, objective="expected")
+    drawn = draw_samples(
+        scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
+    )
+    engine = _Engine(scheduler, executor, workers, progress)
+    optima, _ = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
+    x = np.asarray(allocation, dtype=np.int64)
+    return stability(x, [o.x for o in optima], arrays.base_ids, arrays.system_ids)
+
+
 def optima_values(optima: list[SampleOptimum] | tuple[SampleOptimum, ...]) -> list[float]:
     """Each sample's optimum, NaN where its solve found no allocation."""
     return [o.objective if o.x is not None else math.nan for o in optima]
@@ -284,20 +367,29 @@ class _SolveOptions:
 
 
 def _jobs(
-    arrays: PlanArrays, drawn: Samples, options: _SolveOptions, seed: int, threads: int | None
+    arrays: PlanArrays,
+    drawn: Samples,
+    options: _SolveOptions,
+    seed: int,
+    threads: int | None,
+    chunks: int,
 ) -> list[SampleJob]:
-    base = arrays.instance
+    """The samples cut into at most ``chunks`` jobs of consecutive samples."""
+    edges = np.linspace(0, drawn.count, min(chunks, drawn.count) + 1).round().astype(int)
     return [
         SampleJob(
-            index=k,
-            instance=dataclasses.replace(base, value=drawn.values[k], p=drawn.p[k]),
+            first=int(start),
+            instance=arrays.instance,
+            values=drawn.values[start:end],
+            p=drawn.p[start:end],
             backend=options.backend,
             time_limit=options.time_limit,
             gap=options.gap,
             seed=seed,
             threads=threads,
         )
-        for k in range(drawn.count)
+        for start, end in itertools.pairwise(edges.tolist())
+        if end > start
     ]
 
 

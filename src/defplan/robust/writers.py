@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes, output_set
+from defplan.plan import Plan
 from defplan.robust.study import RobustResult, optima_values
 from defplan.workbook.write import add_frame, add_rows, save_workbook
 
@@ -213,3 +214,41 @@ def write_robust(result: RobustResult, out_dir: Path) -> list[Path]:
         atomic_write_bytes(json_path, robust_json(result))
         save_workbook(robust_workbook(result), xlsx_path)
     return [json_path, xlsx_path]
+
+
+def point_stability_from(path: Path, plan: Plan) -> pd.DataFrame | None:
+    """The point plan's stability recorded in a robust.json, when that file is of the
+    same inputs (every SHA-256 equal) and its point plan is ``plan``'s allocation;
+    else None. Columns as :func:`~defplan.robust.judge.stability`'s."""
+    try:
+        data = read_robust_json(path)
+    except ValueError:
+        return None
+    hashes = [(h["file"], h["sha256"]) for h in data.get("input_hashes", [])]
+    if hashes != [tuple(h) for h in plan.input_hashes]:
+        return None
+    units = {
+        (b, s): int(plan.allocation[i, j])
+        for i, b in enumerate(plan.base_ids)
+        for j, s in enumerate(plan.system_ids)
+    }
+    recorded = {}
+    for row in data.get("bases", []):
+        for s in plan.system_ids:
+            recorded[(row["base_id"], s)] = row.get(f"point_{s}")
+    if any(recorded.get(key, 0) != value for key, value in units.items()):
+        return None
+    rows = [
+        {
+            "base_id": r["base_id"],
+            "system_id": r["system_id"],
+            "units": r["point_units"],
+            "same_share": r["point_same_share"],
+            "any_share": r["any_share"],
+            "mean_units": r["mean_units"],
+        }
+        for r in data.get("stability", [])
+        if r.get("point_same_share") is not None
+    ]
+    columns = ["base_id", "system_id", "units", "same_share", "any_share", "mean_units"]
+    return pd.DataFrame(rows, columns=columns)

@@ -35,6 +35,7 @@ import pandas as pd
 
 from defplan.executor import Executor, run_all
 from defplan.model import Objective
+from defplan.model.instance import raids_of
 from defplan.plan import Plan, build_arrays
 from defplan.plan.acceptance import risk_acceptance
 from defplan.risk import RiskTable
@@ -231,6 +232,8 @@ def _objective_words(kind: str) -> str:
     """What a step's objective measures: 'left' (total risk), or the worst base's."""
     if kind == "worst_case":
         return "at the worst base"
+    if raids_of(kind):
+        return f"at the {raids_of(kind)} bases an attacker's raids would strike"
     if kind == "blend":
         return "of blended objective (total and worst base)"
     return "left"

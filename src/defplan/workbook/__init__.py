@@ -106,6 +106,7 @@ def validate(path: Path | str) -> Validation:
         rows[row_type.sheet] = located
         identities[row_type.sheet] = raw_identities(sheet, row_type)
         problems += found
+        sheet.frame = sheet.frame.iloc[:0]  # read: a big sheet's raw cells are let go
     setting_rows: dict[str, int] = {}
     if "settings" in sheets and not sheets["settings"].frame.empty:
         files["settings"] = sheets["settings"].file

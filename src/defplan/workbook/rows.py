@@ -203,8 +203,9 @@ def validate_rows(
     missing_columns = check_columns(sheet, known, model, problems)
     located: list[Located] = []
     failed_ids: set[str] = set()
+    shared: dict[frozenset[str], set[str]] = {}
     for excel_row, cells in zip(
-        sheet.frame.index, sheet.frame.itertuples(index=False), strict=True
+        sheet.frame.index.tolist(), sheet.frame.itertuples(index=False, name=None), strict=True
     ):
         raw = dict(zip(columns, cells, strict=True))
         if int(excel_row) in sheet.unread:
@@ -219,7 +220,7 @@ def validate_rows(
         data = {k: v for k, v in data.items() if k not in bad}
         skip_missing = missing_columns | bad
         try:
-            located.append(Located(model.model_validate(data), int(excel_row)))
+            row = model.model_validate(data)
         except ValidationError as exc:
             if model.key and raw.get(model.key[0]) is not None:
                 failed_ids.add(str(key_from_cell(raw[model.key[0]])))
@@ -229,7 +230,26 @@ def validate_rows(
                 if error["type"] == "missing" and column in skip_missing:
                     continue
                 problems.append(Problem(sheet.file, sheet.name, int(excel_row), column, message))
+        else:
+            located.append(Located(shared_bookkeeping(row, shared), int(excel_row)))
     return located, problems, failed_ids
+
+
+def shared_bookkeeping(row: Row, shared: dict[frozenset[str], set[str]]) -> Row:
+    """The row, its set of given fields and its (empty) extras shared with rows like it.
+
+    Pydantic gives every row its own set and dict (~500 bytes): a million attack rows
+    would spend half a gigabyte on copies. Rows are frozen and ``model_copy`` copies
+    both, so sharing them changes nothing a reader sees.
+    """
+    given = row.__pydantic_fields_set__
+    object.__setattr__(row, "__pydantic_fields_set__", shared.setdefault(frozenset(given), given))
+    if row.__pydantic_extra__ == {}:
+        object.__setattr__(row, "__pydantic_extra__", _NO_EXTRAS)
+    return row
+
+
+_NO_EXTRAS: dict[str, Any] = {}
 
 
 def identity_columns(model: type[Row]) -> tuple[str, ...]:
@@ -259,16 +279,16 @@ def raw_identities(sheet: RawSheet, model: type[Row]) -> list[tuple[int, tuple[A
     if not columns or any(c not in sheet.frame.columns for c in columns):
         return []  # a missing or misspelt column is reported; its values are unknown
     normalizers = [_before(info) for info in infos]
+    names = list(sheet.frame.columns)
+    # the last of a repeated column, as everywhere a row is read as a dict
+    positions = [len(names) - 1 - names[::-1].index(c) for c in columns]
+    cells_of = [sheet.frame.iloc[:, i].tolist() for i in positions]
     found: list[tuple[int, tuple[Any, ...]]] = []
-    for excel_row, cells in zip(
-        sheet.frame.index, sheet.frame.itertuples(index=False), strict=True
-    ):
-        if int(excel_row) in sheet.unread:
+    for excel_row, *cells in zip(sheet.frame.index.tolist(), *cells_of, strict=True):
+        if excel_row in sheet.unread:
             continue
-        raw = dict(zip(sheet.frame.columns, cells, strict=False))
         values: list[Any] = []
-        for column, normalize in zip(columns, normalizers, strict=True):
-            value = raw.get(column)
+        for value, normalize in zip(cells, normalizers, strict=True):
             if value is None or (isinstance(value, float) and value != value):
                 value = None
             elif normalize is not None:
@@ -276,7 +296,7 @@ def raw_identities(sheet: RawSheet, model: type[Row]) -> list[tuple[int, tuple[A
             values.append(value)
         if any(v is None for v, needed in zip(values, required, strict=True) if needed):
             continue
-        found.append((int(excel_row), tuple(values)))
+        found.append((excel_row, tuple(values)))
     return found
 
 
@@ -344,22 +364,15 @@ def check_columns(
 def _row_data(
     sheet: RawSheet, excel_row: int, raw: dict[str, Any], known: set[str]
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """The row as a dict for the model: blanks dropped, Excel errors and lost formulas reported."""
+    """The row as a dict for the model: blanks dropped; Excel errors, lost formulas and
+    cells the reading found unusable reported."""
     data: dict[str, Any] = {}
     problems: list[Problem] = []
+    bad_cells = sheet.bad_cells
     for column, value in raw.items():
-        formula = sheet.formulas.get((excel_row, column))
-        if formula is not None:
-            problems.append(
-                Problem(
-                    sheet.file,
-                    sheet.name,
-                    excel_row,
-                    column,
-                    f"formula {formula} has no saved value (open and save the workbook in "
-                    "Excel so its values are computed)",
-                )
-            )
+        bad = bad_cells.get((excel_row, column)) if bad_cells else None
+        if bad is not None:
+            problems.append(Problem(sheet.file, sheet.name, excel_row, column, bad))
             continue
         if value is None or (isinstance(value, float) and value != value):
             continue
@@ -403,6 +416,12 @@ def validate_settings(sheet: RawSheet) -> tuple[Settings, list[Problem]]:
     rows: dict[str, int] = {}
     for excel_row, key_cell, value in zip(frame.index, frame["key"], frame["value"], strict=True):
         excel_row = int(excel_row)
+        unusable = [(c, sheet.bad_cells.get((excel_row, c))) for c in ("key", "value")]
+        if any(text for _, text in unusable):
+            problems += [
+                Problem(sheet.file, sheet.name, excel_row, c, text) for c, text in unusable if text
+            ]
+            continue
         if key_cell is None:
             problems.append(
                 Problem(

@@ -7,28 +7,41 @@ file from being read at all (missing, too big, not a workbook, an XML entity bom
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
 import re
 import warnings
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pandas as pd
 
 from defplan.errors import Problem
-from defplan.safe_csv import unescape_cell
 from defplan.scenario import SourceFile
+from defplan.workbook.csv_file import (
+    decode_csv,
+    read_csv_grid,
+    text_cell_problem,
+    text_may_be_bad,
+)
 
 #: a workbook or CSV file above this size is refused (a theater is kilobytes)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 #: the unpacked parts of a workbook may not add up to more than this (zip bombs)
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+#: one part (a sheet, the shared strings) may not unpack to more than this: a sheet of
+#: a theater is a few MiB; a bigger one would fill the memory before its rows are counted
+MAX_PART_BYTES = 128 * 1024 * 1024
+#: the most rows an Excel sheet holds; a sheet (or CSV file) with more is refused
+MAX_ROWS = 1_048_576
 MAX_ZIP_MEMBERS = 5_000
+DAMAGED = "is damaged, or not a workbook Excel saved (open it in Excel and save it again)"
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 )
@@ -44,8 +57,9 @@ class RawSheet:
     """One sheet's cells before validation.
 
     ``frame`` has one column per header (normalized names, in sheet order) and is
-    indexed by the Excel row number; blank rows are already dropped. ``formulas``
-    holds, per (row, column), the formula of a cell whose value was never computed.
+    indexed by the Excel row number; blank rows are already dropped. ``bad_cells``
+    holds, per (row, column), why a cell's value cannot be used (a formula never
+    computed, a value copied from another workbook, text Excel cannot hold).
     """
 
     file: str
@@ -54,7 +68,7 @@ class RawSheet:
     frame: pd.DataFrame
     header_row: int
     hidden: bool = False
-    formulas: dict[tuple[int, str], str] = field(default_factory=dict)
+    bad_cells: dict[tuple[int, str], str] = field(default_factory=dict)
     #: Excel rows reported already as unreadable (a CSV row of the wrong width): their
     #: cells are not validated, and their id is known but not valid
     unread: set[int] = field(default_factory=set)
@@ -91,6 +105,8 @@ def read_workbook(path: Path | str) -> RawWorkbook:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return _refused(label, f"is {size / 2**20:.0f} MiB (refused: the limit is 50 MiB)")
+    if size == 0:
+        return _refused(label, "is empty (0 bytes; expected an Excel workbook)")
     data = path.read_bytes()
     refusal = _unsafe_zip_reason(data)
     if refusal:
@@ -105,7 +121,7 @@ def _refused(label: str, message: str) -> RawWorkbook:
 def _unsafe_zip_reason(data: bytes) -> str | None:
     """Why these bytes must not be parsed as a workbook, or ``None`` when they may."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return "is not an Excel workbook (an .xlsx file is a zip archive; this is not one)"
+        return f"is not an Excel workbook ({_looks_like(data)}; open it in Excel, save as .xlsx)"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -114,6 +130,13 @@ def _unsafe_zip_reason(data: bytes) -> str | None:
             unpacked = sum(m.file_size for m in members)
             if unpacked > MAX_UNPACKED_BYTES:
                 return f"unpacks to {unpacked / 2**20:.0f} MiB (refused: limit 400 MiB)"
+            biggest = max(members, key=lambda m: m.file_size, default=None)
+            if biggest is not None and biggest.file_size > MAX_PART_BYTES:
+                return (
+                    f"part {biggest.filename} unpacks to {biggest.file_size / 2**20:.0f} MiB "
+                    f"(refused: a part may unpack to at most {MAX_PART_BYTES // 2**20} MiB, "
+                    f"and a sheet hold at most {MAX_ROWS:,} rows)"
+                )
             names = {m.filename for m in members}
             if "xl/workbook.xml" not in names:
                 return "is a zip archive but not an Excel workbook (no xl/workbook.xml)"
@@ -125,9 +148,23 @@ def _unsafe_zip_reason(data: bytes) -> str | None:
                         f"part {member.filename} declares an XML document type or entity "
                         "(refused for safety: Excel never writes one)"
                     )
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        return f"is a damaged workbook ({exc})"
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error):
+        return DAMAGED
     return None
+
+
+def _looks_like(data: bytes) -> str:
+    """What a file that is not a workbook seems to be, in a planner's words."""
+    head = data[:4096]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "it is an old-format .xls file or a protected workbook"
+    if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        return "it is XML or HTML text"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "its bytes are not those of an .xlsx file"
+    return "it is text, perhaps a CSV file" if "," in text or ";" in text else "it is text"
 
 
 def _declares_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -145,96 +182,203 @@ def _read_xlsx(data: bytes, label: str) -> RawWorkbook:
     from openpyxl import load_workbook  # deferred: openpyxl import costs ~0.2 s
 
     digest = hashlib.sha256(data).hexdigest()
-    problems: list[Problem] = []
+    links = _external_links(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        return _refused(label, f"could not be read as a workbook ({type(exc).__name__}: {exc})")
+    except Exception:  # openpyxl raises many types for damaged files
+        return _refused(label, DAMAGED)
     sheets: list[RawSheet] = []
-    for title in values.sheetnames:
-        value_sheet = values[title]
-        formula_sheet = formulas[title]
-        if not hasattr(value_sheet, "iter_rows"):
-            continue  # a chart sheet holds no cells
-        grid = [list(r) for r in value_sheet.iter_rows(values_only=True)]
-        formula_grid = [list(r) for r in formula_sheet.iter_rows(values_only=True)]
-        hidden = getattr(value_sheet, "sheet_state", "visible") != "visible"
-        sheet = _sheet_from_grid(label, title, grid, hidden)
-        if sheet is None:
-            sheets.append(_empty_sheet(label, title, hidden))
-            continue
-        _note_missing_formula_values(sheet, grid, formula_grid)
-        sheets.append(sheet)
-    values.close()
-    formulas.close()
+    problems: list[Problem] = []
+    try:
+        for title in values.sheetnames:
+            value_sheet, formula_sheet = values[title], formulas[title]
+            if not hasattr(value_sheet, "iter_rows"):
+                continue  # a chart sheet holds no cells
+            hidden = getattr(value_sheet, "sheet_state", "visible") != "visible"
+            rows = _cell_pairs(value_sheet, formula_sheet)
+            sheet, refusal = _sheet_from_rows(label, title, rows, hidden, links)
+            problems += refusal
+            sheets.append(sheet)
+    except Exception:  # a part damaged past the first look, found while streaming it
+        return _refused(label, DAMAGED)
+    finally:
+        values.close()
+        formulas.close()
+    if links and not any(s.bad_cells for s in sheets):
+        problems.append(_unused_links_note(label, links))
     return RawWorkbook(label, "xlsx", sheets, [SourceFile(label, digest)], problems)
 
 
-def _note_missing_formula_values(
-    sheet: RawSheet, grid: list[list[Any]], formula_grid: list[list[Any]]
-) -> None:
-    """Remember formula cells that have no saved value (never opened in Excel)."""
-    columns = list(sheet.frame.columns)
-    for excel_row in sheet.frame.index:
-        r = int(excel_row) - 1
-        for c, column in enumerate(columns):
-            if r >= len(grid) or c >= len(grid[r]) or grid[r][c] is not None:
+def _cell_pairs(value_sheet: Any, formula_sheet: Any) -> Iterator[tuple[Sequence[Any], Any]]:
+    """(values, formulas) of every row, read to the sheet's real end.
+
+    A sheet's ``<dimension>`` tag can understate its extent (tools other than Excel
+    write it wrong); openpyxl's read-only mode would stop there, so it is ignored.
+    """
+    value_sheet.reset_dimensions()
+    formula_sheet.reset_dimensions()
+    return zip(
+        value_sheet.iter_rows(values_only=True),
+        formula_sheet.iter_rows(values_only=True),
+        strict=True,
+    )
+
+
+def _external_links(data: bytes) -> dict[int, str]:
+    """External workbook links by their number in formulas (``[1]``) → the linked file."""
+    found: dict[int, str] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            match = re.fullmatch(r"xl/externalLinks/_rels/externalLink(\d+)\.xml\.rels", name)
+            if match is None:
                 continue
-            if r < len(formula_grid) and c < len(formula_grid[r]):
-                text = formula_grid[r][c]
-                if isinstance(text, str) and text.startswith("="):
-                    sheet.formulas[(int(excel_row), column)] = text
+            target = re.search(rb'Target="([^"]*)"', archive.read(name))
+            text = target.group(1).decode("utf-8", "replace") if target else "?"
+            found[int(match.group(1))] = unquote(text).removeprefix("file:///")
+    return found
 
 
-def _empty_sheet(label: str, title: str, hidden: bool) -> RawSheet:
-    return RawSheet(label, normalize_name(title), title, pd.DataFrame(), 0, hidden)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _sheet_from_grid(
-    label: str, title: str, grid: list[list[Any]], hidden: bool
-) -> RawSheet | None:
-    """The first non-blank row is the header; later blank rows are dropped."""
-    header_index = next(
-        (i for i, row in enumerate(grid) if any(not _is_blank(v) for v in row)), None
+def _unused_links_note(label: str, links: dict[int, str]) -> Problem:
+    files = ", ".join(repr(v) for _, v in sorted(links.items()))
+    return Problem(
+        label,
+        message=f"links to another workbook ({files}); no cell defplan reads takes a value "
+        "from it, so the link is ignored",
+        severity="note",
     )
-    if header_index is None:
+
+
+def _link_problem(formula: str, value: Any, links: dict[int, str]) -> str | None:
+    """The message for a cell whose value was copied from another workbook, or None."""
+    match = _LINK.search(formula)
+    if match is None:
         return None
-    raw_header = grid[header_index]
-    header = [
-        normalize_name(str(v)) if not _is_blank(v) else f"column_{i + 1}"
-        for i, v in enumerate(raw_header)
-    ]
-    width = len(header)
-    records: list[list[Any]] = []
-    index: list[int] = []
-    for i in range(header_index + 1, len(grid)):
-        row = [_clean_cell(v) for v in grid[i][:width]]
-        row += [None] * (width - len(row))
-        overflow = [v for v in grid[i][width:] if not _is_blank(v)]
-        if all(v is None for v in row) and not overflow:
-            continue
-        records.append(row)
-        index.append(i + 1)
-    # columns with neither a header nor a value are padding, not data
-    keep = [
-        c
-        for c in range(width)
-        if not _is_blank(raw_header[c]) or any(rec[c] is not None for rec in records)
-    ]
-    frame = pd.DataFrame(
-        [[rec[c] for c in keep] for rec in records],
-        columns=pd.Index([header[c] for c in keep], dtype=object),
-        index=pd.Index(index, dtype="int64"),
-        dtype=object,
+    linked = links.get(int(match.group(1)), "another workbook")
+    return (
+        f"{_shown(value)} is a value saved from {linked!r} (formula {formula}); defplan reads "
+        "this file alone, so type the value in (or paste it as values)"
     )
-    return RawSheet(label, normalize_name(title), title, frame, header_index + 1, hidden)
+
+
+_LINK = re.compile(r"\[(\d+)\]")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return "blank" if value is None else str(value)
+
+
+@dataclass
+class _SheetBuilder:
+    """A sheet's rows gathered one at a time, the header first (blank rows dropped)."""
+
+    label: str
+    title: str
+    links: dict[int, str]
+    header: list[str] | None = None
+    raw_header: list[Any] = field(default_factory=list)
+    header_row: int = 0
+    records: list[list[Any]] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    bad_cells: dict[tuple[int, str], str] = field(default_factory=dict)
+    #: False when the whole file is known to hold no text a cell may not (a CSV file
+    #: without control characters or long lines): the cells need no check one by one
+    check_text: bool = True
+
+    def add(self, number: int, values: Sequence[Any], formulas: Sequence[Any] | None) -> None:
+        if self.header is None:
+            if any(not _is_blank(v) for v in values):
+                self.raw_header = list(values)
+                self.header = [
+                    normalize_name(str(v)) if not _is_blank(v) else f"column_{i + 1}"
+                    for i, v in enumerate(values)
+                ]
+                self.header_row = number
+            return
+        width = len(self.header)
+        row = [_clean_cell(v) for v in values[:width]]
+        row += [None] * (width - len(row))
+        if all(v is None for v in row) and all(_is_blank(v) for v in values[width:]):
+            return
+        self.records.append(row)
+        self.index.append(number)
+        if self.check_text or formulas is not None:
+            self._check_cells(number, row, formulas)
+
+    def _check_cells(self, number: int, row: list[Any], formulas: Sequence[Any] | None) -> None:
+        assert self.header is not None
+        for c, value in enumerate(row):
+            problem = text_cell_problem(value) if isinstance(value, str) else None
+            formula = formulas[c] if formulas is not None and c < len(formulas) else None
+            if isinstance(formula, str) and formula.startswith("="):
+                problem = problem or _formula_problem(formula, value, self.links)
+            if problem:
+                self.bad_cells[(number, self.header[c])] = problem
+
+    def sheet(self, hidden: bool) -> RawSheet:
+        if self.header is None:
+            name = normalize_name(self.title)
+            return RawSheet(self.label, name, self.title, pd.DataFrame(), 0, hidden)
+        width = len(self.header)
+        # columns with neither a header nor a value are padding, not data
+        keep = [
+            c
+            for c in range(width)
+            if not _is_blank(self.raw_header[c]) or any(rec[c] is not None for rec in self.records)
+        ]
+        frame = pd.DataFrame(
+            [[rec[c] for c in keep] for rec in self.records]
+            if keep != list(range(width))
+            else self.records,
+            columns=pd.Index([self.header[c] for c in keep], dtype=object),
+            index=pd.Index(self.index, dtype="int64"),
+            dtype=object,
+        )
+        name = normalize_name(self.title)
+        return RawSheet(
+            self.label, name, self.title, frame, self.header_row, hidden, self.bad_cells
+        )
+
+
+def _formula_problem(formula: str, value: Any, links: dict[int, str]) -> str | None:
+    if value is None:
+        return (
+            f"formula {formula} has no saved value (open and save the workbook in "
+            "Excel so its values are computed)"
+        )
+    return _link_problem(formula, value, links)
+
+
+def _sheet_from_rows(
+    label: str,
+    title: str,
+    rows: Iterable[tuple[Sequence[Any], Sequence[Any] | None]],
+    hidden: bool,
+    links: dict[int, str] | None = None,
+    check_text: bool = True,
+) -> tuple[RawSheet, list[Problem]]:
+    """The first non-blank row is the header; later blank rows are dropped.
+
+    More rows than Excel allows refuse the sheet, before they fill the memory.
+    """
+    builder = _SheetBuilder(label, title, links or {}, check_text=check_text)
+    for number, (values, formulas) in enumerate(rows, start=1):
+        if number > MAX_ROWS:
+            empty = RawSheet(label, normalize_name(title), title, pd.DataFrame(), 0, hidden)
+            return empty, [
+                Problem(
+                    label,
+                    title,
+                    message=f"has more than {MAX_ROWS:,} rows (refused: the most an Excel "
+                    "sheet holds)",
+                )
+            ]
+        builder.add(number, values, formulas)
+    return builder.sheet(hidden), []
 
 
 def _clean_cell(value: Any) -> Any:
@@ -247,18 +391,27 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _taken(rows: list[list[str]]) -> Iterator[tuple[list[str], None]]:
+    """Each row once, let go as it is taken (a big sheet is not held twice)."""
+    rows.reverse()
+    while rows:
+        yield rows.pop(), None
+
+
 def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
     sheets: list[RawSheet] = []
     files: list[SourceFile] = []
     problems: list[Problem] = []
     paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not paths:
-        problems.append(
-            Problem(
-                file=label,
-                message="holds no .csv files (expected bases.csv, systems.csv, "
-                "effectiveness.csv, weapons.csv …)",
-            )
+        return _refused(
+            label,
+            "holds no .csv files (expected a theater: bases.csv, systems.csv, "
+            "effectiveness.csv and weapons.csv at least)",
         )
     for path in paths:
         file_label = str(folder / path.name)
@@ -270,77 +423,17 @@ def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
             continue
         data = path.read_bytes()
         files.append(SourceFile(file_label, hashlib.sha256(data).hexdigest()))
-        text, problem = _decode_csv(data, file_label)
+        text, problem = decode_csv(data, file_label)
         if problem:
             problems.append(problem)
             if problem.severity == "error":
                 continue
-        # the quote defplan's writer puts before text Excel would compute (safe_csv)
-        grid = [[unescape_cell(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
-        ragged = _ragged_rows(file_label, normalize_name(path.stem), grid)
-        problems += ragged
-        sheet = _sheet_from_grid(file_label, path.stem, grid, hidden=False)
-        if sheet is not None:
-            sheet.unread = {p.row for p in ragged if p.row is not None}
-        sheets.append(sheet if sheet is not None else _empty_sheet(file_label, path.stem, False))
+        grid = read_csv_grid(text, file_label, normalize_name(path.stem))
+        problems += grid.problems
+        sheet, refusal = _sheet_from_rows(
+            file_label, path.stem, _taken(grid.rows), False, check_text=text_may_be_bad(text)
+        )
+        problems += refusal
+        sheet.unread = grid.unread
+        sheets.append(sheet)
     return RawWorkbook(label, "csv", sheets, files, problems)
-
-
-def _ragged_rows(label: str, sheet: str, grid: list[list[Any]]) -> list[Problem]:
-    """Report CSV rows with more or fewer cells than the header (they are not read).
-
-    An unquoted comma in a name splits one cell in two and shifts every later cell a
-    column to the right; reading such a row would blame the wrong columns, or none.
-    Trailing empty cells (padding Excel writes) do not count.
-    """
-    header_index = next(
-        (i for i, row in enumerate(grid) if any(not _is_blank(v) for v in row)), None
-    )
-    if header_index is None:
-        return []
-    width = _filled_width(grid[header_index])
-    problems: list[Problem] = []
-    for i in range(header_index + 1, len(grid)):
-        row = grid[i]
-        if all(_is_blank(v) for v in row):
-            continue
-        cells = max(_filled_width(row), min(len(row), width))
-        if cells == width:
-            continue
-        why = (
-            "a comma inside a value must be quoted"
-            if cells > width
-            else "every row needs one cell per column; a blank cell still needs its comma"
-        )
-        problems.append(
-            Problem(
-                label,
-                sheet,
-                i + 1,
-                message=f"has {cells} cells, the header has {width} ({why}); row not read",
-            )
-        )
-    return problems
-
-
-def _filled_width(row: list[Any]) -> int:
-    """Cells up to and including the last one that is not blank."""
-    return next((n for n in range(len(row), 0, -1) if not _is_blank(row[n - 1])), 0)
-
-
-def _decode_csv(data: bytes, label: str) -> tuple[str, Problem | None]:
-    if b"\x00" in data[:4096]:
-        return "", Problem(file=label, message="is a binary file, not a CSV text file")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "", Problem(file=label, message="is not UTF-8 text (save it as CSV UTF-8)")
-    return text, Problem(
-        file=label,
-        message="is not UTF-8; read as Windows-1252 (save as CSV UTF-8 to be sure of accents)",
-        severity="warning",
-    )

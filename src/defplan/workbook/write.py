@@ -5,6 +5,7 @@ What is written reads back as the same Scenario (`load_scenario(write(...)) == s
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
@@ -23,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from defplan.atomic import atomic_path, atomic_write_bytes
 from defplan.fields import format_partial_date
-from defplan.safe_csv import csv_bytes
+from defplan.safe_csv import cell_text
 from defplan.scenario import ROW_TYPES, AttackRow, Row, Scenario, Settings
 
 HEADER_FONT = Font(bold=True)
@@ -71,7 +72,16 @@ def settings_table(settings: Settings) -> list[dict[str, Any]]:
 
 
 def _csv_bytes(header: list[str], rows: list[dict[str, Any]]) -> bytes:
-    return csv_bytes(header, ([row.get(c) for c in header] for row in rows))
+    """The sheet as CSV: a value holding a comma, quote or line break is quoted, and a
+    column blank on every row is left out (it reads back the same; a blank last
+    column on every row would hide a row shifted by an unquoted comma)."""
+    cells = [[cell_text(row.get(c)) for c in header] for row in rows]
+    keep = [c for c in range(len(header)) if any(line[c] for line in cells)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([header[c] for c in keep])
+    writer.writerows([line[c] for c in keep] for line in cells)
+    return buffer.getvalue().encode("utf-8")
 
 
 def write_csv_folder(scenario: Scenario, folder: Path) -> Path:

@@ -279,8 +279,13 @@ def solve_profiles(
 ) -> Solution:
     """What solve() returns, with CP-SAT on the profile model (one round, no cuts).
 
-    ValueError when a base has more than PROFILE_LIMIT defense profiles.
+    ValueError when a base has more than PROFILE_LIMIT defense profiles, or when moves
+    cost something (the profile model has no move cost).
     """
+    if instance.move_cost > 0.0:
+        raise ValueError(
+            "backend 'cp_sat' has no move cost: with min_move_gain above 0 use highs, scip or cbc"
+        )
     began = time.perf_counter()
     profiles = base_profiles(instance)  # fails fast on an instance that does not fit
     first = starting_point(instance, start, began + time_limit)

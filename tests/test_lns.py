@@ -1,0 +1,157 @@
+"""The large-neighbourhood search and the cyclic exchanges: never worse than their
+start, always within the rules and budgets, deterministic for a seed."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+
+from defplan.model import Coverage, Instance, greedy, make_instance
+from defplan.model.exchange import cyclic_exchange
+from defplan.model.heuristic import State
+from defplan.model.lns import improved_starts, large_neighbourhood_search, restrict
+from defplan.model.relaxation import relaxed_allocation
+from defplan.model.wta import WtaInstance, to_instance
+from model_instances import instances
+
+SEARCH = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _start(inst: Instance) -> np.ndarray:
+    x = greedy(inst)
+    assume(x is not None and not inst.violations(x))
+    assert x is not None
+    return x
+
+
+@SEARCH
+@given(instances(most_bases=6))
+def test_search_is_never_worse_than_its_start_and_keeps_every_rule(inst: Instance) -> None:
+    start = _start(inst)
+    found = large_neighbourhood_search(inst, start, time_limit=30, seed=3, max_steps=6)
+    assert inst.violations(found.x) == []
+    assert found.objective <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)
+    assert found.objective == inst.objective_of(found.x)
+
+
+@SEARCH
+@given(instances(most_bases=6))
+def test_search_is_deterministic_for_a_seed(inst: Instance) -> None:
+    start = _start(inst)
+    first = large_neighbourhood_search(inst, start, time_limit=30, seed=11, max_steps=4)
+    again = large_neighbourhood_search(inst, start, time_limit=30, seed=11, max_steps=4)
+    assert np.array_equal(first.x, again.x)
+    assert first.objective == again.objective
+
+
+@SEARCH
+@given(instances(most_bases=6))
+def test_exchanges_never_raise_the_objective_nor_break_a_rule(inst: Instance) -> None:
+    start = _start(inst)
+    state = State.of(inst, start)
+    cyclic_exchange(state)
+    assert inst.violations(state.x) == []
+    assert state.score <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)
+    assert np.isclose(state.score, inst.objective_of(state.x), rtol=1e-9, atol=1e-12)
+
+
+@SEARCH
+@given(instances(most_bases=6))
+def test_restricted_instance_scores_what_the_freed_cells_change(inst: Instance) -> None:
+    """For the summed objective: the restricted objective of the freed cells plus what
+    the untouched bases keep is the whole allocation's objective."""
+    assume(inst.objective == "expected")
+    x = _start(inst)
+    rng = np.random.default_rng(inst.n_bases)
+    free = rng.random(x.shape) < 0.5
+    sub, keep = restrict(inst, x, free)
+    outside = np.setdiff1d(np.arange(inst.n_bases), keep)
+    rest = float(inst.residual(x)[outside].sum())
+    inside = np.where(free[keep] & (inst.upper[keep] > 0), x[keep], 0)
+    assert sub.violations(inside) == []
+    assert np.isclose(sub.objective_of(inside) + rest, inst.objective_of(x), rtol=1e-9, atol=1e-12)
+
+
+def test_a_cyclic_exchange_of_three_weapons_is_found() -> None:
+    """Each weapon is placed on the target the next one kills best: greedy's order
+    leaves every weapon one target off, and only moving all three at once helps."""
+    p = np.array([[0.5, 0.9, 0.1], [0.1, 0.5, 0.9], [0.9, 0.1, 0.5]])
+    inst = to_instance(WtaInstance(values=np.array([10.0, 10.0, 10.0]), p=p, mu=1))
+    start = np.eye(3, dtype=np.int64)  # weapon w on target w: each kills with 0.5
+    state = State.of(inst, start)
+    made = cyclic_exchange(state)
+    assert made >= 1
+    assert np.isclose(state.score, 3.0)  # every target now gets its 0.9 weapon
+
+
+def test_a_path_exchange_uses_a_spare_unit_through_the_pool() -> None:
+    """One area unit stands where it covers little; a path exchange moves it to the
+    site covering the most risk."""
+    cover = Coverage.from_pairs([(0, 0), (1, 1), (1, 2), (1, 3)])
+    inst = make_instance(
+        [[1.0], [1.0], [1.0], [1.0]],
+        [[0.5]],
+        [1],
+        coverage=[cover],
+        upper=np.ones((4, 1), dtype=np.int64),
+    )
+    state = State.of(inst, np.array([[1], [0], [0], [0]]))
+    assert cyclic_exchange(state) >= 1
+    assert state.x[:, 0].tolist() == [0, 1, 0, 0]
+
+
+def test_search_improves_a_poor_start_on_a_weapon_target_instance() -> None:
+    rng = np.random.default_rng(5)
+    wta = WtaInstance(
+        values=rng.integers(25, 101, 12).astype(float), p=rng.uniform(0.3, 0.9, (6, 12)), mu=2
+    )
+    inst = to_instance(wta)
+    poor = np.zeros((12, 6), dtype=np.int64)
+    poor[0] = 2  # every weapon on the first target
+    found = large_neighbourhood_search(inst, poor, time_limit=30, seed=0)
+    assert found.objective < 0.5 * inst.objective_of(poor)
+    assert found.improvements + found.exchanges >= 1
+    assert inst.violations(found.x) == []
+
+
+@SEARCH
+@given(instances(most_bases=6, budgets=False))
+def test_relaxation_stays_in_the_polytope_and_never_raises_the_relaxed_sum(
+    inst: Instance,
+) -> None:
+    start = _start(inst).astype(np.float64)
+    relaxed = relaxed_allocation(inst, start, iterations=50)
+    tolerance = 1e-9
+    assert (relaxed >= inst.lower - tolerance).all()
+    assert (relaxed <= inst.upper + tolerance).all()
+    assert (relaxed.sum(axis=0) <= inst.inventory + tolerance).all()
+
+    def summed(x: np.ndarray) -> float:
+        return float((inst.value * np.exp(inst.defending(x) @ inst.log_leak)).sum())
+
+    assert summed(relaxed) <= summed(start) * (1 + 1e-12) + 1e-15
+
+
+@SEARCH
+@given(instances(most_bases=6))
+def test_improved_starts_are_feasible_and_no_worse_than_the_start(inst: Instance) -> None:
+    start = _start(inst)
+    for x in improved_starts(inst, start, time_limit=30):
+        assert inst.violations(x) == []
+        assert inst.objective_of(x) <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)
+
+
+def test_search_never_returns_an_allocation_that_costs_more_with_its_moves() -> None:
+    """A move cost (min_move_gain) is part of the objective: moving the unit to the
+    riskier base gains 0.45 in risk but costs 1 in moves, so the search keeps it."""
+    inst = make_instance(
+        [[1.0], [0.1]],
+        [[0.5]],
+        [1],
+        current=np.array([[0], [1]]),
+        move_cost=1.0,
+    )
+    start = np.array([[0], [1]], dtype=np.int64)
+    found = large_neighbourhood_search(inst, start, time_limit=30, seed=0)
+    assert found.objective <= inst.objective_of(start)
+    assert found.x.tolist() == [[0], [1]]
