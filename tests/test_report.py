@@ -341,3 +341,18 @@ def test_report_of_an_evaluate_folder_solves_its_ladder_with_the_theaters_settin
     assert float(cut["objective"].iloc[0]) == pytest.approx(plan(loaded).objective, rel=1e-6)
     assert "scored, not solved for" in built.data.ladder_note
     assert "scored as given (not optimised)" in built.html
+
+
+def test_report_lists_a_partners_base_apart_with_its_own_risk_and_out_of_our_table() -> None:
+    scenario = planning_theater()
+    partner = scenario.bases[-1].model_copy(update={"owner": "partner"})
+    scenario = dataclasses.replace(scenario, bases=(*scenario.bases[:-1], partner))
+    table = risk(scenario)
+    own = dict(zip(table.bases["base_id"], table.bases["risk"], strict=True))[partner.base_id]
+    assert own > 0  # the partner is at risk, so hiding it would be a real loss
+    html = build_report(plan(scenario), scenario, with_ladder=False).html
+    ours, apart = html.split('id="others"')
+    risk_table = ours.split('id="risk"')[1]
+    assert f"<td>{partner.base_id}</td>" not in risk_table
+    assert f"<td>{partner.base_id}</td>" in apart and "<td>partner</td>" in apart
+    assert f"{own:.3f}" in apart.split("</table>")[0]

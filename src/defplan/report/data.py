@@ -51,6 +51,7 @@ BASE_COLUMNS = [
     "base_id",
     "name",
     "status",
+    "owner",
     "lat",
     "lon",
     "troops",
@@ -62,6 +63,7 @@ BASE_COLUMNS = [
     "dominant_factor",
     "units_planned",
     "units_today",
+    "own_risk",
 ]
 
 
@@ -325,6 +327,7 @@ def _bases(
             "base_id": row.base_id,
             "name": row.name,
             "status": row.status,
+            "owner": row.owner,
             "lat": row.lat,
             "lon": row.lon,
             "troops": row.troops,
@@ -336,6 +339,8 @@ def _bases(
             "dominant_factor": str(factors.at[row.base_id, "dominant_factor"] or ""),
             "units_planned": sum(hosted.values()),
             "units_today": sum(today.values()),
+            # the base's own risk, whoever's it is (a partner's counts in no plan total)
+            "own_risk": _float(factors.at[row.base_id, "risk"]),
         }
         for s in system_ids:
             item[f"hosted_{s}"] = hosted[s]
