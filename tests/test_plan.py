@@ -408,3 +408,16 @@ def test_an_attackers_plan_names_its_best_response_in_the_output_and_plan_json(
     assert record["attacker"]["raids"] == 3
     assert len(record["attacker"]["best_response"]) == 3
     assert plan(scenario, objective="expected").attacker_response() == []
+
+
+def test_cli_plan_and_risk_name_a_partners_base_apart_with_its_own_risk(tmp_path: Path) -> None:
+    scenario = planning_theater()
+    partner = scenario.bases[-1].model_copy(update={"owner": "partner"})
+    scenario = dataclasses.replace(scenario, bases=(*scenario.bases[:-1], partner))
+    own = dict(zip(risk(scenario).bases["base_id"], risk(scenario).bases["risk"], strict=True))
+    workbook = write_xlsx(scenario, tmp_path / "theater.xlsx")
+    expected = f"listed apart, not in the total: {partner.base_id} (partner) {own['delta']:.3f}"
+    for command in ("plan", "risk"):
+        result = runner.invoke(app, [command, str(workbook)])
+        assert result.exit_code == 0, result.output
+        assert expected in result.output, command

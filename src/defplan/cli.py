@@ -151,13 +151,8 @@ def risk(
         f"{table.as_of} · record from {table.record_start} ({table.observation_years:.2f} "
         f"decayed years, {table.completeness:.0%} of attacks on record: rates corrected)"
     )
-    others = table.bases[table.bases["owner"] != "coalition"]
-    if len(others):
-        listed = ", ".join(f"{r.base_id} ({r.owner}) {r.risk:.3f}" for r in others.itertuples())
-        console.print(
-            f"listed apart, not in the total: {listed} · {table.others_total:.3f}/yr",
-            soft_wrap=True,
-        )
+    if apart := listed_apart(table):
+        console.print(apart, soft_wrap=True)
     for left_out in table.excluded:
         console.print(f"[dim]left out: {left_out.attack_id}: {left_out.reason}[/]")
     if scenario.illustrative:
@@ -261,6 +256,8 @@ def plan(
     console.print(allocation_view(result, stability))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
+    if apart := listed_apart(table):
+        console.print(apart, soft_wrap=True)
     acceptance = risk_acceptance(result, scenario, table=table)
     console.print(acceptance_view(acceptance))
     if out is None:
@@ -384,6 +381,16 @@ def attacker_lines(result: Plan) -> list[str]:
         weapons = ", ".join(f"{w['weapon']} {w['damage']:.3f}" for w in row["weapons"])
         lines.append(f"  {row['raid']}. {row['base_id']} {row['damage']:.3f}/yr ({weapons})")
     return lines
+
+
+def listed_apart(table: RiskTable) -> str:
+    """The partners' bases and watched sites with their own risk, which no total counts
+    ("" when every base is ours)."""
+    others = table.bases[table.bases["owner"] != "coalition"]
+    if not len(others):
+        return ""
+    listed = ", ".join(f"{r.base_id} ({r.owner}) {r.risk:.3f}" for r in others.itertuples())
+    return f"listed apart, not in the total: {listed} · {table.others_total:.3f}/yr"
 
 
 def plan_summary(result: Plan) -> list[str]:
