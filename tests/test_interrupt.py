@@ -56,3 +56,13 @@ def test_ctrl_c_stops_a_solve_and_keeps_the_previous_set(
     assert sorted(p.name for p in out.iterdir()) == ["plan.json", "plan.xlsx"]  # no temps
     assert (out / "plan.json").read_text() == "the previous plan.json"
     assert (out / "plan.xlsx").read_text() == "the previous plan.xlsx"
+
+
+def test_the_defplan_command_runs_main_whose_ctrl_c_exit_does_not_wait_for_the_solver() -> None:
+    """The console script must enter through ``main()``: ``app()`` alone returns through
+    interpreter shutdown while HiGHS may still run in its thread (an abort, not exit 130)."""
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["defplan"] == "defplan.cli:main"
