@@ -17,7 +17,13 @@ from defplan.cli import app
 from defplan.extract import write_attacks_sheet, write_rows_csv
 from defplan.extract.events import ExtractedAttack
 from defplan.extract.sheet import attack_rows
-from defplan.safe_csv import FORMULA_STARTS, escape_cell, unescape_cell, write_csv
+from defplan.safe_csv import (
+    FORMULA_STARTS,
+    PLAIN_NUMBER,
+    escape_cell,
+    unescape_cell,
+    write_csv,
+)
 from defplan.scenario import DeployedRow, Scenario
 from defplan.workbook import load_scenario, write_scenario
 
@@ -45,7 +51,19 @@ def _formula_cells(path: Path) -> list[str]:
 def test_escaping_is_undone_by_reading_and_never_leaves_a_formula(text: str) -> None:
     escaped = escape_cell(text)
     assert unescape_cell(escaped) == text
-    assert not (escaped[:1] and escaped[0] in FORMULA_STARTS)
+    # a plain number ("-12.5") is read as that number by a spreadsheet, never computed
+    assert not (escaped[:1] and escaped[0] in FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(text)
+
+
+def test_text_that_is_a_plain_number_stays_a_number_but_any_formula_is_escaped() -> None:
+    assert [escape_cell(t) for t in ("-12.5", "+3", "-2e3", "-.5")] == [
+        "-12.5",
+        "+3",
+        "-2e3",
+        "-.5",
+    ]
+    for formula in ("-1+1", "-12.5)", "+A1", "-2e3*9", "=1", "-1 "):
+        assert escape_cell(formula) == "'" + formula
 
 
 @pytest.mark.parametrize("number", [-0.5, -3, 0.0, 7, float("-1e-9")])

@@ -9,8 +9,9 @@ OWASP recommends, such a cell is written with a single quote in front
 Only text is escaped: a number is written as itself, so a negative number (``-0.5``,
 a longitude of ``-77.0``) stays a number for Excel and for pandas. Whether a cell is
 text is decided by its Python type before it is formatted (``str``, or a list of
-values joined with ``"; "``), never by how it looks: the text ``"-5"`` is escaped,
-the number ``-5`` is not.
+values joined with ``"; "``). Text that is exactly a plain number (``"-12.5"``, a
+planner's extra column or an assumption's value, which the workbook keeps as text) is
+not escaped either: a spreadsheet reads it as that number, never as a formula.
 
 Where defplan reads a CSV file (a CSV-folder theater, an extracted attacks sheet
 loaded as the attacks sheet, an allocation for ``evaluate``) :func:`unescape_cell`
@@ -24,6 +25,8 @@ Every CSV file defplan writes goes through :func:`write_csv` (rows) or
 
 >>> escape_cell("+1 cram at al_asad"), escape_cell(-0.5), escape_cell("al_asad")
 ("'+1 cram at al_asad", -0.5, 'al_asad')
+>>> escape_cell("-12.5"), escape_cell("-1+1"), escape_cell("-2e3")
+('-12.5', "'-1+1", '-2e3')
 >>> unescape_cell("'+1 cram at al_asad"), unescape_cell("''=x"), unescape_cell("'ok")
 ('+1 cram at al_asad', "'=x", "'ok")
 """
@@ -48,11 +51,13 @@ from defplan.atomic import atomic_write_bytes
 FORMULA_STARTS = "=+-@\t\r"
 _NEEDS_QUOTE = re.compile(rf"^'*[{re.escape(FORMULA_STARTS)}]")
 _QUOTED = re.compile(rf"^'+[{re.escape(FORMULA_STARTS)}]")
+#: a number written out: sign, digits, decimal point, exponent, nothing else
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def escape_cell(value: Any) -> Any:
     """``value`` with a quote in front when it is text a spreadsheet would compute."""
-    if isinstance(value, str) and _NEEDS_QUOTE.match(value):
+    if isinstance(value, str) and _NEEDS_QUOTE.match(value) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
