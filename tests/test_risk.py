@@ -42,7 +42,7 @@ from defplan.fields import DatePrecision, truncate_date
 from defplan.geo import great_circle_km
 from defplan.risk.record import DAYS_PER_YEAR, observation_years
 from defplan.risk_writers import write_risk
-from defplan.scenario import AttackRow
+from defplan.scenario import AttackRow, Settings
 
 FloatArray = npt.NDArray[np.float64]
 LN2 = math.log(2.0)
@@ -600,3 +600,16 @@ def test_each_risk_is_its_rate_times_severity_times_exposure(scenario: Scenario)
     parts = table.cells.posterior_rate * table.cells.severity * table.cells.exposure
     assert table.cells.risk.to_numpy() == pytest.approx(parts.to_numpy(), rel=1e-12, abs=1e-300)
     assert np.array_equal(table.risk_matrix().reshape(-1), table.cells.risk.to_numpy())
+
+
+@pytest.mark.parametrize("history_weight", [5e-324, 1e-300, 1.0, 1e308])
+def test_only_the_ratio_of_the_weights_sets_the_rate_even_at_the_ends_of_the_float_range(
+    history_weight: float,
+) -> None:
+    """With no proximity weight the rate is the record's n / T, whatever the history
+    weight (a subnormal one used to round the record to 0, a huge one to give NaN)."""
+    from defplan.risk.model import posterior_rate
+
+    settings = Settings(history_weight=history_weight, proximity_weight=0.0)
+    prior_part, record_part = posterior_rate([3.0], [0.9], 0.5, settings)
+    assert prior_part[0] == 0.0 and record_part[0] == pytest.approx(1.8)

@@ -89,13 +89,19 @@ def posterior_rate(
     """
     prior = np.asarray(prior_rate, dtype=np.float64)
     decayed = np.asarray(decayed_attacks, dtype=np.float64)
-    prior_weight = settings.proximity_weight * settings.prior_years
-    weight = prior_weight + settings.history_weight * observation_years
+    # Only the ratio of the two weights matters: dividing both by the larger keeps a
+    # subnormal weight (5e-324) from rounding the record away and a huge one (1e308)
+    # from overflowing to inf / inf.
+    scale = max(settings.proximity_weight, settings.history_weight)
+    if scale <= 0:
+        return np.zeros_like(prior), np.zeros_like(decayed)
+    proximity, history = settings.proximity_weight / scale, settings.history_weight / scale
+    prior_weight = proximity * settings.prior_years
+    weight = prior_weight + history * observation_years
     if weight <= 0:
         return np.zeros_like(prior), np.zeros_like(decayed)
-    # prior * (w / w) keeps the prior exact when the record has no weight; the record's
-    # part multiplies first, as hw / weight alone can overflow for a tiny weight
-    return prior * (prior_weight / weight), decayed * settings.history_weight / weight
+    # prior * (w / w) keeps the prior exact when the record has no weight
+    return prior * (prior_weight / weight), decayed * history / weight
 
 
 def risk(scenario: Scenario) -> RiskTable:
