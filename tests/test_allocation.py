@@ -317,3 +317,23 @@ def test_cp_sat_tie_break_keeps_a_base_with_one_profile_left_tied_to_its_units()
     assert solution.status == "optimal" and solution.x is not None
     assert solution.message == ""  # the tie-break is proven, not left unproven
     assert math.isclose(float(inst.residual(solution.x).sum()), least_total_among_optima(inst))
+
+
+def test_worst_case_with_a_move_cost_keeps_the_unit_where_moving_it_only_lowers_the_total() -> None:
+    """The worst base (100) cannot be defended, so every plan ties on the worst; the
+    local search that breaks ties by the total must not buy a 1.0 move cost with it."""
+    current = np.array([[0], [0], [1]])
+    inst = make_instance(
+        [[100.0], [10.0], [1.0]],
+        [[0.5]],
+        [1],
+        upper=np.array([[0], [1], [1]]),
+        current=current,
+        objective="worst_case",
+        move_cost=1.0,
+    )
+    solution = solve(inst, time_limit=10)
+    assert solution.status == "optimal" and solution.x is not None
+    assert solution.objective == pytest.approx(100.0)
+    assert (solution.x == current).all()
+    assert inst.objective_of(polish(inst, current)) == pytest.approx(100.0)

@@ -337,7 +337,12 @@ def polish(instance: Instance, x: IntArray) -> IntArray:
     buy nothing.
     """
     if instance.weights[0] == 0.0:
-        x = improve(instance, x)
+        improved = improve(instance, x)
+        # the local search scores residuals only: with a move cost, a move it makes to
+        # lower the total can cost more than it buys, so it is kept only where it does not
+        before = instance.objective_of(x)
+        if instance.objective_of(improved) <= before + 1e-12 * max(instance.risk_size, before):
+            x = improved
     return fewer_moves(instance, x)
 
 
