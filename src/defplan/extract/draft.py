@@ -67,6 +67,20 @@ VAGUE_WEAPONS: Final = {
 VAGUE_DEFAULT: Final = {"missile": "ballistic_missile"}
 
 
+def better_date(held: DateMention | None, found: DateMention | None) -> bool:
+    """Whether ``found`` should replace the date an attack ``held``: there was none, a
+    firm date replaces a weak one, or a finer date agrees with the one held."""
+    if found is None:
+        return False
+    if held is None or (held.weak and not found.weak):
+        return True
+    return (
+        not found.weak
+        and dates_compatible(held, found)
+        and finer((found.day, found.precision), (held.day, held.precision))
+    )
+
+
 def weapons_compatible(a: str | None, b: str | None) -> bool:
     """Whether two weapon classes can be one attack's (either missing, or one vaguer)."""
     if a is None or b is None or a == b:
@@ -100,17 +114,7 @@ def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
     ):
         attack.site, attack.main = site, mention
     attack.weapon = sharper_weapon(attack.weapon, mention.weapon)
-    if mention.date is not None and (
-        attack.date is None
-        or (attack.date.weak and not mention.date.weak)
-        or (
-            not mention.date.weak
-            and dates_compatible(attack.date, mention.date)
-            and finer(
-                (mention.date.day, mention.date.precision), (attack.date.day, attack.date.precision)
-            )
-        )
-    ):
+    if better_date(attack.date, mention.date):
         attack.date = mention.date
     attack.actor = attack.actor or mention.actor
     if mention.more and mention.site is None and attack.munitions is not None:
@@ -152,17 +156,7 @@ def merge_drafts(kept: DraftAttack, other: DraftAttack) -> DraftAttack:
     if _site_weight(other.site) > _site_weight(kept.site):
         merged.site, merged.main = other.site, other.main
     merged.weapon = sharper_weapon(merged.weapon, other.weapon)
-    if other.date is not None and (
-        merged.date is None
-        or (merged.date.weak and not other.date.weak)
-        or (
-            not other.date.weak
-            and dates_compatible(merged.date, other.date)
-            and finer(
-                (other.date.day, other.date.precision), (merged.date.day, merged.date.precision)
-            )
-        )
-    ):
+    if better_date(merged.date, other.date):
         merged.date = other.date
     merged.actor = merged.actor or other.actor
     merged.munitions = _larger(merged.munitions, other.munitions)
