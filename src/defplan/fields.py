@@ -191,6 +191,10 @@ Fraction = Annotated[
     Field(ge=0, le=1),
     Noun("a fraction"),
 ]
+#: a share that cannot be 0 (the share of attacks that reach the record)
+PositiveShare = Annotated[
+    float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
+]
 NonNegativeFloat = Annotated[
     float,
     BeforeValidator(number_from_cell),

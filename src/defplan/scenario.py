@@ -32,6 +32,7 @@ from defplan.fields import (
     Noun,
     PositiveCount,
     PositiveFloat,
+    PositiveShare,
     Probability,
     Text,
     TextList,
@@ -570,29 +571,17 @@ class Settings(BaseModel):
     severity_prior_attacks: NonNegativeFloat = Field(
         default=2.0, description="how many attacks' worth of weight the severity prior has"
     )
-    record_completeness: Annotated[
-        float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
-    ] = Field(
+    record_completeness: PositiveShare = Field(
         default=1.0,
         description="share of attacks that reach the record (the completeness sheet sets "
         "it per period)",
     )
-    record_completeness_low: (
-        Annotated[
-            float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
-        ]
-        | None
-    ) = Field(
+    record_completeness_low: PositiveShare | None = Field(
         default=None,
         description="lowest plausible record_completeness (blank = no spread); robust draws "
         "it triangular from here through record_completeness to record_completeness_high",
     )
-    record_completeness_high: (
-        Annotated[
-            float, BeforeValidator(number_from_cell), Field(gt=0, le=1), Noun("a share above 0")
-        ]
-        | None
-    ) = Field(
+    record_completeness_high: PositiveShare | None = Field(
         default=None,
         description="highest plausible record_completeness (blank = no spread)",
     )
