@@ -29,8 +29,8 @@ demo: $(STAMP)
 	$(BIN)/defplan moves inputs/iraq_syria.xlsx --out out/demo
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests inputs benchmarks examples
-	$(BIN)/ruff check src tests inputs benchmarks examples
+	$(BIN)/ruff format --check src tests tools inputs benchmarks examples
+	$(BIN)/ruff check src tests tools inputs benchmarks examples
 	$(BIN)/mypy
 
 # The report's browser test needs Chromium: installed where we can (root with apt),

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from defplan.report.browser import find_chromium, open_in_chromium
+from browser import find_chromium, open_in_chromium
 from test_extract_cli import EXAMPLE, article, invoke
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real_style_articles"

@@ -16,6 +16,7 @@ from matplotlib.image import imread
 from typer import Typer
 from typer.testing import CliRunner
 
+from browser import find_chromium, open_in_chromium
 from builders import base, planning_theater
 from defplan.cli_report import report_command
 from defplan.errors import InputError
@@ -31,7 +32,6 @@ from defplan.report import (
 )
 from defplan.report import write_report as write_report_files
 from defplan.report.borders import countries
-from defplan.report.browser import find_chromium, open_in_chromium
 from defplan.report.maps import theater_map
 from defplan.risk import risk
 from defplan.scenario import RuleRow, Scenario

@@ -1,7 +1,8 @@
 """Country outlines for the map, from the GeoJSON shipped beside this module.
 
 ``assets/borders.geojson`` holds Natural Earth's 1:110m country outlines (public domain)
-around the Middle East; ``assets/build_borders.py`` rebuilds it (see docs/report.md).
+around the Middle East; ``tools/build_borders.py`` in the repository rebuilds it
+(see docs/report.md).
 """
 
 from __future__ import annotations

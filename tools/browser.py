@@ -2,9 +2,15 @@
 
 :func:`open_in_chromium` loads a local HTML file in Debian's ``chromium`` through
 the DevTools protocol and returns every request the page made, every console error
-and a PNG screenshot. The tests use it to prove the report works offline; the
-README's screenshot is taken with it. It needs the ``chromium`` binary and the
-``websocket-client`` package (a dev dependency), both looked for only when called.
+and a PNG screenshot. The tests use it to prove the report works offline (pytest
+finds this folder through ``pythonpath`` in pyproject.toml); the README's screenshot
+is taken with it::
+
+    python tools/browser.py out/demo/report.html docs/report_screenshot.png
+
+It needs the ``chromium`` binary and the ``websocket-client`` package (a dev
+dependency), both looked for only when called. It is a development tool, not part
+of the installed package.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -183,3 +190,27 @@ def _check(
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             check.errors.append(str(params["entry"].get("text")))
     return check
+
+
+def main(argv: list[str]) -> int:
+    """``browser.py PAGE.html SHOT.png [HEIGHT]``: save a full-page screenshot, list problems.
+
+    Returns 0 when the page asked for nothing but itself and its ``data:`` images and
+    logged no error, 1 otherwise (each offending request or error printed).
+    """
+    if len(argv) not in (2, 3):
+        print("usage: browser.py PAGE.html SHOT.png [HEIGHT]", file=sys.stderr)
+        return 2
+    page, shot = Path(argv[0]), Path(argv[1])
+    check = open_in_chromium(page, height=int(argv[2]) if len(argv) == 3 else 1600, full_page=True)
+    shot.write_bytes(check.screenshot)
+    own = page.resolve().as_uri()
+    foreign = [url for url in check.requests if url != own and not url.startswith("data:")]
+    for problem in [*foreign, *check.errors]:
+        print(problem)
+    print(f"wrote {shot} ({len(check.screenshot):,} bytes)")
+    return 1 if foreign or check.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

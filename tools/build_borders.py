@@ -7,7 +7,7 @@ shapefile package is a dependency of defplan. To rebuild::
 
     pip download geopandas==0.14.4 --no-deps -d /tmp/ne
     cd /tmp/ne && unzip -o geopandas-0.14.4-py3-none-any.whl 'geopandas/datasets/*'
-    python src/defplan/report/assets/build_borders.py \
+    python tools/build_borders.py \
         /tmp/ne/geopandas/datasets/naturalearth_lowres/naturalearth_lowres
 
 Only countries whose outline reaches into :data:`BOX` are kept, with coordinates
@@ -23,7 +23,8 @@ from pathlib import Path
 
 #: (lon_min, lat_min, lon_max, lat_max): the Middle East and its neighbours
 BOX = (20.0, 5.0, 70.0, 50.0)
-OUT = Path(__file__).with_name("borders.geojson")
+#: where the package reads it (src/defplan/report/borders.py)
+OUT = Path(__file__).resolve().parents[1] / "src/defplan/report/assets/borders.geojson"
 Ring = list[tuple[float, float]]
 
 
@@ -53,8 +54,8 @@ def read_polygons(shp: Path) -> list[list[Ring]]:
 
 
 def read_names(dbf: Path, column: str = "name") -> list[str]:
-    encoding = _encoding(dbf)
     """One column of a dBase III table, as text."""
+    encoding = _encoding(dbf)
     data = dbf.read_bytes()
     n_records, header_size, record_size = struct.unpack("<IHH", data[4:12])
     fields: list[tuple[str, int]] = []
@@ -81,11 +82,13 @@ def _encoding(dbf: Path) -> str:
 
 
 def in_box(ring: Ring) -> bool:
+    """Whether any point of ``ring`` lies inside :data:`BOX`."""
     lon_min, lat_min, lon_max, lat_max = BOX
     return any(lon_min <= x <= lon_max and lat_min <= y <= lat_max for x, y in ring)
 
 
 def build(stem: Path) -> dict[str, object]:
+    """The GeoJSON collection of the countries reaching into :data:`BOX`, by name."""
     features = []
     polygons = read_polygons(stem.with_suffix(".shp"))
     names = read_names(stem.with_suffix(".dbf"))
@@ -106,7 +109,14 @@ def build(stem: Path) -> dict[str, object]:
     }
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Build from the shapefile stem given on the command line and write :data:`OUT`."""
     collection = build(Path(sys.argv[1]))
     OUT.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(collection['features'])} countries)")  # type: ignore[arg-type]
+    countries = collection["features"]
+    assert isinstance(countries, list)
+    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(countries)} countries)")
+
+
+if __name__ == "__main__":
+    main()
