@@ -3,7 +3,7 @@
 Two tables, one row per instance and backend:
 
 * generated weapon-target assignment instances (50×100, 100×200, 150×300; mu 1..3),
-  solved through :mod:`defplan.model.wta`, with greedy's gap to the proven bound;
+  solved through :mod:`defplan.model.wta_format`, with greedy's gap to the proven bound;
 * the public WTA set of Andersen, Pavlikov & Toffolo (2022; github tuliotoffolo/wta,
   data/: 27 instances, 50×100 to 500×1000, mu 1..3) wherever ``--wta-set DIR`` (default
   benchmarks/wta_set/, git-ignored) holds them, with the distance to the best known
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from defplan.model.solution import relative_gap
-from defplan.model.wta import generate_wta, load_wta, solve_wta
+from defplan.model.wta_format import generate_wta, load_wta, solve_wta
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"

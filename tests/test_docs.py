@@ -78,7 +78,7 @@ def _library_name(dotted: str) -> object:
 
 def test_every_library_name_in_the_readme_exists() -> None:
     names = set(re.findall(r"`(defplan(?:\.\w+)+)", README))
-    assert "defplan.risk" in names and "defplan.plan.plan" in names
+    assert "defplan.risk.risk" in names and "defplan.plan.plan" in names
     for name in sorted(names):
         assert _library_name(name) is not None, name
 

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from defplan.cli import app
-from defplan.model.wta import generate_wta, write_wta
+from defplan.model.wta_format import generate_wta, write_wta
 from defplan.plan import plan
 from defplan.plan.writers import write_plan
 from defplan.workbook import write_csv_folder, write_xlsx

@@ -11,7 +11,7 @@ from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State
 from defplan.model.lns import improved_starts, large_neighbourhood_search, restrict
 from defplan.model.relaxation import relaxed_allocation
-from defplan.model.wta import WtaInstance, to_instance
+from defplan.model.wta_format import WtaInstance, to_instance
 from model_instances import instances
 
 SEARCH = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

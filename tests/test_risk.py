@@ -37,9 +37,10 @@ from builders import (
     with_settings,
     zone,
 )
-from defplan import InputError, RiskTable, Scenario, risk
+from defplan import InputError, RiskTable, Scenario
 from defplan.fields import DatePrecision, truncate_date
 from defplan.geo import great_circle_km
+from defplan.risk import risk
 from defplan.risk.record import DAYS_PER_YEAR, observation_years
 from defplan.risk_writers import write_risk
 from defplan.scenario import AttackRow, Settings
@@ -388,7 +389,7 @@ def test_write_risk_writes_the_csv_and_a_workbook_with_ranked_bases(tmp_path: Pa
     ],
 )
 def test_docstring_examples_run(module: str) -> None:
-    # by name: the attribute defplan.risk is the function, the package is defplan.risk
+    # by name: each module of the package, and the writers beside it
     examples = doctest.testmod(importlib.import_module(module), raise_on_error=True)
     assert examples.attempted > 0
 

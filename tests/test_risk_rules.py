@@ -17,11 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import attack, base, theaters, with_settings, zone
-from defplan import Scenario, risk
+from defplan import Scenario
 from defplan.cli import plan_summary
 from defplan.geo import great_circle_km
 from defplan.plan import plan
 from defplan.report.build import build_report
+from defplan.risk import risk
 from defplan.scenario import CompletenessRow, WeaponRow
 from defplan.workbook import load_scenario, validate, write_csv_folder
 

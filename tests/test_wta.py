@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defplan.model.wta import (
+from defplan.model.wta_format import (
     MAX_PROBLEMS,
     WtaFormatError,
     WtaInstance,

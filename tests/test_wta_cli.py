@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from defplan.cli import app
-from defplan.model.wta import generate_wta, write_wta
+from defplan.model.wta_format import generate_wta, write_wta
 
 runner = CliRunner()
 

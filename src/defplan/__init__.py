@@ -1,19 +1,44 @@
-"""defplan: where should the C-RAM and Patriot systems go, and why."""
+"""defplan: where should the C-RAM and Patriot systems go, and why.
+
+The names below load on first use (PEP 562), so ``import defplan.model`` pulls numpy
+and nothing of pandas or pydantic. The stages are subpackages named for what they
+compute, each with a function of the same name: ``from defplan.risk import risk``,
+``from defplan.plan import plan``, ``from defplan.robust import robust``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from defplan.errors import InputError, Problem, SolverError
-from defplan.risk import RiskTable, risk
-from defplan.robust import robust
-from defplan.scenario import Scenario, Settings
+if TYPE_CHECKING:
+    from defplan.errors import InputError, Problem, SolverError
+    from defplan.risk import RiskTable
+    from defplan.scenario import Scenario, Settings
 
-__all__ = [
-    "InputError",
-    "Problem",
-    "RiskTable",
-    "Scenario",
-    "Settings",
-    "SolverError",
-    "risk",
-    "robust",
-]
+#: Each public name and the module it lives in, imported when first asked for.
+_LAZY = {
+    "InputError": "defplan.errors",
+    "Problem": "defplan.errors",
+    "SolverError": "defplan.errors",
+    "RiskTable": "defplan.risk",
+    "Scenario": "defplan.scenario",
+    "Settings": "defplan.scenario",
+}
+
+__all__ = ["InputError", "Problem", "RiskTable", "Scenario", "Settings", "SolverError"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'defplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

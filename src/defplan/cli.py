@@ -42,8 +42,8 @@ from defplan.cli_schedule import move_schedule_sheet
 from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
 from defplan.model.solution import relative_gap
-from defplan.model.wta import WtaFormatError
-from defplan.model.wta import wta as solve_wta_file
+from defplan.model.wta_format import WtaFormatError
+from defplan.model.wta_format import wta as solve_wta_file
 from defplan.plan import Plan
 from defplan.plan import evaluate as evaluate_allocation
 from defplan.plan import plan as make_plan

@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console, ConsoleDimensions, Group, RenderableType
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
@@ -214,7 +215,8 @@ def reports_bad_input(command: F) -> F:
             print_trailer(len(exc.errors))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except (SolverError, ValueError) as exc:
-            errors.print(f"[bold red]ERROR[/] {exc}", soft_wrap=True)
+            # escaped: a message may hold brackets ("pip install 'defplan[cbc]'")
+            errors.print(f"[bold red]ERROR[/] {escape(str(exc))}", soft_wrap=True)
             print_trailer(1)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:  # a folder that cannot be written, a disk that is full …

@@ -29,7 +29,7 @@ def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
     Parameters
     ----------
     table : RiskTable
-        The result of :func:`defplan.risk`.
+        The result of :func:`defplan.risk.risk`.
     out_dir : pathlib.Path
         Folder to write into; files already there with these names are replaced.
 

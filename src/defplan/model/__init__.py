@@ -15,9 +15,9 @@ from defplan.model.instance import (
     best_response,
     make_instance,
 )
+from defplan.model.outer_approximation import solve
 from defplan.model.solution import Solution, Status
-from defplan.model.solve import solve
-from defplan.model.wta import wta  # the function, like ``defplan wta``; module via sys.modules
+from defplan.model.wta_format import wta
 
 __all__ = [
     "Coverage",

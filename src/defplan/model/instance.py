@@ -92,7 +92,7 @@ class Instance:
     objective: Objective = "expected"
     blend_weight: float = 0.5
     #: most residual any one base may keep; the second, tie-breaking stage of a
-    #: worst-case solve minimises the sum under the proven worst (see model/solve.py)
+    #: worst-case solve minimises the sum under the proven worst (see model/outer_approximation.py)
     residual_cap: float | None = None
     #: risk a unit must remove to be worth moving: the objective adds this much per unit
     #: taken from where it stands today (0: moves are free; needs ``current``)

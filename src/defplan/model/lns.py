@@ -9,7 +9,7 @@ Each step frees the units of a neighbourhood of sites, chosen in turn
 * at random;
 
 and solves the allocation of those sites exactly (the outer-approximation MILP of
-:mod:`defplan.model.solve`, on a restricted instance: the units elsewhere stay put,
+:mod:`defplan.model.outer_approximation`, on a restricted instance: the units elsewhere stay put,
 their effect folded into the risks, the inventory and the move budget) starting
 from where the units stand. An allocation that lowers the objective is kept. Between
 steps, cyclic and path exchanges (:mod:`defplan.model.exchange`) polish the
@@ -194,7 +194,7 @@ class _Search:
 
     def step(self, free: np.ndarray) -> bool:
         """Re-solve the free cells (B, S bool) exactly; True when the allocation improved."""
-        from defplan.model.solve import solve  # solve uses this module
+        from defplan.model.outer_approximation import solve  # solve uses this module
 
         self.steps += 1
         inst = self.state.inst

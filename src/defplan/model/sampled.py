@@ -10,7 +10,7 @@ exponents as the point model,
 so the point model's epigraphs and chords extend sample by sample (samples whose
 p[·, c] agree share one exponent y[b, c]), and an aggregator
 (:mod:`defplan.model.aggregate`) joins the samples' totals into the objective. The
-outer approximation of :mod:`defplan.model.solve` runs unchanged on it.
+outer approximation of :mod:`defplan.model.outer_approximation` runs unchanged on it.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from defplan.model.aggregate import Aggregator, SampleTotal
+from defplan.model.backends import backend as chosen_backend
 from defplan.model.backends import runner
-from defplan.model.backends.base import OWN_FORMULATION
 from defplan.model.formulation import (
     Formulation,
     PairSet,
@@ -34,8 +34,8 @@ from defplan.model.formulation import (
 )
 from defplan.model.instance import MIN_LEAK, FloatArray, Instance, IntArray
 from defplan.model.linear import LinearModel
+from defplan.model.outer_approximation import _Loop, _outer_approximation, _Settings
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
-from defplan.model.solve import _Loop, _outer_approximation, _Settings
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,9 +218,9 @@ def solve_sampled(
     >>> found.status, found.x.ravel().tolist(), round(found.objective, 6)
     ('optimal', [1, 0], 2.5)
     """
-    if backend in OWN_FORMULATION:
+    if chosen_backend(backend).solves != "linear":
         raise ValueError(
-            f"backend {backend!r} solves its own profile model, which has no samples; "
+            f"backend {backend!r} solves a model of its own, which has no samples; "
             "use highs, scip or cbc for a robust plan"
         )
     began = time.perf_counter()

@@ -8,6 +8,7 @@ import numpy as np
 
 from defplan.errors import InfeasibleError, InputError, Problem, SolverError
 from defplan.model import Instance, Objective, solve
+from defplan.model.backends import MissingBackendError
 from defplan.plan.arrays import PlanArrays, build_arrays
 from defplan.plan.conflicts import explain_infeasible
 from defplan.plan.result import Plan
@@ -34,6 +35,7 @@ def plan(
 
     ``solver`` names a profile from ``solvers/`` (default: the settings sheet's);
     ``backend``, ``time_limit`` and ``gap`` override it. Raises SolverError naming
+    the pip extra when the backend's library is not installed, and naming
     the conflicting rules when no allocation satisfies them.
     """
     settings = scenario.settings
@@ -55,14 +57,17 @@ def plan(
     arrays = build_arrays(
         scenario, table, objective=objective, max_moves=max_moves, inventory=inventory
     )
-    solution = solve(
-        arrays.instance,
-        backend=chosen_backend,
-        time_limit=limit,
-        gap=chosen_gap,
-        threads=threads if threads is not None else profile.threads,
-        seed=settings.seed,
-    )
+    try:
+        solution = solve(
+            arrays.instance,
+            backend=chosen_backend,
+            time_limit=limit,
+            gap=chosen_gap,
+            threads=threads if threads is not None else profile.threads,
+            seed=settings.seed,
+        )
+    except MissingBackendError as exc:  # the message names the pip extra to install
+        raise SolverError(str(exc)) from exc
     if solution.x is None and solution.status == "time_limit":
         raise SolverError(
             f"{chosen_backend} found no allocation within {limit:g} s; "

@@ -29,6 +29,7 @@ import pandas as pd
 
 from defplan.errors import InfeasibleError, SolverError
 from defplan.model import Objective
+from defplan.model.backends import backend_names
 from defplan.plan import Plan, build_arrays, plan
 from defplan.plan.arrays import deployed_matrix
 from defplan.posture.distance import MoveDistances
@@ -349,10 +350,11 @@ def _unit_moves(
 def _solver_options(
     scenario: Scenario, target: Plan, plan_options: dict[str, Any]
 ) -> dict[str, Any]:
-    """The schedule is solved as the plan was: its backend (an LP backend for CP-SAT),
+    """The schedule is solved as the plan was: its backend (HiGHS for one that solves
+    a model of its own, as CP-SAT does: the schedule is a linear model),
     time limit and threads."""
     backend = plan_options.get("backend") or target.backend
-    if backend not in ("highs", "scip", "cbc"):
+    if backend not in backend_names("linear"):
         backend = "highs"
     time_limit = plan_options.get("time_limit") or target.time_limit_s
     return {

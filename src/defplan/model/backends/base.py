@@ -1,17 +1,30 @@
-"""What every backend takes and returns, and the registry by name."""
+"""What every backend takes and returns, and the registry by name.
+
+A backend is one small module that registers a :class:`Backend`: its name, the
+Python package it needs (imported only when a solve asks for it), the pip extra that
+installs that package, and what it solves: the one :class:`LinearModel` of the outer
+approximation (``linear``: a :data:`Runner`), or an exact model of its own built from
+the :class:`Instance` (``instance``: an :class:`InstanceSolver`, as CP-SAT's per-base
+profile model is).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from defplan.model.linear import LinearModel
 
+if TYPE_CHECKING:
+    from defplan.model.instance import Instance, IntArray
+    from defplan.model.solution import Solution
+
 RunStatus = Literal["optimal", "time_limit", "infeasible", "error"]
+Solves = Literal["linear", "instance"]
 
 
 @dataclass(frozen=True)
@@ -34,37 +47,89 @@ class RunResult:
 
 Runner = Callable[[LinearModel, RunOptions], RunResult]
 
-_RUNNERS: dict[str, Callable[[], Runner]] = {}
-#: Which Python package each backend needs, for the message when it is missing.
-REQUIRES: dict[str, str] = {}
+
+class InstanceSolver(Protocol):
+    """A backend that solves the instance in a model of its own; the same keywords and
+    result as :func:`defplan.model.solve`."""
+
+    def __call__(
+        self,
+        instance: Instance,
+        *,
+        time_limit: float,
+        gap: float,
+        threads: int | None,
+        seed: int,
+        start: IntArray | None,
+    ) -> Solution: ...
 
 
-def register(name: str, package: str) -> Callable[[Callable[[], Runner]], Callable[[], Runner]]:
-    """Register a backend under a name; the loader imports its package lazily."""
+@dataclass(frozen=True)
+class Backend:
+    """One registered backend."""
 
-    def decorate(loader: Callable[[], Runner]) -> Callable[[], Runner]:
-        _RUNNERS[name] = loader
-        REQUIRES[name] = package
+    name: str
+    package: str  # the Python package it imports to run
+    extra: str | None  # ``pip install 'defplan[extra]'`` installs it; None: always installed
+    solves: Solves
+    load: Callable[[], Any]  # imports the package; returns a Runner or an InstanceSolver
+
+    def install_hint(self) -> str:
+        if self.extra is None:
+            return f"pip install {self.package} (a dependency of defplan: reinstall it)"
+        return f"pip install 'defplan[{self.extra}]'"
+
+
+class MissingBackendError(ValueError):
+    """The backend asked for needs a Python package that is not installed."""
+
+
+_BACKENDS: dict[str, Backend] = {}
+
+
+def register(
+    name: str, package: str, *, extra: str | None = None, solves: Solves = "linear"
+) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Register a backend under a name; its loader imports the package lazily."""
+
+    def decorate(loader: Callable[[], Any]) -> Callable[[], Any]:
+        _BACKENDS[name] = Backend(name, package, extra, solves, loader)
         return loader
 
     return decorate
 
 
-#: Backends that solve their own formulation rather than the LinearModel.
-OWN_FORMULATION = ("cp_sat",)
+def backend_names(solves: Solves | None = None) -> tuple[str, ...]:
+    """The registered backends (those solving ``solves`` only, when given), by name."""
+    return tuple(sorted(b.name for b in _BACKENDS.values() if solves in (None, b.solves)))
 
 
-def backend_names() -> tuple[str, ...]:
-    return tuple(sorted({*_RUNNERS, *OWN_FORMULATION}))
+def backend(name: str) -> Backend:
+    """The registered backend of that name, or ValueError naming the known ones."""
+    if name not in _BACKENDS:
+        raise ValueError(f"unknown backend {name!r} (expected one of {', '.join(backend_names())})")
+    return _BACKENDS[name]
+
+
+def loaded(name: str) -> Any:
+    """What the backend's loader returns; MissingBackendError naming the pip extra when
+    its package is not installed."""
+    chosen = backend(name)
+    try:
+        return chosen.load()
+    except ImportError as exc:
+        raise MissingBackendError(
+            f"backend {name!r} needs the Python package {chosen.package}, which is not "
+            f"installed: {chosen.install_hint()}"
+        ) from exc
 
 
 def runner(name: str) -> Runner:
-    """The run function of a backend, or ValueError naming the known ones."""
-    if name not in _RUNNERS:
-        raise ValueError(f"unknown backend {name!r} (expected one of {', '.join(backend_names())})")
-    try:
-        return _RUNNERS[name]()
-    except ImportError as exc:  # pragma: no cover - depends on the machine
+    """The run function of a backend of the linear model."""
+    if backend(name).solves != "linear":
         raise ValueError(
-            f"backend {name!r} needs the Python package {REQUIRES[name]} ({exc})"
-        ) from exc
+            f"backend {name!r} solves a model of its own, not the linear model; "
+            f"use one of {', '.join(backend_names('linear'))}"
+        )
+    run: Runner = loaded(name)
+    return run

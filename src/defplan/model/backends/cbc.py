@@ -25,7 +25,7 @@ _LOWER_BOUND = re.compile(r"^Lower bound:\s*(\S+)", re.MULTILINE)
 _RESULT = re.compile(r"^Result - (.*)$", re.MULTILINE)
 
 
-@register("cbc", "pulp")
+@register("cbc", "pulp", extra="cbc")
 def load() -> Runner:
     import pulp
 

@@ -20,6 +20,7 @@ instance not fit: use a backend of the tangent model instead.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import time
@@ -28,10 +29,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from defplan.model.backends.base import RunStatus
-from defplan.model.heuristic import starting_point
+from defplan.model.backends.base import InstanceSolver, RunStatus, register
+from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import FloatArray, Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
+from defplan.model.ties import CAP_SLACKS, TIE_UNPROVEN, capped_instance
 
 #: Most defense profiles one base may have before the instance does not fit.
 PROFILE_LIMIT = 256
@@ -39,7 +41,7 @@ PROFILE_LIMIT = 256
 SCALED_MAX = float(2**48)
 #: CP-SAT is asked to close its own gap to this (as the tangent backends are).
 INNER_GAP = 1e-7
-#: Backend name, as the dispatcher in solve() knows it.
+#: Backend name, as the registry lists it.
 NAME = "cp_sat"
 
 
@@ -350,3 +352,64 @@ def solve_profiles(
         message=message,
         risk_size=instance.risk_size,
     )
+
+
+@register(NAME, "ortools", extra="cpsat", solves="instance")
+def load() -> InstanceSolver:
+    from ortools.sat.python import cp_model  # noqa: F401  (fails here when it is missing)
+
+    return solve_instance
+
+
+def solve_instance(
+    instance: Instance,
+    *,
+    time_limit: float,
+    gap: float,
+    threads: int | None,
+    seed: int,
+    start: IntArray | None,
+) -> Solution:
+    """What :func:`defplan.model.solve` returns, from the profile model: the optimum,
+    its worst-case ties broken by the least sum, polished as the other backends' are.
+
+    ValueError for an attacker with several raids (the profile model has no top-k sum).
+    """
+    if instance.raids > 1:
+        raise ValueError(
+            f"backend {NAME!r} minimises the worst base, not an attacker's "
+            f"{instance.raids} raids; use highs, scip or cbc for {instance.objective}"
+        )
+    found = solve_profiles(
+        instance, time_limit=time_limit, gap=gap, threads=threads, seed=seed, start=start
+    )
+    if found.x is None:
+        return found
+    x = found.x
+    if instance.weights[0] == 0.0 and found.status == "optimal":
+        x, message = _least_total_profiles(instance, found, time_limit, threads, seed)
+        found = dataclasses.replace(
+            found, message="; ".join(m for m in (found.message, message) if m)
+        )
+    polished = polish(instance, x)
+    return dataclasses.replace(found, x=polished, objective=instance.objective_of(polished))
+
+
+def _least_total_profiles(
+    instance: Instance, found: Solution, time_limit: float, threads: int | None, seed: int
+) -> tuple[IntArray, str]:
+    """The worst-case tie-break (:mod:`defplan.model.ties`) on the profile model: the
+    least sum with every base's profiles capped at the proven worst."""
+    assert found.x is not None
+    left = time_limit - found.seconds
+    if left <= 0.0:
+        return found.x, "ties among worst-case optima not broken: no time left"
+    capped = capped_instance(instance, found.objective, CAP_SLACKS[0])
+    second = solve_profiles(capped, time_limit=left, threads=threads, seed=seed, start=found.x)
+    if second.x is None or relative_gap(
+        instance.objective_of(second.x), found.bound, instance.risk_size
+    ) > (OPTIMALITY_TOLERANCE):
+        return found.x, TIE_UNPROVEN
+    if second.status != "optimal":
+        return second.x, TIE_UNPROVEN
+    return second.x, ""

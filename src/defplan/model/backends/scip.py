@@ -11,7 +11,7 @@ from defplan.model.backends.base import Runner, RunOptions, RunResult, register
 from defplan.model.linear import LinearModel
 
 
-@register("scip", "ortools")
+@register("scip", "ortools", extra="scip")
 def load() -> Runner:
     from ortools.linear_solver import pywraplp
 

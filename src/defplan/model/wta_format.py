@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 
 from defplan.model.instance import FloatArray, Instance, IntArray, make_instance
+from defplan.model.outer_approximation import solve
 from defplan.model.solution import Solution
-from defplan.model.solve import solve
 
 #: Target values are drawn uniformly from these integers (inclusive).
 VALUE_RANGE = (25, 100)

@@ -10,16 +10,13 @@ from typing import Protocol
 
 import numpy as np
 
-from defplan.model.backends import RunOptions, RunResult, runner
+from defplan.model.backends import InstanceSolver, RunOptions, RunResult, loaded, runner
+from defplan.model.backends import backend as chosen_backend
 from defplan.model.formulation import Formulation, formulate
 from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import Instance, IntArray
-from defplan.model.solution import (
-    ABSOLUTE_TOLERANCE,
-    OPTIMALITY_TOLERANCE,
-    Solution,
-    relative_gap,
-)
+from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
+from defplan.model.ties import CAP_SLACKS, TIE_UNPROVEN, capped_instance
 
 #: Tangents are added where the model's t under-reads v·e^y by more than this (relative).
 CUT_TOLERANCE = 1e-9
@@ -51,28 +48,11 @@ def solve(
     ``time_limit`` with the best allocation found and its gap when time runs out,
     and ``infeasible`` (x None) when no allocation satisfies the bounds.
     """
-    if backend == "cp_sat":
-        from defplan.model.backends.cpsat import solve_profiles
-
-        if instance.raids > 1:
-            raise ValueError(
-                f"backend 'cp_sat' minimises the worst base, not an attacker's "
-                f"{instance.raids} raids; use highs, scip or cbc for {instance.objective}"
-            )
-
-        found = solve_profiles(
+    if chosen_backend(backend).solves == "instance":
+        solve_own: InstanceSolver = loaded(backend)
+        return solve_own(
             instance, time_limit=time_limit, gap=gap, threads=threads, seed=seed, start=start
         )
-        if found.x is None:
-            return found
-        x = found.x
-        if instance.weights[0] == 0.0 and found.status == "optimal":
-            x, message = _least_total_profiles(instance, found, time_limit, threads, seed)
-            found = dataclasses.replace(
-                found, message="; ".join(m for m in (found.message, message) if m)
-            )
-        polished = polish(instance, x)
-        return dataclasses.replace(found, x=polished, objective=instance.objective_of(polished))
     began = time.perf_counter()
     deadline = began + time_limit
     run = runner(backend)
@@ -162,12 +142,6 @@ def solve(
         message=message,
         risk_size=instance.risk_size,
     )
-
-
-#: How far (relative) the second, tie-breaking stage of a worst-case solve may let the
-#: worst base exceed the proven optimum: first almost none, then, should the backend
-#: find that too tight to handle (HiGHS's presolve may), the optimality tolerance.
-CAP_SLACKS = (1e-9, OPTIMALITY_TOLERANCE)
 
 
 class Scored(Protocol):
@@ -307,21 +281,6 @@ START_SHARE = 0.2
 SEARCH_SHARE = 0.2
 
 
-TIE_UNPROVEN = "ties among worst-case optima broken by the sum, not proven"
-
-
-def _capped(instance: Instance, worst: float, slack: float) -> Instance:
-    """The tie-break's instance: the summed residual, every base capped at ``worst``
-    (the proven worst-case optimum) plus a relative ``slack`` (under an attacker with k
-    raids: the sum of the k largest residuals capped)."""
-    return dataclasses.replace(
-        instance,
-        objective="expected",
-        residual_cap=worst * (1.0 + slack) + ABSOLUTE_TOLERANCE * slack,
-        cap_raids=instance.raids,
-    )
-
-
 def _least_total_under(
     instance: Instance, x: IntArray, worst: float, lower: float, settings: _Settings
 ) -> tuple[IntArray, int, str]:
@@ -340,7 +299,7 @@ def _least_total_under(
     for slack in CAP_SLACKS:
         if time.perf_counter() >= settings.deadline:
             break
-        capped = _capped(instance, worst, slack)
+        capped = capped_instance(instance, worst, slack)
         # scaled by the cap, as the first stage was: each base's residual reads ≤ 1
         formulation = formulate(capped, typical=worst)
         if formulation.model.n_cols == 0:
@@ -360,28 +319,6 @@ def _least_total_under(
             return found, rounds, ""
         x, total = found, loop.best_value
     return x, rounds, TIE_UNPROVEN
-
-
-def _least_total_profiles(
-    instance: Instance, found: Solution, time_limit: float, threads: int | None, seed: int
-) -> tuple[IntArray, str]:
-    """The worst-case tie-break on CP-SAT's profile model: the least sum with every
-    base's profiles capped at the proven worst (see :func:`_least_total_under`)."""
-    from defplan.model.backends.cpsat import solve_profiles
-
-    assert found.x is not None
-    left = time_limit - found.seconds
-    if left <= 0.0:
-        return found.x, "ties among worst-case optima not broken: no time left"
-    capped = _capped(instance, found.objective, CAP_SLACKS[0])
-    second = solve_profiles(capped, time_limit=left, threads=threads, seed=seed, start=found.x)
-    if second.x is None or relative_gap(
-        instance.objective_of(second.x), found.bound, instance.risk_size
-    ) > (OPTIMALITY_TOLERANCE):
-        return found.x, TIE_UNPROVEN
-    if second.status != "optimal":
-        return second.x, TIE_UNPROVEN
-    return second.x, ""
 
 
 def _infeasible(
@@ -405,9 +342,3 @@ def _infeasible(
         message=(result.message if result else "")
         or "no allocation satisfies the bounds, inventory and budget",
     )
-
-
-def evaluate_allocation(instance: Instance, x: IntArray) -> tuple[float, np.ndarray]:
-    """The objective and per-base residual of any allocation (no feasibility check)."""
-    residual = instance.residual(x)
-    return instance.score(residual), residual

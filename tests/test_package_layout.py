@@ -1,0 +1,95 @@
+"""The package imports light and its names say what they are."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+from types import ModuleType
+
+import pytest
+
+import defplan
+import defplan.model
+
+#: Libraries the solver core must not load: another tool adopts it with numpy alone.
+HEAVY = ("pandas", "pydantic", "openpyxl", "typer", "rich", "matplotlib", "dateparser")
+#: The solver libraries: only the backend a solve asks for loads.
+SOLVER_LIBRARIES = ("highspy", "ortools", "pulp")
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    """The top-level packages a fresh interpreter has imported after running code."""
+    script = (
+        f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_solver_core_loads_numpy_and_no_input_or_solver_library() -> None:
+    loaded = modules_loaded_by("import defplan.model")
+    assert "numpy" in loaded
+    assert not loaded & {*HEAVY, *SOLVER_LIBRARIES}, sorted(loaded & {*HEAVY, *SOLVER_LIBRARIES})
+
+
+def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:
+    assert not modules_loaded_by("import defplan") & {"numpy", *HEAVY}
+    assert "pydantic" in modules_loaded_by("import defplan\ndefplan.Scenario")
+
+
+@pytest.mark.parametrize(
+    ("backend", "library", "module"),
+    [
+        ("highs", "highspy", "highspy"),
+        ("scip", "ortools", "ortools.linear_solver.pywraplp"),
+        ("cp_sat", "ortools", "ortools.sat.python.cp_model"),
+        ("cbc", "pulp", "pulp"),
+    ],
+)
+def test_solving_loads_only_the_chosen_backends_library(
+    backend: str, library: str, module: str
+) -> None:
+    code = (
+        "from defplan.model import make_instance, solve\n"
+        "inst = make_instance([[3.0], [1.0]], [[0.5]], [1])\n"
+        f"assert solve(inst, backend={backend!r}).status == 'optimal'"
+    )
+    loaded = modules_loaded_by(code)
+    assert library in loaded
+    # what the library loads itself is its business (PuLP looks for highspy)
+    ours = loaded - modules_loaded_by(f"import {module}")
+    assert not ours & {*HEAVY, *SOLVER_LIBRARIES}, sorted(ours & {*HEAVY, *SOLVER_LIBRARIES})
+
+
+def submodule_names(package: ModuleType) -> set[str]:
+    return {info.name for info in pkgutil.iter_modules(package.__path__)}
+
+
+@pytest.mark.parametrize("package", [defplan, defplan.model])
+def test_no_public_function_shares_its_name_with_a_submodule(package: ModuleType) -> None:
+    submodules = submodule_names(package)
+    clashes = [
+        name
+        for name in package.__all__
+        if name in submodules and inspect.isfunction(getattr(package, name))
+    ]
+    assert not clashes, f"{package.__name__} exports functions named like its modules: {clashes}"
+
+
+def test_each_stage_is_its_package_and_its_function_lives_inside() -> None:
+    for stage in ("risk", "robust", "plan"):
+        package = importlib.import_module(f"defplan.{stage}")
+        assert inspect.ismodule(getattr(defplan, stage))
+        assert inspect.isfunction(getattr(package, stage))
+    assert inspect.isfunction(defplan.model.wta)
+    assert "wta" not in submodule_names(defplan.model)
+
+
+def test_an_unknown_name_of_the_package_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = defplan.nonsense
