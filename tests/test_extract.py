@@ -6,18 +6,11 @@ Every article here is invented for the test, written the way wire reports write.
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import defplan.extract
-import defplan.extract.counts
-import defplan.extract.dates
-import defplan.extract.mentions
-import defplan.extract.sentences
-import defplan.extract.sites
 from defplan.extract import ExtractedAttack, extract_articles, extract_text
 from defplan.extract.articles import Article
 from defplan.extract.counts import casualties_in, munitions_in, parse_number
@@ -118,21 +111,6 @@ def one(text: str, published: dt.date = THURSDAY) -> ExtractedAttack:
     found = rows(text, published)
     assert len(found) == 1, found
     return found[0]
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        defplan.extract,
-        defplan.extract.counts,
-        defplan.extract.dates,
-        defplan.extract.mentions,
-        defplan.extract.sentences,
-        defplan.extract.sites,
-    ],
-)
-def test_docstring_examples_run(module: object) -> None:
-    assert doctest.testmod(module, raise_on_error=True).attempted > 0  # type: ignore[arg-type]
 
 
 # -- one attack, every field -------------------------------------------------------------

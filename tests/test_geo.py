@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -10,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import defplan.geo
 from defplan.geo import EARTH_RADIUS_KM, distance_matrix_km, great_circle_km
 
 latitudes = st.floats(-90.0, 90.0)
@@ -83,7 +81,3 @@ def test_matrix_entries_equal_the_pairwise_distance(
     )
     expected = np.array([[great_circle_km(*p, *q) for q in b] for p in a])
     np.testing.assert_allclose(matrix, expected, rtol=1e-12, atol=1e-9)
-
-
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(defplan.geo, raise_on_error=True).attempted > 0

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import doctest
-import importlib
 import math
 from pathlib import Path
 from typing import Any
@@ -375,23 +373,6 @@ def test_write_risk_writes_the_csv_and_a_workbook_with_ranked_bases(tmp_path: Pa
     before = written[1].read_bytes()
     write_risk(table, tmp_path / "out")
     assert written[1].read_bytes() == before  # same table, same bytes
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "defplan.risk.model",
-        "defplan.risk.prior",
-        "defplan.risk.ranking",
-        "defplan.risk.record",
-        "defplan.risk.severity",
-        "defplan.risk_writers",
-    ],
-)
-def test_docstring_examples_run(module: str) -> None:
-    # by name: each module of the package, and the writers beside it
-    examples = doctest.testmod(importlib.import_module(module), raise_on_error=True)
-    assert examples.attempted > 0
 
 
 # --- properties a planner expects, for every valid theater --------------------------

@@ -4,7 +4,9 @@
 
 >>> actors = default_actors()
 >>> [a.name for a in actors if a.pattern.search("a statement from Kata'ib Hizbollah")]
-['Kataib Hezbollah']
+['Kataib Hezbollah', 'Hezbollah']
+
+(the specific group comes first, and the extractor takes the first name it finds)
 >>> next(a for a in actors if a.name == "Iran").kind
 'state'
 """

@@ -1,8 +1,16 @@
-"""The solver core on plain arrays: it imports nothing from the rest of defplan.
+"""The solver core on plain arrays: it imports numpy and nothing from the rest of
+defplan (a backend's library loads when a solve asks for it).
 
-from defplan.model import make_instance, solve
-inst = make_instance(value, p, inventory)
-solution = solve(inst)
+:func:`make_instance` builds an :class:`Instance` (risk per base and class, intercept
+probabilities, inventory, coverage, bounds); :func:`solve` places every unit and
+proves it (outer approximation over any backend of :func:`backend_names`);
+:func:`greedy` and :func:`improve` are the by-hand baseline; :func:`wta` reads and
+solves a public weapon-target assignment file (the format: :mod:`.wta_format`).
+
+>>> from defplan.model import make_instance, solve
+>>> solution = solve(make_instance([[5.0], [3.0], [1.0]], [[0.5]], [2]))
+>>> solution.status, solution.x.ravel().tolist()
+('optimal', [1, 1, 0])
 """
 
 from defplan.model.backends import backend_names

@@ -252,7 +252,9 @@ def model_scale(inst: Instance, typical: float | None = None) -> float:
 
 
 def formulate(instance: Instance, typical: float | None = None) -> Formulation:
-    """Build the MILP for an instance, with its initial cuts.
+    """Build the MILP for an instance, with its initial cuts: the units and their
+    inventory and move rows, one exponent and epigraph per base and class, then the
+    objective's rows (the worst base, or an attacker's k raids) and any residual cap.
 
     ``typical`` is a worst-case objective value the optimum is near (a heuristic's):
     the model is then scaled so it reads 1 (see :func:`model_scale`).
@@ -267,36 +269,41 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
         model, inst, x_col, inst.log_leak, [inst.value * scale], [expected_weight], pairs
     )[0]
     model.offset = expected_weight * float(constant.sum())
-
-    worst_col = -1
     by_base = pairs.t_by_base(0)
-    level: tuple[TopSum, list[SampleTotal], list[int]] | None = None
+    worst_col, top = -1, None
     if worst_weight > 0.0 and inst.raids > 1:
-        level = _top_sum_rows(model, TopSum(inst.raids, worst_weight), by_base, constant)
+        top = add_attacker_raids(model, TopSum(inst.raids, worst_weight), by_base, constant)
     elif worst_weight > 0.0:
-        worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, worst_weight)
-        for b, ts in by_base.items():
-            model.add_row(
-                f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
-            )
-
+        worst_col = add_worst_base(model, worst_weight, by_base, constant)
     if inst.residual_cap is not None:
-        cap = inst.residual_cap * scale
-        if inst.cap_raids > 1:
-            level = _top_sum_rows(model, TopSum(inst.cap_raids, 0.0), by_base, constant)
-            level[0].cap_row(model, level[2], cap)
-        else:
-            for b, ts in by_base.items():
-                model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
+        top = add_residual_cap(model, inst, inst.residual_cap * scale, by_base, constant) or top
     built = pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
-    if level is not None:
-        built.top_sum, built.top_totals, built.top_cols = level
+    if top is not None:
+        built.top_sum, built.top_totals, built.top_cols = top
     return built
 
 
-def _top_sum_rows(
+#: The sum of an attacker's k largest base residuals: the aggregator, the bases'
+#: totals and the aggregator's columns.
+TopRows = tuple[TopSum, list[SampleTotal], list[int]]
+
+
+def add_worst_base(
+    model: LinearModel, weight: float, by_base: dict[int, list[int]], constant: FloatArray
+) -> int:
+    """worst ≥ Σ_c t[b, c] + constant[b] for every base; returns the worst column,
+    costing ``weight`` in the objective."""
+    worst_col = model.add_col("worst", float(constant.max(initial=0.0)), INF, weight)
+    for b, ts in by_base.items():
+        model.add_row(
+            f"worst_def[{b}]", [worst_col, *ts], [1.0] + [-1.0] * len(ts), constant[b], INF
+        )
+    return worst_col
+
+
+def add_attacker_raids(
     model: LinearModel, top: TopSum, by_base: dict[int, list[int]], constant: FloatArray
-) -> tuple[TopSum, list[SampleTotal], list[int]]:
+) -> TopRows:
     """The sum of the ``top.k`` largest base residuals over the bases' epigraphs (bases
     with no risk at all left out: they never raise the sum)."""
     totals = [
@@ -307,42 +314,81 @@ def _top_sum_rows(
     return top, totals, top.add_rows(model, totals, 1.0)
 
 
+def add_residual_cap(
+    model: LinearModel,
+    inst: Instance,
+    cap: float,
+    by_base: dict[int, list[int]],
+    constant: FloatArray,
+) -> TopRows | None:
+    """Every base's residual at most ``cap`` (model units), or under an attacker with
+    several raids the sum of the largest ``inst.cap_raids`` (returning its rows)."""
+    if inst.cap_raids > 1:
+        top = add_attacker_raids(model, TopSum(inst.cap_raids, 0.0), by_base, constant)
+        top[0].cap_row(model, top[2], cap)
+        return top
+    for b, ts in by_base.items():
+        model.add_row(f"cap[{b}]", ts, [1.0] * len(ts), -INF, cap - float(constant[b]))
+    return None
+
+
 def add_allocation(
     model: LinearModel, inst: Instance, scale: float = 1.0
 ) -> tuple[IntArray, IntArray]:
     """The integer units x[b, s] with their inventory rows and, with a move budget or a
     move cost (``scale`` model units per unit of risk), the units moved away from
     today's deployment. Returns the columns of x and of moves (−1 where none)."""
-    n_bases, n_systems = inst.n_bases, inst.n_systems
-    x_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
-    for b in range(n_bases):
-        for s in range(n_systems):
+    x_col = add_units(model, inst)
+    add_inventory_limits(model, inst, x_col)
+    move_col = np.full((inst.n_bases, inst.n_systems), -1, dtype=np.int64)
+    if inst.current is not None and (inst.max_moves is not None or inst.move_cost > 0.0):
+        move_col = add_moves(model, inst, inst.current, x_col, scale)
+    return x_col, move_col
+
+
+def add_units(model: LinearModel, inst: Instance) -> IntArray:
+    """x[b, s] within its bounds, where a site may host any unit; the (B, S) columns,
+    −1 where it may host none."""
+    x_col = np.full((inst.n_bases, inst.n_systems), -1, dtype=np.int64)
+    for b in range(inst.n_bases):
+        for s in range(inst.n_systems):
             if inst.upper[b, s] > 0:
                 x_col[b, s] = model.add_col(
                     f"x[{b},{s}]", float(inst.lower[b, s]), float(inst.upper[b, s]), integer=True
                 )
-    for s in range(n_systems):
+    return x_col
+
+
+def add_inventory_limits(model: LinearModel, inst: Instance, x_col: IntArray) -> None:
+    """Σ_b x[b, s] ≤ inventory[s]."""
+    for s in range(inst.n_systems):
         columns = x_col[:, s][x_col[:, s] >= 0].tolist()
         if columns:
             model.add_row(
                 f"inventory[{s}]", columns, [1.0] * len(columns), -INF, float(inst.inventory[s])
             )
-    move_col = np.full((n_bases, n_systems), -1, dtype=np.int64)
-    if inst.current is not None and (inst.max_moves is not None or inst.move_cost > 0.0):
-        for b, s in zip(*np.nonzero(inst.current > 0), strict=True):
-            standing = float(inst.current[b, s])
-            move_col[b, s] = model.add_col(
-                f"moved[{b},{s}]", 0.0, standing, cost=inst.move_cost * scale
-            )
-            index, coef = [int(move_col[b, s])], [1.0]
-            if x_col[b, s] >= 0:
-                index.append(int(x_col[b, s]))
-                coef.append(1.0)
-            model.add_row(f"moved_def[{b},{s}]", index, coef, standing, INF)
-        moved = move_col[move_col >= 0].tolist()
-        if moved and inst.max_moves is not None:
-            model.add_row("move_budget", moved, [1.0] * len(moved), -INF, float(inst.max_moves))
-    return x_col, move_col
+
+
+def add_moves(
+    model: LinearModel, inst: Instance, current: IntArray, x_col: IntArray, scale: float
+) -> IntArray:
+    """moved[b, s] ≥ current[b, s] − x[b, s] where units stand today, each costing the
+    move cost, and Σ moved ≤ the move budget when there is one; the (B, S) columns."""
+    move_col = np.full((inst.n_bases, inst.n_systems), -1, dtype=np.int64)
+    for b, s in zip(*np.nonzero(current > 0), strict=True):
+        standing = float(current[b, s])
+        move_col[b, s] = model.add_col(
+            f"moved[{b},{s}]", 0.0, standing, cost=inst.move_cost * scale
+        )
+        index, coef = [int(move_col[b, s])], [1.0]
+        if x_col[b, s] >= 0:
+            index.append(int(x_col[b, s]))
+            coef.append(1.0)
+        model.add_row(f"moved_def[{b},{s}]", index, coef, standing, INF)
+    moved = move_col[move_col >= 0].tolist()
+    if moved and inst.max_moves is not None:
+        model.add_row("move_budget", moved, [1.0] * len(moved), -INF, float(inst.max_moves))
+    return move_col
 
 
 def reach_of(inst: Instance, x_col: IntArray) -> list[list[list[int]]]:
@@ -376,6 +422,32 @@ class PairSet:
     reachable: list[FloatArray | None] = field(default_factory=list)
     every: list[bool] = field(default_factory=list)
     reach: list[list[list[int]]] | None = None
+
+    def add(
+        self,
+        b: int,
+        c: int,
+        value: float,
+        y: int,
+        t: int,
+        owner: int,
+        leak: FloatArray,
+        points: list[float],
+        reachable: FloatArray | None,
+        every: bool,
+    ) -> None:
+        """Record one pair: its base, class, value, columns, owner, exponent steps and
+        where its initial cuts go (every chord when ``every``, else ``points``)."""
+        self.base.append(b)
+        self.cls.append(c)
+        self.value.append(value)
+        self.y.append(y)
+        self.t.append(t)
+        self.owner.append(owner)
+        self.leak.append(leak)
+        self.points.append(points)
+        self.reachable.append(reachable)
+        self.every.append(every)
 
     def t_by_base(self, owner: int) -> dict[int, list[int]]:
         """The t columns of one owner, per base, bases in order."""
@@ -457,49 +529,69 @@ def add_residual_pairs(
     for b in range(inst.n_bases):
         for c in range(inst.n_classes):
             owners = [i for i, v in enumerate(values) if v[b, c] > 0.0]
-            if not owners:
-                continue
+            leak = log_leak[:, c]
             steps = [
-                (float(log_leak[s, c]), int(most[b, s]))
+                (float(leak[s]), int(most[b, s]))
                 for s in range(inst.n_systems)
-                if log_leak[s, c] < 0.0 and most[b, s] > 0 and reach[b][s]
+                if leak[s] < 0.0 and most[b, s] > 0 and reach[b][s]
             ]
-            if not steps:
+            if owners and not steps:
                 for i in owners:
                     constant[i, b] += float(values[i][b, c])
+            if not owners or not steps:
                 continue
-            low = sum(step * n for step, n in steps)
-            y = model.add_col(f"y[{b},{c}]", low, 0.0)
-            index, coef = [y], [1.0]
-            for s in range(inst.n_systems):
-                step = float(log_leak[s, c])
-                if step < 0.0:
-                    index.extend(reach[b][s])
-                    coef.extend([-step] * len(reach[b][s]))
-            model.add_row(f"exponent[{b},{c}]", index, coef, 0.0, 0.0)
+            y = add_exponent(model, leak, b, c, steps, reach[b])
             known = reachable_array(steps, limit)
             every = known is not None and len(known) <= ENUMERATE_LIMIT
             points = known.tolist() if every and known is not None else []
             if not every:
-                points = spread_points(low, steps, INITIAL_TANGENTS)
+                points = spread_points(float(model.col_lower[y]), steps, INITIAL_TANGENTS)
             for i in owners:
                 value = float(values[i][b, c])
-                t = model.add_col(f"t[{b},{c}]", 0.0, INF, cost=costs[i])
-                _union_row(model, log_leak[:, c], b, c, value, t, reach[b])
-                pairs.base.append(b)
-                pairs.cls.append(c)
-                pairs.value.append(value)
-                pairs.y.append(y)
-                pairs.t.append(t)
-                pairs.owner.append(i)
-                pairs.leak.append(log_leak[:, c])
-                pairs.points.append(points)
-                pairs.reachable.append(known)
-                pairs.every.append(every)
+                t = add_epigraph(model, leak, b, c, value, costs[i], reach[b])
+                pairs.add(b, c, value, y, t, i, leak, points, known, every)
     return constant
 
 
-def _union_row(
+def add_exponent(
+    model: LinearModel,
+    leak: FloatArray,
+    b: int,
+    c: int,
+    steps: list[tuple[float, int]],
+    reach: list[list[int]],
+) -> int:
+    """y[b, c] = Σ_s ln(1 − p[s, c]) · n[b, s], between the lowest value the defenders
+    can reach and 0; returns its column."""
+    low = sum(step * n for step, n in steps)
+    y = model.add_col(f"y[{b},{c}]", low, 0.0)
+    index, coef = [y], [1.0]
+    for s in range(len(leak)):
+        step = float(leak[s])
+        if step < 0.0:
+            index.extend(reach[s])
+            coef.extend([-step] * len(reach[s]))
+    model.add_row(f"exponent[{b},{c}]", index, coef, 0.0, 0.0)
+    return y
+
+
+def add_epigraph(
+    model: LinearModel,
+    leak: FloatArray,
+    b: int,
+    c: int,
+    value: float,
+    cost: float,
+    reach: list[list[int]],
+) -> int:
+    """t[b, c] ≥ 0 costing ``cost``, the residual v·e^y of the pair once cut, with
+    its union-bound row; returns its column."""
+    t = model.add_col(f"t[{b},{c}]", 0.0, INF, cost=cost)
+    add_union_bound(model, leak, b, c, value, t, reach)
+    return t
+
+
+def add_union_bound(
     model: LinearModel,
     leak: FloatArray,
     b: int,

@@ -154,8 +154,25 @@ class State:
 def greedy(instance: Instance) -> IntArray | None:
     """Marginal-gain allocation from the lower bounds; None if the bounds are infeasible.
 
-    With a move budget, today's deployment is kept and the budget is spent on the
-    single-unit relocations that help most, as a planner would.
+    What a planner does by hand: place one unit at a time where it removes the most
+    risk. With a move budget, today's deployment is kept and the budget is spent on
+    the single-unit relocations that help most, as a planner would.
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`~defplan.model.make_instance`.
+
+    Returns
+    -------
+    ndarray of shape (B, S) or None
+        Units per site and system.
+
+    Examples
+    --------
+    >>> from defplan.model import make_instance
+    >>> greedy(make_instance([[5.0], [3.0], [1.0]], [[0.5]], [2])).ravel().tolist()
+    [1, 1, 0]
     """
     inst = instance
     if (inst.lower > inst.upper).any() or (inst.lower.sum(axis=0) > inst.inventory).any():
@@ -224,7 +241,31 @@ def improve(
     instance: Instance, x: IntArray, max_rounds: int = 100_000, deadline: float | None = None
 ) -> IntArray:
     """Add spare units and move single units between sites while the objective drops
-    (and, when given, until ``deadline``, a :func:`time.perf_counter` time)."""
+    (and, when given, until ``deadline``, a :func:`time.perf_counter` time).
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`~defplan.model.make_instance`.
+    x : ndarray of shape (B, S)
+        A feasible allocation to improve.
+    max_rounds : int
+        Most steps (each one addition, relocation or swap).
+    deadline : float, optional
+        A :func:`time.perf_counter` time at which to stop.
+
+    Returns
+    -------
+    ndarray of shape (B, S)
+        An allocation no single addition, relocation or swap improves.
+
+    Examples
+    --------
+    >>> from defplan.model import make_instance
+    >>> inst = make_instance([[5.0], [3.0], [1.0]], [[0.5]], [2])
+    >>> improve(inst, np.array([[0], [0], [2]])).ravel().tolist()
+    [1, 1, 0]
+    """
     state = State.of(instance, x)
     for _ in range(max_rounds):
         if deadline is not None and time.perf_counter() >= deadline:

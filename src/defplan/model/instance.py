@@ -10,6 +10,7 @@ set (``n_bases``); a system defends the bases its ``coverage`` pairs list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,17 @@ VIOLATIONS_SHOWN = 5
 
 @dataclass(frozen=True, eq=False)
 class Coverage:
-    """Which hosts' units of one system defend which bases: parallel index arrays."""
+    """Which hosts' units of one system defend which bases: parallel index arrays.
+
+    A unit hosted at ``hosts[i]`` defends ``bases[i]``. Build one with
+    :meth:`point` (a unit defends its own site), :meth:`within` (every base within
+    range) or :meth:`from_pairs`.
+
+    Examples
+    --------
+    >>> Coverage.from_pairs([(0, 1), (0, 0), (1, 1)]).covered_by(0).tolist()
+    [0, 1]
+    """
 
     hosts: IntArray
     bases: IntArray
@@ -60,6 +71,48 @@ class Coverage:
         bases = np.array([b for _, b in ordered], dtype=np.int64)
         return cls(hosts, bases)
 
+    @classmethod
+    def within(cls, distance_km: FloatArray | Iterable[FloatArray], range_km: float) -> Coverage:
+        """An area system's coverage: a unit defends every base within ``range_km`` of
+        its host, and always the base it stands on.
+
+        Parameters
+        ----------
+        distance_km : ndarray of shape (B, B), or an iterable of its row blocks
+            Distance from each host (row) to each base (column), in km. Consecutive
+            blocks of rows (top first) keep a large theater's memory flat.
+        range_km : float
+            The system's range, in km; a base at exactly this distance is covered.
+
+        Returns
+        -------
+        Coverage
+            The (host, base) pairs, sorted.
+
+        Examples
+        --------
+        >>> km = np.array([[0.0, 30.0, 90.0], [30.0, 0.0, 60.0], [90.0, 60.0, 0.0]])
+        >>> area = Coverage.within(km, 60.0)
+        >>> area.covered_by(0).tolist(), area.covered_by(2).tolist()
+        ([0, 1], [1, 2])
+        >>> Coverage.within([km[:2], km[2:]], 60.0).bases.tolist() == area.bases.tolist()
+        True
+        """
+        blocks = [distance_km] if isinstance(distance_km, np.ndarray) else distance_km
+        hosts: list[IntArray] = []
+        bases: list[IntArray] = []
+        n = 0
+        for block in blocks:
+            h, b = np.nonzero(np.asarray(block) <= range_km)
+            hosts.append(h + n)
+            bases.append(b)
+            n += len(block)
+        same = np.arange(n)
+        all_hosts = np.concatenate([*hosts, same]).astype(np.int64)
+        all_bases = np.concatenate([*bases, same]).astype(np.int64)
+        keys = np.unique(all_hosts * n + all_bases)
+        return cls(keys // n, keys % n)
+
     def counts(self, units: NDArray[np.floating] | IntArray, n_bases: int) -> FloatArray:
         """Units defending each base, given units per host."""
         weights = np.asarray(units, dtype=np.float64)[self.hosts]
@@ -79,7 +132,14 @@ class Coverage:
 
 @dataclass(frozen=True, eq=False)
 class Instance:
-    """Everything the solver needs, as arrays. Build with :func:`make_instance`."""
+    """Everything the solver needs, as arrays. Build with :func:`make_instance`.
+
+    Examples
+    --------
+    >>> inst = make_instance([[2.0], [1.0]], [[0.5]], [1], objective="worst_case")
+    >>> inst.weights, inst.objective_of(np.array([[1], [0]]))
+    ((0.0, 1.0), 1.0)
+    """
 
     value: FloatArray  # (B, C) risk per base and threat class, ≥ 0
     p: FloatArray  # (S, C) intercept probability per system and class, in [0, 1]
@@ -249,8 +309,51 @@ def make_instance(
 ) -> Instance:
     """Check shapes and ranges once and build an :class:`Instance`.
 
-    Defaults: every system is a point system, lower bounds 0, upper bounds the
-    inventory.
+    The residual risk of base b under n[b, s] units defending it is
+    Σ_c value[b, c] Π_s (1 − p[s, c]) ^ n[b, s]; the weapon-target assignment is the
+    case of one class per base (:func:`defplan.model.wta` cites its source).
+
+    Parameters
+    ----------
+    value : array_like of shape (B, C)
+        Risk per base and threat class (casualty-equivalents a year), ≥ 0.
+    p : array_like of shape (S, C)
+        Probability that one unit of system s intercepts an attack of class c.
+    inventory : array_like of shape (S,)
+        Units of each system on hand.
+    coverage : sequence of Coverage, optional
+        Per system, which hosts' units defend which bases (default: every system a
+        point system, :meth:`Coverage.point`; area systems: :meth:`Coverage.within`).
+    lower, upper : ndarray of shape (B, S), optional
+        Fewest and most units a site may host (default 0 and the inventory).
+    current : ndarray of shape (B, S), optional
+        Today's deployment, for a move budget or a move cost.
+    max_moves : int, optional
+        Most units taken from where they stand today.
+    objective : {"expected", "worst_case", "blend"} or "attacker:k"
+        The summed residual, the worst base's, a blend, or the sum of the k largest.
+    blend_weight : float
+        Weight of the worst base in a blend (the sum gets the rest).
+    move_cost : float
+        Risk a unit must remove to be worth moving (added per unit moved).
+
+    Returns
+    -------
+    Instance
+        The validated arrays.
+
+    Raises
+    ------
+    ValueError
+        Naming the first array of the wrong shape or out of range.
+
+    Examples
+    --------
+    >>> inst = make_instance([[5.0, 0.0], [3.0, 1.0]], [[0.5, 0.2]], [1])
+    >>> inst.n_bases, inst.n_systems, inst.n_classes
+    (2, 1, 2)
+    >>> inst.residual(np.array([[1], [0]])).tolist()
+    [2.5, 4.0]
     """
     value_a = np.asarray(value, dtype=np.float64)
     p_a = np.asarray(p, dtype=np.float64)
@@ -330,7 +433,23 @@ def raids_of(objective: str) -> int | None:
 
 
 def attacker_objective(raids: int) -> str:
-    """The objective of an attacker with ``raids`` raids."""
+    """The objective of an attacker with ``raids`` raids.
+
+    Parameters
+    ----------
+    raids : int
+        How many bases the attacker strikes (1 is the worst case).
+
+    Returns
+    -------
+    str
+        The objective's name, as :func:`make_instance` takes it.
+
+    Examples
+    --------
+    >>> attacker_objective(3)
+    'attacker:3'
+    """
     return f"{ATTACKER}:{raids}"
 
 
@@ -353,6 +472,20 @@ def best_response(residual: FloatArray, k: int) -> list[int]:
     """The bases an attacker with k raids strikes: the k largest residuals, largest
     first (ties to the lower index), bases with nothing left to lose left out.
 
+    Parameters
+    ----------
+    residual : ndarray of shape (B,)
+        Each base's residual risk under the posture the attacker sees.
+    k : int
+        The attacker's raids.
+
+    Returns
+    -------
+    list of int
+        Base indices, at most k.
+
+    Examples
+    --------
     >>> best_response(np.array([1.0, 4.0, 4.0, 0.0]), 3)
     [1, 2, 0]
     """

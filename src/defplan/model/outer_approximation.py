@@ -43,10 +43,60 @@ def solve(
     (:mod:`defplan.model.lns`) improves its incumbent in the time kept back.
     ``neighbourhoods=False`` leaves these out (the search's own re-solves use it).
 
-    Returns ``optimal`` when the true objective of the allocation is within
-    OPTIMALITY_TOLERANCE (or ``gap`` when larger: ``gap_limit``) of a proven bound,
-    ``time_limit`` with the best allocation found and its gap when time runs out,
-    and ``infeasible`` (x None) when no allocation satisfies the bounds.
+    The residual is convex in each base's summed exponents, so chords and tangents
+    of it, added where the model under-reads it (outer approximation [1]_), give an
+    exact MILP at every integer allocation; the backend solves it, the true residual
+    of its solution is checked, and cuts are added until the bound meets it.
+
+    Parameters
+    ----------
+    instance : Instance
+        From :func:`make_instance`.
+    backend : str
+        A registered backend (:func:`backend_names`): ``highs`` (the default, always
+        installed), ``scip``, ``cbc`` or ``cp_sat`` (their pip extras).
+    time_limit : float
+        Seconds for the whole solve.
+    gap : float
+        Relative gap at which to stop (0: prove the optimum).
+    threads : int, optional
+        Threads the backend may use (its default when None).
+    seed : int
+        The backend's random seed (the same seed, the same answer).
+    start : ndarray of shape (B, S), optional
+        A feasible allocation to start from.
+    neighbourhoods : bool
+        Whether large instances get the improved starts and the neighbourhood search.
+
+    Returns
+    -------
+    Solution
+        ``optimal`` when the true objective of the allocation is within
+        OPTIMALITY_TOLERANCE (or ``gap`` when larger: ``gap_limit``) of a proven
+        bound, ``time_limit`` with the best allocation found and its gap when time
+        runs out, and ``infeasible`` (x None) when no allocation satisfies the bounds.
+
+    Raises
+    ------
+    ValueError
+        For an unknown backend, or one that cannot take the instance;
+        :class:`~defplan.model.backends.MissingBackendError` (a ValueError) naming
+        the pip extra when the backend's package is not installed.
+
+    References
+    ----------
+    .. [1] Duran, M.A. & Grossmann, I.E. (1986). An outer-approximation algorithm for
+       a class of mixed-integer nonlinear programs. Mathematical Programming 36,
+       307-339.
+
+    Examples
+    --------
+    Two units of one system over three bases: one each on the two riskiest.
+
+    >>> from defplan.model import make_instance
+    >>> found = solve(make_instance([[5.0], [3.0], [1.0]], [[0.5]], [2]))
+    >>> found.status, found.x.ravel().tolist(), found.objective, found.gap
+    ('optimal', [1, 1, 0], 5.0, 0.0)
     """
     if chosen_backend(backend).solves == "instance":
         solve_own: InstanceSolver = loaded(backend)

@@ -26,6 +26,13 @@ class Solution:
     bound on the optimum; ``gap`` = (objective − bound) / max(objective, tiny).
     ``x`` is None when the instance is infeasible, or when the time ran out before
     any feasible allocation was found (status ``time_limit``).
+
+    Examples
+    --------
+    >>> from defplan.model import make_instance, solve
+    >>> found = solve(make_instance([[4.0]], [[0.5]], [1]))
+    >>> found.status, found.objective, found.bound, found.greedy_objective
+    ('optimal', 2.0, 2.0, 2.0)
     """
 
     status: Status

@@ -395,7 +395,49 @@ def wta(
     gap: float = 0.0,
     threads: int | None = None,
 ) -> WtaReport:
-    """Read a WTA file and solve it: everything ``defplan wta FILE`` prints."""
+    """Read a WTA file and solve it: everything ``defplan wta FILE`` prints.
+
+    The weapon-target assignment [1]_ minimises the expected surviving value
+    Σ_t V_t Π_w (1 − p[w, t]) ^ x[w, t] with at most ``mu`` weapons of each type; it is
+    solved as an :class:`~defplan.model.Instance` (one class per target), exactly.
+
+    Parameters
+    ----------
+    path : path-like
+        A file in the public text format (module docstring).
+    backend, time_limit, gap, threads
+        As for :func:`defplan.model.solve`.
+
+    Returns
+    -------
+    WtaReport
+        The instance's sizes, the solve, and the assignment x[w, t].
+
+    Raises
+    ------
+    WtaFormatError
+        Naming the file and every bad line.
+
+    References
+    ----------
+    .. [1] Andersen, A.C., Pavlikov, K. & Toffolo, T.A.M. (2022). Weapon-target
+       assignment problem: exact and approximate solution algorithms. Annals of
+       Operations Research 312, 581-606.
+
+    Examples
+    --------
+    Two targets worth 10 and 5, one weapon of each of two types:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "tiny.txt"
+    ...     _ = path.write_text("2 2 1\\n10\\n5\\n0 0 0.5\\n0 1 0.4\\n1 0 0.3\\n1 1 0.6\\n")
+    ...     report = wta(path)
+    >>> report.solution.status, round(report.solution.objective, 9)
+    ('optimal', 7.0)
+    >>> report.assignment.tolist()
+    [[1, 0], [0, 1]]
+    """
     instance = load_wta(path)
     solution = solve_wta(instance, backend=backend, time_limit=time_limit, gap=gap, threads=threads)
     return WtaReport(path=Path(path), instance=instance, solution=solution)

@@ -6,13 +6,14 @@ so an infeasible set of rules can be reported by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from defplan.geo import distance_matrix_km
 from defplan.model import Coverage, Instance, Objective, make_instance
-from defplan.model.instance import ATTACKER, attacker_objective
+from defplan.model.instance import ATTACKER, FloatArray, attacker_objective
 from defplan.risk import RiskTable
 from defplan.scenario import RuleRow, Scenario
 
@@ -139,36 +140,29 @@ def coverage_of(scenario: Scenario, base_ids: tuple[str, ...]) -> tuple[list[Cov
             i, j = index[route.from_base], index[route.to_base]
             for key in ((i, j), (j, i)):
                 routes[key] = min(routes.get(key, np.inf), route.distance_km)
-    coverages: list[Coverage] = []
-    for system in scenario.systems:
-        if system.mode == "point":
-            coverages.append(Coverage.point(n))
-            continue
-        hosts: list[np.ndarray] = []
-        bases: list[np.ndarray] = []
-        for start in range(0, n, DISTANCE_BLOCK):
-            block = distance_matrix_km(
-                lats[start : start + DISTANCE_BLOCK],
-                lons[start : start + DISTANCE_BLOCK],
-                lats,
-                lons,
-            )
-            if routes:
-                for (i, j), km in routes.items():
-                    if start <= i < start + DISTANCE_BLOCK:
-                        block[i - start, j] = km
-            h, b = np.nonzero(block <= system.range_km)
-            hosts.append(h + start)
-            bases.append(b)
-        pair_hosts = np.concatenate(hosts) if hosts else np.zeros(0, np.int64)
-        pair_bases = np.concatenate(bases) if bases else np.zeros(0, np.int64)
-        # A unit always defends the base it stands on.
-        same = np.arange(n)
-        all_hosts = np.concatenate([pair_hosts, same]).astype(np.int64)
-        all_bases = np.concatenate([pair_bases, same]).astype(np.int64)
-        keys = np.unique(all_hosts * n + all_bases)
-        coverages.append(Coverage(keys // n, keys % n))
+    coverages = [
+        Coverage.point(n)
+        if system.mode == "point"
+        else Coverage.within(_distance_blocks(lats, lons, routes), system.range_km)
+        for system in scenario.systems
+    ]
     return coverages, "routes" if use_routes else "great_circle"
+
+
+def _distance_blocks(
+    lats: FloatArray, lons: FloatArray, routes: dict[tuple[int, int], float]
+) -> Iterator[FloatArray]:
+    """The host-by-base distance matrix in blocks of DISTANCE_BLOCK rows: great-circle,
+    replaced by a route's distance where ``routes`` (host, base) lists one."""
+    n = len(lats)
+    for start in range(0, n, DISTANCE_BLOCK):
+        block = distance_matrix_km(
+            lats[start : start + DISTANCE_BLOCK], lons[start : start + DISTANCE_BLOCK], lats, lons
+        )
+        for (i, j), km in routes.items():
+            if start <= i < start + DISTANCE_BLOCK:
+                block[i - start, j] = km
+        yield block
 
 
 def build_arrays(

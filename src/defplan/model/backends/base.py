@@ -100,7 +100,26 @@ def register(
 
 
 def backend_names(solves: Solves | None = None) -> tuple[str, ...]:
-    """The registered backends (those solving ``solves`` only, when given), by name."""
+    """The registered backends (those solving ``solves`` only, when given), by name.
+
+    Parameters
+    ----------
+    solves : {"linear", "instance"}, optional
+        Only the backends of the linear model, or only those with a model of their own.
+
+    Returns
+    -------
+    tuple of str
+        Sorted names, whether or not each one's package is installed.
+
+    Examples
+    --------
+    >>> from defplan.model import backend_names
+    >>> backend_names()
+    ('cbc', 'cp_sat', 'highs', 'scip')
+    >>> backend_names("instance")
+    ('cp_sat',)
+    """
     return tuple(sorted(b.name for b in _BACKENDS.values() if solves in (None, b.solves)))
 
 
