@@ -32,6 +32,14 @@ MIN_LEAK = 1e-12
 VIOLATIONS_SHOWN = 5
 
 
+def _grouped(keys: IntArray, values: IntArray, n_keys: int) -> tuple[IntArray, IntArray]:
+    """``values`` ordered by key (stable), and per key k < n_keys where its run starts:
+    its values are ``ordered[ptr[k] : ptr[k + 1]]``."""
+    order = np.argsort(keys, kind="stable")
+    ptr = np.searchsorted(keys[order], np.arange(n_keys + 1), side="left")
+    return values[order], ptr.astype(np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class Coverage:
     """Which hosts' units of one system defend which bases: parallel index arrays.
@@ -52,11 +60,10 @@ class Coverage:
     _host_ptr: IntArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        order = np.argsort(self.hosts, kind="stable")
-        top = int(self.hosts.max()) + 2 if self.hosts.size else 1
-        object.__setattr__(self, "_by_host", self.bases[order])
-        ptr = np.searchsorted(self.hosts[order], np.arange(top), side="left")
-        object.__setattr__(self, "_host_ptr", ptr.astype(np.int64))
+        n_hosts = int(self.hosts.max()) + 1 if self.hosts.size else 0
+        by_host, ptr = _grouped(self.hosts, self.bases, n_hosts)
+        object.__setattr__(self, "_by_host", by_host)
+        object.__setattr__(self, "_host_ptr", ptr)
 
     @classmethod
     def point(cls, n_bases: int) -> Coverage:
@@ -122,6 +129,16 @@ class Coverage:
         """Sum over the bases each host covers (the transpose of ``counts``)."""
         counted = np.bincount(self.hosts, weights=per_base[self.bases], minlength=n_hosts)
         return counted.astype(np.float64)
+
+    def hosts_by_base(self, n_bases: int) -> list[IntArray]:
+        """For each base, the sites whose units defend it (the transpose of
+        :meth:`covered_by`).
+
+        >>> Coverage.from_pairs([(0, 1), (1, 1), (2, 0)]).hosts_by_base(2)[1].tolist()
+        [0, 1]
+        """
+        ordered, ptr = _grouped(self.bases, self.hosts, n_bases)
+        return [ordered[ptr[b] : ptr[b + 1]] for b in range(n_bases)]
 
     def covered_by(self, host: int) -> IntArray:
         """The bases a unit at this host defends."""

@@ -297,10 +297,7 @@ def read_facts(
         columns = [instance.coverage[s].spread(per_base[:, s], n_bases) for s in range(n_systems)]
         return np.stack(columns, axis=1).reshape(n_bases, n_systems)
 
-    hosts_of = tuple(
-        _hosts_by_base(instance.coverage[s].hosts, instance.coverage[s].bases, n_bases)
-        for s in range(n_systems)
-    )
+    hosts_of = tuple(instance.coverage[s].hosts_by_base(n_bases) for s in range(n_systems))
     standings = tuple(
         _standing(instance, bounds, x, last_unit_value, base_ids, s) for s in range(n_systems)
     )
@@ -322,14 +319,6 @@ def read_facts(
         max_moves=max_moves,
         evaluated=evaluated,
     )
-
-
-def _hosts_by_base(hosts: np.ndarray, bases: np.ndarray, n_bases: int) -> list[np.ndarray]:
-    """For each base, the sites whose units defend it."""
-    order = np.argsort(bases, kind="stable")
-    ptr = np.searchsorted(bases[order], np.arange(n_bases + 1), side="left")
-    ordered = hosts[order]
-    return [ordered[ptr[b] : ptr[b + 1]] for b in range(n_bases)]
 
 
 def _standing(
