@@ -24,7 +24,7 @@ from defplan.model.backends.cpsat import PROFILE_LIMIT, solve_profiles
 from defplan.model.brute import brute_force
 from defplan.model.instance import OBJECTIVES
 
-BACKENDS = ("highs", "scip", "cbc", "cp_sat")
+BACKENDS = backend_names()
 # Generous: these instances solve in seconds on an idle machine; the limit only has to
 # outlast a loaded one (CBC took 25 s at load 13 on 2 cores), never to stop a solve early.
 TIME_LIMIT = 300.0

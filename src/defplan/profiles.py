@@ -18,7 +18,6 @@ from pathlib import Path
 from defplan.model import backend_names
 from defplan.suggest import expected_one_of
 
-BACKENDS = ("highs", "scip", "cbc", "cp_sat")
 _KEYS = {"backend", "time_limit_s", "mip_gap", "threads", "description"}
 
 
@@ -78,8 +77,8 @@ def _read(path: Path, name: str) -> SolverProfile:
     if unknown:
         raise ValueError(f"{path}: unknown keys {unknown} (expected {sorted(_KEYS)})")
     backend = str(data.get("backend", "highs"))
-    if backend not in backend_names() and backend not in BACKENDS:
-        raise ValueError(f"{path}: backend {backend!r} is not one of {', '.join(BACKENDS)}")
+    if backend not in backend_names():  # the registry, whether installed or not
+        raise ValueError(f"{path}: backend {backend!r} is not one of {', '.join(backend_names())}")
     time_limit = data.get("time_limit_s")
     gap = data.get("mip_gap")
     threads = data.get("threads")
