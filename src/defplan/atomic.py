@@ -247,11 +247,6 @@ def refuse_overwrite(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
         raise InputError(problems)
 
 
-def refuse_input_overlap(output: Path, inputs: Iterable[Path]) -> None:
-    """Raise :class:`InputError` when ``output`` is, or lies inside, one of ``inputs``."""
-    refuse_overwrite([output], inputs)
-
-
 def check_out_folder(output: Path, inputs: Iterable[Path], names: Iterable[str] = ()) -> None:
     """Raise :class:`InputError` unless ``output`` can be a folder of results.
 

@@ -12,14 +12,6 @@ from typing import Final
 
 WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, other
 
-WEAPON_CLASSES: Final = (
-    "rocket",
-    "mortar",
-    "drone",
-    "ballistic_missile",
-    "cruise_missile",
-    "other",
-)
 
 # Phrases naming a defence, an instrument or a picture rather than a weapon used in an
 # attack ("counter-rocket systems", "Patriot missile batteries", "drone footage"). They
@@ -124,11 +116,6 @@ FRIENDLY_AGENT: Final = re.compile(
     r"|struck|bombed|hit|retaliated|responded|strikes?|drone\s+strikes?)\b",
     re.IGNORECASE,
 )
-RESPONSE_WORDS: Final = re.compile(
-    r"\bin\s+(?:direct\s+)?(?:response|retaliation|reprisal)\b|\bresponding\s+to\b"
-    r"|\bretaliat\w*\b|\bproportional\b|\bproportionate\b",
-    re.IGNORECASE,
-)
 PROTEST: Final = re.compile(
     r"\bstorm(?:ed|ing|s)?\b|\bprotest\w*\b|\bdemonstrat\w*\b|\brioters?\b|\bmobs?\b"
     r"|\bsit[\s-]in\b|\bbreached\s+the\s+(?:gate|wall|perimeter)",
@@ -214,10 +201,6 @@ SITE_NOUN: Final = (
     r"|airbase|air\s*field|airfield|airport|airstrip|fire\s*base|camp|compound|embassy|consulate"
     r"|garrison|outpost|post|facility|installation|headquarters|complex|landing\s+zone"
     r"|mission\s+support\s+site|fob|green\s+zone|international\s+zone|station|barracks)"
-)
-SITE_NOUN_PLURAL: Final = (
-    r"(?:(?:military\s+|army\s+|air\s+|fire\s+)?bases|airbases|airfields|airports|camps"
-    r"|compounds|embassies|garrisons|outposts|posts|facilities|installations|sites)"
 )
 # Forces whose own bases are not the coalition's: "an Iraqi army base", "their base".
 LOCAL_OWNER: Final = re.compile(

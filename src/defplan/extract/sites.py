@@ -101,10 +101,6 @@ _SITE_NOUN_AFTER: Final = re.compile(
     r"|garrison|outpost|airport|compound|(?:gas\s+|oil\s+)?field|landing\s+zone)\b",
     re.IGNORECASE,
 )
-_DETERMINER = (
-    r"(?:an?|the|that|this|their|its|our|one|two|three|four|five|several|both|another|same"
-    r"|the\s+same|a\s+small|a\s+large)"
-)
 _NOUN = (
     r"(?:(?:military|army|air|fire|logistics|patrol|support|operating)\s+)?(?:base|bases)"
     r"|air\s*bases?|airbases?|air\s*fields?|airfields?|airports?|airstrips?|fire\s*bases?"

@@ -20,11 +20,10 @@ TODAY_COLOUR = "#f39c12"
 PLAN_COLOUR = "#b03a2e"
 UNDEFENDED_COLOUR = "#bfbfbf"
 INK = "#222222"
-FONT_SIZE = 9
 
 
 def new_figure(width_in: float, height_in: float) -> Figure:
-    """A figure on an Agg canvas, in the report's font size."""
+    """A figure on an Agg canvas with a constrained layout, ``width_in`` x ``height_in`` inches."""
     figure = Figure(figsize=(width_in, height_in), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
