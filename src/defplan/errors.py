@@ -46,6 +46,7 @@ class InputError(Exception):
 
     @property
     def errors(self) -> tuple[Problem, ...]:
+        """The problems of severity ``error`` (warnings and notes left out)."""
         return tuple(p for p in self.problems if p.severity == "error")
 
 

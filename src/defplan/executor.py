@@ -65,7 +65,9 @@ SCHEDULER_ENV = "DEFPLAN_SCHEDULER"
 class Executor(Protocol):
     """What :func:`run_all` needs from an engine: concurrent.futures' ``submit``."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]: ...
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Start ``fn(*args, **kwargs)`` on the engine and return its future."""
+        ...
 
 
 @contextlib.contextmanager

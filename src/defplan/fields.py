@@ -73,6 +73,7 @@ def number_from_cell(value: Any) -> Any:
 
 
 def finite(value: float) -> float:
+    """``value`` unchanged; ValueError for NaN or an infinity."""
     if not math.isfinite(value):
         raise ValueError("not a finite number")
     return value

@@ -23,6 +23,8 @@ _KEYS = {"backend", "time_limit_s", "mip_gap", "threads", "description"}
 
 @dataclass(frozen=True)
 class SolverProfile:
+    """A named solver configuration (a ``solvers/*.toml`` file): backend, limits, threads."""
+
     name: str
     backend: str = "highs"
     time_limit_s: float | None = None
@@ -33,6 +35,8 @@ class SolverProfile:
 
 
 def profile_dirs() -> list[Path]:
+    """Folders searched for profiles, first match wins: ``$DEFPLAN_SOLVERS``, ``./solvers``,
+    then the repository's ``solvers/``."""
     dirs = []
     if os.environ.get("DEFPLAN_SOLVERS"):
         dirs.append(Path(os.environ["DEFPLAN_SOLVERS"]))
@@ -42,6 +46,7 @@ def profile_dirs() -> list[Path]:
 
 
 def profile_names() -> list[str]:
+    """Every profile name found in :func:`profile_dirs`, sorted (``default`` always)."""
     names = {"default"}
     for folder in profile_dirs():
         if folder.is_dir():

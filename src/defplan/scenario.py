@@ -80,10 +80,13 @@ class Row(BaseModel):
 
     @property
     def extras(self) -> dict[str, str]:
+        """The columns this row type does not know, as read (kept, never dropped)."""
         return dict(self.model_extra or {})
 
 
 class BaseRow(Row):
+    """A row of the bases sheet: a site, its troops and what protects them."""
+
     sheet = "bases"
     key = ("base_id",)
     help = {
@@ -141,6 +144,8 @@ class BaseRow(Row):
 
 
 class SystemRow(Row):
+    """A row of the systems sheet: a defensive system, how many units and how they move."""
+
     sheet = "systems"
     key = ("system_id",)
     help = {
@@ -183,6 +188,8 @@ class SystemRow(Row):
 
 
 class EffectivenessRow(Row):
+    """A row of the effectiveness sheet: how likely one unit defeats one attack of a class."""
+
     sheet = "effectiveness"
     key = ("system_id", "weapon")
     help = {
@@ -213,6 +220,8 @@ class EffectivenessRow(Row):
 
 
 class WeaponRow(Row):
+    """A row of the weapons sheet: a threat class, its reach and its prior severity."""
+
     sheet = "weapons"
     key = ("weapon",)
     help = {
@@ -234,6 +243,8 @@ class WeaponRow(Row):
 
 
 class ThreatZoneRow(Row):
+    """A row of the threat_zones sheet: an area attacks come from, and how often."""
+
     sheet = "threat_zones"
     key = ("zone_id",)
     help = {
@@ -301,6 +312,8 @@ class ThreatZoneRow(Row):
 
 
 class AttackRow(Row):
+    """A row of the attacks sheet: one recorded attack, its counts and its sources."""
+
     sheet = "attacks"
     key = ("attack_id",)
     help = {
@@ -366,10 +379,13 @@ class AttackRow(Row):
 
     @property
     def precision(self) -> DatePrecision:
+        """How precisely the date is known: day, month or year (day when not given)."""
         return self.date_precision or "day"
 
 
 class DeployedRow(Row):
+    """A row of the deployed sheet: units of a system at a base today."""
+
     sheet = "deployed"
     key = ("base_id", "system_id")
     help = {
@@ -385,6 +401,8 @@ class DeployedRow(Row):
 
 
 class RuleRow(Row):
+    """A row of the rules sheet: a planner's min_units, max_units, lock or forbid."""
+
     sheet = "rules"
     help = {
         "kind": "min_units, max_units, lock (keep the deployed units) or forbid",
@@ -409,6 +427,9 @@ class RuleRow(Row):
 
 
 class OptionRow(Row):
+    """A row of the options sheet: one action (close, move troops, move a system) of a
+    posture option."""
+
     sheet = "options"
     help = {
         "option_id": "name of the option; several rows with one id form one option",
@@ -442,6 +463,8 @@ class OptionRow(Row):
 
 
 class RouteRow(Row):
+    """A row of the routes sheet: a route's length between two bases."""
+
     sheet = "routes"
     key = ("from_base", "to_base")
     help = {
@@ -459,6 +482,8 @@ class RouteRow(Row):
 
 
 class CompletenessRow(Row):
+    """A row of the completeness sheet: the share of a period's attacks on record."""
+
     sheet = "completeness"
     key = ("period_start",)
     help = {
@@ -486,6 +511,8 @@ class CompletenessRow(Row):
 
 
 class AssumptionRow(Row):
+    """A row of the assumptions sheet: a value that is assumed, why, and its source."""
+
     sheet = "assumptions"
     help = {
         "sheet": "the sheet holding the assumed value",
@@ -687,14 +714,17 @@ class Scenario:
 
     @cached_property
     def base_by_id(self) -> Mapping[str, BaseRow]:
+        """The bases by base_id."""
         return {b.base_id: b for b in self.bases}
 
     @cached_property
     def system_by_id(self) -> Mapping[str, SystemRow]:
+        """The systems by system_id."""
         return {s.system_id: s for s in self.systems}
 
     @cached_property
     def weapon_by_id(self) -> Mapping[str, WeaponRow]:
+        """The weapon classes by name."""
         return {w.weapon: w for w in self.weapons}
 
     @cached_property

@@ -44,14 +44,17 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """Share of the extracted events that match a gold event (0 when none was extracted)."""
         return self.matched / self.extracted if self.extracted else 0.0
 
     @property
     def recall(self) -> float:
+        """Share of the gold events that were extracted (0 when there is no gold)."""
         return self.matched / self.gold if self.gold else 0.0
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall (0 when both are 0)."""
         total = self.precision + self.recall
         return 2 * self.precision * self.recall / total if total else 0.0
 

@@ -33,10 +33,58 @@ def plan(
 ) -> Plan:
     """The optimal allocation of every system on hand, proven, with greedy beside it.
 
-    ``solver`` names a profile from ``solvers/`` (default: the settings sheet's);
-    ``backend``, ``time_limit`` and ``gap`` override it. Raises SolverError naming
-    the pip extra when the backend's library is not installed, and naming
-    the conflicting rules when no allocation satisfies them.
+    Minimises the residual risk of :func:`~defplan.risk.risk` (or the objective asked
+    for) over where each unit goes, exactly: a MILP solved to the gap asked for, with
+    the greedy allocation and today's deployment evaluated beside it.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated theater (:func:`defplan.workbook.load_scenario`).
+    objective : Objective, optional
+        What to minimise (total residual risk, the worst base, a blend, an attacker's
+        raids); default: the settings sheet's ``objective``.
+    solver : str, optional
+        A profile from ``solvers/`` (default: the settings sheet's ``solver``).
+    backend, time_limit, gap, threads : optional
+        Override the profile: backend name (``highs``, ``scip``, ``cbc``, ``cp_sat``),
+        seconds, relative MIP gap in [0, 1), solver threads.
+    max_moves : int, optional
+        At most this many units moved from where they are deployed today.
+    inventory : dict of str to int, optional
+        Units on hand per system_id, instead of the systems sheet's ``inventory``.
+    table : RiskTable, optional
+        The scenario's risk, when already computed.
+
+    Returns
+    -------
+    Plan
+        The allocation (bases x systems), the residual risk per base and class, the
+        solver's status, objective, bound and gap, and the input files' hashes.
+
+    Raises
+    ------
+    SolverError
+        The backend's library is not installed (naming its pip extra), or no
+        allocation was found within the time limit; ``InfeasibleError`` (a
+        SolverError) names the conflicting rules when no allocation satisfies them.
+    ValueError
+        A time limit that is not positive, a gap outside [0, 1) or threads below 1.
+
+    Examples
+    --------
+    The example theater, from the repository's root:
+
+    >>> from defplan.plan import plan
+    >>> from defplan.workbook import load_scenario
+    >>> result = plan(load_scenario("inputs/iraq_syria.xlsx"))
+    >>> result.status, result.gap  # proven optimal
+    ('optimal', 0.0)
+    >>> round(result.risk_before, 2), round(result.risk_after, 2)  # today, planned
+    (4.3, 2.95)
+    >>> table = result.allocation_table()  # one row per base and system
+    >>> table[table.base_id == "al_asad"][["system_id", "units"]].values.tolist()
+    [['cram', 1], ['patriot', 1], ['cuas', 2]]
     """
     settings = scenario.settings
     profile = load_profile(solver or settings.solver)
@@ -287,6 +335,8 @@ def assemble(
     iterations: int,
     message: str,
 ) -> Plan:
+    """The :class:`Plan` of allocation ``x``: its risks per base and class, the greedy and
+    today's figures beside it, and how the solver got there."""
     inst = arrays.instance
     assert inst.current is not None
     none = np.zeros_like(x)

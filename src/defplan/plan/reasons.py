@@ -100,6 +100,7 @@ class Reason:
 
     @property
     def one_more_removes(self) -> float:
+        """Risk per year one more unit at this base would remove (0 when none can be added)."""
         return self.extra.removes if self.extra is not None else 0.0
 
     @property

@@ -64,6 +64,7 @@ class Plan:
 
     @property
     def feasible(self) -> bool:
+        """Whether an allocation satisfying every rule was found."""
         return self.status != "infeasible"
 
     @property
@@ -73,6 +74,7 @@ class Plan:
 
     @property
     def risk_after(self) -> float:
+        """Total residual risk under this plan, casualty-equivalents per year."""
         return float(self.residual.sum())
 
     @property
@@ -93,6 +95,7 @@ class Plan:
 
     @property
     def worst_base(self) -> str | None:
+        """The id of the base left with the most residual risk (None without bases)."""
         if not len(self.residual):
             return None
         return self.base_ids[int(np.argmax(self.residual))]

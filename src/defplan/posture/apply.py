@@ -51,6 +51,8 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class TroopMove:
+    """Troops moved from one base to another, over ``km`` kilometres."""
+
     from_base: str
     to_base: str
     troops: int
@@ -58,11 +60,14 @@ class TroopMove:
 
     @property
     def troop_km(self) -> float:
+        """Troops × km of this move."""
         return self.troops * self.km
 
 
 @dataclass(frozen=True)
 class SystemMove:
+    """Units of one system moved from one base to another, over ``km`` kilometres."""
+
     system_id: str
     from_base: str
     to_base: str
@@ -88,6 +93,7 @@ class Posture:
 
     @property
     def troops_moved(self) -> int:
+        """Troops moved between bases, in all."""
         return sum(m.troops for m in self.troop_moves)
 
     @property
@@ -97,6 +103,7 @@ class Posture:
 
     @property
     def troops_unplaced(self) -> int:
+        """Troops that fit nowhere and stay at their closed base."""
         return sum(t for _, t in self.unplaced)
 
     def describe(self) -> str:

@@ -67,6 +67,7 @@ class MoveDistances:
         return found
 
     def km(self, from_base: str, to_base: str) -> float:
+        """Kilometres from one base to another, as :meth:`leg` measures it (0 to itself)."""
         return self.leg(from_base, to_base).km
 
     def _measure(self, a: str, b: str) -> Leg:

@@ -54,6 +54,7 @@ class MoveOrder:
 
     @property
     def unit_km(self) -> float:
+        """Units × km of this order (0 for the pool, which has no place)."""
         return self.units * (self.km or 0.0)
 
 
@@ -74,14 +75,17 @@ class MoveOrders:
 
     @property
     def units_between_bases(self) -> int:
+        """Units moved from one base to another."""
         return sum(o.units for o in self.orders if POOL not in (o.from_base, o.to_base))
 
     @property
     def units_from_pool(self) -> int:
+        """Units taken from the pool (on hand, not deployed) to a base."""
         return sum(o.units for o in self.orders if o.from_base == POOL)
 
     @property
     def units_to_pool(self) -> int:
+        """Units withdrawn from a base to the pool."""
         return sum(o.units for o in self.orders if o.to_base == POOL)
 
     @property
@@ -90,6 +94,7 @@ class MoveOrders:
         return float(sum(o.unit_km for o in self.orders))
 
     def frame(self) -> pd.DataFrame:
+        """One row per order, in the columns of :data:`ORDER_COLUMNS`."""
         rows: list[dict[str, Any]] = [
             {
                 "system_id": o.system_id,

@@ -106,6 +106,7 @@ class OptionScore:
         return (0, round(self.risk_total, 9), round(self.risk_worst, 9), self.option_id)
 
     def record(self) -> dict[str, Any]:
+        """This option's figures as one row (feasibility, risks, moves), by column name."""
         return {
             "option_id": self.option_id,
             "feasible": self.feasible,
@@ -151,6 +152,7 @@ class OptionsReport:
         return pd.DataFrame(rows)
 
     def suggestion_table(self) -> pd.DataFrame:
+        """The suggested options ranked best first, one row each (the status quo's columns)."""
         rows = [{"rank": i, **o.record()} for i, o in enumerate(self.suggestions, start=1)]
         return pd.DataFrame(rows, columns=["rank", *self.status_quo.record()])
 

@@ -71,6 +71,7 @@ class ScheduledMove:
 
     @property
     def made(self) -> bool:
+        """Whether the move is made within the horizon (it has a start day)."""
         return self.start_day is not None
 
     @property
@@ -125,6 +126,7 @@ class MoveSchedule:
 
     @property
     def made(self) -> tuple[ScheduledMove, ...]:
+        """The moves made, in schedule order."""
         return tuple(m for m in self.moves if m.made)
 
     @property
@@ -148,6 +150,7 @@ class MoveSchedule:
         return self.window_days * self.risk_today / DAYS_PER_YEAR - self.cost
 
     def date(self, day: int | None) -> dt.date | None:
+        """The calendar day of schedule day ``day``; None without a start date or a day."""
         if day is None or self.start_date is None:
             return None
         return self.start_date + dt.timedelta(days=day)
@@ -229,7 +232,8 @@ def schedule(
     --------
     >>> from defplan.workbook import load_scenario
     >>> result = schedule(load_scenario("inputs/iraq_syria.xlsx"))
-    >>> [(m.order.to_base, m.start_day, m.end_day) for m in result.made]  # doctest: +SKIP
+    >>> [(m.order.to_base, m.start_day, m.end_day) for m in result.made]  # days from today
+    [('union_iii', 0, 5), ('al_asad', 0, 1), ('al_asad', 0, 1), ('erbil', 0, 1), ('tower_22', 0, 1)]
     """
     plan_options = _with_risk_table(scenario, plan_options)
     if target is None:

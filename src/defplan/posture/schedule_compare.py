@@ -43,6 +43,7 @@ class ScheduleComparison:
 
     @property
     def summary(self) -> pd.DataFrame:
+        """Per headline figure: its value under a, under b, and b - a."""
         rows = []
         for metric, pick in _FIGURES:
             a, b = float(pick(self.a)), float(pick(self.b))
@@ -51,6 +52,7 @@ class ScheduleComparison:
 
     @property
     def moves(self) -> pd.DataFrame:
+        """Per system and route: the units each side makes, its first start and last ready day."""
         sides = {"a": _per_route(self.a), "b": _per_route(self.b)}
         routes = sorted(set(sides["a"]) | set(sides["b"]))
         rows = []

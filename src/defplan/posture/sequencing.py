@@ -60,10 +60,12 @@ class UnitMove:
 
     @property
     def days(self) -> int:
+        """Whole days from the start of teardown until the unit defends its destination."""
         return self.teardown_days + self.transit_days + self.emplace_days
 
     @property
     def uses_lift(self) -> bool:
+        """Whether the move takes transport (a transit of at least a day)."""
         return self.transit_days > 0
 
 
@@ -101,6 +103,7 @@ class SequencingProblem:
 
     @property
     def horizon(self) -> int:
+        """Days over which exposure is counted: ``horizon_days``, else the deadline."""
         return self.deadline if self.horizon_days is None else self.horizon_days
 
     def latest_start(self, m: int) -> int:

@@ -39,6 +39,7 @@ class Phases:
 
     @property
     def days(self) -> int:
+        """Teardown, transit and emplacement days together."""
         return self.teardown_days + self.transit_days + self.emplace_days
 
 

@@ -103,6 +103,7 @@ class ReportData:
 
     @property
     def system_ids(self) -> list[str]:
+        """The system ids in the systems table's order."""
         return [str(s) for s in self.systems["system_id"]]
 
 

@@ -132,6 +132,7 @@ def risk(scenario: Scenario) -> RiskTable:
     --------
     One base inside one zone that sends 3 rocket attacks a year, nothing on record:
 
+    >>> from defplan.risk import risk
     >>> from defplan.scenario import BaseRow, Scenario, ThreatZoneRow, WeaponRow
     >>> scenario = Scenario(
     ...     bases=(BaseRow(base_id="a", name="A", lat=33.0, lon=44.0, troops=500),),

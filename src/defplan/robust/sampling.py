@@ -55,6 +55,7 @@ class Samples:
 
     @property
     def count(self) -> int:
+        """How many samples were drawn."""
         return int(self.values.shape[0])
 
 

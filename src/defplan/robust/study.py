@@ -144,10 +144,12 @@ class RobustResult:
 
     @property
     def optima_found(self) -> int:
+        """Samples whose own optimum was found (proven or not)."""
         return sum(1 for o in self.optima if o.x is not None)
 
     @property
     def optima_unproven(self) -> int:
+        """Samples whose own optimum the solver did not prove (time limit or none found)."""
         return sum(1 for o in self.optima if o.status != "optimal")
 
 

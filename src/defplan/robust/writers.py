@@ -147,6 +147,7 @@ def robust_record(result: RobustResult) -> dict[str, Any]:
 
 
 def robust_json(result: RobustResult) -> bytes:
+    """robust.json's bytes: :func:`robust_record` as indented UTF-8 JSON."""
     return (json.dumps(robust_record(result), indent=2, ensure_ascii=False) + "\n").encode()
 
 
@@ -164,6 +165,7 @@ def read_robust_json(path: Path) -> dict[str, Any]:
 
 
 def summary_rows(result: RobustResult) -> list[list[Any]]:
+    """The Summary sheet's rows: item, value, and the robust.json key it comes from."""
     record = robust_record(result)
     robust, point = record["theater"]["robust"], record["theater"]["point"]
     solve = record["solve"]
@@ -191,6 +193,7 @@ def summary_rows(result: RobustResult) -> list[list[Any]]:
 
 
 def robust_workbook(result: RobustResult) -> Workbook:
+    """robust.xlsx: the Summary, Bases, Stability, Samples and Provenance sheets."""
     book = Workbook()
     assert book.active is not None
     book.remove(book.active)

@@ -44,10 +44,12 @@ class PlanFigures:
 
     @property
     def units(self) -> dict[str, int]:
+        """Units of each system placed, in all."""
         return {s: int(self.bases[s].sum()) for s in self.systems}
 
 
 def figures_of_plan(result: Plan, label: str) -> PlanFigures:
+    """The figures :func:`compare` sets side by side, from a plan in memory."""
     frame = pd.DataFrame(
         {
             "base_id": list(result.base_ids),
@@ -72,6 +74,7 @@ def figures_of_plan(result: Plan, label: str) -> PlanFigures:
 
 
 def figures_of_record(record: dict[str, Any], label: str) -> PlanFigures:
+    """The figures :func:`compare` sets side by side, from a plan.json read back."""
     systems = tuple(str(s["system_id"]) for s in record["systems"])
     rows = []
     for base in record["bases"]:

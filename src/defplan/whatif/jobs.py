@@ -56,10 +56,12 @@ class Outcome:
 
     @property
     def status(self) -> str:
+        """The solver status, ``infeasible`` when no allocation satisfied the rules."""
         return self.plan.status if self.plan is not None else "infeasible"
 
     @property
     def objective(self) -> float:
+        """The plan's objective, NaN when there is no plan."""
         return self.plan.objective if self.plan is not None else float("nan")
 
 

@@ -82,10 +82,12 @@ class LadderStep:
 
     @property
     def feasible(self) -> bool:
+        """Whether this step has a plan (the rules allow this many units)."""
         return self.plan is not None
 
     @property
     def reshuffled(self) -> bool:
+        """Whether reaching this step moves units placed at the step before."""
         return bool(self.taken)
 
 
@@ -107,6 +109,7 @@ class Ladder:
 
     @property
     def title(self) -> str:
+        """What the ladder counts: one system (alone or with the others) or every system."""
         if self.system is None:
             return "combined (every system)"
         alone = " alone" if self.others == "none" else ", other systems as on hand"

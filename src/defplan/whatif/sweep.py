@@ -78,6 +78,7 @@ class VarySpec:
 
     @property
     def label(self) -> str:
+        """``kind:target.field`` as the sweep's tables name this variation."""
         where = f"{self.target}.{self.field}" if self.field else self.target
         return f"{self.kind}:{where}"
 

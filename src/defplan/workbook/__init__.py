@@ -59,18 +59,22 @@ class Validation:
 
     @property
     def ok(self) -> bool:
+        """Whether the theater passed: a scenario was built (warnings allowed)."""
         return self.scenario is not None
 
     @property
     def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop the theater from being used."""
         return tuple(p for p in self.problems if p.severity == "error")
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
+        """The problems worth a look that do not stop it."""
         return tuple(p for p in self.problems if p.severity == "warning")
 
     @property
     def notes(self) -> tuple[Problem, ...]:
+        """Information only: what was read and how."""
         return tuple(p for p in self.problems if p.severity == "note")
 
 

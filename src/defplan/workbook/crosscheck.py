@@ -54,6 +54,7 @@ class Sheets:
         return value in self.failed_ids.get(sheet, set())
 
     def of(self, sheet: str) -> Iterator[tuple[Any, int]]:
+        """Each validated row of ``sheet`` with its Excel row number."""
         for item in self.rows.get(sheet, []):
             yield item.row, item.excel_row
 
@@ -65,6 +66,7 @@ class Sheets:
         message: str,
         severity: Severity = "error",
     ) -> Problem:
+        """A problem on ``sheet`` at this row and column, naming the sheet's file."""
         return Problem(self.files.get(sheet, "?"), sheet, row, column, message, severity)
 
 
@@ -182,6 +184,7 @@ def check_references(sheets: Sheets) -> list[Problem]:
 
 
 def check_bases(sheets: Sheets) -> list[Problem]:
+    """Warnings on bases: more troops than capacity, troops at a closed base."""
     out = []
     for b, r in sheets.of("bases"):
         assert isinstance(b, BaseRow)

@@ -61,6 +61,7 @@ def number_format(column: str) -> str | None:
 
 
 def is_risk_column(column: str) -> bool:
+    """Whether a column holds a risk figure (coloured by size; risk_removed is not)."""
     return column.startswith("risk_") and column != "risk_removed"
 
 

@@ -76,6 +76,9 @@ class RawSheet:
 
 @dataclass
 class RawWorkbook:
+    """A workbook or CSV folder as read, before validation: its sheets, files and
+    the problems met while reading."""
+
     label: str
     kind: str  # "xlsx" or "csv"
     sheets: list[RawSheet]
