@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import TypeVar, cast
 
+from pydantic import ValidationError
+
 from defplan.extract.sentences import split_sentences
 from defplan.scenario import ROW_TYPES, AttackRow, Row, RuleRow, Scenario, Settings
 from defplan.scenario import AssumptionRow as Note
@@ -97,10 +99,13 @@ def read_sheet(model: type[R], facts: Facts) -> tuple[list[R], list[Note]]:
     reasons = {row["reason"]: row["basis"] for row in read_csv(DATA / "reasons.csv")}
     rows: list[R] = []
     notes: list[Note] = []
-    for cells in read_csv(DATA / f"{model.sheet}.csv"):
+    for number, cells in enumerate(read_csv(DATA / f"{model.sheet}.csv"), start=2):
         cells = facts.fill(cells, model)
         keep = [c for c, v in cells.items() if v and c not in META and "_basis" not in c]
-        rows.append(model(**{c: cells[c] for c in keep if not c.endswith("_source")}))
+        try:
+            rows.append(model(**{c: cells[c] for c in keep if not c.endswith("_source")}))
+        except ValidationError as error:
+            raise SystemExit(f"example/{model.sheet}.csv line {number}: {error}") from None
         item = "/".join(cells[k] or "None" for k in model.key or ("base_id", "system_id"))
         for header, basis in cells.items():
             if header.endswith("_basis") and basis:
@@ -112,15 +117,15 @@ def read_sheet(model: type[R], facts: Facts) -> tuple[list[R], list[Note]]:
     return rows, notes
 
 
-def evidence_for(articles: Path, article: str, term: str) -> str | None:
+def evidence_for(articles: Path, article: str, term: str | None) -> str | None:
     """``file:start-end`` of the sentence holding ``term``; None if the text is not at hand."""
     if not (articles / article).is_file():
         return None
     text = (articles / article).read_text(encoding="utf-8")
-    hit = text.find(term)
+    hit = text.find(term) if term else -1
     found = [s for s in split_sentences(text) if s.start <= hit < s.end]
-    if hit < 0 or not found:
-        raise SystemExit(f"{article}: evidence term {term!r} not found")
+    if not found:
+        raise SystemExit(f"{article}: no sentence holds evidence.csv's term {term!r}")
     return f"{article}:{found[0].start}-{found[0].end}"
 
 
@@ -139,24 +144,35 @@ def merged(rows: list[dict[str, str]], column: str) -> tuple[str | None, str | N
     return chosen, f"Sources differ on {column}: {told}; {chosen} kept."
 
 
+def gold_events(articles: Path) -> dict[str, list[dict[str, str]]]:
+    """The rows of gold_events.csv by event: ``a`` + date + the site's slug."""
+    slugs = {row["site"]: row["slug"] for row in read_csv(DATA / "attack_sites.csv")}
+    events: dict[str, list[dict[str, str]]] = {}
+    for row in read_csv(articles / GOLD_FILE):
+        if row["base"] not in slugs:
+            raise SystemExit(f"{GOLD_FILE}: site {row['base']!r} is not in attack_sites.csv")
+        events.setdefault(f"a{row['date'].replace('-', '_')}_{slugs[row['base']]}", []).append(row)
+    for attack_id, rows in events.items():
+        if len({(r["date_precision"], r["weapon"]) for r in rows}) != 1:
+            raise SystemExit(f"{attack_id}: merged rows disagree on precision or weapon")
+    return events
+
+
 def gold_attacks(articles: Path) -> tuple[list[AttackRow], list[Note]]:
     """One attack row per event of gold_events.csv (told by two articles: still one row)."""
     if not (articles / GOLD_FILE).is_file():
         print(f"warning: {articles / GOLD_FILE} not found; the attacks sheet is left out")
         return [], []
-    sites = {row["site"]: row for row in read_csv(DATA / "attack_sites.csv")}
+    bases = {row["site"]: row["base_id"] or None for row in read_csv(DATA / "attack_sites.csv")}
     terms = {(r["article_file"], r["date"]): r["term"] for r in read_csv(DATA / "evidence.csv")}
     remarks = {row["attack_id"]: row["notes"] for row in read_csv(DATA / "attack_notes.csv")}
-    events: dict[str, list[dict[str, str]]] = {}
-    for row in read_csv(articles / GOLD_FILE):
-        if row["base"] not in sites:
-            raise SystemExit(f"{GOLD_FILE}: site {row['base']!r} is not in attack_sites.csv")
-        attack_id = f"a{row['date'].replace('-', '_')}_{sites[row['base']]['slug']}"
-        events.setdefault(attack_id, []).append(row)
+    events = gold_events(articles)
+    if set(remarks) != set(events):
+        raise SystemExit(
+            f"attack_notes.csv: ids unlike the events' {sorted(set(remarks) ^ set(events))}"
+        )
     attacks, notes = [], []
     for attack_id, rows in events.items():
-        if len({(r["date_precision"], r["weapon"]) for r in rows}) != 1:
-            raise SystemExit(f"{attack_id}: merged rows disagree on precision or weapon")
         said = {c: merged(rows, c) for c in ("actor", "munitions", "killed", "wounded")}
         told = "; ".join(f"{GOLD_FILE} row for {r['article_file']}" for r in rows)
         notes += [
@@ -164,22 +180,21 @@ def gold_attacks(articles: Path) -> tuple[list[AttackRow], list[Note]]:
         ]
         files = [r["article_file"] for r in rows]
         spans = [
-            evidence_for(articles, f, terms[f, r["date"]]) for f, r in zip(files, rows, strict=True)
+            evidence_for(articles, f, terms.get((f, r["date"])))
+            for f, r in zip(files, rows, strict=True)
         ]
         attacks.append(
             AttackRow(
                 **{c: v for c, (v, _) in said.items()},
                 **{c: rows[0][c] for c in ("date", "date_precision", "weapon")},
                 attack_id=attack_id,
-                base_id=sites[rows[0]["base"]]["base_id"] or None,
+                base_id=bases[rows[0]["base"]],
                 site=rows[0]["base"],
                 source=files,
                 evidence=[span for span in spans if span is not None],
-                notes=" ".join([remarks.pop(attack_id), *(d for _, d in said.values() if d)]),
+                notes=" ".join([remarks[attack_id], *(d for _, d in said.values() if d)]),
             )
         )
-    if remarks:
-        raise SystemExit(f"attack_notes.csv has ids no event produced: {sorted(remarks)}")
     return attacks, notes
 
 
