@@ -56,7 +56,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/robust.py
 	$(BIN)/python benchmarks/attacks_1m.py --attacks $(BENCH_ATTACKS)
 
-# Rebuild the example theater from ../shared/reference and ../shared/articles.
+# Rebuild inputs/iraq_syria.xlsx from inputs/example/*.csv, ../shared/reference and
+# ../shared/articles (byte-identical to the committed workbook while nothing changes).
 example: $(STAMP)
 	$(BIN)/python inputs/build_example_theater.py
 
