@@ -337,3 +337,29 @@ def test_worst_case_with_a_move_cost_keeps_the_unit_where_moving_it_only_lowers_
     assert solution.objective == pytest.approx(100.0)
     assert (solution.x == current).all()
     assert inst.objective_of(polish(inst, current)) == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("seed", [5, 25])
+def test_worst_case_tie_break_with_a_move_cost_is_proven_and_costs_nothing(seed: int) -> None:
+    """The tie-break caps the worst residual alone and holds the moves to the optimum's:
+    a cap that counted the move cost let it buy a lower sum with a worse worst base,
+    which was then rejected, leaving the tie-break 'not proven'."""
+    rng = np.random.default_rng(seed)
+    value, p = rng.uniform(0.5, 3.0, (5, 1)), rng.uniform(0.3, 0.8, (2, 1))
+    current = np.zeros((5, 2), dtype=np.int64)
+    for s, units in enumerate((3, 2)):
+        for _ in range(units):
+            current[rng.integers(5), s] += 1
+    inst = make_instance(
+        value,
+        p,
+        [3, 2],
+        current=current,
+        move_cost=0.05,
+        objective="worst_case",
+    )
+    best, _ = brute_force(inst)
+    solution = solve(inst, time_limit=30)
+    assert solution.status == "optimal" and solution.x is not None
+    assert solution.message == ""
+    assert close(solution.objective, best)

@@ -148,9 +148,7 @@ def solve(
         and instance.weights[0] == 0.0
         and relative_gap(best_value, lower, instance.risk_size) <= OPTIMALITY_TOLERANCE
     ):
-        best_x, tie_rounds, tie_message = _least_total_under(
-            instance, best_x, best_value, lower, settings
-        )
+        best_x, tie_rounds, tie_message = _least_total_under(instance, best_x, lower, settings)
         rounds += tie_rounds
         message = "; ".join(m for m in (message, tie_message) if m)
     if best_x is not None:
@@ -332,11 +330,12 @@ SEARCH_SHARE = 0.2
 
 
 def _least_total_under(
-    instance: Instance, x: IntArray, worst: float, lower: float, settings: _Settings
+    instance: Instance, x: IntArray, lower: float, settings: _Settings
 ) -> tuple[IntArray, int, str]:
-    """Among allocations whose worst base keeps no more than the proven optimum
-    ``worst``, one with the least summed residual (the worst-case tie-break, solved
-    exactly: a second model minimises the sum with every base capped at ``worst``).
+    """Among allocations whose worst base keeps no more than x's (a proven optimum)
+    with no more moves, one with the least summed residual (the worst-case
+    tie-break, solved exactly: a second model minimises the sum with every base capped,
+    :func:`~defplan.model.ties.capped_instance`).
 
     The cap gets a slack of :data:`CAP_SLACKS` (HiGHS's presolve may call a cap with
     almost no slack infeasible); an allocation is kept only when its worst base stays
@@ -345,13 +344,14 @@ def _least_total_under(
     the tie-break is not proven.
     """
     total = float(instance.residual(x).sum())
+    proven = x
     rounds = 0
     for slack in CAP_SLACKS:
         if time.perf_counter() >= settings.deadline:
             break
-        capped = capped_instance(instance, worst, slack)
+        capped = capped_instance(instance, proven, slack)
         # scaled by the cap, as the first stage was: each base's residual reads ≤ 1
-        formulation = formulate(capped, typical=worst)
+        formulation = formulate(capped, typical=capped.residual_cap)
         if formulation.model.n_cols == 0:
             return x, rounds, ""
         formulation.cut_at(x)

@@ -404,7 +404,7 @@ def _least_total_profiles(
     left = time_limit - found.seconds
     if left <= 0.0:
         return found.x, "ties among worst-case optima not broken: no time left"
-    capped = capped_instance(instance, found.objective, CAP_SLACKS[0])
+    capped = capped_instance(instance, found.x, CAP_SLACKS[0])
     second = solve_profiles(capped, time_limit=left, threads=threads, seed=seed, start=found.x)
     if second.x is None or relative_gap(
         instance.objective_of(second.x), found.bound, instance.risk_size
