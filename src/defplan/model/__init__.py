@@ -24,6 +24,7 @@ from defplan.model.instance import (
     make_instance,
 )
 from defplan.model.outer_approximation import solve
+from defplan.model.raids import Raids, Salvo, make_raids, salvo_distribution
 from defplan.model.solution import Solution, Status
 from defplan.model.wta_format import wta
 
@@ -31,6 +32,8 @@ __all__ = [
     "Coverage",
     "Instance",
     "Objective",
+    "Raids",
+    "Salvo",
     "Solution",
     "Status",
     "attacker_objective",
@@ -39,6 +42,8 @@ __all__ = [
     "greedy",
     "improve",
     "make_instance",
+    "make_raids",
+    "salvo_distribution",
     "solve",
     "wta",
 ]

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from defplan.model.raids import Raids
 
 #: "expected", "worst_case", "blend", or "attacker:k": an attacker who sees the posture
 #: and spends k raids on the k bases where they do most damage (the objective is the
@@ -176,6 +180,9 @@ class Instance:
     move_cost: float = 0.0
     #: the cap bounds the sum of this many largest residuals (an attacker's k raids)
     cap_raids: int = 1
+    #: per model class, the threat class it belongs to: a raid class is split into
+    #: pseudo-classes by salvo size (:mod:`defplan.model.raids`); None: one each
+    class_of: IntArray | None = None
     log_leak: FloatArray = field(init=False, repr=False)  # (S, C) ln(1 − p), ≤ 0
     #: the theater's scale of risk: the largest base's undefended residual, or 1 when
     #: there is none (tolerances on objectives are taken relative to it)
@@ -214,6 +221,27 @@ class Instance:
         """residual[b, c] = value[b, c] × Π_s (1 − p[s, c]) ^ n[b, s]."""
         exponent = self.defending(x) @ self.log_leak
         return np.asarray(self.value * np.exp(exponent), dtype=np.float64)
+
+    @property
+    def n_threats(self) -> int:
+        """Threat classes as the caller named them (model classes folded back)."""
+        if self.class_of is None:
+            return self.n_classes
+        return int(self.class_of.max(initial=-1)) + 1
+
+    def fold(self, by_class: FloatArray) -> FloatArray:
+        """Sum a (B, C) array over the pseudo-classes of each threat class, (B, T)."""
+        if self.class_of is None:
+            return by_class
+        folded = np.zeros((by_class.shape[0], self.n_threats))
+        for c, threat in enumerate(self.class_of.tolist()):
+            folded[:, threat] += by_class[:, c]
+        return folded
+
+    def residual_by_threat(self, x: IntArray) -> FloatArray:
+        """residual per base and threat class as the caller named them (a raid class's
+        pseudo-classes summed)."""
+        return self.fold(self.residual_by_class(x))
 
     def residual(self, x: IntArray) -> FloatArray:
         """Residual risk per base under allocation x."""
@@ -323,6 +351,7 @@ def make_instance(
     objective: Objective = "expected",
     blend_weight: float = 0.5,
     move_cost: float = 0.0,
+    raids: Raids | None = None,
 ) -> Instance:
     """Check shapes and ranges once and build an :class:`Instance`.
 
@@ -353,6 +382,11 @@ def make_instance(
         Weight of the worst base in a blend (the sum gets the rest).
     move_cost : float
         Risk a unit must remove to be worth moving (added per unit moved).
+    raids : Raids, optional
+        Salvos per class and engagements per unit per raid
+        (:func:`defplan.model.raids.make_raids`): each class whose capacities bind is split
+        into pseudo-classes (:func:`defplan.model.raids.expand`), ``class_of`` says
+        whose. None, or capacities that never bind, leave the model as it is.
 
     Returns
     -------
@@ -378,6 +412,7 @@ def make_instance(
     if value_a.ndim != 2 or p_a.ndim != 2 or value_a.shape[1] != p_a.shape[1]:
         raise ValueError(f"value {value_a.shape} and p {p_a.shape} must be (B, C) and (S, C)")
     n_bases, n_systems = value_a.shape[0], p_a.shape[0]
+    n_classes_given = value_a.shape[1]
     if inventory_a.shape != (n_systems,):
         raise ValueError(f"inventory has shape {inventory_a.shape}, expected ({n_systems},)")
     if (value_a < 0).any() or not np.isfinite(value_a).all():
@@ -422,6 +457,13 @@ def make_instance(
         raise ValueError("max_moves must be ≥ 0")
     if not 0.0 <= move_cost < np.inf:
         raise ValueError("move_cost must be finite and ≥ 0")
+    class_of = None
+    if raids is not None:
+        from defplan.model.raids import expand
+
+        value_a, p_a, class_of = expand(value_a, p_a, raids)
+        if len(class_of) == n_classes_given and (class_of == np.arange(n_classes_given)).all():
+            class_of = None
     return Instance(
         value=value_a,
         p=p_a,
@@ -434,6 +476,7 @@ def make_instance(
         objective=objective,
         blend_weight=float(blend_weight),
         move_cost=float(move_cost) if current_a is not None else 0.0,
+        class_of=class_of,
     )
 
 

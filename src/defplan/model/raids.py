@@ -1,0 +1,291 @@
+"""Raids: salvos of several rounds against units that engage only so many of them.
+
+A raid of class c brings a salvo of N rounds, N drawn from the class's
+:class:`Salvo` (sizes 1 … N_max). A unit of system s engages at most ``capacity[s]``
+rounds of one raid (its fire channels for the raid, or the interceptors in its
+magazine, whichever is fewer; unlimited when neither is given). When the salvo is
+larger it engages ``capacity[s]`` rounds chosen at random, independently of the other
+units, and each engagement kills its round with the effectiveness sheet's p[s, c].
+A round therefore leaks past one unit of s with probability
+``1 − p[s, c] · min(1, capacity[s] / N)``, past all of them with the product, and
+
+    E[leakers | N] = N · Π_s (1 − p[s, c] · min(1, capacity[s] / N)) ^ n[b, s]
+
+Each round carries 1 / E[N] of an attack's damage, so the residual of a base is the
+damage of the expected leakers per raid times the raid rate:
+
+    residual[b, c] = value[b, c] · Σ_N P(N) · N / E[N] · Π_s (1 − p[s, c] min(1, k_s / N)) ^ n[b, s]
+
+With unlimited capacity the inner product does not depend on N and the sum is
+value · Π_s (1 − p)^n: today's model exactly (:func:`expand` then returns the arrays
+it was given, untouched).
+
+**Why the optimum stays exact.** Each term of the sum over N is a constant times
+e^{Σ_s n_s ln(1 − p_s min(1, k_s/N))}: the exponential of a linear function of the
+units, exactly the form of one (base, class) pair of the residual-risk model. So a
+raid class is a set of *pseudo-classes*, one per salvo size whose engaged shares
+differ (every size up to the smallest capacity shares one), each with value
+value · Σ P(N) N / E[N] over its sizes and intercept probability p · min(1, k/N).
+:func:`expand` builds them; the outer approximation, its chords and its proof, every
+objective (the attacker's k raids too), the brute force and every backend then apply
+unchanged. The residual is a positive sum of exponentials of linear functions of the
+integer units: convex, which is what the outer approximation needs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from defplan.model.instance import MIN_LEAK, FloatArray, IntArray
+
+#: A salvo distribution's tail past N_max holds at most this much probability (cut off,
+#: and the rest renormalised: the analytic model and the simulator share the cut pmf).
+SALVO_TAIL = 1e-9
+#: The largest salvo size kept, whatever the tail.
+MAX_SALVO = 2_000
+
+
+@dataclass(frozen=True, eq=False)
+class Salvo:
+    """Rounds per raid: ``pmf[i]`` is the probability of a salvo of i + 1 rounds.
+
+    Examples
+    --------
+    >>> salvo = Salvo.single()
+    >>> salvo.mean, salvo.largest
+    (1.0, 1)
+    >>> round(salvo_distribution(4.0).mean, 6)
+    4.0
+    """
+
+    pmf: FloatArray
+
+    @classmethod
+    def single(cls) -> Salvo:
+        """One round per raid: the model without salvos."""
+        return cls(np.ones(1))
+
+    @property
+    def sizes(self) -> IntArray:
+        """The salvo sizes 1 … N_max."""
+        return np.arange(1, len(self.pmf) + 1, dtype=np.int64)
+
+    @property
+    def largest(self) -> int:
+        """N_max, the largest size with any probability."""
+        return len(self.pmf)
+
+    @property
+    def mean(self) -> float:
+        """E[N], rounds per raid."""
+        return float(self.pmf @ self.sizes)
+
+    def quantile(self, share: float) -> int:
+        """The least size whose cumulative probability reaches ``share``."""
+        return int(np.searchsorted(np.cumsum(self.pmf), share - 1e-12) + 1)
+
+
+def salvo_distribution(mean: float, dispersion: float | None = None) -> Salvo:
+    """N = 1 + M, M Poisson with mean ``mean − 1`` (no ``dispersion``) or negative
+    binomial with size ``dispersion`` (variance m + m²/dispersion: smaller is wider).
+
+    The tail past the size where at most :data:`SALVO_TAIL` is left is cut off and the
+    rest renormalised (the mean moves by less than 1e-7 rounds).
+
+    Parameters
+    ----------
+    mean : float
+        Mean rounds per raid, ≥ 1.
+    dispersion : float, optional
+        The negative binomial's size r > 0; None for Poisson.
+
+    Returns
+    -------
+    Salvo
+
+    Examples
+    --------
+    >>> wide = salvo_distribution(5.0, dispersion=1.0)
+    >>> wide.quantile(0.5), wide.quantile(0.95), wide.largest > 50
+    (4, 14, True)
+    """
+    if not 1.0 <= mean < math.inf:
+        raise ValueError(f"a salvo's mean must be ≥ 1 rounds, got {mean}")
+    if dispersion is not None and not 0.0 < dispersion < math.inf:
+        raise ValueError(f"a salvo's dispersion must be > 0, got {dispersion}")
+    m = mean - 1.0
+    if m == 0.0:
+        return Salvo.single()
+    pmf: list[float] = []
+    r = math.inf if dispersion is None else float(dispersion)
+    # P(M = 0), then P(M = k + 1) / P(M = k): Poisson's m / (k + 1), or the negative
+    # binomial's (k + r) / (k + 1) · m / (r + m)
+    term = math.exp(-m) if dispersion is None else math.exp(r * (math.log(r / (r + m))))
+    total = 0.0
+    for k in range(MAX_SALVO):
+        pmf.append(term)
+        total += term
+        if 1.0 - total <= SALVO_TAIL and k >= m:
+            break
+        term *= m / (k + 1) if dispersion is None else (k + r) / (k + 1) * m / (r + m)
+    array = np.asarray(pmf, dtype=np.float64)
+    return Salvo(array / array.sum())
+
+
+def pooled_salvo_mean(
+    prior_mean: float, prior_weight: float, observed: Sequence[int] | IntArray
+) -> float:
+    """The salvo mean pooled from a prior and the recorded salvo sizes.
+
+    The extra rounds M = N − 1 are Poisson with a mean that has a gamma prior worth
+    ``prior_weight`` raids at mean ``prior_mean − 1``; the posterior mean is
+
+        1 + (w · (prior_mean − 1) + Σ (N_i − 1)) / (w + n)
+
+    a credibility-weighted average of the prior and the record's mean (Bühlmann):
+    each recorded raid counts as much as one raid of the prior's weight.
+
+    Examples
+    --------
+    >>> pooled_salvo_mean(3.0, 2.0, [30, 2])
+    9.5
+    >>> pooled_salvo_mean(3.0, 2.0, [])
+    3.0
+    """
+    sizes = np.asarray(observed, dtype=np.float64)
+    if sizes.size == 0:
+        return float(prior_mean)
+    extra = float((sizes - 1.0).sum())
+    return 1.0 + (prior_weight * (prior_mean - 1.0) + extra) / (prior_weight + sizes.size)
+
+
+@dataclass(frozen=True, eq=False)
+class Raids:
+    """Salvos per threat class and engagements per raid per system.
+
+    ``capacity[s]`` is the most rounds one unit of s engages in one raid (inf:
+    unlimited). Build with :func:`make_raids`.
+    """
+
+    salvo: tuple[Salvo, ...]  # per class
+    capacity: FloatArray  # (S,) engagements per unit per raid, inf = unlimited
+
+    def limits(self, p: FloatArray, c: int) -> bool:
+        """Whether capacity can bind for class c: some system that kills it has a
+        capacity below the largest salvo."""
+        kills = p[:, c] > 0.0
+        return bool((self.capacity[kills] < self.salvo[c].largest).any())
+
+
+def make_raids(
+    salvo: Sequence[Salvo],
+    capacity: Sequence[float] | FloatArray,
+) -> Raids:
+    """Check and build :class:`Raids`.
+
+    Parameters
+    ----------
+    salvo : sequence of Salvo
+        One per threat class.
+    capacity : array_like of shape (S,)
+        Rounds one unit of each system engages in one raid (its channels, or its
+        magazine when smaller); ``math.inf`` for unlimited.
+
+    Examples
+    --------
+    >>> r = make_raids([salvo_distribution(3.0)], [2])
+    >>> r.capacity.tolist(), r.salvo[0].largest > 2
+    ([2.0], True)
+    """
+    capacity_a = np.asarray(capacity, dtype=np.float64).reshape(-1)
+    if (np.isnan(capacity_a) | (capacity_a < 1.0)).any():
+        raise ValueError("capacity must be ≥ 1 engagement per raid (inf: unlimited)")
+    return Raids(tuple(salvo), capacity_a)
+
+
+def engaged_share(capacity: FloatArray, sizes: IntArray) -> FloatArray:
+    """min(1, capacity[s] / N): the share of a salvo of N rounds one unit engages,
+    (len(sizes), S)."""
+    return np.minimum(1.0, capacity[None, :] / sizes[:, None].astype(np.float64))
+
+
+def expand(
+    value: FloatArray, p: FloatArray, raid: Raids
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """The pseudo-classes of the raid model (see the module's docstring).
+
+    Returns the (B, C') values, the (S, C') intercept probabilities and, per
+    pseudo-class, the class it belongs to. A class whose capacities never bind keeps
+    its column exactly as given (value and p untouched), so unlimited channels and
+    magazines give back today's arrays.
+
+    Examples
+    --------
+    A salvo of 1 or 3 rounds, equally likely (E[N] = 2), against one unit that engages
+    2 rounds with p = 0.5: a salvo of 1 leaks 0.5 rounds, a salvo of 3 leaks
+    3 · (1 − 0.5 · 2/3) = 2, so 1.25 of the 2 rounds leak on average.
+
+    >>> salvo = Salvo(np.array([0.5, 0.0, 0.5]))
+    >>> v, q, of = expand(np.array([[2.0]]), np.array([[0.5]]), make_raids([salvo], [2]))
+    >>> v.round(4).tolist(), q.round(4).tolist(), of.tolist()
+    ([[0.5, 1.5]], [[0.5, 0.3333]], [0, 0])
+    >>> float((v * (1 - q)).sum())
+    1.25
+    """
+    if len(raid.salvo) != value.shape[1] or raid.capacity.shape != (p.shape[0],):
+        raise ValueError(
+            f"raids give {len(raid.salvo)} salvos and {raid.capacity.shape[0]} capacities "
+            f"for {value.shape[1]} classes and {p.shape[0]} systems"
+        )
+    values: list[FloatArray] = []
+    probs: list[FloatArray] = []
+    of: list[int] = []
+    for c, salvo in enumerate(raid.salvo):
+        if not raid.limits(p, c):
+            values.append(value[:, c])
+            probs.append(p[:, c])
+            of.append(c)
+            continue
+        kills = p[:, c] > 0.0
+        smallest = int(raid.capacity[kills].min())
+        sizes = salvo.sizes
+        weight = salvo.pmf * sizes / salvo.mean
+        full = sizes <= smallest
+        groups = [(float(weight[full].sum()), np.ones(p.shape[0]))] if full.any() else []
+        shares = engaged_share(raid.capacity, sizes[~full])
+        groups += [
+            (float(w), share)
+            for w, share in zip(weight[~full].tolist(), shares, strict=True)
+            if w > 0.0
+        ]
+        for w, share in groups:
+            values.append(value[:, c] * w)
+            probs.append(p[:, c] * share)
+            of.append(c)
+    n_bases, n_systems = value.shape[0], p.shape[0]
+    value_out = np.stack(values, axis=1) if values else np.zeros((n_bases, 0))
+    p_out = np.stack(probs, axis=1) if probs else np.zeros((n_systems, 0))
+    return value_out, p_out, np.asarray(of, dtype=np.int64)
+
+
+def expected_leakers(defending: FloatArray, p: FloatArray, raid: Raids) -> FloatArray:
+    """E[leakers] per raid of each class at each base, (B, C), straight from the
+    formula (no pseudo-classes): Σ_N P(N) N Π_s (1 − p min(1, k_s/N))^n[b, s].
+
+    >>> salvo = Salvo(np.array([0.5, 0.0, 0.5]))
+    >>> expected_leakers(np.array([[1.0]]), np.array([[0.5]]), make_raids([salvo], [2])).tolist()
+    [[1.25]]
+    """
+    n_bases = defending.shape[0]
+    out = np.zeros((n_bases, len(raid.salvo)))
+    for c, salvo in enumerate(raid.salvo):
+        sizes = salvo.sizes
+        share = engaged_share(raid.capacity, sizes)  # (N, S)
+        log_leak = np.log(np.maximum(1.0 - p[:, c][None, :] * share, MIN_LEAK))  # (N, S)
+        through = np.exp(defending @ log_leak.T)  # (B, N)
+        out[:, c] = through @ (salvo.pmf * sizes)
+    return out
