@@ -123,7 +123,7 @@ def test_extract_out_naming_a_folder_is_refused(tmp_path: Path) -> None:
 
 def test_a_closed_pipe_drops_the_rest_of_the_output_and_the_command_goes_on() -> None:
     """``defplan plan … --out DIR | head`` must still write DIR's files."""
-    from defplan.cli_common import PipeSafeConsole
+    from defplan.cli.common import PipeSafeConsole
 
     class ClosedPipe(io.StringIO):
         def write(self, text: str) -> int:

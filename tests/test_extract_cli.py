@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from defplan.cli_extract import extract_command
+from defplan.cli.extract import extract_command
 from defplan.errors import InputError
 from defplan.extract import extract
 from defplan.extract.articles import read_articles

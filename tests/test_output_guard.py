@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from builders import planning_theater
 from defplan.cli import app
-from defplan.cli_posture import moves_files, options_files
-from defplan.cli_whatif import COMPARE_FILES, COMPARE_SCHEDULE_FILES, SWEEP_FILES, ladder_files
+from defplan.cli.posture import moves_files, options_files
+from defplan.cli.whatif import COMPARE_FILES, COMPARE_SCHEDULE_FILES, SWEEP_FILES, ladder_files
 from defplan.errors import InputError
 from defplan.plan import plan
 from defplan.plan.writers import PLAN_FILES, write_plan

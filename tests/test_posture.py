@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from builders import base, small_scenario, with_settings
-from defplan.cli_posture import moves_command, options_command
+from defplan.cli.posture import moves_command, options_command
 from defplan.errors import SolverError
 from defplan.geo import great_circle_km
 from defplan.model.brute import brute_force

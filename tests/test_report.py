@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from browser import find_chromium, open_in_chromium
 from builders import base, planning_theater
-from defplan.cli_report import report_command
+from defplan.cli.report import report_command
 from defplan.errors import InputError
 from defplan.plan import plan
 from defplan.plan.acceptance import risk_acceptance

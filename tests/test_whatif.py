@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from builders import base, small_scenario, with_settings
-from defplan.cli_whatif import compare_command, ladder_command, sweep_command
+from defplan.cli.whatif import compare_command, ladder_command, sweep_command
 from defplan.executor import run_all
 from defplan.plan import Plan, build_arrays, plan
 from defplan.plan.writers import write_plan

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from defplan.atomic import check_out_folder
-from defplan.cli_common import (
+from defplan.cli.common import (
     BackendOption,
     GapOption,
     OutOption,

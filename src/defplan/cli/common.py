@@ -1,6 +1,6 @@
 """What every ``defplan`` command module shares: consoles, bad-input handling, arguments.
 
-Copied from :mod:`defplan.cli` so that command modules (``cli_posture`` …) can use
+Copied from :mod:`defplan.cli` so that command modules (``cli.posture`` …) can use
 them without importing ``cli.py``, which imports them in turn.
 """
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from defplan import __version__
 from defplan.atomic import check_out_folder, output_set
-from defplan.cli_common import (
+from defplan.cli.common import (
     EXIT_INTERRUPTED,
     BackendOption,
     GapOption,
@@ -34,12 +34,12 @@ from defplan.cli_common import (
     read_from,
     reports_bad_input,
 )
-from defplan.cli_extract import extract_command
-from defplan.cli_posture import moves_command, options_command
-from defplan.cli_report import report_command
-from defplan.cli_robust import robust_command, stability_bar
-from defplan.cli_schedule import move_schedule_sheet
-from defplan.cli_whatif import acceptance_view, compare_command, ladder_command, sweep_command
+from defplan.cli.extract import extract_command
+from defplan.cli.posture import moves_command, options_command
+from defplan.cli.report import report_command
+from defplan.cli.robust import robust_command, stability_bar
+from defplan.cli.schedule import move_schedule_sheet
+from defplan.cli.whatif import acceptance_view, compare_command, ladder_command, sweep_command
 from defplan.errors import InputError, Problem
 from defplan.model.solution import relative_gap
 from defplan.model.wta_format import WtaFormatError

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from defplan.atomic import check_out_file, output_set
-from defplan.cli_common import (
+from defplan.cli.common import (
     EXIT_BAD_INPUT,
     console,
     errors,

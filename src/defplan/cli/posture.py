@@ -3,7 +3,7 @@
 Thin layers over :func:`defplan.posture.options` and :func:`defplan.posture.moves`.
 ``defplan.cli`` registers them with ``app.command("options")(options_command)`` and
 ``app.command("moves")(moves_command)``; the shared helpers come from
-:mod:`defplan.cli_common`, so importing this module from ``cli.py`` is no cycle.
+:mod:`defplan.cli.common`, so importing this module from ``cli.py`` is no cycle.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rich import box
 from rich.table import Table
 
 from defplan.atomic import check_out_folder, output_set
-from defplan.cli_common import (
+from defplan.cli.common import (
     ObjectiveOption,
     OutOption,
     WorkbookArg,
@@ -29,7 +29,7 @@ from defplan.cli_common import (
     read_from,
     reports_bad_input,
 )
-from defplan.cli_schedule import (
+from defplan.cli.schedule import (
     bases_view,
     schedule_files,
     schedule_frames,

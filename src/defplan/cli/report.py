@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from defplan.cli_common import console, reports_bad_input
+from defplan.cli.common import console, reports_bad_input
 from defplan.report import report
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from defplan.cli_common import errors
+from defplan.cli.common import errors
 from defplan.errors import InfeasibleError, InputError, Problem
 from defplan.plan import Plan
 from defplan.posture import MoveSchedule, ScheduleComparison, ScheduledMove, schedule

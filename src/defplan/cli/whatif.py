@@ -3,7 +3,7 @@
 Thin layers over :mod:`defplan.whatif`. ``defplan.cli`` registers them with
 ``app.command("ladder")(ladder_command)``, ``app.command("sweep")(sweep_command)``
 and ``app.command("compare")(compare_command)``; the shared helpers come from
-:mod:`defplan.cli_common`, so importing this module from ``cli.py`` is no cycle.
+:mod:`defplan.cli.common`, so importing this module from ``cli.py`` is no cycle.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rich import box
 from rich.table import Table
 
 from defplan.atomic import atomic_path, check_out_folder, output_set
-from defplan.cli_common import (
+from defplan.cli.common import (
     BackendOption,
     GapOption,
     ObjectiveOption,
@@ -35,7 +35,7 @@ from defplan.cli_common import (
     read_from,
     reports_bad_input,
 )
-from defplan.cli_schedule import check_theaters, schedule_moves_view, schedule_summary_view
+from defplan.cli.schedule import check_theaters, schedule_moves_view, schedule_summary_view
 from defplan.errors import InputError, Problem
 from defplan.posture import compare_schedules
 from defplan.safe_csv import write_frame_csv
