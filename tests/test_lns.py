@@ -3,8 +3,12 @@ start, always within the rules and budgets, deterministic for a seed."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from defplan.model import Coverage, Instance, greedy, make_instance
 from defplan.model.exchange import cyclic_exchange
@@ -155,3 +159,58 @@ def test_search_never_returns_an_allocation_that_costs_more_with_its_moves() -> 
     found = large_neighbourhood_search(inst, start, time_limit=30, seed=0)
     assert found.objective <= inst.objective_of(start)
     assert found.x.tolist() == [[0], [1]]
+
+
+def _capped_at_start(seed: int) -> tuple[Instance, np.ndarray]:
+    """Four weapons on six targets, each at a random target, and every target's
+    residual capped at the start's worst: the exchanges that lower the sum most leave
+    a target undefended above the cap."""
+    rng = np.random.default_rng(seed)
+    wta = WtaInstance(
+        values=rng.integers(25, 101, 6).astype(float), p=rng.uniform(0.3, 0.9, (4, 6)), mu=1
+    )
+    inst = to_instance(wta)
+    x = np.zeros((6, 4), dtype=np.int64)
+    for s in range(4):
+        x[rng.integers(6), s] = 1
+    cap = float(inst.residual(x).max()) * (1 + 1e-9)
+    return dataclasses.replace(inst, residual_cap=cap), x
+
+
+@pytest.mark.parametrize("seed", [69, 140])
+def test_exchanges_and_the_search_keep_the_residual_cap(seed: int) -> None:
+    inst, start = _capped_at_start(seed)
+    state = State.of(inst, start)
+    cyclic_exchange(state)
+    assert inst.violations(state.x) == []
+    found = large_neighbourhood_search(inst, start, time_limit=30, seed=0, max_steps=4)
+    assert inst.violations(found.x) == []
+    assert found.objective <= inst.objective_of(start)
+
+
+def test_exchanges_weigh_the_move_cost() -> None:
+    """Moving the unit to the riskier base removes 0.45 of risk and costs 1.0."""
+    inst = make_instance([[1.0], [0.1]], [[0.5]], [1], current=np.array([[0], [1]]), move_cost=1.0)
+    state = State.of(inst, np.array([[0], [1]], dtype=np.int64))
+    cyclic_exchange(state)
+    assert state.x.tolist() == [[0], [1]]
+
+
+@SEARCH
+@given(instances(most_bases=6), st.integers(0, 3))
+def test_capped_search_keeps_the_cap_and_the_whole_objective(inst: Instance, seed: int) -> None:
+    """Under a cap at the start's worst residual, with any move cost, the search never
+    returns an allocation above the cap or worse, move cost included."""
+    start = _start(inst)
+    capped = dataclasses.replace(
+        inst,
+        residual_cap=float(inst.residual(start).max(initial=0.0)) * (1 + 1e-9),
+        move_cost=0.3 if inst.current is not None else 0.0,
+    )
+    state = State.of(capped, start)
+    cyclic_exchange(state)
+    assert capped.violations(state.x) == []
+    assert capped.objective_of(state.x) <= capped.objective_of(start) + 1e-12 * capped.risk_size
+    found = large_neighbourhood_search(capped, start, time_limit=30, seed=seed, max_steps=4)
+    assert capped.violations(found.x) == []
+    assert found.objective <= capped.objective_of(start) + 1e-12 * capped.risk_size

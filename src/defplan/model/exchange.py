@@ -19,10 +19,11 @@ the shortest cycle). Cycles are found as the paper's heuristic does: label
 correcting over paths whose every prefix costs less than zero (any negative cycle
 has a rotation with that property), keeping sites distinct along a path. Arc costs
 are exact where both units are point systems and first order otherwise; every
-exchange is scored exactly, and checked against the bounds and move budget, before
-it is made. Works on any :class:`~defplan.model.instance.Instance`: the improvement
-graph's costs are the summed residual, and an exchange is made only when the
-instance's own objective (sum, worst base, or blend; the sum breaks ties) improves.
+exchange is scored exactly, and checked against the bounds, the move budget and the
+residual cap, before it is made. Works on any :class:`~defplan.model.instance.Instance`:
+the improvement graph's costs are the summed residual, and an exchange is made only
+when the instance's whole objective (sum, worst base, or blend, plus the move cost;
+the sum breaks ties) improves.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from defplan.model.heuristic import Change, State, improves
+from defplan.model.heuristic import Change, State, accepts
 from defplan.model.instance import FloatArray, IntArray
 
 #: Out-arcs kept per node, the most negative first.
@@ -83,7 +84,7 @@ def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = mat
             sites = {h for h, _, _ in changes}
             if used & sites or not _feasible(state, changes):
                 continue
-            if improves(state, state.score_after(changes)):
+            if accepts(state, changes):
                 state.apply(changes)
                 used |= sites
                 applied += 1

@@ -101,13 +101,32 @@ class State:
         inst = self.inst
         if inst.max_moves is None or inst.current is None:
             return True
-        moved = inst.moves(self.x)
-        for h, s, delta in changes:
-            standing = inst.current[h, s]
-            before = max(standing - self.x[h, s], 0)
-            after = max(standing - self.x[h, s] - delta, 0)
-            moved += after - before
-        return moved <= inst.max_moves
+        return inst.moves(self.x) + self.added_moves(changes) <= inst.max_moves
+
+    def added_moves(self, changes: list[Change]) -> int:
+        """How many more units stand away from today's deployment after the changes
+        (negative when units go back)."""
+        current = self.inst.current
+        if current is None:
+            return 0
+        delta: dict[tuple[int, int], int] = {}
+        for h, s, d in changes:
+            delta[h, s] = delta.get((h, s), 0) + d
+        added = 0
+        for (h, s), d in delta.items():
+            away = int(current[h, s] - self.x[h, s])
+            added += max(away - d, 0) - max(away, 0)
+        return added
+
+    def within_cap(self, changes: list[Change]) -> bool:
+        """Whether the residual cap (when there is one) still holds after the changes."""
+        inst = self.inst
+        if inst.residual_cap is None:
+            return True
+        bases, rows = self._touched(changes)
+        after = self.residual.copy()
+        after[bases] = rows.sum(axis=1)
+        return top_sum(after, inst.cap_raids) <= inst.residual_cap
 
     def gains(self, s: int) -> FloatArray:
         """Drop in summed residual from one more unit of system s at each site."""
@@ -289,6 +308,19 @@ def improves(state: State, value: tuple[float, float]) -> bool:
     return score <= state.score + tolerance and total < current_total - EPS * max(
         state.inst.risk_size, current_total
     )
+
+
+def accepts(state: State, changes: list[Change]) -> bool:
+    """Whether to make these changes: the residual cap holds after them, and the whole
+    objective (the move cost included) drops, or stays and the summed residual drops.
+    Bounds, inventory and the move budget are the caller's to check."""
+    if not state.within_cap(changes):
+        return False
+    score, total = state.score_after(changes)
+    inst = state.inst
+    if inst.move_cost > 0.0:
+        score += inst.move_cost * state.added_moves(changes)
+    return improves(state, (score, total))
 
 
 def _add_best(state: State) -> bool:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 import numpy as np
 
 from defplan.model.exchange import cyclic_exchange
-from defplan.model.heuristic import State, fill, improves
+from defplan.model.heuristic import State, accepts, fill
 from defplan.model.instance import Coverage, Instance, IntArray, make_instance
 from defplan.model.relaxation import relaxed_allocation
 
@@ -134,7 +134,7 @@ def large_neighbourhood_search(
             failures += 1
     state = search.state
     found, value = state.x.copy(), instance.objective_of(state.x)
-    if value > instance.objective_of(x):  # a move cost the steps do not weigh
+    if value > instance.objective_of(x) or instance.violations(found):  # never worse
         found, value = x.copy(), instance.objective_of(x)
     return SearchResult(found, value, search.steps, search.improved, search.exchanges)
 
@@ -224,7 +224,7 @@ class _Search:
         trial = self.state.x.copy()
         for h, s, d in changes:
             trial[h, s] += d
-        if inst.violations(trial) or not improves(self.state, self.state.score_after(changes)):
+        if inst.violations(trial) or not accepts(self.state, changes):
             return False
         self.state.apply(changes)
         self.improved += 1

@@ -152,7 +152,9 @@ def solve(
         rounds += tie_rounds
         message = "; ".join(m for m in (message, tie_message) if m)
     if best_x is not None:
-        best_x = polish(instance, best_x)
+        polished = polish(instance, best_x)
+        if not instance.violations(polished):  # the local search knows no residual cap
+            best_x = polished
         best_value = instance.objective_of(best_x)
     seconds = time.perf_counter() - began
     final_gap = relative_gap(best_value, lower, instance.risk_size)
@@ -313,7 +315,7 @@ def _search_and_prove(
         threads=1,
     )
     value = instance.objective_of(found.x)
-    if value < loop.best_value:
+    if value < loop.best_value and not instance.violations(found.x):
         return dataclasses.replace(loop, best_x=found.x, best_value=value)
     return loop
 
