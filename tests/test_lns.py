@@ -214,3 +214,17 @@ def test_capped_search_keeps_the_cap_and_the_whole_objective(inst: Instance, see
     found = large_neighbourhood_search(capped, start, time_limit=30, seed=seed, max_steps=4)
     assert capped.violations(found.x) == []
     assert found.objective <= capped.objective_of(start) + 1e-12 * capped.risk_size
+
+
+def test_a_residual_that_underflowed_comes_back_when_its_units_leave() -> None:
+    """70 units of a certain intercept (leak 1e-12) leave 1e-840 of the base's risk,
+    which is 0 in floating point; once they leave, its whole risk is back."""
+    inst = make_instance([[1.0], [0.5]], [[1.0]], [70])
+    state = State.of(inst, np.array([[70], [0]], dtype=np.int64))
+    assert state.residual[0] == 0.0
+    for _ in range(69):
+        state.apply([(0, 0, -1), (1, 0, 1)])
+    assert np.allclose(state.residual, inst.residual(state.x), rtol=1e-9, atol=0.0)
+    state.apply([(0, 0, -1)])
+    assert state.residual.tolist() == pytest.approx(inst.residual(state.x).tolist(), rel=1e-9)
+    assert state.residual[0] == pytest.approx(1.0)

@@ -165,7 +165,7 @@ def arc_costs(
     additive = -gains[s_i][:, sites] + losses[systems, sites][None, :]
     both_point = point[s_i][:, None] & point[systems][None, :]
     if both_point.any():
-        base_rows = state.residual_bc[sites] / leak[systems]  # (K, C): j's base without j
+        base_rows = _without(state, sites, systems)  # (K, C): j's base without j
         exact = leak[s_i] @ base_rows.T - state.residual[sites][None, :]
         additive = np.where(both_point, exact, additive)
     full = state.x[sites[None, :], s_i[:, None]] >= inst.upper[sites[None, :], s_i[:, None]]
@@ -200,7 +200,7 @@ def _enter_arcs(
     for s in spare.tolist():
         if point[s]:
             both = point[systems]
-            base_rows = state.residual_bc[sites] / leak[systems]
+            base_rows = _without(state, sites, systems)
             swap = base_rows @ leak[s] - state.residual[sites]
             swap = np.where(both, swap, cost - state.gains(s)[sites])
         else:
@@ -210,6 +210,14 @@ def _enter_arcs(
         cost = np.where(better, swap, cost)
         chosen = np.where(better, s, chosen)
     return chosen, cost
+
+
+def _without(state: State, sites: IntArray, systems: IntArray) -> FloatArray:
+    """(K, C): the residual by class at each node's site with its unit gone, from the
+    exponents (dividing a residual that underflowed to 0 by the leak gives 0)."""
+    inst = state.inst
+    exponent = state.exponent_bc[sites] - inst.log_leak[systems]
+    return np.asarray(inst.value[sites] * np.exp(exponent), dtype=np.float64)
 
 
 def _point_mask(state: State) -> np.ndarray:

@@ -8,6 +8,7 @@ both score a trial change on the bases it touches only.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ class State:
     residual_bc: FloatArray
     residual: FloatArray
     score: float
+    #: (B, C) Σ_s ln(1 − p[s, c]) · n[b, s]: the residuals are recomputed from it, not
+    #: scaled step by step (a residual that underflowed to 0 could never come back)
+    exponent_bc: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
     #: per base, (B, S): the drop in residual from one more unit of each system
     #: defending it, and the rise from one fewer; kept current by :meth:`apply`
     base_gain: FloatArray | None = None
@@ -44,25 +48,27 @@ class State:
 
     @classmethod
     def of(cls, inst: Instance, x: IntArray) -> State:
-        residual_bc = inst.residual_by_class(x)
+        exponent = inst.defending(x) @ inst.log_leak
+        residual_bc = np.asarray(inst.value * np.exp(exponent), dtype=np.float64)
         residual = residual_bc.sum(axis=1)
-        return cls(inst, x.copy(), residual_bc, residual, inst.score(residual))
+        return cls(inst, x.copy(), residual_bc, residual, inst.score(residual), exponent)
 
-    def _touched(self, changes: list[Change]) -> tuple[IntArray, FloatArray]:
+    def _touched(self, changes: list[Change]) -> tuple[IntArray, FloatArray, FloatArray]:
+        """The bases the changes reach, their exponents and residuals after them."""
         inst = self.inst
         parts = [inst.coverage[s].covered_by(h) for h, s, _ in changes]
         bases = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
-        exponent = np.zeros((len(bases), inst.n_classes))
+        exponent = self.exponent_bc[bases].copy()
         for (_h, s, delta), part in zip(changes, parts, strict=True):
             rows = np.searchsorted(bases, part)
             np.add.at(exponent, rows, delta * inst.log_leak[s])
-        return bases, self.residual_bc[bases] * np.exp(exponent)
+        return bases, exponent, inst.value[bases] * np.exp(exponent)
 
     def score_after(self, changes: list[Change]) -> tuple[float, float]:
         """(objective, summed residual) if these unit changes were made; the sum breaks
         ties, so a worst-case plan still places spare units where they help."""
         inst = self.inst
-        bases, rows = self._touched(changes)
+        bases, _, rows = self._touched(changes)
         new = rows.sum(axis=1)
         total = float(self.residual.sum() - self.residual[bases].sum() + new.sum())
         if inst.objective == "expected":
@@ -80,9 +86,10 @@ class State:
         return (1.0 - inst.blend_weight) * total + inst.blend_weight * worst, total
 
     def apply(self, changes: list[Change]) -> None:
-        bases, rows = self._touched(changes)
+        bases, exponent, rows = self._touched(changes)
         for h, s, delta in changes:
             self.x[h, s] += delta
+        self.exponent_bc[bases] = exponent
         self.residual_bc[bases] = rows
         self.residual[bases] = rows.sum(axis=1)
         self.score = self.inst.score(self.residual)
@@ -123,7 +130,7 @@ class State:
         inst = self.inst
         if inst.residual_cap is None:
             return True
-        bases, rows = self._touched(changes)
+        bases, _, rows = self._touched(changes)
         after = self.residual.copy()
         after[bases] = rows.sum(axis=1)
         return top_sum(after, inst.cap_raids) <= inst.residual_cap
@@ -518,9 +525,11 @@ def _swap_best(state: State) -> bool:
     if hosts.size < 2 or hosts.size > SWAP_UNITS:
         return False
     leak = np.exp(inst.log_leak)  # (S, C)
-    rows = state.residual_bc[hosts]  # (K, C)
+    # (K, C): each unit's site without it, from the exponents (a residual that
+    # underflowed to 0 divided by the leak would stay 0)
+    without = inst.value[hosts] * np.exp(state.exponent_bc[hosts] - inst.log_leak[systems])
     # after[k, l]: residual at unit k's site once its unit is replaced by unit l's system
-    after = (rows / leak[systems]) @ leak[systems].T
+    after = without @ leak[systems].T
     here = state.residual[hosts]
     delta = (after - here[:, None]) + (after - here[:, None]).T
     invalid = (hosts[:, None] == hosts[None, :]) | (systems[:, None] == systems[None, :])
