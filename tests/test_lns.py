@@ -228,3 +228,31 @@ def test_a_residual_that_underflowed_comes_back_when_its_units_leave() -> None:
     state.apply([(0, 0, -1)])
     assert state.residual.tolist() == pytest.approx(inst.residual(state.x).tolist(), rel=1e-9)
     assert state.residual[0] == pytest.approx(1.0)
+
+
+def test_every_restricted_re_solve_is_warm_started_by_a_feasible_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The start handed to a neighbourhood's re-solve holds the free cells' units only:
+    with the fixed cells' units as well it broke their zero bounds and was dropped."""
+    from defplan.model import outer_approximation
+
+    solve = outer_approximation.solve
+    starts: list[bool] = []
+
+    def spy(instance: Instance, **kwargs: object) -> object:
+        start = kwargs["start"]
+        assert isinstance(start, np.ndarray)
+        starts.append(instance.violations(start) == [])
+        return solve(instance, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outer_approximation, "solve", spy)
+    rng = np.random.default_rng(5)
+    wta = WtaInstance(
+        values=rng.integers(25, 101, 12).astype(float), p=rng.uniform(0.3, 0.9, (6, 12)), mu=2
+    )
+    inst = to_instance(wta)
+    start = greedy(inst)
+    assert start is not None
+    large_neighbourhood_search(inst, start, time_limit=30, seed=0, max_steps=4)
+    assert starts and all(starts)

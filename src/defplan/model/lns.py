@@ -206,7 +206,7 @@ class _Search:
             time_limit=max(min(left, STEP_SECONDS), 0.05),
             threads=self.threads,
             seed=self.seed,
-            start=self.state.x[keep],
+            start=np.where(free[keep], self.state.x[keep], 0),  # the fixed cells host none
             neighbourhoods=False,
         )
         proven = found.status == "optimal"
