@@ -172,8 +172,9 @@ _POSTED = (
     r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
     r"|standing|sheltering)\b(?:\s+[\w.'\u2019-]+){1,4}?"
     r"|\s+who\s+(?:had|have|were|was)\s+(?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+"
-    r"|\s+(?:at|on|inside)\s+the\s+(?:base|camp|site|airport|garrison|outpost)"
-    r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},)?"
+    r"|\s+(?:at|on|inside|near)\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+    r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},"
+    r"|\s+(?:including|among\s+them|among\s+whom)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+)?"
 )
 KILLED_BEFORE: Final = re.compile(
     rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
@@ -201,15 +202,16 @@ NO_CASUALTIES: Final = re.compile(
     r"|\bresult(?:ed|ing)\s+in\s+(?:no|zero)\s+(?:casualties|injur(?:y|ies))\b"
     r"|\b(?:no|zero)\s+(?:human\s+)?(?:losses|casualties)\b"
     r"|\bcaus\w+\s+no\s+(?:casualties|harm)\b|\bharm(?:ed|ing)\s+no\s*(?:one|body)\b"
-    r"|\bno\s+one\s+was\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed)\b"
-    r"|\bnobody\s+was\s+(?:hurt|injured|harmed)\b",
+    r"|\b(?:no\s+one|nobody)\s+(?:was|were)\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed|wounded)\b"
+    # "the attack left no one hurt", "leaving nobody injured"
+    r"|\b(?:left|leaving|leaves)\s+(?:no\s+one|nobody)\s+(?:hurt|injured|harmed|wounded)\b",
     re.IGNORECASE,
 )
 NO_INJURIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:\w+\s+or\s+)?(?:injuries|injured|wounded)\b"
     r"|\b(?:injur|wound|hurt)\w*\s+no\s*(?:one|body)\b"
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
-    r"|have\s+been)\s+(?:hurt|injured|wounded)\b",
+    r"|have\s+been)\s+(?:hurt|injured|wounded|harmed)\b",
     re.IGNORECASE,
 )
 NO_DEATHS: Final = re.compile(
@@ -260,8 +262,29 @@ SPEAKER_AFTER: Final = re.compile(
 )
 
 
+# what may stand between two coordinated groups of casualties: "4 contractors injured,
+# and 1 US soldier injured"
+_COORDINATED: Final = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|;\s*)", re.IGNORECASE)
+
+
 def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
-    at = 0
+    """The people the first match of ``pattern`` counts, plus those of the matches
+    coordinated right after it ("5 contractors injured, and 1 US service member injured"
+    → 6: each group has its own verb)."""
+    found = _first_count(pattern, text)
+    if found is None:
+        return None
+    total, _, end = found
+    while (more := _first_count(pattern, text, end)) is not None:
+        value, start, after = more
+        if not _COORDINATED.fullmatch(text[end:start]):
+            break
+        total, end = total + value, after
+    return total
+
+
+def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int, int, int] | None:
+    """The first count ``pattern`` finds from ``at``: (people, where the list starts, end)."""
     while (match := pattern.search(text, at)) is not None:
         at = match.end()
         listed = match.group("list")
@@ -271,20 +294,33 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
             continue
         if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
             continue
+        if re.search(r"(?i)\bno\s*$", before):
+            continue  # "left no one injured" counts nobody
         if SPEAKER_AFTER.match(text[match.end() :]) and "," in listed:
             # "injuring two contractors, a security source said": the source is not hurt
             listed = listed[: listed.rindex(",")]
         value = _sum_list(listed)
         if value is not None:
-            return value
+            return value, match.start("list"), match.end()
     return None
 
 
 # a revised tally: "the number diagnosed with brain injuries rose from 34 to 64, then to 109"
 REVISED: Final = re.compile(
-    rf"\b(?:rose|risen|climbed|grew|increased|jumped|went\s+up|was\s+revised|revised\s+it)"
+    rf"\b(?:rose|risen|climbed|grew|increased|jumped|went\s+up|was\s+revised|revised\s+it"
+    r"|(?:was|were|been|is|are)\s+(?:since\s+)?(?:raised|updated|revised|increased))"
     rf"(?:\s+from\s+{COUNT_BARE})?\s+to\s+(?P<to>{COUNT_BARE})"
     rf"(?P<more>(?:\s*,?\s*(?:and\s+)?(?:[\w-]+\s+){{0,2}}?to\s+{COUNT_BARE})*)",
+    re.IGNORECASE,
+)
+# a tally stated as it stands: "the injured count stood at 41", "the wounded, which
+# number more than 11", "the number of injured reached 30"
+TALLY: Final = re.compile(
+    r"\b(?:count|tally|toll|number|total|figure)\b(?:\s+[\w.'\u2019-]+){0,6}?\s+"
+    r"(?:stood|stands|stand|reached|exceeded|exceeds|numbers?|numbered|totall?ed|totals?)"
+    rf"\s+(?:at\s+)?(?P<to>{COUNT_BARE})"
+    r"|\b(?:wounded|injured)\s*,?\s+(?:which|who|whose\s+number)\s+(?:now\s+)?"
+    rf"(?:numbers?|number|exceeded|exceeds|totals?|totall?ed|reached)\s+(?P<at>{COUNT_BARE})",
     re.IGNORECASE,
 )
 _HURT_WORD: Final = re.compile(
@@ -298,11 +334,19 @@ def _revised(text: str) -> int | None:
         return None
     match = REVISED.search(text)
     if match is None:
-        return None
+        stated = TALLY.search(text)
+        figure = stated and (stated.group("to") or stated.group("at"))
+        return parse_number(re.sub(rf"^{HEDGE}\s+", "", figure, flags=re.I)) if figure else None
     figures = re.findall(rf"{COUNT_BARE}", match.group("to") + match.group("more"), re.I)
     values = [parse_number(re.sub(rf"^{HEDGE}\s+", "", f, flags=re.I)) for f in figures]
     known = [v for v in values if v is not None]
     return max(known) if known else None
+
+
+def is_tally(text: str) -> bool:
+    """Whether ``text`` gives a count of injured as revised or as it stands ("rose to
+    more than 30 on Monday"): its day is the day of the count, not of the attack."""
+    return _HURT_WORD.search(text) is not None and bool(REVISED.search(text) or TALLY.search(text))
 
 
 def casualties_in(text: str) -> Casualties:

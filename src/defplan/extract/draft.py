@@ -125,6 +125,9 @@ def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
     if mention.adds and attack.killed is not None and told.killed is not None:
         attack.killed += told.killed  # "A British soldier also died"
         told = replace(told, killed=None)
+    if mention.adds_hurt and attack.wounded is not None and told.wounded is not None:
+        attack.wounded += told.wounded  # "Two Iraqi soldiers were also injured"
+        told = replace(told, wounded=None)
     attack.killed = _larger(attack.killed, told.killed)
     attack.wounded = _larger(attack.wounded, told.wounded)
     attack.killed_said |= told.killed_said

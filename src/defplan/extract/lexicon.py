@@ -192,7 +192,7 @@ PERSON_NOUN: Final = (
 # Words that may stand between a count and the people counted ("two U.S. service members").
 PERSON_MODIFIER: Final = (
     r"(?:(?-i:[A-Z][\w.'\u2019\-]*)|other|more|coalition|military|civilian|foreign|private|security"
-    r"|local|american|u\.s\.|us|allied|army|navy|air\s+force|additional|further)"
+    r"|local|american|u\.s\.|us|allied|army|navy|air\s+force|additional|further)(?![\w])"
 )
 
 # The nouns a site is named by ("a base", "the airfield", "an outpost").

@@ -42,6 +42,7 @@ from defplan.extract.counts import (
     Casualties,
     casualties_in,
     elliptic_count,
+    is_tally,
     munitions_in,
     parse_number,
 )
@@ -125,7 +126,17 @@ CLAIM_OF_OWN: Final = re.compile(
     rf"\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS}|{_OWN_DEED})\b", re.IGNORECASE
 )
 # "A British soldier also died": victims besides those told before
-ALSO_DIED: Final = re.compile(r"\balso\s+(?:died|(?:was|were)\s+killed)\b", re.I)
+ALSO_DIED: Final = re.compile(
+    r"\b(?:also\s+(?:died|(?:was|were)\s+killed)|(?:was|were|had\s+been|have\s+been)\s+also"
+    r"\s+killed)\b",
+    re.I,
+)
+# "Two Iraqi soldiers were also hurt": more wounded than told before
+ALSO_HURT: Final = re.compile(
+    r"\b(?:also\s+(?:(?:was|were|been)\s+)?(?:wounded|injured|hurt)|(?:was|were|had\s+been"
+    r"|have\s+been)\s+also\s+(?:wounded|injured|hurt))\b",
+    re.I,
+)
 #: sentences a casualty count may follow its attack by, when those between tell of nothing
 CASUALTY_REACH_SENTENCES: Final = 2
 
@@ -152,6 +163,7 @@ class Mention:
     more: bool = False  # "A third drone was shot down": more of the volley told before
     loose: bool = False  # a casualty count far from any attack: the article's only one's
     adds: bool = False  # "A British soldier also died": more victims than told before
+    adds_hurt: bool = False  # "Two Iraqis were also injured": more wounded than told before
 
 
 @dataclass(frozen=True)
@@ -875,9 +887,10 @@ def _casualty_mentions(
     if not told:
         return []
     definite = person is not None
+    tally = is_tally(sentence.text)  # its day is the day of the count
     bare = not any(
         any(site.kind in ("named", "described") for site in f.sites)
-        or any(not d.reported for d in f.dates)
+        or any(not d.reported and not tally for d in f.dates)
         for f in facts
     )
     follows = _follows(sentence, previous, bare)
@@ -892,7 +905,7 @@ def _casualty_mentions(
         for f in facts
         if DEFINITE_PERSON.search(f.clause.text) or f.sites
         for d in f.dates
-        if not d.reported
+        if not d.reported and not tally
     ]
     return [
         Mention(
@@ -907,5 +920,6 @@ def _casualty_mentions(
             site=_pick_site([s for f in facts for s in f.sites]),
             loose=loose,
             adds=ALSO_DIED.search(sentence.text) is not None,
+            adds_hurt=ALSO_HURT.search(sentence.text) is not None,
         )
     ]
