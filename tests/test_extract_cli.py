@@ -90,6 +90,29 @@ def test_a_manifest_dates_articles_by_file_name(tmp_path: Path) -> None:
     assert row.date is not None and row.date.isoformat() == "2020-03-14"
 
 
+def test_a_manifest_row_without_a_usable_date_leaves_its_article_undated_not_the_batch_refused(
+    tmp_path: Path,
+) -> None:
+    dated = article(tmp_path, "dated.txt", REPORT)
+    blank = article(tmp_path, "blank.txt", REPORT)
+    odd = article(tmp_path, "odd.txt", REPORT)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "file,published\ndated.txt,2020-03-16\nblank.txt,\nodd.txt,sometime in March\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "attacks.csv"
+    code, output = invoke(
+        str(dated), str(blank), str(odd), "--theater", str(EXAMPLE),
+        "--manifest", str(manifest), "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, output
+    assert "'sometime in March' is not a day" in output and "read as undated" in output
+    assert "nothing was done" not in output
+    rows = out.read_text(encoding="utf-8")
+    assert all(name in rows for name in ("dated.txt", "blank.txt", "odd.txt"))
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -88,8 +88,14 @@ def parse_day(text: str) -> dt.date | None:
     return parsed[0]
 
 
-def read_manifest(path: Path) -> dict[str, dt.date]:
-    """``file`` → publication day from a manifest CSV; InputError on a bad one."""
+def read_manifest(path: Path) -> tuple[dict[str, dt.date], list[Problem]]:
+    """``file`` → publication day from a manifest CSV, and a warning per row without one.
+
+    A blank ``published`` leaves its article undated and an unreadable one is a
+    warning at its row: neither blocks the other articles (the article is read as
+    undated). A missing file or a missing column is an InputError, which concerns
+    every article.
+    """
     label = str(path)
     if not path.is_file():
         raise InputError([Problem(label, message="manifest not found")])
@@ -97,7 +103,9 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
     dates: dict[str, dt.date] = {}
     problems: list[Problem] = []
     for number, row in rows:
-        name, published = row.get("file", ""), row.get("published", "")
+        name, published = row.get("file", "").strip(), row.get("published", "").strip()
+        if not published:
+            continue
         day = parse_day(published)
         if day is None:
             problems.append(
@@ -106,14 +114,14 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
                     None,
                     number,
                     "published",
-                    f"{published!r} is not a day (expected e.g. 2024-01-28)",
+                    f"{published!r} is not a day (expected e.g. 2024-01-28); "
+                    f"{name or 'its article'} is read as undated",
+                    severity="warning",
                 )
             )
             continue
-        dates[Path(name.strip()).name] = day
-    if problems:
-        raise InputError(problems)
-    return dates
+        dates[Path(name).name] = day
+    return dates, problems
 
 
 def read_article(
@@ -179,11 +187,14 @@ def read_articles(
     article skipped (missing, binary, not UTF-8, two files with one name), a note for
     an empty one, a warning for one without a publication date (it is still read:
     dates written with their year resolve, relative ones stay blank).
-    Raises InputError only for a bad manifest, which concerns every article.
+    Raises InputError only for a manifest that cannot be read or lacks its columns,
+    which concerns every article; a manifest row without a usable date is a warning.
     """
-    dates = read_manifest(manifest) if manifest is not None else None
-    articles: list[Article] = []
+    dates: dict[str, dt.date] | None = None
     problems: list[Problem] = []
+    if manifest is not None:
+        dates, problems = read_manifest(manifest)
+    articles: list[Article] = []
     seen: dict[str, Path] = {}
     for path in paths:
         path = Path(path)
