@@ -124,12 +124,32 @@ PROTEST: Final = re.compile(
 # Totals and trends: many attacks told as one.
 AGGREGATE: Final = re.compile(
     r"\b(?:near[\s-]daily|daily|weekly|frequent|repeated|regular"
-    r"|a\s+(?:spate|series|wave|string|number|flurry|campaign)\s+of"
+    # "a series of attacks", but not "a number of rockets" or "a series of explosions"
+    r"|a\s+(?:spate|series|wave|string|number|flurry|campaign)\s+of\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks|strikes|incidents|assaults|raids|times)"
     r"|since\s+(?:mid-?)?(?:january|february|march|april|may|june|july|august|september"
     r"|october|november|december|then|\d{4})|so\s+far|in\s+total|tally|count(?:ed)?\s+of"
     r"|repeatedly|time\s+and\s+again|again\s+and\s+again|in\s+recent\s+(?:days|weeks|months)"
     r"|(?:\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty"
     r"|fifty|dozen|dozens\s+of|several|many|multiple|numerous|countless)\s+times)\b",
+    re.IGNORECASE,
+)
+# Where a clause goes on to an earlier event: "The attack comes two days after militants
+# killed ...", "It followed a drone strike on ..."; what follows is not this attack's.
+SEQUEL: Final = re.compile(
+    r"\b(?:comes?|came|coming|follows|followed|following)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:after|on\s+the\s+heels\s+of)\b",
+    re.IGNORECASE,
+)
+# Weapons found before they were fired: "forces found four more rockets ready to launch",
+# "seven launchers and 24 unused rockets were recovered".
+_LAUNCHABLE = r"(?:rockets?|launchers?|launch\s+pads?|missiles?|mortars?|drones?|projectiles?)"
+UNFIRED: Final = re.compile(
+    r"\b(?:found|discovered|seized|recovered|defused|dismantled|located|uncovered|confiscated"
+    rf"|intercepted\s+a\s+truck)\s+(?:[\w-]+\s+){{0,5}}?{_LAUNCHABLE}\b"
+    rf"|\b{_LAUNCHABLE}\s+(?:[\w-]+\s+){{0,6}}?(?:was|were|had\s+been|have\s+been)\s+(?:later\s+)?"
+    r"(?:found|discovered|seized|recovered|defused|dismantled|located|uncovered|confiscated)\b"
+    rf"|\b(?:unused|un-?launched|unfired)\s+(?:[\w-]+\s+)?{_LAUNCHABLE}\b",
     re.IGNORECASE,
 )
 # Words that make an attack a possibility rather than an event.

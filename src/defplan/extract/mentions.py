@@ -65,8 +65,10 @@ from defplan.extract.lexicon import (
     PROTEST,
     REPLY_TO,
     SAME_SITE,
+    SEQUEL,
     STATE_ACTS,
     UNDER_FIRE,
+    UNFIRED,
     WEAPON_WORDS,
 )
 from defplan.extract.lexicon_files import Actor, default_actors
@@ -281,7 +283,7 @@ class _ClauseFacts:
     weapon: tuple[str, int] | None
     single: bool  # names one attack ("a rocket attack", "rocket fire")
     plural: bool  # names attacks in the plural
-    excluded: str | None  # response, protest, aggregate, hypothetical
+    excluded: str | None  # response, protest, unfired, aggregate, hypothetical
     sites: list[SiteMention]
     dates: list[DateMention]
     count: int | None = None  # "and six others": munitions told without their weapon
@@ -324,6 +326,8 @@ def _classify(
         excluded = "response"
     elif PROTEST.search(masked):
         excluded = "protest"
+    elif UNFIRED.search(masked) and not (single or UNDER_FIRE.search(masked)):
+        excluded = "unfired"
     elif AGGREGATE.search(masked) or (plural and not single and weapon is None):
         excluded = "aggregate"
     elif plural and not single and weapon is not None:
@@ -332,6 +336,8 @@ def _classify(
         assert attacks is not None
         if abs(attacks.start() - weapon[1]) < 40:
             excluded = "aggregate"
+    if excluded is None and SEQUEL.match(masked) and not (weapon or single):
+        excluded = "earlier"  # "comes two days after ISIS killed ...": another event
     if excluded is None and any(s.plural and not s.counted for s in sites):
         excluded = "aggregate"
     word = ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked) or STRUCK_AGAIN.search(masked)
@@ -360,6 +366,19 @@ def _split_reply(clause: Clause) -> list[Clause]:
                 Clause(cut, clause.end, clause.text[cue.start() :]),
             ]
     return [clause]
+
+
+def _split_sequel(clause: Clause) -> list[Clause]:
+    """A clause cut where it turns to an earlier event ("The attack comes two days after
+    ISIS killed ..."), so that event's actor and dead are not this attack's."""
+    cue = SEQUEL.search(clause.text)
+    if cue is None or cue.start() == 0:
+        return [clause]
+    cut = clause.start + cue.start()
+    return [
+        Clause(clause.start, cut, clause.text[: cue.start()].rstrip()),
+        Clause(cut, clause.end, clause.text[cue.start() :]),
+    ]
 
 
 def _own_day(dates: list[DateMention]) -> DateMention | None:
@@ -463,8 +482,8 @@ def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMe
     # lowered to its month when it dates another event (a reply, a trend)
     best: tuple[int, DateMention] | None = None
     for other in sentence_facts:
-        if other is facts or other.attack:
-            continue
+        if other is facts or other.attack or SEQUEL.match(other.clause.text):
+            continue  # "comes after ... last week": the day of the earlier event
         for date in other.dates:
             if date.reported:
                 continue
@@ -498,6 +517,7 @@ def annotate_sentence(
     dates = find_dates(sentence.text, published, sentence.start)
     clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
     clauses = [part for clause in clauses for part in _split_reply(clause)]
+    clauses = [part for clause in clauses for part in _split_sequel(clause)]
     sites = gazetteer.find(sentence.text, sentence.start)
     masked = mask_non_weapons(sentence.text)
     facts: list[_ClauseFacts] = []
