@@ -19,6 +19,7 @@ from defplan.model.brute import feasible_allocations
 from defplan.plan.arrays import build_arrays
 from defplan.risk import risk
 from defplan.robust import SOURCES, draw_samples, robust
+from defplan.robust.sampling import rate_posterior
 from defplan.robust.study import optima_values
 from defplan.robust.writers import robust_record, write_robust
 from defplan.scenario import EffectivenessRow, Scenario, SystemRow
@@ -93,6 +94,53 @@ def test_the_mean_of_many_rate_draws_is_the_risk_models_rate() -> None:
     assert np.allclose(mean, point, rtol=0.08, atol=1e-12)
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    st.floats(0.0, 4.0),
+    st.floats(0.0, 4.0),
+    st.floats(0.1, 10.0),
+    st.floats(0.05, 1.0),
+    st.sampled_from([1e-3, 0.5, 7.0, 1e6]),
+)
+def test_the_rate_posterior_is_the_risk_models_rate_at_any_scale_of_its_weights(
+    proximity: float, history: float, prior_years: float, completeness: float, factor: float
+) -> None:
+    """shape / rate is the reported rate; the weights are read as the risk model reads
+    them (only their ratio), so writing both at another scale changes no draw; a source
+    with no spread gives the point figures bit for bit."""
+    from builders import with_settings
+
+    assume(max(proximity, history) > 1e-3)
+    scenario = with_settings(
+        planning_theater(),
+        proximity_weight=proximity,
+        history_weight=history,
+        prior_years=prior_years,
+        record_completeness=completeness,
+    )
+    table = risk(scenario)
+    gamma_shape, gamma_rate = rate_posterior(scenario, table)
+    reported = table.cells["posterior_rate"].to_numpy(np.float64).reshape(gamma_shape.shape)
+    mean = np.divide(gamma_shape, gamma_rate, out=np.zeros_like(gamma_shape), where=gamma_rate > 0)
+    assert np.allclose(mean, reported, rtol=1e-12, atol=1e-300)
+    scaled = with_settings(
+        scenario, proximity_weight=proximity * factor, history_weight=history * factor
+    )
+    scaled_table = risk(scaled)
+    again_shape, again_rate = rate_posterior(scaled, scaled_table)
+    assert np.allclose(again_shape, gamma_shape, rtol=1e-12, atol=0.0)
+    assert np.allclose(again_rate, gamma_rate, rtol=1e-12, atol=0.0)
+    arrays = build_arrays(scenario, table)
+    args = (arrays.instance.p, arrays.system_ids, 3, 1)
+    drawn = draw_samples(scenario, table, *args, sources=("rates",))
+    redrawn = draw_samples(scaled, scaled_table, *args, sources=("rates",))
+    assert np.allclose(drawn.values, redrawn.values, rtol=1e-9, atol=1e-300)
+    # no range on any zone, p or completeness: nothing drawn moves, bit for bit
+    flat = draw_samples(scenario, table, *args, sources=("p", "intensity", "completeness"))
+    assert (flat.values == table.risk_matrix()[None]).all()
+    assert (flat.p == arrays.instance.p[None]).all()
+
+
 def test_inputs_with_no_spread_give_the_point_plan_exactly() -> None:
     scenario = planning_theater()
     for objective in ("mean", "cvar:0.9", "regret"):
@@ -152,6 +200,24 @@ def test_the_robust_plan_is_proven_optimal_on_the_example(
     # the robust plan never does worse on its own objective than the point plan
     if objective == "mean":
         assert study.robust_judged.theater()["mean"] <= study.point_judged.theater()["mean"]
+
+
+@pytest.mark.parametrize("objective", ["mean", "regret"])
+def test_regret_counts_the_move_cost_the_samples_optima_count(objective: str) -> None:
+    """Each draw's optimum is solved with the plan's own objective (min_move_gain's
+    cost per unit moved included), so no plan's regret falls below 0, and the regret
+    plan's objective is its largest regret."""
+    from builders import with_settings
+
+    scenario = with_settings(ranged_theater(), min_move_gain=0.05)
+    study = robust(scenario, samples=12, seed=1, objective=objective, workers=1)
+    assert study.point.moves > 0  # the point plan pays a move cost the regret must count
+    for judged in (study.robust_judged, study.point_judged):
+        assert judged.cost > 0.0
+        assert (judged.regret >= -1e-6 * np.maximum(1.0, judged.optima)).all()
+    assert study.point_judged.regret.min() == pytest.approx(0.0, abs=1e-9)  # some draw agrees
+    if objective == "regret":
+        assert study.robust_judged.regret.max() == pytest.approx(study.solution.objective, rel=1e-9)
 
 
 @st.composite
@@ -227,10 +293,11 @@ def test_stability_shares_equal_a_brute_force_count(scenario: Scenario, seed: in
             assert units == 0 and anywhere == 0.0
 
 
-def _without_timing(path: Path) -> dict[str, object]:
-    record = json.loads(path.read_text(encoding="utf-8"))
-    record.pop("timing")
-    return dict(record)
+def _without_timing(text: str) -> str:
+    """robust.json's text with its timing block cut out, compared byte for byte."""
+    head, _, tail = text.partition('\n  "timing": {')
+    assert tail, "robust.json has no timing block"
+    return head + tail[tail.index("\n  }") + 4 :]
 
 
 def test_a_dask_local_cluster_gives_the_pools_robust_json(tmp_path: Path) -> None:
@@ -246,16 +313,24 @@ def test_a_dask_local_cluster_gives_the_pools_robust_json(tmp_path: Path) -> Non
         on_dask = robust(
             scenario, samples=12, seed=5, objective="cvar:0.8", executor=client.get_executor()
         )
+        address = cluster.scheduler_address
         through_address = robust(
-            scenario, samples=12, seed=5, objective="cvar:0.8", scheduler=cluster.scheduler_address
+            scenario, samples=12, seed=5, objective="cvar:0.8", scheduler=address
         )
-    write_robust(pooled, tmp_path / "pool")
-    write_robust(on_dask, tmp_path / "dask")
-    write_robust(through_address, tmp_path / "address")
-    assert on_dask.workers == "dask"
-    reference = _without_timing(tmp_path / "pool" / "robust.json")
-    assert _without_timing(tmp_path / "dask" / "robust.json") == reference
-    assert _without_timing(tmp_path / "address" / "robust.json") == reference
+    here = robust(scenario, samples=12, seed=5, objective="cvar:0.8", workers=1)
+    runs = {"pool": pooled, "dask": on_dask, "address": through_address, "here": here}
+    for name, study in runs.items():
+        write_robust(study, tmp_path / name)
+    # the timing block says what ran the samples; nothing else differs
+    assert pooled.workers == "process pool of 2 workers" and here.workers == "this process"
+    assert on_dask.workers == f"dask distributed at {address}"
+    assert through_address.workers == on_dask.workers
+    ran_on = json.loads((tmp_path / "dask" / "robust.json").read_text())["timing"]["ran_on"]
+    assert ran_on == on_dask.workers
+    reference = (tmp_path / "pool" / "robust.json").read_text(encoding="utf-8")
+    for name in runs:
+        written = (tmp_path / name / "robust.json").read_text(encoding="utf-8")
+        assert _without_timing(written) == _without_timing(reference), name
     assert robust_record(pooled)["solve"]["status"] == "optimal"
 
 

@@ -118,8 +118,9 @@ def run_all(
     description: str = "",
     progress: bool = True,
     executor: Executor | None = None,
-) -> list[R]:
-    """``[fn(item) for item in items]``, run on every core, in the order of ``items``.
+) -> Ran[R]:
+    """``[fn(item) for item in items]``, run on every core, in the order of ``items``;
+    the list's ``ran_on`` says what ran them (:class:`Ran`).
 
     ``workers`` None means every core when the work is worth it: the first job runs
     here, and the pool starts only if the others would take more than
@@ -140,24 +141,55 @@ def run_all(
         results: list[R] = []
         if executor is not None:
             _refuse_forking_pool(executor)
-            return _collect(executor, fn, jobs, bar, task)
+            return Ran(_collect(executor, fn, jobs, bar, task), engine_name(executor))
         if count == 1 or len(jobs) <= 1:
-            return _run_here(fn, jobs, results, bar, task)
+            return Ran(_run_here(fn, jobs, results, bar, task), HERE)
         if workers is None:
             # every core by default, but only when the work outweighs starting the pool:
             # the first job runs here and times the rest
             began = time.perf_counter()
             _run_here(fn, jobs[:1], results, bar, task)
             if (time.perf_counter() - began) * (len(jobs) - 1) < MIN_POOL_SECONDS:
-                return _run_here(fn, jobs[1:], results, bar, task)
+                return Ran(_run_here(fn, jobs[1:], results, bar, task), HERE)
         rest = jobs[len(results) :]
         context = multiprocessing.get_context(START_METHOD)
-        with ProcessPoolExecutor(max_workers=min(count, len(rest)), mp_context=context) as pool:
+        size = min(count, len(rest))
+        with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
             try:
-                return results + _collect(pool, fn, rest, bar, task)
+                return Ran(results + _collect(pool, fn, rest, bar, task), _pool_name(size))
             except KeyboardInterrupt:
                 _stop_now(pool)
                 raise
+
+
+#: What :attr:`Ran.ran_on` says when the jobs ran in this process.
+HERE = "this process"
+
+
+class Ran(list[R]):
+    """:func:`run_all`'s results, in the order of the jobs, and ``ran_on``: what ran
+    them (``this process``, ``process pool of N workers`` or :func:`engine_name`)."""
+
+    def __init__(self, results: list[R], ran_on: str) -> None:
+        super().__init__(results)
+        self.ran_on = ran_on
+
+
+def _pool_name(size: int) -> str:
+    return f"process pool of {size} worker{'s' if size != 1 else ''}"
+
+
+def engine_name(executor: Executor) -> str:
+    """What an executor is, for the record of what ran a study: ``dask distributed at
+    ADDRESS`` for a Dask client's executor, ``process pool of N workers``, else its
+    class name."""
+    if type(executor).__module__.split(".")[0] == "distributed":
+        client = getattr(executor, "_client", None)
+        address = getattr(getattr(client, "scheduler", None), "address", None)
+        return f"dask distributed at {address}" if address else "dask distributed"
+    if isinstance(executor, ProcessPoolExecutor):
+        return _pool_name(int(getattr(executor, "_max_workers", 0)))
+    return type(executor).__qualname__
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:

@@ -55,6 +55,24 @@ def garrison_weight(base: BaseRow, troop_weight: float, reference_troops: float)
     return math.pow(float(base.troops) / reference_troops, troop_weight) * base.mission_value
 
 
+def source_weights(settings: Settings) -> tuple[float, float]:
+    """The proximity and history weights as the rate uses them: each divided by the
+    larger, (0, 0) when both are 0.
+
+    Only their ratio matters to the rate: dividing both by the larger keeps a subnormal
+    weight (5e-324) from rounding the record away and a huge one (1e308) from
+    overflowing to inf / inf, and gives the rate's gamma posterior the spread of a
+    record weighed as itself (defplan.robust draws from it).
+
+    >>> source_weights(Settings(proximity_weight=0.25, history_weight=0.5))
+    (0.5, 1.0)
+    """
+    scale = max(settings.proximity_weight, settings.history_weight)
+    if scale <= 0:
+        return 0.0, 0.0
+    return settings.proximity_weight / scale, settings.history_weight / scale
+
+
 def posterior_rate(
     prior_rate: npt.ArrayLike,
     decayed_attacks: npt.ArrayLike,
@@ -89,13 +107,9 @@ def posterior_rate(
     """
     prior = np.asarray(prior_rate, dtype=np.float64)
     decayed = np.asarray(decayed_attacks, dtype=np.float64)
-    # Only the ratio of the two weights matters: dividing both by the larger keeps a
-    # subnormal weight (5e-324) from rounding the record away and a huge one (1e308)
-    # from overflowing to inf / inf.
-    scale = max(settings.proximity_weight, settings.history_weight)
-    if scale <= 0:
+    proximity, history = source_weights(settings)
+    if proximity <= 0 and history <= 0:
         return np.zeros_like(prior), np.zeros_like(decayed)
-    proximity, history = settings.proximity_weight / scale, settings.history_weight / scale
     prior_weight = proximity * settings.prior_years
     weight = prior_weight + history * observation_years
     if weight <= 0:

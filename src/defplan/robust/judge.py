@@ -12,9 +12,13 @@ import numpy as np
 import pandas as pd
 
 from defplan.model.instance import FloatArray, IntArray
+from defplan.model.solution import OPTIMALITY_TOLERANCE
 
 #: The percentiles every spread is given at (P5, P50, P95).
 PERCENTILES = (5.0, 50.0, 95.0)
+#: How far below 0 a regret may fall and still read 0: the solver's relative tolerance
+#: on a sample's proven optimum (1e-6 of the larger of 1 and that optimum).
+REGRET_TOLERANCE = OPTIMALITY_TOLERANCE
 
 
 def spread(values: FloatArray) -> dict[str, float]:
@@ -33,11 +37,15 @@ class Judgement:
     """One allocation across K samples.
 
     ``residuals`` (K, B) per sample and base; ``optima`` (K,) each sample's own
-    optimum (NaN where its solve found none). Risks are casualty-equivalents a year.
+    optimum (NaN where its solve found none), solved with the plan's own objective;
+    ``cost`` what that objective adds to the allocation's residual in every sample (its
+    move cost: ``min_move_gain`` per unit taken from where it stands), so regret
+    compares like with like. Risks are casualty-equivalents a year.
     """
 
     residuals: FloatArray
     optima: FloatArray
+    cost: float = 0.0
 
     @property
     def totals(self) -> FloatArray:
@@ -46,9 +54,18 @@ class Judgement:
 
     @property
     def regret(self) -> FloatArray:
-        """What the allocation loses in each sample against that sample's optimum
-        (never below 0; NaN where the sample has no optimum)."""
-        return np.asarray(np.maximum(self.totals - self.optima, 0.0), dtype=np.float64)
+        """What the allocation loses in each sample against that sample's optimum, on
+        the same objective (its residual plus ``cost``); NaN where the sample has no
+        optimum. A sample's optimum is proven to the solver's tolerance, so a regret
+        below 0 by no more than that reads 0; one further below says the sample's
+        solve stopped short of its optimum (its status says so) and is kept as found.
+
+        >>> Judgement(np.array([[1.0], [2.0]]), np.array([0.5, 2.1]), cost=0.1).regret
+        array([0.6, 0. ])
+        """
+        raw = self.totals + self.cost - self.optima
+        tolerance = REGRET_TOLERANCE * np.maximum(1.0, np.abs(self.optima))
+        return np.asarray(np.where((raw < 0) & (raw >= -tolerance), 0.0, raw), dtype=np.float64)
 
     def theater(self) -> dict[str, float]:
         """Theater residual's spread, with the regret's mean and P95."""

@@ -33,6 +33,7 @@ import numpy as np
 
 from defplan.model.instance import FloatArray
 from defplan.risk import RiskTable
+from defplan.risk.model import source_weights
 from defplan.risk.prior import zone_prior
 from defplan.scenario import Scenario, Settings
 
@@ -115,6 +116,20 @@ def draw_samples(
     return Samples(values=values, p=drawn_p, seed=seed, sources=sources)
 
 
+def rate_posterior(scenario: Scenario, table: RiskTable) -> tuple[FloatArray, FloatArray]:
+    """The gamma posterior ``rates`` draws attacks per year from, per (base, class):
+    its shape and its rate (both (B, C)); shape / rate is the risk model's
+    ``posterior_rate``. Weighed as the risk model weighs its sources
+    (:func:`~defplan.risk.model.source_weights`), so writing both weights at another
+    scale changes neither."""
+    shape = _RateShape.of(scenario, table)
+    prior = shape.fixed_prior + (
+        shape.unit_prior @ shape.intensity if shape.intensity.size else 0.0
+    )
+    gamma_shape = np.asarray(shape.prior_weight * prior + shape.record, dtype=np.float64)
+    return gamma_shape, np.full_like(gamma_shape, shape.rate_weight)
+
+
 @dataclass(frozen=True)
 class _RateShape:
     """What the risk model's rate and severity are made of, per base and class."""
@@ -124,10 +139,9 @@ class _RateShape:
     intensity: FloatArray  # (Z,)
     intensity_low: FloatArray
     intensity_high: FloatArray
-    prior_weight: float  # pw · prior_years
+    prior_weight: float  # pw · prior_years (pw and hw as the risk model weighs them)
     record: FloatArray  # (B, C) hw · decayed attacks
     rate_weight: float  # pw · prior_years + hw · c·T
-    prior_part: float  # pw · prior_years
     record_weight: float  # hw
     observed_years: float  # c·T: the record's years weighed by its completeness
     observation_years: float  # T
@@ -154,7 +168,10 @@ class _RateShape:
         # a drawn intensity scales every class of its zone (intensity_by_weapon too); a
         # zone of intensity 0 keeps its per-class figures as they are
         per_unit = np.divide(1.0, intensity, out=np.zeros_like(intensity), where=intensity > 0)
-        prior_weight = settings.proximity_weight * settings.prior_years
+        # the risk model's weights (only their ratio matters to the rate): the gamma's
+        # shape, and so its spread, is the same whatever scale they are written in
+        proximity, history = source_weights(settings)
+        prior_weight = proximity * settings.prior_years
         k = settings.severity_prior_attacks
         return cls(
             unit_prior=prior.contributions * per_unit,
@@ -167,11 +184,10 @@ class _RateShape:
                 [z.intensity if z.intensity_high is None else z.intensity_high for z in zones]
             ),
             prior_weight=prior_weight,
-            record=settings.history_weight * decayed,
+            record=history * decayed,
             # the record watched only the share of attacks it holds: c·T years' worth
-            rate_weight=prior_weight + settings.history_weight * table.observed_years,
-            prior_part=prior_weight,
-            record_weight=settings.history_weight,
+            rate_weight=prior_weight + history * table.observed_years,
+            record_weight=history,
             observed_years=table.observed_years,
             observation_years=table.observation_years,
             completeness=_completeness_range(settings),
@@ -201,10 +217,13 @@ def _risk_sample(
         )
     low, _, high = shape.completeness
     drawn_completeness = "completeness" in sources and low < high
-    if not ({"rates", "intensity"} & set(sources) or drawn_completeness):
+    spread = bool((shape.intensity_low < shape.intensity_high).any())
+    drawn_intensity = "intensity" in sources and spread
+    if "rates" not in sources and not drawn_intensity and not drawn_completeness:
+        # nothing with any spread moves the rate: the risk model's figures, bit for bit
         return np.asarray(point * severity_factor[None, :], dtype=np.float64)
     intensity = shape.intensity
-    if "intensity" in sources:
+    if drawn_intensity:
         intensity = _triangular(
             rngs["intensity"], shape.intensity_low, shape.intensity, shape.intensity_high
         )
@@ -246,7 +265,7 @@ def _completeness_weight(shape: _RateShape, rng: np.random.Generator) -> float:
     if drawn == value:
         return shape.rate_weight
     observed = min(shape.observed_years * drawn / value, shape.observation_years)
-    return shape.prior_part + shape.record_weight * observed
+    return shape.prior_weight + shape.record_weight * observed
 
 
 def _gamma(rng: np.random.Generator, shape: FloatArray, rate: FloatArray) -> FloatArray:

@@ -140,7 +140,8 @@ class RobustResult:
     point_residual_robust_x: FloatArray  # (B,) the robust plan on the point inputs
     seconds_samples: float
     seconds_robust: float
-    workers: str  # what ran the samples: "this process", "pool of N", "dask <address>"
+    workers: str  # what ran the samples: "this process", "process pool of N workers",
+    # "dask distributed at ADDRESS" (robust.json's timing.ran_on)
 
     @property
     def optima_found(self) -> int:
@@ -249,8 +250,8 @@ def robust(
         optima=tuple(optima),
         solution=solution,
         robust_x=solution.x,
-        robust_judged=Judgement(sampled.residuals(solution.x), best),
-        point_judged=Judgement(sampled.residuals(starts[0]), best),
+        robust_judged=_judged(sampled, solution.x, best),
+        point_judged=_judged(sampled, starts[0], best),
         robust_stability=stability(solution.x, optima_x, arrays.base_ids, arrays.system_ids),
         point_stability=stability(starts[0], optima_x, arrays.base_ids, arrays.system_ids),
         point_residual_robust_x=arrays.instance.residual(solution.x),
@@ -284,19 +285,15 @@ def sample_optima(
         workers = engine.workers
         chunks = 1 if workers == 1 and chosen is None else CHUNKS_PER_WORKER * (workers or 8)
         jobs = _jobs(arrays, drawn, options, seed, threads, chunks)
-        optima = [
-            found
-            for chunk in run_all(
-                solve_samples,
-                jobs,
-                workers=workers,
-                executor=chosen,
-                description="samples",
-                progress=engine.progress,
-            )
-            for found in chunk
-        ]
-    return optima, _who_ran(engine.scheduler, chosen, workers)
+        ran = run_all(
+            solve_samples,
+            jobs,
+            workers=workers,
+            executor=chosen,
+            description="samples",
+            progress=engine.progress,
+        )
+    return [found for chunk in ran for found in chunk], ran.ran_on
 
 
 def plan_stability(
@@ -334,6 +331,13 @@ def plan_stability(
     optima, _ = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
     x = np.asarray(allocation, dtype=np.int64)
     return stability(x, [o.x for o in optima], arrays.base_ids, arrays.system_ids)
+
+
+def _judged(sampled: SampledInstance, x: IntArray, optima: FloatArray) -> Judgement:
+    """x across the samples, its move cost counted as the samples' optima count theirs."""
+    instance = sampled.instance
+    cost = instance.move_cost * instance.moves(x) if instance.move_cost > 0.0 else 0.0
+    return Judgement(sampled.residuals(x), optima, cost=float(cost))
 
 
 def optima_values(optima: list[SampleOptimum] | tuple[SampleOptimum, ...]) -> list[float]:
@@ -408,13 +412,3 @@ def _aggregator(objective: str, optima: list[SampleOptimum]) -> Aggregator:
             "(give the solver more time)"
         )
     return Regret(tuple(o.objective for o in optima))
-
-
-def _who_ran(scheduler: str | None, chosen: Executor | None, workers: int | None) -> str:
-    if scheduler or chosen is not None:
-        return (
-            "dask"
-            if chosen is not None and "distributed" in type(chosen).__module__
-            else "executor"
-        )
-    return "this process" if workers == 1 else "process pool"
