@@ -150,7 +150,10 @@ _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
 _BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being)(?:\s+being)?)?"
-_ADV = r"(?:\s+(?:reportedly|also|later|now|since|all|both|seriously|critically|slightly|lightly))?"
+_ADV = (
+    r"(?:\s+(?:reportedly|also|later|now|since|all|both|seriously|critically|slightly|lightly"
+    r"|badly|gravely|severely|mildly|moderately|fatally))?"
+)
 _KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
 _HURT_AFTER = (
     r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
@@ -296,6 +299,9 @@ def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int,
             continue
         if re.search(r"(?i)\bno\s*$", before):
             continue  # "left no one injured" counts nobody
+        if re.search(r"(?i)\b(?:including|among\s+them|of\s+them|of\s+whom)\s*$", before):
+            at = match.start("list") + 1  # "killed, including two Americans, ...": some of
+            continue  # those told before, not a group of their own
         if SPEAKER_AFTER.match(text[match.end() :]) and "," in listed:
             # "injuring two contractors, a security source said": the source is not hurt
             listed = listed[: listed.rindex(",")]

@@ -48,7 +48,7 @@ from defplan.extract.draft import (
     mentions_compatible,
     weapons_compatible,
 )
-from defplan.extract.linking import link_restatements
+from defplan.extract.linking import fits_description, link_restatements
 from defplan.extract.mentions import CLAIM_REACH_SENTENCES, Attribution, Mention
 from defplan.extract.sites import SiteMention, fold
 from defplan.fields import DatePrecision
@@ -170,14 +170,16 @@ def group_mentions(
 def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -> None:
     """Give attacks that name no actor the one a reply or a claim names: a reply's
     group to the latest attack told in its sentence or the one before; a claim's group
-    to every attack told in its sentence or the two before ("... claimed responsibility
-    for the attacks")."""
+    to every attack told in its sentence, the two before ("... claimed responsibility
+    for the attacks") or the next ("X claimed the Wednesday strikes. It said the base
+    at Y was hit by two drones.")."""
     for attribution in attributions:
         if attribution.kind == "claim":
             for attack in attacks:
                 if attack.actor is None and any(
-                    0 <= attribution.sentence - i <= CLAIM_REACH_SENTENCES for i in attack.sentences
-                ):
+                    -1 <= attribution.sentence - i <= CLAIM_REACH_SENTENCES
+                    for i in attack.sentences
+                ):  # the attacks told in its sentence, the two before, or the next one
                     attack.actor = attribution.actor
             continue
         for attack in _recent(attacks):
@@ -276,7 +278,12 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     site = mention.site
     if mention.kind == "casualty":
         if site is not None and site.kind == "named" and site.base_id:
-            recent = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
+            # "evacuated from the Camp Taji base": the count joins the attack on that base,
+            # or the latest whose site the lead only described and that base fits
+            named = site
+            recent = [
+                a for a in recent if a.site is not None and a.site.base_id == named.base_id
+            ] or [a for a in recent[:1] if a.site is not None and fits_description(a.site, named)]
         return next((a for a in recent if dates_compatible(a.date, mention.date)), None)
     if site is None or site.kind == "anaphoric":
         if mention.same_site:

@@ -204,6 +204,7 @@ STATE_ACTS: Final = re.compile(
 
 PERSON_NOUN: Final = (
     r"(?:people|persons?|soldiers?|troops?|service\s*(?:wo)?m[ae]n|service\s*members?"
+    r"|service\s+personnel"
     r"|servicemembers?|personnel|marines?|sailors?|airm[ae]n|contractors?|civilians?"
     r"|interpreters?|translators?|guards?|officers?|fighters?|members?|americans?|employees?"
     r"|workers?|staff(?:ers)?|diplomats?|nationals?|citizens?|policem[ae]n|recruits?"

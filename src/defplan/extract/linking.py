@@ -91,7 +91,7 @@ def _same_site(a: SiteMention, b: SiteMention) -> bool:
     return not _unpinned(a) and not _unpinned(b) and fold(a.text) == fold(b.text)
 
 
-def _fits(described: SiteMention, other: SiteMention) -> bool:
+def fits_description(described: SiteMention, other: SiteMention) -> bool:
     """Whether ``other`` can be the site ``described`` only describes."""
     if not _unpinned(described) or described.local:
         return False
@@ -111,7 +111,8 @@ def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
     assert first.site is not None and second.site is not None
     return LinkFeatures(
         same_site=_same_site(first.site, second.site),
-        fits_site=_fits(first.site, second.site) or _fits(second.site, first.site),
+        fits_site=fits_description(first.site, second.site)
+        or fits_description(second.site, first.site),
         compatible_date=dates_compatible(first.date, second.date),
         compatible_weapon=weapons_compatible(first.weapon, second.weapon),
         distinct_cue=_distinct(second) or _distinct(first),

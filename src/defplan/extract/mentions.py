@@ -128,6 +128,17 @@ CLAIM_OF_OWN: Final = re.compile(
     rf"\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS}|{_OWN_DEED})\b", re.IGNORECASE
 )
 # "A British soldier also died": victims besides those told before
+# "near Erbil airport", "20 km north of Baghdad airport": a landmark locating a site
+LANDMARK_BEFORE: Final = re.compile(
+    r"\b(?:near|outside|close\s+to|next\s+to|beside|adjacent\s+to|(?:[\d.]+\s*(?:km|kilomet\w+"
+    r"|miles?)\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+    r"(?:ern)?\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# what ends a site's phrase before a landmark: "Camp Taji and four others struck near ..."
+LANDMARK_GAP_BREAK: Final = re.compile(
+    r"[,;]|\b(?:and|or|but|while|struck|hit|landed|fell|targeted|impacted|exploded)\b", re.I
+)
 ALSO_DIED: Final = re.compile(
     r"\b(?:also\s+(?:died|(?:was|were)\s+killed)|(?:was|were|had\s+been|have\s+been)\s+also"
     r"\s+killed)\b",
@@ -508,6 +519,20 @@ class Reading:
     context_dates: tuple[tuple[int, DateMention], ...]
 
 
+def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[SiteMention]:
+    """``sites`` less those that only locate a site told just before: "the Harir base
+    ... near Erbil airport" is Harir, not Erbil."""
+    kept: list[SiteMention] = []
+    for site in sites:
+        before = sentence.text[: site.start - sentence.start]
+        gap = sentence.text[kept[-1].end - sentence.start : len(before)] if kept else ""
+        if site.base_id and kept and LANDMARK_BEFORE.search(before) and len(gap) < 80:
+            if not LANDMARK_GAP_BREAK.search(gap):
+                continue
+        kept.append(site)
+    return kept
+
+
 def annotate_sentence(
     sentence: Sentence, gazetteer: Gazetteer, published: dt.date | None
 ) -> list[_ClauseFacts]:
@@ -518,7 +543,7 @@ def annotate_sentence(
     clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
     clauses = [part for clause in clauses for part in _split_reply(clause)]
     clauses = [part for clause in clauses for part in _split_sequel(clause)]
-    sites = gazetteer.find(sentence.text, sentence.start)
+    sites = _without_landmarks(gazetteer.find(sentence.text, sentence.start), sentence)
     masked = mask_non_weapons(sentence.text)
     facts: list[_ClauseFacts] = []
     for whole in clauses:
