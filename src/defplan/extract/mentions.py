@@ -137,7 +137,7 @@ LANDMARK_BEFORE: Final = re.compile(
 )
 # what ends a site's phrase before a landmark: "Camp Taji and four others struck near ..."
 LANDMARK_GAP_BREAK: Final = re.compile(
-    r"[,;]|\b(?:and|or|but|while|struck|hit|landed|fell|targeted|impacted|exploded)\b", re.I
+    r"[,;\n]|\b(?:and|or|but|while|struck|hit|landed|fell|targeted|impacted|exploded)\b", re.I
 )
 ALSO_DIED: Final = re.compile(
     r"\b(?:also\s+(?:died|(?:was|were)\s+killed)|(?:was|were|had\s+been|have\s+been)\s+also"
@@ -525,10 +525,10 @@ def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[Sit
     kept: list[SiteMention] = []
     for site in sites:
         before = sentence.text[: site.start - sentence.start]
-        gap = sentence.text[kept[-1].end - sentence.start : len(before)] if kept else ""
-        if site.base_id and kept and LANDMARK_BEFORE.search(before) and len(gap) < 80:
-            if not LANDMARK_GAP_BREAK.search(gap):
-                continue
+        gap = sentence.text[kept[-1].end - sentence.start : len(before)] if kept else "\n"
+        locates = LANDMARK_BEFORE.search(before) and not LANDMARK_GAP_BREAK.search(gap)
+        if site.base_id and kept and locates and len(gap) < 80:
+            continue
         kept.append(site)
     return kept
 
