@@ -206,6 +206,10 @@ NO_CASUALTIES: Final = re.compile(
     r"|\b(?:no|zero)\s+(?:human\s+)?(?:losses|casualties)\b"
     r"|\bcaus\w+\s+no\s+(?:casualties|harm)\b|\bharm(?:ed|ing)\s+no\s*(?:one|body)\b"
     r"|\b(?:no\s+one|nobody)\s+(?:was|were)\s+(?:killed\s+or\s+)?(?:hurt|injured|harmed|wounded)\b"
+    r"|\bneither\s+(?:deaths|casualties|fatalities)\s+nor\s+(?:injuries|wounded|casualties)\b"
+    rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
+    r"|have\s+been)\s+(?:killed|hurt|injured|wounded|harmed)\s+(?:or|and)\s+"
+    r"(?:killed|hurt|injured|wounded|harmed)\b"
     # "the attack left no one hurt", "leaving nobody injured"
     r"|\b(?:left|leaving|leaves)\s+(?:no\s+one|nobody)\s+(?:hurt|injured|harmed|wounded)\b",
     re.IGNORECASE,

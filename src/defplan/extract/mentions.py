@@ -135,6 +135,12 @@ LANDMARK_BEFORE: Final = re.compile(
     r"(?:ern)?\s+of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# a clause that tells its own event, whose date is not the attack's: "comes two days
+# after ...", ", which was liberated in 2016", ", where troops trained in 2019"
+OWN_PREDICATE: Final = re.compile(
+    rf"{SEQUEL.pattern}|\s*(?:which|who|where|whose)\s+(?:\w+\s+){{0,3}}?(?:was|were|had|has|is)\b",
+    re.I,
+)
 # what ends a site's phrase before a landmark: "Camp Taji and four others struck near ..."
 LANDMARK_GAP_BREAK: Final = re.compile(
     r"[,;\n]|\b(?:and|or|but|while|struck|hit|landed|fell|targeted|impacted|exploded)\b", re.I
@@ -493,8 +499,8 @@ def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMe
     # lowered to its month when it dates another event (a reply, a trend)
     best: tuple[int, DateMention] | None = None
     for other in sentence_facts:
-        if other is facts or other.attack or SEQUEL.match(other.clause.text):
-            continue  # "comes after ... last week": the day of the earlier event
+        if other is facts or other.attack or OWN_PREDICATE.match(other.clause.text):
+            continue  # "comes after ... last week", ", which was freed in 2016": their own
         for date in other.dates:
             if date.reported:
                 continue
