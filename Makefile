@@ -46,7 +46,8 @@ browser:
 test: lint browser
 	$(BIN)/pytest
 
-# Validation, allocation (per backend; WTA and generated theaters) and sweep timings.
+# Validation, allocation (per backend; WTA and generated theaters), sweep timings and
+# the CLI's start-up (defplan --help, defplan plan on the example).
 # BENCH_ATTACKS sets the size of the big attack record (validate and plan; 0 skips it).
 BENCH_ATTACKS ?= 1000000
 # BENCH_ARGS passes flags through, e.g. make bench BENCH_ARGS="--quick --backends highs,scip"
@@ -55,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/whatif.py
 	$(BIN)/python benchmarks/robust.py
 	$(BIN)/python benchmarks/attacks_1m.py --attacks $(BENCH_ATTACKS)
+	$(BIN)/python benchmarks/cli_startup.py
 
 # Rebuild inputs/iraq_syria.xlsx from inputs/example/*.csv, ../shared/reference and
 # ../shared/articles (byte-identical to the committed workbook while nothing changes).

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from builders import base, planning_theater, small_scenario, with_settings
-from defplan.cli import app, plan_summary
+from defplan.cli import app
+from defplan.cli.plan import plan_summary
 from defplan.errors import InputError, SolverError
 from defplan.model.brute import brute_force
 from defplan.plan import Plan, build_arrays, evaluate, plan

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from builders import attack, base, theaters, with_settings, zone
 from defplan import Scenario
-from defplan.cli import plan_summary
+from defplan.cli.plan import plan_summary
 from defplan.geo import great_circle_km
 from defplan.plan import plan
 from defplan.report.build import build_report

@@ -8,8 +8,9 @@ compute, each with a function of the same name: ``from defplan.risk import risk`
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from defplan.lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -31,14 +32,4 @@ _LAZY = {
 __all__ = ["InputError", "Problem", "RiskTable", "Scenario", "Settings", "SolverError"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'defplan' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

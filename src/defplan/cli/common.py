@@ -1,18 +1,19 @@
 """What every ``defplan`` command module shares: consoles, bad-input handling, arguments.
 
-Copied from :mod:`defplan.cli` so that command modules (``cli.posture`` …) can use
-them without importing ``cli.py``, which imports them in turn.
+Light to import (typer, rich and defplan.errors): ``defplan --help`` loads every
+command module, and each command imports the library it uses when it runs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console, ConsoleDimensions, Group, RenderableType
@@ -22,9 +23,10 @@ from rich.table import Table
 from rich.text import Text
 
 from defplan.errors import InputError, Problem, SolverError
-from defplan.model import Objective
-from defplan.model.instance import ATTACKER, OBJECTIVES, raids_of
-from defplan.scenario import Scenario
+
+if TYPE_CHECKING:
+    from defplan.model import Objective
+    from defplan.scenario import Scenario
 
 #: the width a pipe or a file gets: every line as long as its text, wrapped by no one
 PIPE_WIDTH = 10_000
@@ -267,6 +269,8 @@ def objective_choice(value: str | None) -> Objective | None:
     """The --objective option checked, or None for the settings sheet's."""
     if value is None:
         return None
+    from defplan.model.instance import ATTACKER, OBJECTIVES, raids_of
+
     if value not in (*OBJECTIVES, ATTACKER) and raids_of(value) is None:
         raise InputError(
             [
@@ -278,3 +282,23 @@ def objective_choice(value: str | None) -> Objective | None:
             ]
         )
     return value
+
+
+def num(value: float | None, digits: int = 3, signed: bool = False) -> str:
+    """A figure for a table cell: ``digits`` decimals (with its sign when ``signed``),
+    "-" for a missing one.
+
+    >>> num(0.12345), num(-0.5, 2, signed=True), num(float("nan"))
+    ('0.123', '-0.50', '-')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def illustrative_banner(count: int) -> str:
+    """The warning every output built on illustrative inputs carries."""
+    return (
+        f"ILLUSTRATIVE INPUTS: {count} values of this theater are illustrative assumptions "
+        "(assumptions sheet), not facts; do not brief these figures as facts"
+    )

@@ -1,14 +1,14 @@
 """``defplan extract``: attacks on bases read from news articles, for review.
 
-A thin layer over :func:`defplan.extract.extract`. ``defplan.cli`` registers it with
-``app.command("extract")(extract_command)``.
+A thin layer over :func:`defplan.extract.extract`, which loads the language tools
+(spaCy, dateparser) when the command runs, not when ``defplan`` starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -22,16 +22,9 @@ from defplan.cli.common import (
     reports_bad_input,
 )
 from defplan.errors import InputError, Problem
-from defplan.extract import (
-    Extraction,
-    extract,
-    previous_reviews,
-    write_attacks_sheet,
-    write_review_page,
-    write_rows_csv,
-)
-from defplan.extract.articles import parse_day
-from defplan.workbook import load_scenario
+
+if TYPE_CHECKING:
+    from defplan.extract import Extraction
 
 
 def extract_command(
@@ -85,6 +78,16 @@ def _run(
     attacks_sheet: Path | None,
     lexicons: Path | None = None,
 ) -> None:
+    from defplan.extract import (
+        extract,
+        previous_reviews,
+        write_attacks_sheet,
+        write_review_page,
+        write_rows_csv,
+    )
+    from defplan.extract.articles import parse_day
+    from defplan.workbook import load_scenario
+
     day = None
     if published is not None:
         day = parse_day(published)

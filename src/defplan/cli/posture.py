@@ -8,13 +8,10 @@ Thin layers over :func:`defplan.posture.options` and :func:`defplan.posture.move
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
@@ -25,6 +22,7 @@ from defplan.cli.common import (
     WorkbookArg,
     console,
     keep_whole,
+    num,
     objective_choice,
     read_from,
     reports_bad_input,
@@ -37,25 +35,11 @@ from defplan.cli.schedule import (
     schedule_view,
 )
 from defplan.errors import InputError, Problem
-from defplan.posture import (
-    POOL,
-    REOPTIMISED,
-    STATUS_QUO,
-    MoveOrders,
-    MoveSchedule,
-    OptionError,
-    OptionScore,
-    OptionsReport,
-    move_budget_curve,
-    options,
-    schedule,
-)
-from defplan.posture.moves import curve_note
-from defplan.risk import risk as compute_risk
-from defplan.robust.move_noise import move_gains
-from defplan.safe_csv import write_frame_csv
-from defplan.workbook import load_scenario
-from defplan.workbook.write import add_frame, save_workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from defplan.posture import MoveOrders, MoveSchedule, OptionScore, OptionsReport
 
 
 def _plan_options(objective: str | None) -> dict[str, Any]:
@@ -64,18 +48,16 @@ def _plan_options(objective: str | None) -> dict[str, Any]:
 
 
 def _workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    from openpyxl import Workbook
+
+    from defplan.workbook.write import add_frame, save_workbook
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for title, frame in sheets.items():
         add_frame(book, title, frame)
     save_workbook(book, path)
     return path
-
-
-def _num(value: float, digits: int = 3, signed: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 # --- options -----------------------------------------------------------------------------
@@ -102,6 +84,9 @@ def options_command(
     objective: ObjectiveOption = None,
 ) -> None:
     """Score every option of the options sheet by re-optimizing the defenses; rank them."""
+    from defplan.posture import OptionError, options
+    from defplan.workbook import load_scenario
+
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, read_from(workbook, scenario), options_files(suggest > 0))
@@ -147,6 +132,8 @@ def options_command(
 
 
 def _score_row(rank: str, score: OptionScore, label: str | None = None) -> list[str]:
+    from defplan.posture import STATUS_QUO
+
     label = label or score.option_id
     if not score.feasible:
         return [rank, label, "infeasible", "", "", "", "", "", ""]
@@ -154,8 +141,8 @@ def _score_row(rank: str, score: OptionScore, label: str | None = None) -> list[
         rank,
         label,
         f"{score.risk_total:.3f}",
-        _num(score.delta_total, signed=True) if score.option_id != STATUS_QUO else "",
-        _num(score.delta_reoptimised, signed=True) if rank != "-" else "",
+        num(score.delta_total, signed=True) if score.option_id != STATUS_QUO else "",
+        num(score.delta_reoptimised, signed=True) if rank != "-" else "",
         f"{score.risk_worst:.3f}",
         f"{score.troops_undefended:,}",
         f"{score.troop_km:,.0f}",
@@ -202,6 +189,8 @@ def options_view(report: OptionsReport) -> Table:
 
 def options_notes(report: OptionsReport) -> list[str]:
     """What each option does, and why an infeasible one is."""
+    from defplan.posture import REOPTIMISED
+
     lines = []
     for score in report.options:
         if score.feasible:
@@ -247,6 +236,8 @@ def suggestions_view(report: OptionsReport) -> Table:
 
 
 def troop_moves_frame(report: OptionsReport) -> pd.DataFrame:
+    import pandas as pd
+
     rows = []
     for score in (*report.options, *report.suggestions):
         if score.posture is None:
@@ -273,6 +264,8 @@ def options_files(suggest: bool) -> list[str]:
 
 def write_options(report: OptionsReport, out_dir: Path) -> list[Path]:
     """options.csv, suggestions.csv (with --suggest) and options.xlsx, as one set."""
+    from defplan.safe_csv import write_frame_csv
+
     out_dir = Path(out_dir)
     sheets = {"Options": report.table(), "Troop moves": troop_moves_frame(report)}
     if report.suggest:
@@ -332,10 +325,16 @@ def moves_command(
 ) -> None:
     """Move orders from today's deployment to the optimal plan, scheduled day by day within
     the lift (moves not worth their exposure left out), and risk per unit moved."""
+    from defplan.posture import move_budget_curve, schedule
+    from defplan.posture.moves import curve_note
+    from defplan.risk import risk
+    from defplan.robust.move_noise import move_gains
+    from defplan.workbook import load_scenario
+
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, read_from(workbook, scenario), moves_files(curve, samples > 0))
-    table = compute_risk(scenario)
+    table = risk(scenario)
     plan_options = {**_plan_options(objective), "table": table}
     result = schedule(
         scenario,
@@ -393,6 +392,8 @@ def gains_view(gains: pd.DataFrame, samples: int) -> Table:
 
 
 def orders_summary(orders: MoveOrders) -> list[str]:
+    from defplan.posture import POOL
+
     lines = [
         f"{orders.units_moved} unit(s) taken from where they stand: "
         f"{orders.units_between_bases} to another base ({orders.unit_km:,.0f} unit-km), "
@@ -439,6 +440,8 @@ def write_moves(
     """moves.csv (with start and end day), move_days.csv, move_bases.csv, move_budget.csv
     (with the curve), move_noise.csv (with ``gains``: each order's gain against the
     noise of the inputs) and moves.xlsx, as one set."""
+    from defplan.safe_csv import write_frame_csv
+
     out_dir = Path(out_dir)
     sheets = schedule_frames(result)
     if gains is not None:

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from defplan.cli.common import console, reports_bad_input
-from defplan.report import report
 
 
 @reports_bad_input
@@ -29,5 +28,7 @@ def report_command(
     ] = True,
 ) -> None:
     """One offline HTML report of a plan (map, risk, ladder, acceptance, provenance) and PNGs."""
+    from defplan.report import report  # matplotlib loads here, for this command alone
+
     for path in report(plan_dir, out, theater=theater, with_ladder=ladder):
         console.print(f"wrote {path}")

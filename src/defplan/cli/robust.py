@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from defplan.atomic import check_out_folder
 from defplan.cli.common import (
     BackendOption,
     GapOption,
@@ -23,9 +22,10 @@ from defplan.cli.common import (
     reports_bad_input,
 )
 from defplan.errors import InputError, Problem
-from defplan.robust import SOURCES, RobustResult, robust
-from defplan.robust.writers import ROBUST_FILES, bases_frame, stability_frame, write_robust
-from defplan.workbook import load_scenario
+from defplan.robust.sources import SOURCES
+
+if TYPE_CHECKING:
+    from defplan.robust import RobustResult
 
 
 @reports_bad_input
@@ -60,6 +60,11 @@ def robust_command(
     progress: ProgressOption = True,
 ) -> None:
     """One plan judged over many draws of the inputs: spread, stability, robust plan."""
+    from defplan.atomic import check_out_folder
+    from defplan.robust import robust
+    from defplan.robust.writers import ROBUST_FILES, write_robust
+    from defplan.workbook import load_scenario
+
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, read_from(workbook, scenario), ROBUST_FILES)
@@ -105,6 +110,8 @@ def _sources(text: str) -> tuple[str, ...]:
 
 def bases_view(result: RobustResult) -> Table:
     """Base by base: both plans' units and residual across samples."""
+    from defplan.robust.writers import bases_frame
+
     systems = "+".join(result.system_ids)
     view = Table(
         title=f"Point plan against robust plan (units {systems}; mean and robust P95 over draws)",
@@ -128,6 +135,8 @@ def bases_view(result: RobustResult) -> Table:
 
 def stability_view(result: RobustResult) -> Table:
     """How often each placement is a sample's own optimum."""
+    from defplan.robust.writers import stability_frame
+
     view = Table(title="Stability: share of draws whose optimum agrees", title_justify="left")
     for column in ("base", "system", "point", "robust", "same as robust", "any there"):
         view.add_column(column, justify="left" if column in ("base", "system") else "right")

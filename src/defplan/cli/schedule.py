@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.table import Table
 
 from defplan.cli.common import errors
 from defplan.errors import InfeasibleError, InputError, Problem
-from defplan.plan import Plan
-from defplan.posture import MoveSchedule, ScheduleComparison, ScheduledMove, schedule
-from defplan.risk import RiskTable
-from defplan.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from defplan.plan import Plan
+    from defplan.posture import MoveSchedule, ScheduleComparison, ScheduledMove
+    from defplan.risk import RiskTable
+    from defplan.scenario import Scenario
 
 
 def _when(result: MoveSchedule, day: int | None) -> str:
@@ -137,6 +140,8 @@ def move_schedule_sheet(
     as ``defplan moves`` schedules them (none when nothing moves)."""
     if plan.moves == 0 and not (plan.allocation > plan.current).any():
         return {}
+    from defplan.posture import schedule
+
     try:
         result = schedule(scenario, plan, table=table, backend=plan.backend)
     except InfeasibleError as exc:

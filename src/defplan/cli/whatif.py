@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from openpyxl import Workbook
 from rich import box
 from rich.table import Table
 
@@ -31,26 +29,22 @@ from defplan.cli.common import (
     WorkersOption,
     console,
     keep_whole,
+    num,
     objective_choice,
     read_from,
     reports_bad_input,
 )
+from defplan.cli.plan import acceptance_view
 from defplan.cli.schedule import check_theaters, schedule_moves_view, schedule_summary_view
 from defplan.errors import InputError, Problem
-from defplan.posture import compare_schedules
-from defplan.safe_csv import write_frame_csv
-from defplan.whatif import Comparison, Ladder, Sweep, compare, ladder, sweep
-from defplan.workbook import load_scenario
-from defplan.workbook.write import add_frame, save_workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from defplan.whatif import Comparison, Ladder, Sweep
 
 #: Allocation changes shown per row before "… n more".
 SHOWN_CHANGES = 4
-
-
-def _num(value: float, digits: int = 3, signed: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def _changes(items: tuple[str, ...] | list[str]) -> str:
@@ -60,6 +54,10 @@ def _changes(items: tuple[str, ...] | list[str]) -> str:
 
 
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    from openpyxl import Workbook
+
+    from defplan.workbook.write import add_frame, save_workbook
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for title, frame in sheets.items():
@@ -111,6 +109,9 @@ def ladder_command(
     progress: ProgressOption = True,
 ) -> None:
     """The ruthless-priority ladder: the optimal plan for 1, 2, … N units and the cut line."""
+    from defplan.whatif import ladder
+    from defplan.workbook import load_scenario
+
     scenario = load_scenario(workbook)
     if others not in ("full", "none"):
         raise InputError([Problem("--others", message=f"{others!r} is not full or none")])
@@ -170,6 +171,8 @@ def ladder_files(systems: list[str | None]) -> list[str]:
 def write_ladders(ladders: list[Ladder], out: Path) -> list[Path]:
     """A CSV per ladder, critical.csv, risk_acceptance.csv, ladder.xlsx and the brief,
     written into ``out`` as one set."""
+    from defplan.safe_csv import write_frame_csv
+
     last = ladders[-1]
     sheets: dict[str, pd.DataFrame] = {}
     for result in ladders:
@@ -209,8 +212,8 @@ def ladder_view(result: Ladder) -> Table:
             if step.required:
                 goes += " (the rules require it)"
             cells += [
-                _num(step.objective),
-                _num(step.removed),
+                num(step.objective),
+                num(step.removed),
                 goes,
                 _changes(step.taken),
                 str(len(step.defended)),
@@ -241,6 +244,8 @@ def ladder_notes(result: Ladder) -> list[str]:
 
 def critical_view(result: Ladder) -> Table:
     """The critical list (bases at risk, by undefended risk) against the cut line."""
+    import pandas as pd
+
     view = Table(
         title="Critical list against the defended list", title_justify="left", box=box.SIMPLE_HEAD
     )
@@ -265,34 +270,10 @@ def critical_view(result: Ladder) -> Table:
         view.add_row(
             str(row["rank"]),
             str(row["base_id"]),
-            _num(float(row["risk_undefended"])),
+            num(float(row["risk_undefended"])),
             str(row["dominant_weapon"] or "-"),
             status,
-            _num(float(row["risk_at_cut"])),
-        )
-    return keep_whole(view, ids=("base",))
-
-
-def acceptance_view(frame: pd.DataFrame) -> Table:
-    """Risk accepted per base: why, and what else to consider."""
-    view = Table(title="Risk accepted (at the plan)", title_justify="left", box=box.SIMPLE_HEAD)
-    for column, justify in (
-        ("base", "left"),
-        ("accepted/yr", "right"),
-        ("threat", "left"),
-        ("driven by", "left"),
-        ("why", "left"),
-        ("measures to consider", "left"),
-    ):
-        view.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for row in frame.to_dict("records"):
-        view.add_row(
-            str(row["base_id"]),
-            _num(float(row["risk_accepted"])),
-            str(row["threat"]),
-            str(row["factor"]),
-            str(row["reason"]),
-            str(row["measures"]),
+            num(float(row["risk_at_cut"])),
         )
     return keep_whole(view, ids=("base",))
 
@@ -324,6 +305,10 @@ def sweep_command(
     progress: ProgressOption = True,
 ) -> None:
     """Re-solve while one input varies: risk against the value, marginal value per unit."""
+    from defplan.safe_csv import write_frame_csv
+    from defplan.whatif import sweep
+    from defplan.workbook import load_scenario
+
     scenario = load_scenario(workbook)
     if out is not None:
         check_out_folder(out, read_from(workbook, scenario), SWEEP_FILES)
@@ -362,6 +347,8 @@ COMPARE_SCHEDULE_FILES = ("compare_schedule.csv", "compare_schedule_summary.csv"
 
 def sweep_view(result: Sweep) -> Table:
     """One row per point with a bar for the objective, so the curve shows at a glance."""
+    import pandas as pd
+
     rows = result.rows
     view = Table(title=f"Sweep of {result.spec.label}", title_justify="left", box=box.SIMPLE_HEAD)
     unit_columns = [c for c in rows.columns if str(c).startswith("units_")]
@@ -387,9 +374,9 @@ def sweep_view(result: Sweep) -> Table:
         view.add_row(
             f"{row['value']:g}",
             str(row["status"]),
-            _num(objective),
+            num(objective),
             bar,
-            _num(float(row["marginal_per_unit"]), 4),
+            num(float(row["marginal_per_unit"]), 4),
             *units,
             _changes(parts),
             "-" if pd.isna(row["gap"]) else f"{float(row['gap']):.2%}",
@@ -424,6 +411,10 @@ def compare_command(
 ) -> None:
     """Two plans (or two theaters, each planned) side by side, base by base, with deltas;
     with --schedule, the two theaters' move schedules too."""
+    from defplan.posture import compare_schedules
+    from defplan.safe_csv import write_frame_csv
+    from defplan.whatif import compare
+
     for path in (first, second):
         if not path.exists():
             raise InputError([Problem(str(path), message="does not exist")])
@@ -493,7 +484,7 @@ def compare_summary_view(result: Comparison) -> Table:
                 elif not str(row["metric"]).startswith(("risk", "worst", "objective")):
                     cells.append(f"{int(value):+d}" if key == "delta" else str(int(value)))
                 else:
-                    cells.append(_num(value, signed=key == "delta"))
+                    cells.append(num(value, signed=key == "delta"))
             else:
                 cells.append(str(value))
         percent = row["percent"]
@@ -531,9 +522,9 @@ def compare_bases_view(result: Comparison, top: int = 0) -> Table:
     for row in shown.to_dict("records"):
         cells = [
             str(row["base_id"]),
-            _num(float(row["risk_a"])),
-            _num(float(row["risk_b"])),
-            _num(float(row["risk_delta"]), signed=True),
+            num(float(row["risk_a"])),
+            num(float(row["risk_b"])),
+            num(float(row["risk_delta"]), signed=True),
         ]
         for s in systems:
             a, b = int(row[f"{s}_a"]), int(row[f"{s}_b"])

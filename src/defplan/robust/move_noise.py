@@ -18,7 +18,8 @@ from defplan.posture.moves import POOL, MoveOrders
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import spread
-from defplan.robust.sampling import SOURCES, draw_samples
+from defplan.robust.sampling import draw_samples
+from defplan.robust.sources import SOURCES
 from defplan.scenario import Scenario
 
 GAIN_COLUMNS = [

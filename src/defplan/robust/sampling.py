@@ -35,10 +35,8 @@ from defplan.model.instance import FloatArray
 from defplan.risk import RiskTable
 from defplan.risk.model import source_weights
 from defplan.risk.prior import zone_prior
+from defplan.robust.sources import SOURCES
 from defplan.scenario import Scenario, Settings
-
-#: The inputs a robust run can draw, in the order their generators are numbered.
-SOURCES: tuple[str, ...] = ("rates", "severity", "p", "intensity", "completeness")
 
 
 @dataclass(frozen=True, eq=False)

@@ -33,7 +33,8 @@ from defplan.profiles import load_profile
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import Judgement, stability
-from defplan.robust.sampling import SOURCES, Samples, check_sources, draw_samples
+from defplan.robust.sampling import Samples, check_sources, draw_samples
+from defplan.robust.sources import SOURCES
 from defplan.scenario import Scenario
 
 
@@ -178,7 +179,7 @@ def robust(
     (the mean of the worst 1 − α share of draws) or ``regret`` (the least worst
     regret against each draw's own optimum); every figure is the theater's summed
     residual, casualty-equivalents a year. ``sources`` picks what is drawn (see
-    :data:`~defplan.robust.sampling.SOURCES`). The draws' own solves run through
+    :data:`~defplan.robust.sources.SOURCES`). The draws' own solves run through
     :func:`~defplan.executor.run_all`: on the Dask scheduler at ``scheduler`` (or
     the ``DEFPLAN_SCHEDULER`` environment variable), on ``executor`` when given, else
     on a local process pool of ``workers``. ``time_limit`` applies to each solve.
