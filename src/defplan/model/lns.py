@@ -14,14 +14,15 @@ their effect folded into the risks, the inventory and the move budget) starting
 from where the units stand. An allocation that lowers the objective is kept. Between
 steps, cyclic and path exchanges (:mod:`defplan.model.exchange`) polish the
 allocation. The neighbourhood grows while its re-solves are proven within their
-time and shrinks when they are not (Shaw 1998; Pisinger & Ropke 2010 for the
-adaptive scheme).
+work limit (:data:`STEP_NODES`) and shrinks when they are not (Shaw 1998; Pisinger
+& Ropke 2010 for the adaptive scheme).
 
 The search works on any :class:`~defplan.model.instance.Instance`: point and area
 coverage, bounds and rules, a move budget, a residual cap, and every objective (the
 restricted objective reads the same function on the bases the freed sites reach; a
 step is judged on the whole instance). It never returns an allocation worse than its
-start, and for a seed it is deterministic unless the time limit cuts it short.
+start, and for a seed it is deterministic unless the time limit cuts it short: its
+work is bounded by counts, not by the clock.
 """
 
 from __future__ import annotations
@@ -40,13 +41,21 @@ from defplan.model.relaxation import relaxed_allocation
 #: Sites freed by the first neighbourhood, and the range it adapts within.
 FIRST_SIZE = 12
 SIZE_RANGE = (4, 120)
-#: A restricted re-solve gets at most this many seconds.
-STEP_SECONDS = 5.0
-#: The rounded start's exchanges may run past the starts' time by this share of it (a
-#: rounded start is poor until its exchanges are done).
-EXCHANGE_GRACE = 0.5
-#: Frank-Wolfe steps on the continuous relaxation for a rounded start.
-RELAXATION_STEPS = 1_000
+#: A restricted re-solve's backend runs explore at most this many branch-and-bound
+#: nodes each: a work limit, so the search is the same on a slow or busy machine (a
+#: limit in seconds made each step's outcome, and the neighbourhood size that adapts
+#: to it, depend on the machine).
+STEP_NODES = 1_000
+#: Frank-Wolfe steps on the continuous relaxation for a rounded start: as many as
+#: touch this many (base, class) exponents in all, within RELAXATION_STEPS (100 on
+#: 100x200 weapon-target instances: 7 s where 1,000 took 87 s on a busy machine, and
+#: its rounded start exchanged to 14.614 against 14.633).
+RELAXATION_WORK = 4_000_000
+RELAXATION_STEPS = (20, 1_000)
+#: Passes of cyclic and path exchanges for a start, at most (each pass makes at least
+#: one exchange; on the public weapon-target instances they stop by themselves after
+#: 10 or so).
+EXCHANGE_PASSES = 100
 #: The search stops after this many neighbourhoods in a row without a gain.
 PATIENCE = 8
 
@@ -139,14 +148,19 @@ def large_neighbourhood_search(
     return SearchResult(found, value, search.steps, search.improved, search.exchanges)
 
 
-def improved_starts(instance: Instance, x: IntArray, time_limit: float) -> list[IntArray]:
+def improved_starts(
+    instance: Instance, x: IntArray, deadline: float = float("inf")
+) -> list[IntArray]:
     """Starts for the exact solve, each feasible and no worse than ``x``: ``x``
     after cyclic and path exchanges, and, for the summed objective without a move
     budget or cap, the continuous relaxation's allocation rounded down, completed
-    greedily and exchanged (:mod:`defplan.model.relaxation`)."""
-    deadline = time.perf_counter() + time_limit
+    greedily and exchanged (:mod:`defplan.model.relaxation`).
+
+    The work is bounded by counts (:data:`EXCHANGE_PASSES`, :func:`relaxation_steps`),
+    so the starts are the same on any machine; ``deadline`` (a
+    :func:`time.perf_counter` time, the solve's time limit) only stops them early."""
     state = State.of(instance, x)
-    cyclic_exchange(state, deadline=deadline)
+    cyclic_exchange(state, max_passes=EXCHANGE_PASSES, deadline=deadline)
     starts = [state.x]
     plain = instance.max_moves is None and instance.residual_cap is None
     if instance.objective != "expected" or not plain or time.perf_counter() >= deadline:
@@ -154,15 +168,21 @@ def improved_starts(instance: Instance, x: IntArray, time_limit: float) -> list[
     relaxed = relaxed_allocation(
         instance,
         x.astype(np.float64),
-        iterations=RELAXATION_STEPS,
+        iterations=relaxation_steps(instance),
         time_limit=max(deadline - time.perf_counter(), 0.0),
     )
     rounded = State.of(instance, np.floor(relaxed + 1e-9).astype(np.int64))
     fill(rounded)
-    cyclic_exchange(rounded, deadline=deadline + EXCHANGE_GRACE * time_limit)
+    cyclic_exchange(rounded, max_passes=EXCHANGE_PASSES, deadline=deadline)
     if not instance.violations(rounded.x):
         starts.append(rounded.x)
     return starts
+
+
+def relaxation_steps(instance: Instance) -> int:
+    """Frank-Wolfe steps for the rounded start, from the instance's size."""
+    low, high = RELAXATION_STEPS
+    return int(np.clip(RELAXATION_WORK // max(instance.value.size, 1), low, high))
 
 
 class _Search:
@@ -203,11 +223,12 @@ class _Search:
         found = solve(
             sub,
             backend=self.backend,
-            time_limit=max(min(left, STEP_SECONDS), 0.05),
+            time_limit=max(left, 0.05),
             threads=self.threads,
             seed=self.seed,
             start=np.where(free[keep], self.state.x[keep], 0),  # the fixed cells host none
             neighbourhoods=False,
+            max_nodes=STEP_NODES,
         )
         proven = found.status == "optimal"
         low, high = SIZE_RANGE

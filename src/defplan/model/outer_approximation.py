@@ -34,6 +34,7 @@ def solve(
     seed: int = 0,
     start: IntArray | None = None,
     neighbourhoods: bool = True,
+    max_nodes: int | None = None,
 ) -> Solution:
     """Place every unit where it removes the most risk, and prove it.
 
@@ -67,6 +68,10 @@ def solve(
         A feasible allocation to start from.
     neighbourhoods : bool
         Whether large instances get the improved starts and the neighbourhood search.
+    max_nodes : int, optional
+        Branch-and-bound nodes per backend run at most (HiGHS; the others ignore it):
+        a work limit, the same on any machine, where a time limit is not (the
+        neighbourhood search's re-solves use it, so a seed gives one search).
 
     Returns
     -------
@@ -122,7 +127,7 @@ def solve(
     # valid before any solve, so a run stopped in its first round still has a bound
     lower = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
     target = max(gap, OPTIMALITY_TOLERANCE)
-    settings = _Settings(run, deadline, gap, threads, seed)
+    settings = _Settings(run, deadline, gap, threads, seed, max_nodes)
     if formulation.model.n_cols == 0:
         # Nothing to decide: every site is fixed at zero and the residual is constant.
         best_x = np.zeros_like(instance.lower)
@@ -213,6 +218,7 @@ class _Settings:
     gap: float
     threads: int | None
     seed: int
+    max_nodes: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,6 +253,7 @@ def _outer_approximation(
             threads=settings.threads,
             seed=settings.seed,
             start=formulation.values_for(best_x) if best_x is not None else None,
+            max_nodes=settings.max_nodes,
         )
         result = settings.run(formulation.model, options)
         if result.status == "infeasible" or (result.status == "error" and result.values is None):
@@ -285,14 +292,14 @@ def _search_and_prove(
     lower: float,
 ) -> _Loop:
     """The better of two starts (exchanges from the local search's; a start rounded
-    from the continuous relaxation, completed and exchanged), then the outer
+    from the continuous relaxation, completed and exchanged; both bounded by counts of
+    work, not by the clock, so a solve that ends by proof ends with the same
+    allocation on any machine), then the outer
     approximation from it; when that stops with the gap open, the neighbourhood
     search from its incumbent for the time kept back (each warm-starts the other)."""
     from defplan.model.lns import improved_starts, large_neighbourhood_search
 
-    began = time.perf_counter()
-    total = settings.deadline - began
-    for x in improved_starts(instance, best_x, time_limit=START_SHARE * total):
+    for x in improved_starts(instance, best_x, deadline=settings.deadline):
         value = instance.objective_of(x)
         if value < best_value and not instance.violations(x):
             best_x, best_value = x, value
@@ -324,8 +331,6 @@ def _search_and_prove(
 #: approximation alone: it proves them at once (the example theater in 0.02 s), and the
 #: improved starts and the search would only add time.
 SEARCH_CELLS = 1_000
-#: Share of the time limit the improved starts may take (they stop sooner when done).
-START_SHARE = 0.2
 #: Share of the time then left that is kept for the neighbourhood search, should the
 #: outer approximation stop with the gap open.
 SEARCH_SHARE = 0.2

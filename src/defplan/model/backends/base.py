@@ -34,6 +34,9 @@ class RunOptions:
     threads: int | None = None  # None = the backend's default
     seed: int = 0
     start: NDArray[np.float64] | None = None  # a feasible column vector to start from
+    #: branch-and-bound nodes at most (a work limit: unlike seconds, the same on any
+    #: machine); None = no limit. HiGHS honours it, the others ignore it.
+    max_nodes: int | None = None
 
 
 @dataclass(frozen=True)

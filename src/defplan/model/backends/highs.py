@@ -44,6 +44,8 @@ def load() -> Runner:
         h.setOptionValue("random_seed", options.seed)
         if options.threads is not None:
             h.setOptionValue("threads", options.threads)
+        if options.max_nodes is not None:
+            h.setOptionValue("mip_max_nodes", options.max_nodes)
         if model.n_rows > IPM_ROWS and any(model.col_integer):
             # The root LP of a very large model takes dual simplex longer than a typical
             # time limit (5,000 bases: 81 s against 27 s by interior point), leaving no
