@@ -430,6 +430,11 @@ def test_the_report_shows_a_robust_study_of_the_same_inputs(tmp_path: Path) -> N
     written = report(out, with_ladder=False)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="robust"' in page and "draws agreeing with the point plan" in page
+    # base by base, both plans' units and residual across the draws, and their regret
+    assert 'id="robust-bases"' in page and "Regret against each draw" in page
+    record = json.loads((out / "robust.json").read_text(encoding="utf-8"))
+    shown = [r for r in record["bases"] if r["point_p95"] or r["robust_p95"]]
+    assert shown and all(f"<td>{r['base_id']}</td>" in page for r in shown)
     assert out / "robust_fan.png" in written
 
 

@@ -114,10 +114,12 @@ def bases_view(result: RobustResult) -> Table:
 
     systems = "+".join(result.system_ids)
     view = Table(
-        title=f"Point plan against robust plan (units {systems}; mean and robust P95 over draws)",
+        title=f"Point plan against robust plan (units {systems}; residual /yr over draws; "
+        "worst: share of draws the base keeps the most under the robust plan)",
         title_justify="left",
     )
-    for column in ("base", "point", "robust", "point /yr", "robust /yr", "P95", "worst"):
+    columns = ("base", "point", "robust", "point mean", "P95", "robust mean", "P95 ", "worst")
+    for column in columns:
         view.add_column(column, justify="left" if column == "base" else "right")
     frame = bases_frame(result)
     for row in frame.to_dict(orient="records"):
@@ -125,9 +127,11 @@ def bases_view(result: RobustResult) -> Table:
             str(row["base_id"]),
             "+".join(str(row[f"point_{s}"]) for s in result.system_ids),
             "+".join(str(row[f"robust_{s}"]) for s in result.system_ids),
-            f"{row['point_mean']:.4f}",
-            f"{row['robust_mean']:.4f}",
-            f"{row['robust_p95']:.4f}",
+            *(
+                f"{row[f'{plan}_{name}']:.4f}"
+                for plan in ("point", "robust")
+                for name in ("mean", "p95")
+            ),
             f"{100 * row['robust_worst_share']:.0f}%",
         )
     return keep_whole(view, ids=("base",))
@@ -138,19 +142,24 @@ def stability_view(result: RobustResult) -> Table:
     from defplan.robust.writers import stability_frame
 
     view = Table(title="Stability: share of draws whose optimum agrees", title_justify="left")
-    for column in ("base", "system", "point", "robust", "same as robust", "any there"):
+    columns = ("base", "system", "point", "robust", "same as point", "same as robust", "any")
+    for column in columns:
         view.add_column(column, justify="left" if column in ("base", "system") else "right")
     for row in stability_frame(result).to_dict(orient="records"):
-        same = row["robust_same_share"]
         view.add_row(
             str(row["base_id"]),
             str(row["system_id"]),
             str(row["point_units"]),
             str(row["robust_units"]),
-            f"{100 * same:.0f}% {stability_bar(same)}",
+            *(_share(row[f"{plan}_same_share"]) for plan in ("point", "robust")),
             f"{100 * row['any_share']:.0f}%",
         )
     return keep_whole(view, ids=("base", "system"))
+
+
+def _share(share: float) -> str:
+    """A share as a percentage and a bar; blank for none (NaN)."""
+    return "" if share != share else f"{100 * share:.0f}% {stability_bar(share)}"
 
 
 def stability_bar(share: float, width: int = 10) -> str:
@@ -168,7 +177,8 @@ def robust_summary(result: RobustResult) -> list[str]:
     robust_t, point_t = result.robust_judged.theater(), result.point_judged.theater()
     drawn = ", ".join(result.samples.sources) or "nothing (no spread)"
     lines = [
-        f"{result.samples.count} samples, seed {result.samples.seed}; drawn: {drawn}",
+        f"{result.samples.count} samples, seed {result.samples.seed}; drawn: {drawn}; "
+        f"solved on {result.workers}",
         f"objective {result.objective}: status {solution.status} · "
         f"objective {solution.objective:.6g} · bound {solution.bound:.6g} · "
         f"gap {100 * solution.gap:.2f}% · {solution.backend}",

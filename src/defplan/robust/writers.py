@@ -117,6 +117,7 @@ def robust_record(result: RobustResult) -> dict[str, Any]:
             "optima_not_proven": result.optima_unproven,
         },
         "objective": result.objective,
+        "systems": list(result.system_ids),
         "solve": {
             "status": solution.status,
             "objective": _number(solution.objective),
