@@ -200,6 +200,7 @@ NO_CASUALTIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
     r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
     r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?(?:casualties|harm|injur(?:y|ies))\b"
+    r"|\bwithout\s+(?:hurting|harming|injuring|wounding)\s+(?:anyone|anybody|any\s+\w+)\b"
     r"|\b(?:did\s+not|didn't|does\s+not)\s+(?:result\s+in|cause|inflict)\s+(?:any\s+)?"
     r"(?:casualties|injur(?:y|ies))\b"
     r"|\bresult(?:ed|ing)\s+in\s+(?:no|zero)\s+(?:casualties|injur(?:y|ies))\b"

@@ -92,6 +92,13 @@ ATTACK_VERB: Final = re.compile(
     r"|crashed|detonated|pounded|rained|aimed)\b",
     re.IGNORECASE,
 )
+# A site that "was hit", "had been attacked", "was last targeted": one attack, its
+# weapon untold (read only where the clause names a site or starts with "It").
+PASSIVE_HIT: Final = re.compile(
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:(?:last|also|previously|again"
+    r"|first|already|itself)\s+)?(?:hit|attacked|targeted|struck|shelled|bombed|pounded)\b",
+    re.IGNORECASE,
+)
 UNDER_FIRE: Final = re.compile(
     r"\bcame\s+under\s+(?:\w+\s+){0,2}(?:fire|attack)\b|\bcoming\s+under\s+(?:\w+\s+){0,3}"
     r"(?:fire|attack)\b",

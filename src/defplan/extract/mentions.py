@@ -60,6 +60,7 @@ from defplan.extract.lexicon import (
     NOT_A_WEAPON,
     NOT_THE_ACTOR_AFTER,
     NOT_THE_ACTOR_BEFORE,
+    PASSIVE_HIT,
     PERSON_MODIFIER,
     PERSON_NOUN,
     PROTEST,
@@ -141,6 +142,8 @@ OWN_PREDICATE: Final = re.compile(
     rf"{SEQUEL.pattern}|\s*(?:which|who|where|whose)\s+(?:\w+\s+){{0,3}}?(?:was|were|had|has|is)\b",
     re.I,
 )
+PASSIVE_START: Final = re.compile(rf"\W*{PASSIVE_HIT.pattern}", re.I)
+PRONOUN_HIT: Final = re.compile(rf"\W*(?P<it>It)\s+{PASSIVE_HIT.pattern}")
 # what ends a site's phrase before a landmark: "Camp Taji and four others struck near ..."
 LANDMARK_GAP_BREAK: Final = re.compile(
     r"[,;\n]|\b(?:and|or|but|while|struck|hit|landed|fell|targeted|impacted|exploded)\b", re.I
@@ -333,10 +336,11 @@ def _classify(
 ) -> _ClauseFacts:
     weapon = weapon_in(masked)
     every = EVERY_ATTACK.search(masked) is not None
+    hit = PASSIVE_HIT.search(masked) is not None and any(not s.plural for s in sites)
     single = (
         bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked) or STRUCK_AGAIN.search(masked))
-        and not every
-    )
+        or hit
+    ) and not every
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     if AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked):
@@ -539,6 +543,16 @@ def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[Sit
     return kept
 
 
+def _pronoun_site(sentence: Sentence) -> list[SiteMention]:
+    """ "It was also attacked in May": "It" opening a sentence that says a site was hit
+    is the site told before (an anaphoric mark, as "the base" is)."""
+    match = PRONOUN_HIT.match(sentence.text)
+    if match is None:
+        return []
+    start = sentence.start + match.start("it")
+    return [SiteMention(start, start + 2, "it", None, "anaphoric")]
+
+
 def annotate_sentence(
     sentence: Sentence, gazetteer: Gazetteer, published: dt.date | None
 ) -> list[_ClauseFacts]:
@@ -550,6 +564,7 @@ def annotate_sentence(
     clauses = [part for clause in clauses for part in _split_reply(clause)]
     clauses = [part for clause in clauses for part in _split_sequel(clause)]
     sites = _without_landmarks(gazetteer.find(sentence.text, sentence.start), sentence)
+    sites = sorted([*sites, *_pronoun_site(sentence)], key=lambda m: m.start)
     masked = mask_non_weapons(sentence.text)
     facts: list[_ClauseFacts] = []
     for whole in clauses:
@@ -566,7 +581,18 @@ def annotate_sentence(
         if len(parts) > 1:
             _share(parts)
         facts.extend(parts)
+    _passive_after_subject(facts)
     return facts
+
+
+def _passive_after_subject(facts: list[_ClauseFacts]) -> None:
+    """ "Ain al-Asad, which houses ..., was last hit in May": the clause that says the
+    site was hit is one attack, its site the subject told in a clause before."""
+    for position, f in enumerate(facts):
+        if f.single or f.weapon or f.excluded or not PASSIVE_START.match(f.masked):
+            continue
+        if any(s for before in facts[:position] for s in before.sites if not s.plural):
+            f.single = True
 
 
 @dataclass
