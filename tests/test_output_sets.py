@@ -94,7 +94,7 @@ def test_temporaries_a_killed_run_left_are_removed(tmp_path: Path) -> None:
 def test_signals_wait_for_the_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = atomic._commit
 
-    def interrupted_commit(staging: Path, folder: Path) -> None:
+    def interrupted_commit(staging: Any, folder: Path) -> None:
         os.kill(os.getpid(), 2)  # Ctrl-C in the middle of the renames: held until they end
         real(staging, folder)
 
@@ -103,3 +103,88 @@ def test_signals_wait_for_the_renames(tmp_path: Path, monkeypatch: pytest.Monkey
         atomic_write_bytes(out / "a.txt", b"a")
         atomic_write_bytes(out / "b.txt", b"b")
     assert _files(tmp_path) == {"a.txt": b"a", "b.txt": b"b"}
+
+
+def test_a_set_over_two_folders_changes_both_or_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``extract --out a/x.csv --attacks-sheet b/y.csv``: the second folder failing to
+    take its file puts the first folder's back."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "old.csv").write_text(f"previous {folder.name}")
+    before = {f: _files(f) for f in (first, second)}
+    real = Path.replace
+
+    def flaky(self: Path, target: Any) -> Any:
+        if Path(target) == second / "y.csv":
+            raise OSError("the disk went away")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", flaky)
+    with pytest.raises(OSError, match="went away"), output_set(first, second):
+        atomic_write_bytes(first / "x.csv", b"new x")
+        atomic_write_bytes(first / "old.csv", b"new old")
+        atomic_write_bytes(second / "y.csv", b"new y")
+    assert {f: _files(f) for f in (first, second)} == before
+    monkeypatch.setattr(Path, "replace", real)
+    with output_set(first, second):
+        atomic_write_bytes(first / "x.csv", b"new x")
+        atomic_write_bytes(second / "y.csv", b"new y")
+    assert _files(first) == {"old.csv": b"previous a", "x.csv": b"new x"}
+    assert _files(second) == {"old.csv": b"previous b", "y.csv": b"new y"}
+
+
+def test_a_retired_file_goes_with_the_set_and_comes_back_when_it_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ladder.png").write_bytes(b"an earlier ladder")
+    (tmp_path / "z.txt").write_bytes(b"old z")
+    real = Path.replace
+
+    def flaky(self: Path, target: Any) -> Any:
+        if Path(target) == tmp_path / "z.txt" and self.parent.name.endswith(".tmp"):
+            raise OSError("the disk went away")  # the new z.txt, after ladder.png moved
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", flaky)
+    with pytest.raises(OSError), output_set(tmp_path) as out:
+        atomic.retire(out / "ladder.png")
+        atomic_write_bytes(out / "a.txt", b"a")
+        atomic_write_bytes(out / "z.txt", b"new z")
+    assert _files(tmp_path) == {"ladder.png": b"an earlier ladder", "z.txt": b"old z"}
+    monkeypatch.setattr(Path, "replace", real)
+    with output_set(tmp_path) as out:
+        atomic.retire(out / "ladder.png")
+        atomic_write_bytes(out / "z.txt", b"new z")
+    assert _files(tmp_path) == {"z.txt": b"new z"}
+
+
+def test_a_commit_killed_halfway_is_rolled_back_not_deleted(tmp_path: Path) -> None:
+    """The process dies between renames (power cut, SIGKILL): the previous set's files
+    are in the staging folder. The next set puts them back before it removes it."""
+    dead = 2**22 + 12346  # above the usual pid_max: no such process
+    staging = tmp_path / f"{TEMP_PREFIX}{dead}-set.abc.tmp"
+    previous = staging / f"{TEMP_PREFIX}previous"
+    previous.mkdir(parents=True)
+    # a.txt replaced (old one aside), b.txt moved aside but its new one not yet placed,
+    # new.txt placed (no old one), c.txt not reached
+    (previous / "a.txt").write_text("old a")
+    (tmp_path / "a.txt").write_text("new a")
+    (previous / "b.txt").write_text("old b")
+    (staging / "b.txt").write_text("new b")
+    (tmp_path / "new.txt").write_text("new")
+    (staging / "c.txt").write_text("new c")
+    (tmp_path / "c.txt").write_text("old c")
+    (tmp_path / "mine.txt").write_text("the planner's")
+    journal = "".join(f"+{n}\n" for n in ("a.txt", "b.txt", "c.txt", "new.txt"))
+    (staging / f"{TEMP_PREFIX}journal").write_text(journal)
+    with output_set(tmp_path):
+        pass
+    assert _files(tmp_path) == {
+        "a.txt": b"old a",
+        "b.txt": b"old b",
+        "c.txt": b"old c",
+        "mine.txt": b"the planner's",
+    }

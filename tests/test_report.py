@@ -149,13 +149,46 @@ def test_report_command_writes_the_page_and_pngs(tmp_path: Path) -> None:
     app.command()(report_command)
     out = tmp_path / "slides" / "brief.html"
     (out.parent).mkdir(parents=True)
-    (out.parent / "ladder.png").write_bytes(b"an earlier ladder")
+    (out.parent / "ladder.png").write_bytes(b"an earlier report's ladder")
+    (out.parent / "notes.png").write_bytes(b"the planner's own picture")
     result = CliRunner().invoke(app, [str(folder), "--out", str(out), "--no-ladder"])
     assert result.exit_code == 0, result.output
     assert out.exists() and (out.parent / "map.png").exists()
-    # no ladder, no ladder.png: the one already there is left alone
-    assert (out.parent / "ladder.png").read_bytes() == b"an earlier ladder"
+    # no ladder, no ladder.png: an earlier report's would show another plan beside this page
+    assert not (out.parent / "ladder.png").exists()
     assert "ladder.png" not in result.output
+    assert (out.parent / "notes.png").read_bytes() == b"the planner's own picture"
+
+
+def test_a_stale_picture_is_removed_with_the_set_and_back_when_the_set_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from defplan.atomic import atomic_write_bytes as real
+
+    built = build_report(plan(planning_theater()), planning_theater(), with_ladder=False)
+    out = tmp_path / "brief.html"
+    for name in ("ladder.png", "schedule.png", "risk_by_day.png", "robust_fan.png"):
+        (tmp_path / name).write_bytes(b"an earlier report's")
+
+    def failing(target: Path, data: bytes) -> None:
+        if target.name == "risk.png":
+            raise OSError("the disk is full")
+        real(target, data)
+
+    monkeypatch.setattr("defplan.report.build.atomic_write_bytes", failing)
+    with pytest.raises(OSError, match="disk is full"):
+        write_report_files(built, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ladder.png",
+        "risk_by_day.png",
+        "robust_fan.png",
+        "schedule.png",
+    ]  # nothing new, nothing lost, no temporaries
+    monkeypatch.setattr("defplan.report.build.atomic_write_bytes", real)
+    written = write_report_files(built, out)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(p.name for p in written)
+    assert "ladder.png" not in left and "robust_fan.png" not in left
 
 
 def test_library_report_is_the_report_command(tmp_path: Path) -> None:

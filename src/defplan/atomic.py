@@ -6,8 +6,11 @@ written into ``folder`` inside the block (through :func:`atomic_path`,
 :func:`atomic_write_bytes` or :func:`defplan.workbook.write.save_workbook`) is staged
 in a hidden folder beside them and moved into place only when the block ends, so a
 run's files appear together or not at all, and an error or Ctrl-C leaves the
-previous set as it was. Temporaries are named ``.defplan-<pid>-….tmp``; those a killed
-process left behind are removed by the next set written into that folder.
+previous set as it was. One set may span several folders (``output_set(a, b)``): all
+of them change, or none. Temporaries are named ``.defplan-<pid>-….tmp``; those a killed
+process left behind are removed by the next set written into that folder, and a set
+killed halfway through its commit is first rolled back from its journal, so the
+previous set's files it had moved aside come back rather than being deleted.
 
 Before any work, every command compares the files it will write with the files it
 reads (:func:`refuse_overwrite`): resolved, and by identity on disk, which also
@@ -26,7 +29,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -41,6 +44,15 @@ _TEMP_NAME = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-.*\.tmp$")
 class _Staged:
     folder: Path  # resolved
     staging: Path
+    #: names of files the set removes from ``folder`` when it commits (:func:`retire`)
+    retired: set[str] = field(default_factory=set)
+
+
+#: inside a staging folder: the previous set's files moved aside during a commit
+_PREVIOUS = f"{TEMP_PREFIX}previous"
+#: inside a staging folder: the names the commit places or removes, one a line, written
+#: before the first rename (a commit killed halfway is rolled back from it)
+_JOURNAL = f"{TEMP_PREFIX}journal"
 
 
 _SETS: contextvars.ContextVar[tuple[_Staged, ...]] = contextvars.ContextVar(
@@ -52,13 +64,33 @@ def _temp_prefix(name: str) -> str:
     return f"{TEMP_PREFIX}{os.getpid()}-{name}."
 
 
+def _open_set(folder: Path) -> _Staged | None:
+    """The open set of ``folder`` (resolved), if any."""
+    return next((staged for staged in _SETS.get() if staged.folder == folder), None)
+
+
 def _staged_path(target: Path) -> Path | None:
     """Where ``target`` is written while a set covering its folder is open, else None."""
-    folder = target.parent.resolve()
-    for staged in _SETS.get():
-        if staged.folder == folder:
-            return staged.staging / target.name
-    return None
+    staged = _open_set(target.parent.resolve())
+    if staged is None:
+        return None
+    staged.retired.discard(target.name)
+    return staged.staging / target.name
+
+
+def retire(target: Path) -> None:
+    """Remove ``target`` (a file an earlier run wrote that this run does not write).
+
+    Inside an :func:`output_set` of its folder it goes when the set commits, and comes
+    back if the set does not; outside one it goes now.
+    """
+    target = Path(target)
+    staged = _open_set(target.parent.resolve())
+    if staged is None:
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+    elif not (staged.staging / target.name).exists():
+        staged.retired.add(target.name)
 
 
 @contextlib.contextmanager
@@ -100,11 +132,14 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def output_set(folder: Path | str) -> Iterator[Path]:
-    """Yield ``folder``; the files written into it in the block appear together at its end.
+def output_set(folder: Path | str, *more: Path | str) -> Iterator[Path]:
+    """Yield ``folder``; the files written into it (and into ``more`` folders) in the
+    block appear together at its end.
 
     On an exception (or Ctrl-C) inside the block nothing appears and the files already
-    there are left as they were. A set inside an open set of the same folder joins it.
+    there are left as they were; when one folder of several cannot take its files, the
+    folders already changed are put back. A set inside an open set of the same folder
+    joins it.
 
     Examples
     --------
@@ -118,48 +153,105 @@ def output_set(folder: Path | str) -> Iterator[Path]:
     >>> before, after
     ([], ['a.txt', 'b.txt'])
     """
-    folder = Path(folder)
-    resolved = folder.resolve()
-    if any(staged.folder == resolved for staged in _SETS.get()):
-        yield folder
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(folder)
-    staging = Path(tempfile.mkdtemp(prefix=_temp_prefix("set"), suffix=".tmp", dir=folder))
-    token = _SETS.set((*_SETS.get(), _Staged(resolved, staging)))
+    first = Path(folder)
+    wanted: dict[Path, Path] = {}
+    for given in (first, *(Path(m) for m in more)):
+        wanted.setdefault(given.resolve(), given)
+    new: list[_Staged] = []
     try:
+        for resolved, given in wanted.items():
+            if _open_set(resolved) is not None:
+                continue  # joins the caller's set of that folder
+            given.mkdir(parents=True, exist_ok=True)
+            remove_abandoned(given)
+            staging = Path(tempfile.mkdtemp(prefix=_temp_prefix("set"), suffix=".tmp", dir=given))
+            new.append(_Staged(resolved, staging))
+        token = _SETS.set((*_SETS.get(), *new))
         try:
-            yield folder
+            yield first
         finally:
             _SETS.reset(token)
         with _signals_held():
-            _commit(staging, folder)
-            _remove(staging)
+            _commit_all(new)
     finally:
-        _remove(staging)
+        for staged in new:
+            _remove_staging(staged.staging)
 
 
-def _commit(staging: Path, folder: Path) -> None:
-    """Move every staged file into ``folder``; on any failure put the old ones back."""
+def _commit_all(sets: list[_Staged]) -> None:
+    """Commit each folder's set; when one fails, put back those already committed.
+
+    Each commit keeps its journal until all are done: then the sets are final.
+    """
+    done: list[_Staged] = []
+    try:
+        for staged in sets:
+            _commit(staged, Path(staged.folder))
+            done.append(staged)
+    except BaseException:
+        for staged in reversed(done):
+            _roll_back(staged.staging, Path(staged.folder))
+        raise
+    for staged in done:
+        (staged.staging / _JOURNAL).unlink()
+
+
+def _commit(staged: _Staged, folder: Path) -> None:
+    """Move every staged file into ``folder`` (and the retired ones out of it); on any
+    failure put the old ones back."""
+    staging = staged.staging
     names = sorted(p.name for p in staging.iterdir())
-    previous = staging / f"{TEMP_PREFIX}previous"
-    previous.mkdir()
-    kept: list[str] = []
-    placed: list[str] = []
+    retired = sorted(n for n in staged.retired if n not in names)
+    (staging / _PREVIOUS).mkdir()
+    lines = [f"+{n}\n" for n in names] + [f"-{n}\n" for n in retired]
+    (staging / _JOURNAL).write_text("".join(lines), "utf-8")
     try:
         for name in names:
             target = folder / name
             if target.exists() or target.is_symlink():
-                target.replace(previous / name)
-                kept.append(name)
+                target.replace(staging / _PREVIOUS / name)
             (staging / name).replace(target)
-            placed.append(name)
+        for name in retired:
+            target = folder / name
+            if target.exists() or target.is_symlink():
+                target.replace(staging / _PREVIOUS / name)
     except BaseException:
-        for name in placed:
-            _remove(folder / name)
-        for name in kept:
-            (previous / name).replace(folder / name)
+        _roll_back(staging, folder)
         raise
+
+
+def _roll_back(staging: Path, folder: Path) -> bool:
+    """Undo a commit from its journal: new files out, the previous ones back.
+
+    A file moved aside (its name in the staging folder's previous/) goes back; a new
+    file no longer staged was placed, and goes. Returns whether every file is back;
+    when not, the staging folder must be kept (it holds the previous set's files).
+    """
+    journal = staging / _JOURNAL
+    if not journal.is_file():
+        return True  # the commit had not started: nothing moved
+    previous = staging / _PREVIOUS
+    whole = True
+    for line in journal.read_text("utf-8").splitlines():
+        kind, name = line[:1], line[1:]
+        try:
+            if (previous / name).exists() or (previous / name).is_symlink():
+                (previous / name).replace(folder / name)
+            elif kind == "+" and not (staging / name).exists():
+                _remove(folder / name)  # placed, with no file before it
+        except OSError:
+            whole = False
+    if whole:
+        journal.unlink()
+    return whole
+
+
+def _remove_staging(staging: Path) -> None:
+    """Remove a set's staging folder, unless it still has a journal: then a commit
+    stopped halfway and could not be rolled back, and the previous set's files it
+    moved aside are in there (the next set written into the folder rolls it back)."""
+    if not (staging / _JOURNAL).is_file():
+        _remove(staging)
 
 
 @contextlib.contextmanager
@@ -185,10 +277,16 @@ def _signals_held() -> Iterator[None]:
 
 
 def remove_abandoned(folder: Path) -> None:
-    """Remove the temporaries that a process no longer running left in ``folder``."""
+    """Remove the temporaries that a process no longer running left in ``folder``.
+
+    A set whose commit was stopped halfway (the process killed) is rolled back first:
+    its new files go, and the previous set's files it had moved aside come back.
+    """
     for entry in Path(folder).iterdir():
         found = _TEMP_NAME.match(entry.name)
         if found and not _running(int(found.group(1))):
+            if entry.is_dir() and not _roll_back(entry, Path(folder)):
+                continue  # the previous set's files are still in there: never deleted
             _remove(entry)
 
 

@@ -6,7 +6,6 @@ A thin layer over :func:`defplan.extract.extract`, which loads the language tool
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -124,18 +123,16 @@ def _run(
     print_problems(list(result.notes))
     kept = previous_reviews(attacks_sheet) if attacks_sheet is not None else {}
     targets = [*outputs, *([review] if review is not None else [])]
-    with contextlib.ExitStack() as together:  # every file appears, or none
-        for folder in dict.fromkeys(path.parent for path in targets):
-            together.enter_context(output_set(folder))
+    with output_set(*(path.parent for path in targets)):  # every file appears, or none
         written = [write_rows_csv(result.rows, out)] if out is not None else []
         if attacks_sheet is not None:
             written.append(write_attacks_sheet(result.attacks, attacks_sheet, kept))
         if review is not None:
             written.append(write_review_page(result.rows, dict(result.texts), review))
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
     if kept:
-        console.print(f"{len(kept)} review(s) kept in {attacks_sheet}")
+        console.print(f"{len(kept)} review(s) kept in {attacks_sheet}", markup=False)
     if result.skipped:
         # the others were read and written; the exit code still says the run was partial
         errors.print(

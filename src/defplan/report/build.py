@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from defplan.atomic import atomic_write_bytes, check_out_file, output_set
+from defplan.atomic import atomic_write_bytes, check_out_file, output_set, retire
 from defplan.errors import InputError, Problem
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
@@ -137,7 +137,8 @@ def write_report(
     risk_by_day.png beside it.
 
     ladder.png only when the report has a ladder, the schedule's PNGs only when units
-    move: a report without them leaves any such file already beside ``out_file`` alone.
+    move: a report without them removes any such file an earlier report left beside
+    ``out_file`` (it would show a plan this page does not), unless it is an input.
 
     Nothing is written when any of these files would be one of the report's inputs
     (its theater, the files listed in its provenance, or ``inputs``), when
@@ -154,11 +155,22 @@ def write_report(
     for target in targets:
         check_out_file(target, sources)
     check_html_name(out_file)
+    stale = [out_file.with_name(f) for n, f in files.items() if n not in report.images]
+    stale = [p for p in stale if p.is_file() and not any(_is_input(p, s) for s in sources)]
     with output_set(out_file.parent):
         atomic_write_bytes(out_file, report.html.encode("utf-8"))
         for name, target in images:
             atomic_write_bytes(target, report.images[name])
+        for path in stale:
+            retire(path)
     return targets
+
+
+def _is_input(path: Path, source: Path) -> bool:
+    try:
+        return path.resolve() == source.resolve() or (source.exists() and path.samefile(source))
+    except OSError:
+        return False
 
 
 def report(
