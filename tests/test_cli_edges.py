@@ -191,3 +191,15 @@ def test_ids_and_words_are_never_cut_at_80_columns(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert long_id in result.output, command[0]
         assert "…" not in result.output, result.output
+
+
+def test_a_path_that_looks_like_markup_is_printed_as_it_is(workbook: Path, tmp_path: Path) -> None:
+    """A folder named ``[bold]x`` is a name, not a style: every line shows it whole."""
+    out = tmp_path / "[bold]x"
+    result = runner.invoke(app, ["risk", str(workbook), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'risk.csv'}" in " ".join(result.output.split())
+    missing = tmp_path / "[red]theater[/red].xlsx"
+    result = runner.invoke(app, ["validate", str(missing)])
+    assert result.exit_code == 2
+    assert f"{missing} · file not found" in " ".join(result.output.split())

@@ -157,7 +157,9 @@ def print_problems(problems: tuple[Problem, ...] | list[Problem], limit: int = 2
     shown = list(problems)[:limit]
     for problem in shown:
         label = problem.severity.upper() if problem.severity == "error" else problem.severity
-        errors.print(f"[{_STYLE[problem.severity]}]{label}[/] {problem}", soft_wrap=True)
+        errors.print(
+            f"[{_STYLE[problem.severity]}]{label}[/] {escape(str(problem))}", soft_wrap=True
+        )
     if len(problems) > limit:
         errors.print(f"… and {len(problems) - limit} more")
 
@@ -223,10 +225,14 @@ def reports_bad_input(command: F) -> F:
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:  # a folder that cannot be written, a disk that is full …
             where = f" {exc.filename}" if exc.filename else ""
-            errors.print(f"[bold red]ERROR[/]{where}: {exc.strerror or exc}", soft_wrap=True)
+            errors.print(
+                f"[bold red]ERROR[/]{escape(where)}: {escape(str(exc.strerror or exc))}",
+                soft_wrap=True,
+            )
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
-            errors.print(f"[bold red]stopped[/] (Ctrl-C): {what_was_kept(kwargs.get('out'))}")
+            kept = escape(what_was_kept(kwargs.get("out")))
+            errors.print(f"[bold red]stopped[/] (Ctrl-C): {kept}")
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]

@@ -122,7 +122,7 @@ def plan_command(
             )
             written += write_report(page, out / "report.html", inputs=[workbook])
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
     if not report and (out / "report.html").exists():
         errors.print(
             f"[yellow]warning[/] {out / 'report.html'} is from an earlier plan and no "
@@ -173,7 +173,7 @@ def evaluate_command(
         console.print(line, soft_wrap=True)
     if out is not None:
         for path in write_plan(result, scenario, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 def _stability(
@@ -200,7 +200,7 @@ def _stability(
 
         found = point_stability_from(out / "robust.json", result)
         if found is not None:
-            console.print(f"stability from {out / 'robust.json'}")
+            console.print(f"stability from {out / 'robust.json'}", markup=False)
         return found
     return None
 

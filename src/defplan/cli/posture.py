@@ -110,7 +110,7 @@ def options_command(
     if suggest:
         console.print(suggestions_view(report))
         for i, score in enumerate(report.suggestions, start=1):
-            console.print(f"  {i}. {score.option_id}: {score.why}", soft_wrap=True)
+            console.print(f"  {i}. {score.option_id}: {score.why}", soft_wrap=True, markup=False)
         console.print(
             f"searched {report.closures_searched} closures of up to {suggest} open base(s), "
             f"each re-optimized{' in parallel' if report.parallel else ''}"
@@ -128,7 +128,7 @@ def options_command(
         )
     if out is not None:
         for path in write_options(report, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 def _score_row(rank: str, score: OptionScore, label: str | None = None) -> list[str]:
@@ -360,10 +360,10 @@ def moves_command(
         console.print(curve_view(frame))
         note = curve_note(frame)
         if note is not None:
-            console.print(f"note: {note}", soft_wrap=True)
+            console.print(f"note: {note}", soft_wrap=True, markup=False)
     if out is not None:
         for path in write_moves(result, frame, out, gains):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 def gains_view(gains: pd.DataFrame, samples: int) -> Table:

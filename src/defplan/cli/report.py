@@ -31,4 +31,4 @@ def report_command(
     from defplan.report import report  # matplotlib loads here, for this command alone
 
     for path in report(plan_dir, out, theater=theater, with_ladder=ladder):
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from defplan.cli.common import (
@@ -39,7 +40,7 @@ def risk_command(
     table = risk(scenario)
     console.print(risk_ranking(table, top))
     for line in risk_evidence(table):
-        console.print(f"  {line}", soft_wrap=True)
+        console.print(f"  {line}", soft_wrap=True, markup=False)
     console.print(
         f"theater total {table.total:.3f} casualty-equivalents/year (our bases) · as of "
         f"{table.as_of} · record from {table.record_start} ({table.observation_years:.2f} "
@@ -48,12 +49,12 @@ def risk_command(
     if apart := listed_apart(table):
         console.print(apart, soft_wrap=True)
     for left_out in table.excluded:
-        console.print(f"[dim]left out: {left_out.attack_id}: {left_out.reason}[/]")
+        console.print(f"[dim]left out: {escape(left_out.attack_id)}: {escape(left_out.reason)}[/]")
     if scenario.illustrative:
         console.print(f"[bold yellow]{illustrative_banner(len(scenario.illustrative))}[/]")
     if out is not None:
         for path in write_risk(table, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 def risk_ranking(table: RiskTable, top: int = 0) -> Table:

@@ -89,7 +89,7 @@ def robust_command(
         console.print(line, soft_wrap=True)
     if out is not None:
         for path in write_robust(result, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 def _sources(text: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from defplan.cli.common import errors
@@ -145,7 +146,9 @@ def move_schedule_sheet(
     try:
         result = schedule(scenario, plan, table=table, backend=plan.backend)
     except InfeasibleError as exc:
-        errors.print(f"[yellow]warning[/] no move schedule in plan.xlsx: {exc}", soft_wrap=True)
+        errors.print(
+            f"[yellow]warning[/] no move schedule in plan.xlsx: {escape(str(exc))}", soft_wrap=True
+        )
         return {}
     return {"Move schedule": result.frame()}
 

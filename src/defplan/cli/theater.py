@@ -56,4 +56,4 @@ def template_command(
     from defplan.workbook import template
 
     template(out, force=force)
-    console.print(f"wrote {out}: fill it in, then run `defplan validate {out}`")
+    console.print(f"wrote {out}: fill it in, then run `defplan validate {out}`", markup=False)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from defplan.atomic import atomic_path, check_out_folder, output_set
@@ -140,7 +141,7 @@ def ladder_command(
     for result in ladders:
         console.print(ladder_view(result))
         for line in result.reading():
-            console.print(f"[dim]{line}[/]", soft_wrap=True)
+            console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
         for line in ladder_notes(result):
             console.print(line, soft_wrap=True)
     last = ladders[-1]
@@ -153,7 +154,7 @@ def ladder_command(
         )
     if out is not None:
         for path in write_ladders(ladders, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 def _ladder_stem(system: str | None, several: bool) -> str:
@@ -333,7 +334,7 @@ def sweep_command(
                 _write_xlsx({"sweep": result.rows}, out / SWEEP_FILES[1]),
             ]
         for path in written:
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", markup=False)
 
 
 CURVE_WIDTH = 20
@@ -464,7 +465,7 @@ def compare_command(
             written.append(write_frame_csv(timelines.moves, out / COMPARE_SCHEDULE_FILES[0]))
             written.append(write_frame_csv(timelines.summary, out / COMPARE_SCHEDULE_FILES[1]))
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
 
 
 def compare_summary_view(result: Comparison) -> Table:
