@@ -81,7 +81,7 @@ def test_a_write_that_fails_is_one_error_line_not_a_traceback(
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", str(tmp_path / "out" / "risk.csv"))
 
-    monkeypatch.setattr("defplan.risk_writers.write_risk", full_disk)
+    monkeypatch.setattr("defplan.risk.writers.write_risk", full_disk)
     result = runner.invoke(app, ["risk", str(workbook), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert "ERROR" in result.output and "No space left on device" in result.output

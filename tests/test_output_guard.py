@@ -16,14 +16,14 @@ from typer.testing import CliRunner
 
 from builders import planning_theater
 from defplan.cli import app
-from defplan.cli.posture import moves_files, options_files
-from defplan.cli.whatif import COMPARE_FILES, COMPARE_SCHEDULE_FILES, SWEEP_FILES, ladder_files
 from defplan.errors import InputError
 from defplan.plan import plan
 from defplan.plan.writers import PLAN_FILES, write_plan
+from defplan.posture.writers import moves_files, options_files
 from defplan.report import REPORT_FILES
-from defplan.risk_writers import RISK_FILES
+from defplan.risk.writers import RISK_FILES
 from defplan.robust.writers import ROBUST_FILES
+from defplan.whatif.writers import COMPARE_FILES, COMPARE_SCHEDULE_FILES, SWEEP_FILES, ladder_files
 from defplan.workbook import write_scenario
 
 runner = CliRunner()

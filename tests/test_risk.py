@@ -40,7 +40,7 @@ from defplan.fields import DatePrecision, truncate_date
 from defplan.geo import great_circle_km
 from defplan.risk import risk
 from defplan.risk.record import DAYS_PER_YEAR, observation_years
-from defplan.risk_writers import write_risk
+from defplan.risk.writers import write_risk
 from defplan.scenario import AttackRow, Settings
 
 FloatArray = npt.NDArray[np.float64]

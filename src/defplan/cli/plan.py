@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from defplan.cli.common import (
@@ -76,7 +77,11 @@ def plan_command(
         raise InputError([Problem("--report", message="needs --out (the folder to write into)")])
     scenario = load_scenario(workbook)
     if out is not None:
-        names = PLAN_FILES + (_report_files() if report else ())
+        names: tuple[str, ...] = PLAN_FILES
+        if report:  # the report's charts load matplotlib: only when asked for
+            from defplan.report import REPORT_FILES
+
+            names += REPORT_FILES
         check_out_folder(out, read_from(workbook, scenario), names)
     table = risk(scenario)
     result = plan(
@@ -131,18 +136,20 @@ def plan_command(
         )
 
 
-def _report_files() -> tuple[str, ...]:
-    from defplan.report import REPORT_FILES
-
-    return tuple(REPORT_FILES)
-
-
 def _move_schedule_sheet(
     scenario: Scenario, result: Plan, table: RiskTable
 ) -> dict[str, pd.DataFrame]:
-    from defplan.cli.schedule import move_schedule_sheet
+    """plan.xlsx's "Move schedule" sheet; none, with a warning, when no schedule exists."""
+    from defplan.errors import InfeasibleError
+    from defplan.posture.writers import move_schedule_sheet
 
-    return move_schedule_sheet(scenario, result, table)
+    try:
+        return move_schedule_sheet(scenario, result, table)
+    except InfeasibleError as exc:
+        errors.print(
+            f"[yellow]warning[/] no move schedule in plan.xlsx: {escape(str(exc))}", soft_wrap=True
+        )
+        return {}
 
 
 @reports_bad_input

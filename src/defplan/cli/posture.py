@@ -1,21 +1,18 @@
 """``defplan options`` and ``defplan moves``: consolidation options and move orders.
 
-Thin layers over :func:`defplan.posture.options` and :func:`defplan.posture.moves`.
-``defplan.cli`` registers them with ``app.command("options")(options_command)`` and
-``app.command("moves")(moves_command)``; the shared helpers come from
-:mod:`defplan.cli.common`, so importing this module from ``cli.py`` is no cycle.
+Thin layers over :func:`defplan.posture.options` and :func:`defplan.posture.schedule`:
+parsing and printing; :mod:`defplan.posture.writers` writes the files.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
-from defplan.atomic import check_out_folder, output_set
+from defplan.atomic import check_out_folder
 from defplan.cli.common import (
     ObjectiveOption,
     OutOption,
@@ -27,37 +24,18 @@ from defplan.cli.common import (
     read_from,
     reports_bad_input,
 )
-from defplan.cli.schedule import (
-    bases_view,
-    schedule_files,
-    schedule_frames,
-    schedule_summary,
-    schedule_view,
-)
+from defplan.cli.schedule import bases_view, schedule_summary, schedule_view
 from defplan.errors import InputError, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from defplan.posture import MoveOrders, MoveSchedule, OptionScore, OptionsReport
+    from defplan.posture import MoveOrders, OptionScore, OptionsReport
 
 
 def _plan_options(objective: str | None) -> dict[str, Any]:
     chosen = objective_choice(objective)
     return {} if chosen is None else {"objective": chosen}
-
-
-def _workbook(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
-    from openpyxl import Workbook
-
-    from defplan.workbook.write import add_frame, save_workbook
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, frame in sheets.items():
-        add_frame(book, title, frame)
-    save_workbook(book, path)
-    return path
 
 
 # --- options -----------------------------------------------------------------------------
@@ -85,6 +63,7 @@ def options_command(
 ) -> None:
     """Score every option of the options sheet by re-optimizing the defenses; rank them."""
     from defplan.posture import OptionError, options
+    from defplan.posture.writers import options_files, write_options
     from defplan.workbook import load_scenario
 
     scenario = load_scenario(workbook)
@@ -235,49 +214,6 @@ def suggestions_view(report: OptionsReport) -> Table:
     return view
 
 
-def troop_moves_frame(report: OptionsReport) -> pd.DataFrame:
-    import pandas as pd
-
-    rows = []
-    for score in (*report.options, *report.suggestions):
-        if score.posture is None:
-            continue
-        for move in score.posture.troop_moves:
-            rows.append(
-                {
-                    "option_id": score.option_id,
-                    "from_base": move.from_base,
-                    "to_base": move.to_base,
-                    "troops": move.troops,
-                    "km": move.km,
-                    "troop_km": move.troop_km,
-                }
-            )
-    columns = ["option_id", "from_base", "to_base", "troops", "km", "troop_km"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def options_files(suggest: bool) -> list[str]:
-    """The files :func:`write_options` writes (suggestions.csv only with --suggest)."""
-    return ["options.csv", *(["suggestions.csv"] if suggest else []), "options.xlsx"]
-
-
-def write_options(report: OptionsReport, out_dir: Path) -> list[Path]:
-    """options.csv, suggestions.csv (with --suggest) and options.xlsx, as one set."""
-    from defplan.safe_csv import write_frame_csv
-
-    out_dir = Path(out_dir)
-    sheets = {"Options": report.table(), "Troop moves": troop_moves_frame(report)}
-    if report.suggest:
-        sheets["Suggestions"] = report.suggestion_table()
-    with output_set(out_dir):
-        written = [write_frame_csv(sheets["Options"], out_dir / "options.csv")]
-        if report.suggest:
-            written.append(write_frame_csv(sheets["Suggestions"], out_dir / "suggestions.csv"))
-        written.append(_workbook(sheets, out_dir / "options.xlsx"))
-    return written
-
-
 # --- moves -------------------------------------------------------------------------------
 
 
@@ -327,6 +263,7 @@ def moves_command(
     the lift (moves not worth their exposure left out), and risk per unit moved."""
     from defplan.posture import move_budget_curve, schedule
     from defplan.posture.moves import curve_note
+    from defplan.posture.writers import moves_files, write_moves
     from defplan.risk import risk
     from defplan.robust.move_noise import move_gains
     from defplan.workbook import load_scenario
@@ -421,39 +358,3 @@ def curve_view(frame: pd.DataFrame) -> Table:
             f"{row['worst_base']} ({float(row['worst_residual']):.3f})",
         )
     return view
-
-
-def moves_files(curve: bool, noise: bool = False) -> list[str]:
-    """The files :func:`write_moves` may write (move_budget.csv only with the curve,
-    move_noise.csv only when the moves' gains are judged over draws)."""
-    schedule = [path.name for path in schedule_files(Path()).values()]
-    optional = [*(["move_budget.csv"] if curve else []), *(["move_noise.csv"] if noise else [])]
-    return [*schedule, *optional, "moves.xlsx"]
-
-
-def write_moves(
-    result: MoveSchedule,
-    curve: pd.DataFrame | None,
-    out_dir: Path,
-    gains: pd.DataFrame | None = None,
-) -> list[Path]:
-    """moves.csv (with start and end day), move_days.csv, move_bases.csv, move_budget.csv
-    (with the curve), move_noise.csv (with ``gains``: each order's gain against the
-    noise of the inputs) and moves.xlsx, as one set."""
-    from defplan.safe_csv import write_frame_csv
-
-    out_dir = Path(out_dir)
-    sheets = schedule_frames(result)
-    if gains is not None:
-        sheets["Move noise"] = gains
-    if curve is not None:
-        sheets["Move budget"] = curve
-    with output_set(out_dir):
-        schedule = schedule_files(out_dir).items()
-        written = [write_frame_csv(sheets[name], path) for name, path in schedule]
-        if gains is not None:
-            written.append(write_frame_csv(gains, out_dir / "move_noise.csv"))
-        if curve is not None:
-            written.append(write_frame_csv(curve, out_dir / "move_budget.csv"))
-        written.append(_workbook(sheets, out_dir / "moves.xlsx"))
-    return written

@@ -31,7 +31,7 @@ def risk_command(
     """Rank the bases by expected casualty-equivalents per year, with the factor behind each."""
     from defplan.atomic import check_out_folder
     from defplan.risk import risk
-    from defplan.risk_writers import RISK_FILES, write_risk
+    from defplan.risk.writers import RISK_FILES, write_risk
     from defplan.workbook import load_scenario
 
     scenario = load_scenario(workbook)

@@ -1,27 +1,18 @@
 """The move schedule as ``defplan moves`` prints and writes it.
 
-Views and writers only; :func:`defplan.posture.schedule` computes the schedule.
+Views only: :func:`defplan.posture.schedule` computes the schedule and
+:mod:`defplan.posture.writers` writes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
 from rich.table import Table
 
-from defplan.cli.common import errors
-from defplan.errors import InfeasibleError, InputError, Problem
-
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from defplan.plan import Plan
     from defplan.posture import MoveSchedule, ScheduleComparison, ScheduledMove
-    from defplan.risk import RiskTable
-    from defplan.scenario import Scenario
 
 
 def _when(result: MoveSchedule, day: int | None) -> str:
@@ -118,50 +109,6 @@ def bases_view(result: MoveSchedule) -> Table:
             _when(result, int(row["ready_day"])),
         )
     return view
-
-
-def schedule_frames(result: MoveSchedule) -> dict[str, pd.DataFrame]:
-    """The schedule's sheets: moves (with start and end day), each day, each base."""
-    return {"Moves": result.frame(), "Move days": result.days, "Base readiness": result.bases}
-
-
-def schedule_files(out_dir: Path) -> dict[str, Path]:
-    """Where each of the schedule's sheets goes as CSV."""
-    return {
-        "Moves": out_dir / "moves.csv",
-        "Move days": out_dir / "move_days.csv",
-        "Base readiness": out_dir / "move_bases.csv",
-    }
-
-
-def move_schedule_sheet(
-    scenario: Scenario, plan: Plan, table: RiskTable
-) -> dict[str, pd.DataFrame]:
-    """plan.xlsx's "Move schedule" sheet: the plan's moves with their start and end day,
-    as ``defplan moves`` schedules them (none when nothing moves)."""
-    if plan.moves == 0 and not (plan.allocation > plan.current).any():
-        return {}
-    from defplan.posture import schedule
-
-    try:
-        result = schedule(scenario, plan, table=table, backend=plan.backend)
-    except InfeasibleError as exc:
-        errors.print(
-            f"[yellow]warning[/] no move schedule in plan.xlsx: {escape(str(exc))}", soft_wrap=True
-        )
-        return {}
-    return {"Move schedule": result.frame()}
-
-
-def check_theaters(*paths: Path) -> None:
-    """--schedule needs theaters: a plan.json (or a folder holding one) has no movement data."""
-    problems = [
-        Problem(str(p), message="is a plan, not a theater (--schedule needs two workbooks)")
-        for p in paths
-        if p.suffix.lower() == ".json" or (p.is_dir() and (p / "plan.json").exists())
-    ]
-    if problems:
-        raise InputError(problems)
 
 
 def schedule_summary_view(result: ScheduleComparison) -> Table:

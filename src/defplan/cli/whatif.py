@@ -1,9 +1,7 @@
 """``defplan ladder``, ``defplan sweep`` and ``defplan compare``: what-if questions.
 
-Thin layers over :mod:`defplan.whatif`. ``defplan.cli`` registers them with
-``app.command("ladder")(ladder_command)``, ``app.command("sweep")(sweep_command)``
-and ``app.command("compare")(compare_command)``; the shared helpers come from
-:mod:`defplan.cli.common`, so importing this module from ``cli.py`` is no cycle.
+Thin layers over :mod:`defplan.whatif`: parsing and printing;
+:mod:`defplan.whatif.writers` writes the files.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from defplan.atomic import atomic_path, check_out_folder, output_set
+from defplan.atomic import check_out_folder
 from defplan.cli.common import (
     BackendOption,
     GapOption,
@@ -36,12 +34,10 @@ from defplan.cli.common import (
     reports_bad_input,
 )
 from defplan.cli.plan import acceptance_view
-from defplan.cli.schedule import check_theaters, schedule_moves_view, schedule_summary_view
+from defplan.cli.schedule import schedule_moves_view, schedule_summary_view
 from defplan.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from defplan.whatif import Comparison, Ladder, Sweep
 
 #: Allocation changes shown per row before "… n more".
@@ -52,32 +48,6 @@ def _changes(items: tuple[str, ...] | list[str]) -> str:
     shown = list(items)[:SHOWN_CHANGES]
     more = len(items) - len(shown)
     return "; ".join(shown) + (f"; … {more} more" if more > 0 else "")
-
-
-def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
-    from openpyxl import Workbook
-
-    from defplan.workbook.write import add_frame, save_workbook
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, frame in sheets.items():
-        add_frame(book, sheet_title(title), frame)
-    save_workbook(book, path)
-    return path
-
-
-def sheet_title(name: str) -> str:
-    """A file stem as a sheet name, Title case as in plan.xlsx: "risk_acceptance" is
-    "Risk acceptance", "ladder_cram" "Ladder cram" (at most Excel's 31 characters)."""
-    words = name.replace("_", " ")
-    return (words[:1].upper() + words[1:])[:31]
-
-
-def _write_text(lines: list[str], path: Path) -> Path:
-    with atomic_path(path) as temp:
-        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 # --- ladder ------------------------------------------------------------------------------
@@ -111,15 +81,14 @@ def ladder_command(
 ) -> None:
     """The ruthless-priority ladder: the optimal plan for 1, 2, … N units and the cut line."""
     from defplan.whatif import ladder
+    from defplan.whatif.ladder import ladder_systems
+    from defplan.whatif.writers import ladder_files, write_ladders
     from defplan.workbook import load_scenario
 
     scenario = load_scenario(workbook)
     if others not in ("full", "none"):
         raise InputError([Problem("--others", message=f"{others!r} is not full or none")])
-    ids = [s.system_id for s in scenario.systems]
-    wanted: list[str | None] = [system]
-    if system == "all":
-        wanted = [*ids, None]
+    wanted = ladder_systems(system, [s.system_id for s in scenario.systems])
     if out is not None:
         check_out_folder(out, read_from(workbook, scenario), ladder_files(wanted))
     ladders = [
@@ -155,37 +124,6 @@ def ladder_command(
     if out is not None:
         for path in write_ladders(ladders, out):
             console.print(f"wrote {path}", markup=False)
-
-
-def _ladder_stem(system: str | None, several: bool) -> str:
-    return f"ladder_{system or 'combined'}" if several else "ladder"
-
-
-def ladder_files(systems: list[str | None]) -> list[str]:
-    """The files :func:`write_ladders` writes for ladders of these systems (None:
-    combined), known before any solve."""
-    stems = [_ladder_stem(s, len(systems) > 1) for s in systems]
-    extra = ["critical.csv", "risk_acceptance.csv", "ladder.xlsx", "ladder_brief.txt"]
-    return [f"{stem}.csv" for stem in stems] + extra
-
-
-def write_ladders(ladders: list[Ladder], out: Path) -> list[Path]:
-    """A CSV per ladder, critical.csv, risk_acceptance.csv, ladder.xlsx and the brief,
-    written into ``out`` as one set."""
-    from defplan.safe_csv import write_frame_csv
-
-    last = ladders[-1]
-    sheets: dict[str, pd.DataFrame] = {}
-    for result in ladders:
-        sheets[_ladder_stem(result.system, len(ladders) > 1)] = result.table()
-    sheets["critical"] = last.critical
-    sheets["risk_acceptance"] = last.acceptance
-    brief = [line for result in ladders for line in result.brief()]
-    with output_set(out):
-        written = [write_frame_csv(frame, out / f"{name}.csv") for name, frame in sheets.items()]
-        written.append(_write_xlsx(sheets, out / "ladder.xlsx"))
-        written.append(_write_text(brief, out / "ladder_brief.txt"))
-    return written
 
 
 def ladder_view(result: Ladder) -> Table:
@@ -306,8 +244,8 @@ def sweep_command(
     progress: ProgressOption = True,
 ) -> None:
     """Re-solve while one input varies: risk against the value, marginal value per unit."""
-    from defplan.safe_csv import write_frame_csv
     from defplan.whatif import sweep
+    from defplan.whatif.writers import SWEEP_FILES, write_sweep
     from defplan.workbook import load_scenario
 
     scenario = load_scenario(workbook)
@@ -328,22 +266,11 @@ def sweep_command(
     for line in result.brief():
         console.print(line, soft_wrap=True)
     if out is not None:
-        with output_set(out):
-            written = [
-                write_frame_csv(result.rows, out / SWEEP_FILES[0]),
-                _write_xlsx({"sweep": result.rows}, out / SWEEP_FILES[1]),
-            ]
-        for path in written:
+        for path in write_sweep(result, out):
             console.print(f"wrote {path}", markup=False)
 
 
 CURVE_WIDTH = 20
-#: the files ``sweep --out`` writes
-SWEEP_FILES = ("sweep.csv", "sweep.xlsx")
-#: the files ``compare --out`` writes
-COMPARE_FILES = ("compare.csv", "compare_summary.csv", "compare.xlsx", "compare_brief.txt")
-#: and with ``--schedule``
-COMPARE_SCHEDULE_FILES = ("compare_schedule.csv", "compare_schedule_summary.csv")
 
 
 def sweep_view(result: Sweep) -> Table:
@@ -413,8 +340,9 @@ def compare_command(
     """Two plans (or two theaters, each planned) side by side, base by base, with deltas;
     with --schedule, the two theaters' move schedules too."""
     from defplan.posture import compare_schedules
-    from defplan.safe_csv import write_frame_csv
+    from defplan.posture.schedule_compare import check_theaters
     from defplan.whatif import compare
+    from defplan.whatif.writers import COMPARE_FILES, COMPARE_SCHEDULE_FILES, write_comparison
 
     for path in (first, second):
         if not path.exists():
@@ -451,21 +379,9 @@ def compare_command(
         console.print(schedule_moves_view(timelines))
         for line in timelines.brief():
             console.print(line, soft_wrap=True)
-    if out is None:
-        return
-    sheets = {"summary": result.summary.astype(str), "bases": result.bases}
-    with output_set(out):  # the comparison and the schedules' appear together
-        written = [
-            write_frame_csv(result.bases, out / COMPARE_FILES[0]),
-            write_frame_csv(result.summary, out / COMPARE_FILES[1]),
-            _write_xlsx(sheets, out / COMPARE_FILES[2]),
-            _write_text(result.brief(), out / COMPARE_FILES[3]),
-        ]
-        if timelines is not None:
-            written.append(write_frame_csv(timelines.moves, out / COMPARE_SCHEDULE_FILES[0]))
-            written.append(write_frame_csv(timelines.summary, out / COMPARE_SCHEDULE_FILES[1]))
-    for path in written:
-        console.print(f"wrote {path}", markup=False)
+    if out is not None:
+        for path in write_comparison(result, out, timelines):
+            console.print(f"wrote {path}", markup=False)
 
 
 def compare_summary_view(result: Comparison) -> Table:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from defplan.errors import InputError, Problem
 from defplan.posture.schedule import MoveSchedule, schedule
 from defplan.workbook import load_scenario
 
@@ -126,6 +127,23 @@ def _scheduled(source: ScheduleSource, options: dict[str, Any]) -> tuple[MoveSch
     if isinstance(source, MoveSchedule):
         return source, "schedule"
     return schedule(load_scenario(source), **options), Path(source).name
+
+
+def check_theaters(*paths: Path) -> None:
+    """Schedules need theaters: a plan.json (or a folder holding one) has no movement data.
+
+    Raises
+    ------
+    defplan.errors.InputError
+        Naming each path that is a plan, not a theater.
+    """
+    problems = [
+        Problem(str(p), message="is a plan, not a theater (--schedule needs two workbooks)")
+        for p in map(Path, paths)
+        if p.suffix.lower() == ".json" or (p.is_dir() and (p / "plan.json").exists())
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def compare_schedules(

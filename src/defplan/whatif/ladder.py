@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -331,6 +331,18 @@ class RuleHold:
 
     def __str__(self) -> str:
         return f"{self.units} {self.system_id} at {self.base_id} by {self.rule}"
+
+
+def ladder_systems(system: str | None, system_ids: Sequence[str]) -> list[str | None]:
+    """The ladders ``system`` asks for: that one (None: every system combined), or for
+    ``"all"`` each of ``system_ids`` on its own, then the combined one.
+
+    >>> ladder_systems("all", ["cram", "patriot"]), ladder_systems("cram", ["cram"])
+    (['cram', 'patriot', None], ['cram'])
+    """
+    if system == "all":
+        return [*system_ids, None]
+    return [system]
 
 
 def rule_holds(

@@ -11,7 +11,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,17 @@ def save_workbook(book: Workbook, path: Path) -> None:
             fixed.external_attr = info.external_attr
             target.writestr(fixed, data)
     atomic_write_bytes(path, out.getvalue())
+
+
+def write_frames(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
+    """An .xlsx with one sheet per frame, titled by its key, in order (written
+    atomically, byte-identical for the same frames); returns ``path``."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, frame in sheets.items():
+        add_frame(book, title, frame)
+    save_workbook(book, Path(path))
+    return Path(path)
 
 
 def add_frame(book: Workbook, title: str, frame: pd.DataFrame) -> Any:
