@@ -158,7 +158,7 @@ _KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
 _HURT_AFTER = (
     r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
     r"|evaluated\s+for|assessed\s+(?:with|for)|checked\s+for|required|needed|underwent"
-    r"|with(?!\s+(?:no|out)\b))\s+(?:[\w-]+\s+){0,3}"
+    r"|with(?!\s+(?:no|out)\b))\s+(?:[\w\"\u201c\u2018-]+\s+){0,5}[\"\u201c\u2018]?"
     r"(?:injur(?:y|ies)|wounds?|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?"
     r"|(?:concussion|tbi)[\w-]*\s+symptoms|smoke\s+inhalation|shrapnel|treatment"
     r"|medical\s+(?:care|attention)))"
@@ -330,7 +330,7 @@ TALLY: Final = re.compile(
     r"\b(?:count|tally|toll|number|total|figure)\b(?:\s+[\w.'\u2019-]+){0,6}?\s+"
     r"(?:stood|stands|stand|reached|exceeded|exceeds|numbers?|numbered|totall?ed|totals?)"
     rf"\s+(?:at\s+)?(?P<to>{COUNT_BARE})"
-    r"|\b(?:wounded|injured)\s*,?\s+(?:which|who|whose\s+number)\s+(?:now\s+)?"
+    r"|\b(?:wounded|injured)(?:\s+(?:right\s+)?now)?\s*,?\s+(?:which|who|whose\s+number)\s+(?:now\s+)?"
     rf"(?:numbers?|number|exceeded|exceeds|totals?|totall?ed|reached)\s+(?P<at>{COUNT_BARE})",
     re.IGNORECASE,
 )
@@ -408,10 +408,12 @@ _MUNITION_HEAD = (
     r"|projectiles?|katyushas?|shells?|rounds?|unmanned\s+aerial\s+vehicles?)"
 )
 _MUNITION_MODIFIER = (
-    r"(?:[\w'\u2019]+-\w+(?:-\w+)?|armed|explosive|explosives-laden|attack|suicide|kamikaze"
+    # a modifier may be quoted: three "one-way" drones
+    r"(?:[\"\u201c\u2018']?(?:[\w'\u2019]+-\w+(?:-\w+)?|armed|explosive|explosives-laden|attack"
+    r"|suicide|kamikaze|enemy|hostile|unidentified|unmanned|militia|loitering|booby-trapped"
     r"|katyusha|grad|ballistic|cruise|short-range|medium-range|mortar|more|other|additional"
     r"|\d{2,3}\s*-?\s*mm|iranian|iranian-made|one-way|unguided|guided|small|large"
-    r"|second|third|fourth|fifth|further|single|lone|separate|final)"
+    r"|second|third|fourth|fifth|further|single|lone|separate|final)[\"\u201d\u2019']?)"
 )
 MUNITIONS: Final = re.compile(
     rf"\b(?:{COUNT}|(?P<one>{_ONE}|another))(?:\s+{_MUNITION_MODIFIER}){{0,3}}\s+{_MUNITION_HEAD}\b"
