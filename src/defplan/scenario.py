@@ -165,6 +165,12 @@ class SystemRow(Row):
         "air_days": (
             "days a move by air takes, door to door, to a base that receives_air; blank = road only"
         ),
+        "channels": "rounds one unit engages in one raid (fire channels); blank = every round",
+        "magazine": (
+            "interceptors one unit holds at the start of a raid, one per engagement; "
+            "blank = no limit"
+        ),
+        "reload_hours": "hours to refill the magazine (information: see docs/allocation.md)",
         "notes": "free text",
     }
 
@@ -179,6 +185,16 @@ class SystemRow(Row):
     emplace_days: NonNegativeFloat = 0.0
     road_km_per_day: PositiveFloat | None = None
     air_days: NonNegativeFloat | None = None
+    channels: PositiveCount | None = None
+    magazine: PositiveCount | None = None
+    reload_hours: NonNegativeFloat | None = None
+
+    @property
+    def raid_capacity(self) -> float:
+        """Rounds one unit engages in one raid: the fewer of its channels and its
+        magazine, ``inf`` when neither is given."""
+        limits = [v for v in (self.channels, self.magazine) if v is not None]
+        return float(min(limits)) if limits else float("inf")
 
     @model_validator(mode="after")
     def _area_needs_range(self) -> SystemRow:
@@ -232,6 +248,16 @@ class WeaponRow(Row):
         "falloff": "linear (attacks thin out from a zone's edge to reach_km past it: "
         "indirect fire) or none (every base within reach is hit alike: guided weapons); "
         "blank = linear",
+        "salvo_mean": (
+            "rounds per attack expected before the record's munitions, 1 or more; "
+            "blank = 1, or the record's mean where it states munitions"
+        ),
+        "salvo_dispersion": (
+            "spread of salvo sizes: the negative binomial's size (smaller = wider); blank = Poisson"
+        ),
+        "salvo_prior_weight": (
+            "how many recorded attacks salvo_mean is worth when pooled with the record; blank = 1"
+        ),
         "notes": "free text",
     }
 
@@ -240,6 +266,17 @@ class WeaponRow(Row):
     reach_km: PositiveFloat
     severity_prior: NonNegativeFloat
     falloff: FalloffCell = "linear"
+    salvo_mean: PositiveFloat | None = None
+    salvo_dispersion: PositiveFloat | None = None
+    salvo_prior_weight: NonNegativeFloat = 1.0
+
+    @model_validator(mode="after")
+    def _a_salvo_has_a_round(self) -> WeaponRow:
+        if self.salvo_mean is not None and self.salvo_mean < 1.0:
+            raise ValueError(
+                f"salvo_mean|{self.salvo_mean} is below 1 (expected at least one round per attack)"
+            )
+        return self
 
 
 class ThreatZoneRow(Row):

@@ -161,6 +161,14 @@ def evaluate_command(
     ] = None,
     objective: ObjectiveOption = None,
     out: OutOption = None,
+    simulate: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="play N raids at every attacked base (engagement simulator, seeded) and "
+            "show the leakers a raid: mean, P5, P50, P95",
+        ),
+    ] = 0,
 ) -> None:
     """Score any allocation (today's by default) with the same model as plan."""
     from defplan.atomic import check_out_folder
@@ -174,8 +182,10 @@ def evaluate_command(
     if out is not None:
         check_out_folder(out, inputs, PLAN_FILES)
     units = read_allocation_csv(allocation, scenario) if allocation is not None else None
-    result = evaluate(scenario, units, objective=objective_choice(objective))
+    result = evaluate(scenario, units, objective=objective_choice(objective), simulate=simulate)
     console.print(allocation_view(result))
+    if result.leakers is not None:
+        console.print(leakers_view(result.leakers, simulate))
     for line in plan_summary(result):
         console.print(line, soft_wrap=True)
     if out is not None:
@@ -210,6 +220,30 @@ def _stability(
             console.print(f"stability from {out / 'robust.json'}", markup=False)
         return found
     return None
+
+
+def leakers_view(leakers: pd.DataFrame, raids: int) -> Table:
+    """Leakers a raid per attacked base: the model's mean, the simulator's mean with its
+    99% interval, and its P5 / P50 / P95."""
+    view = Table(
+        title=f"Leakers a raid ({raids:,} raids simulated per base)", title_justify="left"
+    )
+    columns = ["base", "raids/yr", "rounds/raid", "expected", "simulated (99% CI)"]
+    columns += ["P5", "P50", "P95"]
+    for column in columns:
+        view.add_column(column, justify="left" if column == "base" else "right")
+    for row in leakers.to_dict(orient="records"):
+        view.add_row(
+            escape(str(row["base_id"])),
+            f"{row['raids_per_year']:.3g}",
+            f"{row['rounds_per_raid']:.2f}",
+            f"{row['leakers_expected']:.3f}",
+            f"{row['leakers_mean']:.3f} ({row['mean_ci99_low']:.3f}-{row['mean_ci99_high']:.3f})",
+            f"{row['leakers_p5']:g}",
+            f"{row['leakers_p50']:g}",
+            f"{row['leakers_p95']:g}",
+        )
+    return view
 
 
 def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Table:

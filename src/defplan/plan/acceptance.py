@@ -154,12 +154,13 @@ def acceptance_reasons(
         evaluated=plan.evaluated,
     )
     by_class = facts.by_class
+    by_threat = arrays.instance.fold(by_class)  # a raid class's pseudo-classes summed
     residual = by_class.sum(axis=1)
     found: list[Reason] = []
     for b in np.argsort(-residual, kind="stable"):
         if residual[b] <= max(min_risk, TOLERANCE):
             continue
-        threat = plan.weapons[int(np.argmax(by_class[b]))] if by_class.shape[1] else ""
+        threat = plan.weapons[int(np.argmax(by_threat[b]))] if by_threat.shape[1] else ""
         found.append(reason_for(facts, int(b), threat))
     return found
 

@@ -14,6 +14,8 @@ import numpy as np
 from defplan.geo import distance_matrix_km
 from defplan.model import Coverage, Instance, Objective, make_instance
 from defplan.model.instance import ATTACKER, FloatArray, attacker_objective
+from defplan.model.raids import Raids
+from defplan.plan.salvos import limits_raids, raid_model
 from defplan.risk import RiskTable
 from defplan.scenario import RuleRow, Scenario
 
@@ -49,6 +51,10 @@ class PlanArrays:
     weapons: tuple[str, ...]
     bounds: Bounds
     distance_kind: str
+    #: salvos per weapon class and engagements per raid per system (the instance's
+    #: pseudo-classes come from it; the engagement simulator plays it); None when
+    #: built without raids
+    raids: Raids | None = None
 
 
 def rule_label(rule: RuleRow) -> str:
@@ -173,22 +179,26 @@ def build_arrays(
     blend_weight: float | None = None,
     max_moves: int | None = None,
     inventory: dict[str, int] | None = None,
+    raids: bool = True,
 ) -> PlanArrays:
-    """The solver instance for a scenario, with overrides for what-if questions."""
+    """The solver instance for a scenario, with overrides for what-if questions.
+
+    With ``raids`` (the default) salvos and the systems' channels and magazines enter
+    the residual (:mod:`defplan.plan.salvos`); with no channels or magazine anywhere
+    the instance is the one built without them, exactly.
+    """
     settings = scenario.settings
     base_ids = table.base_ids
     system_ids = tuple(s.system_id for s in scenario.systems)
     weapons = table.weapons
-    p = np.array(
-        [[scenario.p_intercept.get((s, w), 0.0) for w in weapons] for s in system_ids],
-        dtype=np.float64,
-    ).reshape(len(system_ids), len(weapons))
+    p = intercept_matrix(scenario, system_ids, weapons)
     stock = np.array(
         [(inventory or {}).get(s.system_id, s.inventory) for s in scenario.systems], np.int64
     )
     bounds = site_bounds(scenario, base_ids)
     coverage, kind = coverage_of(scenario, base_ids)
     budget = max_moves if max_moves is not None else settings.max_moves
+    raid = raid_model(scenario, weapons) if raids else None
     instance = make_instance(
         table.risk_matrix(),
         p,
@@ -201,8 +211,19 @@ def build_arrays(
         objective=settings_objective(objective or settings.objective, settings.attacker_raids),
         blend_weight=settings.blend_weight if blend_weight is None else blend_weight,
         move_cost=settings.min_move_gain,
+        raids=raid if raid is not None and limits_raids(scenario) else None,
     )
-    return PlanArrays(instance, base_ids, system_ids, weapons, bounds, kind)
+    return PlanArrays(instance, base_ids, system_ids, weapons, bounds, kind, raid)
+
+
+def intercept_matrix(
+    scenario: Scenario, system_ids: tuple[str, ...], weapons: tuple[str, ...]
+) -> FloatArray:
+    """p[s, w] from the effectiveness sheet (0 where a pair is missing), (S, W)."""
+    return np.array(
+        [[scenario.p_intercept.get((s, w), 0.0) for w in weapons] for s in system_ids],
+        dtype=np.float64,
+    ).reshape(len(system_ids), len(weapons))
 
 
 def settings_objective(name: str, raids: int) -> Objective:

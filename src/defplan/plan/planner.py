@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -9,8 +10,9 @@ import numpy as np
 from defplan.errors import InfeasibleError, InputError, Problem, SolverError
 from defplan.model import Instance, Objective, solve
 from defplan.model.backends import MissingBackendError
-from defplan.plan.arrays import PlanArrays, build_arrays
+from defplan.plan.arrays import PlanArrays, build_arrays, intercept_matrix
 from defplan.plan.conflicts import explain_infeasible
+from defplan.plan.leakers import leaker_table
 from defplan.plan.result import Plan
 from defplan.profiles import load_profile
 from defplan.risk import RiskTable
@@ -150,14 +152,22 @@ def evaluate(
     objective: Objective | None = None,
     table: RiskTable | None = None,
     source: str = "allocation",
+    simulate: int = 0,
 ) -> Plan:
     """Score an allocation ({(base_id, system_id): units}; default: the deployed sheet)
     with the same model. The result's status says whether it breaks a rule
     (``breaks_rules``, each broken rule named in its message) or not (``evaluated``).
 
+    With ``simulate`` > 0 the engagement simulator plays that many raids at every
+    attacked base (seeded by the settings' ``seed``) and ``Plan.leakers`` holds each
+    base's leakers a raid: the analytic mean beside the simulated mean, its 99%
+    interval, P5, P50 and P95 (:func:`defplan.plan.leakers.leaker_table`).
+
     An allocation that names an unknown base or system, or uses more units of a system
     than the inventory, cannot be scored: InputError naming ``source``.
     """
+    if simulate < 0:
+        raise ValueError(f"simulate {simulate!r} raids is below 0")
     table = table or compute_risk(scenario)
     arrays = build_arrays(scenario, table, objective=objective)
     inst = arrays.instance
@@ -175,7 +185,11 @@ def evaluate(
             x[bases[base_id], systems[system_id]] += units
     broken = rule_breaches(arrays, x)
     value = inst.objective_of(x)
-    return assemble(
+    leakers = None
+    if simulate:
+        p = intercept_matrix(scenario, arrays.system_ids, arrays.weapons)
+        leakers = leaker_table(arrays, table, p, x, simulate, scenario.settings.seed)
+    scored = assemble(
         scenario,
         arrays,
         x,
@@ -191,6 +205,7 @@ def evaluate(
         iterations=0,
         message=BREACH_SEPARATOR.join(broken),
     )
+    return dataclasses.replace(scored, leakers=leakers) if leakers is not None else scored
 
 
 def allocation_problems(
@@ -361,7 +376,7 @@ def assemble(
         risk_current=inst.residual(inst.current),
         residual=residual,
         residual_greedy=greedy_residual,
-        residual_by_class=inst.residual_by_class(x),
+        residual_by_class=inst.residual_by_threat(x),
         last_unit_value=last_unit_values(inst, x),
         status=status,
         objective=objective,

@@ -61,6 +61,9 @@ class Plan:
     message: str = ""
     #: values of the scenario its assumptions sheet marks illustrative (not facts)
     illustrative_inputs: int = 0
+    #: leakers a raid per attacked base, analytic and simulated (``evaluate`` with
+    #: ``simulate``; columns :data:`defplan.plan.leakers.LEAKER_COLUMNS`), else None
+    leakers: pd.DataFrame | None = None
 
     @property
     def feasible(self) -> bool:

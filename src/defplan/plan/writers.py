@@ -173,6 +173,7 @@ def plan_record(plan: Plan, acceptance: pd.DataFrame | None = None) -> dict[str,
         "bases": bases,
         "risk_acceptance": None if acceptance is None else _records(acceptance_frame(acceptance)),
         "attacker": _attacker_record(plan),
+        "leakers": None if plan.leakers is None else _records(plan.leakers),
         "timing": {"seconds": plan.seconds},
     }
 
@@ -287,7 +288,8 @@ def plan_workbook(
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
     stability: pd.DataFrame | None = None,
 ) -> Workbook:
-    """Summary, Allocation, Base risk, Risk acceptance, (``extra_sheets``), Assumptions,
+    """Summary, Allocation, Base risk, Risk acceptance, (Leakers, when simulated),
+    (``extra_sheets``), Assumptions,
     Provenance sheets; with ``stability`` the Allocation sheet gives each placement's
     share of draws whose own optimum agrees (``stability``)."""
     book = Workbook()
@@ -300,6 +302,8 @@ def plan_workbook(
     # "defence" (under-defended / undefended), not "status": the bases' own column
     shown = acceptance_frame(acceptance).rename(columns={"status": "defence"})
     add_frame(book, "Risk acceptance", shown)
+    if plan.leakers is not None:
+        add_frame(book, "Leakers", plan.leakers)
     for title, frame in (extra_sheets or {}).items():
         add_frame(book, title, frame)
     header, rows = sheet_table(scenario, "assumptions")

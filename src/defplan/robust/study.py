@@ -216,7 +216,7 @@ def robust(
         threads=threads,
         table=table,
     )
-    arrays = build_arrays(scenario, table, objective="expected")
+    arrays = build_arrays(scenario, table, objective="expected", raids=False)
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )
@@ -324,7 +324,7 @@ def plan_stability(
     sources = check_sources(sources)
     table = table or compute_risk(scenario)
     options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
-    arrays = build_arrays(scenario, table, objective="expected")
+    arrays = build_arrays(scenario, table, objective="expected", raids=False)
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )

@@ -1,0 +1,71 @@
+"""From the weapons and systems sheets and the record to the raid model.
+
+Each weapon class's salvo (rounds per attack) pools the weapons sheet's prior
+(``salvo_mean``, worth ``salvo_prior_weight`` attacks, spread ``salvo_dispersion``)
+with the ``munitions`` the record states for the class
+(:func:`defplan.model.raids.pooled_salvo_mean`). Each system's engagements per raid
+are the fewer of its ``channels`` and its ``magazine`` (blank: unlimited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from defplan.model.raids import Raids, Salvo, make_raids, pooled_salvo_mean, salvo_distribution
+from defplan.scenario import Scenario, WeaponRow
+
+
+@dataclass(frozen=True)
+class SalvoEstimate:
+    """How a class's salvo mean came about: the prior, the record, the pooled mean."""
+
+    weapon: str
+    prior_mean: float | None
+    prior_weight: float
+    stated: tuple[int, ...]  # the record's munitions for the class
+    mean: float
+    dispersion: float | None
+
+
+def estimate(weapon: WeaponRow, scenario: Scenario) -> SalvoEstimate:
+    """The pooled salvo mean of one class: the prior alone, the record's mean when
+    there is no prior, the credibility-weighted pool of both, or 1 round with neither.
+
+    Every attack row of the class that states its munitions counts, dated or not and
+    wherever it fell: a salvo is a property of the weapon and its crews, not of the
+    base it was fired at.
+    """
+    stated = tuple(
+        int(a.munitions)
+        for a in scenario.attacks
+        if a.weapon == weapon.weapon and a.munitions is not None and a.munitions >= 1
+    )
+    if weapon.salvo_mean is None:
+        mean = pooled_salvo_mean(1.0, 0.0, stated) if stated else 1.0
+        weight = 0.0
+    else:
+        weight = weapon.salvo_prior_weight
+        mean = pooled_salvo_mean(weapon.salvo_mean, weight, stated)
+    return SalvoEstimate(
+        weapon.weapon, weapon.salvo_mean, weight, stated, mean, weapon.salvo_dispersion
+    )
+
+
+def salvo_estimates(scenario: Scenario, weapons: tuple[str, ...]) -> list[SalvoEstimate]:
+    """One :class:`SalvoEstimate` per weapon class, in ``weapons`` order."""
+    rows = {w.weapon: w for w in scenario.weapons}
+    return [estimate(rows[w], scenario) for w in weapons]
+
+
+def raid_model(scenario: Scenario, weapons: tuple[str, ...]) -> Raids:
+    """Salvos per weapon class (``weapons`` order) and engagements per raid per system
+    (systems-sheet order)."""
+    salvos: list[Salvo] = [
+        salvo_distribution(e.mean, e.dispersion) for e in salvo_estimates(scenario, weapons)
+    ]
+    return make_raids(salvos, [s.raid_capacity for s in scenario.systems])
+
+
+def limits_raids(scenario: Scenario) -> bool:
+    """Whether any system has channels or a magazine (else raids change nothing)."""
+    return any(s.channels is not None or s.magazine is not None for s in scenario.systems)
