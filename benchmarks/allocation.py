@@ -317,6 +317,51 @@ def adversary_bench(
     return rows
 
 
+#: Objectives the raid table times (salvos, channels and magazines: issue 18).
+RAID_OBJECTIVES = ("expected", "attacker:3")
+
+
+def raid_bench(
+    time_limit: float, sizes: Sequence[int] = ADVERSARY_SIZES, backend: str = "highs"
+) -> list[Row]:
+    """The example and generated theaters with examples/raids.py's illustrative channels,
+    magazines and salvo priors, under the raid model (model size in pseudo-classes)."""
+    plan = _load_planner()
+    if plan is None:
+        return []
+    sys.path.insert(0, str(ROOT / "examples"))
+    from generate import generated_theater
+    from raids import with_raids  # type: ignore[import-not-found,unused-ignore]
+
+    from defplan.plan import build_arrays
+    from defplan.risk import risk
+    from defplan.workbook import load_scenario
+
+    _print_table(f"Raid model ({backend}), {time_limit:g} s per solve (seed {SEED})")
+    cases: list[tuple[str, Callable[[], Any]]] = []
+    if EXAMPLE.exists():
+        cases.append(("example", lambda: load_scenario(EXAMPLE)))
+    cases.extend((f"{size:,} bases", partial(generated_theater, size, SEED)) for size in sizes)
+    rows = []
+    for label, build in cases:
+        scenario = with_raids(build())
+        table = risk(scenario)
+        instance = build_arrays(scenario, table).instance
+        print(
+            f"{label}: {instance.n_threats} weapon classes -> {instance.n_classes} "
+            f"pseudo-classes, {int((instance.value > 0).sum()):,} (base, class) pairs",
+            flush=True,
+        )
+        for objective in RAID_OBJECTIVES:
+            result = plan(
+                scenario, objective=objective, backend=backend, time_limit=time_limit, table=table
+            )
+            row = _plan_row(f"{label} raids {objective}", backend, result)
+            rows.append(row)
+            print(format_row(row), flush=True)
+    return rows
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backends",
@@ -342,6 +387,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-wta-set", action="store_true", help="skip the public WTA set")
     parser.add_argument("--no-theaters", action="store_true", help="skip the theater table")
+    parser.add_argument("--no-raids", action="store_true", help="skip the table of the raid model")
     parser.add_argument(
         "--no-adversary",
         action="store_true",
@@ -367,6 +413,8 @@ def run(args: argparse.Namespace) -> None:
         )
     if not args.no_adversary:
         adversary_bench(time_limit, sizes=(100,) if args.quick else ADVERSARY_SIZES)
+    if not args.no_raids:
+        raid_bench(time_limit, sizes=(100,) if args.quick else ADVERSARY_SIZES)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -163,3 +163,19 @@ def test_bad_raid_columns_are_named() -> None:
         ).raid_capacity
         == 2.0
     )
+
+
+def test_moves_ladder_and_options_plan_with_raids() -> None:
+    """What builds on build_arrays takes the raids (robust's move noise leaves them out)."""
+    from defplan.posture import moves, options, schedule
+    from defplan.whatif import ladder
+
+    scenario = with_systems(with_salvos(planning_theater(), rocket=5.0), cram={"channels": 1})
+    target = plan(scenario)
+    orders = moves(scenario)
+    assert orders.target is not None
+    assert orders.target.objective == pytest.approx(target.objective, rel=1e-6)
+    assert schedule(scenario, orders.target) is not None
+    steps = ladder(scenario, system="cram")
+    assert steps.steps[-1].objective == pytest.approx(target.objective, rel=1e-6)
+    assert options(scenario) is not None

@@ -268,7 +268,7 @@ class WeaponRow(Row):
     falloff: FalloffCell = "linear"
     salvo_mean: PositiveFloat | None = None
     salvo_dispersion: PositiveFloat | None = None
-    salvo_prior_weight: NonNegativeFloat = 1.0
+    salvo_prior_weight: NonNegativeFloat | None = None
 
     @model_validator(mode="after")
     def _a_salvo_has_a_round(self) -> WeaponRow:

@@ -44,7 +44,7 @@ def estimate(weapon: WeaponRow, scenario: Scenario) -> SalvoEstimate:
         mean = pooled_salvo_mean(1.0, 0.0, stated) if stated else 1.0
         weight = 0.0
     else:
-        weight = weapon.salvo_prior_weight
+        weight = 1.0 if weapon.salvo_prior_weight is None else weapon.salvo_prior_weight
         mean = pooled_salvo_mean(weapon.salvo_mean, weight, stated)
     return SalvoEstimate(
         weapon.weapon, weapon.salvo_mean, weight, stated, mean, weapon.salvo_dispersion

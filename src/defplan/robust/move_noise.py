@@ -59,7 +59,7 @@ def move_gains(
     if orders.target is None or not orders.orders:
         return frame.reindex(columns=[*frame.columns, *GAIN_COLUMNS])
     table = table or compute_risk(scenario)
-    arrays = build_arrays(scenario, table)
+    arrays = build_arrays(scenario, table, raids=False)  # robust draws are per weapon class
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )
