@@ -285,6 +285,20 @@ def theater_bench(
     return rows
 
 
+def _example_and_generated(sizes: Sequence[int]) -> list[tuple[str, Callable[[], Any]]]:
+    """("example", its loader) when the example is there, then a generated theater of
+    each size: labels and scenario builders."""
+    from generate import generated_theater
+
+    from defplan.workbook import load_scenario
+
+    cases: list[tuple[str, Callable[[], Any]]] = []
+    if EXAMPLE.exists():
+        cases.append(("example", lambda: load_scenario(EXAMPLE)))
+    cases.extend((f"{size:,} bases", partial(generated_theater, size, SEED)) for size in sizes)
+    return cases
+
+
 #: Objectives the adversarial table times (an attacker with k raids: issue 18).
 ADVERSARY_OBJECTIVES = ("worst_case", "attacker:1", "attacker:3", "attacker:10")
 ADVERSARY_SIZES = (1_000,)
@@ -297,17 +311,9 @@ def adversary_bench(
     plan = _load_planner()
     if plan is None:
         return []
-    from generate import generated_theater
-
-    from defplan.workbook import load_scenario
-
     _print_table(f"Adversarial objectives ({backend}), {time_limit:g} s per solve (seed {SEED})")
-    cases: list[tuple[str, Callable[[], Any]]] = []
-    if EXAMPLE.exists():
-        cases.append(("example", lambda: load_scenario(EXAMPLE)))
-    cases.extend((f"{size:,} bases", partial(generated_theater, size, SEED)) for size in sizes)
     rows = []
-    for label, build in cases:
+    for label, build in _example_and_generated(sizes):
         scenario = build()
         for objective in ADVERSARY_OBJECTIVES:
             result = plan(scenario, objective=objective, backend=backend, time_limit=time_limit)
@@ -330,20 +336,14 @@ def raid_bench(
     if plan is None:
         return []
     sys.path.insert(0, str(ROOT / "examples"))
-    from generate import generated_theater
     from raids import with_raids  # type: ignore[import-not-found,unused-ignore]
 
     from defplan.plan import build_arrays
     from defplan.risk import risk
-    from defplan.workbook import load_scenario
 
     _print_table(f"Raid model ({backend}), {time_limit:g} s per solve (seed {SEED})")
-    cases: list[tuple[str, Callable[[], Any]]] = []
-    if EXAMPLE.exists():
-        cases.append(("example", lambda: load_scenario(EXAMPLE)))
-    cases.extend((f"{size:,} bases", partial(generated_theater, size, SEED)) for size in sizes)
     rows = []
-    for label, build in cases:
+    for label, build in _example_and_generated(sizes):
         scenario = with_raids(build())
         table = risk(scenario)
         instance = build_arrays(scenario, table).instance

@@ -225,9 +225,7 @@ def _stability(
 def leakers_view(leakers: pd.DataFrame, raids: int) -> Table:
     """Leakers a raid per attacked base: the model's mean, the simulator's mean with its
     99% interval, and its P5 / P50 / P95."""
-    view = Table(
-        title=f"Leakers a raid ({raids:,} raids simulated per base)", title_justify="left"
-    )
+    view = Table(title=f"Leakers a raid ({raids:,} raids simulated per base)", title_justify="left")
     columns = ["base", "raids/yr", "rounds/raid", "expected", "simulated (99% CI)"]
     columns += ["P5", "P50", "P95"]
     for column in columns:
