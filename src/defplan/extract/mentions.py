@@ -142,6 +142,7 @@ OWN_PREDICATE: Final = re.compile(
     rf"{SEQUEL.pattern}|\s*(?:which|who|where|whose)\s+(?:\w+\s+){{0,3}}?(?:was|were|had|has|is)\b",
     re.I,
 )
+WHERE_AFTER_SITE: Final = re.compile(r",?\s+where\s+(?=\S)", re.I)
 PASSIVE_START: Final = re.compile(rf"\W*{PASSIVE_HIT.pattern}", re.I)
 PRONOUN_HIT: Final = re.compile(rf"\W*(?P<it>It)\s+{PASSIVE_HIT.pattern}")
 # what ends a site's phrase before a landmark: "Camp Taji and four others struck near ..."
@@ -553,6 +554,28 @@ def _pronoun_site(sentence: Sentence) -> list[SiteMention]:
     return [SiteMention(start, start + 2, "it", None, "anaphoric")]
 
 
+def _split_where(
+    clause: Clause, masked: str, sites: list[SiteMention], dates: list[DateMention]
+) -> tuple[list[Clause], list[SiteMention]]:
+    """ "Wednesday's attack targeted the same base where Iran attacked with missiles in
+    January last year": the clause cut at "where" when what follows tells an attack of
+    its own day; the "where" is then that base again (an anaphoric mark)."""
+    for cue in WHERE_AFTER_SITE.finditer(clause.text):
+        at = clause.start + cue.start()
+        if not any(0 <= at - s.end <= 2 for s in sites):
+            continue
+        tail = masked[cue.start() : len(clause.text)]
+        own_day = [d for d in dates if at <= d.start < clause.end and not d.reported]
+        if not own_day or weapon_in(tail) is None:
+            continue
+        where = at + cue.group(0).index("where")
+        return [
+            Clause(clause.start, at, clause.text[: cue.start()]),
+            Clause(at, clause.end, clause.text[cue.start() :]),
+        ], [SiteMention(where, where + 5, "where", None, "anaphoric")]
+    return [clause], []
+
+
 def annotate_sentence(
     sentence: Sentence, gazetteer: Gazetteer, published: dt.date | None
 ) -> list[_ClauseFacts]:
@@ -566,6 +589,9 @@ def annotate_sentence(
     sites = _without_landmarks(gazetteer.find(sentence.text, sentence.start), sentence)
     sites = sorted([*sites, *_pronoun_site(sentence)], key=lambda m: m.start)
     masked = mask_non_weapons(sentence.text)
+    cut = [_split_where(c, masked[c.start - sentence.start :], sites, dates) for c in clauses]
+    clauses = [part for parts, _ in cut for part in parts]
+    sites = sorted([*sites, *(s for _, where in cut for s in where)], key=lambda m: m.start)
     facts: list[_ClauseFacts] = []
     for whole in clauses:
         at = whole.start - sentence.start
