@@ -683,3 +683,22 @@ def test_a_bare_number_after_counted_people_picks_some_of_them_out() -> None:
 def test_a_number_in_a_site_s_name_counts_nothing() -> None:
     row = one("A drone strike on Tower 22 killed two soldiers and wounded more than 30 on Sunday.")
     assert (row.base_id, row.killed, row.wounded) == ("tower_22", 2, 30)
+
+
+def test_an_undated_article_keeps_apart_attacks_its_relative_days_tell_apart() -> None:
+    # no publication date: "late on Friday", "two days earlier" and "last week" date
+    # nothing, but they still say three attacks, not one
+    text = (
+        "Drones strike Camp Taji again\n\n"
+        "Unidentified drones struck Camp Taji late on Friday, damaging a hangar but causing "
+        "no casualties, security sources said.\n\n"
+        "This strike followed a similar drone attack two days earlier that set the base's "
+        "fuel depot on fire.\n\n"
+        "Last week, the same base was targeted by rocket fire, but the rockets fell short.\n"
+    )
+    found = extract_articles([Article("undated.txt", text, None)], BASES).rows
+    assert sorted((r.base_id, str(r.date), r.weapon, str(r.killed)) for r in found) == [
+        ("taji", "None", "drone", "0"),
+        ("taji", "None", "drone", "None"),
+        ("taji", "None", "rocket", "None"),
+    ]

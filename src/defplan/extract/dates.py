@@ -220,6 +220,9 @@ class DateMention:
     opens_period: bool = False  # "since late October": never one attack's day
     dateline: bool = False  # "Baghdad, Feb 16 (IANS)": the report's day
     names_event: bool = False  # "the Tuesday attack", "Wednesday's strike"
+    # read in an article without a publication date, against a stand-in day: it tells
+    # attacks apart ("Saturday" is not "last week") but is never written out
+    floating: bool = False
 
 
 @lru_cache(maxsize=64)
@@ -386,11 +389,16 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> _Resolved:
     raise ValueError(kind)
 
 
+#: the day an undated article's relative dates are read against (see DateMention.floating)
+STAND_IN_DAY: Final = dt.date(2100, 1, 1)
+
+
 def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[DateMention]:
     """Every date ``text`` gives, resolved against ``published``, in text order.
 
     Offsets are ``offset`` plus the position in ``text``. Without a publication date
-    only dates that carry their year are read.
+    only dates that carry their year are resolved; the others are read against a
+    stand-in day and marked ``floating``, to tell attacks apart, never to date them.
 
     >>> [(d.day.isoformat(), d.precision) for d in find_dates(
     ...     "Rockets hit the base on Saturday; another barrage came in December.",
@@ -405,10 +413,10 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
             if any(start < b and a < end for a, b in taken):
                 continue
             base = published
+            floating = False
             if base is None:
-                if kind not in ("iso", "day_month_year", "month_year", "year"):
-                    continue
-                base = dt.date(2100, 1, 1)
+                floating = kind not in ("iso", "day_month_year", "month_year", "year")
+                base = STAND_IN_DAY
             try:
                 day, precision = _resolve(kind, match, base)
             except (ValueError, OverflowError):
@@ -430,6 +438,7 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
                     opens_period=_opens_period(text, start),
                     dateline=DATELINE_AFTER.match(text[end:]) is not None,
                     names_event=EVENT_AFTER.match(text[end:]) is not None,
+                    floating=floating,
                 )
             )
     found.sort(key=lambda d: (d.start, d.end))

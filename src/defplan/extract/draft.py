@@ -52,8 +52,8 @@ def sites_compatible(a: SiteMention, b: SiteMention) -> bool:
 
 def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
     """Whether two dates can be one attack's: either missing or weak, or they agree."""
-    if a is None or b is None or a.weak or b.weak:
-        return True
+    if a is None or b is None or a.weak or b.weak or a.floating != b.floating:
+        return True  # a floating date (undated article) says nothing against a real one
     return agree((a.day, a.precision), (b.day, b.precision))
 
 
@@ -74,6 +74,8 @@ def better_date(held: DateMention | None, found: DateMention | None) -> bool:
         return False
     if held is None or (held.weak and not found.weak):
         return True
+    if held.floating != found.floating:
+        return held.floating  # a date read with its year beats one read against a stand-in
     return (
         not found.weak
         and dates_compatible(held, found)

@@ -48,7 +48,7 @@ from defplan.extract.draft import (
     mentions_compatible,
     weapons_compatible,
 )
-from defplan.extract.linking import fits_description, link_restatements
+from defplan.extract.linking import distinct_mention, fits_description, link_restatements
 from defplan.extract.mentions import CLAIM_REACH_SENTENCES, Attribution, Mention
 from defplan.extract.sites import SiteMention, fold
 from defplan.fields import DatePrecision
@@ -286,8 +286,8 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
             ] or [a for a in recent[:1] if a.site is not None and fits_description(a.site, named)]
         return next((a for a in recent if dates_compatible(a.date, mention.date)), None)
     if site is None or site.kind == "anaphoric":
-        if mention.same_site:
-            return None
+        if mention.same_site or (site is not None and distinct_mention(mention)):
+            return None  # "a similar drone attack two days earlier": another at that site
         if site is None and (
             _continues_sentence(recent[0], mention) or _dates_undated(recent[0], mention)
         ):
@@ -326,6 +326,8 @@ def _row(attack: DraftAttack, context_dates: Sequence[tuple[int, DateMention]]) 
         ]
         if donors:
             date = min(donors, key=lambda pair: (pair[0], -pair[1].start))[1]
+    if date is not None and date.floating:
+        date = None  # an undated article's "on Saturday": told apart, never written
     killed = attack.killed
     if killed is None and not attack.killed_said and attack.wounded_said:
         killed = 0

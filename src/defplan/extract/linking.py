@@ -46,6 +46,7 @@ from defplan.extract.draft import (
     merge_drafts,
     weapons_compatible,
 )
+from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
 
 DISTINCT: Final = re.compile(
@@ -100,10 +101,19 @@ def fits_description(described: SiteMention, other: SiteMention) -> bool:
     return described.candidates is None or other.base_id in described.candidates
 
 
+def distinct_mention(mention: Mention) -> bool:
+    """Whether ``mention`` says its attack is not the one told before: "a similar drone
+    attack two days earlier", "the same base was targeted last week"."""
+    sentence = mention.sentence
+    clause = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+    if SELF_REFERENCE.match(clause):
+        return False
+    # "the same base" of a new volley, not of "Tuesday's attack hit the same base"
+    return (mention.same_site and not mention.definite) or DISTINCT.search(clause) is not None
+
+
 def _distinct(attack: DraftAttack) -> bool:
-    main = attack.main
-    clause = main.sentence.text[main.start - main.sentence.start : main.end - main.sentence.start]
-    return DISTINCT.search(clause) is not None and SELF_REFERENCE.match(clause) is None
+    return distinct_mention(attack.main)
 
 
 def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
