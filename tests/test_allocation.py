@@ -363,3 +363,46 @@ def test_worst_case_tie_break_with_a_move_cost_is_proven_and_costs_nothing(seed:
     assert solution.status == "optimal" and solution.x is not None
     assert solution.message == ""
     assert close(solution.objective, best)
+
+
+def test_a_model_too_slow_to_build_stops_at_the_time_limit_with_the_heuristic_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each base and class's reachable exponents take 1 s here (a clock that jumps):
+    the 120 of them would take the whole of a 5 s limit 24 times over. The build stops
+    at the limit and the solve reports it, with the greedy plan and a valid bound."""
+    import time
+
+    from defplan.model import formulation, solution
+
+    rng = np.random.default_rng(3)
+    inst = make_instance(rng.uniform(0, 5, (30, 4)), rng.uniform(0.2, 0.9, (5, 4)), [8] * 5)
+    real_clock, reachable = time.perf_counter, formulation.reachable_array
+    lag = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: real_clock() + lag[0])
+
+    def slow(*args: object, **kwargs: object) -> object:
+        lag[0] += 1.0
+        return reachable(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(formulation, "reachable_array", slow)
+    found = solve(inst, time_limit=5.0)
+    assert found.seconds < 5.0 + 1.5  # on the jumping clock, not the wall's
+    assert found.status == "time_limit" and found.x is not None
+    assert inst.violations(found.x) == []
+    assert found.message.startswith("the time limit ran out while the model was built")
+    assert math.isfinite(found.bound) and found.bound <= found.objective
+    assert found.objective <= found.greedy_objective
+    assert solution.relative_gap(found.objective, found.bound, inst.risk_size) == found.gap
+
+
+def test_greedy_stops_placing_units_at_its_deadline_with_a_feasible_plan() -> None:
+    import time
+
+    rng = np.random.default_rng(4)
+    inst = make_instance(rng.uniform(0, 5, (40, 2)), [[0.5, 0.6], [0.7, 0.2]], [20, 20])
+    cut = greedy(inst, deadline=time.perf_counter())
+    full = greedy(inst)
+    assert cut is not None and full is not None
+    assert inst.violations(cut) == []
+    assert cut.sum() == 1 < full.sum()  # one unit placed, then the clock looked at

@@ -19,6 +19,7 @@ fall back to tangents of v·e^y, which are valid everywhere.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,17 @@ SANE_RISK = (1e-3, 1e4)
 #: Single-system tangent points are rounded to this grid in y: many systems with nearly
 #: equal ln(1 − p), as in WTA, would otherwise give hundreds of rows per pair.
 TANGENT_GRID = 0.1
+
+
+class OutOfTimeError(Exception):
+    """The model's build passed its deadline (a :func:`time.perf_counter` time): the
+    solve reports its time limit with the heuristic's allocation instead."""
+
+
+def check_deadline(deadline: float | None) -> None:
+    """Raise :class:`OutOfTimeError` once the clock passes ``deadline`` (None: never)."""
+    if deadline is not None and time.perf_counter() >= deadline:
+        raise OutOfTimeError
 
 
 @dataclass
@@ -127,11 +139,13 @@ class Formulation:
             self.cut_near(k, float(y[k]))
         return self.model.n_rows - rows
 
-    def cut_at(self, x: IntArray) -> None:
+    def cut_at(self, x: IntArray, deadline: float | None = None) -> None:
         """Make the model exact at an allocation and one unit of any system either side
         of it: an incumbent is close to the optimum, which usually differs from it by a
-        unit here and there. Pairs with every chord in place need nothing."""
+        unit here and there. Pairs with every chord in place need nothing. Raises
+        :class:`OutOfTimeError` past ``deadline`` (the cuts made stay valid)."""
         for k, point in enumerate(self.pair_exponents(x).tolist()):
+            check_deadline(deadline)
             self.cut_near(k, point)
             known = self.reachable[k]
             if known is not None and len(self.chords[k]) >= len(known) - 1:
@@ -251,22 +265,34 @@ def model_scale(inst: Instance, typical: float | None = None) -> float:
     return 1.0 / largest
 
 
-def formulate(instance: Instance, typical: float | None = None) -> Formulation:
+def formulate(
+    instance: Instance, typical: float | None = None, deadline: float | None = None
+) -> Formulation:
     """Build the MILP for an instance, with its initial cuts: the units and their
     inventory and move rows, one exponent and epigraph per base and class, then the
     objective's rows (the worst base, or an attacker's k raids) and any residual cap.
 
     ``typical`` is a worst-case objective value the optimum is near (a heuristic's):
-    the model is then scaled so it reads 1 (see :func:`model_scale`).
+    the model is then scaled so it reads 1 (see :func:`model_scale`). Past
+    ``deadline`` (a :func:`time.perf_counter` time) the build stops with
+    :class:`OutOfTimeError`: a large model takes longer than a short time limit.
     """
+    check_deadline(deadline)
     inst = instance
     model = LinearModel()
     expected_weight, worst_weight = inst.weights
     scale = model_scale(inst, typical)
-    x_col, move_col = add_allocation(model, inst, scale)
+    x_col, move_col = add_allocation(model, inst, scale, deadline)
     pairs = PairSet(n_systems=inst.n_systems)
     constant = add_residual_pairs(
-        model, inst, x_col, inst.log_leak, [inst.value * scale], [expected_weight], pairs
+        model,
+        inst,
+        x_col,
+        inst.log_leak,
+        [inst.value * scale],
+        [expected_weight],
+        pairs,
+        deadline=deadline,
     )[0]
     model.offset = expected_weight * float(constant.sum())
     by_base = pairs.t_by_base(0)
@@ -277,7 +303,9 @@ def formulate(instance: Instance, typical: float | None = None) -> Formulation:
         worst_col = add_worst_base(model, worst_weight, by_base, constant)
     if inst.residual_cap is not None:
         top = add_residual_cap(model, inst, inst.residual_cap * scale, by_base, constant) or top
-    built = pairs.formulation(model, inst, x_col, move_col, worst_col, constant, scale)
+    built = pairs.formulation(
+        model, inst, x_col, move_col, worst_col, constant, scale, deadline=deadline
+    )
     if top is not None:
         built.top_sum, built.top_totals, built.top_cols = top
     return built
@@ -333,12 +361,13 @@ def add_residual_cap(
 
 
 def add_allocation(
-    model: LinearModel, inst: Instance, scale: float = 1.0
+    model: LinearModel, inst: Instance, scale: float = 1.0, deadline: float | None = None
 ) -> tuple[IntArray, IntArray]:
     """The integer units x[b, s] with their inventory rows and, with a move budget or a
     move cost (``scale`` model units per unit of risk), the units moved away from
-    today's deployment. Returns the columns of x and of moves (−1 where none)."""
-    x_col = add_units(model, inst)
+    today's deployment. Returns the columns of x and of moves (−1 where none).
+    Raises :class:`OutOfTimeError` past ``deadline``."""
+    x_col = add_units(model, inst, deadline)
     add_inventory_limits(model, inst, x_col)
     move_col = np.full((inst.n_bases, inst.n_systems), -1, dtype=np.int64)
     if inst.current is not None and (inst.max_moves is not None or inst.move_cost > 0.0):
@@ -346,11 +375,12 @@ def add_allocation(
     return x_col, move_col
 
 
-def add_units(model: LinearModel, inst: Instance) -> IntArray:
+def add_units(model: LinearModel, inst: Instance, deadline: float | None = None) -> IntArray:
     """x[b, s] within its bounds, where a site may host any unit; the (B, S) columns,
-    −1 where it may host none."""
+    −1 where it may host none (:class:`OutOfTimeError` past ``deadline``)."""
     x_col = np.full((inst.n_bases, inst.n_systems), -1, dtype=np.int64)
     for b in range(inst.n_bases):
+        check_deadline(deadline)
         for s in range(inst.n_systems):
             if inst.upper[b, s] > 0:
                 x_col[b, s] = model.add_col(
@@ -471,9 +501,11 @@ class PairSet:
         constant: FloatArray,
         scale: float,
         kind: type[Formulation] | None = None,
+        deadline: float | None = None,
         **extra: Any,
     ) -> Formulation:
-        """The :class:`Formulation` over these pairs, with its initial cuts."""
+        """The :class:`Formulation` over these pairs, with its initial cuts
+        (:class:`OutOfTimeError` past ``deadline``)."""
         built = (kind or Formulation)(
             model=model,
             instance=inst,
@@ -494,6 +526,7 @@ class PairSet:
             **extra,
         )
         for k, points in enumerate(self.points):
+            check_deadline(deadline)
             known = self.reachable[k]
             if self.every[k] and known is not None:
                 for i in range(len(known) - 1):
@@ -514,11 +547,15 @@ def add_residual_pairs(
     values: list[FloatArray],
     costs: list[float],
     pairs: PairSet,
+    deadline: float | None = None,
 ) -> FloatArray:
     """Add one exponent y[b, c] per reachable base and class, and over it one epigraph
     t per value array (``values[i]`` (B, C) in model units, its t columns costing
     ``costs[i]``). Returns, per value array, the residual no system can touch, per
-    base (K, B)."""
+    base (K, B). Raises :class:`OutOfTimeError` past ``deadline``.
+
+    Only pairs some value array puts risk on are visited (a weapon-target instance has
+    one class per target, so all but 1/T of its pairs are empty)."""
     if pairs.reach is None:
         pairs.reach = reach_of(inst, x_col)
     reach = pairs.reach
@@ -526,30 +563,30 @@ def add_residual_pairs(
     count = int(sum((v > 0.0).sum() for v in values))
     limit = REACHABLE_LIMIT if count <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
     constant = np.zeros((len(values), inst.n_bases))
-    for b in range(inst.n_bases):
-        for c in range(inst.n_classes):
-            owners = [i for i, v in enumerate(values) if v[b, c] > 0.0]
-            leak = log_leak[:, c]
-            steps = [
-                (float(leak[s]), int(most[b, s]))
-                for s in range(inst.n_systems)
-                if leak[s] < 0.0 and most[b, s] > 0 and reach[b][s]
-            ]
-            if owners and not steps:
-                for i in owners:
-                    constant[i, b] += float(values[i][b, c])
-            if not owners or not steps:
-                continue
-            y = add_exponent(model, leak, b, c, steps, reach[b])
-            known = reachable_array(steps, limit)
-            every = known is not None and len(known) <= ENUMERATE_LIMIT
-            points = known.tolist() if every and known is not None else []
-            if not every:
-                points = spread_points(float(model.col_lower[y]), steps, INITIAL_TANGENTS)
+    at_risk = np.stack([v > 0.0 for v in values])  # (K, B, C)
+    for b, c in np.argwhere(at_risk.any(axis=0)).tolist():
+        check_deadline(deadline)
+        owners = np.flatnonzero(at_risk[:, b, c]).tolist()
+        leak = log_leak[:, c]
+        steps = [
+            (float(leak[s]), int(most[b, s]))
+            for s in range(inst.n_systems)
+            if leak[s] < 0.0 and most[b, s] > 0 and reach[b][s]
+        ]
+        if not steps:
             for i in owners:
-                value = float(values[i][b, c])
-                t = add_epigraph(model, leak, b, c, value, costs[i], reach[b])
-                pairs.add(b, c, value, y, t, i, leak, points, known, every)
+                constant[i, b] += float(values[i][b, c])
+            continue
+        y = add_exponent(model, leak, b, c, steps, reach[b])
+        known = reachable_array(steps, limit)
+        every = known is not None and len(known) <= ENUMERATE_LIMIT
+        points = known.tolist() if every and known is not None else []
+        if not every:
+            points = spread_points(float(model.col_lower[y]), steps, INITIAL_TANGENTS)
+        for i in owners:
+            value = float(values[i][b, c])
+            t = add_epigraph(model, leak, b, c, value, costs[i], reach[b])
+            pairs.add(b, c, value, y, t, i, leak, points, known, every)
     return constant
 
 

@@ -177,7 +177,7 @@ class State:
         return sorted(set(cover.hosts[np.isin(cover.bases, worst)].tolist()))
 
 
-def greedy(instance: Instance) -> IntArray | None:
+def greedy(instance: Instance, deadline: float | None = None) -> IntArray | None:
     """Marginal-gain allocation from the lower bounds; None if the bounds are infeasible.
 
     What a planner does by hand: place one unit at a time where it removes the most
@@ -188,6 +188,9 @@ def greedy(instance: Instance) -> IntArray | None:
     ----------
     instance : Instance
         From :func:`~defplan.model.make_instance`.
+    deadline : float, optional
+        A :func:`time.perf_counter` time at which to stop placing units (the
+        allocation so far is feasible: it starts at the lower bounds).
 
     Returns
     -------
@@ -207,17 +210,19 @@ def greedy(instance: Instance) -> IntArray | None:
         start = _keep_current(inst)
         if start is None:
             return None
-        return improve(inst, start)
+        return improve(inst, start, deadline=deadline)
     state = State.of(inst, inst.lower)
-    fill(state)
+    fill(state, deadline)
     return state.x
 
 
-def fill(state: State) -> None:
+def fill(state: State, deadline: float | None = None) -> None:
     """Place spare units one at a time where each lowers the objective most, while
-    one does (greedy's step, from any allocation)."""
+    one does (greedy's step, from any allocation), or until ``deadline`` (a
+    :func:`time.perf_counter` time)."""
     while _add_best(state):
-        pass
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
 
 
 @dataclass(frozen=True)
@@ -243,21 +248,23 @@ def starting_point(
     places spare units (the caller improves the start by exchanges instead: on 300×600
     weapon-target instances the local search alone takes longer than a minute).
     """
-    greedy_x = greedy(instance)
+    greedy_x = greedy(instance, deadline)
     greedy_value = instance.objective_of(greedy_x) if greedy_x is not None else math.inf
     best_x: IntArray | None = None
     best_value = math.inf
     for candidate in (start, greedy_x):
         if candidate is not None and not instance.violations(candidate):
-            if local_search:
+            if deadline is not None and time.perf_counter() >= deadline:
+                polished = candidate  # no time left to improve it (nor to score it twice)
+            elif local_search:
                 polished = improve(instance, candidate, deadline=deadline)
             else:
                 state = State.of(instance, candidate)
-                fill(state)
+                fill(state, deadline)
                 polished = state.x
-            if instance.violations(polished):  # a cap the local search does not know
-                polished = candidate
-            value = instance.objective_of(polished)
+            if polished is not candidate and instance.violations(polished):
+                polished = candidate  # a cap the local search does not know
+            value = greedy_value if polished is greedy_x else instance.objective_of(polished)
             if value < best_value:
                 best_x, best_value = polished, value
     return Start(greedy_x, greedy_value, best_x, best_value)
@@ -408,16 +415,16 @@ def _relocate_best(state: State) -> bool:
     return True
 
 
-def polish(instance: Instance, x: IntArray) -> IntArray:
+def polish(instance: Instance, x: IntArray, deadline: float | None = None) -> IntArray:
     """An allocation with x's objective or better that no obvious one dominates.
 
     Under ``worst_case`` many allocations share the optimal worst residual; the
-    local search (which breaks ties by the summed residual) moves spare and idle
-    units to where they lower the total. Then :func:`fewer_moves` undoes moves that
-    buy nothing.
+    local search (which breaks ties by the summed residual, until ``deadline``, a
+    :func:`time.perf_counter` time) moves spare and idle units to where they lower
+    the total. Then :func:`fewer_moves` undoes moves that buy nothing.
     """
     if instance.weights[0] == 0.0:
-        improved = improve(instance, x)
+        improved = improve(instance, x, deadline=deadline)
         # the local search scores residuals only: with a move cost, a move it makes to
         # lower the total can cost more than it buys, so it is kept only where it does not
         before = instance.objective_of(x)

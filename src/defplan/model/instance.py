@@ -187,10 +187,19 @@ class Instance:
     #: the theater's scale of risk: the largest base's undefended residual, or 1 when
     #: there is none (tolerances on objectives are taken relative to it)
     risk_size: float = field(init=False, repr=False)
+    #: every system a point system (a unit defends its own site alone): n = x
+    all_point: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         leak = np.maximum(1.0 - self.p, MIN_LEAK)
         object.__setattr__(self, "log_leak", np.log(leak))
+        sites = np.arange(self.value.shape[0])
+        point = all(
+            c.hosts.size == sites.size
+            and bool((c.hosts == sites).all() and (c.bases == sites).all())
+            for c in self.coverage
+        )
+        object.__setattr__(self, "all_point", point)
         largest = float(self.value.sum(axis=1).max(initial=0.0)) if self.value.size else 0.0
         object.__setattr__(self, "risk_size", largest if 1e-300 <= largest < np.inf else 1.0)
 
@@ -209,6 +218,8 @@ class Instance:
     def defending(self, x: IntArray | FloatArray) -> FloatArray:
         """n[b, s]: units of each system defending each base under allocation x (whole
         or, for the continuous relaxation, fractional units)."""
+        if self.all_point:
+            return np.asarray(x, dtype=np.float64)
         columns = [
             cover.counts(x[:, s].astype(np.float64), self.n_bases)
             for s, cover in enumerate(self.coverage)

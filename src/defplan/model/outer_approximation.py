@@ -12,7 +12,7 @@ import numpy as np
 
 from defplan.model.backends import InstanceSolver, RunOptions, RunResult, loaded, runner
 from defplan.model.backends import backend as chosen_backend
-from defplan.model.formulation import Formulation, formulate
+from defplan.model.formulation import Formulation, OutOfTimeError, formulate
 from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
@@ -121,14 +121,19 @@ def solve(
         return _infeasible(instance, backend, began, 0, greedy_value, None)
     worst_only = instance.weights[0] == 0.0
     typical = best_value if worst_only and best_x is not None else None
-    formulation = formulate(instance, typical=typical)
-    if best_x is not None:
-        formulation.cut_at(best_x)
     # valid before any solve, so a run stopped in its first round still has a bound
     lower = instance.score(instance.residual_floor()) if instance.n_bases else -math.inf
     target = max(gap, OPTIMALITY_TOLERANCE)
     settings = _Settings(run, deadline, gap, threads, seed, max_nodes)
-    if formulation.model.n_cols == 0:
+    try:
+        formulation = formulate(instance, typical=typical, deadline=deadline)
+        if best_x is not None:
+            formulation.cut_at(best_x, deadline)
+    except OutOfTimeError:
+        formulation = None
+    if formulation is None:
+        loop = _Loop(best_x, best_value, lower, 0, BUILD_OUT_OF_TIME, None)
+    elif formulation.model.n_cols == 0:
         # Nothing to decide: every site is fixed at zero and the residual is constant.
         best_x = np.zeros_like(instance.lower)
         if instance.violations(best_x):
@@ -157,7 +162,7 @@ def solve(
         rounds += tie_rounds
         message = "; ".join(m for m in (message, tie_message) if m)
     if best_x is not None:
-        polished = polish(instance, best_x)
+        polished = polish(instance, best_x, deadline)
         if not instance.violations(polished):  # the local search knows no residual cap
             best_x = polished
         best_value = instance.objective_of(best_x)
@@ -244,6 +249,8 @@ def _outer_approximation(
     target = max(settings.gap, OPTIMALITY_TOLERANCE)
     rounds = 0
     message = ""
+    if best_x is not None and time.perf_counter() >= settings.deadline:
+        return _Loop(best_x, best_value, lower, rounds, "", None)
     while True:
         rounds += 1
         left = settings.deadline - time.perf_counter()
@@ -327,6 +334,9 @@ def _search_and_prove(
     return loop
 
 
+#: The note of a solve whose time limit ran out before its model was built.
+BUILD_OUT_OF_TIME = "the time limit ran out while the model was built: the heuristic's plan"
+
 #: Allocations with fewer cells that may hold a unit are left to the outer
 #: approximation alone: it proves them at once (the example theater in 0.02 s), and the
 #: improved starts and the search would only add time.
@@ -357,11 +367,14 @@ def _least_total_under(
         if time.perf_counter() >= settings.deadline:
             break
         capped = capped_instance(instance, proven, slack)
-        # scaled by the cap, as the first stage was: each base's residual reads ≤ 1
-        formulation = formulate(capped, typical=capped.residual_cap)
-        if formulation.model.n_cols == 0:
-            return x, rounds, ""
-        formulation.cut_at(x)
+        try:
+            # scaled by the cap, as the first stage was: each base's residual reads ≤ 1
+            formulation = formulate(capped, typical=capped.residual_cap, deadline=settings.deadline)
+            if formulation.model.n_cols == 0:
+                return x, rounds, ""
+            formulation.cut_at(x, settings.deadline)
+        except OutOfTimeError:
+            break
         floor = capped.score(capped.residual_floor())
         loop = _outer_approximation(
             capped, formulation, dataclasses.replace(settings, gap=0.0), x, total, floor
