@@ -702,3 +702,13 @@ def test_an_undated_article_keeps_apart_attacks_its_relative_days_tell_apart() -
         ("taji", "None", "drone", "None"),
         ("taji", "None", "rocket", "None"),
     ]
+
+
+def test_an_undated_article_may_call_one_day_saturday_and_last_night() -> None:
+    text = (
+        "Rockets hit a base housing coalition troops in Iraq on Saturday, "
+        "wounding two soldiers.\n\n"
+        '"Last night, rockets struck Camp Taji," a spokesman said in a statement.\n'
+    )
+    found = extract_articles([Article("undated.txt", text, None)], BASES).rows
+    assert [(r.base_id, r.date, r.wounded) for r in found] == [("taji", None, 2)]

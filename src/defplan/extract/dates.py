@@ -390,7 +390,8 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> _Resolved:
 
 
 #: the day an undated article's relative dates are read against (see DateMention.floating)
-STAND_IN_DAY: Final = dt.date(2100, 1, 1)
+#: (mid-month, so that the weekdays and "last week" of one report share its month)
+STAND_IN_DAY: Final = dt.date(2100, 1, 15)
 
 
 def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[DateMention]:

@@ -54,6 +54,10 @@ def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
     """Whether two dates can be one attack's: either missing or weak, or they agree."""
     if a is None or b is None or a.weak or b.weak or a.floating != b.floating:
         return True  # a floating date (undated article) says nothing against a real one
+    if a.floating:
+        # "Saturday" and "last night" of an undated report may be one day: only the
+        # month ("in August" against "on Friday") tells floating dates apart
+        return agree((a.day, "month"), (b.day, "month"))
     return agree((a.day, a.precision), (b.day, b.precision))
 
 
