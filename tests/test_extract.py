@@ -712,3 +712,11 @@ def test_an_undated_article_may_call_one_day_saturday_and_last_night() -> None:
     )
     found = extract_articles([Article("undated.txt", text, None)], BASES).rows
     assert [(r.base_id, r.date, r.wounded) for r in found] == [("taji", None, 2)]
+
+
+def test_a_date_in_a_relative_clause_of_another_event_does_not_date_the_attack() -> None:
+    attack = one(
+        "Several rockets struck Camp Taji. Police said the rocket fire came from the town of "
+        "Tarmiyah, which was retaken from militants in 2015 by army units."
+    )
+    assert (attack.base_id, attack.date) == ("taji", None)

@@ -142,6 +142,9 @@ OWN_PREDICATE: Final = re.compile(
     rf"{SEQUEL.pattern}|\s*(?:which|who|where|whose)\s+(?:\w+\s+){{0,3}}?(?:was|were|had|has|is)\b",
     re.I,
 )
+LISTED_ATTACKS: Final = re.compile(
+    r"\b(?P<n>two|three|four|both)\s+(?:\w+\s+)?(?:attacks|strikes|assaults)\b", re.I
+)
 WHERE_AFTER_SITE: Final = re.compile(r",?\s+where\s+(?=\S)", re.I)
 PASSIVE_START: Final = re.compile(rf"\W*{PASSIVE_HIT.pattern}", re.I)
 PRONOUN_HIT: Final = re.compile(rf"\W*(?P<it>It)\s+{PASSIVE_HIT.pattern}")
@@ -608,7 +611,19 @@ def annotate_sentence(
             _share(parts)
         facts.extend(parts)
     _passive_after_subject(facts)
-    return facts
+    return [part for f in facts for part in _dated_list(f)]
+
+
+def _dated_list(facts: _ClauseFacts) -> list[_ClauseFacts]:
+    """ "two attacks which targeted the garrison on October 20 and August 15": as many
+    attacks as the clause counts and gives days, one per day."""
+    listed = LISTED_ATTACKS.search(facts.masked)
+    days = [d for d in facts.dates if d.precision == "day" and not d.reported]
+    if listed is None or not facts.sites or facts.excluded not in (None, "aggregate"):
+        return [facts]
+    if len(days) < 2 or len(days) != parse_number(listed.group("n")):
+        return [facts]
+    return [replace(facts, single=True, plural=False, excluded=None, dates=[d]) for d in days]
 
 
 def _passive_after_subject(facts: list[_ClauseFacts]) -> None:
