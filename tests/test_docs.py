@@ -91,3 +91,13 @@ def test_the_readmes_python_snippets_run(tmp_path: Path, monkeypatch: Any) -> No
     for snippet in snippets:
         exec(compile(snippet, "README.md", "exec"), {})  # our own README
     assert (tmp_path / "out" / "theater_csv" / "bases.csv").is_file()
+
+
+def test_the_readmes_layout_draws_every_module_of_the_root_and_the_cli() -> None:
+    layout = README.split("## Layout", 1)[1].split("```", 2)[1]
+    drawn = set(re.findall(r"^\s+(\w+)(?:\.py|/)", layout, flags=re.MULTILINE))
+    package = README_DIR / "src" / "defplan"
+    for folder in (package, package / "cli"):
+        for path in folder.iterdir():
+            if path.suffix == ".py" or (path / "__init__.py").is_file():
+                assert path.stem in drawn, f"{path.relative_to(package)} is not in README's Layout"

@@ -66,6 +66,47 @@ def test_solving_loads_only_the_chosen_backends_library(
     assert not ours & {*HEAVY, *SOLVER_LIBRARIES}, sorted(ours & {*HEAVY, *SOLVER_LIBRARIES})
 
 
+#: What the package root may hold beside its subpackages: ``__init__``, the scenario
+#: types (scenario, fields) and the small pieces several subpackages share.
+ROOT_MODULES = {
+    "atomic",  # outputs written atomically, as a set
+    "errors",  # InputError, Problem, SolverError
+    "executor",  # independent solves on every core (posture, robust, whatif)
+    "fields",  # the scenario's cell types
+    "geo",  # great-circle distances (risk, plan, posture, extract)
+    "lazy",  # names a package loads on first use
+    "safe_csv",  # CSV cells safe for Excel
+    "scenario",  # the scenario types
+    "suggest",  # "did you mean" for every unknown name a planner types
+}
+ROOT_PACKAGES = {
+    "cli",
+    "extract",
+    "model",
+    "plan",
+    "posture",
+    "report",
+    "risk",
+    "robust",
+    "whatif",
+    "workbook",
+}
+
+
+def test_the_package_root_holds_only_the_shared_pieces_and_the_stages() -> None:
+    found = {info.name: info.ispkg for info in pkgutil.iter_modules(defplan.__path__)}
+    modules = {name for name, is_package in found.items() if not is_package}
+    packages = {name for name, is_package in found.items() if is_package}
+    assert modules == ROOT_MODULES, f"modules at the root: {sorted(modules ^ ROOT_MODULES)}"
+    assert packages == ROOT_PACKAGES, f"packages at the root: {sorted(packages ^ ROOT_PACKAGES)}"
+
+
+def test_the_command_line_loads_no_library_until_a_command_runs() -> None:
+    loaded = modules_loaded_by("import defplan.cli")
+    assert not loaded & {"numpy", "pandas", "pydantic", "openpyxl", "matplotlib", "dateparser"}
+    assert "spacy" not in loaded
+
+
 def submodule_names(package: ModuleType) -> set[str]:
     return {info.name for info in pkgutil.iter_modules(package.__path__)}
 

@@ -8,7 +8,7 @@ import pytest
 
 from builders import small_scenario, with_settings
 from defplan.plan import plan
-from defplan.profiles import load_profile, profile_names
+from defplan.plan.profiles import load_profile, profile_names
 from defplan.workbook import validate, write_scenario
 
 

@@ -13,8 +13,8 @@ from defplan.model.backends import MissingBackendError
 from defplan.plan.arrays import PlanArrays, build_arrays, intercept_matrix
 from defplan.plan.conflicts import explain_infeasible
 from defplan.plan.leakers import leaker_table
+from defplan.plan.profiles import load_profile
 from defplan.plan.result import Plan
-from defplan.profiles import load_profile
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario

@@ -29,7 +29,7 @@ from defplan.model.solution import Solution
 from defplan.plan import Plan
 from defplan.plan.arrays import PlanArrays, build_arrays
 from defplan.plan.planner import plan as point_plan
-from defplan.profiles import load_profile
+from defplan.plan.profiles import load_profile
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import Judgement, stability

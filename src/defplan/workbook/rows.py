@@ -12,7 +12,7 @@ from pydantic.fields import FieldInfo
 
 from defplan.errors import Problem
 from defplan.fields import Noun, cell_text, identifier_from_cell, key_from_cell
-from defplan.profiles import load_profile
+from defplan.plan.profiles import load_profile
 from defplan.scenario import Row, Settings
 from defplan.suggest import did_you_mean, hint
 from defplan.workbook.sources import EXCEL_ERRORS, RawSheet, normalize_name

@@ -41,7 +41,7 @@ def profile_dirs() -> list[Path]:
     if os.environ.get("DEFPLAN_SOLVERS"):
         dirs.append(Path(os.environ["DEFPLAN_SOLVERS"]))
     dirs.append(Path.cwd() / "solvers")
-    dirs.append(Path(__file__).resolve().parents[2] / "solvers")
+    dirs.append(Path(__file__).resolve().parents[3] / "solvers")
     return dirs
 
 
