@@ -117,6 +117,7 @@ def group_mentions(
     attacks: list[DraftAttack] = []
     pending: Mention | None = None
     loose: list[Mention] = []
+    siteless: list[Mention] = []
     for clock, mention in enumerate(mentions, start=1):
         if mention.loose:
             loose.append(mention)
@@ -140,6 +141,7 @@ def group_mentions(
             # "Iran launched 16 missiles": a volley told before the sites it struck;
             # the attacks told next take its day and actor
             pending = mention
+            siteless.append(mention)
             continue
         site: SiteMention | None = mention.site
         if site is not None and site.kind == "anaphoric":
@@ -162,6 +164,13 @@ def group_mentions(
         # attack's, unless it dates itself elsewhere
         for mention in loose:
             if dates_compatible(linked[0].date, mention.date):
+                absorb(linked[0], replace(mention, date=None), linked[0].touched)
+        # and a volley that names no site, of its weapon: "At least three rockets were
+        # targeting the American diplomatic missions" counts that attack's rockets
+        for mention in siteless:
+            if mention.weapon == linked[0].weapon and dates_compatible(
+                linked[0].date, mention.date
+            ):
                 absorb(linked[0], replace(mention, date=None), linked[0].touched)
     attribute(linked, attributions)
     return [_row(attack, context_dates) for attack in linked]
@@ -242,6 +251,22 @@ def _continues_sentence(attack: DraftAttack, mention: Mention) -> bool:
     )
 
 
+def _same_day(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether a clause naming no site retells an attack a sentence or two before with
+    the same weapon on the same day ("... approx. 14 107 mm rockets launched, Feb 15")."""
+    return (
+        attack.date is not None
+        and mention.date is not None
+        and not attack.date.floating
+        and attack.date.precision == mention.date.precision == "day"
+        and attack.date.day == mention.date.day
+        and 0 < mention.sentence.index - max(attack.sentences) <= 2
+        and attack.weapon is not None
+        and attack.weapon == mention.weapon
+        and NEW_ATTACK.search(mention.sentence.text) is None
+    )
+
+
 def _dates_undated(attack: DraftAttack, mention: Mention) -> bool:
     """Whether a clause naming no site, a sentence or two after an attack told without
     a day, gives that attack its day ("Rockets hit Erbil airport, killing a contractor.
@@ -289,7 +314,9 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         if mention.same_site or (site is not None and distinct_mention(mention)):
             return None  # "a similar drone attack two days earlier": another at that site
         if site is None and (
-            _continues_sentence(recent[0], mention) or _dates_undated(recent[0], mention)
+            _continues_sentence(recent[0], mention)
+            or _dates_undated(recent[0], mention)
+            or _same_day(recent[0], mention)
         ):
             return recent[0]
         candidates = recent if (site is not None or mention.definite) else []
