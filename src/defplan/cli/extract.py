@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from defplan.atomic import check_out_file, output_set
 from defplan.cli.common import (
     EXIT_BAD_INPUT,
     console,
@@ -77,14 +76,9 @@ def _run(
     attacks_sheet: Path | None,
     lexicons: Path | None = None,
 ) -> None:
-    from defplan.extract import (
-        extract,
-        previous_reviews,
-        write_attacks_sheet,
-        write_review_page,
-        write_rows_csv,
-    )
+    from defplan.extract import extract, previous_reviews
     from defplan.extract.articles import parse_day
+    from defplan.extract.writers import check_outputs, write_extraction
     from defplan.workbook import load_scenario
 
     day = None
@@ -94,20 +88,8 @@ def _run(
             raise InputError(
                 [Problem("--published", message=f"{published!r} is not a day (YYYY-MM-DD)")]
             )
-    inputs = [theater, *articles, *([manifest] if manifest else [])]
-    outputs = [p for p in (out, attacks_sheet) if p is not None]
-    for output in outputs:
-        check_out_file(output, inputs)
-        if output.suffix.lower() != ".csv":
-            raise InputError(
-                [Problem(str(output), message="is not a .csv name (both files are written as CSV)")]
-            )
-    if out is not None and attacks_sheet is not None and out.resolve() == attacks_sheet.resolve():
-        raise InputError([Problem(str(out), message="--out and --attacks-sheet are one file")])
+    check_outputs(out, attacks_sheet, [theater, *articles, *([manifest] if manifest else [])])
     scenario = load_scenario(theater)
-    review = _review_path(out or attacks_sheet)
-    if review is not None:
-        check_out_file(review, inputs)
     beside = theater.resolve().parent / "lexicons"
     if lexicons is None and beside.is_dir():
         lexicons = beside
@@ -122,14 +104,7 @@ def _run(
     )
     print_problems(list(result.notes))
     kept = previous_reviews(attacks_sheet) if attacks_sheet is not None else {}
-    targets = [*outputs, *([review] if review is not None else [])]
-    with output_set(*(path.parent for path in targets)):  # every file appears, or none
-        written = [write_rows_csv(result.rows, out)] if out is not None else []
-        if attacks_sheet is not None:
-            written.append(write_attacks_sheet(result.attacks, attacks_sheet, kept))
-        if review is not None:
-            written.append(write_review_page(result.rows, dict(result.texts), review))
-    for path in written:
+    for path in write_extraction(result, out, attacks_sheet, kept):
         console.print(f"wrote {path}", markup=False)
     if kept:
         console.print(f"{len(kept)} review(s) kept in {attacks_sheet}", markup=False)
@@ -140,11 +115,6 @@ def _run(
             f"the other {len(articles) - len(result.skipped)} were extracted.[/]"
         )
         raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _review_path(csv_path: Path | None) -> Path | None:
-    """The review page written beside the CSV: ``attacks.csv`` → ``attacks_review.html``."""
-    return None if csv_path is None else csv_path.with_name(f"{csv_path.stem}_review.html")
 
 
 def rows_table(result: Extraction) -> Table:
