@@ -338,6 +338,7 @@ def raid_bench(
     sys.path.insert(0, str(ROOT / "examples"))
     from raids import with_raids  # type: ignore[import-not-found,unused-ignore]
 
+    from defplan.model.formulation import merged_groups
     from defplan.plan import build_arrays
     from defplan.risk import risk
 
@@ -347,9 +348,11 @@ def raid_bench(
         scenario = with_raids(build())
         table = risk(scenario)
         instance = build_arrays(scenario, table).instance
+        groups = len(merged_groups(instance, instance.log_leak))
         print(
             f"{label}: {instance.n_threats} weapon classes -> {instance.n_classes} "
-            f"pseudo-classes, {int((instance.value > 0).sum()):,} (base, class) pairs",
+            f"pseudo-classes in {groups} exponent groups "
+            f"({int((instance.value > 0).sum()):,} (base, pseudo-class) risks)",
             flush=True,
         )
         for objective in RAID_OBJECTIVES:

@@ -70,7 +70,7 @@ class Formulation:
     move_col: IntArray  # (B, S) column of units moved away, −1 where none stand
     pair_base: IntArray  # per (b, c) pair with a y column
     pair_class: IntArray
-    pair_value: FloatArray
+    pair_value: FloatArray  # v of the pair's residual v·e^y (a merged pair's: Σ w_i)
     y_col: IntArray
     t_col: IntArray
     worst_col: int  # −1 with the expected objective
@@ -90,6 +90,27 @@ class Formulation:
     top_sum: TopSum | None = None
     top_totals: list[SampleTotal] = field(default_factory=list)
     top_cols: list[int] = field(default_factory=list)
+    #: per pair, None for v·e^y, or the (weights, rates) of a merged pair's residual
+    #: Σ_i w_i·e^{r_i·y}: the pseudo-classes of one raid class that a single system
+    #: kills share one exponent (see :func:`merged_groups`)
+    pair_terms: list[tuple[FloatArray, FloatArray] | None] = field(default_factory=list)
+
+    def residual_at(self, y: FloatArray) -> FloatArray:
+        """The true residual of every pair at its exponent y (model units)."""
+        found = self.pair_value * np.exp(y)
+        for k, terms in enumerate(self.pair_terms):
+            if terms is not None:
+                found[k] = float(terms[0] @ np.exp(terms[1] * y[k]))
+        return np.asarray(found, dtype=np.float64)
+
+    def _value_slope(self, k: int, point: float) -> tuple[float, float]:
+        """The residual of pair k at exponent ``point`` and its derivative there."""
+        terms = self.pair_terms[k] if k < len(self.pair_terms) else None
+        if terms is None:
+            value = float(self.pair_value[k] * np.exp(point))
+            return value, value
+        grown = terms[0] * np.exp(terms[1] * point)
+        return float(grown.sum()), float(grown @ terms[1])
 
     def values_for(self, x: IntArray) -> FloatArray:
         """A full, feasible column vector for an integer allocation (a warm start)."""
@@ -103,7 +124,7 @@ class Formulation:
             values[self.move_col[has_move]] = moved[has_move]
         y = self.pair_exponents(x)
         values[self.y_col] = y
-        values[self.t_col] = self.pair_value * np.exp(y)
+        values[self.t_col] = self.residual_at(y)
         if self.top_sum is not None:
             totals = np.array([float(values[t.t_cols].sum()) + t.constant for t in self.top_totals])
             values[self.top_cols] = self.top_sum.start_values(totals, self.scale)
@@ -132,7 +153,7 @@ class Formulation:
         """Cut off a model solution whose t under-reads v e^y; returns cuts added."""
         y = values[self.y_col]
         t = values[self.t_col]
-        true = self.pair_value * np.exp(y)
+        true = self.residual_at(y)
         short = np.flatnonzero(true - t > tolerance * np.maximum(1.0, true))
         rows = self.model.n_rows
         for k in short.tolist():
@@ -167,7 +188,7 @@ class Formulation:
         if len(known) == 1:
             if 0 not in self.chords[k]:
                 self.chords[k].add(0)
-                value = float(self.pair_value[k] * np.exp(known[0]))
+                value = self._value_slope(k, float(known[0]))[0]
                 self.model.add_row(f"chord[{k}]", [int(self.t_col[k])], [1.0], value, INF)
             return
         j = int(np.argmin(np.abs(known - point)))
@@ -188,9 +209,8 @@ class Formulation:
         self.chords[k].add(i)
         known = self.reachable[k]
         assert known is not None
-        value = float(self.pair_value[k])
         low, high = float(known[i]), float(known[i + 1])
-        f_low, f_high = value * float(np.exp(low)), value * float(np.exp(high))
+        f_low, f_high = self._value_slope(k, low)[0], self._value_slope(k, high)[0]
         slope = (f_high - f_low) / (high - low)
         self.model.add_row(
             f"chord[{k}]",
@@ -201,12 +221,13 @@ class Formulation:
         )
 
     def _tangent(self, k: int, point: float) -> None:
-        slope = float(self.pair_value[k] * np.exp(point))
+        value, slope = self._value_slope(k, point)
+        plain = k >= len(self.pair_terms) or self.pair_terms[k] is None
         self.model.add_row(
             f"tan[{k}]",
             [int(self.t_col[k]), int(self.y_col[k])],
             [1.0, -slope],
-            slope * (1.0 - point),
+            slope * (1.0 - point) if plain else value - slope * point,
             INF,
         )
         self.tangents[k].add(point)
@@ -451,6 +472,7 @@ class PairSet:
     points: list[list[float]] = field(default_factory=list)
     reachable: list[FloatArray | None] = field(default_factory=list)
     every: list[bool] = field(default_factory=list)
+    terms: list[tuple[FloatArray, FloatArray] | None] = field(default_factory=list)
     reach: list[list[list[int]]] | None = None
 
     def add(
@@ -465,6 +487,7 @@ class PairSet:
         points: list[float],
         reachable: FloatArray | None,
         every: bool,
+        terms: tuple[FloatArray, FloatArray] | None = None,
     ) -> None:
         """Record one pair: its base, class, value, columns, owner, exponent steps and
         where its initial cuts go (every chord when ``every``, else ``points``)."""
@@ -478,6 +501,7 @@ class PairSet:
         self.points.append(points)
         self.reachable.append(reachable)
         self.every.append(every)
+        self.terms.append(terms)
 
     def t_by_base(self, owner: int) -> dict[int, list[int]]:
         """The t columns of one owner, per base, bases in order."""
@@ -523,6 +547,7 @@ class PairSet:
             chords=[set() for _ in self.base],
             scale=scale,
             pair_leak=(np.stack(self.leak) if self.leak else np.zeros((0, self.n_systems))),
+            pair_terms=list(self.terms),
             **extra,
         )
         for k, points in enumerate(self.points):
@@ -564,8 +589,12 @@ def add_residual_pairs(
     limit = REACHABLE_LIMIT if count <= LARGE_MODEL_PAIRS else REACHABLE_LIMIT_LARGE
     constant = np.zeros((len(values), inst.n_bases))
     at_risk = np.stack([v > 0.0 for v in values])  # (K, B, C)
+    merged = [g for g in merged_groups(inst, log_leak) if len(g) > 1]
+    members = {c for g in merged for c in g}
     for b, c in np.argwhere(at_risk.any(axis=0)).tolist():
         check_deadline(deadline)
+        if c in members:
+            continue
         owners = np.flatnonzero(at_risk[:, b, c]).tolist()
         leak = log_leak[:, c]
         steps = [
@@ -578,16 +607,108 @@ def add_residual_pairs(
                 constant[i, b] += float(values[i][b, c])
             continue
         y = add_exponent(model, leak, b, c, steps, reach[b])
-        known = reachable_array(steps, limit)
-        every = known is not None and len(known) <= ENUMERATE_LIMIT
-        points = known.tolist() if every and known is not None else []
-        if not every:
-            points = spread_points(float(model.col_lower[y]), steps, INITIAL_TANGENTS)
+        known, every, points = initial_cuts(model, y, steps, limit)
         for i in owners:
             value = float(values[i][b, c])
             t = add_epigraph(model, leak, b, c, value, costs[i], reach[b])
             pairs.add(b, c, value, y, t, i, leak, points, known, every)
+    for group in merged:
+        for b in np.flatnonzero(at_risk[:, :, group].any(axis=(0, 2))).tolist():
+            check_deadline(deadline)
+            add_merged_pair(model, inst, log_leak, values, costs, pairs, group, b, limit, constant)
     return constant
+
+
+def initial_cuts(
+    model: LinearModel, y: int, steps: list[tuple[float, int]], limit: int
+) -> tuple[FloatArray | None, bool, list[float]]:
+    """Where a pair over exponent column y starts cut: its reachable exponents (None
+    past ``limit``), whether every chord goes in at once (at most ENUMERATE_LIMIT of
+    them), and otherwise the points its first cuts go near."""
+    known = reachable_array(steps, limit)
+    every = known is not None and len(known) <= ENUMERATE_LIMIT
+    points = known.tolist() if every and known is not None else []
+    if not every:
+        points = spread_points(float(model.col_lower[y]), steps, INITIAL_TANGENTS)
+    return known, every, points
+
+
+def merged_groups(inst: Instance, log_leak: FloatArray) -> list[list[int]]:
+    """The model classes that share one exponent per base: the pseudo-classes of one
+    raid class (``inst.class_of``) that the same single system kills. Their exponents
+    at a base are all multiples of that system's units, so one exponent y and one
+    epigraph of Σ_i w_i·e^{r_i·y} (convex in y) stand for all of them. Every other class
+    is a group of its own (without raids: every class).
+
+    >>> from defplan.model.instance import make_instance
+    >>> from defplan.model.raids import Salvo, make_raids
+    >>> salvo = Salvo(np.array([0.5, 0.0, 0.5]))
+    >>> inst = make_instance([[2.0]], [[0.5]], [1], raids=make_raids([salvo], [2]))
+    >>> merged_groups(inst, inst.log_leak)
+    [[0, 1]]
+    """
+    if inst.class_of is None:
+        return [[c] for c in range(log_leak.shape[1])]
+    keyed: dict[tuple[int, int], list[int]] = {}
+    groups: list[list[int]] = []
+    for c in range(log_leak.shape[1]):
+        killers = np.flatnonzero(log_leak[:, c] < 0.0)
+        if len(killers) != 1:
+            groups.append([c])
+            continue
+        key = (int(inst.class_of[c]), int(killers[0]))
+        if key not in keyed:
+            keyed[key] = []
+            groups.append(keyed[key])
+        keyed[key].append(c)
+    return groups
+
+
+def add_merged_pair(
+    model: LinearModel,
+    inst: Instance,
+    log_leak: FloatArray,
+    values: list[FloatArray],
+    costs: list[float],
+    pairs: PairSet,
+    group: list[int],
+    b: int,
+    limit: int,
+    constant: FloatArray,
+) -> None:
+    """One exponent for a :func:`merged_groups` group at base b (its classes' single
+    killer s: y = ln(1 − p) · n[b, s] of the class it kills best, the others' exponents
+    r_i · y with r_i in (0, 1]) and, per value array with risk there, one epigraph of
+    Σ_i w_i·e^{r_i·y}; where no unit of s can reach b the risk goes to ``constant``."""
+    killer = int(np.flatnonzero(log_leak[:, group[0]] < 0.0)[0])
+    lead = group[int(np.argmin(log_leak[killer, group]))]
+    leak = log_leak[:, lead]
+    owners = [i for i, v in enumerate(values) if (v[b, group] > 0.0).any()]
+    most = int(inst.max_defending()[b, killer])
+    reach = pairs.reach
+    assert reach is not None
+    if most <= 0 or not reach[b][killer]:
+        for i in owners:
+            constant[i, b] += float(values[i][b, group].sum())
+        return
+    steps = [(float(leak[killer]), most)]
+    y = add_exponent(model, leak, b, lead, steps, reach[b])
+    known, every, points = initial_cuts(model, y, steps, limit)
+    for i in owners:
+        weights = values[i][b, group]
+        keep = weights > 0.0
+        terms = (
+            np.asarray(weights[keep], dtype=np.float64),
+            np.asarray(log_leak[killer, group][keep] / leak[killer], dtype=np.float64),
+        )
+        t = model.add_col(f"t[{b},{lead}]", 0.0, INF, cost=costs[i])
+        # the union bound of each class, summed: t ≥ Σ w_i (1 − (1 − e^{ln(1 − p_i)}) n)
+        kill = float(terms[0] @ -np.expm1(log_leak[killer, group][keep]))
+        cols = reach[b][killer]
+        model.add_row(
+            f"union[{b},{lead}]", [t, *cols], [1.0] + [kill] * len(cols), float(terms[0].sum()), INF
+        )
+        pairs.add(b, lead, float(terms[0].sum()), y, t, i, leak, points, known, every, terms)
 
 
 def add_exponent(
