@@ -144,17 +144,26 @@ class Casualties:
     wounded_said: bool = False
 
 
-_ONE = r"(?:an?|one|a\s+single)(?![\w])"
+_ONE = r"(?:an?|one|a\s+single|another)(?![\w])"
 _NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}(?:\s+{PERSON_NOUN})?"
 _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
-_BE = r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being)(?:\s+being)?)?"
+_BE = (
+    r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being)(?:\s+being)?"
+    # "were reported to have sustained", "was said to have been wounded"
+    r"(?:\s+(?:reported|said|believed|thought|confirmed|known)\s+to\s+have(?:\s+been)?)?)?"
+)
+# people named after a counted group, not counted: "seven service members and civilians"
+_UNCOUNTED_TAIL = rf"(?:\s+and\s+(?:other\s+)?{PERSON_NOUN}(?=\s))?"
 _ADV = (
     r"(?:\s+(?:reportedly|also|later|now|since|all|both|seriously|critically|slightly|lightly"
     r"|badly|gravely|severely|mildly|moderately|fatally))?"
 )
-_KILL_AFTER = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives)"
+_KILL_AFTER = (
+    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives"
+    r"|(?:suffered|had|sustained)\s+(?:a\s+)?fatal\s+(?:heart\s+attack|cardiac\s+\w+|injur(?:y|ies)|wounds?))"
+)
 _HURT_AFTER = (
     r"(?:wounded|injured|hurt|(?:suffered|sustained|received|treated\s+for|diagnosed\s+with"
     r"|evaluated\s+for|assessed\s+(?:with|for)|checked\s+for|required|needed|underwent"
@@ -180,10 +189,10 @@ _POSTED = (
     r"|\s+(?:including|among\s+them|among\s+whom)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+)?"
 )
 KILLED_BEFORE: Final = re.compile(
-    rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
+    rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
 )
 WOUNDED_BEFORE: Final = re.compile(
-    rf"\b(?P<list>{_LIST}){_POSTED}{_BE}{_ADV}\s+{_HURT_AFTER}", re.I
+    rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_ADV}\s+{_HURT_AFTER}", re.I
 )
 KILLED_AFTER: Final = re.compile(
     rf"\b(?:{_KILL_VERB}|deaths?\s+of)\s+(?P<list>{_LIST})(?!\s+(?:wounded|injured))", re.I
@@ -192,6 +201,12 @@ KILLED_AFTER: Final = re.compile(
 LEFT_HURT: Final = re.compile(
     rf"\b(?:leaving|left)\s+(?P<list>{_LIST})\s+(?:injured|wounded|hurt|with\s+(?:[\w-]+\s+){{0,3}}"
     r"(?:injur(?:y|ies)|wounds|concussions))",
+    re.I,
+)
+# "another was wounded, along with five United States servicemen": five more
+ALONG_WITH: Final = re.compile(
+    rf"\b(?:wounded|injured|hurt)\s*,?\s+(?:along\s+with|together\s+with|as\s+well\s+as)\s+"
+    rf"(?P<list>{_LIST})",
     re.I,
 )
 WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
@@ -211,6 +226,8 @@ NO_CASUALTIES: Final = re.compile(
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
     r"|have\s+been)\s+(?:killed|hurt|injured|wounded|harmed)\s+(?:or|and)\s+"
     r"(?:killed|hurt|injured|wounded|harmed)\b"
+    # "did not indicate structural damage, or injuries or casualties"
+    r"|\b(?:did\s+not|didn't)\s+indicate\s+(?:any\s+)?(?:[\w,]+\s+){0,4}?(?:injuries|casualties)\b"
     # "the attack left no one hurt", "leaving nobody injured"
     r"|\b(?:left|leaving|leaves)\s+(?:no\s+one|nobody)\s+(?:hurt|injured|harmed|wounded)\b",
     re.IGNORECASE,
@@ -219,7 +236,7 @@ NO_INJURIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:\w+\s+or\s+)?(?:injuries|injured|wounded)\b"
     r"|\b(?:injur|wound|hurt)\w*\s+no\s*(?:one|body)\b"
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
-    r"|have\s+been)\s+(?:hurt|injured|wounded|harmed)\b",
+    r"|have\s+been)\s+(?:reported\s+)?(?:hurt|injured|wounded|harmed)\b",
     re.IGNORECASE,
 )
 NO_DEATHS: Final = re.compile(
@@ -394,6 +411,8 @@ def casualties_in(text: str) -> Casualties:
             wounded = _list_count(LEFT_HURT, text)
         if wounded is None:
             wounded = _revised(text)
+    if wounded and (along := _list_count(ALONG_WITH, text)):
+        wounded += along
     return Casualties(
         killed=killed,
         wounded=wounded,

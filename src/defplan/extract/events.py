@@ -168,8 +168,10 @@ def group_mentions(
         # and a volley that names no site, of its weapon: "At least three rockets were
         # targeting the American diplomatic missions" counts that attack's rockets
         for mention in siteless:
-            if mention.weapon == linked[0].weapon and dates_compatible(
-                linked[0].date, mention.date
+            if (
+                mention.weapon is not None
+                and weapons_compatible(linked[0].weapon, mention.weapon)
+                and dates_compatible(linked[0].date, mention.date)
             ):
                 absorb(linked[0], replace(mention, date=None), linked[0].touched)
     attribute(linked, attributions)

@@ -674,8 +674,8 @@ def read_mentions(
             found = _every_attack_mention(article, sentence)
         if found:
             seen.previous = sentence
-        if any(f.event_words or f.excluded for f in facts):
-            seen.last_eventful = sentence.index
+        if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
+            seen.last_eventful = sentence.index  # rockets found unfired are no other event
         mentions.extend(found)
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
 
