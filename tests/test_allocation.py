@@ -406,3 +406,25 @@ def test_greedy_stops_placing_units_at_its_deadline_with_a_feasible_plan() -> No
     assert cut is not None and full is not None
     assert inst.violations(cut) == []
     assert cut.sum() == 1 < full.sum()  # one unit placed, then the clock looked at
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_chords_in_the_count_of_units_hold_at_every_integer_allocation(seed: int) -> None:
+    """Four systems of three units each reach 256 exponents per base, too many to give
+    chords in y: the model gets chords in the count of units instead, and every
+    integer allocation within the inventory satisfies them (and every row)."""
+    rng = np.random.default_rng(seed)
+    inst = make_instance(rng.uniform(0.1, 5.0, (3, 1)), rng.uniform(0.2, 0.95, (4, 1)), [3] * 4)
+    form = formulate(inst)
+    chords = [i for i, name in enumerate(form.model.row_name) if name.startswith("count_chord")]
+    assert chords
+    x = np.zeros((3, 4), dtype=np.int64)
+    for s in range(4):
+        np.add.at(x[:, s], rng.integers(0, 3, size=int(rng.integers(0, 4))), 1)
+    values = form.values_for(x)
+    activity = form.model.activity(values)
+    lower, upper = np.array(form.model.row_lower), np.array(form.model.row_upper)
+    tolerance = 1e-9 * (1.0 + np.abs(activity))
+    assert (activity >= lower - tolerance).all() and (activity <= upper + tolerance).all()
+    assert close(form.risk_of(form.model.objective(values)), inst.objective_of(x))
