@@ -105,7 +105,9 @@ def extract_articles(
     notes: list[Problem] = []
     for article in sorted(articles, key=lambda a: a.file):
         reading = read_mentions(article, gazetteer, actors)
-        found = group_mentions(reading.mentions, reading.attributions, reading.context_dates)
+        found = group_mentions(
+            reading.mentions, reading.attributions, reading.context_dates, reading.headline_site
+        )
         if not found:
             notes.append(
                 Problem(article.file, message="tells of no attack on a base", severity="note")

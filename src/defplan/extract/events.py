@@ -112,6 +112,7 @@ def group_mentions(
     mentions: Sequence[Mention],
     attributions: Sequence[Attribution] = (),
     context_dates: Sequence[tuple[int, DateMention]] = (),
+    headline_site: SiteMention | None = None,
 ) -> list[ExtractedAttack]:
     """The attacks one article's mentions (in text order) tell of, one row each."""
     attacks: list[DraftAttack] = []
@@ -158,6 +159,7 @@ def group_mentions(
         if attack.date is None and mention.day_offset is not None:
             attack.date = _date_after(attacks, mention.day_offset)
         attacks.append(attack)
+    _headline_names(attacks, headline_site)
     linked = link_restatements(attacks)
     if len(linked) == 1:
         # an article that tells one attack: a casualty count anywhere in it is that
@@ -176,6 +178,18 @@ def group_mentions(
                 absorb(linked[0], replace(mention, date=None), linked[0].touched)
     attribute(linked, attributions)
     return [_row(attack, context_dates) for attack in linked]
+
+
+def _headline_names(attacks: list[DraftAttack], headline: SiteMention | None) -> None:
+    """Class 2: the site named only in the headline. When no attack of the body names a
+    base, an attack at "the air base" (or at a description the headline's base fits)
+    is at the headline's base."""
+    if headline is None or any(a.site is not None and a.site.base_id for a in attacks):
+        return
+    for attack in attacks:
+        site = attack.site
+        if site is not None and (site.kind == "anaphoric" or fits_description(site, headline)):
+            attack.site = headline
 
 
 def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -> None:

@@ -531,6 +531,7 @@ class Reading:
     mentions: tuple[Mention, ...]
     attributions: tuple[Attribution, ...]
     context_dates: tuple[tuple[int, DateMention], ...]
+    headline_site: SiteMention | None = None  # the one base the headline names
 
 
 def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[SiteMention]:
@@ -656,6 +657,7 @@ def read_mentions(
     context_dates: list[tuple[int, DateMention]] = []
     sentences = split_sentences(article.text, article.body_start)
     skipped = _headlines(article, sentences)
+    headline = _headline_site(article, [s for s in sentences if s.index in skipped], gazetteer)
     seen = _Tracker()
     for sentence in (s for s in sentences if s.index not in skipped):
         facts = annotate_sentence(sentence, gazetteer, article.published)
@@ -677,7 +679,21 @@ def read_mentions(
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
         mentions.extend(found)
-    return Reading(tuple(mentions), tuple(attributions), tuple(context_dates))
+    return Reading(tuple(mentions), tuple(attributions), tuple(context_dates), headline)
+
+
+def _headline_site(
+    article: Article, lines: list[Sentence], gazetteer: Gazetteer
+) -> SiteMention | None:
+    """The one theater base the title and the headline lines name, if only one."""
+    texts = [article.title or "", *(s.text for s in lines[:HEADLINE_LINES])]
+    named = [
+        site
+        for text in texts
+        for site in gazetteer.find(text)
+        if site.kind == "named" and site.base_id and not site.plural
+    ]
+    return named[0] if len({s.base_id for s in named}) == 1 else None
 
 
 def _replies(
