@@ -74,7 +74,7 @@ def cell(table: RiskTable, base_id: str, weapon_name: str) -> dict[str, Any]:
 
 
 def add_attacks(scenario: Scenario, *rows: AttackRow) -> Scenario:
-    return dataclasses.replace(scenario, attacks=scenario.attacks + rows)
+    return dataclasses.replace(scenario, attacks=(*scenario.attacks, *rows))
 
 
 # --- hand-checked figures --------------------------------------------------------

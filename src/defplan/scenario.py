@@ -8,7 +8,7 @@ so a stage holding one can trust every value in it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
@@ -734,7 +734,8 @@ class Scenario:
     effectiveness: tuple[EffectivenessRow, ...]
     weapons: tuple[WeaponRow, ...]
     threat_zones: tuple[ThreatZoneRow, ...] = ()
-    attacks: tuple[AttackRow, ...] = ()
+    #: a tuple, or (read from a workbook) an AttackTable: a sequence of rows either way
+    attacks: Sequence[AttackRow] = ()
     deployed: tuple[DeployedRow, ...] = ()
     rules: tuple[RuleRow, ...] = ()
     options: tuple[OptionRow, ...] = ()

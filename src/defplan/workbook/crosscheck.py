@@ -6,12 +6,16 @@ problems it finds, located at the row a planner has to fix.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from defplan.attack_table import AttackTable, distinct, is_none
 from defplan.errors import Problem, Severity
 from defplan.scenario import (
     ROW_TYPES,
@@ -47,6 +51,16 @@ class Sheets:
     identities: dict[str, list[tuple[int, tuple[Any, ...]]]] = field(default_factory=dict)
     #: settings key → the Excel row of the settings sheet that sets it
     setting_rows: dict[str, int] = field(default_factory=dict)
+    #: the attacks sheet read by column (:mod:`defplan.workbook.columnar`), if it was
+    attacks: AttackTable | None = None
+
+    def attack_table(self) -> AttackTable:
+        """The valid attack rows as a table, however they were read."""
+        if self.attacks is not None:
+            return self.attacks
+        items = self.rows.get("attacks", [])
+        rows = [i.row for i in items if isinstance(i.row, AttackRow)]
+        return AttackTable.from_rows(rows, [i.excel_row for i in items])
 
     def failed(self, sheet: str, value: str) -> bool:
         """Whether a row of ``sheet`` with this id (its first key column) failed
@@ -55,8 +69,17 @@ class Sheets:
 
     def of(self, sheet: str) -> Iterator[tuple[Any, int]]:
         """Each validated row of ``sheet`` with its Excel row number."""
+        if sheet == "attacks" and self.attacks is not None:
+            yield from zip(self.attacks, self.attacks.excel_rows.tolist(), strict=True)
+            return
         for item in self.rows.get(sheet, []):
             yield item.row, item.excel_row
+
+    def has_rows(self, sheet: str) -> bool:
+        """Whether ``sheet`` has a valid row."""
+        if sheet == "attacks" and self.attacks is not None:
+            return len(self.attacks) > 0
+        return bool(self.rows.get(sheet))
 
     def problem(
         self,
@@ -157,10 +180,7 @@ def check_references(sheets: Sheets) -> list[Problem]:
         for column in ("hardening_by_weapon", "warning_minutes"):
             for item in getattr(b, column):
                 ref("bases", r, column, item.weapon, weapons, weapon_noun)
-    for a, r in sheets.of("attacks"):
-        assert isinstance(a, AttackRow)
-        ref("attacks", r, "base_id", a.base_id, bases, base_noun)
-        ref("attacks", r, "weapon", a.weapon, weapons, weapon_noun)
+    out += _attack_references(sheets, bases, weapons)
     for d, r in sheets.of("deployed"):
         assert isinstance(d, DeployedRow)
         ref("deployed", r, "base_id", d.base_id, bases, base_noun)
@@ -181,6 +201,23 @@ def check_references(sheets: Sheets) -> list[Problem]:
         if route.from_base == route.to_base:
             out.append(sheets.problem("routes", r, "to_base", "is the same base as from_base"))
     return out
+
+
+def _attack_references(
+    sheets: Sheets, bases: dict[str, Any], weapons: dict[str, Any]
+) -> list[Problem]:
+    """:func:`_reference` for every attack's base and weapon, judged once per distinct
+    value (a million attacks name a few hundred bases)."""
+    table = sheets.attack_table()
+    rows = table.excel_rows.tolist()
+    found: dict[int, list[Problem]] = {}
+    for column, known, noun in (("base_id", bases, "base"), ("weapon", weapons, "weapon")):
+        codes, values = distinct(table.column(column))
+        verdicts = [_reference(sheets, "attacks", 0, column, v, known, noun) for v in values]
+        bad = np.flatnonzero(np.array([bool(v) for v in verdicts], dtype=bool)[codes])
+        for i in bad.tolist():
+            found.setdefault(i, []).append(dataclasses.replace(verdicts[codes[i]][0], row=rows[i]))
+    return [problem for i in sorted(found) for problem in found[i]]
 
 
 def check_bases(sheets: Sheets) -> list[Problem]:
@@ -508,7 +545,7 @@ def check_options(sheets: Sheets) -> list[Problem]:
 def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
     """Warnings about a theater that validates but will say little."""
     out = []
-    if not sheets.rows.get("attacks") and not sheets.rows.get("threat_zones"):
+    if not sheets.has_rows("attacks") and not sheets.rows.get("threat_zones"):
         out.append(
             sheets.problem(
                 "attacks",
@@ -540,19 +577,36 @@ def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
             out.append(
                 sheets.problem("weapons", r, "weapon", f"no system engages {w.weapon}", "note")
             )
-    for a, r in sheets.of("attacks"):
-        assert isinstance(a, AttackRow)
-        if a.base_id is None:
+    out += _attack_notes(sheets)
+    return out
+
+
+def _attack_notes(sheets: Sheets) -> list[Problem]:
+    """Attacks the risk model will leave out: not at a base, undated, after as_of."""
+    table = sheets.attack_table()
+    base_ids, dates = table.column("base_id"), table.column("date")
+    as_of = sheets.settings.as_of
+    unplaced = is_none(base_ids)
+    undated = is_none(dates)
+    late = np.zeros(len(table), dtype=bool)
+    if as_of is not None:
+        late[~undated] = dates[~undated] > as_of
+    out = []
+    rows, sites = table.excel_rows.tolist(), table.column("site")
+    for i in np.flatnonzero(unplaced | undated | late).tolist():
+        r = rows[i]
+        if unplaced[i]:
             out.append(
                 sheets.problem(
                     "attacks",
                     r,
                     "base_id",
-                    f"site {a.site!r} is not a base of this theater; the risk model leaves it out",
+                    f"site {sites[i]!r} is not a base of this theater; the risk model leaves "
+                    "it out",
                     "note",
                 )
             )
-        if a.date is None:
+        if undated[i]:
             out.append(
                 sheets.problem(
                     "attacks",
@@ -562,11 +616,10 @@ def check_coverage_of_model(sheets: Sheets) -> list[Problem]:
                     "note",
                 )
             )
-        as_of = sheets.settings.as_of
-        if as_of is not None and a.date is not None and a.date > as_of:
+        if late[i]:
             out.append(
                 sheets.problem(
-                    "attacks", r, "date", f"{a.date} is after settings.as_of {as_of}", "warning"
+                    "attacks", r, "date", f"{dates[i]} is after settings.as_of {as_of}", "warning"
                 )
             )
     return out

@@ -112,9 +112,10 @@ def _parse(text: str, label: str, sheet: str | None) -> CsvGrid:
     grid = CsvGrid()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
+    plain = "'" not in text  # then no cell starts with the quote safe_csv puts in front
     try:
         for record in reader:
-            grid.rows.append([unescape_cell(cell) for cell in record])  # see safe_csv
+            grid.rows.append(record if plain else [unescape_cell(cell) for cell in record])
             start = reader.line_num + 1
     except csv.Error as exc:
         closed = "unexpected end of data" not in str(exc)
@@ -158,16 +159,16 @@ def ragged_rows(label: str, sheet: str | None, grid: list[list[str]]) -> list[Pr
         return []
     header = grid[header_index]
     width = filled_width(header)
-    body = [row for row in grid[header_index + 1 :] if not all(_is_blank(v) for v in row)]
-    usual = Counter(len(row) for row in body).most_common(1)
+    body = [row for row in grid[header_index + 1 :] if not _blank_row(row)]
+    usual = Counter(map(len, body)).most_common(1)
     padded = len(header)
     if usual and usual[0][1] * 2 > len(body):  # most rows end in the same blank cells
         padded = max(padded, usual[0][0])
     problems: list[Problem] = []
     for i in range(header_index + 1, len(grid)):
         row = grid[i]
-        if all(_is_blank(v) for v in row):
-            continue
+        if len(row) == width or _blank_row(row):
+            continue  # as wide as the header's filled cells: it fits
         extra = max(filled_width(row) - width, len(row) - padded)
         if extra > 0:
             problems.append(_split_value(label, sheet, i + 1, row, header, width + extra))
@@ -213,6 +214,14 @@ def _split_value(
 def filled_width(row: list[str]) -> int:
     """Cells up to and including the last one that is not blank."""
     return next((n for n in range(len(row), 0, -1) if not _is_blank(row[n - 1])), 0)
+
+
+def _blank_row(row: list[str]) -> bool:
+    """Whether every cell of a record is blank (the first cell usually says it is not)."""
+    first = row[0] if row else ""
+    if first and not first[0].isspace():
+        return False
+    return all(_is_blank(v) for v in row)
 
 
 def _is_blank(value: str | None) -> bool:

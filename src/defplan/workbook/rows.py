@@ -7,9 +7,11 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
+from defplan.attack_table import blank_cells, distinct, is_none, objects
 from defplan.errors import Problem
 from defplan.fields import Noun, cell_text, identifier_from_cell, key_from_cell
 from defplan.plan.profiles import load_profile
@@ -204,35 +206,54 @@ def validate_rows(
     located: list[Located] = []
     failed_ids: set[str] = set()
     shared: dict[frozenset[str], set[str]] = {}
+    known_set = set(known)
     for excel_row, cells in zip(
         sheet.frame.index.tolist(), sheet.frame.itertuples(index=False, name=None), strict=True
     ):
         raw = dict(zip(columns, cells, strict=True))
-        if int(excel_row) in sheet.unread:
-            if model.key and raw.get(model.key[0]) is not None:
-                failed_ids.add(str(key_from_cell(raw[model.key[0]])))
-                failed_ids.add(str(identifier_from_cell(raw[model.key[0]])))
-            continue  # reported already: its cells are in the wrong columns
-        data, cell_problems = _row_data(sheet, int(excel_row), raw, set(known))
-        problems += cell_problems
-        # a bad cell was reported already: validate the rest of the row without it
-        bad = {p.column for p in cell_problems}
-        data = {k: v for k, v in data.items() if k not in bad}
-        skip_missing = missing_columns | bad
-        try:
-            row = model.model_validate(data)
-        except ValidationError as exc:
-            if model.key and raw.get(model.key[0]) is not None:
-                failed_ids.add(str(key_from_cell(raw[model.key[0]])))
-                failed_ids.add(str(identifier_from_cell(raw[model.key[0]])))
-            for error in exc.errors():
-                column, message = explain(error, model, raw)
-                if error["type"] == "missing" and column in skip_missing:
-                    continue
-                problems.append(Problem(sheet.file, sheet.name, int(excel_row), column, message))
-        else:
+        row = validate_row(
+            sheet, model, int(excel_row), raw, known_set, missing_columns, failed_ids, problems
+        )
+        if row is not None:
             located.append(Located(shared_bookkeeping(row, shared), int(excel_row)))
     return located, problems, failed_ids
+
+
+def validate_row(
+    sheet: RawSheet,
+    model: type[Row],
+    excel_row: int,
+    raw: dict[str, Any],
+    known: set[str],
+    missing_columns: set[str],
+    failed_ids: set[str],
+    problems: list[Problem],
+) -> Row | None:
+    """One row through the row model: the row, or None with its problems added to
+    ``problems`` and its id to ``failed_ids``."""
+    if excel_row in sheet.unread:
+        if model.key and raw.get(model.key[0]) is not None:
+            failed_ids.add(str(key_from_cell(raw[model.key[0]])))
+            failed_ids.add(str(identifier_from_cell(raw[model.key[0]])))
+        return None  # reported already: its cells are in the wrong columns
+    data, cell_problems = _row_data(sheet, excel_row, raw, known)
+    problems += cell_problems
+    # a bad cell was reported already: validate the rest of the row without it
+    bad = {p.column for p in cell_problems}
+    data = {k: v for k, v in data.items() if k not in bad}
+    skip_missing = missing_columns | bad
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        if model.key and raw.get(model.key[0]) is not None:
+            failed_ids.add(str(key_from_cell(raw[model.key[0]])))
+            failed_ids.add(str(identifier_from_cell(raw[model.key[0]])))
+        for error in exc.errors():
+            column, message = explain(error, model, raw)
+            if error["type"] == "missing" and column in skip_missing:
+                continue
+            problems.append(Problem(sheet.file, sheet.name, excel_row, column, message))
+        return None
 
 
 def shared_bookkeeping(row: Row, shared: dict[frozenset[str], set[str]]) -> Row:
@@ -282,22 +303,32 @@ def raw_identities(sheet: RawSheet, model: type[Row]) -> list[tuple[int, tuple[A
     names = list(sheet.frame.columns)
     # the last of a repeated column, as everywhere a row is read as a dict
     positions = [len(names) - 1 - names[::-1].index(c) for c in columns]
-    cells_of = [sheet.frame.iloc[:, i].tolist() for i in positions]
-    found: list[tuple[int, tuple[Any, ...]]] = []
-    for excel_row, *cells in zip(sheet.frame.index.tolist(), *cells_of, strict=True):
-        if excel_row in sheet.unread:
-            continue
-        values: list[Any] = []
-        for value, normalize in zip(cells, normalizers, strict=True):
-            if value is None or (isinstance(value, float) and value != value):
-                value = None
-            elif normalize is not None:
-                value = normalize(value)
-            values.append(value)
-        if any(v is None for v, needed in zip(values, required, strict=True) if needed):
-            continue
-        found.append((excel_row, tuple(values)))
-    return found
+    cells_of = [
+        _normalized(sheet.frame.iloc[:, i].to_numpy(dtype=object), normalize)
+        for i, normalize in zip(positions, normalizers, strict=True)
+    ]
+    excel_rows = sheet.frame.index.to_numpy(dtype=np.int64)
+    wanted = ~np.isin(
+        excel_rows, np.fromiter(sheet.unread, dtype=np.int64, count=len(sheet.unread))
+    )
+    for column, needed in zip(cells_of, required, strict=True):
+        if needed:
+            wanted &= ~is_none(column)
+    kept = [column[wanted].tolist() for column in cells_of]
+    return list(zip(excel_rows[wanted].tolist(), zip(*kept, strict=True), strict=True))
+
+
+def _normalized(cells: Any, normalize: Any) -> Any:
+    """Each cell through ``normalize`` (blank: ``None``), once per distinct value."""
+    empty = blank_cells(cells)
+    codes, uniques = distinct(cells)
+    if normalize is identifier_from_cell and all(type(u) is str for u in uniques):
+        uniques = [u.strip() for u in uniques]  # what it does with text, quicker
+    elif normalize is not None:
+        uniques = [None if u is None else normalize(u) for u in uniques]
+    column = objects(uniques, len(uniques))[codes]
+    column[empty] = None
+    return column
 
 
 def _before(info: FieldInfo | None) -> Any:

@@ -291,6 +291,8 @@ class _SheetBuilder:
     #: False when the whole file is known to hold no text a cell may not (a CSV file
     #: without control characters or long lines): the cells need no check one by one
     check_text: bool = True
+    #: True when every cell is text (a CSV file): cleaning is stripping, nothing more
+    text_only: bool = False
 
     def add(self, number: int, values: Sequence[Any], formulas: Sequence[Any] | None) -> None:
         if self.header is None:
@@ -303,7 +305,10 @@ class _SheetBuilder:
                 self.header_row = number
             return
         width = len(self.header)
-        row = [_clean_cell(v) for v in values[:width]]
+        if self.text_only:  # a CSV record: every cell is text
+            row = [v.strip() or None for v in values[:width]]
+        else:
+            row = [_clean_cell(v) for v in values[:width]]
         row += [None] * (width - len(row))
         if all(v is None for v in row) and all(_is_blank(v) for v in values[width:]):
             return
@@ -311,6 +316,30 @@ class _SheetBuilder:
         self.index.append(number)
         if self.check_text or formulas is not None:
             self._check_cells(number, row, formulas)
+
+    def add_text(self, rows: list[list[str]]) -> None:
+        """Every record of a CSV file with no cell to check one by one: what :meth:`add`
+        does with each, in one loop (a million rows), letting each record go once read."""
+        first = 0
+        while first < len(rows) and self.header is None:
+            self.add(first + 1, rows[first], None)
+            rows[first] = []
+            first += 1
+        if self.header is None:
+            return
+        width = len(self.header)
+        records, index = self.records, self.index
+        for number in range(first, len(rows)):
+            values = rows[number]
+            rows[number] = []
+            row = [v.strip() or None for v in values[:width]]
+            if len(row) < width:
+                row += [None] * (width - len(row))
+            blank = row[0] is None and all(v is None for v in row)
+            if blank and all(not v.strip() for v in values[width:]):
+                continue
+            records.append(row)
+            index.append(number + 1)
 
     def _check_cells(self, number: int, row: list[Any], formulas: Sequence[Any] | None) -> None:
         assert self.header is not None
@@ -363,12 +392,13 @@ def _sheet_from_rows(
     hidden: bool,
     links: dict[int, str] | None = None,
     check_text: bool = True,
+    text_only: bool = False,
 ) -> tuple[RawSheet, list[Problem]]:
     """The first non-blank row is the header; later blank rows are dropped.
 
     More rows than Excel allows refuse the sheet, before they fill the memory.
     """
-    builder = _SheetBuilder(label, title, links or {}, check_text=check_text)
+    builder = _SheetBuilder(label, title, links or {}, check_text=check_text, text_only=text_only)
     for number, (values, formulas) in enumerate(rows, start=1):
         if number > MAX_ROWS:
             empty = RawSheet(label, normalize_name(title), title, pd.DataFrame(), 0, hidden)
@@ -433,9 +463,20 @@ def _read_csv_folder(folder: Path, label: str) -> RawWorkbook:
                 continue
         grid = read_csv_grid(text, file_label, normalize_name(path.stem))
         problems += grid.problems
-        sheet, refusal = _sheet_from_rows(
-            file_label, path.stem, _taken(grid.rows), False, check_text=text_may_be_bad(text)
-        )
+        refusal: list[Problem] = []
+        if not text_may_be_bad(text) and len(grid.rows) <= MAX_ROWS:
+            builder = _SheetBuilder(file_label, path.stem, {}, check_text=False, text_only=True)
+            builder.add_text(grid.rows)
+            sheet = builder.sheet(False)
+        else:
+            sheet, refusal = _sheet_from_rows(
+                file_label,
+                path.stem,
+                _taken(grid.rows),
+                False,
+                check_text=text_may_be_bad(text),
+                text_only=True,
+            )
         problems += refusal
         sheet.unread = grid.unread
         sheets.append(sheet)
