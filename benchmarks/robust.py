@@ -45,14 +45,11 @@ def bench(label: str, scenario: Scenario, samples: int, objective: str, **option
     one, one_s = timed(scenario, 1, samples=samples, objective=objective, **options)
     two, two_s = timed(scenario, 2, samples=samples, objective=objective, **options)
     sample_speedup = one.seconds_samples / max(two.seconds_samples, 1e-9)
-    print(
-        f"  1 worker   {one_s:8.2f} s  (samples {one.seconds_samples:.2f} s, "
-        f"robust solve {one.seconds_robust:.2f} s)"
-    )
-    print(
-        f"  2 workers  {two_s:8.2f} s  (samples {two.seconds_samples:.2f} s, "
-        f"robust solve {two.seconds_robust:.2f} s)"
-    )
+    for label, result, seconds in (("1 worker ", one, one_s), ("2 workers", two, two_s)):
+        print(
+            f"  {label}  {seconds:8.2f} s  (samples {result.seconds_samples:.2f} s on "
+            f"{result.workers}, robust solve {result.seconds_robust:.2f} s)"
+        )
     print(
         f"  speed-up 1 → 2 workers: {one_s / two_s:.2f}× in all, "
         f"{sample_speedup:.2f}× on the samples' solves"

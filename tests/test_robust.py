@@ -435,7 +435,24 @@ def test_the_report_shows_a_robust_study_of_the_same_inputs(tmp_path: Path) -> N
     record = json.loads((out / "robust.json").read_text(encoding="utf-8"))
     shown = [r for r in record["bases"] if r["point_p95"] or r["robust_p95"]]
     assert shown and all(f"<td>{r['base_id']}</td>" in page for r in shown)
+    # the study's point plan is the plan: its stability goes beside each placement
+    assert "draws whose own optimum agrees" in page
     assert out / "robust_fan.png" in written
+
+
+def test_plan_samples_put_stability_beside_each_placement_in_the_report(tmp_path: Path) -> None:
+    from defplan.workbook.write import write_csv_folder
+
+    folder = write_csv_folder(ranged_theater(), tmp_path / "theater")
+    out = tmp_path / "out"
+    args = ["plan", str(folder), "--samples", "5", "--out", str(out), "--report"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "draws whose own optimum agrees" in page
+    plain = tmp_path / "plain"
+    assert runner.invoke(app, ["plan", str(folder), "--out", str(plain), "--report"]).exit_code == 0
+    assert "draws whose own optimum agrees" not in (plain / "report.html").read_text("utf-8")
 
 
 def test_a_record_completeness_range_moves_the_rates_and_a_wrong_one_is_refused() -> None:

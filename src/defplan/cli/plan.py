@@ -124,6 +124,7 @@ def plan_command(
                 table=table,
                 acceptance=acceptance,
                 robust_file=out / "robust.json",
+                stability=stability,
             )
             written += write_report(page, out / "report.html", inputs=[workbook])
     for path in written:

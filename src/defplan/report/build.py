@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +12,13 @@ from defplan.atomic import atomic_write_bytes, check_out_file, output_set, retir
 from defplan.errors import InputError, Problem
 from defplan.plan.result import Plan
 from defplan.report.charts import ladder_chart, risk_chart
-from defplan.report.data import ReportData, report_data, report_data_from_dir, with_robust
+from defplan.report.data import (
+    ReportData,
+    report_data,
+    report_data_from_dir,
+    with_robust,
+    with_stability,
+)
 from defplan.report.figures import png_bytes
 from defplan.report.html import render_html
 from defplan.report.maps import theater_map
@@ -75,6 +81,7 @@ def build_report(
     table: RiskTable | None = None,
     acceptance: pd.DataFrame | None = None,
     robust_file: Path | None = None,
+    stability: pd.DataFrame | None = None,
 ) -> Report:
     """The report of ``plan``, a plan of ``scenario``.
 
@@ -82,7 +89,8 @@ def build_report(
     ladder is ``ladder`` when given, else computed when small (``with_ladder``).
     ``table`` (the scenario's risk) and ``acceptance`` (the plan's risk-acceptance
     record) are reused when given. ``robust_file`` is a robust.json whose study the
-    report shows when it is of the same inputs.
+    report shows when it is of the same inputs; ``stability``
+    (:func:`defplan.robust.study.plan_stability`) goes beside each placement.
 
     Examples
     --------
@@ -100,6 +108,8 @@ def build_report(
         table=table,
         acceptance=acceptance,
     )
+    if stability is not None:
+        data = replace(data, allocation=with_stability(data.allocation, stability))
     if robust_file is not None:
         data = with_robust(data, robust_file)
     return render(data)

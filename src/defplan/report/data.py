@@ -186,7 +186,52 @@ def with_robust(data: ReportData, path: Path) -> ReportData:
     hashes = tuple((h["file"], h["sha256"]) for h in robust.get("input_hashes", []))
     if hashes != tuple(tuple(h) for h in data.inputs):
         return data
-    return dataclasses.replace(data, robust=robust)
+    allocation = data.allocation
+    if "stability" not in allocation.columns and _same_point_plan(allocation, robust):
+        # the study's point plan is this plan: its stability goes beside each placement
+        allocation = with_stability(
+            allocation,
+            [
+                {**row, "same_share": row.get("point_same_share")}
+                for row in robust.get("stability", [])
+            ],
+        )
+    return dataclasses.replace(data, robust=robust, allocation=allocation)
+
+
+def with_stability(allocation: pd.DataFrame, stability: Any) -> pd.DataFrame:
+    """The allocation table with a ``stability`` column: per placement the share of
+    draws whose own optimum puts the same units there (None where no draw judged it),
+    from plan.json's ``stability`` rows; the table as it is without them."""
+    rows = list(stability.to_dict(orient="records")) if isinstance(stability, pd.DataFrame) else []
+    rows = rows or (list(stability) if isinstance(stability, list) else [])
+    if not rows or allocation.empty:
+        return allocation
+    shares = {(str(r["base_id"]), str(r["system_id"])): r.get("same_share") for r in rows}
+    keys = zip(allocation["base_id"].astype(str), allocation["system_id"].astype(str), strict=True)
+    column: list[Any] = [shares.get(key) for key in keys]
+    return allocation.assign(stability=pd.Series(column, index=allocation.index, dtype=object))
+
+
+def _same_point_plan(allocation: pd.DataFrame, robust: dict[str, Any]) -> bool:
+    """Whether a robust.json's point plan puts the allocation's units everywhere."""
+    systems = robust.get("systems") or []
+    planned = {
+        (str(row["base_id"]), str(s)): int(row.get(f"point_{s}") or 0)
+        for row in robust.get("bases", [])
+        for s in systems
+    }
+    if not planned or allocation.empty:
+        return False
+    shown = {
+        (str(b), str(s)): int(u)
+        for b, s, u in zip(
+            allocation["base_id"], allocation["system_id"], allocation["units"], strict=True
+        )
+    }
+    return all(planned.get(key, 0) == units for key, units in shown.items()) and all(
+        shown.get(key, 0) == units for key, units in planned.items()
+    )
 
 
 def _find_source(record: dict[str, Any], plan_dir: Path) -> Path:
@@ -274,7 +319,7 @@ def data_from_record(
         bases=bases,
         systems=systems,
         zones=_zones(scenario, as_of),
-        allocation=pd.DataFrame(record["allocation"]),
+        allocation=with_stability(pd.DataFrame(record["allocation"]), record.get("stability")),
         acceptance=pd.DataFrame(record.get("risk_acceptance") or []),
         moves=moves,
         attacks=_attacks(scenario, table),
