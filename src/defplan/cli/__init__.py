@@ -15,7 +15,18 @@ from typing import Annotated
 import typer
 
 from defplan import __version__
-from defplan.cli import extract, plan, posture, report, risk, robust, theater, whatif, wta
+from defplan.cli import (
+    extract,
+    plan,
+    posture,
+    report,
+    risk,
+    robust,
+    rotate,
+    theater,
+    whatif,
+    wta,
+)
 from defplan.cli.common import EXIT_INTERRUPTED, console
 
 app = typer.Typer(
@@ -60,6 +71,7 @@ app.command("ladder")(whatif.ladder_command)
 app.command("sweep")(whatif.sweep_command)
 app.command("compare")(whatif.compare_command)
 app.command("robust")(robust.robust_command)
+app.command("rotate")(rotate.rotate_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -6,7 +6,9 @@
 - :func:`moves` — move orders from today's deployment to a plan (minimum-cost flow);
 - :func:`move_budget_curve` — residual risk against the units a planner will move;
 - :func:`schedule` — the moves day by day within the lift, the least risk accepted
-  over the transition, and the moves not worth their exposure.
+  over the transition, and the moves not worth their exposure;
+- :func:`rotate` — a randomised posture of one point system (Stackelberg coverage)
+  and a daily schedule that realises it.
 
 The rules (troop spreading, distances, costs, units) are in ``docs/posture.md``.
 """
@@ -32,6 +34,7 @@ from defplan.posture.moves import (
     moves,
 )
 from defplan.posture.options import REOPTIMISED, STATUS_QUO, OptionScore, OptionsReport, options
+from defplan.posture.rotation import GameCoverage, Rotation, rotate
 from defplan.posture.schedule import MoveSchedule, ScheduledMove, schedule
 from defplan.posture.schedule_compare import ScheduleComparison, compare_schedules
 from defplan.posture.transit import Phases, move_phases
@@ -40,6 +43,7 @@ __all__ = [
     "POOL",
     "REOPTIMISED",
     "STATUS_QUO",
+    "GameCoverage",
     "Leg",
     "MoveDistances",
     "MoveOrder",
@@ -50,6 +54,7 @@ __all__ = [
     "OptionsReport",
     "Phases",
     "Posture",
+    "Rotation",
     "ScheduleComparison",
     "ScheduledMove",
     "SystemMove",
@@ -65,5 +70,6 @@ __all__ = [
     "moves",
     "option_ids",
     "options",
+    "rotate",
     "schedule",
 ]
