@@ -240,7 +240,8 @@ def read_articles(
 # "Friday 8 March 2024 - 18:40", "09:15, Monday, 6 May, 2024",
 # "June 3, 2022 Updated: June 4, 2022", "July 9, 2021 - The families of ...".
 _STAMP_LABEL = re.compile(
-    r"^\s*(?:(?:last\s+)?(?:updated?|published|posted|date)\s*:?\s*)?"
+    r"^\s*(?:(?:last\s+)?(?:updated?|published|publish(?:ed)?\s*date|publication\s+date|posted"
+    r"|date)\s*:?\s*)?"
     r"(?:\d{1,2}:\d\d(?::\d\d)?\s*,?\s*)?",
     re.I,
 )

@@ -120,7 +120,8 @@ AIR_STRIKE: Final = re.compile(
 FRIENDLY_AGENT: Final = re.compile(
     r"\b(?:the\s+)?(?:united\s+states|(?-i:U\.?S\.?|US)|american|america|coalition|israeli?|british"
     r"|french|pentagon)(?:['\u2019]s?)?\s+(?:\w+\s+){0,2}?(?:launched|carried\s+out|conducted"
-    r"|struck|bombed|hit|retaliated|responded|strikes?|drone\s+strikes?)\b",
+    r"|struck|bombed|hit|retaliated|responded|strikes?|drone\s+strikes?"
+    r"|killing\s+of|assassination\s+of)\b",
     re.IGNORECASE,
 )
 PROTEST: Final = re.compile(

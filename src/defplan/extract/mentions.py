@@ -145,6 +145,7 @@ OWN_PREDICATE: Final = re.compile(
 LISTED_ATTACKS: Final = re.compile(
     r"\b(?P<n>two|three|four|both)\s+(?:\w+\s+)?(?:attacks|strikes|assaults)\b", re.I
 )
+BY_WHAT: Final = re.compile(r"\W*by\s+(?:an?|the|its|their)\s", re.I)
 WHERE_AFTER_SITE: Final = re.compile(r",?\s+where\s+(?=\S)", re.I)
 PASSIVE_START: Final = re.compile(rf"\W*{PASSIVE_HIT.pattern}", re.I)
 PRONOUN_HIT: Final = re.compile(rf"\W*(?P<it>It)\s+{PASSIVE_HIT.pattern}")
@@ -208,7 +209,11 @@ class Attribution:
 CLAIM: Final = re.compile(
     r"\b(?:claimed|claiming|claims|took|takes|taken|taking|assumed|assuming)\b(?:\s+\S+){0,4}?"
     r"\s+(?:responsibility|attacks?|strikes?|operations?)\b"
-    r"|\bclaimed\b[^.;]{0,60}?\b(?:its|their)\s+fighters\b",
+    r"|\bclaimed\b[^.;]{0,60}?\b(?:its|their)\s+fighters\b"
+    # "... said it carried out the attack", "announced that they were behind the strike"
+    r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
+    r"(?:carried\s+out|conducted|staged|was\s+behind|were\s+behind)\s+the\s+(?:\w+\s+)?"
+    r"(?:attack|strike|operation|bombardment)\b",
     re.IGNORECASE,
 )
 CLAIM_OF_MANY: Final = re.compile(
@@ -228,12 +233,13 @@ def claim_in(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
     >>> claim_in("In a post online, Kataib Hezbollah claimed Sunday's rocket attack on the camp.")
     'Kataib Hezbollah'
     """
-    claim = CLAIM.search(sentence)
-    if claim is None or re.search(r"\b(?:not|never|no)\s+$", sentence[: claim.start()], re.I):
-        return None
-    if CLAIM_OF_MANY.match(sentence[claim.start() :]):
-        return None  # "has claimed most of those attacks": no one attack's claim
-    return _group_in(sentence[: claim.start()], actors)
+    for claim in CLAIM.finditer(sentence):
+        if re.search(r"\b(?:not|never|no)\s+$", sentence[: claim.start()], re.I):
+            return None
+        if CLAIM_OF_MANY.match(sentence[claim.start() :]):
+            continue  # "has claimed most of those attacks": no one attack's claim
+        return _group_in(sentence[: claim.start()], actors)
+    return None
 
 
 def mask_non_weapons(text: str) -> str:
@@ -612,7 +618,17 @@ def annotate_sentence(
             _share(parts)
         facts.extend(parts)
     _passive_after_subject(facts)
+    _agent_of_reply(facts)
     return [part for f in facts for part in _dated_list(f)]
+
+
+def _agent_of_reply(facts: list[_ClauseFacts]) -> None:
+    """ "the US killing of the general, ..., by a drone strike near the airport": the
+    clause that says by what a reply was done is part of that reply."""
+    for position, f in enumerate(facts):
+        replied = any(before.excluded == "response" for before in facts[:position])
+        if f.excluded is None and replied and BY_WHAT.match(f.masked):
+            f.excluded = "response"
 
 
 def _dated_list(facts: _ClauseFacts) -> list[_ClauseFacts]:
