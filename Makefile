@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/whatif.py
 	$(BIN)/python benchmarks/robust.py
+	$(BIN)/python benchmarks/rotation.py
 	$(BIN)/python benchmarks/attacks_1m.py --attacks $(BENCH_ATTACKS)
 	$(BIN)/python benchmarks/cli_startup.py
 

@@ -171,6 +171,17 @@ def test_rotation_on_a_theater_respects_its_bounds_and_is_reproducible() -> None
     assert first.indifferent
 
 
+def test_rotating_fewer_units_than_the_rules_keep_names_the_rule(tmp_path: Path) -> None:
+    from defplan.scenario import RuleRow
+    from defplan.workbook.write import write_csv_folder
+
+    rule = RuleRow(kind="min_units", base_id="alpha", system_id="cram", value=2)
+    folder = write_csv_folder(planning_theater(rules=(rule,)), tmp_path / "theater")
+    done = cli.invoke(app, ["rotate", str(folder), "--system", "cram", "--units", "1"])
+    assert done.exit_code == 2
+    assert "alpha" in done.output and "min_units" in done.output
+
+
 def test_cli_rotate_writes_the_schedule_and_refuses_a_bad_system(tmp_path: Path) -> None:
     from defplan.workbook.write import write_csv_folder
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,11 +41,17 @@ from defplan.model.linear import INF, LinearModel
 from defplan.risk import RiskTable
 from defplan.scenario import Scenario
 
+if TYPE_CHECKING:
+    from defplan.plan.arrays import Bounds
+
 #: relative tolerance (of the theater's largest residual) under which two damages tie
 TIE = 1e-6
 #: how far (relative, as TIE) the second LP may let the game value rise: HiGHS's own
 #: feasibility tolerance, so the value reported is the first LP's to that precision
 SLACK = 1e-9
+#: what the units a base could take beyond the LP's offer may remove together at most
+#: (relative, as TIE): the game value is exact to this
+FLAT = 1e-12
 #: seconds HiGHS may take over either LP (an LP of 1,000 bases takes well under one)
 LP_SECONDS = 60.0
 
@@ -167,17 +174,19 @@ def stackelberg_coverage(
         return GameCoverage(np.zeros(0), np.zeros(0), 0.0)
     run = runner(backend)
     options = RunOptions(time_limit=LP_SECONDS, rel_gap=0.0)
+    scale = float(levels[:, 0].max(initial=0.0))
+    useful = _useful_units(levels, lower, upper, FLAT * scale)
 
     def model(cap: float | None) -> LinearModel:
         lp = LinearModel()
         for b in range(n):
-            lp.add_col(f"e[{b}]", float(lower[b]), float(upper[b]))
+            lp.add_col(f"e[{b}]", float(lower[b]), float(useful[b]))
         for b in range(n):  # t_b: base b's damage (its epigraph)
             lp.add_col(f"t[{b}]", 0.0, INF, 0.0 if cap is None else 1.0)
         z = lp.add_col("z", 0.0, INF if cap is None else cap, 1.0 if cap is None else 0.0)
         for b in range(n):
             lp.add_row(f"z>=t[{b}]", [z, n + b], [1.0, -1.0], 0.0, INF)
-            top = max(int(upper[b]), int(lower[b]) + 1)
+            top = max(int(useful[b]), int(lower[b]) + 1)
             for k in range(int(lower[b]), top):
                 slope = float(levels[b, k + 1] - levels[b, k]) if k < levels.shape[1] - 1 else 0.0
                 # t_b − slope·e_b ≥ R_b(k) − slope·k
@@ -189,7 +198,6 @@ def stackelberg_coverage(
     first = run(model(None), options)
     if first.status != "optimal" or first.values is None:
         raise SolverError(f"the coverage LP ended {first.status}: {first.message}")
-    scale = float(levels[:, 0].max(initial=0.0))
     # the second LP keeps the game value (to HiGHS's tolerance) and spends the rest
     second = run(model(first.objective + SLACK * max(scale, 1e-300)), options)
     chosen = second if second.status == "optimal" and second.values is not None else first
@@ -197,6 +205,17 @@ def stackelberg_coverage(
     expected = np.clip(chosen.values[:n], lower, upper)
     damage = interpolate(levels, expected)
     return GameCoverage(expected, damage, float(damage.max()))
+
+
+def _useful_units(levels: FloatArray, lower: IntArray, upper: IntArray, flat: float) -> IntArray:
+    """Per base, the fewest units (at least ``lower``) beyond which the rest up to
+    ``upper`` remove no more than ``flat`` together: the LP offers no more (a base of
+    200 possible counter-drone units has a few dozen that matter)."""
+    rows = np.arange(levels.shape[0])
+    floor = levels[rows, upper] + flat
+    counts = np.arange(levels.shape[1])
+    enough = (levels <= floor[:, None]) & (counts[None, :] >= lower[:, None])
+    return np.asarray(np.minimum(enough.argmax(axis=1), upper), dtype=np.int64)
 
 
 def best_pure_posture(
@@ -338,6 +357,7 @@ def rotate(
     today = deployed_matrix(scenario, base_ids)
     upper = np.minimum(arrays.bounds.upper[:, s], m).astype(np.int64)
     lower = arrays.bounds.lower[:, s].astype(np.int64)
+    _check_rules(arrays.bounds, s, base_ids, lower, upper, m)
     width = max(int(upper.max(initial=0)), 1) + 1
     levels = np.empty((len(base_ids), width))
     x = today.copy()
@@ -367,6 +387,27 @@ def rotate(
         seed=seed,
         schedule=rotation_schedule(coverage.units, m, days, seed),
     )
+
+
+def _check_rules(
+    bounds: Bounds, s: int, base_ids: tuple[str, ...], lower: IntArray, upper: IntArray, m: int
+) -> None:
+    """InfeasibleError naming the bases and rules that keep more units than rotate."""
+    for b in np.flatnonzero(lower > upper).tolist():
+        why = "; ".join(bounds.why_lower(b, s)) or "its lower bound"
+        raise InfeasibleError(
+            f"{base_ids[b]} must keep {lower[b]} units ({why}) but at most {upper[b]} of the "
+            f"{m} that rotate may stand there"
+        )
+    if int(lower.sum()) > m:
+        kept = ", ".join(
+            f"{base_ids[b]} {lower[b]} ({'; '.join(bounds.why_lower(b, s))})"
+            for b in np.flatnonzero(lower).tolist()
+        )
+        raise InfeasibleError(
+            f"the rules keep {int(lower.sum())} units in place ({kept}), more "
+            f"than the {m} that rotate"
+        )
 
 
 def saving(rotation: Rotation) -> float:
