@@ -581,6 +581,10 @@ class Gazetteer:
             # "the Green Village base": a named site, the theater's or not
             place = " ".join(reversed(name_words))
             candidates = self.place_candidates(place) or set()
+        elif name_words and candidates is not None:
+            # "the Tanf base in Syria": the name narrows what the place allows
+            named = self.place_candidates(" ".join(reversed(name_words))) or set()
+            candidates = (candidates & named) or candidates
         if candidates is not None and "air" in noun.replace(" ", ""):
             candidates = {c for c in candidates if self._is_air_site(c)}
         mission = next((m for m in ("embassy", "consulate") if m in noun), None)
