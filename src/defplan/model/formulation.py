@@ -636,7 +636,7 @@ def add_residual_pairs(
     for group in merged:
         for b in np.flatnonzero(at_risk[:, :, group].any(axis=(0, 2))).tolist():
             check_deadline(deadline)
-            add_merged_pair(model, inst, log_leak, values, costs, pairs, group, b, limit, constant)
+            add_merged_pair(model, most, log_leak, values, costs, pairs, group, b, limit, constant)
     return constant
 
 
@@ -687,7 +687,7 @@ def merged_groups(inst: Instance, log_leak: FloatArray) -> list[list[int]]:
 
 def add_merged_pair(
     model: LinearModel,
-    inst: Instance,
+    most: IntArray,
     log_leak: FloatArray,
     values: list[FloatArray],
     costs: list[float],
@@ -700,19 +700,20 @@ def add_merged_pair(
     """One exponent for a :func:`merged_groups` group at base b (its classes' single
     killer s: y = ln(1 − p) · n[b, s] of the class it kills best, the others' exponents
     r_i · y with r_i in (0, 1]) and, per value array with risk there, one epigraph of
-    Σ_i w_i·e^{r_i·y}; where no unit of s can reach b the risk goes to ``constant``."""
+    Σ_i w_i·e^{r_i·y}; where no unit of s can reach b (``most`` (B, S): the most units of
+    each system that can defend each base) the risk goes to ``constant``."""
     killer = int(np.flatnonzero(log_leak[:, group[0]] < 0.0)[0])
     lead = group[int(np.argmin(log_leak[killer, group]))]
     leak = log_leak[:, lead]
     owners = [i for i, v in enumerate(values) if (v[b, group] > 0.0).any()]
-    most = int(inst.max_defending()[b, killer])
+    reachable_units = int(most[b, killer])
     reach = pairs.reach
     assert reach is not None
-    if most <= 0 or not reach[b][killer]:
+    if reachable_units <= 0 or not reach[b][killer]:
         for i in owners:
             constant[i, b] += float(values[i][b, group].sum())
         return
-    steps = [(float(leak[killer]), most)]
+    steps = [(float(leak[killer]), reachable_units)]
     y = add_exponent(model, leak, b, lead, steps, reach[b])
     known, every, points = initial_cuts(model, y, steps, limit)
     for i in owners:
