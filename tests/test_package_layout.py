@@ -70,6 +70,7 @@ def test_solving_loads_only_the_chosen_backends_library(
 #: types (scenario, fields) and the small pieces several subpackages share.
 ROOT_MODULES = {
     "atomic",  # outputs written atomically, as a set
+    "attack_table",  # the scenario's attacks held by column
     "errors",  # InputError, Problem, SolverError
     "executor",  # independent solves on every core (posture, robust, whatif)
     "fields",  # the scenario's cell types
