@@ -48,8 +48,9 @@ class Region:
 
 
 def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for the aliases: apostrophes optional, hyphens or spaces alike, a
-    doubled letter written once or twice; short all-capital aliases as written."""
+    """One pattern for the aliases: apostrophes optional, hyphens, spaces or quotes
+    between words alike, a doubled letter written once or twice; short all-capital
+    aliases as written."""
     loose: list[str] = []
     exact: list[str] = []
     for alias in (a.strip() for a in aliases):
@@ -59,7 +60,8 @@ def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
             exact.append(re.escape(alias))
             continue
         words = [w for w in re.split(r"[\s\-]+", alias.replace("'", "").replace("\u2019", "")) if w]
-        loose.append(r"[\s\-]+".join(_letters(w) for w in words))
+        # a name quoted in part ("the so-called "Islamic Resistance" in Iraq") is that name
+        loose.append(r"[\s\-\"\u201c\u201d]+".join(_letters(w) for w in words))
     parts = []
     if loose:
         parts.append(rf"(?i:\b(?:{'|'.join(sorted(loose, key=len, reverse=True))})\b)")

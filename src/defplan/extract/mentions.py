@@ -213,7 +213,8 @@ CLAIM: Final = re.compile(
     # "... said it carried out the attack", "announced that they were behind the strike"
     r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
     r"(?:carried\s+out|conducted|staged|was\s+behind|were\s+behind)\s+the\s+(?:\w+\s+)?"
-    r"(?:attack|strike|operation|bombardment)\b",
+    r"(?:attack|strike|operation|bombardment)\b"
+    r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b",
     re.IGNORECASE,
 )
 CLAIM_OF_MANY: Final = re.compile(
