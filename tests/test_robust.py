@@ -440,6 +440,21 @@ def test_the_report_shows_a_robust_study_of_the_same_inputs(tmp_path: Path) -> N
     assert out / "robust_fan.png" in written
 
 
+def test_stability_solves_each_draw_under_the_plans_own_limits() -> None:
+    """A plan held to no moves is judged against draws held to none: with no spread
+    every draw's optimum is that plan, in every placement."""
+    from defplan.plan import plan
+    from defplan.robust.study import plan_stability
+
+    scenario = planning_theater()
+    held = plan(scenario, max_moves=0)
+    assert held.moves == 0 and plan(scenario).moves > 0
+    fair = plan_stability(scenario, held.allocation, samples=3, sources=(), max_moves=0)
+    assert (fair["same_share"] == 1.0).all()
+    free = plan_stability(scenario, held.allocation, samples=3, sources=())
+    assert (free["same_share"] < 1.0).any()  # against unbounded draws it looks unstable
+
+
 def test_plan_samples_put_stability_beside_each_placement_in_the_report(tmp_path: Path) -> None:
     from defplan.workbook.write import write_csv_folder
 

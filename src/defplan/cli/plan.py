@@ -212,6 +212,9 @@ def _stability(
             gap=result.mip_gap,
             table=table,
             progress=True,
+            objective=result.objective_kind,
+            max_moves=result.max_moves,
+            inventory=dict(zip(result.system_ids, result.inventory, strict=True)),
         )
     if out is not None and (out / "robust.json").exists():
         from defplan.robust.writers import point_stability_from

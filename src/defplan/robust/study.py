@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from defplan.executor import Executor, run_all, scheduler_engine
-from defplan.model import Instance, solve
+from defplan.model import Instance, Objective, solve
 from defplan.model.aggregate import Aggregator, CVaR, Mean, Regret
 from defplan.model.instance import FloatArray, IntArray
 from defplan.model.sampled import SampledInstance, solve_sampled
@@ -314,17 +314,29 @@ def plan_stability(
     executor: Executor | None = None,
     progress: bool = False,
     table: RiskTable | None = None,
+    objective: Objective = "expected",
+    max_moves: int | None = None,
+    inventory: dict[str, int] | None = None,
 ) -> pd.DataFrame:
     """How often each placement of ``allocation`` (B, S) is a draw's own optimum.
 
-    The draws and their solves are :func:`robust`'s (same names, same seeds, so the
-    shares equal robust.json's ``point_same_share`` for the point plan); returns
-    :func:`~defplan.robust.judge.stability`'s frame.
+    Each draw is solved with the plan's own objective, ``max_moves`` and ``inventory``
+    (pass the plan's: a plan held to no moves is judged against draws held to none).
+    With the defaults the draws and their solves are :func:`robust`'s (same names,
+    same seeds, so the shares equal robust.json's ``point_same_share`` for the point
+    plan); returns :func:`~defplan.robust.judge.stability`'s frame.
     """
     sources = check_sources(sources)
     table = table or compute_risk(scenario)
     options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
-    arrays = build_arrays(scenario, table, objective="expected", raids=False)
+    arrays = build_arrays(
+        scenario,
+        table,
+        objective=objective,
+        max_moves=max_moves,
+        inventory=inventory,
+        raids=False,
+    )
     drawn = draw_samples(
         scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
     )

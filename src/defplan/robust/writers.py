@@ -224,6 +224,8 @@ def point_stability_from(path: Path, plan: Plan) -> pd.DataFrame | None:
     """The point plan's stability recorded in a robust.json, when that file is of the
     same inputs (every SHA-256 equal) and its point plan is ``plan``'s allocation;
     else None. Columns as :func:`~defplan.robust.judge.stability`'s."""
+    if plan.objective_kind != "expected":
+        return None  # the study's draws were solved for the expected residual
     try:
         data = read_robust_json(path)
     except ValueError:
