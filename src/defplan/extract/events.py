@@ -177,7 +177,15 @@ def group_mentions(
             ):
                 absorb(linked[0], replace(mention, date=None), linked[0].touched)
     attribute(linked, attributions)
-    return [_row(attack, context_dates) for attack in linked]
+    told = {m.weapon for m in mentions}
+    # "three missiles fell on the base" in a report that speaks of rockets and of no
+    # ballistic or cruise missile: the missiles are rockets (unless a state fired them)
+    vague = (
+        "rocket"
+        if "rocket" in told and not told & {"ballistic_missile", "cruise_missile"}
+        else None
+    )
+    return [_row(attack, context_dates, vague) for attack in linked]
 
 
 def _headline_names(attacks: list[DraftAttack], headline: SiteMention | None) -> None:
@@ -357,7 +365,11 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
 
 
-def _row(attack: DraftAttack, context_dates: Sequence[tuple[int, DateMention]]) -> ExtractedAttack:
+def _row(
+    attack: DraftAttack,
+    context_dates: Sequence[tuple[int, DateMention]],
+    missile_is: str | None = None,
+) -> ExtractedAttack:
     assert attack.site is not None
     date = attack.date
     if date is None and not APPROXIMATE_OFFSET.search(attack.main.sentence.text):
@@ -382,7 +394,8 @@ def _row(attack: DraftAttack, context_dates: Sequence[tuple[int, DateMention]]) 
         date=date.day if date else None,
         date_precision=date.precision if date else None,
         actor=attack.actor,
-        weapon=VAGUE_DEFAULT.get(attack.weapon or "", attack.weapon),
+        weapon=(missile_is if attack.weapon == "missile" and attack.actor is None else None)
+        or VAGUE_DEFAULT.get(attack.weapon or "", attack.weapon),
         munitions=attack.munitions,
         killed=killed,
         wounded=attack.wounded,
