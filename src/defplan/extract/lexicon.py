@@ -186,7 +186,9 @@ SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|c
 NOT_THE_ACTOR_BEFORE: Final = re.compile(
     r"(?:against|on|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
     r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
-    r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards)"
+    r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
+    # "widely suspected to have been conducted by": blamed, not named as the attacker
+    r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+been\s+(?:\w+\s+){1,2}by)"
     r"[\s-]+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )

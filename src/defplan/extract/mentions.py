@@ -961,8 +961,9 @@ def _agent_around(
     for f in owned[at + 1 :]:
         for actor in actors:
             for m in actor.pattern.finditer(f.clause.text):
-                if AGENT_BY.search(f.clause.text[: m.start()]):
-                    return actor.name
+                before = f.clause.text[: m.start()]
+                if AGENT_BY.search(before) and not NOT_THE_ACTOR_BEFORE.search(before):
+                    return actor.name  # not "suspected to have been conducted by"
     return None
 
 
