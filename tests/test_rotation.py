@@ -169,6 +169,10 @@ def test_rotation_on_a_theater_respects_its_bounds_and_is_reproducible() -> None
     assert first.upper[closed] == 0 and (first.schedule[:, closed] == 0).all()
     assert np.abs(first.frequency - first.coverage.units).max() <= 1 / 20 + 1e-9
     assert first.indifferent
+    # the schedule's own value: the game value, up to rounding the coverage to days
+    steepest = float(np.abs(np.diff(first.levels, axis=1)).max())
+    tol = 1e-6 * float(first.levels.max())  # the LP's tolerance
+    assert first.value - tol <= first.schedule_value <= first.value + steepest / 20 + tol
 
 
 def test_rotating_fewer_units_than_the_rules_keep_names_the_rule(tmp_path: Path) -> None:

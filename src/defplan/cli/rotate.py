@@ -90,5 +90,7 @@ def rotation_summary(rotation: Rotation) -> list[str]:
         f"attacker indifferent among {len(rotation.indifferent)} bases: "
         + ", ".join(rotation.indifferent),
         f"schedule: {rotation.days} days, seed {rotation.seed}; at most "
-        f"{int(rotation.schedule.sum(axis=1).max(initial=0))} units on any day",
+        f"{int(rotation.schedule.sum(axis=1).max(initial=0))} units on any day; the "
+        f"attacker's best base against these {rotation.days} days pays "
+        f"{rotation.schedule_value:.4f}",
     ]

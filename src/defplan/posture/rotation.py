@@ -104,6 +104,18 @@ class Rotation:
         """Mean units per base over the schedule (its coverage, to within 1/days)."""
         return np.asarray(self.schedule.mean(axis=0), dtype=np.float64)
 
+    @property
+    def schedule_value(self) -> float:
+        """The attacker's best expected damage against the schedule itself: each base's
+        residual averaged over the days (above the game value by what the rounding of
+        its frequencies to whole days costs)."""
+        if not self.base_ids:
+            return 0.0
+        rows = np.arange(len(self.base_ids))[None, :]
+        width = self.levels.shape[1] - 1
+        daily = self.levels[rows, np.minimum(self.schedule, width)]
+        return float(daily.mean(axis=0).max())
+
 
 def interpolate(levels: FloatArray, units: FloatArray) -> FloatArray:
     """Each base's residual at a fractional count: the chord between the two nearest
