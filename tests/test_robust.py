@@ -455,6 +455,24 @@ def test_stability_solves_each_draw_under_the_plans_own_limits() -> None:
     assert (free["same_share"] < 1.0).any()  # against unbounded draws it looks unstable
 
 
+def test_a_theater_whose_plans_weigh_raids_is_refused_with_one_message() -> None:
+    """Channels or a magazine make the plan weigh raids, which the draws do not."""
+    from defplan.robust.study import plan_stability
+
+    scenario = ranged_theater()
+    limited = dataclasses.replace(
+        scenario,
+        systems=tuple(
+            s.model_copy(update={"channels": 2}) if s.system_id == "cram" else s
+            for s in scenario.systems
+        ),
+    )
+    with pytest.raises(ValueError, match="cram has channels or a magazine"):
+        robust(limited, samples=2, workers=1)
+    with pytest.raises(ValueError, match="robust draws do not model yet"):
+        plan_stability(limited, np.zeros((4, 2), dtype=np.int64), samples=2)
+
+
 def test_plan_samples_put_stability_beside_each_placement_in_the_report(tmp_path: Path) -> None:
     from defplan.workbook.write import write_csv_folder
 
