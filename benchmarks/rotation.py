@@ -48,7 +48,7 @@ def bench(label: str, scenario: Scenario, system: str, days: int) -> None:
     _, lp_wall, lp_cpu = clocked(lambda: stackelberg_coverage(levels, lower, upper, m))
     _, pure_wall, _ = clocked(lambda: best_pure_posture(levels, lower, upper, m))
     units = rotation.coverage.units
-    _, days_wall, _ = clocked(lambda: rotation_schedule(units, m, days, 1))
+    _, days_wall, _ = clocked(lambda: rotation_schedule(units, m, days, 1, levels))
     gap = np.abs(rotation.frequency - units).max(initial=0.0)
     print(
         f"{label:28} {system:6} {len(rotation.base_ids):>5} bases {m:>5} units · "

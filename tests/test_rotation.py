@@ -152,6 +152,26 @@ def test_the_schedule_realises_the_coverage_within_one_day_in_the_period(
     assert np.array_equal(schedule, rotation_schedule(expected, total, days, seed))
 
 
+@settings(max_examples=30, deadline=None)
+@given(games(), st.integers(1, 40), st.integers(0, 2**16))
+def test_the_chosen_shift_pays_no_more_than_the_random_one(
+    game: tuple[np.ndarray, np.ndarray, np.ndarray, int], days: int, seed: int
+) -> None:
+    levels, lower, upper, units = game
+    cover = stackelberg_coverage(levels, lower, upper, units)
+    rows = np.arange(levels.shape[0])
+
+    def pays(schedule: np.ndarray) -> float:
+        return float(levels[rows, schedule].mean(axis=0).max())
+
+    chosen = rotation_schedule(cover.units, units, days, seed, levels)
+    drawn = rotation_schedule(cover.units, units, days, seed)
+    assert pays(chosen) <= pays(drawn) + 1e-12
+    assert (np.abs(chosen.mean(axis=0) - cover.units) <= 1.0 / days + 1e-9).all()
+    assert (chosen.sum(axis=1) <= units).all()
+    assert pays(chosen) >= cover.value - 1e-6 * max(1.0, float(levels.max()))
+
+
 def test_a_long_schedule_of_whole_coverage_is_that_posture_every_day() -> None:
     schedule = rotation_schedule(np.array([2.0, 0.0, 1.0]), 3, 5, seed=7)
     assert schedule.tolist() == [[2, 0, 1]] * 5

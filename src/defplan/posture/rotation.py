@@ -52,6 +52,8 @@ SLACK = 1e-9
 #: what the units a base could take beyond the LP's offer may remove together at most
 #: (relative, as TIE): the game value is exact to this
 FLAT = 1e-12
+#: shifts of the schedule's comb tried at most (where its schedule changes)
+SHIFTS = 256
 #: seconds HiGHS may take over either LP (an LP of 1,000 bases takes well under one)
 LP_SECONDS = 60.0
 
@@ -273,14 +275,19 @@ def best_pure_posture(
     return best, float(levels[np.arange(n), best].max())
 
 
-def rotation_schedule(units: FloatArray, total: int, days: int, seed: int) -> IntArray:
+def rotation_schedule(
+    units: FloatArray, total: int, days: int, seed: int, levels: FloatArray | None = None
+) -> IntArray:
     """Daily postures (days × bases, whole units) whose mean is ``units``.
 
     Each base keeps the whole part of its expected units every day; the fractional
     parts are laid end to end (in an order shuffled by ``seed``) and a comb of unit
     spacing picks the bases for the extra units. The comb's offsets are evenly spaced
-    over the period (one random shift, days in random order): each base's frequency
-    is within ``1/days`` of its fraction, and no day holds more than ``total`` units.
+    over the period (one shift, days in random order): each base's frequency is
+    within ``1/days`` of its fraction, and no day holds more than ``total`` units.
+    The shift is random; given ``levels`` (as :func:`stackelberg_coverage` takes),
+    it is the one whose schedule leaves the attacker's best base least, among the
+    random one and those where the schedule changes (at most :data:`SHIFTS`).
 
     >>> rotation_schedule(np.array([0.5, 0.5]), 1, 4, seed=1).sum(axis=0).tolist()
     [2, 2]
@@ -299,13 +306,45 @@ def rotation_schedule(units: FloatArray, total: int, days: int, seed: int) -> In
     if n and ends[-1] > room:  # the LP's rounding: never more than `total` units a day
         ends *= room / ends[-1] if ends[-1] > 0 else 0.0
     starts = np.concatenate([[0.0], ends[:-1]])
+
+    def comb(shift: float) -> IntArray:
+        offsets = (np.arange(days) + shift) / days
+        # base i takes the extra unit on a day when a tooth u + j falls in [start, end)
+        extra = np.ceil(ends[None, :] - offsets[:, None]) - np.ceil(
+            starts[None, :] - offsets[:, None]
+        )
+        schedule = np.empty((days, n), dtype=np.int64)
+        schedule[:, order] = whole[order][None, :] + extra.astype(np.int64)
+        return schedule
+
     shift = rng.random()
-    offsets = (np.arange(days) + shift) / days
-    # base i takes the extra unit on a day when a tooth u + j falls in [start, end)
-    extra = np.ceil(ends[None, :] - offsets[:, None]) - np.ceil(starts[None, :] - offsets[:, None])
-    schedule = np.empty((days, n), dtype=np.int64)
-    schedule[:, order] = whole[order][None, :] + extra.astype(np.int64)
-    return np.asarray(schedule[rng.permutation(days)], dtype=np.int64)
+    days_order = rng.permutation(days)
+    best = comb(shift)
+    if levels is not None and n:
+        rows = np.arange(n)[None, :]
+        width = levels.shape[1] - 1
+
+        def pays(schedule: IntArray) -> float:
+            return float(levels[rows, np.minimum(schedule, width)].mean(axis=0).max())
+
+        least = pays(best)
+        for candidate in _shifts(np.concatenate([starts, ends]), days):
+            schedule = comb(candidate)
+            value = pays(schedule)
+            if value < least:
+                best, least = schedule, value
+    return np.asarray(best[days_order], dtype=np.int64)
+
+
+def _shifts(points: FloatArray, days: int) -> FloatArray:
+    """One shift of the comb inside each stretch where its schedule stays the same: a
+    tooth (d + shift) / days crosses a point where ``shift`` passes days × point, mod 1.
+    At most :data:`SHIFTS`, evenly chosen."""
+    cuts = np.unique(np.concatenate([np.mod(points * days, 1.0), [0.0, 1.0]]))
+    middles = (cuts[:-1] + cuts[1:]) / 2
+    if middles.size > SHIFTS:
+        middles = middles[np.linspace(0, middles.size - 1, SHIFTS).astype(np.int64)]
+    return np.asarray(middles, dtype=np.float64)
 
 
 def rotate(
@@ -397,7 +436,7 @@ def rotate(
         today_value=float(today_levels.max(initial=0.0)),
         days=days,
         seed=seed,
-        schedule=rotation_schedule(coverage.units, m, days, seed),
+        schedule=rotation_schedule(coverage.units, m, days, seed, levels),
     )
 
 
