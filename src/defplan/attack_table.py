@@ -184,3 +184,8 @@ def blank_cells(values: ObjectArray) -> npt.NDArray[np.bool_]:
 def is_none(values: ObjectArray) -> npt.NDArray[np.bool_]:
     """Where ``values`` holds ``None``."""
     return np.asarray(values == None, dtype=bool)  # noqa: E711 (elementwise)
+
+
+def as_table(attacks: Sequence[AttackRow]) -> AttackTable:
+    """``attacks`` as a table: itself when it is one, else one made from the rows."""
+    return attacks if isinstance(attacks, AttackTable) else AttackTable.from_rows(attacks)

@@ -6,7 +6,6 @@ of zones stays within the benchmark's 2 s.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from defplan.risk.prior import ZonePrior
-from defplan.risk.record import Record, period_of
+from defplan.risk.record import Record
 from defplan.risk.severity import Severity
 from defplan.risk.table import CELL_COLUMNS
 from defplan.scenario import Scenario
@@ -33,13 +32,16 @@ def cells_frame(
 ) -> pd.DataFrame:
     """One row per (base, class), bases in scenario order, classes in sheet order."""
     n_bases, n_weapons = len(scenario.bases), len(scenario.weapons)
-    ids: dict[tuple[int, int], list[tuple[dt.date, str]]] = {}
-    for item in record.counted:
-        key = (item.base_index, item.weapon_index)
-        ids.setdefault(key, []).append((period_of(item.attack)[0], item.attack.attack_id))
+    counted = record.counted
+    ids: dict[int, list[tuple[int, str]]] = {}
+    cells = (counted.base_index * n_weapons + counted.weapon_index).tolist()
+    for key, day, attack_id in zip(
+        cells, counted.first_day.tolist(), counted.attack_id.tolist(), strict=True
+    ):
+        ids.setdefault(key, []).append((day, attack_id))
     attack_ids = [""] * (n_bases * n_weapons)
-    for (b, w), found in ids.items():
-        attack_ids[b * n_weapons + w] = ";".join(i for _, i in sorted(found))
+    for key, found in ids.items():
+        attack_ids[key] = ";".join(i for _, i in sorted(found))
     per_class = {
         "severity": severity.value,
         "severity_prior": np.array([w.severity_prior for w in scenario.weapons], dtype=float),

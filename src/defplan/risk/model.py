@@ -229,9 +229,9 @@ def _compute(scenario: Scenario) -> RiskTable:
     shape = (len(scenario.bases), len(scenario.weapons))
     on_record = np.zeros(shape, dtype=np.int64)
     decayed = np.zeros(shape)
-    for item in record.counted:
-        on_record[item.base_index, item.weapon_index] += 1
-        decayed[item.base_index, item.weapon_index] += item.weight
+    counted = record.counted
+    np.add.at(on_record, (counted.base_index, counted.weapon_index), 1)
+    np.add.at(decayed, (counted.base_index, counted.weapon_index), counted.weight)  # in order
     from_prior, from_record = posterior_rate(prior.rate, decayed, record.observed_years, settings)
     prior_part, record_part = posterior_rate(
         prior.rate, decayed, record.observation_years, settings
@@ -319,9 +319,16 @@ def _attack_risk(
 ) -> list[dict[str, float]]:
     """Per base: each counted attack's part of the risk the record carries."""
     parts: list[dict[str, float]] = [{} for _ in scenario.bases]
-    for item in record.counted:
-        b, w = item.base_index, item.weapon_index
-        if decayed[b, w] > 0:
-            share = item.weight / decayed[b, w]
-            parts[b][item.attack.attack_id] = float(risk_from_record[b, w]) * share
+    counted = record.counted
+    cell = (counted.base_index, counted.weapon_index)
+    carries = decayed[cell] > 0
+    share = np.divide(counted.weight, decayed[cell], out=np.zeros(len(counted)), where=carries)
+    value = risk_from_record[cell] * share
+    for b, attack_id, part in zip(
+        counted.base_index[carries].tolist(),
+        counted.attack_id[carries].tolist(),
+        value[carries].tolist(),
+        strict=True,
+    ):
+        parts[b][attack_id] = part
     return parts

@@ -12,7 +12,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from defplan.fields import format_partial_date, truncate_date
+import numpy as np
+import numpy.typing as npt
+
+from defplan.attack_table import AttackTable, ObjectArray, as_table, distinct, is_none
+from defplan.fields import DatePrecision, format_partial_date, truncate_date
 from defplan.scenario import AttackRow, Scenario
 
 DAYS_PER_YEAR = 365.25
@@ -30,13 +34,25 @@ class ExcludedAttack:
 
 
 @dataclass(frozen=True)
-class CountedAttack:
-    """An attack the rate counts: on which base and class, and its decayed weight (0-1)."""
+class Counted:
+    """The attacks the rate counts, one entry per attack in sheet order, by column.
 
-    attack: AttackRow
-    base_index: int
-    weapon_index: int
-    weight: float
+    ``rows`` are their positions in ``scenario.attacks``; ``first_day`` the ordinal of
+    the first day each may have happened on; ``weight`` its decayed weight (0-1);
+    ``killed`` and ``wounded`` the counts (``None`` where not reported).
+    """
+
+    rows: npt.NDArray[np.intp]
+    base_index: npt.NDArray[np.intp]
+    weapon_index: npt.NDArray[np.intp]
+    weight: npt.NDArray[np.float64]
+    first_day: npt.NDArray[np.int64]
+    attack_id: ObjectArray
+    killed: ObjectArray
+    wounded: ObjectArray
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,7 @@ class Record:
     as_of: dt.date | None
     record_start: dt.date | None
     observation_years: float
-    counted: tuple[CountedAttack, ...]
+    counted: Counted
     excluded: tuple[ExcludedAttack, ...]
     #: the record's decayed years weighed by the share of attacks that reached it
     observed_years: float = 0.0
@@ -121,10 +137,14 @@ def _mean_of_decay_from_zero(half_lives: float) -> float:
 def period_of(attack: AttackRow) -> tuple[dt.date, dt.date]:
     """First and last day the attack may have happened on, given its date precision."""
     assert attack.date is not None
-    first = truncate_date(attack.date, attack.precision)
-    if attack.precision == "year":
+    return _span(attack.date, attack.precision)
+
+
+def _span(day: dt.date, precision: DatePrecision) -> tuple[dt.date, dt.date]:
+    first = truncate_date(day, precision)
+    if precision == "year":
         return first, dt.date(first.year, 12, 31)
-    if attack.precision == "month":
+    if precision == "month":
         next_month = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return first, next_month - dt.timedelta(days=1)
     return first, first
@@ -139,13 +159,49 @@ def as_of_date(scenario: Scenario) -> dt.date | None:
     """
     if scenario.settings.as_of is not None:
         return scenario.settings.as_of
-    attack_days = [period_of(a)[0] for a in scenario.attacks if a.date is not None]
-    if attack_days:
-        return max(attack_days)
+    periods = _periods(as_table(scenario.attacks))
+    if periods.dated.any():
+        return dt.date.fromordinal(int(periods.first[periods.dated].max()))
     other_days = [d for z in scenario.threat_zones for d in (z.active_from, z.active_to) if d]
     if scenario.settings.record_start is not None:
         other_days.append(scenario.settings.record_start)
     return max(other_days, default=None)
+
+
+@dataclass(frozen=True)
+class _Periods:
+    """Per attack: whether it is dated, and the ordinals of its first and last day."""
+
+    dated: npt.NDArray[np.bool_]
+    first: npt.NDArray[np.int64]
+    last: npt.NDArray[np.int64]
+
+
+def _periods(table: AttackTable) -> _Periods:
+    """:func:`period_of` of every attack, worked out once per distinct date and precision."""
+    dates, precisions = table.column("date"), table.column("date_precision")
+    dated = ~is_none(dates)
+    first = np.zeros(len(table), dtype=np.int64)
+    last = np.zeros(len(table), dtype=np.int64)
+    where = np.flatnonzero(dated)
+    if len(where):
+        date_codes, date_values = distinct(dates[where])
+        precision_codes, precision_values = distinct(precisions[where])
+        width = len(precision_values)
+        pairs, codes = np.unique(date_codes * width + precision_codes, return_inverse=True)
+        spans = [
+            _period(date_values[code // width], precision_values[code % width])
+            for code in pairs.tolist()
+        ]
+        codes = codes.reshape(-1)
+        first[where] = np.array([a for a, _ in spans], dtype=np.int64)[codes]
+        last[where] = np.array([b for _, b in spans], dtype=np.int64)[codes]
+    return _Periods(dated, first, last)
+
+
+def _period(day: dt.date, precision: DatePrecision | None) -> tuple[int, int]:
+    first, last = _span(day, precision or "day")
+    return first.toordinal(), last.toordinal()
 
 
 def read_record(scenario: Scenario) -> Record:
@@ -154,56 +210,83 @@ def read_record(scenario: Scenario) -> Record:
     Left out, with the reason: attacks on a site not in the theater, on a base or
     of a class the other sheets do not list, undated attacks, attacks dated after
     ``as_of`` and, when ``settings.record_start`` is set, attacks entirely before it.
+    Worked out by column: a million attacks fall on a few thousand days.
     """
     settings = scenario.settings
     as_of = as_of_date(scenario)
+    table = as_table(scenario.attacks)
     base_index = {b.base_id: i for i, b in enumerate(scenario.bases)}
     weapon_index = {w.weapon: i for i, w in enumerate(scenario.weapons)}
+    periods = _periods(table)
+    bases = _indices(table.column("base_id"), base_index)
+    weapons = _indices(table.column("weapon"), weapon_index)
 
-    reasons: dict[int, str] = {}
-    for row, attack in enumerate(scenario.attacks):
-        reason = _why_left_out(attack, as_of, base_index, weapon_index)
-        if reason:
-            reasons[row] = reason
+    left_out = (bases < 0) | (weapons < 0) | ~periods.dated
+    if as_of is not None:
+        left_out |= periods.dated & (periods.first > as_of.toordinal())
+    reasons = {int(row): "" for row in np.flatnonzero(left_out)}
 
     record_start = settings.record_start
     if record_start is None:
-        firsts = [period_of(a)[0] for row, a in enumerate(scenario.attacks) if row not in reasons]
-        if firsts and as_of is not None:
+        if (~left_out).any() and as_of is not None:
             year_before = as_of.toordinal() - MIN_DEFAULT_RECORD_DAYS
-            record_start = min(*firsts, dt.date.fromordinal(max(year_before, 1)))
+            earliest = int(periods.first[~left_out].min())
+            record_start = dt.date.fromordinal(min(earliest, max(year_before, 1)))
     else:
-        for row, attack in enumerate(scenario.attacks):
-            if row in reasons:
-                continue
-            if as_of is not None and record_start > as_of:
-                reasons[row] = f"record_start {record_start} is after as_of {as_of}"
-            elif period_of(attack)[1] < record_start:
-                reasons[row] = f"dated {_dated(attack)} before record_start {record_start}"
+        late_start = as_of is not None and record_start > as_of
+        before = ~left_out & (late_start | (periods.last < record_start.toordinal()))
+        for row in np.flatnonzero(before).tolist():
+            reasons[row] = (
+                f"record_start {record_start} is after as_of {as_of}"
+                if late_start
+                else f"dated {_dated(table[row])} before record_start {record_start}"
+            )
+        left_out |= before
+    for row, reason in reasons.items():
+        reasons[row] = reason or _why_left_out(table[row], as_of, base_index, weapon_index) or ""
 
-    counted: list[CountedAttack] = []
-    for row, attack in enumerate(scenario.attacks):
-        if row in reasons:
-            continue
+    rows = np.flatnonzero(~left_out)
+    weight = np.zeros(len(rows))
+    if len(rows):
         assert as_of is not None and record_start is not None
-        first, last = period_of(attack)
-        oldest = (as_of - max(first, record_start)).days / DAYS_PER_YEAR
-        youngest = (as_of - min(last, as_of)).days / DAYS_PER_YEAR
-        weight = mean_decay(youngest, oldest, settings.half_life_years)
-        assert attack.base_id is not None  # _why_left_out refused the others
-        counted.append(
-            CountedAttack(attack, base_index[attack.base_id], weapon_index[attack.weapon], weight)
-        )
+        first, last = periods.first[rows], periods.last[rows]
+        keys, codes = np.unique(np.stack([first, last], axis=1), axis=0, return_inverse=True)
+        end, start = as_of.toordinal(), record_start.toordinal()
+        weights = [
+            mean_decay(
+                (end - min(int(b), end)) / DAYS_PER_YEAR,
+                (end - max(int(a), start)) / DAYS_PER_YEAR,
+                settings.half_life_years,
+            )
+            for a, b in keys.tolist()
+        ]
+        weight = np.array(weights, dtype=np.float64)[codes.reshape(-1)]
+    counted = Counted(
+        rows=rows,
+        base_index=bases[rows],
+        weapon_index=weapons[rows],
+        weight=weight,
+        first_day=periods.first[rows],
+        attack_id=table.column("attack_id")[rows],
+        killed=table.column("killed")[rows],
+        wounded=table.column("wounded")[rows],
+    )
 
     years = observed = 0.0
     if record_start is not None and as_of is not None:
         days = max((as_of - record_start).days, 1)  # a window is never shorter than a day
         years = observation_years(days / DAYS_PER_YEAR, settings.half_life_years)
         observed = observed_years(scenario, years, record_start, as_of)
-    excluded = tuple(
-        ExcludedAttack(scenario.attacks[row].attack_id, reasons[row]) for row in sorted(reasons)
-    )
-    return Record(as_of, record_start, years, tuple(counted), excluded, observed)
+    ids = table.column("attack_id")
+    excluded = tuple(ExcludedAttack(ids[row], reasons[row]) for row in sorted(reasons))
+    return Record(as_of, record_start, years, counted, excluded, observed)
+
+
+def _indices(values: ObjectArray, index: dict[str, int]) -> npt.NDArray[np.intp]:
+    """Each value's position in ``index``, -1 where it is not there (or ``None``)."""
+    codes, uniques = distinct(values)
+    found = np.array([index.get(u, -1) if u is not None else -1 for u in uniques], dtype=np.intp)
+    return found[codes] if len(values) else np.zeros(0, dtype=np.intp)
 
 
 def observed_years(

@@ -13,13 +13,13 @@ worth ``severity_prior_attacks`` attacks:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from defplan.risk.record import CountedAttack
+from defplan.risk.record import Counted
 from defplan.scenario import AttackRow, Settings, WeaponRow
 
 
@@ -90,48 +90,75 @@ def wounded_per_killed(attacks: Sequence[AttackRow]) -> float | None:
     return sum(a.wounded or 0 for a in complete) / killed
 
 
-def class_ratios(n_weapons: int, counted: Sequence[CountedAttack]) -> npt.NDArray[np.float64]:
+def class_ratios(n_weapons: int, counted: Counted) -> npt.NDArray[np.float64]:
     """The ratio per class: its own, else the theater's, else 0 (the lower bound)."""
-    theater = wounded_per_killed([item.attack for item in counted])
+    killed, wounded = _counts(counted.killed), _counts(counted.wounded)
+    complete = ~np.isnan(killed) & ~np.isnan(wounded)
+    theater = _ratio(killed[complete].sum(), wounded[complete].sum())
     ratios = np.zeros(n_weapons)
     for w in range(n_weapons):
-        own = wounded_per_killed([item.attack for item in counted if item.weapon_index == w])
-        ratios[w] = own if own is not None else (theater or 0.0)
+        own = complete & (counted.weapon_index == w)
+        mine = _ratio(killed[own].sum(), wounded[own].sum())
+        ratios[w] = mine if mine is not None else (theater or 0.0)
     return ratios
 
 
+def _counts(values: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
+    """Counts as floats, NaN where not reported (whole numbers: sums stay exact)."""
+    return np.array([np.nan if v is None else v for v in values.tolist()], dtype=np.float64)
+
+
+def _ratio(killed: float, wounded: float) -> float | None:
+    """Σ wounded / Σ killed, as :func:`wounded_per_killed` gives it (``None``: none killed)."""
+    return None if killed == 0 else int(wounded) / int(killed)
+
+
 def severity_by_weapon(
-    weapons: tuple[WeaponRow, ...], counted: Iterable[CountedAttack], settings: Settings
+    weapons: tuple[WeaponRow, ...], counted: Counted, settings: Settings
 ) -> Severity:
     """Severity of every weapon class from the counted attacks and the sheet's priors.
 
-    A class with no figures keeps its prior exactly.
-
-    Examples
-    --------
-    >>> from defplan.scenario import Settings, WeaponRow
-    >>> rocket = WeaponRow(weapon="rocket", reach_km=40.0, severity_prior=2.0)
-    >>> severity_by_weapon((rocket,), [], Settings()).value
-    array([2.])
+    A class with no figures keeps its prior exactly; each attack's figure is
+    :func:`casualty_equivalents`, worked out for all of them at once.
     """
-    items = list(counted)
     prior_attacks = settings.severity_prior_attacks
-    ratios = class_ratios(len(weapons), items)
+    ratios = class_ratios(len(weapons), counted)
+    killed, wounded = _counts(counted.killed), _counts(counted.wounded)
+    figures = _figures(killed, wounded, settings.wounded_weight, ratios[counted.weapon_index])
+    known = ~np.isnan(figures)
     totals = np.zeros(len(weapons))
-    attacks = np.zeros(len(weapons), dtype=np.int64)
-    imputed = np.zeros(len(weapons), dtype=np.int64)
-    for item in items:
-        w = item.weapon_index
-        figure = casualty_equivalents(item.attack, settings.wounded_weight, float(ratios[w]))
-        if figure is not None:
-            totals[w] += figure
-            attacks[w] += 1
-            weighted_blank = settings.wounded_weight > 0 and item.attack.wounded is None
-            imputed[w] += int(item.attack.killed is None or weighted_blank)
+    np.add.at(totals, counted.weapon_index[known], figures[known])  # in sheet order
+    attacks = np.bincount(counted.weapon_index[known], minlength=len(weapons)).astype(np.int64)
+    weighted_blank = (settings.wounded_weight > 0) & np.isnan(wounded)
+    guessed = known & (np.isnan(killed) | weighted_blank)
+    imputed = np.bincount(counted.weapon_index[guessed], minlength=len(weapons)).astype(np.int64)
     prior = np.array([w.severity_prior for w in weapons], dtype=np.float64)
     pooled = prior.copy()
-    known = attacks > 0
-    pooled[known] = (prior_attacks * prior[known] + totals[known]) / (
-        prior_attacks + attacks[known]
-    )
+    seen = attacks > 0
+    pooled[seen] = (prior_attacks * prior[seen] + totals[seen]) / (prior_attacks + attacks[seen])
     return Severity(value=pooled, attacks=attacks, imputed=imputed, wounded_per_killed=ratios)
+
+
+def _figures(
+    killed: npt.NDArray[np.float64],
+    wounded: npt.NDArray[np.float64],
+    wounded_weight: float,
+    ratio: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """:func:`casualty_equivalents` of each attack (NaN for ``None``), the same
+    operations in the same order."""
+    no_killed, no_wounded = np.isnan(killed), np.isnan(wounded)
+    if wounded_weight == 0:
+        return killed.copy()  # NaN where killed is blank
+    out = np.full(len(killed), np.nan)
+    both = ~no_killed & ~no_wounded
+    out[both] = killed[both] + wounded_weight * wounded[both]
+    only_killed = ~no_killed & no_wounded
+    out[only_killed] = (
+        killed[only_killed] + wounded_weight * killed[only_killed] * ratio[only_killed]
+    )
+    only_wounded = no_killed & ~no_wounded
+    safe = np.where(ratio[only_wounded] > 0, ratio[only_wounded], 1.0)
+    estimate = np.where(ratio[only_wounded] > 0, wounded[only_wounded] / safe, 0.0)
+    out[only_wounded] = estimate + wounded_weight * wounded[only_wounded]
+    return out
