@@ -222,3 +222,12 @@ def test_cli_rotate_writes_the_schedule_and_refuses_a_bad_system(tmp_path: Path)
     for system in ("nope", "patriot"):
         bad = cli.invoke(app, ["rotate", str(folder), "--system", system])
         assert bad.exit_code == 2 and system in bad.output
+
+
+def test_cli_rotate_never_writes_over_its_input(tmp_path: Path) -> None:
+    from defplan.workbook.write import write_xlsx
+
+    workbook = write_xlsx(planning_theater(), tmp_path / "theater.xlsx")
+    before = workbook.read_bytes()
+    done = cli.invoke(app, ["rotate", str(workbook), "--system", "cram", "--out", str(workbook)])
+    assert done.exit_code == 2 and workbook.read_bytes() == before
