@@ -124,13 +124,7 @@ def group_mentions(
             loose.append(mention)
             continue
         if mention.every:
-            for attack in attacks:
-                if attack.killed is None and not attack.killed_said:
-                    attack.killed = mention.casualties.killed
-                    attack.killed_said = attack.killed is not None
-                if attack.wounded is None and not attack.wounded_said:
-                    attack.wounded = mention.casualties.wounded
-                    attack.wounded_said = attack.wounded is not None
+            _zeros_for_every(attacks, mention)
             continue
         target = _target(attacks, mention)
         if target is not None:
@@ -162,30 +156,51 @@ def group_mentions(
     _headline_names(attacks, headline_site)
     linked = link_restatements(attacks)
     if len(linked) == 1:
-        # an article that tells one attack: a casualty count anywhere in it is that
-        # attack's, unless it dates itself elsewhere
-        for mention in loose:
-            if dates_compatible(linked[0].date, mention.date):
-                absorb(linked[0], replace(mention, date=None), linked[0].touched)
-        # and a volley that names no site, of its weapon: "At least three rockets were
-        # targeting the American diplomatic missions" counts that attack's rockets
-        for mention in siteless:
-            if (
-                mention.weapon is not None
-                and weapons_compatible(linked[0].weapon, mention.weapon)
-                and dates_compatible(linked[0].date, mention.date)
-            ):
-                absorb(linked[0], replace(mention, date=None), linked[0].touched)
+        _join_the_only_attack(linked[0], loose, siteless)
     attribute(linked, attributions)
-    told = {m.weapon for m in mentions}
-    # "three missiles fell on the base" in a report that speaks of rockets and of no
-    # ballistic or cruise missile: the missiles are rockets (unless a state fired them)
-    vague = (
-        "rocket"
-        if "rocket" in told and not told & {"ballistic_missile", "cruise_missile"}
-        else None
-    )
+    vague = _missiles_are(mentions)
     return [_row(attack, context_dates, vague) for attack in linked]
+
+
+def _zeros_for_every(attacks: list[DraftAttack], mention: Mention) -> None:
+    """ "No one was hurt in either attack": the zeros of every attack told so far that
+    says nothing of its own."""
+    for attack in attacks:
+        if attack.killed is None and not attack.killed_said:
+            attack.killed = mention.casualties.killed
+            attack.killed_said = attack.killed is not None
+        if attack.wounded is None and not attack.wounded_said:
+            attack.wounded = mention.casualties.wounded
+            attack.wounded_said = attack.wounded is not None
+
+
+def _join_the_only_attack(
+    attack: DraftAttack, loose: Sequence[Mention], siteless: Sequence[Mention]
+) -> None:
+    """An article that tells one attack: a casualty count anywhere in it is that
+    attack's, unless it dates itself elsewhere; and so is a volley of its weapon that
+    names no site ("At least three rockets were targeting the American diplomatic
+    missions")."""
+    for mention in loose:
+        if dates_compatible(attack.date, mention.date):
+            absorb(attack, replace(mention, date=None), attack.touched)
+    for mention in siteless:
+        if (
+            mention.weapon is not None
+            and weapons_compatible(attack.weapon, mention.weapon)
+            and dates_compatible(attack.date, mention.date)
+        ):
+            absorb(attack, replace(mention, date=None), attack.touched)
+
+
+def _missiles_are(mentions: Sequence[Mention]) -> str | None:
+    """What a vague "missile" of an attack with no named attacker is: a rocket when the
+    report speaks of rockets and of no ballistic or cruise missile ("three missiles
+    fell on the base"), else None (the default class, see draft.VAGUE_DEFAULT)."""
+    told = {m.weapon for m in mentions}
+    if "rocket" in told and not told & {"ballistic_missile", "cruise_missile"}:
+        return "rocket"
+    return None
 
 
 def _headline_names(attacks: list[DraftAttack], headline: SiteMention | None) -> None:
