@@ -179,3 +179,18 @@ def test_moves_ladder_and_options_plan_with_raids() -> None:
     steps = ladder(scenario, system="cram")
     assert steps.steps[-1].objective == pytest.approx(target.objective, rel=1e-6)
     assert options(scenario) is not None
+
+
+def test_robust_draws_are_split_into_the_same_raid_pseudo_classes() -> None:
+    """With nothing drawn, the robust plan under raids is the raid-aware point plan and
+    every draw scores it as the plan does."""
+    from defplan.robust import robust
+
+    scenario = with_systems(with_salvos(planning_theater(), rocket=5.0), cram={"channels": 1})
+    study = robust(scenario, samples=3, seed=1, sources=(), workers=1)
+    assert np.array_equal(study.robust_x, study.point.allocation)
+    judged = study.robust_judged.theater()
+    assert judged["p5"] == judged["p95"] == pytest.approx(study.point.objective, rel=1e-9)
+    assert study.samples.values.shape[2] > len(scenario.weapons)  # pseudo-classes
+    drawn = robust(scenario, samples=3, seed=1, workers=1)  # every source drawn
+    assert drawn.solution.status == "optimal"

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from defplan.model.instance import MIN_LEAK, FloatArray, IntArray
 
@@ -174,11 +175,10 @@ class Raids:
     salvo: tuple[Salvo, ...]  # per class
     capacity: FloatArray  # (S,) engagements per unit per raid, inf = unlimited
 
-    def limits(self, p: FloatArray, c: int) -> bool:
-        """Whether capacity can bind for class c: some system that kills it has a
-        capacity below the largest salvo."""
-        kills = p[:, c] > 0.0
-        return bool((self.capacity[kills] < self.salvo[c].largest).any())
+    def limits(self, kills: NDArray[np.bool_], c: int) -> bool:
+        """Whether capacity can bind for class c: some system that kills it
+        (``kills`` (S, C)) has a capacity below the largest salvo."""
+        return bool((self.capacity[kills[:, c]] < self.salvo[c].largest).any())
 
 
 def make_raids(
@@ -214,9 +214,13 @@ def engaged_share(capacity: FloatArray, sizes: IntArray) -> FloatArray:
 
 
 def expand(
-    value: FloatArray, p: FloatArray, raid: Raids
+    value: FloatArray, p: FloatArray, raid: Raids, kills: NDArray[np.bool_] | None = None
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """The pseudo-classes of the raid model (see the module's docstring).
+
+    ``kills`` (S, C), default p > 0, says which systems' capacities split a class: a
+    wider mask gives more pseudo-classes for the same residual (the draws of an
+    uncertain theater share one split, see :func:`expand_samples`).
 
     Returns the (B, C') values, the (S, C') intercept probabilities and, per
     pseudo-class, the class it belongs to. A class whose capacities never bind keeps
@@ -241,17 +245,17 @@ def expand(
             f"raids give {len(raid.salvo)} salvos and {raid.capacity.shape[0]} capacities "
             f"for {value.shape[1]} classes and {p.shape[0]} systems"
         )
+    kills = p > 0.0 if kills is None else kills
     values: list[FloatArray] = []
     probs: list[FloatArray] = []
     of: list[int] = []
     for c, salvo in enumerate(raid.salvo):
-        if not raid.limits(p, c):
+        if not raid.limits(kills, c):
             values.append(value[:, c])
             probs.append(p[:, c])
             of.append(c)
             continue
-        kills = p[:, c] > 0.0
-        smallest = int(raid.capacity[kills].min())
+        smallest = int(raid.capacity[kills[:, c]].min())
         sizes = salvo.sizes
         weight = salvo.pmf * sizes / salvo.mean
         full = sizes <= smallest
@@ -270,6 +274,38 @@ def expand(
     value_out = np.stack(values, axis=1) if values else np.zeros((n_bases, 0))
     p_out = np.stack(probs, axis=1) if probs else np.zeros((n_systems, 0))
     return value_out, p_out, np.asarray(of, dtype=np.int64)
+
+
+def expand_samples(
+    values: FloatArray,
+    p: FloatArray,
+    point_value: FloatArray,
+    point_p: FloatArray,
+    raid: Raids,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+    """The draws of an uncertain theater ((K, B, C) values, (K, S, C) p) and its point
+    theater ((B, C), (S, C)) split into one set of pseudo-classes: a system splits a
+    class when it kills it in the point theater or in any draw.
+
+    Returns the draws' (K, B, C') values and (K, S, C') p, the point theater's (B, C')
+    values and (S, C') p, and per pseudo-class the class it belongs to.
+
+    >>> spec = make_raids([Salvo(np.array([0.5, 0.0, 0.5]))], [2])
+    >>> drawn = expand_samples(np.ones((2, 1, 1)), np.array([[[0.5]], [[0.0]]]),
+    ...                        np.ones((1, 1)), np.array([[0.0]]), spec)
+    >>> drawn[1].round(4).tolist(), drawn[3].tolist(), drawn[4].tolist()
+    ([[[0.5, 0.3333]], [[0.0, 0.0]]], [[0.0, 0.0]], [0, 0])
+    """
+    kills = (point_p > 0.0) | (p > 0.0).any(axis=0)
+    split = [expand(v, q, raid, kills) for v, q in zip(values, p, strict=True)]
+    value_out, p_out, of = expand(point_value, point_p, raid, kills)
+    if split:
+        drawn_values = np.stack([v for v, _, _ in split])
+        drawn_p = np.stack([q for _, q, _ in split])
+    else:
+        drawn_values = np.zeros((0, *value_out.shape))
+        drawn_p = np.zeros((0, *p_out.shape))
+    return drawn_values, drawn_p, value_out, p_out, of
 
 
 def expected_leakers(defending: FloatArray, p: FloatArray, raid: Raids) -> FloatArray:

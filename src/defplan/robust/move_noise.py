@@ -18,7 +18,7 @@ from defplan.posture.moves import POOL, MoveOrders
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import spread
-from defplan.robust.sampling import draw_samples
+from defplan.robust.sampling import plan_samples
 from defplan.robust.sources import SOURCES
 from defplan.scenario import Scenario
 
@@ -59,9 +59,8 @@ def move_gains(
     if orders.target is None or not orders.orders:
         return frame.reindex(columns=[*frame.columns, *GAIN_COLUMNS])
     table = table or compute_risk(scenario)
-    arrays = build_arrays(scenario, table, raids=False)  # robust draws are per weapon class
-    drawn = draw_samples(
-        scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
+    arrays, drawn = plan_samples(
+        scenario, table, build_arrays(scenario, table), samples, seed, sources
     )
     sampled = SampledInstance(arrays.instance, drawn.values, drawn.p, Mean())
     target = np.asarray(orders.target.allocation, dtype=np.int64)

@@ -27,11 +27,14 @@ none with any spread) every sample is the point theater, bit for bit.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from defplan.model.instance import FloatArray
+from defplan.model.raids import expand_samples
+from defplan.plan.arrays import PlanArrays, intercept_matrix
 from defplan.risk import RiskTable
 from defplan.risk.model import source_weights
 from defplan.risk.prior import zone_prior
@@ -56,6 +59,35 @@ class Samples:
     def count(self) -> int:
         """How many samples were drawn."""
         return int(self.values.shape[0])
+
+
+def plan_samples(
+    scenario: Scenario,
+    table: RiskTable,
+    arrays: PlanArrays,
+    count: int,
+    seed: int,
+    sources: tuple[str, ...] = SOURCES,
+) -> tuple[PlanArrays, Samples]:
+    """:func:`draw_samples` for the plan's instance: the risk and p of each weapon
+    class drawn, then, where channels or magazines limit a system, every draw and the
+    instance split into the same raid pseudo-classes
+    (:func:`defplan.model.raids.expand_samples`). Returns the arrays (their instance
+    re-split when a draw makes another system a killer) and the draws."""
+    point_p = intercept_matrix(scenario, arrays.system_ids, arrays.weapons)
+    drawn = draw_samples(scenario, table, point_p, arrays.system_ids, count, seed, sources)
+    raid = arrays.raids
+    if raid is None or np.isinf(raid.capacity).all():
+        return arrays, drawn
+    values, p, point_value, point_split, of = expand_samples(
+        drawn.values, drawn.p, table.risk_matrix(), point_p, raid
+    )
+    class_of = None if np.array_equal(of, np.arange(len(of))) else of
+    instance = dataclasses.replace(
+        arrays.instance, value=point_value, p=point_split, class_of=class_of
+    )
+    split = dataclasses.replace(drawn, values=values, p=p)
+    return dataclasses.replace(arrays, instance=instance), split
 
 
 def check_sources(sources: tuple[str, ...]) -> tuple[str, ...]:

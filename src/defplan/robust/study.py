@@ -34,7 +34,7 @@ from defplan.plan.salvos import limits_raids
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import Judgement, stability
-from defplan.robust.sampling import Samples, check_sources, draw_samples
+from defplan.robust.sampling import Samples, check_sources, plan_samples
 from defplan.robust.sources import SOURCES
 from defplan.scenario import Scenario
 
@@ -218,9 +218,8 @@ def robust(
         threads=threads,
         table=table,
     )
-    arrays = build_arrays(scenario, table, objective="expected", raids=False)
-    drawn = draw_samples(
-        scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
+    arrays, drawn = plan_samples(
+        scenario, table, build_arrays(scenario, table, objective="expected"), samples, seed, sources
     )
     engine = _Engine(scheduler, executor, workers, progress)
     optima, ran = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
@@ -332,16 +331,15 @@ def plan_stability(
     refuse_raids(scenario)
     table = table or compute_risk(scenario)
     options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
-    arrays = build_arrays(
+    arrays, drawn = plan_samples(
         scenario,
         table,
-        objective=objective,
-        max_moves=max_moves,
-        inventory=inventory,
-        raids=False,
-    )
-    drawn = draw_samples(
-        scenario, table, arrays.instance.p, arrays.system_ids, samples, seed, sources
+        build_arrays(
+            scenario, table, objective=objective, max_moves=max_moves, inventory=inventory
+        ),
+        samples,
+        seed,
+        sources,
     )
     engine = _Engine(scheduler, executor, workers, progress)
     optima, _ = sample_optima(arrays, drawn, options, scenario.settings.seed, threads, engine)
