@@ -455,22 +455,27 @@ def test_stability_solves_each_draw_under_the_plans_own_limits() -> None:
     assert (free["same_share"] < 1.0).any()  # against unbounded draws it looks unstable
 
 
-def test_a_theater_whose_plans_weigh_raids_is_refused_with_one_message() -> None:
-    """Channels or a magazine make the plan weigh raids, which the draws do not."""
+def test_a_theater_whose_plans_weigh_raids_is_studied_under_raids() -> None:
+    """Channels or a magazine make the plan weigh raids: the draws are split into the
+    same raid pseudo-classes (tests/test_raid_plans.py checks the figures)."""
     from defplan.robust.study import plan_stability
 
     scenario = ranged_theater()
     limited = dataclasses.replace(
         scenario,
         systems=tuple(
-            s.model_copy(update={"channels": 2}) if s.system_id == "cram" else s
+            s.model_copy(update={"channels": 1}) if s.system_id == "cram" else s
             for s in scenario.systems
         ),
+        weapons=tuple(
+            w.model_copy(update={"salvo_mean": 4.0}) if w.weapon == "rocket" else w
+            for w in scenario.weapons
+        ),
     )
-    with pytest.raises(ValueError, match="cram has channels or a magazine"):
-        robust(limited, samples=2, workers=1)
-    with pytest.raises(ValueError, match="robust draws do not model yet"):
-        plan_stability(limited, np.zeros((4, 2), dtype=np.int64), samples=2)
+    study = robust(limited, samples=2, workers=1)
+    assert study.samples.values.shape[2] > len(limited.weapons)
+    shares = plan_stability(limited, study.robust_x, samples=2)
+    assert len(shares) > 0
 
 
 def test_plan_samples_put_stability_beside_each_placement_in_the_report(tmp_path: Path) -> None:

@@ -30,7 +30,6 @@ from defplan.plan import Plan
 from defplan.plan.arrays import PlanArrays, build_arrays
 from defplan.plan.planner import plan as point_plan
 from defplan.plan.profiles import load_profile
-from defplan.plan.salvos import limits_raids
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import Judgement, stability
@@ -205,7 +204,6 @@ def robust(
     """
     began = time.perf_counter()
     parse_objective(objective)  # a wrong name fails before any solve
-    refuse_raids(scenario)
     sources = check_sources(sources)
     table = table or compute_risk(scenario)
     options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
@@ -328,7 +326,6 @@ def plan_stability(
     plan); returns :func:`~defplan.robust.judge.stability`'s frame.
     """
     sources = check_sources(sources)
-    refuse_raids(scenario)
     table = table or compute_risk(scenario)
     options = _SolveOptions.of(scenario, solver, backend, time_limit, gap, threads)
     arrays, drawn = plan_samples(
@@ -352,23 +349,6 @@ def _judged(sampled: SampledInstance, x: IntArray, optima: FloatArray) -> Judgem
     instance = sampled.instance
     cost = instance.move_cost * instance.moves(x) if instance.move_cost > 0.0 else 0.0
     return Judgement(sampled.residuals(x), optima, cost=float(cost))
-
-
-def refuse_raids(scenario: Scenario) -> None:
-    """ValueError when a system has channels or a magazine: the plan then weighs raids
-    (defplan.plan.salvos), which the draws do not model yet, so a draw's optimum and
-    the plan would answer different questions."""
-    if limits_raids(scenario):
-        limited = [
-            s.system_id
-            for s in scenario.systems
-            if s.channels is not None or s.magazine is not None
-        ]
-        raise ValueError(
-            f"systems: {', '.join(limited)} {'has' if len(limited) == 1 else 'have'} channels "
-            "or a magazine, so plans weigh raids, which robust draws do not model yet; "
-            "leave channels and magazine blank for a robust study or plan --samples"
-        )
 
 
 def optima_values(optima: list[SampleOptimum] | tuple[SampleOptimum, ...]) -> list[float]:
