@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,68 @@ def test_the_defplan_command_runs_main_whose_ctrl_c_exit_does_not_wait_for_the_s
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["defplan"] == "defplan.cli:main"
+
+
+def test_ctrl_c_while_waiting_asks_the_solver_to_stop_and_goes_on_up() -> None:
+    """The waiting thread takes Ctrl-C, asks the solver to stop, and raises."""
+    import threading
+
+    from defplan.model.backends.base import run_interruptibly
+
+    stopped = threading.Event()
+
+    def solve() -> str:
+        stopped.wait(60)  # a hang guard: the solve ends when asked to stop
+        return "stopped" if stopped.is_set() else "ran out"
+
+    watcher = _interrupt_once_solving()
+    with pytest.raises(KeyboardInterrupt):
+        run_interruptibly(solve, stopped.set)
+    watcher.join()
+    assert stopped.is_set()
+    assert run_interruptibly(lambda: "done", stopped.set) == "done"
+
+
+@pytest.mark.parametrize("backend", ["highs", "scip", "cp_sat"])
+def test_ctrl_c_stops_each_backend_and_is_not_taken_for_its_time_limit(backend: str) -> None:
+    """SCIP and CP-SAT catch Ctrl-C themselves unless told not to: the solve then ended
+    as if its time were up and the command went on (CP-SAT wrote its plan, exit 0;
+    SCIP started its next round). Each must stop and let Ctrl-C go on up."""
+    import threading
+
+    import numpy as np
+
+    from defplan.model import make_instance, solve
+
+    pytest.importorskip("highspy" if backend == "highs" else "ortools")
+    rng = np.random.default_rng(0)
+    value, p = rng.uniform(0.1, 5.0, (60, 3)), rng.uniform(0.2, 0.8, (3, 3))
+    hard = make_instance(  # CP-SAT spends its whole limit on it; the others many rounds
+        value, p, [25, 20, 15], objective="blend", upper=np.full((60, 3), 3)
+    )
+    watcher = _interrupt_once_solving()
+    with pytest.raises(KeyboardInterrupt):
+        solve(hard, backend=backend, time_limit=120, gap=0.0, threads=1)
+    watcher.join()
+    for thread in threading.enumerate():
+        if thread.name == "solver":
+            thread.join(60)  # a hang guard: the stopped solver's thread ends
+            assert not thread.is_alive()
+
+
+def _interrupt_once_solving(delay: float = 0.2) -> Any:
+    """A thread that sends Ctrl-C to this process once a solve runs in its own thread
+    (``run_interruptibly``), ``delay`` seconds into it."""
+    import threading
+
+    def watch() -> None:
+        for _ in range(6000):  # up to a minute: a hang guard
+            if any(t.name == "solver" for t in threading.enumerate()):
+                time.sleep(delay)
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher

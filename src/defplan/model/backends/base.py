@@ -10,9 +10,10 @@ profile model is).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +26,50 @@ if TYPE_CHECKING:
 
 RunStatus = Literal["optimal", "time_limit", "infeasible", "error"]
 Solves = Literal["linear", "instance"]
+T = TypeVar("T")
+
+#: how often (seconds) the waiting thread looks for Ctrl-C while a solver runs
+WAKE_SECONDS = 0.1
+#: how long Ctrl-C waits for the solver to stop before leaving it to stop on its own
+STOP_GRACE_SECONDS = 0.3
+
+
+def run_interruptibly(solve: Callable[[], T], stop: Callable[[], object]) -> T:
+    """``solve()`` in a thread of its own while this one waits, so that Ctrl-C is seen
+    at once: a solver's call holds Python until it returns, however long.
+
+    On Ctrl-C, ``stop()`` asks the solver to stop and KeyboardInterrupt goes on up; a
+    solver that does not stop within :data:`STOP_GRACE_SECONDS` is left to end in its
+    (daemon) thread, and the command line leaves the process at once
+    (``defplan.cli.main``). The solver must release Python's lock while it works
+    (HiGHS, SCIP through OR-tools and CP-SAT do) and must not catch Ctrl-C itself
+    (SCIP and CP-SAT would, ending the solve as if its time were up while the command
+    went on: their backends turn that off). Only the main thread receives Ctrl-C:
+    elsewhere (a worker's thread) ``solve()`` runs here.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return solve()
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(solve())
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=target, name="solver", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(WAKE_SECONDS)
+    except KeyboardInterrupt:
+        stop()
+        worker.join(STOP_GRACE_SECONDS)
+        raise
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from defplan.model.backends.base import InstanceSolver, RunStatus, register
+from defplan.model.backends.base import InstanceSolver, RunStatus, register, run_interruptibly
 from defplan.model.heuristic import polish, starting_point
 from defplan.model.instance import FloatArray, Instance, IntArray
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
@@ -211,7 +211,10 @@ def solve_cpsat(
     solver.parameters.random_seed = int(seed)
     if threads is not None:
         solver.parameters.num_workers = int(threads)
-    status = solver.solve(model)
+    # Ctrl-C is defplan's: CP-SAT's own catch would end the search as if its time were
+    # up, and the command would go on to write a plan
+    solver.parameters.catch_sigint_signal = False
+    status = run_interruptibly(lambda: solver.solve(model), solver.stop_search)
 
     if status == cp_model.INFEASIBLE:
         return CpSatOutcome("infeasible", None, math.inf, math.inf)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 import os
 import sys
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from defplan.model.backends.base import Runner, RunOptions, RunResult, register
+from defplan.model.backends.base import Runner, RunOptions, RunResult, register, run_interruptibly
 from defplan.model.linear import LinearModel
 
 #: Models with more rows than this solve their MIP's LPs by interior point.
@@ -104,38 +103,17 @@ def load() -> Runner:
     return run
 
 
-#: how often (seconds) the waiting thread looks for Ctrl-C while HiGHS solves
-WAKE_SECONDS = 0.1
-#: how long Ctrl-C waits for HiGHS to stop before leaving it to stop on its own
-STOP_GRACE_SECONDS = 0.3
-
-
 def _run_interruptibly(h: Any) -> None:
-    """Solve in a thread of its own while this one waits, so that Ctrl-C is seen at
-    once (a plain ``run()`` holds Python until the solve ends, however long).
+    """Solve so that Ctrl-C is seen at once (:func:`run_interruptibly`).
 
-    On Ctrl-C HiGHS is asked to stop and KeyboardInterrupt goes on up. HiGHS looks
-    for the request between the stages of a MIP, not inside the simplex of its root
-    LP (35 s on a theater of 2,000 bases); rather than wait, the solve is left to end
-    in its (daemon) thread at its next check or its time limit. The command line then
-    leaves the process at once (``defplan.cli.main``). Only the main thread receives
-    Ctrl-C: elsewhere (a Dask worker's thread) the solve runs here. highspy's own
-    ``startSolve`` is not used: its locks are shared by every solver object, so two
-    solves in two threads refuse each other ("Solver is already running").
+    HiGHS looks for the stop request between the stages of a MIP, not inside the
+    simplex of its root LP (35 s on a theater of 2,000 bases); rather than wait, the
+    solve is left to end in its thread at its next check or its time limit. highspy's
+    own ``startSolve`` is not used: its locks are shared by every solver object, so
+    two solves in two threads refuse each other ("Solver is already running").
     """
-    if threading.current_thread() is not threading.main_thread():
-        h.run()
-        return
     h.HandleUserInterrupt = True
-    solver = threading.Thread(target=h.run, name="highs", daemon=True)
-    solver.start()
-    try:
-        while solver.is_alive():
-            solver.join(WAKE_SECONDS)
-    except KeyboardInterrupt:
-        h.cancelSolve()
-        solver.join(STOP_GRACE_SECONDS)
-        raise
+    run_interruptibly(h.run, h.cancelSolve)
 
 
 def _inconsistent(model: LinearModel, result: RunResult) -> bool:

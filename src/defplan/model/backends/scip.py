@@ -7,7 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from defplan.model.backends.base import Runner, RunOptions, RunResult, register
+from defplan.model.backends.base import (
+    Runner,
+    RunOptions,
+    RunResult,
+    register,
+    run_interruptibly,
+)
 from defplan.model.linear import LinearModel
 
 
@@ -32,16 +38,18 @@ def load() -> Runner:
         solver.SetTimeLimit(max(math.ceil(options.time_limit * 1000.0), 1))
         if options.threads is not None:
             solver.SetNumThreads(options.threads)  # SCIP may ignore it: it is sequential
-        # A seed is a SCIP-specific parameter; a build that rejects it keeps its default.
+        # SCIP-specific parameters (a build that rejects them keeps its defaults): the
+        # seed, and Ctrl-C left to defplan (SCIP's own catch ends the solve as if its
+        # time were up, and the command would go on to the next)
         solver.SetSolverSpecificParametersAsString(
-            f"randomization/randomseedshift = {int(options.seed)}\n"
+            f"randomization/randomseedshift = {int(options.seed)}\nmisc/catchctrlc = FALSE\n"
         )
         if options.start is not None:
             solver.SetHint(columns, [float(v) for v in options.start])
         parameters = pywraplp.MPSolverParameters()
         parameters.SetDoubleParam(parameters.RELATIVE_MIP_GAP, options.rel_gap)
 
-        status = solver.Solve(parameters)
+        status = run_interruptibly(lambda: solver.Solve(parameters), solver.InterruptSolve)
         has_solution = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
         values = (
             np.array([v.solution_value() for v in columns], dtype=np.float64)
