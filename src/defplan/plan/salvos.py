@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from defplan.attack_table import as_table, is_none
 from defplan.model.raids import Raids, Salvo, make_raids, pooled_salvo_mean, salvo_distribution
 from defplan.scenario import Scenario, WeaponRow
 
@@ -35,11 +38,10 @@ def estimate(weapon: WeaponRow, scenario: Scenario) -> SalvoEstimate:
     wherever it fell: a salvo is a property of the weapon and its crews, not of the
     base it was fired at.
     """
-    stated = tuple(
-        int(a.munitions)
-        for a in scenario.attacks
-        if a.weapon == weapon.weapon and a.munitions is not None and a.munitions >= 1
-    )
+    table = as_table(scenario.attacks)  # by column: a million attacks, no row objects
+    munitions = table.column("munitions")
+    of_class = np.asarray(table.column("weapon") == weapon.weapon, dtype=bool)
+    stated = tuple(int(m) for m in munitions[of_class & ~is_none(munitions)].tolist() if m >= 1)
     if weapon.salvo_mean is None:
         mean = pooled_salvo_mean(1.0, 0.0, stated) if stated else 1.0
         weight = 0.0
