@@ -112,15 +112,28 @@ def submodule_names(package: ModuleType) -> set[str]:
     return {info.name for info in pkgutil.iter_modules(package.__path__)}
 
 
-@pytest.mark.parametrize("package", [defplan, defplan.model])
-def test_no_public_function_shares_its_name_with_a_submodule(package: ModuleType) -> None:
+#: defplan and every package inside it (the walk imports each package, not its modules)
+PACKAGES = [
+    "defplan",
+    *sorted(
+        info.name for info in pkgutil.walk_packages(defplan.__path__, "defplan.") if info.ispkg
+    ),
+]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_no_function_of_a_package_shares_its_name_with_a_submodule(name: str) -> None:
+    """``import defplan.posture.move_orders`` then ``defplan.posture.moves`` is the function
+    and never a module: a name of a package is a module or a function, not both."""
+    package = importlib.import_module(name)
     submodules = submodule_names(package)
+    assert submodules, f"{name} has no modules"
     clashes = [
-        name
-        for name in package.__all__
-        if name in submodules and inspect.isfunction(getattr(package, name))
+        attribute
+        for attribute in sorted(set(dir(package)) & submodules)
+        if not inspect.ismodule(getattr(package, attribute))
     ]
-    assert not clashes, f"{package.__name__} exports functions named like its modules: {clashes}"
+    assert not clashes, f"{name} has functions named like its modules: {clashes}"
 
 
 def test_each_stage_is_its_package_and_its_function_lives_inside() -> None:

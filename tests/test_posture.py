@@ -35,14 +35,14 @@ from defplan.posture import (
     moves,
     options,
 )
-from defplan.posture.moves import (
+from defplan.posture.move_orders import (
     curve_note,
     deployed_units,
     forced_moves,
     metres,
     planned_units,
 )
-from defplan.posture.options import REOPTIMISED, STATUS_QUO, beats, closures
+from defplan.posture.option_scoring import REOPTIMISED, STATUS_QUO, beats, closures
 from defplan.risk import risk
 from defplan.scenario import DeployedRow, OptionRow, RouteRow, RuleRow, Scenario, SystemRow
 from defplan.workbook import write_xlsx
@@ -443,7 +443,7 @@ def test_move_budget_curve_steps_past_a_low_estimate_of_the_forced_moves() -> No
         raise SolverError("highs found no allocation within 1 s")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importlib.import_module("defplan.posture.moves"), "plan", out_of_time)
+        patch.setattr(importlib.import_module("defplan.posture.move_orders"), "plan", out_of_time)
         with pytest.raises(SolverError, match="within 1 s"):
             # a full re-plan moving more than the rules force: the budgets between get solved
             move_budget_curve(scenario, full=dataclasses.replace(full, moves=full.moves + 2))

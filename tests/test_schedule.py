@@ -21,7 +21,7 @@ from defplan.model import Coverage, Objective, make_instance
 from defplan.plan import plan
 from defplan.posture import compare_schedules, move_phases, moves, schedule
 from defplan.posture.distance import Leg
-from defplan.posture.moves import planned_units
+from defplan.posture.move_orders import planned_units
 from defplan.posture.sequencing import (
     SequencingProblem,
     UnitMove,

@@ -262,7 +262,7 @@ def moves_command(
     """Move orders from today's deployment to the optimal plan, scheduled day by day within
     the lift (moves not worth their exposure left out), and risk per unit moved."""
     from defplan.posture import move_budget_curve, schedule
-    from defplan.posture.moves import curve_note
+    from defplan.posture.move_orders import curve_note
     from defplan.posture.writers import moves_files, write_moves
     from defplan.risk import risk
     from defplan.robust.move_noise import move_gains

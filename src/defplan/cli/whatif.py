@@ -81,7 +81,7 @@ def ladder_command(
 ) -> None:
     """The ruthless-priority ladder: the optimal plan for 1, 2, … N units and the cut line."""
     from defplan.whatif import ladder
-    from defplan.whatif.ladder import ladder_systems
+    from defplan.whatif.priority_ladder import ladder_systems
     from defplan.whatif.writers import ladder_files, write_ladders
     from defplan.workbook import load_scenario
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from defplan.errors import InputError, Problem
-from defplan.posture.schedule import MoveSchedule, schedule
+from defplan.posture.move_schedule import MoveSchedule, schedule
 from defplan.workbook import load_scenario
 
 ScheduleSource = MoveSchedule | str | Path

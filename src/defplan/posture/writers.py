@@ -15,8 +15,8 @@ import pandas as pd
 
 from defplan.atomic import output_set
 from defplan.plan import Plan
-from defplan.posture.options import OptionsReport
-from defplan.posture.schedule import MoveSchedule, schedule
+from defplan.posture.move_schedule import MoveSchedule, schedule
+from defplan.posture.option_scoring import OptionsReport
 from defplan.risk import RiskTable
 from defplan.safe_csv import write_frame_csv
 from defplan.scenario import Scenario

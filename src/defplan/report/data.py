@@ -36,8 +36,8 @@ from defplan.plan.acceptance import risk_acceptance
 from defplan.plan.result import EVALUATED_STATUSES, Plan
 from defplan.plan.writers import plan_record, read_plan_json
 from defplan.posture.distance import MoveDistances
-from defplan.posture.moves import deployed_units, flow_orders
-from defplan.posture.schedule import MoveSchedule, Target, schedule_to
+from defplan.posture.move_orders import deployed_units, flow_orders
+from defplan.posture.move_schedule import MoveSchedule, Target, schedule_to
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.scenario import Scenario

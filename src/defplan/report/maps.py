@@ -31,7 +31,7 @@ from matplotlib.path import Path
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
-from defplan.posture.moves import POOL
+from defplan.posture.move_orders import POOL
 from defplan.report.borders import countries
 from defplan.report.data import ReportData, records
 from defplan.report.figures import (

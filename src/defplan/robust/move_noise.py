@@ -14,7 +14,7 @@ import pandas as pd
 from defplan.model.aggregate import Mean
 from defplan.model.sampled import SampledInstance
 from defplan.plan.arrays import build_arrays
-from defplan.posture.moves import POOL, MoveOrders
+from defplan.posture.move_orders import POOL, MoveOrders
 from defplan.risk import RiskTable
 from defplan.risk import risk as compute_risk
 from defplan.robust.judge import spread
@@ -49,7 +49,7 @@ def move_gains(
 
     Examples
     --------
-    >>> from defplan.posture.moves import MoveOrders
+    >>> from defplan.posture.move_orders import MoveOrders
     >>> from defplan.scenario import Scenario
     >>> empty = Scenario(bases=(), systems=(), effectiveness=(), weapons=())
     >>> move_gains(empty, MoveOrders(())).columns.tolist()[-2:]

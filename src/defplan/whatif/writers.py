@@ -14,9 +14,9 @@ import pandas as pd
 from defplan.atomic import atomic_write_bytes, output_set
 from defplan.posture.schedule_compare import ScheduleComparison
 from defplan.safe_csv import write_frame_csv
-from defplan.whatif.compare import Comparison
-from defplan.whatif.ladder import Ladder
-from defplan.whatif.sweep import Sweep
+from defplan.whatif.comparison import Comparison
+from defplan.whatif.parameter_sweep import Sweep
+from defplan.whatif.priority_ladder import Ladder
 from defplan.workbook.write import write_frames
 
 #: the files ``sweep --out`` writes

@@ -26,6 +26,7 @@ from defplan.scenario import (
     Settings,
 )
 from defplan.suggest import did_you_mean
+from defplan.workbook.blank_template import write_template
 from defplan.workbook.columnar import validate_attacks
 from defplan.workbook.crosscheck import Sheets, check_all
 from defplan.workbook.rows import (
@@ -36,7 +37,6 @@ from defplan.workbook.rows import (
     validate_settings,
 )
 from defplan.workbook.sources import RawSheet, RawWorkbook, read_workbook
-from defplan.workbook.template import write_template
 from defplan.workbook.write import write_csv_folder, write_xlsx
 
 __all__ = [
@@ -170,8 +170,7 @@ def template(path: Path | str, *, force: bool = False) -> Path:
 
     Every sheet, with explained headers and drop-downs. ``path`` must end in .xlsx; an
     existing file is replaced only with ``force``. Bad input raises :class:`InputError`.
-    (Defined after importing :mod:`defplan.workbook.template`, so this function, not
-    that module, is ``defplan.workbook.template``.)
+    The workbook itself is drawn by :mod:`defplan.workbook.blank_template`.
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsx":

@@ -33,7 +33,7 @@ from defplan.model.backends import backend_names
 from defplan.plan import Plan, build_arrays, plan
 from defplan.plan.arrays import deployed_matrix
 from defplan.posture.distance import MoveDistances
-from defplan.posture.moves import (
+from defplan.posture.move_orders import (
     POOL,
     MoveOrder,
     MoveOrders,

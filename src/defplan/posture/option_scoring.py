@@ -42,7 +42,7 @@ from defplan.executor import run_all
 from defplan.plan import Plan, evaluate, plan
 from defplan.posture.apply import OptionError, Posture, apply_posture, close_bases, option_ids
 from defplan.posture.distance import MoveDistances
-from defplan.posture.moves import (
+from defplan.posture.move_orders import (
     deployed_units,
     flow_orders,
     least_moves_plan,
