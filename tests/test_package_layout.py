@@ -148,3 +148,16 @@ def test_each_stage_is_its_package_and_its_function_lives_inside() -> None:
 def test_an_unknown_name_of_the_package_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         _ = defplan.nonsense
+
+
+def test_the_move_schedule_of_plan_xlsx_loads_no_graph_library_nor_the_options() -> None:
+    """``defplan plan`` writes a move schedule: networkx loads only for a theater with
+    routes or a flow that is not forced, and the options' scoring not at all."""
+    code = (
+        "import sys\nimport defplan.posture.writers\n"
+        "print(*sorted(m for m in sys.modules if m.startswith(('networkx', 'defplan.posture'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "defplan.posture.move_schedule" in loaded
+    assert not {"networkx", "defplan.posture.option_scoring"} & loaded, sorted(loaded)

@@ -20,12 +20,13 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Literal
 
 from defplan.geo import great_circle_km
 from defplan.scenario import Scenario
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DistanceSource = Literal["same_base", "route", "routes_path", "great_circle"]
 
@@ -48,6 +49,8 @@ class MoveDistances:
 
     @cached_property
     def _graph(self) -> nx.Graph:
+        import networkx as nx  # only a theater with routes needs the graph
+
         graph = nx.Graph()
         for route in self.scenario.routes:
             a, b = route.from_base, route.to_base
@@ -73,6 +76,20 @@ class MoveDistances:
     def _measure(self, a: str, b: str) -> Leg:
         if a == b:
             return Leg(0.0, 0.0, "same_base")
+        if self.scenario.routes:  # without routes every distance is the great-circle one
+            found = self._on_routes(a, b)
+            if found is not None:
+                return found
+        base_a, base_b = self.scenario.base_by_id[a], self.scenario.base_by_id[b]
+        return Leg(
+            great_circle_km(base_a.lat, base_a.lon, base_b.lat, base_b.lon), None, "great_circle"
+        )
+
+    def _on_routes(self, a: str, b: str) -> Leg | None:
+        """The listed route between two bases, else the shortest path over the routes;
+        None when the routes do not connect them."""
+        import networkx as nx
+
         graph = self._graph
         direct = graph.get_edge_data(a, b)
         if direct is not None:
@@ -82,10 +99,7 @@ class MoveDistances:
             legs = [graph.edges[u, v] for u, v in itertools.pairwise(path)]
             km = float(sum(e["km"] for e in legs))
             return Leg(km, _hours(sum(e["hours"] for e in legs)), "routes_path")
-        base_a, base_b = self.scenario.base_by_id[a], self.scenario.base_by_id[b]
-        return Leg(
-            great_circle_km(base_a.lat, base_a.lon, base_b.lat, base_b.lon), None, "great_circle"
-        )
+        return None
 
 
 def _hours(value: float) -> float | None:

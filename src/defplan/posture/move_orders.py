@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -154,7 +153,66 @@ def _one_system(
 ) -> list[MoveOrder]:
     if not surplus and not deficit:
         return []
-    cost = {(a, b): metres(distances.km(a, b)) for a in surplus for b in deficit}
+    flow = _forced_flow(surplus, deficit, spare)
+    if flow is None:
+        cost = {(a, b): metres(distances.km(a, b)) for a in surplus for b in deficit}
+        flow = _cheapest_flow(system_id, surplus, deficit, spare, cost)
+    orders: list[MoveOrder] = []
+    for a in surplus:
+        for b in deficit:
+            n = int(flow[("from", a)][("to", b)])
+            if n:
+                leg = distances.leg(a, b)
+                orders.append(MoveOrder(system_id, n, a, b, leg.km, leg.hours, leg.source))
+        n = int(flow[("from", a)]["pool_in"])
+        if n:
+            orders.append(MoveOrder(system_id, n, a, POOL, None, None, "pool"))
+    for b in deficit:
+        n = int(flow["pool_out"][("to", b)])
+        if n:
+            orders.append(MoveOrder(system_id, n, POOL, b, None, None, "pool"))
+    return orders
+
+
+Flow = dict[Any, dict[Any, int]]
+
+
+def _forced_flow(surplus: Mapping[str, int], deficit: Mapping[str, int], spare: int) -> Flow | None:
+    """The flow :func:`_cheapest_flow` finds, when it is the only optimal one; None otherwise.
+
+    Sending a unit home costs more than any move (``send_home``), so a flow moves as many
+    units site to site as it can. That forces it when one side is empty (every surplus
+    goes home; every deficit comes from the pool) and when one site has a surplus and
+    one a deficit (min of the two moves, the rest home or from the pool). The pool must
+    hold what is asked of it; when it does not, None (the flow solver says why).
+    """
+    if (len(surplus) > 1 and deficit) or (len(deficit) > 1 and surplus):
+        return None
+    moved = min(sum(surplus.values()), sum(deficit.values())) if surplus and deficit else 0
+    from_pool = sum(deficit.values()) - moved
+    if from_pool > spare:
+        return None
+    flow: Flow = {("from", a): {("to", b): moved for b in deficit} for a in surplus}
+    for a, units in surplus.items():
+        flow[("from", a)]["pool_in"] = units - moved
+    flow["pool_out"] = {"pool_in": spare - from_pool}
+    flow["pool_out"].update({("to", b): units - moved for b, units in deficit.items()})
+    flow.update({("to", b): {} for b in deficit})
+    flow["pool_in"] = {}
+    return flow
+
+
+def _cheapest_flow(
+    system_id: str,
+    surplus: Mapping[str, int],
+    deficit: Mapping[str, int],
+    spare: int,
+    cost: Mapping[tuple[str, str], int],
+) -> Flow:
+    """The minimum-cost flow (networkx ``network_simplex``): surplus sites and the pool
+    supply, deficit sites and the pool take; a unit sent home costs more than any move."""
+    import networkx as nx  # a solve only when the flow is not forced (_forced_flow)
+
     most = max(cost.values(), default=0)
     units = sum(surplus.values()) + sum(deficit.values())
     send_home = (most + 1) * (units + 1)  # above any saving in metres
@@ -176,21 +234,7 @@ def _one_system(
         _, flow = nx.network_simplex(graph)
     except nx.NetworkXUnfeasible as exc:  # pragma: no cover - guarded by the inventory check
         raise SolverError(f"no move orders reach the plan for {system_id}: {exc}") from exc
-    orders: list[MoveOrder] = []
-    for a in surplus:
-        for b in deficit:
-            n = int(flow[("from", a)][("to", b)])
-            if n:
-                leg = distances.leg(a, b)
-                orders.append(MoveOrder(system_id, n, a, b, leg.km, leg.hours, leg.source))
-        n = int(flow[("from", a)]["pool_in"])
-        if n:
-            orders.append(MoveOrder(system_id, n, a, POOL, None, None, "pool"))
-    for b in deficit:
-        n = int(flow["pool_out"][("to", b)])
-        if n:
-            orders.append(MoveOrder(system_id, n, POOL, b, None, None, "pool"))
-    return orders
+    return {node: {to: int(n) for to, n in edges.items()} for node, edges in flow.items()}
 
 
 def deployed_units(scenario: Scenario) -> dict[tuple[str, str], int]:

@@ -10,17 +10,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from defplan.atomic import output_set
 from defplan.plan import Plan
 from defplan.posture.move_schedule import MoveSchedule, schedule
-from defplan.posture.option_scoring import OptionsReport
 from defplan.risk import RiskTable
 from defplan.safe_csv import write_frame_csv
 from defplan.scenario import Scenario
 from defplan.workbook.write import write_frames
+
+if TYPE_CHECKING:  # the options' scoring (and its executor) loads only where it runs
+    from defplan.posture.option_scoring import OptionsReport
 
 #: the columns of the "Troop moves" sheet of options.xlsx
 TROOP_MOVE_COLUMNS = ("option_id", "from_base", "to_base", "troops", "km", "troop_km")

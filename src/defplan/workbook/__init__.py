@@ -26,7 +26,6 @@ from defplan.scenario import (
     Settings,
 )
 from defplan.suggest import did_you_mean
-from defplan.workbook.blank_template import write_template
 from defplan.workbook.columnar import validate_attacks
 from defplan.workbook.crosscheck import Sheets, check_all
 from defplan.workbook.rows import (
@@ -179,6 +178,8 @@ def template(path: Path | str, *, force: bool = False) -> Path:
         raise InputError(
             [Problem(str(target), message="exists already (use --force to replace it)")]
         )
+    from defplan.workbook.blank_template import write_template  # the template command only
+
     return write_template(target)
 
 

@@ -23,6 +23,8 @@ CHANGE_FORMAT = "+0;-0;0"
 SMALL_FORMAT = "0.0000"
 #: widest a column grows to (characters); longer text wraps
 MAX_WIDTH = 60
+#: a column too wide for MAX_WIDTH wraps its text (one style, shared by every cell)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 #: the colour scale on risk columns: none → white, most → red
 RISK_SCALE = {
     "start_type": "min",
@@ -123,4 +125,4 @@ def _fit_widths(sheet: Any, header: list[str]) -> None:
         sheet.column_dimensions[letter].width = width
         if longest > MAX_WIDTH:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = WRAPPED
