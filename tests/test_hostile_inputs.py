@@ -194,6 +194,22 @@ def test_a_link_no_cell_uses_is_a_note(xlsx: Path) -> None:
     assert any("links to another workbook ('other.xlsx')" in str(p) for p in report.notes)
 
 
+def test_a_damaged_link_part_is_a_clean_refusal(xlsx: Path) -> None:
+    rels = b'<Relationships><Relationship Target="other.xlsx"/></Relationships>' * 40
+    with zipfile.ZipFile(xlsx, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", rels)
+    data = bytearray(xlsx.read_bytes())
+    with zipfile.ZipFile(xlsx) as archive:
+        info = archive.getinfo("xl/externalLinks/_rels/externalLink1.xml.rels")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 4, start + info.compress_size - 4, 3):
+        data[offset] ^= 0x5A  # the compressed bytes damaged, the zip directory intact
+    xlsx.write_bytes(bytes(data))
+    report = validate(xlsx)
+    assert report.scenario is None
+    assert report.errors and all(str(xlsx) in str(p) for p in report.errors)
+
+
 def test_an_unquoted_comma_with_a_blank_last_column_names_the_comma_once(
     tmp_path: Path,
 ) -> None:
