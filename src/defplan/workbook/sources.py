@@ -190,7 +190,12 @@ def _read_xlsx(data: bytes, label: str) -> RawWorkbook:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            # without a formula anywhere, both reads give the same cells: read once
+            formulas = (
+                load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+                if _may_hold_formulas(data)
+                else values
+            )
     except Exception:  # openpyxl raises many types for damaged files
         return _refused(label, DAMAGED)
     sheets: list[RawSheet] = []
@@ -209,10 +214,41 @@ def _read_xlsx(data: bytes, label: str) -> RawWorkbook:
         return _refused(label, DAMAGED)
     finally:
         values.close()
-        formulas.close()
+        if formulas is not values:
+            formulas.close()
     if links and not any(s.bad_cells for s in sheets):
         problems.append(_unused_links_note(label, links))
     return RawWorkbook(label, "xlsx", sheets, [SourceFile(label, digest)], problems)
+
+
+#: an XML element named ``f`` in any namespace: a cell's formula (``<f>``, ``<x:f …>``)
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _may_hold_formulas(data: bytes) -> bool:
+    """Whether any XML part of the workbook holds an ``f`` element; True when in doubt.
+
+    Text in XML is escaped, so ``<f`` is always a tag. Other parts (a chart's ``<c:f>``)
+    count too: then the formulas are read as before.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                if name.endswith(".xml") and _part_has_formula(archive, name):
+                    return True
+    except Exception:  # damaged: the full read finds it and says so
+        return True
+    return False
+
+
+def _part_has_formula(archive: zipfile.ZipFile, name: str) -> bool:
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
 
 
 def _cell_pairs(value_sheet: Any, formula_sheet: Any) -> Iterator[tuple[Sequence[Any], Any]]:
@@ -220,8 +256,11 @@ def _cell_pairs(value_sheet: Any, formula_sheet: Any) -> Iterator[tuple[Sequence
 
     A sheet's ``<dimension>`` tag can understate its extent (tools other than Excel
     write it wrong); openpyxl's read-only mode would stop there, so it is ignored.
+    Without formulas the two sheets are one: its rows are read once and given twice.
     """
     value_sheet.reset_dimensions()
+    if formula_sheet is value_sheet:
+        return ((row, row) for row in value_sheet.iter_rows(values_only=True))
     formula_sheet.reset_dimensions()
     return zip(
         value_sheet.iter_rows(values_only=True),
