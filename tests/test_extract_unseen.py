@@ -160,3 +160,24 @@ def test_a_log_entry_date_dates_the_attack_it_heads(theater: Scenario) -> None:
         ("al_tanf", dt.date(2024, 3, 2)),
         ("conoco", dt.date(2024, 3, 5)),
     ]
+
+
+def test_a_lead_s_toll_goes_to_the_latest_attack_of_its_weapon_the_body_tells_bare(
+    theater: Scenario,
+) -> None:
+    """The lead gives the toll and only the country; the body names the bases and days of
+    three mortar attacks, one with its own casualties: the toll is the latest bare one's."""
+    found = extract_text(
+        "Commanders are pulling advisers back from several outposts after a deadly mortar "
+        "attack in Syria that claimed the lives of two soldiers and a contractor.\n\n"
+        "The decision was announced on Monday by a spokesman.\n\n"
+        "In April, mortar rounds also fell on Conoco.\n\n"
+        "Mortar rounds hit Al-Tanf on May 3, wounding one guard.\n\n"
+        "The garrison at Al-Tanf was struck by six mortar rounds on May 9.\n",
+        theater.bases,
+        published=dt.date(2023, 5, 15),
+    ).rows
+    told = {(r.base_id, r.date): (r.killed, r.wounded) for r in found}
+    assert told[("al_tanf", dt.date(2023, 5, 9))] == (3, None)
+    assert told[("al_tanf", dt.date(2023, 5, 3))] == (0, 1)
+    assert told[("conoco", dt.date(2023, 4, 1))] == (None, None)

@@ -157,6 +157,8 @@ def group_mentions(
     linked = link_restatements(attacks)
     if len(linked) == 1:
         _join_the_only_attack(linked[0], loose, siteless)
+    else:
+        _lead_toll(linked, [m for m in loose if m.lead])
     attribute(linked, attributions)
     vague = _missiles_are(mentions)
     return [_row(attack, context_dates, vague) for attack in linked]
@@ -191,6 +193,24 @@ def _join_the_only_attack(
             and dates_compatible(attack.date, mention.date)
         ):
             absorb(attack, replace(mention, date=None), attack.touched)
+
+
+def _lead_toll(attacks: list[DraftAttack], leads: Sequence[Mention]) -> None:
+    """A lead's toll of an attack it placed no nearer than a country ("a deadly mortar
+    attack in Syria that claimed the lives of two soldiers and a contractor") is that of
+    the latest attack of its weapon the body tells without any casualty of its own: the
+    body retells the lead's attack with its base and day, and leaves the toll told."""
+    for lead in leads:
+        untold = sorted(
+            (a.date.day, i)
+            for i, a in enumerate(attacks)
+            if a.date is not None
+            and a.weapon == lead.weapon
+            and not (a.killed_said or a.wounded_said)
+        )
+        if untold and (len(untold) == 1 or untold[-1][0] > untold[-2][0]):
+            latest = attacks[untold[-1][1]]
+            absorb(latest, replace(lead, date=None), latest.touched)
 
 
 def _missiles_are(mentions: Sequence[Mention]) -> str | None:

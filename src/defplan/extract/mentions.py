@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from defplan.extract.articles import Article
 from defplan.extract.counts import (
@@ -191,6 +191,7 @@ class Mention:
     loose: bool = False  # a casualty count far from any attack: the article's only one's
     adds: bool = False  # "A British soldier also died": more victims than told before
     adds_hurt: bool = False  # "Two Iraqis were also injured": more wounded than told before
+    lead: bool = False  # the lead's toll of an attack it places no nearer than a country
 
 
 @dataclass(frozen=True)
@@ -676,12 +677,15 @@ def read_mentions(
     skipped = _headlines(article, sentences)
     headline = _headline_site(article, [s for s in sentences if s.index in skipped], gazetteer)
     seen = _Tracker()
+    lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
     for sentence in (s for s in sentences if s.index not in skipped):
         facts = annotate_sentence(sentence, gazetteer, article.published)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
         attributions.extend(_claims(sentence, attributions, actors))
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         found = _attack_mentions(article, sentence, facts, seen.last_weapon, actors)
+        if sentence.index == lead:
+            found = _lead_toll(article, sentence, facts) or found
         seen.last_weapon = next(
             (f.weapon[0] for f in reversed(facts) if f.weapon and f.excluded is None),
             seen.last_weapon,
@@ -697,6 +701,37 @@ def read_mentions(
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
         mentions.extend(found)
     return Reading(tuple(mentions), tuple(attributions), tuple(context_dates), headline)
+
+
+def _lead_toll(article: Article, sentence: Sentence, facts: list[_ClauseFacts]) -> list[Mention]:
+    """The lead's toll of an attack it places no nearer than a country ("after a deadly
+    mortar attack in Syria that claimed the lives of two soldiers and a contractor"):
+    a casualty mention with the attack's weapon, which events.py gives to the one attack
+    of that weapon the body tells without a toll of its own."""
+    told = [f for f in facts if f.weapon is not None and f.single]
+    casualties = casualties_in(sentence.text)
+    if len(told) != 1 or not casualties.killed_said:
+        return []
+    if any(s.base_id or s.kind in ("named", "described") for f in facts for s in f.sites):
+        return []  # a lead that names its base is an attack mention's business
+    assert told[0].weapon is not None
+    weapon = told[0].weapon[0]
+    return [_sentence_toll(article, sentence, casualties, weapon=weapon, loose=True, lead=True)]
+
+
+def _sentence_toll(
+    article: Article, sentence: Sentence, casualties: Casualties, **flags: Any
+) -> Mention:
+    """A casualty mention spanning ``sentence``."""
+    return Mention(
+        article_file=article.file,
+        sentence=sentence,
+        start=sentence.start,
+        end=sentence.end,
+        kind="casualty",
+        casualties=casualties,
+        **flags,
+    )
 
 
 def _headline_site(
@@ -744,18 +779,7 @@ def _every_attack_mention(article: Article, sentence: Sentence) -> list[Mention]
     none = casualties_in(sentence.text)
     if none.killed != 0 and none.wounded != 0:
         return []
-    return [
-        Mention(
-            article_file=article.file,
-            sentence=sentence,
-            start=sentence.start,
-            end=sentence.end,
-            kind="casualty",
-            casualties=none,
-            definite=True,
-            every=True,
-        )
-    ]
+    return [_sentence_toll(article, sentence, none, definite=True, every=True)]
 
 
 def _claims(
