@@ -167,17 +167,51 @@ def test_a_lead_s_toll_goes_to_the_latest_attack_of_its_weapon_the_body_tells_ba
 ) -> None:
     """The lead gives the toll and only the country; the body names the bases and days of
     three mortar attacks, one with its own casualties: the toll is the latest bare one's."""
-    found = extract_text(
+    found = _rows(
+        theater,
+        dt.date(2023, 5, 15),
         "Commanders are pulling advisers back from several outposts after a deadly mortar "
-        "attack in Syria that claimed the lives of two soldiers and a contractor.\n\n"
-        "The decision was announced on Monday by a spokesman.\n\n"
-        "In April, mortar rounds also fell on Conoco.\n\n"
-        "Mortar rounds hit Al-Tanf on May 3, wounding one guard.\n\n"
-        "The garrison at Al-Tanf was struck by six mortar rounds on May 9.\n",
-        theater.bases,
-        published=dt.date(2023, 5, 15),
-    ).rows
+        "attack in Syria that claimed the lives of two soldiers and a contractor.",
+        "The decision was announced on Monday by a spokesman.",
+        "In April, mortar rounds also fell on Conoco.",
+        "Mortar rounds hit Al-Tanf on May 3, wounding one guard.",
+        "The garrison at Al-Tanf was struck by six mortar rounds on May 9.",
+    )
     told = {(r.base_id, r.date): (r.killed, r.wounded) for r in found}
     assert told[("al_tanf", dt.date(2023, 5, 9))] == (3, None)
     assert told[("al_tanf", dt.date(2023, 5, 3))] == (0, 1)
     assert told[("conoco", dt.date(2023, 4, 1))] == (None, None)
+
+
+def test_a_claim_of_many_attacks_names_the_actor_of_the_one_it_singles_out(
+    theater: Scenario,
+) -> None:
+    """A group that "has claimed dozens of attacks, including the Tuesday attack on X"
+    made that attack, not the other one the article tells."""
+    found = _rows(
+        theater,
+        dt.date(2023, 11, 12),
+        "Two drones struck Al-Tanf on Friday, causing no casualties, officials said.",
+        "A spokesman added that the garrison was assessing the damage.",
+        "Three days before, a drone hit Conoco.",
+        "No group has spoken of Friday's strike, but the Islamic Resistance in Iraq has "
+        "claimed responsibility for dozens of attacks on American forces, including the "
+        "Tuesday attack on Conoco.",
+    )
+    actors = {r.base_id: r.actor for r in found}
+    assert actors == {"al_tanf": None, "conoco": "Islamic Resistance in Iraq"}
+
+
+def test_a_group_that_said_it_targeted_a_base_is_its_attacker(theater: Scenario) -> None:
+    found = _rows(
+        theater,
+        dt.date(2022, 2, 8),
+        "Rockets fell on Al Asad Air Base on Sunday, a coalition officer said.",
+        "Kataib Hezbollah said it targeted the base in reply to the arrests.",
+    )
+    assert [(r.base_id, r.actor) for r in found] == [("al_asad", "Kataib Hezbollah")]
+
+
+def _rows(theater: Scenario, published: dt.date, *paragraphs: str) -> tuple[ExtractedAttack, ...]:
+    """The rows of an article of ``paragraphs`` published on ``published``."""
+    return extract_text("\n\n".join(paragraphs) + "\n", theater.bases, published=published).rows

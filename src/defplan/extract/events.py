@@ -242,6 +242,11 @@ def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -
     for the attacks") or the next ("X claimed the Wednesday strikes. It said the base
     at Y was hit by two drones.")."""
     for attribution in attributions:
+        if attribution.kind == "included":  # the one it singles out: told last in it
+            told = [a for a in _recent(attacks) if attribution.sentence in a.sentences]
+            if told and told[0].actor is None:
+                told[0].actor = attribution.actor
+            continue
         if attribution.kind == "claim":
             for attack in attacks:
                 if attack.actor is None and any(

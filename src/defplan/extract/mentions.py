@@ -124,7 +124,10 @@ CAPTION: Final = re.compile(
 # Harir": a group's claim of its own attack names the attacker
 _CLAIM_VERB = r"(?:claimed|said|says|announced|stated|posted|statement)"
 _OWN_FIGHTERS = r"(?:its|their)\s+(?:fighters|members|militants|forces|units?)"
-_OWN_DEED = r"(?:it|they)\s+(?:had|has|have)\s+(?:also\s+)?(?:attacked|targeted|struck|hit|fired)"
+_OWN_DEED = (
+    r"(?:it|they)\s+(?:(?:had|has|have)\s+)?(?:also\s+)?"
+    r"(?:attacked|targeted|struck|hit|fired|launched)"
+)
 CLAIM_OF_OWN: Final = re.compile(
     rf"\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS}|{_OWN_DEED})\b", re.IGNORECASE
 )
@@ -203,7 +206,7 @@ class Attribution:
 
     sentence: int
     actor: str
-    kind: Literal["reply", "claim"] = "reply"
+    kind: Literal["reply", "claim", "included"] = "reply"  # included: of the one singled out
 
 
 # "X claimed responsibility", "X claimed Friday's attack", "X took responsibility"
@@ -215,7 +218,17 @@ CLAIM: Final = re.compile(
     r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
     r"(?:carried\s+out|conducted|staged|was\s+behind|were\s+behind)\s+the\s+(?:\w+\s+)?"
     r"(?:attack|strike|operation|bombardment)\b"
-    r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b",
+    r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b"
+    # "X said it targeted the base with two drones"
+    r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
+    r"(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b",
+    re.IGNORECASE,
+)
+# "... claimed responsibility for dozens of attacks, including the Thursday attack on
+# the base": the claim of the one attack it singles out
+INCLUDING: Final = re.compile(
+    r"^[^.;]{0,120}?,?\s+including\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:attack|strike|bombardment|assault)\b",
     re.IGNORECASE,
 )
 CLAIM_OF_MANY: Final = re.compile(
@@ -241,6 +254,21 @@ def claim_in(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
         if CLAIM_OF_MANY.match(sentence[claim.start() :]):
             continue  # "has claimed most of those attacks": no one attack's claim
         return _group_in(sentence[: claim.start()], actors)
+    return None
+
+
+def included_claim(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
+    """The group ``sentence`` says claimed many attacks including one it singles out.
+
+    >>> included_claim("Kataib Hezbollah has claimed many strikes on the coalition, "
+    ...     "including the Sunday attack on the airfield.")
+    'Kataib Hezbollah'
+    """
+    for claim in CLAIM.finditer(sentence):
+        if CLAIM_OF_MANY.match(sentence[claim.start() :]) and INCLUDING.match(
+            sentence[claim.end() :]
+        ):
+            return _group_in(sentence[: claim.start()], actors)
     return None
 
 
@@ -789,6 +817,9 @@ def _claims(
     group = claim_in(sentence.text, actors)
     if group is not None:
         return [Attribution(sentence.index, group, "claim")]
+    group = included_claim(sentence.text, actors)
+    if group is not None:
+        return [Attribution(sentence.index, group, "included")]
     if OWN_FIGHTERS.search(sentence.text):
         recent = [
             a
