@@ -215,3 +215,23 @@ def test_a_group_that_said_it_targeted_a_base_is_its_attacker(theater: Scenario)
 def _rows(theater: Scenario, published: dt.date, *paragraphs: str) -> tuple[ExtractedAttack, ...]:
     """The rows of an article of ``paragraphs`` published on ``published``."""
     return extract_text("\n\n".join(paragraphs) + "\n", theater.bases, published=published).rows
+
+
+def test_an_attack_counted_as_the_second_tells_the_earlier_one_apart(theater: Scenario) -> None:
+    """ "It was the second attack this week on the base. On Tuesday, ... there": the
+    weekday sentence recalls the earlier attack (its own row, its own toll), and "the
+    base" after it goes on with the article's attack."""
+    found = _rows(
+        theater,
+        dt.date(2021, 6, 12),  # a Saturday
+        "Two contractors were hurt when rockets struck Al Asad Air Base, officials said.",
+        "It was the second attack this week on the base. On Tuesday, rockets wounded a "
+        "soldier there.",
+        "Officials later said that 12 rockets had been fired at the base.",
+    )
+    told = sorted((r.date, r.date_precision, r.munitions, r.wounded) for r in found)
+    assert [r.base_id for r in found] == ["al_asad", "al_asad"]
+    assert told == [
+        (dt.date(2021, 6, 1), "month", 12, 2),
+        (dt.date(2021, 6, 8), "day", None, 1),
+    ]

@@ -389,7 +389,8 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         if site is None and not mention.definite and _more_of(recent[0], mention):
             return recent[0]
         if site is not None and not mention.definite:
-            candidates = recent[:1]
+            # "the base" goes on with the article's attack, not an earlier one recalled
+            candidates = [a for a in recent if not a.main.flashback][:1] or recent[:1]
         return next((a for a in candidates if mentions_compatible(a, mention)), None)
     if mention.definite:
         return next((a for a in recent if mentions_compatible(a, mention)), None)

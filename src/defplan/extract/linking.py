@@ -109,7 +109,11 @@ def distinct_mention(mention: Mention) -> bool:
     if SELF_REFERENCE.match(clause):
         return False
     # "the same base" of a new volley, not of "Tuesday's attack hit the same base"
-    return (mention.same_site and not mention.definite) or DISTINCT.search(clause) is not None
+    return (
+        (mention.same_site and not mention.definite)
+        or mention.flashback
+        or DISTINCT.search(clause) is not None
+    )
 
 
 def _distinct(attack: DraftAttack) -> bool:

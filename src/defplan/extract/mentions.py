@@ -46,7 +46,7 @@ from defplan.extract.counts import (
     munitions_in,
     parse_number,
 )
-from defplan.extract.dates import DateMention, day_offset, find_dates
+from defplan.extract.dates import MONTHS, WEEKDAYS, DateMention, day_offset, find_dates
 from defplan.extract.lexicon import (
     AGGREGATE,
     AIR_STRIKE,
@@ -152,6 +152,21 @@ BY_WHAT: Final = re.compile(r"\W*by\s+(?:an?|the|its|their)\s", re.I)
 WHERE_AFTER_SITE: Final = re.compile(r",?\s+where\s+(?=\S)", re.I)
 PASSIVE_START: Final = re.compile(rf"\W*{PASSIVE_HIT.pattern}", re.I)
 PRONOUN_HIT: Final = re.compile(rf"\W*(?P<it>It)\s+{PASSIVE_HIT.pattern}")
+# "This is the second attack this week on the base.": an earlier attack on it is told next
+COUNTED_AGAIN: Final = re.compile(
+    r"^\W*(?:this|it|that)\s+(?:is|was|marks|marked)\s+the\s+(?:second|third|fourth|fifth"
+    r"|\d+(?:st|nd|rd|th))\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|time|assault)\b",
+    re.IGNORECASE,
+)
+# "On Wednesday, ...", "Late on March 3, ...": a sentence that opens with its own day
+OPENS_WITH_DAY: Final = re.compile(
+    rf"^\W*(?:(?i:late|early)\s+)?(?:(?i:on)\s+)?(?:{'|'.join(WEEKDAYS)}|{'|'.join(MONTHS)})\b"
+)
+# "On Wednesday, rockets killed two soldiers there": the site told before (not the
+# "there" of "there were no casualties")
+THERE: Final = re.compile(
+    r"(?<=\w\s)there\b(?=\s*[.,;]|\s+(?:on|in|at|last|earlier|late|early)\b)", re.IGNORECASE
+)
 # what ends a site's phrase before a landmark: "Camp Taji and four others struck near ..."
 LANDMARK_GAP_BREAK: Final = re.compile(
     r"[,;\n]|\b(?:and|or|but|while|struck|hit|landed|fell|targeted|impacted|exploded)\b", re.I
@@ -194,6 +209,7 @@ class Mention:
     loose: bool = False  # a casualty count far from any attack: the article's only one's
     adds: bool = False  # "A British soldier also died": more victims than told before
     adds_hurt: bool = False  # "Two Iraqis were also injured": more wounded than told before
+    flashback: bool = False  # the earlier attack the sentence before counted ("the second")
     lead: bool = False  # the lead's toll of an attack it places no nearer than a country
 
 
@@ -588,10 +604,15 @@ def _pronoun_site(sentence: Sentence) -> list[SiteMention]:
     """ "It was also attacked in May": "It" opening a sentence that says a site was hit
     is the site told before (an anaphoric mark, as "the base" is)."""
     match = PRONOUN_HIT.match(sentence.text)
-    if match is None:
-        return []
-    start = sentence.start + match.start("it")
-    return [SiteMention(start, start + 2, "it", None, "anaphoric")]
+    if match is not None:
+        start = sentence.start + match.start("it")
+        return [SiteMention(start, start + 2, "it", None, "anaphoric")]
+    return [
+        SiteMention(
+            sentence.start + m.start(), sentence.start + m.end(), "there", None, "anaphoric"
+        )
+        for m in THERE.finditer(sentence.text)
+    ]
 
 
 def _split_where(
@@ -691,6 +712,7 @@ class _Tracker:
     last_reply: int = -10
     last_eventful: int = -10  # the last sentence with attack words or a reply, protest, total
     last_weapon: str | None = None  # the weapon of the last sentence that names one
+    counted: bool = False  # the last sentence counted its attack ("the second this week")
 
 
 def read_mentions(
@@ -712,6 +734,10 @@ def read_mentions(
         attributions.extend(_claims(sentence, attributions, actors))
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         found = _attack_mentions(article, sentence, facts, seen.last_weapon, actors)
+        if seen.counted and OPENS_WITH_DAY.match(sentence.text):
+            # the earlier attack on the site the sentence before counted: not that one
+            found = [replace(m, flashback=True) for m in found]
+        seen.counted = COUNTED_AGAIN.match(sentence.text) is not None
         if sentence.index == lead:
             found = _lead_toll(article, sentence, facts) or found
         seen.last_weapon = next(
