@@ -384,6 +384,17 @@ def test_munitions_follow_the_conventions(text: str, munitions: int | None) -> N
         ("a rocket attack on Harir on February 11 injured no one", None, 0),
         ("a rocket attack on Harir on February 11 wounded a contractor", None, 1),
         ("both fell in open ground and caused no harm", 0, 0),
+        # groups with their own nouns and origins are summed
+        ("Two American soldiers and a British medic were killed.", 3, None),
+        ("Rockets killed two pilots from the air wing and a mechanic.", 3, None),
+        (
+            "Four advisers from the training mission in Iraq and two Iraqis have been "
+            "injured in a drone attack on a base near the border.",
+            None,
+            6,
+        ),
+        ("Two soldiers from the base were hurt.", None, 2),
+        ("Two soldiers from the base were killed and a medic injured.", 2, 1),
     ],
 )
 def test_casualties_follow_the_conventions(

@@ -145,7 +145,15 @@ class Casualties:
 
 
 _ONE = r"(?:an?|one|a\s+single|another)(?![\w])"
-_NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}(?:\s+{PERSON_NOUN})?"
+# "three service members from the coalition's mission in Iraq and two Iraqis"
+_NOT_IN_NAME = (
+    r"(?!(?:and|or|were|was|is|are|have|has|had|been|killed|wounded|injured|hurt|died)\b)"
+)
+_FROM = (
+    rf"(?:\s+from\s+the\s+{_NOT_IN_NAME}[\w.'\u2019-]+(?:\s+{_NOT_IN_NAME}[\w.'\u2019-]+){{0,4}}?"
+    r"(?=\s+and\s))"
+)
+_NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}(?:\s+{PERSON_NOUN}{_FROM}?)?"
 _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
@@ -184,7 +192,7 @@ _POSTED = (
     r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
     r"|standing|sheltering)\b(?:\s+[\w.'\u2019-]+){1,4}?"
     r"|\s+who\s+(?:had|have|were|was)\s+(?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+"
-    r"|\s+(?:at|on|inside|near)\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+    r"|\s+(?:at|on|inside|near|from)\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+"
     r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},"
     r"|\s+(?:including|among\s+them|among\s+whom)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+)?"
 )

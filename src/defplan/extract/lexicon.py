@@ -218,7 +218,10 @@ PERSON_NOUN: Final = (
     r"|servicemembers?|personnel|marines?|sailors?|airm[ae]n|contractors?|civilians?"
     r"|interpreters?|translators?|guards?|officers?|fighters?|members?|americans?|employees?"
     r"|workers?|staff(?:ers)?|diplomats?|nationals?|citizens?|policem[ae]n|recruits?"
-    r"|advis[eo]rs?|victims?|individuals?|others|children|women|men)"
+    r"|advis[eo]rs?|victims?|individuals?|others|children|women|men|medics?|pilots?"
+    r"|crew\s*(?:members?|men)?|engineers?|technicians?|mechanics?|doctors?|nurses?"
+    r"|journalists?|reporters?|police|cadets?|trainers?|instructors?|peacekeepers?"
+    r"|commanders?|sergeants?|students?|residents?|passers-?by|bystanders?)"
 )
 # Words that may stand between a count and the people counted ("two U.S. service members").
 PERSON_MODIFIER: Final = (
