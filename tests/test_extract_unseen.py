@@ -235,3 +235,21 @@ def test_an_attack_counted_as_the_second_tells_the_earlier_one_apart(theater: Sc
         (dt.date(2021, 6, 1), "month", 12, 2),
         (dt.date(2021, 6, 8), "day", None, 1),
     ]
+
+
+def test_the_projectiles_of_the_next_sentence_give_the_lead_s_attack_its_site_and_weekday(
+    theater: Scenario,
+) -> None:
+    """The lead says only "an airport" in the north; the next sentence retells the
+    volley as "the projectiles", names the city's airport and says "late Monday"."""
+    found = _rows(
+        theater,
+        dt.date(2022, 5, 11),  # a Wednesday
+        "Officials say a contractor was killed when several rockets struck outside an "
+        "airport near where coalition troops are based in northern Iraq.",
+        "The projectiles landed between Erbil International Airport and the "
+        "nearby base late Monday.",
+    )
+    assert [(r.base_id, r.date, r.weapon, r.killed) for r in found] == [
+        ("erbil", dt.date(2022, 5, 9), "rocket", 1)
+    ]
