@@ -83,3 +83,23 @@ def test_a_base_without_raids_has_no_leakers() -> None:
     spec = make_raids([Salvo.single()], [1.0])
     out = simulate(np.zeros((1, 1)), np.array([[0.5]]), spec, np.zeros((1, 1)), 10)
     assert out.tolist() == [[0] * 10]
+
+
+def test_the_analytic_mean_with_reloads_lies_in_the_simulators_interval() -> None:
+    """Reload times of 0, 1,000 and 4,000 hours against raid rates of 0.5 to 8 a year
+    (a raid finds a magazine refilling with probability 0.06 to 0.97): the analytic
+    expectation over the reload states against the simulator, seeded."""
+    rng = np.random.default_rng(18)
+    n_bases, n_classes, n_systems = 5, 2, 3
+    rate = np.array([0.5, 1.0, 2.0, 4.0, 8.0])
+    for _ in range(3):
+        spec = random_raids(rng, n_classes, n_systems)
+        spec = make_raids(spec.salvo, spec.capacity, [0.0, 1_000.0, 4_000.0], rate)
+        p = rng.uniform(0.2, 0.95, (n_systems, n_classes))
+        defending = rng.integers(0, 3, (n_bases, n_systems)).astype(np.float64)
+        analytic = expected_leakers(defending, p, spec)
+        for c in range(n_classes):
+            share = np.zeros((n_bases, n_classes))
+            share[:, c] = rate
+            leakers = simulate(defending, p, spec, share, RAIDS, seed=int(rng.integers(1000)))
+            inside(leakers, analytic[:, c], 3 * n_classes * n_bases)

@@ -31,9 +31,12 @@ from model_instances import instances
 
 
 @st.composite
-def raid_specs(draw: st.DrawFn, n_classes: int, n_systems: int) -> Raids:
+def raid_specs(
+    draw: st.DrawFn, n_classes: int, n_systems: int, reload_bases: int | None = None
+) -> Raids:
     """A salvo of 1 to 5 rounds per class (any pmf) and 1 to 3 engagements per unit,
-    or unlimited, per system."""
+    or unlimited, per system; with ``reload_bases``, reload hours per system (some
+    shared, some 0) and raid rates for that many bases."""
     salvos = []
     for _ in range(n_classes):
         weights = np.array([draw(st.integers(0, 4)) for _ in range(draw(st.integers(1, 5)))])
@@ -41,7 +44,11 @@ def raid_specs(draw: st.DrawFn, n_classes: int, n_systems: int) -> Raids:
             weights[-1] = 1
         salvos.append(Salvo(weights / weights.sum()))
     capacity = [draw(st.sampled_from([math.inf, 1.0, 2.0, 3.0])) for _ in range(n_systems)]
-    return make_raids(salvos, capacity)
+    if reload_bases is None:
+        return make_raids(salvos, capacity)
+    hours = [draw(st.sampled_from([0.0, 500.0, 2_000.0, 8_760.0])) for _ in range(n_systems)]
+    rate = [draw(st.sampled_from([0.0, 0.5, 2.0, 10.0])) for _ in range(reload_bases)]
+    return make_raids(salvos, capacity, hours, rate)
 
 
 def formula_residual(inst: Instance, spec: Raids, x: IntArray) -> np.ndarray:
@@ -82,13 +89,18 @@ def test_the_raid_optimum_equals_brute_force_over_the_formula(data: st.DataObjec
     if data.draw(st.booleans()):
         base = dataclasses.replace(base, objective=attacker_objective(data.draw(st.integers(1, 3))))
     spec = data.draw(raid_specs(base.n_classes, base.n_systems))
-    raided = with_raids(base, spec)
+    assert_brute_force(base, spec)
+
+
+def assert_brute_force(base: Instance, spec: Raids) -> None:
+    """The solver's optimum on the raid instance equals the best feasible allocation
+    scored with the formula (skipped when nothing is feasible)."""
     best = min(
         (base.score(formula_residual(base, spec, x)) for x in feasible_allocations(base)),
         default=math.inf,
     )
     assume(math.isfinite(best))
-    found = solve(raided, time_limit=30)
+    found = solve(with_raids(base, spec), time_limit=30)
     assert found.status == "optimal" and found.x is not None
     assert not base.violations(found.x)
     assert close(base.score(formula_residual(base, spec, found.x)), best)
@@ -187,3 +199,65 @@ def test_every_backend_agrees_on_raids(data: st.DataObject, backend: str) -> Non
     except ValueError as exc:  # a backend not installed, or CP-SAT's limits
         pytest.skip(str(exc))
     assert found.status == "optimal" and close(found.objective, reference.objective)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_the_reloading_optimum_equals_brute_force_over_the_formula(data: st.DataObject) -> None:
+    """Reload times and raid rates on top of salvos and capacities: the solver on the
+    pseudo-classes (salvo groups × reload states) against every feasible allocation
+    scored with the formula's expectation over the reload states."""
+    base = data.draw(instances(most_bases=3))
+    if data.draw(st.booleans()):
+        base = dataclasses.replace(base, objective=attacker_objective(data.draw(st.integers(1, 3))))
+    spec = data.draw(raid_specs(base.n_classes, base.n_systems, reload_bases=base.n_bases))
+    raided = with_raids(base, spec)
+    x = np.array(
+        [[data.draw(st.integers(0, 3)) for _ in range(base.n_systems)] for _ in range(base.n_bases)]
+    )
+    assert np.allclose(raided.residual(x), formula_residual(base, spec, x), rtol=1e-12, atol=1e-300)
+    assert_brute_force(base, spec)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_no_reload_time_is_the_model_without_reloads_bit_for_bit(data: st.DataObject) -> None:
+    base = data.draw(instances(most_bases=3, budgets=False))
+    spec = data.draw(raid_specs(base.n_classes, base.n_systems))
+    instant = make_raids(spec.salvo, spec.capacity, [0.0] * base.n_systems, [1.0] * base.n_bases)
+    a, b = with_raids(base, spec), with_raids(base, instant)
+    assert np.array_equal(a.value, b.value) and np.array_equal(a.p, b.p)
+    assert (a.class_of is None and b.class_of is None) or np.array_equal(a.class_of, b.class_of)  # type: ignore[arg-type]
+    x = np.ones((base.n_bases, base.n_systems), dtype=np.int64)
+    d = base.defending(x)
+    assert np.array_equal(expected_leakers(d, base.p, spec), expected_leakers(d, base.p, instant))
+
+
+def test_a_reloading_magazine_engages_nothing_at_every_unit_of_the_base() -> None:
+    """Single rounds, p = 0.9, a reload of 876 h (0.1 year) and one raid a year: a raid
+    finds the magazines refilling with q = 1 − e^{−0.1}. Both units of the base reload
+    together (they fired at the same raid), so two of them leave q + (1 − q) 0.01,
+    not (q + (1 − q) 0.1)²; the slower second system only adds a state."""
+    q = -math.expm1(-0.1)
+    spec = make_raids([Salvo.single()], [math.inf], [876.0], [1.0])
+    leak = expected_leakers(np.array([[2.0]]), np.array([[0.9]]), spec)
+    assert math.isclose(float(leak[0, 0]), q + (1 - q) * 0.01, rel_tol=1e-12)
+    inst = make_instance([[1.0]], [[0.9]], [2], raids=spec)
+    assert inst.value.shape == (1, 2) and math.isclose(float(inst.value.sum()), 1.0)
+    assert math.isclose(float(inst.residual(np.array([[2]]))[0]), float(leak[0, 0]))
+    two = make_raids([Salvo.single()], [math.inf, math.inf], [876.0, 1_752.0], [1.0])
+    states = two.states(np.array([True, True]))
+    assert [ready.tolist() for _, ready in states] == [[False, False], [True, False], [True, True]]
+    assert math.isclose(sum(float(prob[0]) for prob, _ in states), 1.0)
+    assert math.isclose(float(states[2][0][0]), math.exp(-0.2))
+
+
+def test_bad_reloads_are_refused() -> None:
+    with pytest.raises(ValueError, match="rates"):
+        make_raids([Salvo.single()], [1.0], [10.0])
+    with pytest.raises(ValueError, match="reload_hours"):
+        make_raids([Salvo.single()], [1.0], [-1.0], [1.0])
+    with pytest.raises(ValueError, match="rates"):
+        make_instance(
+            [[1.0]], [[0.5]], [1], raids=make_raids([Salvo.single()], [1.0], [5.0], [1.0, 2.0])
+        )

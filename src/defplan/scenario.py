@@ -170,7 +170,10 @@ class SystemRow(Row):
             "interceptors one unit holds at the start of a raid, one per engagement; "
             "blank = no limit"
         ),
-        "reload_hours": "hours to refill the magazine (information: see docs/allocation.md)",
+        "reload_hours": (
+            "hours to refill the magazine after a raid; a raid sooner finds it refilling "
+            "(see docs/allocation.md); blank = at once"
+        ),
         "notes": "free text",
     }
 

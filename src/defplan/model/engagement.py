@@ -4,7 +4,9 @@ Each raid draws its class (in proportion to the base's raid rates) and its salvo
 N from the class's :class:`~defplan.model.raids.Salvo`; every unit defending the base
 engages min(N, k_s) of the rounds, chosen at random and independently of the other
 units (k_s its engagements per raid: channels, or the magazine when smaller), and each
-engagement kills its round with p[s, c]. A round no engagement killed leaks. This is
+engagement kills its round with p[s, c]; a unit whose magazine is still refilling from
+the base's previous raid (the time since it exponential at the base's raid rate)
+engages nothing. A round no engagement killed leaks. This is
 the process :func:`defplan.model.raids.expected_leakers` takes the expectation of, so
 the simulator's mean agrees with it within its confidence interval (tests/test_engagement.py),
 and it gives what the expectation does not: the spread (P5, P50, P95 leakers a raid).
@@ -36,6 +38,8 @@ def play(
     salvo: Salvo,
     n_raids: int,
     rng: np.random.Generator,
+    reload: FloatArray | None = None,
+    rate: float = 0.0,
 ) -> IntArray:
     """Leakers of ``n_raids`` raids of one class against one base's defenders.
 
@@ -53,6 +57,11 @@ def play(
         Raids to play.
     rng : numpy.random.Generator
         The source of every draw.
+    reload : ndarray of shape (S,), optional
+        Years each system's magazine takes to refill (0: at once).
+    rate : float
+        The base's raids a year: the time since the previous raid is exponential with
+        this rate, and a system whose reload time is longer engages nothing.
 
     Returns
     -------
@@ -69,18 +78,22 @@ def play(
     largest = salvo.largest
     out = np.zeros(n_raids, dtype=np.int64)
     chunk = max(1, CELLS // largest)
+    refill = np.zeros(len(units)) if reload is None else reload
     shooters = [
-        (float(p[s]), float(capacity[s]))
+        (float(p[s]), float(capacity[s]), float(refill[s]))
         for s in range(len(units))
         for _ in range(int(units[s]))
         if p[s] > 0.0
     ]
+    reloads = rate > 0.0 and any(r > 0.0 for _, _, r in shooters)
     for start in range(0, n_raids, chunk):
         count = min(chunk, n_raids - start)
         sizes = rng.choice(salvo.sizes, size=count, p=salvo.pmf)
+        # the time since the base's previous raid (drawn only when a shooter reloads)
+        since = rng.exponential(1.0 / rate, size=count) if reloads else None
         valid = np.arange(largest)[None, :] < sizes[:, None]  # (R, N_max)
         alive = valid.copy()
-        for kill, engages in shooters:
+        for kill, engages, refilling in shooters:
             if engages >= largest:
                 engaged = valid
             else:
@@ -90,6 +103,8 @@ def play(
                 engaged = np.zeros_like(valid)
                 np.put_along_axis(engaged, first, True, axis=1)
                 engaged &= valid
+            if since is not None and refilling > 0.0:
+                engaged = engaged & (since >= refilling)[:, None]  # reloading: none
             alive &= ~(engaged & (rng.random((count, largest)) < kill))
         out[start : start + count] = alive.sum(axis=1)
     return out
@@ -102,6 +117,7 @@ def simulate(
     share: FloatArray,
     n_raids: int,
     seed: int = 0,
+    rate: FloatArray | None = None,
 ) -> IntArray:
     """Leakers of ``n_raids`` raids at every base, (B, n_raids).
 
@@ -120,6 +136,8 @@ def simulate(
         Raids per base.
     seed : int
         Seeds the draws; bases are played in order from one generator.
+    rate : ndarray of shape (B,), optional
+        Raids a year at each base, for the reload states (default the raids' own).
 
     Examples
     --------
@@ -133,6 +151,9 @@ def simulate(
     n_bases, n_classes = share.shape
     out = np.zeros((n_bases, n_raids), dtype=np.int64)
     units = np.rint(defending).astype(np.int64)
+    rates = raid.rate if rate is None else np.asarray(rate, dtype=np.float64)
+    if raid.reloads and (rates is None or rates.shape != (n_bases,)):
+        raise ValueError(f"reload times need {n_bases} raid rates, one per base")
     for b in range(n_bases):
         total = float(share[b].sum())
         if not total > 0.0:
@@ -142,7 +163,14 @@ def simulate(
             where = np.flatnonzero(drawn == c)
             if where.size:
                 out[b, where] = play(
-                    units[b], p[:, c], raid.capacity, raid.salvo[c], where.size, rng
+                    units[b],
+                    p[:, c],
+                    raid.capacity,
+                    raid.salvo[c],
+                    where.size,
+                    rng,
+                    raid.reload,
+                    float(rates[b]) if rates is not None and raid.reloads else 0.0,
                 )
     return out
 

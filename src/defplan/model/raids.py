@@ -30,6 +30,22 @@ value · Σ P(N) N / E[N] over its sizes and intercept probability p · min(1, k
 objective (the attacker's k raids too), the brute force and every backend then apply
 unchanged. The residual is a positive sum of exponentials of linear functions of the
 integer units: convex, which is what the outer approximation needs.
+
+**Reloads.** A unit whose system has a magazine and a reload time r_s (years) is
+taken to be reloading, and to engage nothing, when the raid comes less than r_s after
+the base's previous raid (conservative: whether or not that raid emptied it). Raids at
+base b come as a Poisson process at its raid rate λ_b (the threat's rate, from the
+risk model; the posture does not change it), so the time T since the previous raid is
+exponential with rate λ_b, and s is reloading with probability 1 − e^{−λ_b r_s}. All
+units at a base see the same raids, so their states are not independent: with the
+distinct reload times r_(1) < … < r_(m), T falls in one of m + 1 intervals
+[r_(j), r_(j+1)) (r_(0) = 0, r_(m+1) = ∞), with probability
+e^{−λ_b r_(j)} − e^{−λ_b r_(j+1)}, and in interval j exactly the systems with
+r_s ≤ r_(j) engage. The expectation over the intervals is a sum, each term again a
+constant times an exponential of a linear function of the units (p set to 0 for the
+systems that reload): more pseudo-classes, each weighted by its interval's probability
+at its base (a weight of the base's value, which the model allows per base). No reload
+time (0) is one interval of probability 1: the arrays are today's, bit for bit.
 """
 
 from __future__ import annotations
@@ -48,6 +64,8 @@ from defplan.model.instance import MIN_LEAK, FloatArray, IntArray
 SALVO_TAIL = 1e-9
 #: The largest salvo size kept, whatever the tail.
 MAX_SALVO = 2_000
+#: Hours in a year: reload times are given in hours, raid rates per year.
+HOURS_PER_YEAR = 8_760.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,21 +187,63 @@ class Raids:
     """Salvos per threat class and engagements per raid per system.
 
     ``capacity[s]`` is the most rounds one unit of s engages in one raid (inf:
-    unlimited). Build with :func:`make_raids`.
+    unlimited); ``reload[s]`` the years its magazine takes to refill (0: at once) and
+    ``rate[b]`` the raids a year at each base (needed when anything reloads). Build
+    with :func:`make_raids`.
     """
 
     salvo: tuple[Salvo, ...]  # per class
     capacity: FloatArray  # (S,) engagements per unit per raid, inf = unlimited
+    reload: FloatArray  # (S,) years to refill the magazine, 0 = at once
+    rate: FloatArray | None = None  # (B,) raids a year per base
 
     def limits(self, kills: NDArray[np.bool_], c: int) -> bool:
         """Whether capacity can bind for class c: some system that kills it
         (``kills`` (S, C)) has a capacity below the largest salvo."""
         return bool((self.capacity[kills[:, c]] < self.salvo[c].largest).any())
 
+    @property
+    def reloads(self) -> bool:
+        """Whether any system takes time to reload."""
+        return bool((self.reload > 0.0).any())
+
+    def states(
+        self, kills: NDArray[np.bool_], rate: FloatArray | None = None
+    ) -> list[tuple[FloatArray, NDArray[np.bool_]]]:
+        """The reload states a raid can find, for the systems ``kills`` (S,) marks:
+        per state its probability at each base, (B,), and which systems engage, (S,).
+        ``rate`` (B,) defaults to :attr:`rate`. One state (all engage, probability 1)
+        when none of them reloads. States no base can find are left out.
+
+        >>> spec = make_raids([Salvo.single()], [2.0], reload_hours=[876.0], rate=[1.0])
+        >>> [(prob.round(4).tolist(), ready.tolist()) for prob, ready in
+        ...  spec.states(np.array([True]))]
+        [([0.0952], [False]), ([0.9048], [True])]
+        """
+        times = np.unique(self.reload[kills & (self.reload > 0.0)])
+        if times.size == 0:
+            return [(np.ones(1), np.ones(len(self.reload), dtype=bool))]
+        lam = self.rate if rate is None else np.asarray(rate, dtype=np.float64)
+        if lam is None:
+            raise ValueError("reload times need the bases' raid rates")
+        bounds = np.concatenate([[0.0], times])
+        found = []
+        for j, start in enumerate(bounds.tolist()):
+            # P(start ≤ T < end) = e^{−λ start} (1 − e^{−λ (end − start)})
+            stay = np.exp(-lam * start)
+            prob = (
+                stay if j + 1 == len(bounds) else stay * -np.expm1(-lam * (bounds[j + 1] - start))
+            )
+            if (prob > 0.0).any():
+                found.append((prob, self.reload <= start))
+        return found
+
 
 def make_raids(
     salvo: Sequence[Salvo],
     capacity: Sequence[float] | FloatArray,
+    reload_hours: Sequence[float] | FloatArray | None = None,
+    rate: Sequence[float] | FloatArray | None = None,
 ) -> Raids:
     """Check and build :class:`Raids`.
 
@@ -194,6 +254,10 @@ def make_raids(
     capacity : array_like of shape (S,)
         Rounds one unit of each system engages in one raid (its channels, or its
         magazine when smaller); ``math.inf`` for unlimited.
+    reload_hours : array_like of shape (S,), optional
+        Hours each system's magazine takes to refill after a raid (0 or None: at once).
+    rate : array_like of shape (B,), optional
+        Raids a year at each base (all classes); needed when anything reloads.
 
     Examples
     --------
@@ -204,7 +268,19 @@ def make_raids(
     capacity_a = np.asarray(capacity, dtype=np.float64).reshape(-1)
     if (np.isnan(capacity_a) | (capacity_a < 1.0)).any():
         raise ValueError("capacity must be ≥ 1 engagement per raid (inf: unlimited)")
-    return Raids(tuple(salvo), capacity_a)
+    hours = (
+        np.zeros_like(capacity_a)
+        if reload_hours is None
+        else np.asarray(reload_hours, dtype=np.float64).reshape(-1)
+    )
+    if hours.shape != capacity_a.shape or not ((hours >= 0.0) & np.isfinite(hours)).all():
+        raise ValueError("reload_hours must be one finite value ≥ 0 per system")
+    rate_a = None if rate is None else np.asarray(rate, dtype=np.float64).reshape(-1)
+    if rate_a is not None and not ((rate_a >= 0.0) & np.isfinite(rate_a)).all():
+        raise ValueError("raid rates must be finite and ≥ 0")
+    if rate_a is None and (hours > 0.0).any():
+        raise ValueError("reload times need the bases' raid rates")
+    return Raids(tuple(salvo), capacity_a, hours / HOURS_PER_YEAR, rate_a)
 
 
 def engaged_share(capacity: FloatArray, sizes: IntArray) -> FloatArray:
@@ -245,35 +321,52 @@ def expand(
             f"raids give {len(raid.salvo)} salvos and {raid.capacity.shape[0]} capacities "
             f"for {value.shape[1]} classes and {p.shape[0]} systems"
         )
+    if raid.reloads and raid.rate is not None and raid.rate.shape != (value.shape[0],):
+        raise ValueError(f"{raid.rate.shape[0]} raid rates for {value.shape[0]} bases")
     kills = p > 0.0 if kills is None else kills
     values: list[FloatArray] = []
     probs: list[FloatArray] = []
     of: list[int] = []
     for c, salvo in enumerate(raid.salvo):
-        if not raid.limits(kills, c):
+        states = raid.states(kills[:, c])
+        if not raid.limits(kills, c) and len(states) == 1 and states[0][1].all():
             values.append(value[:, c])
             probs.append(p[:, c])
             of.append(c)
             continue
-        smallest = int(raid.capacity[kills[:, c]].min())
-        sizes = salvo.sizes
-        weight = salvo.pmf * sizes / salvo.mean
-        full = sizes <= smallest
-        groups = [(float(weight[full].sum()), np.ones(p.shape[0]))] if full.any() else []
-        shares = engaged_share(raid.capacity, sizes[~full])
-        groups += [
-            (float(w), share)
-            for w, share in zip(weight[~full].tolist(), shares, strict=True)
-            if w > 0.0
-        ]
-        for w, share in groups:
-            values.append(value[:, c] * w)
-            probs.append(p[:, c] * share)
-            of.append(c)
+        groups = salvo_groups(raid, kills[:, c], salvo)
+        for chance, ready in states:
+            for w, share in groups:
+                values.append(value[:, c] * w * chance)
+                probs.append(p[:, c] * share * ready)
+                of.append(c)
     n_bases, n_systems = value.shape[0], p.shape[0]
     value_out = np.stack(values, axis=1) if values else np.zeros((n_bases, 0))
     p_out = np.stack(probs, axis=1) if probs else np.zeros((n_systems, 0))
     return value_out, p_out, np.asarray(of, dtype=np.int64)
+
+
+def salvo_groups(
+    raid: Raids, kills: NDArray[np.bool_], salvo: Salvo
+) -> list[tuple[float, FloatArray]]:
+    """The salvo sizes of one class grouped by the shares the killers ``kills`` (S,)
+    engage: per group its weight Σ P(N) N / E[N] and the (S,) shares. One group of
+    weight 1 when no capacity binds."""
+    finite = raid.capacity[kills]
+    if not (finite < salvo.largest).any():
+        return [(1.0, np.ones(len(raid.capacity)))]
+    smallest = int(finite.min())
+    sizes = salvo.sizes
+    weight = salvo.pmf * sizes / salvo.mean
+    full = sizes <= smallest
+    groups = [(float(weight[full].sum()), np.ones(len(raid.capacity)))] if full.any() else []
+    shares = engaged_share(raid.capacity, sizes[~full])
+    groups += [
+        (float(w), share)
+        for w, share in zip(weight[~full].tolist(), shares, strict=True)
+        if w > 0.0
+    ]
+    return groups
 
 
 def expand_samples(
@@ -308,9 +401,13 @@ def expand_samples(
     return drawn_values, drawn_p, value_out, p_out, of
 
 
-def expected_leakers(defending: FloatArray, p: FloatArray, raid: Raids) -> FloatArray:
+def expected_leakers(
+    defending: FloatArray, p: FloatArray, raid: Raids, rate: FloatArray | None = None
+) -> FloatArray:
     """E[leakers] per raid of each class at each base, (B, C), straight from the
-    formula (no pseudo-classes): Σ_N P(N) N Π_s (1 − p min(1, k_s/N))^n[b, s].
+    formula (no pseudo-classes): Σ_N P(N) N Π_s (1 − p min(1, k_s/N))^n[b, s], and
+    with reloads its expectation over the reload states (``rate`` (B,): the bases'
+    raids a year, default the raids' own).
 
     >>> salvo = Salvo(np.array([0.5, 0.0, 0.5]))
     >>> expected_leakers(np.array([[1.0]]), np.array([[0.5]]), make_raids([salvo], [2])).tolist()
@@ -321,7 +418,9 @@ def expected_leakers(defending: FloatArray, p: FloatArray, raid: Raids) -> Float
     for c, salvo in enumerate(raid.salvo):
         sizes = salvo.sizes
         share = engaged_share(raid.capacity, sizes)  # (N, S)
-        log_leak = np.log(np.maximum(1.0 - p[:, c][None, :] * share, MIN_LEAK))  # (N, S)
-        through = np.exp(defending @ log_leak.T)  # (B, N)
-        out[:, c] = through @ (salvo.pmf * sizes)
+        for chance, ready in raid.states(p[:, c] > 0.0, rate):
+            kill = p[:, c] * ready
+            log_leak = np.log(np.maximum(1.0 - kill[None, :] * share, MIN_LEAK))  # (N, S)
+            through = np.exp(defending @ log_leak.T)  # (B, N)
+            out[:, c] += chance * (through @ (salvo.pmf * sizes))
     return out

@@ -15,7 +15,7 @@ from defplan.geo import distance_matrix_km
 from defplan.model import Coverage, Instance, Objective, make_instance
 from defplan.model.instance import ATTACKER, FloatArray, attacker_objective
 from defplan.model.raids import Raids
-from defplan.plan.salvos import limits_raids, raid_model
+from defplan.plan.salvos import limits_raids, raid_model, raid_rates
 from defplan.risk import RiskTable
 from defplan.scenario import RuleRow, Scenario
 
@@ -198,7 +198,7 @@ def build_arrays(
     bounds = site_bounds(scenario, base_ids)
     coverage, kind = coverage_of(scenario, base_ids)
     budget = max_moves if max_moves is not None else settings.max_moves
-    raid = raid_model(scenario, weapons) if raids else None
+    raid = raid_model(scenario, weapons, raid_rates(table).sum(axis=1)) if raids else None
     instance = make_instance(
         table.risk_matrix(),
         p,

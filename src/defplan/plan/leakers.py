@@ -14,6 +14,7 @@ import pandas as pd
 from defplan.model.engagement import simulate, summarise
 from defplan.model.raids import expected_leakers
 from defplan.plan.arrays import PlanArrays
+from defplan.plan.salvos import raid_rates
 from defplan.risk import RiskTable
 
 #: The columns of :func:`leaker_table`, in order.
@@ -29,12 +30,6 @@ LEAKER_COLUMNS = (
     "leakers_p50",
     "leakers_p95",
 )
-
-
-def raid_rates(table: RiskTable) -> np.ndarray:
-    """Posterior raids a year per (base, weapon class), (B, W)."""
-    rates = table.cells["posterior_rate"].to_numpy(dtype=np.float64)
-    return rates.reshape(len(table.base_ids), len(table.weapons))
 
 
 def leaker_table(
@@ -56,10 +51,10 @@ def leaker_table(
     rates = raid_rates(table)
     attacked = np.flatnonzero(rates.sum(axis=1) > 0.0)
     shares = rates[attacked]
-    analytic = expected_leakers(defending[attacked], p, arrays.raids)
-    means = np.array([s.mean for s in arrays.raids.salvo])
     total = shares.sum(axis=1)
-    played = simulate(defending[attacked], p, arrays.raids, shares, n_raids, seed)
+    analytic = expected_leakers(defending[attacked], p, arrays.raids, total)
+    means = np.array([s.mean for s in arrays.raids.salvo])
+    played = simulate(defending[attacked], p, arrays.raids, shares, n_raids, seed, total)
     rows = []
     for i, (b, summary) in enumerate(zip(attacked.tolist(), summarise(played), strict=True)):
         weight = shares[i] / total[i]

@@ -4,7 +4,9 @@ Each weapon class's salvo (rounds per attack) pools the weapons sheet's prior
 (``salvo_mean``, worth ``salvo_prior_weight`` attacks, spread ``salvo_dispersion``)
 with the ``munitions`` the record states for the class
 (:func:`defplan.model.raids.pooled_salvo_mean`). Each system's engagements per raid
-are the fewer of its ``channels`` and its ``magazine`` (blank: unlimited).
+are the fewer of its ``channels`` and its ``magazine`` (blank: unlimited); a system
+with a magazine refills it in ``reload_hours`` (blank: at once), against each base's
+raid rate (the risk table's posterior rates summed over the weapon classes).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import numpy as np
 
 from defplan.attack_table import as_table, is_none
 from defplan.model.raids import Raids, Salvo, make_raids, pooled_salvo_mean, salvo_distribution
-from defplan.scenario import Scenario, WeaponRow
+from defplan.risk import RiskTable
+from defplan.scenario import Scenario, SystemRow, WeaponRow
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,36 @@ def salvo_estimates(scenario: Scenario, weapons: tuple[str, ...]) -> list[SalvoE
     return [estimate(rows[w], scenario) for w in weapons]
 
 
-def raid_model(scenario: Scenario, weapons: tuple[str, ...]) -> Raids:
-    """Salvos per weapon class (``weapons`` order) and engagements per raid per system
-    (systems-sheet order)."""
+def raid_model(
+    scenario: Scenario, weapons: tuple[str, ...], rate: np.ndarray | None = None
+) -> Raids:
+    """Salvos per weapon class (``weapons`` order), engagements per raid and reload
+    hours per system (systems-sheet order); ``rate`` (B,) the bases' raids a year,
+    needed when a system with a magazine has a reload time."""
     salvos: list[Salvo] = [
         salvo_distribution(e.mean, e.dispersion) for e in salvo_estimates(scenario, weapons)
     ]
-    return make_raids(salvos, [s.raid_capacity for s in scenario.systems])
+    hours = [reload_hours(s) for s in scenario.systems]
+    return make_raids(
+        salvos,
+        [s.raid_capacity for s in scenario.systems],
+        hours,
+        rate if any(h > 0.0 for h in hours) else None,
+    )
+
+
+def reload_hours(system: SystemRow) -> float:
+    """Hours the system's magazine takes to refill: 0 without a magazine (channels
+    never run out) or without a reload time."""
+    if system.magazine is None or system.reload_hours is None:
+        return 0.0
+    return float(system.reload_hours)
+
+
+def raid_rates(table: RiskTable) -> np.ndarray:
+    """Posterior raids a year per (base, weapon class), (B, W)."""
+    rates = table.cells["posterior_rate"].to_numpy(dtype=np.float64)
+    return rates.reshape(len(table.base_ids), len(table.weapons))
 
 
 def limits_raids(scenario: Scenario) -> bool:

@@ -77,7 +77,7 @@ def plan_samples(
     point_p = intercept_matrix(scenario, arrays.system_ids, arrays.weapons)
     drawn = draw_samples(scenario, table, point_p, arrays.system_ids, count, seed, sources)
     raid = arrays.raids
-    if raid is None or np.isinf(raid.capacity).all():
+    if raid is None or (np.isinf(raid.capacity).all() and not raid.reloads):
         return arrays, drawn
     values, p, point_value, point_split, of = expand_samples(
         drawn.values, drawn.p, table.risk_matrix(), point_p, raid
