@@ -253,3 +253,16 @@ def test_the_projectiles_of_the_next_sentence_give_the_lead_s_attack_its_site_an
     assert [(r.base_id, r.date, r.weapon, r.killed) for r in found] == [
         ("erbil", dt.date(2022, 5, 9), "rocket", 1)
     ]
+
+
+def test_a_drone_aimed_at_a_minister_s_home_is_no_attack_on_a_base(theater: Scenario) -> None:
+    """A report of rockets at the embassy recalls that a governor was targeted with a
+    drone at his residence in the same zone: one row, the embassy's."""
+    found = _rows(
+        theater,
+        dt.date(2022, 1, 10),
+        "Two rockets were fired at the US embassy in Baghdad on Sunday; nobody was hurt.",
+        "Last month, the provincial governor was targeted with a drone attack, which "
+        "targeted his official residence near the embassy.",
+    )
+    assert [(r.base_id, r.weapon) for r in found] == [("embassy", "rocket")]

@@ -129,6 +129,15 @@ PROTEST: Final = re.compile(
     r"|\bsit[\s-]in\b|\bbreached\s+the\s+(?:gate|wall|perimeter)",
     re.IGNORECASE,
 )
+# An attack on a person, not a base: "the prime minister was targeted with a drone",
+# "... which targeted his official residence"
+PERSONAL_TARGET: Final = re.compile(
+    r"\b(?:prime\s+minister|president|minister|governor|mayor|lawmaker|politician|leader)\b"
+    r"[^.;]{0,40}?\b(?:was|were|had\s+been)\s+(?:\w+\s+)?targeted\b"
+    r"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?(?:residence|home|house|convoy"
+    r"|motorcade)\b",
+    re.IGNORECASE,
+)
 # Totals and trends: many attacks told as one.
 AGGREGATE: Final = re.compile(
     r"\b(?:near[\s-]daily|daily|weekly|frequent|repeated|regular"

@@ -63,6 +63,7 @@ from defplan.extract.lexicon import (
     PASSIVE_HIT,
     PERSON_MODIFIER,
     PERSON_NOUN,
+    PERSONAL_TARGET,
     PROTEST,
     REPLY_TO,
     SAME_SITE,
@@ -359,7 +360,7 @@ class _ClauseFacts:
     weapon: tuple[str, int] | None
     single: bool  # names one attack ("a rocket attack", "rocket fire")
     plural: bool  # names attacks in the plural
-    excluded: str | None  # response, protest, unfired, aggregate, hypothetical
+    excluded: str | None  # response, protest, personal, unfired, aggregate, hypothetical
     sites: list[SiteMention]
     dates: list[DateMention]
     count: int | None = None  # "and six others": munitions told without their weapon
@@ -403,6 +404,8 @@ def _classify(
         excluded = "response"
     elif PROTEST.search(masked):
         excluded = "protest"
+    elif PERSONAL_TARGET.search(masked):
+        excluded = "personal"
     elif UNFIRED.search(masked) and not (single or UNDER_FIRE.search(masked)):
         excluded = "unfired"
     elif AGGREGATE.search(masked) or (plural and not single and weapon is None):
