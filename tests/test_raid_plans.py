@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from builders import planning_theater, weapon, with_settings
 from defplan.cli import app
+from defplan.errors import InputError
 from defplan.model.brute import feasible_allocations
 from defplan.model.engagement import Z99
 from defplan.model.raids import expected_leakers
@@ -150,6 +151,25 @@ def test_a_classes_salvo_pools_the_prior_with_the_record() -> None:
     no_prior = estimate(weapon("rocket"), scenario)
     assert no_prior.mean == 6.0 and no_prior.prior_weight == 0.0
     assert estimate(weapon("drone"), scenario).mean == 1.0
+
+
+def test_a_salvo_the_model_cannot_hold_is_named_at_the_weapons_sheet(example: Scenario) -> None:
+    scenario = with_systems(with_salvos(example, drone=3000.0), cuas={"channels": 2})
+    with pytest.raises(InputError) as caught:
+        plan(scenario)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.column) == ("weapons", "salvo_dispersion")
+    assert problem.message.startswith("drone: a salvo of mean")
+
+
+def test_a_record_of_hundreds_of_drones_a_raid_plans_with_finite_risk(example: Scenario) -> None:
+    attacks = tuple(
+        a.model_copy(update={"munitions": 810}) if a.weapon == "drone" else a
+        for a in example.attacks
+    )
+    scenario = with_systems(dataclasses.replace(example, attacks=attacks), cuas={"channels": 2})
+    result = plan(scenario)
+    assert result.status == "optimal" and math.isfinite(result.objective)
 
 
 def test_bad_raid_columns_are_named() -> None:

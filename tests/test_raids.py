@@ -170,6 +170,20 @@ def test_salvo_distribution_has_its_mean(mean: float, dispersion: float | None) 
     assert salvo.pmf.min() >= 0.0 and abs(salvo.pmf.sum() - 1.0) < 1e-12
 
 
+@pytest.mark.parametrize("mean", [745.0, 800.0, 1500.0])
+def test_a_large_salvo_keeps_its_mean_instead_of_underflowing(mean: float) -> None:
+    salvo = salvo_distribution(mean)  # exp(-m) underflows to 0 past m ≈ 745
+    assert np.isfinite(salvo.pmf).all() and abs(salvo.mean - mean) < 1e-6
+
+
+@pytest.mark.parametrize(("mean", "dispersion"), [(100.0, 0.1), (3000.0, None)])
+def test_a_salvo_past_the_largest_size_is_refused_not_cut(
+    mean: float, dispersion: float | None
+) -> None:
+    with pytest.raises(ValueError, match="past 2,000 rounds"):
+        salvo_distribution(mean, dispersion)
+
+
 def test_pooled_mean_is_a_credibility_weighted_average() -> None:
     assert pooled_salvo_mean(5.0, 1.0, [1]) == 3.0
     assert pooled_salvo_mean(5.0, 0.0, [2, 4]) == 3.0

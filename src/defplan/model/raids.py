@@ -113,7 +113,8 @@ def salvo_distribution(mean: float, dispersion: float | None = None) -> Salvo:
     binomial with size ``dispersion`` (variance m + m²/dispersion: smaller is wider).
 
     The tail past the size where at most :data:`SALVO_TAIL` is left is cut off and the
-    rest renormalised (the mean moves by less than 1e-7 rounds).
+    rest renormalised (the mean moves by less than 1e-6 rounds).
+    ValueError when more than that tail lies past :data:`MAX_SALVO` rounds.
 
     Parameters
     ----------
@@ -139,20 +140,35 @@ def salvo_distribution(mean: float, dispersion: float | None = None) -> Salvo:
     m = mean - 1.0
     if m == 0.0:
         return Salvo.single()
-    pmf: list[float] = []
-    r = math.inf if dispersion is None else float(dispersion)
-    # P(M = 0), then P(M = k + 1) / P(M = k): Poisson's m / (k + 1), or the negative
-    # binomial's (k + r) / (k + 1) · m / (r + m)
-    term = math.exp(-m) if dispersion is None else math.exp(r * (math.log(r / (r + m))))
-    total = 0.0
-    for k in range(MAX_SALVO):
-        pmf.append(term)
-        total += term
-        if 1.0 - total <= SALVO_TAIL and k >= m:
-            break
-        term *= m / (k + 1) if dispersion is None else (k + r) / (k + 1) * m / (r + m)
-    array = np.asarray(pmf, dtype=np.float64)
+    # log P(M = k) by lgamma, so a large mean does not underflow exp(−m) to 0
+    k = np.arange(MAX_SALVO, dtype=np.float64)
+    if dispersion is None:
+        log_pmf = k * math.log(m) - m - _log_factorial(k)
+    else:
+        r = float(dispersion)
+        log_pmf = (
+            np.vectorize(math.lgamma)(k + r)
+            - math.lgamma(r)
+            - _log_factorial(k)
+            + r * math.log(r / (r + m))
+            + k * math.log(m / (r + m))
+        )
+    pmf = np.exp(log_pmf)
+    left = 1.0 - np.cumsum(pmf)
+    done = np.flatnonzero((left <= SALVO_TAIL) & (k >= m))
+    if len(done) == 0:
+        raise ValueError(
+            f"a salvo of mean {mean:g} rounds"
+            + ("" if dispersion is None else f" and dispersion {dispersion:g}")
+            + f" has more than {SALVO_TAIL:g} of its probability past {MAX_SALVO:,} rounds; "
+            "defplan models salvos up to that size (a larger dispersion narrows it)"
+        )
+    array = pmf[: int(done[0]) + 1]
     return Salvo(array / array.sum())
+
+
+def _log_factorial(k: FloatArray) -> FloatArray:
+    return np.asarray(np.vectorize(math.lgamma)(k + 1.0), dtype=np.float64)
 
 
 def pooled_salvo_mean(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from defplan.attack_table import as_table, is_none
+from defplan.errors import InputError, Problem
 from defplan.model.raids import Raids, Salvo, make_raids, pooled_salvo_mean, salvo_distribution
 from defplan.risk import RiskTable
 from defplan.scenario import Scenario, SystemRow, WeaponRow
@@ -62,15 +63,35 @@ def salvo_estimates(scenario: Scenario, weapons: tuple[str, ...]) -> list[SalvoE
     return [estimate(rows[w], scenario) for w in weapons]
 
 
+def salvo_of(estimate: SalvoEstimate, scenario: Scenario) -> Salvo:
+    """The salvo distribution of one class; InputError naming the weapons sheet's
+    columns when its mean (the prior pooled with the record's munitions) and dispersion
+    put it past what the model holds."""
+    try:
+        return salvo_distribution(estimate.mean, estimate.dispersion)
+    except ValueError as exc:
+        column = "salvo_dispersion" if estimate.dispersion is not None else "salvo_mean"
+        raise InputError(
+            [
+                Problem(
+                    scenario.provenance.source,
+                    "weapons",
+                    None,
+                    column,
+                    f"{estimate.weapon}: {exc} (the mean pools salvo_mean with the "
+                    f"record's munitions: {len(estimate.stated)} attack(s) state them)",
+                )
+            ]
+        ) from None
+
+
 def raid_model(
     scenario: Scenario, weapons: tuple[str, ...], rate: np.ndarray | None = None
 ) -> Raids:
     """Salvos per weapon class (``weapons`` order), engagements per raid and reload
     hours per system (systems-sheet order); ``rate`` (B,) the bases' raids a year,
     needed when a system with a magazine has a reload time."""
-    salvos: list[Salvo] = [
-        salvo_distribution(e.mean, e.dispersion) for e in salvo_estimates(scenario, weapons)
-    ]
+    salvos = [salvo_of(e, scenario) for e in salvo_estimates(scenario, weapons)]
     hours = [reload_hours(s) for s in scenario.systems]
     return make_raids(
         salvos,
