@@ -266,3 +266,17 @@ def test_a_drone_aimed_at_a_minister_s_home_is_no_attack_on_a_base(theater: Scen
         "targeted his official residence near the embassy.",
     )
     assert [(r.base_id, r.weapon) for r in found] == [("embassy", "rocket")]
+
+
+def test_the_dead_of_a_reply_are_not_the_toll_of_the_attack_told_after_it(
+    theater: Scenario,
+) -> None:
+    """ "The US struck back, killing five fighters, a day after drones hit X": the five
+    are the air strike's, the drone attack told no toll."""
+    found = _rows(
+        theater,
+        dt.date(2023, 8, 20),
+        "The US struck back at the militias on Friday, killing five fighters near the "
+        "border, a day after drones hit Al-Tanf.",
+    )
+    assert [(r.base_id, r.killed) for r in found] == [("al_tanf", None)]

@@ -1084,10 +1084,11 @@ def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list
             break
         owned.append(f)
     if position == attacks[0]:
-        for f in reversed(facts[:position]):
-            if f.excluded is not None or f.event_words:
-                break
-            owned.insert(0, f)
+        # the plain clauses before it, unless a reply or other event before them owns
+        # them ("The US hit back, killing four fighters, two days after drones ...")
+        before = facts[:position]
+        if not any(f.excluded is not None or f.event_words for f in before):
+            owned[:0] = before
     return owned
 
 
