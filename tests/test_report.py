@@ -389,3 +389,21 @@ def test_report_lists_a_partners_base_apart_with_its_own_risk_and_out_of_our_tab
     assert f"<td>{partner.base_id}</td>" not in risk_table
     assert f"<td>{partner.base_id}</td>" in apart and "<td>partner</td>" in apart
     assert f"{own:.3f}" in apart.split("</table>")[0]
+
+
+def test_report_shows_the_leakers_when_the_plan_has_them() -> None:
+    """`evaluate --simulate` puts leakers in plan.json: the page gets a row per attacked
+    base; without a simulation there is no such section."""
+    from defplan.plan import evaluate
+
+    scenario = planning_theater()
+    systems = tuple(s.model_copy(update={"channels": 1}) for s in scenario.systems)
+    scenario = dataclasses.replace(scenario, systems=systems)
+    simulated = evaluate(scenario, simulate=2_000)
+    assert simulated.leakers is not None and len(simulated.leakers) > 0
+    html = build_report(simulated, scenario, with_ladder=False).html
+    assert '<section id="leakers">' in html and "simulated mean (99% interval)" in html
+    for base_id in simulated.leakers.base_id:
+        assert f"<tr><td>{base_id}</td>" in html
+    plain = build_report(evaluate(scenario), scenario, with_ladder=False).html
+    assert '<section id="leakers">' not in plain

@@ -100,6 +100,8 @@ class ReportData:
     robust: dict[str, Any] | None = None
     #: under "attacker:k": plan.json's ``attacker`` (raids and best response), else None
     attacker: dict[str, Any] | None = None
+    #: ``evaluate --simulate``: plan.json's ``leakers`` (a row per attacked base), else None
+    leakers: list[dict[str, Any]] | None = None
 
     @property
     def system_ids(self) -> list[str]:
@@ -330,6 +332,7 @@ def data_from_record(
         schedule=timeline,
         schedule_note=timeline_note,
         attacker=record.get("attacker"),
+        leakers=record.get("leakers"),
     )
 
 
