@@ -137,6 +137,19 @@ def test_evaluate_simulate_shows_and_writes_the_leakers(tmp_path: Path) -> None:
     assert bad.exit_code == 2
 
 
+def test_one_simulated_raid_says_it_has_no_interval(tmp_path: Path) -> None:
+    scenario = with_systems(with_salvos(planning_theater(), rocket=4.0), cram={"channels": 1})
+    workbook = write_xlsx(scenario, tmp_path / "theater.xlsx")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["evaluate", str(workbook), "--simulate", "1", "--out", str(out)], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    assert "no interval: 1 raid" in result.output and "nan" not in result.output
+    record = json.loads((out / "plan.json").read_text())
+    assert all(row["mean_ci99_low"] is None for row in record["leakers"])
+
+
 def test_a_classes_salvo_pools_the_prior_with_the_record() -> None:
     scenario = planning_theater()
     record = [

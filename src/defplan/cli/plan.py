@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -240,12 +241,19 @@ def leakers_view(leakers: pd.DataFrame, raids: int) -> Table:
             f"{row['raids_per_year']:.3g}",
             f"{row['rounds_per_raid']:.2f}",
             f"{row['leakers_expected']:.3f}",
-            f"{row['leakers_mean']:.3f} ({row['mean_ci99_low']:.3f}-{row['mean_ci99_high']:.3f})",
+            f"{row['leakers_mean']:.3f} {_interval(row['mean_ci99_low'], row['mean_ci99_high'])}",
             f"{row['leakers_p5']:g}",
             f"{row['leakers_p50']:g}",
             f"{row['leakers_p95']:g}",
         )
     return view
+
+
+def _interval(low: float, high: float) -> str:
+    """The interval in brackets; one raid has no spread, so no interval to show."""
+    if math.isnan(low) or math.isnan(high):
+        return "(no interval: 1 raid)"
+    return f"({low:.3f}-{high:.3f})"
 
 
 def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Table:
