@@ -219,6 +219,9 @@ def test_cli_rotate_writes_the_schedule_and_refuses_a_bad_system(tmp_path: Path)
     lines = (out / "rotation.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("day,") and len(lines) == 11
     assert (out / "rotation_coverage.csv").exists()
+    assert "more than the" not in done.output
+    more = cli.invoke(app, ["rotate", str(folder), "--system", "cram", "--units", "50"])
+    assert more.exit_code == 0 and "50 units is more than the" in more.output
     for system in ("nope", "patriot"):
         bad = cli.invoke(app, ["rotate", str(folder), "--system", system])
         assert bad.exit_code == 2 and system in bad.output

@@ -48,6 +48,14 @@ def rotate_command(
     console.print(coverage_view(rotation))
     for line in rotation_summary(rotation):
         console.print(line, soft_wrap=True)
+    inventory = next(s.inventory for s in scenario.systems if s.system_id == system)
+    if rotation.units > inventory:
+        console.print(
+            f"note: {rotation.units} units is more than the {inventory} {system} units on hand "
+            "(systems sheet, inventory): a what-if",
+            soft_wrap=True,
+            markup=False,
+        )
     if out is not None:
         for path in write_rotation(rotation, out):
             console.print(f"wrote {path}", markup=False)
