@@ -143,13 +143,13 @@ def salvo_distribution(mean: float, dispersion: float | None = None) -> Salvo:
     # log P(M = k) by lgamma, so a large mean does not underflow exp(−m) to 0
     k = np.arange(MAX_SALVO, dtype=np.float64)
     if dispersion is None:
-        log_pmf = k * math.log(m) - m - _log_factorial(k)
+        log_pmf = k * math.log(m) - m - _log_gamma(k + 1.0)
     else:
         r = float(dispersion)
         log_pmf = (
-            np.vectorize(math.lgamma)(k + r)
+            _log_gamma(k + r)
             - math.lgamma(r)
-            - _log_factorial(k)
+            - _log_gamma(k + 1.0)
             + r * math.log(r / (r + m))
             + k * math.log(m / (r + m))
         )
@@ -167,8 +167,9 @@ def salvo_distribution(mean: float, dispersion: float | None = None) -> Salvo:
     return Salvo(array / array.sum())
 
 
-def _log_factorial(k: FloatArray) -> FloatArray:
-    return np.asarray(np.vectorize(math.lgamma)(k + 1.0), dtype=np.float64)
+def _log_gamma(z: FloatArray) -> FloatArray:
+    """ln Γ(z) elementwise (numpy has no lgamma; scipy is not a dependency)."""
+    return np.asarray(np.vectorize(math.lgamma, otypes=[np.float64])(z), dtype=np.float64)
 
 
 def pooled_salvo_mean(
