@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from defplan.errors import InputError
 from defplan.extract import extract_articles
 from defplan.extract.articles import Article
-from defplan.extract.lexicon_files import load_actors
+from defplan.extract.lexicon_files import default_people, load_actors, load_people
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE
 
@@ -62,3 +63,22 @@ def test_a_bad_kind_in_an_actors_file_is_reported_with_its_row(tmp_path: Path) -
         load_actors(path)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (2, "kind") and "'militia'" in problem.message
+
+
+def test_the_words_for_people_are_data_with_spacing_and_hyphens_loose() -> None:
+    people = default_people()
+    counted = re.compile(rf"\b{people.pattern('counted')}\b", re.IGNORECASE)
+    for form in ("soldiers", "Service Members", "servicemen", "crew members", "passers-by"):
+        assert counted.fullmatch(form), form
+    assert not counted.fullmatch("rockets")
+    official = re.compile(people.pattern("official"), re.IGNORECASE)
+    assert official.fullmatch("Prime Minister") and not official.fullmatch("soldier")
+
+
+def test_a_people_file_with_an_unknown_role_is_refused_naming_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("word,plural,role\nsoldier,soldiers,counted\nmayor,,victim\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_people(path)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (3, "role")

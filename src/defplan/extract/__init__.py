@@ -11,6 +11,23 @@
 >>> row.base_id, row.date, row.weapon, row.munitions, row.killed, row.wounded
 ('taji', datetime.date(2020, 3, 14), 'rocket', 5, 0, 2)
 
+Reading files against a theater (from the repository's root):
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from defplan.workbook import load_scenario
+>>> theater = load_scenario("inputs/iraq_syria.xlsx")
+>>> text = "DATE: 2024-02-05\n\nThree rockets hit Al Asad Air Base on Sunday, a US "
+>>> text += "official said. Two soldiers were wounded.\n"
+>>> with tempfile.TemporaryDirectory() as folder:
+...     article = Path(folder) / "report.txt"
+...     _ = article.write_text(text, encoding="utf-8")
+...     [attack] = extract([article], theater).attacks
+>>> attack.attack_id, attack.weapon, attack.munitions, attack.wounded
+('a2024_02_04_al_asad', 'rocket', 3, 2)
+>>> attack.evidence  # the first sentence, as character offsets into the file
+('report.txt:18-83',)
+
 The pipeline, one module per step: :mod:`~defplan.extract.articles` (files, dates),
 :mod:`~defplan.extract.sentences`, :mod:`~defplan.extract.mentions` (which clauses
 tell of an attack; with :mod:`~defplan.extract.lexicon`, :mod:`~defplan.extract.sites`,
@@ -141,63 +158,36 @@ def extract(
     published: dt.date | None = None,
     lexicons: Path | str | None = None,
 ) -> Extraction:
-    r"""Read article files and extract every attack on a site they tell of.
+    """Read article files and extract every attack on a site they tell of.
 
-    Each attack is found in a sentence, its site resolved through the theater's base
-    names and aliases, its date read relative to the publication day, its counts and
-    actor taken where the text says them; the same attack told twice (in one article
-    or several) becomes one event citing every source.
+    Each attack's site is resolved through the theater's bases, its date read against
+    the publication day, its counts and actor taken where the text says them; the same
+    attack told twice (in one article or several) becomes one event citing every source.
 
     Parameters
     ----------
     articles : iterable of path or str
         Plain-text article files (UTF-8).
     theater : Scenario
-        The scenario whose bases and aliases sites resolve through, and whose weapons
-        sheet names the threat classes.
+        Its bases are what sites resolve to; its weapons sheet names the classes.
     manifest : path or str, optional
-        CSV with columns ``file`` and ``published``, for articles without a ``DATE:``
-        header line.
+        CSV with columns ``file`` and ``published`` for articles without ``DATE:``.
     published : datetime.date, optional
-        The publication day of articles neither gives a date for.
+        The publication day of articles nothing else dates.
     lexicons : path or str, optional
-        A folder with the theater's own ``actors.csv`` and ``regions.csv`` (each
-        replaces the default shipped in ``defplan/extract/lexicons``).
+        A folder of the theater's own lexicon files (each replaces the shipped one).
 
     Returns
     -------
     Extraction
-        Rows per article and merged events (``attacks``, ready for the attacks sheet,
-        each with ``file:start-end`` evidence); an empty article or one with no attack
-        gives no rows and a note. An article that cannot be read (missing, binary, not
-        UTF-8) is skipped with an error in ``notes`` (see ``Extraction.skipped``); one
+        Rows per article and merged events (``attacks``). An article that cannot be
+        read is skipped with an error in ``notes`` (``Extraction.skipped``); one
         without a publication date is read, its relative dates left blank.
 
     Raises
     ------
     InputError
         A manifest that cannot be read (it concerns every article).
-
-    Examples
-    --------
-    A short report, in our own words, read against the example theater (from the
-    repository's root):
-
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from defplan.extract import extract
-    >>> from defplan.workbook import load_scenario
-    >>> theater = load_scenario("inputs/iraq_syria.xlsx")
-    >>> text = "DATE: 2024-02-05\n\nThree rockets hit Al Asad Air Base on Sunday, a US "
-    >>> text += "official said. Two soldiers were wounded.\n"
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     article = Path(folder) / "report.txt"
-    ...     _ = article.write_text(text, encoding="utf-8")
-    ...     [attack] = extract([article], theater).attacks
-    >>> attack.attack_id, attack.weapon, attack.munitions, attack.wounded
-    ('a2024_02_04_al_asad', 'rocket', 3, 2)
-    >>> attack.evidence  # the first sentence, as character offsets into the file
-    ('report.txt:18-83',)
     """
     read, problems = read_articles(
         [Path(a) for a in articles], Path(manifest) if manifest is not None else None, published

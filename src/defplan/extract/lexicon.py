@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from defplan.extract.lexicon_files import default_people
+
 WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, other
 
+
+_PEOPLE = default_people()
 
 # Phrases naming a defence, an instrument or a picture rather than a weapon used in an
 # attack ("counter-rocket systems", "Patriot missile batteries", "drone footage"). They
@@ -130,12 +134,12 @@ PROTEST: Final = re.compile(
     re.IGNORECASE,
 )
 # An attack on a person, not a base: "the prime minister was targeted with a drone",
-# "... which targeted his official residence"
+# "... which targeted his official residence" (the officials and what of theirs is
+# targeted are data: lexicons/people.csv)
 PERSONAL_TARGET: Final = re.compile(
-    r"\b(?:prime\s+minister|president|minister|governor|mayor|lawmaker|politician|leader)\b"
+    rf"\b{_PEOPLE.pattern('official')}\b"
     r"[^.;]{0,40}?\b(?:was|were|had\s+been)\s+(?:\w+\s+)?targeted\b"
-    r"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?(?:residence|home|house|convoy"
-    r"|motorcade)\b",
+    rf"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?{_PEOPLE.pattern('belonging')}\b",
     re.IGNORECASE,
 )
 # Totals and trends: many attacks told as one.
@@ -221,22 +225,10 @@ STATE_ACTS: Final = re.compile(
     re.IGNORECASE,
 )
 
-PERSON_NOUN: Final = (
-    r"(?:people|persons?|soldiers?|troops?|service\s*(?:wo)?m[ae]n|service\s*members?"
-    r"|service\s+personnel"
-    r"|servicemembers?|personnel|marines?|sailors?|airm[ae]n|contractors?|civilians?"
-    r"|interpreters?|translators?|guards?|officers?|fighters?|members?|americans?|employees?"
-    r"|workers?|staff(?:ers)?|diplomats?|nationals?|citizens?|policem[ae]n|recruits?"
-    r"|advis[eo]rs?|victims?|individuals?|others|children|women|men|medics?|pilots?"
-    r"|crew\s*(?:members?|men)?|engineers?|technicians?|mechanics?|doctors?|nurses?"
-    r"|journalists?|reporters?|police|cadets?|trainers?|instructors?|peacekeepers?"
-    r"|commanders?|sergeants?|students?|residents?|passers-?by|bystanders?)"
-)
-# Words that may stand between a count and the people counted ("two U.S. service members").
-PERSON_MODIFIER: Final = (
-    r"(?:(?-i:[A-Z][\w.'\u2019\-]*)|other|more|coalition|military|civilian|foreign|private|security"
-    r"|local|american|u\.s\.|us|allied|army|navy|air\s+force|additional|further)(?![\w])"
-)
+# The words for people are data (lexicons/people.csv): who a casualty count counts, and
+# the words that may stand between a count and them ("two U.S. service members").
+PERSON_NOUN: Final = _PEOPLE.pattern("counted")
+PERSON_MODIFIER: Final = rf"(?:(?-i:[A-Z][\w.'\u2019\-]*)|{_PEOPLE.pattern('modifier')})(?![\w])"
 
 # The nouns a site is named by ("a base", "the airfield", "an outpost").
 SITE_NOUN: Final = (

@@ -1,6 +1,8 @@
-"""Lexicons kept as data: who attacks (actors, with a kind) and what areas articles name
-(regions). Defaults ship in ``lexicons/`` beside this module; a theater's own files
-(a ``lexicons/`` folder beside its workbook) replace them file by file.
+"""Lexicons kept as data: who attacks (actors, with a kind), what areas articles name
+(regions) and the words for people (who is counted among the dead and wounded, and who
+is a person targeted rather than a base). Defaults ship in ``lexicons/`` beside this
+module; a theater's own actors and regions (a ``lexicons/`` folder beside its workbook)
+replace them file by file.
 
 >>> actors = default_actors()
 >>> [a.name for a in actors if a.pattern.search("a statement from Kata'ib Hizbollah")]
@@ -9,6 +11,9 @@
 (the specific group comes first, and the extractor takes the first name it finds)
 >>> next(a for a in actors if a.name == "Iran").kind
 'state'
+>>> import re
+>>> bool(re.fullmatch(default_people().pattern("counted"), "service members"))
+True
 """
 
 from __future__ import annotations
@@ -25,6 +30,12 @@ from defplan.errors import InputError, Problem
 
 ActorKind = Literal["state", "group", "coalition"]
 KINDS: Final = ("state", "group", "coalition")
+PersonRole = Literal["counted", "modifier", "official", "belonging"]
+#: counted: a noun for people a casualty count counts ("soldiers", "contractors");
+#: modifier: a word between a count and its people ("two U.S. *military* contractors");
+#: official: a person whose targeting is not an attack on a base ("the prime minister");
+#: belonging: what of an official's is targeted ("his residence", "her convoy")
+ROLES: Final = ("counted", "modifier", "official", "belonging")
 DEFAULTS: Final = Path(__file__).resolve().parent / "lexicons"
 #: an alias of this many capitals or fewer ("IS", "KH") is matched as written
 SHORT_CAPITALS: Final = 5
@@ -45,6 +56,25 @@ class Region:
 
     regions: frozenset[str]
     pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class People:
+    """The words for people, by role (see ``ROLES``), each as written in the data."""
+
+    words: dict[str, tuple[str, ...]]
+
+    def pattern(self, role: PersonRole) -> str:
+        """A regular expression (uncompiled, no flags) matching any word of a role:
+        longest first, a space matching any spacing or none, a hyphen optional."""
+        forms = sorted(set(self.words.get(role, ())), key=lambda w: (-len(w), w))
+        if not forms:
+            return r"(?!x)x"
+        return "(?:" + "|".join(_spelt(w) for w in forms) + ")"
+
+
+def _spelt(word: str) -> str:
+    return re.escape(word).replace(r"\ ", r"\s*").replace(r"\-", "-?")
 
 
 def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
@@ -118,6 +148,32 @@ def load_regions(path: Path) -> tuple[Region, ...]:
             if alias:
                 found.setdefault(alias, set()).add(row["region"].strip())
     return tuple(Region(frozenset(r), alias_pattern([a])) for a, r in found.items())
+
+
+def load_people(path: Path) -> People:
+    """The words of a ``people.csv`` (columns word, plural, role)."""
+    problems: list[Problem] = []
+    words: dict[str, list[str]] = {}
+    for number, row in enumerate(_rows(path, ("word", "plural", "role")), start=2):
+        role = (row["role"] or "").strip().lower()
+        if role not in ROLES:
+            problems.append(
+                Problem(
+                    str(path), None, number, "role", f"{role!r} is not one of {', '.join(ROLES)}"
+                )
+            )
+            continue
+        forms = [f.strip().lower() for f in (row["word"], row["plural"] or "") if f and f.strip()]
+        words.setdefault(role, []).extend(forms)
+    if problems:
+        raise InputError(problems)
+    return People({role: tuple(forms) for role, forms in words.items()})
+
+
+@lru_cache(maxsize=1)
+def default_people() -> People:
+    """The words for people shipped with the package (English news copy)."""
+    return load_people(DEFAULTS / "people.csv")
 
 
 @lru_cache(maxsize=1)
