@@ -143,6 +143,19 @@ def test_a_named_group_acting_is_the_actor_and_a_sponsor_is_not() -> None:
     assert sponsored.actor is None
 
 
+def test_a_group_said_to_be_responsible_is_the_actor_and_one_only_blamed_or_sought_is_not() -> None:
+    told = "Two rockets hit Camp Taji on Monday. Kataib Hezbollah fighters patrol the area. "
+    believed = one(told + "Officials believe the group is responsible for the attack.")
+    assert believed.actor == "Kataib Hezbollah"
+    for blame in (
+        "Officials say the group is not responsible for the attack.",
+        "Officials accused the group of being behind the attack.",
+        "Officials are trying to find out who was responsible for the attack.",
+        "The group is suspected to be behind the attack.",
+    ):
+        assert one(told + blame).actor is None, blame
+
+
 def test_a_state_is_the_actor_only_when_it_fires() -> None:
     fired = one("Iran launched a dozen ballistic missiles at Ain al-Asad on Wednesday.")
     assert (fired.actor, fired.weapon, fired.munitions) == ("Iran", "ballistic_missile", 12)

@@ -142,6 +142,7 @@ def read_article(
         raise InputError([Problem(label, message="is over 5 MiB: not a news article")])
     text = decode_text(path.read_bytes(), label)
     fields, body_start = read_header(text)
+    body_start, stamped = opening_stamp(text, body_start)
     notes: list[Problem] = []
     written = fields.get("date") or fields.get("published") or ""
     day = parse_day(written) if written else None
@@ -158,7 +159,7 @@ def read_article(
     if day is None:
         day = published
     if day is None:
-        day = date_line(text, body_start)
+        day = stamped or date_line(text, body_start)
         if day is not None:
             notes.append(
                 Problem(
@@ -234,6 +235,29 @@ def read_articles(
         articles.append(article)
     ordered = sorted(problems, key=lambda p: (p.severity != "error", p.file))
     return sorted(articles, key=lambda a: a.file), ordered
+
+
+# A stamp that opens a stored page on the same line as its text ("date 2023-03-24 A U.S.
+# contractor was killed ..."): metadata, not the story, so not read for dates or counts
+_OPENING_STAMP = re.compile(
+    r"\s*(?:(?:date|updated?|published|posted)\s*:?\s*)?(?P<date>\d{4}-\d\d-\d\d)"
+    r"(?:[T\s]\d\d:\d\d(?::\d\d)?Z?)?[ \t]+(?=\S)",
+    re.I,
+)
+
+
+def opening_stamp(text: str, body_start: int = 0) -> tuple[int, dt.date | None]:
+    """Where the body's text starts after a date stamp opening it, and the stamp's day.
+
+    >>> opening_stamp(" date 2023-03-24 A contractor was killed Thursday.")
+    (17, datetime.date(2023, 3, 24))
+    >>> opening_stamp("Rockets hit the base.")
+    (0, None)
+    """
+    stamp = _OPENING_STAMP.match(text, body_start)
+    if stamp is None:
+        return body_start, None
+    return stamp.end(), parse_day(stamp.group("date"))
 
 
 # A date line at the top of a body: "Updated: 2022-07-04 09:30 - Source: wire",

@@ -197,11 +197,13 @@ SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|c
 # lexicon_files.py); here only the words around a name that say it did not attack.
 # Before a group's name, these make it the target or the sponsor, not the attacker.
 NOT_THE_ACTOR_BEFORE: Final = re.compile(
-    r"(?:against|on|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
+    # "on" a group makes it the target, but "On Saturday the group claimed" is a day
+    r"(?:against|on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)\w*\b)"
+    r"|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
     r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
     r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
     # "widely suspected to have been conducted by": blamed, not named as the attacker
-    r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+been\s+(?:\w+\s+){1,2}by)"
+    r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+(?:been\s+)?(?:\w+\s+){1,2}by)"
     r"[\s-]+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )

@@ -238,9 +238,30 @@ CLAIM: Final = re.compile(
     r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b"
     # "X said it targeted the base with two drones"
     r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
-    r"(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b",
+    r"(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b"
+    # "Sources believe the group is responsible for the attack", "X was behind Friday's
+    # strike" (not "who was responsible", "is not behind", "is suspected to be behind")
+    r"|\b(?:is|was|are|were)\s+(?:(?!not\b|never\b|suspected\b|accused\b|alleged\b)\w+\s+){0,2}?"
+    r"(?:responsible\s+for|behind)\s+(?:the|this|that|these|those|\w+day['\u2019]s)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:attack|strike|bombardment|shelling|operation)s?\b",
     re.IGNORECASE,
 )
+# "claimed the attacks", "claimed attacks on those locations": a claim of the attacks
+# just told, not of many ("claimed most of those attacks", "claimed dozens of attacks")
+CLAIM_OF_THESE: Final = re.compile(
+    r"^\w+\s+(?:responsibility\s+for\s+)?(?:(?:the|these|those|both|\w+day['\u2019]s)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:attacks|strikes|operations)\b(?!\s+(?:since|over|in\s+recent))"
+    r"|(?:[\w-]+\s+){0,2}?(?:attacks|strikes|operations)\s+on\s+(?:those|these|both|all\s+\w+"
+    r"|the\s+(?:two|three|four|five|six)\b))",
+    re.IGNORECASE,
+)
+# "the group", "the militia": the group named last, a sentence or two before
+_THE_GROUP = (
+    r"\b(?:the|this|that)\s+(?:[\w'\u2019-]+\s+){0,3}?(?:group|militia|faction|organi[sz]ation"
+    r"|movement)\b"
+)
+GROUP_ANAPHOR: Final = re.compile(rf"{_THE_GROUP}\s*$", re.IGNORECASE)
+THE_GROUP: Final = re.compile(_THE_GROUP, re.IGNORECASE)
 # "... claimed responsibility for dozens of attacks, including the Thursday attack on
 # the base": the claim of the one attack it singles out
 INCLUDING: Final = re.compile(
@@ -259,19 +280,42 @@ OWN_FIGHTERS: Final = re.compile(r"\b(?:its|their)\s+(?:fighters|members|militan
 CLAIM_REACH_SENTENCES: Final = 2
 
 
-def claim_in(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
-    """The group ``sentence`` says claimed an attack, or None.
+def claim_in(
+    sentence: str, actors: tuple[Actor, ...] = (), antecedent: str | None = None
+) -> str | None:
+    """The group ``sentence`` says claimed an attack, or None; ``antecedent`` is the group
+    named last before the sentence, which "the group" means.
 
     >>> claim_in("In a post online, Kataib Hezbollah claimed Sunday's rocket attack on the camp.")
     'Kataib Hezbollah'
+    >>> claim_in("Sources believe the group is responsible for the attack.", (), "Kataib Hezbollah")
+    'Kataib Hezbollah'
     """
     for claim in CLAIM.finditer(sentence):
-        if re.search(r"\b(?:not|never|no)\s+$", sentence[: claim.start()], re.I):
+        before, rest = sentence[: claim.start()], sentence[claim.start() :]
+        if re.search(r"\b(?:not|never|no)\s+$", before, re.I):
             return None
-        if CLAIM_OF_MANY.match(sentence[claim.start() :]):
+        if CLAIM_OF_MANY.match(rest) and not CLAIM_OF_THESE.match(rest):
             continue  # "has claimed most of those attacks": no one attack's claim
-        return _group_in(sentence[: claim.start()], actors)
+        named = _group_in(before, actors)
+        return named or (antecedent if GROUP_ANAPHOR.search(before) else None)
     return None
+
+
+def last_group(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
+    """The armed group ``text`` names last, whatever its role.
+
+    >>> last_group("Kataib Hezbollah and Asaib Ahl al-Haq, both backed by Iran, ...")
+    'Asaib Ahl al-Haq'
+    """
+    spans: list[tuple[int, int, str]] = []
+    for actor in actors or default_actors():
+        for match in actor.pattern.finditer(text):
+            if actor.kind == "group" and not any(
+                a < match.end() and match.start() < b for a, b, _ in spans
+            ):
+                spans.append((match.start(), match.end(), actor.name))
+    return max(spans)[2] if spans else None
 
 
 def included_claim(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
@@ -716,6 +760,18 @@ class _Tracker:
     last_eventful: int = -10  # the last sentence with attack words or a reply, protest, total
     last_weapon: str | None = None  # the weapon of the last sentence that names one
     counted: bool = False  # the last sentence counted its attack ("the second this week")
+    groups: list[tuple[int, str | None]] = field(default_factory=list)  # each read sentence's
+
+    def antecedent(self) -> str | None:
+        """The group "the group" means: the one named last in the two sentences before."""
+        return next((g for _, g in reversed(self.groups[-2:]) if g is not None), None)
+
+    def note_groups(self, text: str, actors: tuple[Actor, ...]) -> None:
+        """Remember the group a sentence names last, or the one its "the group" means."""
+        group = last_group(text, actors)
+        if group is None and THE_GROUP.search(text):
+            group = self.antecedent()
+        self.groups.append((len(self.groups), group))
 
 
 def read_mentions(
@@ -734,7 +790,8 @@ def read_mentions(
     for sentence in (s for s in sentences if s.index not in skipped):
         facts = annotate_sentence(sentence, gazetteer, article.published)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
-        attributions.extend(_claims(sentence, attributions, actors))
+        attributions.extend(_claims(sentence, attributions, actors, seen.antecedent()))
+        seen.note_groups(sentence.text, actors)
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         found = _attack_mentions(article, sentence, facts, seen.last_weapon, actors)
         if seen.counted and OPENS_WITH_DAY.match(sentence.text):
@@ -840,10 +897,13 @@ def _every_attack_mention(article: Article, sentence: Sentence) -> list[Mention]
 
 
 def _claims(
-    sentence: Sentence, told: list[Attribution], actors: tuple[Actor, ...]
+    sentence: Sentence,
+    told: list[Attribution],
+    actors: tuple[Actor, ...],
+    antecedent: str | None = None,
 ) -> list[Attribution]:
     """A group's claim in ``sentence``, or "its fighters" after one told just before."""
-    group = claim_in(sentence.text, actors)
+    group = claim_in(sentence.text, actors, antecedent)
     if group is not None:
         return [Attribution(sentence.index, group, "claim")]
     group = included_claim(sentence.text, actors)
