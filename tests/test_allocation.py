@@ -428,3 +428,30 @@ def test_chords_in_the_count_of_units_hold_at_every_integer_allocation(seed: int
     tolerance = 1e-9 * (1.0 + np.abs(activity))
     assert (activity >= lower - tolerance).all() and (activity <= upper + tolerance).all()
     assert close(form.risk_of(form.model.objective(values)), inst.objective_of(x))
+
+
+def test_an_incumbent_is_cut_exactly_and_units_added_on_the_tangent_grid() -> None:
+    """Twenty systems of one unit reach 2^20 exponents per base: too many to list, so
+    the pairs are cut by tangents. The incumbent's exponent and every exponent one of
+    its units away get an exact tangent; a unit added is cut on the grid, a few rows a
+    pair rather than one per system."""
+    from defplan.model.formulation import TANGENT_GRID
+
+    rng = np.random.default_rng(8)
+    inst = make_instance(
+        np.diag(rng.uniform(1.0, 5.0, 5)), rng.uniform(0.2, 0.9, (20, 5)), [1] * 20
+    )
+    form = formulate(inst)
+    assert all(known is None for known in form.reachable)
+    x = greedy(inst)
+    assert x is not None
+    rows = form.model.n_rows
+    form.cut_at(x)
+    y = form.pair_exponents(x)
+    for k in range(len(y)):
+        assert float(y[k]) in form.tangents[k]
+        for s in np.flatnonzero(x[form.pair_base[k]]).tolist():
+            assert float(y[k] - form.pair_leak[k, s]) in form.tangents[k]
+    added = form.model.n_rows - rows
+    grid = (-form.pair_leak.min() - -form.pair_leak.max()) / TANGENT_GRID + 2
+    assert added <= len(y) * (1 + x.sum() + grid)

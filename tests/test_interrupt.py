@@ -132,3 +132,60 @@ def _interrupt_once_solving(delay: float = 0.2) -> Any:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     return watcher
+
+
+def test_a_solver_deaf_past_its_deadline_is_asked_to_stop_then_left_behind() -> None:
+    """HiGHS can run half a minute past its time limit inside its root LP, deaf to the
+    stop request too: past the deadline the wait asks it to stop, and when it does not
+    the caller goes on (SolverOverrunError) while it ends in its own thread."""
+    import threading
+
+    from defplan.model.backends.base import SolverOverrunError, run_interruptibly
+
+    asked, released = threading.Event(), threading.Event()
+
+    def deaf() -> str:
+        released.wait(60)  # a hang guard: released below
+        return "ended"
+
+    with pytest.raises(SolverOverrunError):
+        run_interruptibly(deaf, asked.set, deadline=time.perf_counter())
+    assert asked.is_set()
+    released.set()
+    heard = threading.Event()
+
+    def listening() -> str:
+        heard.wait(60)  # a hang guard: ends when asked to stop
+        return "stopped"
+
+    assert run_interruptibly(listening, heard.set, deadline=time.perf_counter()) == "stopped"
+
+
+def test_a_highs_run_that_overruns_its_limit_ends_the_solve_at_its_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run abandoned past its limit gives no answer: the solve reports time_limit
+    with the start's allocation and the bound it had, and says why."""
+    import numpy as np
+
+    from defplan.model import make_instance, solve
+    from defplan.model.backends import base, highs
+
+    pytest.importorskip("highspy")
+    calls: list[float] = []
+
+    def overrun(solve_: Any, stop: Any, deadline: float | None = None) -> None:
+        assert deadline is not None
+        calls.append(deadline)
+        raise base.SolverOverrunError
+
+    monkeypatch.setattr(highs, "run_interruptibly", overrun)
+    rng = np.random.default_rng(5)
+    inst = make_instance(rng.uniform(0.1, 5.0, (30, 3)), rng.uniform(0.2, 0.8, (3, 3)), [9, 7, 5])
+    found = solve(inst, time_limit=30)
+    assert calls, "the overrun path was not taken"
+    assert found.status == "time_limit" and found.x is not None
+    assert inst.violations(found.x) == []
+    assert found.objective <= found.greedy_objective
+    assert found.bound <= found.objective
+    assert highs.OVERRAN in found.message

@@ -75,13 +75,18 @@ app.command("rotate")(rotate.rotate_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    """Run the command; after Ctrl-C, leave at once (a solver may still be winding down
-    in its own thread, see ``defplan.model.backends.highs``)."""
+    """Run the command; after Ctrl-C, or when a solver that overran its time limit is
+    still winding down in its own thread (see ``defplan.model.backends.highs``), leave
+    at once: interpreter shutdown under a running solver aborts."""
+    import threading
+
     try:
         app()
     except SystemExit as stop:
-        if stop.code == EXIT_INTERRUPTED:
+        solver_left = any(t.name == "solver" and t.is_alive() for t in threading.enumerate())
+        if stop.code == EXIT_INTERRUPTED or solver_left:
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(EXIT_INTERRUPTED)
+            code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+            os._exit(code)
         raise

@@ -11,6 +11,7 @@ profile model is).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -34,7 +35,14 @@ WAKE_SECONDS = 0.1
 STOP_GRACE_SECONDS = 0.3
 
 
-def run_interruptibly(solve: Callable[[], T], stop: Callable[[], object]) -> T:
+class SolverOverrunError(Exception):
+    """A solver ran past its deadline and did not stop when asked: it was left to
+    end in its (daemon) thread, and the caller goes on without its answer."""
+
+
+def run_interruptibly(
+    solve: Callable[[], T], stop: Callable[[], object], deadline: float | None = None
+) -> T:
     """``solve()`` in a thread of its own while this one waits, so that Ctrl-C is seen
     at once: a solver's call holds Python until it returns, however long.
 
@@ -45,9 +53,15 @@ def run_interruptibly(solve: Callable[[], T], stop: Callable[[], object]) -> T:
     (HiGHS, SCIP through OR-tools and CP-SAT do) and must not catch Ctrl-C itself
     (SCIP and CP-SAT would, ending the solve as if its time were up while the command
     went on: their backends turn that off). Only the main thread receives Ctrl-C:
-    elsewhere (a worker's thread) ``solve()`` runs here.
+    elsewhere (a worker's thread) ``solve()`` runs here unless there is a deadline.
+
+    With ``deadline`` (a :func:`time.perf_counter` time), a solver still running then
+    is asked to stop, and one that does not stop within :data:`STOP_GRACE_SECONDS`
+    either raises :class:`SolverOverrunError` (HiGHS can spend half a minute past its
+    time limit in the root LP of a large model, deaf to its time limit and to
+    ``stop()`` alike).
     """
-    if threading.current_thread() is not threading.main_thread():
+    if deadline is None and threading.current_thread() is not threading.main_thread():
         return solve()
     result: list[T] = []
     failure: list[BaseException] = []
@@ -63,6 +77,11 @@ def run_interruptibly(solve: Callable[[], T], stop: Callable[[], object]) -> T:
     try:
         while worker.is_alive():
             worker.join(WAKE_SECONDS)
+            if worker.is_alive() and deadline is not None and time.perf_counter() >= deadline:
+                stop()
+                worker.join(STOP_GRACE_SECONDS)
+                if worker.is_alive():
+                    raise SolverOverrunError
     except KeyboardInterrupt:
         stop()
         worker.join(STOP_GRACE_SECONDS)
