@@ -15,6 +15,7 @@ from defplan.extract import ExtractedAttack, extract_articles, extract_text
 from defplan.extract.articles import Article
 from defplan.extract.counts import casualties_in, munitions_in, parse_number
 from defplan.extract.dates import find_dates
+from defplan.extract.draft import dates_compatible
 from defplan.extract.sentences import split_sentences
 from defplan.scenario import BaseRow
 
@@ -744,3 +745,16 @@ def test_a_date_in_a_relative_clause_of_another_event_does_not_date_the_attack()
         "Tarmiyah, which was retaken from militants in 2015 by army units."
     )
     assert (attack.base_id, attack.date) == ("taji", None)
+
+
+def test_an_undated_report_s_floating_dates_are_told_apart_by_month_not_by_the_stand_in_year() -> (
+    None
+):
+    """Without a publication date, "January 20" is read as of the year before the
+    stand-in day and "Saturday" as of its year: the same month all the same."""
+    named, weekday, december = find_dates(
+        "on January 20 a statement said; on Saturday; in December", None
+    )
+    assert named.floating and weekday.floating and named.day.year != weekday.day.year
+    assert dates_compatible(named, weekday)
+    assert not dates_compatible(named, december)

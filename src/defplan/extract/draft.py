@@ -30,6 +30,7 @@ class DraftAttack:
     sentences: set[int] = field(default_factory=set)
     spans: set[tuple[int, int]] = field(default_factory=set)  # their characters
     touched: int = 0
+    mix: frozenset[str] = frozenset()  # every class a mixed salvo was told with
 
 
 def sites_compatible(a: SiteMention, b: SiteMention) -> bool:
@@ -54,10 +55,13 @@ def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
     """Whether two dates can be one attack's: either missing or weak, or they agree."""
     if a is None or b is None or a.weak or b.weak or a.floating != b.floating:
         return True  # a floating date (undated article) says nothing against a real one
-    if a.floating:
+    if a.floating and "year" not in (a.precision, b.precision):
         # "Saturday" and "last night" of an undated report may be one day: only the
-        # month ("in August" against "on Friday") tells floating dates apart
-        return agree((a.day, "month"), (b.day, "month"))
+        # month ("in August" against "on Friday") tells floating dates apart, and not
+        # the year the stand-in day gave it ("January 20" read as of the year before)
+        return a.day.month == b.day.month
+    if a.floating:
+        return agree((a.day, "year"), (b.day, "year"))
     return agree((a.day, a.precision), (b.day, b.precision))
 
 
@@ -94,6 +98,24 @@ def weapons_compatible(a: str | None, b: str | None) -> bool:
     return b in VAGUE_WEAPONS.get(a, ()) or a in VAGUE_WEAPONS.get(b, ())
 
 
+def salvos_compatible(
+    a: str | None, a_mix: frozenset[str], b: str | None, b_mix: frozenset[str]
+) -> bool:
+    """Whether two weapons can be one attack's when either may be told as a mixed salvo
+    ("rockets and missiles" against "ballistic missiles and rockets"): the classes meet."""
+    if weapons_compatible(a, b):
+        return True
+    return any(weapons_compatible(x, y) for x in a_mix or {a} for y in b_mix or {b})
+
+
+def _salvo_weapon(held: str | None, told: str | None, told_places_it: bool) -> str | None:
+    """The class of an attack told with two weapons that clash (a mixed salvo told in
+    another order): the one of the words that place the attack; else the sharper."""
+    if told_places_it and told is not None and not weapons_compatible(held, told):
+        return told
+    return sharper_weapon(held, told)
+
+
 def sharper_weapon(a: str | None, b: str | None) -> str | None:
     """The more precise of two compatible weapon classes."""
     if a is None or (a in VAGUE_WEAPONS and b is not None and b in VAGUE_WEAPONS[a]):
@@ -103,7 +125,7 @@ def sharper_weapon(a: str | None, b: str | None) -> str | None:
 
 def mentions_compatible(attack: DraftAttack, mention: Mention) -> bool:
     """Whether ``mention`` can tell of ``attack``: weapon, date and site do not clash."""
-    if not weapons_compatible(attack.weapon, mention.weapon):
+    if not salvos_compatible(attack.weapon, attack.mix, mention.weapon, mention.mix):
         return False
     if not dates_compatible(attack.date, mention.date):
         return False
@@ -119,7 +141,8 @@ def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
         attack.site is None or (site.kind != "anaphoric" and site.rank > attack.site.rank)
     ):
         attack.site, attack.main = site, mention
-    attack.weapon = sharper_weapon(attack.weapon, mention.weapon)
+    attack.weapon = _salvo_weapon(attack.weapon, mention.weapon, attack.main is mention)
+    attack.mix |= mention.mix
     if better_date(attack.date, mention.date):
         attack.date = mention.date
     attack.actor = attack.actor or mention.actor
@@ -164,7 +187,8 @@ def merge_drafts(kept: DraftAttack, other: DraftAttack) -> DraftAttack:
     )
     if _site_weight(other.site) > _site_weight(kept.site):
         merged.site, merged.main = other.site, other.main
-    merged.weapon = sharper_weapon(merged.weapon, other.weapon)
+    merged.weapon = _salvo_weapon(merged.weapon, other.weapon, merged.main is other.main)
+    merged.mix = kept.mix | other.mix
     if better_date(merged.date, other.date):
         merged.date = other.date
     merged.actor = merged.actor or other.actor

@@ -44,7 +44,7 @@ from defplan.extract.draft import (
     DraftAttack,
     dates_compatible,
     merge_drafts,
-    weapons_compatible,
+    salvos_compatible,
 )
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
@@ -128,7 +128,7 @@ def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
         fits_site=fits_description(first.site, second.site)
         or fits_description(second.site, first.site),
         compatible_date=dates_compatible(first.date, second.date),
-        compatible_weapon=weapons_compatible(first.weapon, second.weapon),
+        compatible_weapon=salvos_compatible(first.weapon, first.mix, second.weapon, second.mix),
         distinct_cue=_distinct(second) or _distinct(first),
         definite_restatement=_restates(first, second),
     )

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, Final, Literal
 
 from defplan.extract.articles import Article
@@ -212,6 +213,7 @@ class Mention:
     adds_hurt: bool = False  # "Two Iraqis were also injured": more wounded than told before
     flashback: bool = False  # the earlier attack the sentence before counted ("the second")
     lead: bool = False  # the lead's toll of an attack it places no nearer than a country
+    mix: frozenset[str] = frozenset()  # "ballistic missiles and rockets": every class told
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,28 @@ def weapon_in(text: str) -> tuple[str, int] | None:
         return None
     start, _, weapon = min(spans)
     return weapon, start
+
+
+def salvo_in(text: str) -> frozenset[str]:
+    """Every weapon class a (masked) clause names, when it names two or more joined by
+    "and" or "or" ("ballistic missiles and rockets", "rockets and drones"); else none.
+
+    >>> sorted(salvo_in("a barrage of ballistic missiles and rockets"))
+    ['ballistic_missile', 'rocket']
+    >>> salvo_in("a rocket hit the base, a drone official said")
+    frozenset()
+    """
+    spans: list[tuple[int, int, str]] = []
+    for weapon, pattern in WEAPON_WORDS:
+        for match in pattern.finditer(text):
+            if not any(match.start() < b and a < match.end() for a, b, _ in spans):
+                spans.append((match.start(), match.end(), weapon))
+    spans.sort()
+    joined: set[str] = set()
+    for (_, end, first), (start, _, second) in pairwise(spans):
+        if re.fullmatch(r"[\s,]+(?:and|or|&)\s+(?:[\w-]+\s+){0,2}?", text[end:start], re.I):
+            joined |= {first, second}
+    return frozenset(joined) if len(joined) > 1 else frozenset()
 
 
 def actor_in(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
@@ -1033,6 +1057,7 @@ def _attack_mentions(
                     casualties=_shared_casualties(casualties_in(text), len(targets)),
                     definite=_definite(current),
                     more=current.count is None and elliptic_count(current.masked) is not None,
+                    mix=salvo_in(current.masked),
                 )
             )
     return found

@@ -77,7 +77,8 @@ _END = re.compile(
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: ``text == article_text[start:end]``; ``paragraph`` counts lines."""
+    """One sentence: ``text == article_text[start:end]``; ``paragraph`` counts lines (a
+    run of blank lines as one)."""
 
     index: int
     start: int
@@ -120,12 +121,15 @@ def split_sentences(text: str, start: int = 0) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph = 0
     offset = start
+    blank = False  # a run of blank lines (or of spaces only) counts as one
     for line in text[start:].split("\n"):
         line_start = offset
         offset += len(line) + 1
         if not line.strip():
-            paragraph += 1
+            paragraph += 0 if blank else 1
+            blank = True
             continue
+        blank = False
         cuts = [0]
         for match in _END.finditer(line):
             stop = match.start()
