@@ -153,7 +153,11 @@ _FROM = (
     rf"(?:\s+from\s+the\s+{_NOT_IN_NAME}[\w.'\u2019-]+(?:\s+{_NOT_IN_NAME}[\w.'\u2019-]+){{0,4}}?"
     r"(?=\s+and\s))"
 )
-_NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}(?:\s+{PERSON_NOUN}{_FROM}?)?"
+# a noun before the people ("one embassy worker", "two base employees") and the body
+# they belong to after them ("one member of the embassy staff")
+_ADJUNCT = rf"(?:\s+{_NOT_IN_NAME}(?-i:[a-z][\w-]*)(?=\s+{PERSON_NOUN}\b))"
+_OF = rf"(?:\s+of\s+the\s+(?:[\w.'\u2019-]+\s+){{0,2}}?{PERSON_NOUN}\b)"
+_NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}{_ADJUNCT}?(?:\s+{PERSON_NOUN}{_OF}?{_FROM}?)?"
 _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
