@@ -82,3 +82,11 @@ def test_a_people_file_with_an_unknown_role_is_refused_naming_the_row(tmp_path: 
         load_people(path)
     [problem] = caught.value.problems
     assert (problem.row, problem.column) == (3, "role")
+
+
+def test_a_base_north_of_a_city_is_one_that_lies_north_of_it_not_the_city_s_own() -> None:
+    # of the theater's bases north of Baghdad (Camp Taji, Balad) only Balad is an air base
+    assert _rows("Rockets hit an airbase north of Baghdad on Monday.") == [("balad", None)]
+    # both are military bases: the description stays unresolved, never the airport
+    assert _rows("Rockets hit a military base north of Baghdad on Monday.") == [(None, None)]
+    assert _rows("Rockets hit a base west of Baghdad on Monday.") == [("al_asad", None)]

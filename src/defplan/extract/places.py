@@ -8,6 +8,7 @@ border, not for drawing maps.
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 from typing import Final
 
@@ -97,3 +98,47 @@ def distance_to_border_km(lat: float, lon: float, border: tuple[tuple[float, flo
                 best, great_circle_km(lat, lon, lat1 + t * (lat2 - lat1), lon1 + t * (lon2 - lon1))
             )
     return best
+
+
+#: the compass bearing (degrees) each direction word names
+BEARINGS: Final = {
+    "north": 0.0,
+    "northeast": 45.0,
+    "east": 90.0,
+    "southeast": 135.0,
+    "south": 180.0,
+    "southwest": 225.0,
+    "west": 270.0,
+    "northwest": 315.0,
+}
+#: how far a site "north of" a place may lie from it, and how far off that bearing
+DIRECTION_REACH_KM: Final = 200.0
+DIRECTION_SPREAD_DEG: Final = 60.0
+#: closer than this to the place, a site is in it, not north of it
+DIRECTION_MIN_KM: Final = 10.0
+
+
+def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The initial compass bearing from the first point to the second, 0-360 degrees.
+
+    >>> round(bearing_deg(33.3, 44.4, 34.0, 44.4)), round(bearing_deg(33.3, 44.4, 33.3, 43.0))
+    (0, 271)
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(x, y)) % 360.0
+
+
+def lies_toward(direction: str, origin: tuple[float, float], point: tuple[float, float]) -> bool:
+    """Whether ``point`` lies in ``direction`` ("north", "south-west") of ``origin``:
+    within reach, off the place itself, and near that bearing."""
+    wanted = BEARINGS.get(direction.lower().replace("-", "").replace(" ", ""))
+    if wanted is None:
+        return False
+    km = great_circle_km(*origin, *point)
+    if not DIRECTION_MIN_KM <= km <= DIRECTION_REACH_KM:
+        return False
+    off = abs((bearing_deg(*origin, *point) - wanted + 180.0) % 360.0 - 180.0)
+    return off <= DIRECTION_SPREAD_DEG

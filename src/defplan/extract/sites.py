@@ -28,7 +28,13 @@ from typing import Final, Literal
 
 from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
 from defplan.extract.lexicon_files import Region, default_regions
-from defplan.extract.places import BORDER_REACH_KM, BORDERS, COUNTRY_WORDS, distance_to_border_km
+from defplan.extract.places import (
+    BORDER_REACH_KM,
+    BORDERS,
+    COUNTRY_WORDS,
+    distance_to_border_km,
+    lies_toward,
+)
 from defplan.scenario import BaseRow
 
 SiteKind = Literal["named", "described", "generic", "anaphoric"]
@@ -241,6 +247,14 @@ _NOT_NAMES: Final = frozenset(
         "joint",
     ]
 )
+
+
+def _direction_of(prep: str) -> str | None:
+    """The direction a location's preposition gives: "north of" → "north"; else None."""
+    found = re.search(r"(north|south)?-?\s*(east|west)?\s+of$", prep, re.I)
+    if found is None or not (found.group(1) or found.group(2)):
+        return None
+    return (found.group(1) or "") + (found.group(2) or "")
 
 
 def fold(text: str) -> str:
@@ -501,6 +515,23 @@ class Gazetteer:
             and any(distance_to_border_km(b.lat, b.lon, line) <= BORDER_REACH_KM for line in lines)
         }
 
+    def _toward(self, direction: str, place: str, anchors: set[str]) -> set[str]:
+        """The bases that lie in ``direction`` of a place: from the bases named for it
+        ("Baghdad airport" for Baghdad), else from those it allows (``anchors``); never
+        one named for it."""
+        own = {
+            b.base_id
+            for b in self.bases
+            if any(fold(place) in fold(n) for n in (b.name, *b.aliases))
+        }
+        at = [(b.lat, b.lon) for b in self.bases if b.base_id in (own or anchors)]
+        origin = (sum(p[0] for p in at) / len(at), sum(p[1] for p in at) / len(at))
+        return {
+            b.base_id
+            for b in self.bases
+            if b.base_id not in own and lies_toward(direction, origin, (b.lat, b.lon))
+        }
+
     def _is_air_site(self, base_id: str) -> bool:
         base = next(b for b in self.bases if b.base_id == base_id)
         return any(AIR_SITE.search(n) for n in (base.name, *base.aliases))
@@ -530,17 +561,20 @@ class Gazetteer:
             end += titled.end()
         location = LOCATION.match(text[end:])
         place = location.group("place") if location else None
+        toward = _direction_of(location.group("prep")) if location else None
         stop = end + (location.end() if location else 0)
         local = bool(LOCAL_OWNER.search(adj)) or (
             det == "their" and LOCAL_FORCES.search(text[:start]) is not None
         )
         if local and COALITION_PRESENCE.search(text):
             local = False
-        place, candidates = self._allowed(noun, place, adj_words, titled)
+        place, candidates = self._allowed(noun, place, adj_words, titled, toward)
         base_id = None
         if candidates is not None and not plural and not local:
-            # one base fits, or one of those that fit is open and manned
-            manned = self._manned(candidates) if len(candidates) > 1 else candidates
+            # one base fits, or one of those that fit is open and manned (not of those a
+            # direction allows: "north of Baghdad" may be a base the theater has emptied)
+            several = len(candidates) > 1
+            manned = self._manned(candidates) if several and toward is None else candidates
             if len(manned) == 1:
                 base_id = next(iter(manned))
         kind: SiteKind = "generic"
@@ -562,10 +596,18 @@ class Gazetteer:
         )
 
     def _allowed(
-        self, noun: str, place: str | None, adj_words: list[str], titled: re.Match[str] | None
+        self,
+        noun: str,
+        place: str | None,
+        adj_words: list[str],
+        titled: re.Match[str] | None,
+        toward: str | None = None,
     ) -> tuple[str | None, set[str] | None]:
         """The place a description gives and the bases it allows (None: any)."""
         candidates = self.place_candidates(place) if place else None
+        if toward is not None and candidates and place:
+            # "an airbase north of Baghdad": not the Baghdad bases, those north of them
+            candidates = self._toward(toward, place, candidates)
         name_words = [
             re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
             for w in adj_words
