@@ -122,6 +122,14 @@ CAPTION: Final = re.compile(
     r"^\s*(?:\(?(?:file\s+)?(?:photo|image|picture|caption)(?:\s+caption)?\)?)\s*[:\-\u2013\u2014]",
     re.IGNORECASE,
 )
+# a photo caption that ends with its credit: "... is pictured here on Jan. 8, 2020. (Chad
+# Garland/Stars and Stripes)", "(AP Photo/Name)", "(Photo by Name via Getty Images)",
+# "(file photo). © Name / AFP": it describes a picture, often of another day
+CAPTION_CREDIT: Final = re.compile(
+    r"\((?:photo(?:graph)?\s+by\s+)?[^()\n/]{2,80}/[^()\n]{2,80}\)\s*$"
+    r"|\(photo\s+by\s+[^()\n]{2,80}\)\s*$|\u00a9\s*[^\n]{2,80}$|\(file\s+(?:photo|image)\)\W*$",
+    re.IGNORECASE,
+)
 # "the Islamic Resistance in Iraq ... posted a statement saying its fighters had attacked
 # Harir": a group's claim of its own attack names the attacker
 _CLAIM_VERB = r"(?:claimed|said|says|announced|stated|posted|statement)"
@@ -968,6 +976,8 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     and links to other stories (a bullet or "Read next:" line anywhere)."""
     lines = sorted({s.paragraph for s in sentences})[:HEADLINE_LINES]
     skipped = {s.index for s in sentences if CAPTION.match(_paragraph_head(sentences, s))}
+    credited = {s.paragraph for s in sentences if CAPTION_CREDIT.search(s.text)}
+    skipped |= {s.index for s in sentences if s.paragraph in credited}
     skipped |= {
         s.index
         for s in sentences
