@@ -31,6 +31,8 @@ NOT_A_WEAPON: Final = re.compile(
     r"|\b(?:surveillance|reconnaissance|spy|camera|commercial)\s+drones?\b"
     r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
     r"|\bdrones?\s+(?:orbiting|circling|hovering|flying\s+overhead|overhead)\b"
+    # "drone and aircraft activity were recorded near the base": watching, not striking
+    r"|\bdrones?\s+(?:and\s+\w+\s+)?(?:activity|flights|patrols?|sightings?)\b"
     r"|\bheart\s+attacks?\b"
     r"|\brocket[\s-]+launchers?\b|\bmissile\s+launchers?\b"
     r"|\bnuclear\s+weapons?\b"
