@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from defplan.scenario import (
     AttackRow,
@@ -27,6 +29,18 @@ from defplan.scenario import (
 )
 
 AS_OF = dt.date(2024, 1, 1)
+
+
+def bases_workbook(path: Path, rows: list[list[Any]]) -> Path:
+    """An .xlsx at ``path`` holding one sheet, "bases", of these rows (header first)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "bases"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
 
 
 def base(

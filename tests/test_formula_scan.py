@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+from builders import bases_workbook
 from defplan.workbook import sources
 from defplan.workbook.sources import RawWorkbook, _may_hold_formulas, read_workbook
 
@@ -14,15 +14,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx"
 
 
 def _workbook(tmp_path: Path, cells: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "bases"
-    for row in cells:
-        sheet.append(row)
-    path = tmp_path / "theater.xlsx"
-    book.save(path)
-    return path
+    return bases_workbook(tmp_path / "theater.xlsx", cells)
 
 
 def _shown(raw: RawWorkbook) -> list[object]:

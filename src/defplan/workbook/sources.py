@@ -30,6 +30,7 @@ from defplan.workbook.csv_file import (
     text_cell_problem,
     text_may_be_bad,
 )
+from defplan.workbook.plain_xlsx import plain_sheets
 
 #: a workbook or CSV file above this size is refused (a theater is kilobytes)
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -182,10 +183,37 @@ def _declares_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool
 
 
 def _read_xlsx(data: bytes, label: str) -> RawWorkbook:
-    from openpyxl import load_workbook  # deferred: openpyxl import costs ~0.2 s
-
     digest = hashlib.sha256(data).hexdigest()
     links = _external_links(data)
+    plain = plain_sheets(data)
+    if plain is None:
+        return _read_xlsx_openpyxl(data, label, digest, links)
+    sheets: list[RawSheet] = []
+    problems: list[Problem] = []
+    for found in plain:  # read fast, to the cells openpyxl reads (no formula: twice the same)
+        pairs = ((row, row) for row in found.rows)
+        sheet, refusal = _sheet_from_rows(label, found.title, pairs, found.hidden, links)
+        problems += refusal
+        sheets.append(sheet)
+    return _xlsx_read(label, digest, links, sheets, problems)
+
+
+def _xlsx_read(
+    label: str,
+    digest: str,
+    links: dict[int, str],
+    sheets: list[RawSheet],
+    problems: list[Problem],
+) -> RawWorkbook:
+    if links and not any(s.bad_cells for s in sheets):
+        problems.append(_unused_links_note(label, links))
+    return RawWorkbook(label, "xlsx", sheets, [SourceFile(label, digest)], problems)
+
+
+def _read_xlsx_openpyxl(data: bytes, label: str, digest: str, links: dict[int, str]) -> RawWorkbook:
+    """Any workbook, formulas and all, through openpyxl (read-only, streamed)."""
+    from openpyxl import load_workbook  # deferred: openpyxl import costs ~0.2 s
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
@@ -216,9 +244,7 @@ def _read_xlsx(data: bytes, label: str) -> RawWorkbook:
         values.close()
         if formulas is not values:
             formulas.close()
-    if links and not any(s.bad_cells for s in sheets):
-        problems.append(_unused_links_note(label, links))
-    return RawWorkbook(label, "xlsx", sheets, [SourceFile(label, digest)], problems)
+    return _xlsx_read(label, digest, links, sheets, problems)
 
 
 #: an XML element named ``f`` in any namespace: a cell's formula (``<f>``, ``<x:f …>``)
