@@ -38,6 +38,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Final
 
 from defplan.extract.dates import APPROXIMATE_OFFSET, DateMention, agree
 from defplan.extract.draft import (
@@ -119,12 +120,16 @@ def group_mentions(
     pending: Mention | None = None
     loose: list[Mention] = []
     siteless: list[Mention] = []
+    rounds: list[Mention] = []
     for clock, mention in enumerate(mentions, start=1):
         if mention.loose:
             loose.append(mention)
             continue
         if mention.every:
             _zeros_for_every(attacks, mention)
+            continue
+        if mention.round:
+            rounds.append(mention)
             continue
         target = _target(attacks, mention)
         if target is not None:
@@ -160,8 +165,28 @@ def group_mentions(
     else:
         _lead_toll(linked, [m for m in loose if m.lead])
     attribute(linked, attributions)
+    _round_zeros(linked, rounds)
     vague = _missiles_are(mentions)
     return [_row(attack, context_dates, vague) for attack in linked]
+
+
+#: how many sentences after a round of attacks its zero reaches ("attacked four times,
+#: no casualties. ... The base at X was hit by drones, and Y by a rocket.")
+ROUND_REACH_SENTENCES: Final = 3
+
+
+def _round_zeros(attacks: list[DraftAttack], rounds: Sequence[Mention]) -> None:
+    """A round's stated zero for each attack told in the next sentences, of its day."""
+    for told in rounds:
+        _zeros_for_every(
+            [
+                a
+                for a in attacks
+                if 0 < min(a.sentences) - told.sentence.index <= ROUND_REACH_SENTENCES
+                and dates_compatible(a.date, told.date)
+            ],
+            told,
+        )
 
 
 def _zeros_for_every(attacks: list[DraftAttack], mention: Mention) -> None:

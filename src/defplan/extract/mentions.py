@@ -215,6 +215,7 @@ class Mention:
     casualties: Casualties = field(default_factory=Casualties)
     definite: bool = False
     every: bool = False  # "no casualties from the attacks": every attack told so far
+    round: bool = False  # "attacked four times ..., but no casualties": each told next
     more: bool = False  # "A third drone was shot down": more of the volley told before
     loose: bool = False  # a casualty count far from any attack: the article's only one's
     adds: bool = False  # "A British soldier also died": more victims than told before
@@ -244,7 +245,7 @@ CLAIM: Final = re.compile(
     # "... said it carried out the attack", "announced that they were behind the strike"
     r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
     r"(?:carried\s+out|conducted|staged|was\s+behind|were\s+behind)\s+the\s+(?:\w+\s+)?"
-    r"(?:attack|strike|operation|bombardment)\b"
+    r"(?:attack|strike|operation|bombardment)s?\b"
     r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b"
     # "X said it targeted the base with two drones"
     r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
@@ -839,8 +840,14 @@ def read_mentions(
         if not found and not any(f.event_words for f in facts):
             quiet = seen.previous is not None and seen.last_eventful <= seen.previous.index
             found = _casualty_mentions(article, sentence, facts, seen.previous if quiet else None)
-        elif not found:
-            found = _every_attack_mention(article, sentence)
+        elif not found or all(m.site is None for m in found):
+            # "attacked four times on Friday, with drones and rockets, but no one was
+            # hurt": the weapons are the round's, the zero each attack's told next
+            found = (
+                _every_attack_mention(article, sentence)
+                or _round_zero(article, sentence, facts)
+                or found
+            )
         if found:
             seen.previous = sentence
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
@@ -928,6 +935,18 @@ def _every_attack_mention(article: Article, sentence: Sentence) -> list[Mention]
     return [_sentence_toll(article, sentence, none, definite=True, every=True)]
 
 
+def _round_zero(article: Article, sentence: Sentence, facts: list[_ClauseFacts]) -> list[Mention]:
+    """ "Forces were attacked four times on Thursday ..., but there were no casualties":
+    a zero for each attack of the round the next sentences tell."""
+    if not any(f.excluded == "aggregate" for f in facts):
+        return []
+    none = casualties_in(sentence.text)
+    if (none.killed != 0 and none.wounded != 0) or none.killed or none.wounded:
+        return []
+    dates = [d for f in facts for d in f.dates if not (d.reported or d.opens_period)]
+    return [_sentence_toll(article, sentence, none, round=True, date=dates[0] if dates else None)]
+
+
 def _claims(
     sentence: Sentence,
     told: list[Attribution],
@@ -975,6 +994,7 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     """The sentences not read for attacks: headline-like lines at the top, captions,
     and links to other stories (a bullet or "Read next:" line anywhere)."""
     lines = sorted({s.paragraph for s in sentences})[:HEADLINE_LINES]
+    ended = re.compile(r"[.!?][\"'\u201d\u2019)]*(?:\s*\{\{[^{}]*\}\})*\s*$")  # "{{ad}}" after
     skipped = {s.index for s in sentences if CAPTION.match(_paragraph_head(sentences, s))}
     credited = {s.paragraph for s in sentences if CAPTION_CREDIT.search(s.text)}
     skipped |= {s.index for s in sentences if s.paragraph in credited}
@@ -986,7 +1006,7 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     }
     for paragraph in lines:
         in_line = [s for s in sentences if s.paragraph == paragraph]
-        if len(in_line) == 1 and not re.search(r"[.!?][\"'\u201d\u2019)]*$", in_line[0].text):
+        if len(in_line) == 1 and not ended.search(in_line[0].text):
             skipped.add(in_line[0].index)
     return skipped
 
