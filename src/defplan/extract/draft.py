@@ -53,8 +53,13 @@ def sites_compatible(a: SiteMention, b: SiteMention) -> bool:
 
 def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
     """Whether two dates can be one attack's: either missing or weak, or they agree."""
-    if a is None or b is None or a.weak or b.weak or a.floating != b.floating:
-        return True  # a floating date (undated article) says nothing against a real one
+    if a is None or b is None or a.weak or b.weak:
+        return True
+    if a.floating != b.floating:
+        # a floating date (undated article) says nothing against a real one, except that
+        # a day ("early Monday") is not an attack recalled by its month ("In October 2021")
+        floating, real = (a, b) if a.floating else (b, a)
+        return not (floating.precision == "day" and real.precision != "day")
     if a.floating and "year" not in (a.precision, b.precision):
         # "Saturday" and "last night" of an undated report may be one day: only the
         # month ("in August" against "on Friday") tells floating dates apart, and not
