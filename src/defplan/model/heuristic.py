@@ -93,10 +93,14 @@ class State:
         self.residual_bc[bases] = rows
         self.residual[bases] = rows.sum(axis=1)
         self.score = self.inst.score(self.residual)
-        if self.base_gain is not None:
-            self.base_gain[bases] = rows @ self._gain_factor()
-        if self.base_loss is not None:
-            self.base_loss[bases] = rows @ self._loss_factor()
+        if self.base_gain is not None or self.base_loss is not None:
+            # only the classes these bases keep some risk of (one each on weapon-target
+            # instances, where the product over every class was most of a change's cost)
+            used = np.flatnonzero(rows.any(axis=0))
+            if self.base_gain is not None:
+                self.base_gain[bases] = rows[:, used] @ self._gain_factor()[used]
+            if self.base_loss is not None:
+                self.base_loss[bases] = rows[:, used] @ self._loss_factor()[used]
 
     def _gain_factor(self) -> FloatArray:
         return np.asarray((1.0 - np.exp(self.inst.log_leak)).T, dtype=np.float64)

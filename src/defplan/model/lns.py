@@ -13,9 +13,11 @@ and solves the allocation of those sites exactly (the outer-approximation MILP o
 their effect folded into the risks, the inventory and the move budget) starting
 from where the units stand. An allocation that lowers the objective is kept. Between
 steps, cyclic and path exchanges (:mod:`defplan.model.exchange`) polish the
-allocation. The neighbourhood grows while its re-solves are proven within their
-work limit (:data:`STEP_NODES`) and shrinks when they are not (Shaw 1998; Pisinger
-& Ropke 2010 for the adaptive scheme).
+allocation, and rounds of ruin and recreate (:mod:`defplan.model.reassign`: many
+units freed at once and put back by one linear assignment) run before each step, and
+on until the time limit once the steps stop finding gains. The neighbourhood grows
+while its re-solves are proven within their work limit (:data:`STEP_NODES`) and
+shrinks when they are not (Shaw 1998; Pisinger & Ropke 2010 for the adaptive scheme).
 
 The search works on any :class:`~defplan.model.instance.Instance`: point and area
 coverage, bounds and rules, a move budget, a residual cap, and every objective (the
@@ -36,6 +38,7 @@ import numpy as np
 from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State, accepts, fill
 from defplan.model.instance import Coverage, Instance, IntArray, make_instance
+from defplan.model.reassign import reassign_rounds
 from defplan.model.relaxation import relaxed_allocation
 
 #: Sites freed by the first neighbourhood, and the range it adapts within.
@@ -56,8 +59,13 @@ RELAXATION_STEPS = (20, 1_000)
 #: one exchange; on the public weapon-target instances they stop by themselves after
 #: 10 or so).
 EXCHANGE_PASSES = 100
-#: The search stops after this many neighbourhoods in a row without a gain.
+#: The exact re-solves stop after this many neighbourhoods in a row without a gain.
 PATIENCE = 8
+#: Rounds of ruin and recreate between two exact re-solves.
+ROUNDS = 20
+#: Once the re-solves have stopped, the search stops after this many rounds of ruin
+#: and recreate in a row without a gain (it runs until the time limit otherwise).
+QUIET_ROUNDS = 400
 
 Kind = Callable[["_Search"], np.ndarray]
 
@@ -71,6 +79,8 @@ class SearchResult:
     steps: int  # neighbourhoods re-solved
     improvements: int  # of which improved the allocation
     exchanges: int  # cyclic and path exchanges made
+    rounds: int = 0  # rounds of ruin and recreate (:mod:`defplan.model.reassign`)
+    reassigned: int = 0  # of which improved the allocation
 
 
 def large_neighbourhood_search(
@@ -82,6 +92,7 @@ def large_neighbourhood_search(
     backend: str = "highs",
     threads: int | None = 1,
     max_steps: int | None = None,
+    max_rounds: int | None = None,
 ) -> SearchResult:
     """Improve a feasible allocation by exact re-solves of neighbourhoods of sites.
 
@@ -99,6 +110,9 @@ def large_neighbourhood_search(
         The MILP backend and its threads for the restricted re-solves.
     max_steps : int, optional
         Neighbourhoods to re-solve at most (default: until PATIENCE in a row fail).
+    max_rounds : int, optional
+        Rounds of ruin and recreate at most (default: until the time limit, or
+        QUIET_ROUNDS in a row without a gain once the re-solves have stopped).
 
     Returns
     -------
@@ -132,20 +146,34 @@ def large_neighbourhood_search(
     search.exchanges += cyclic_exchange(search.state, deadline=search.deadline)
     kinds: tuple[Kind, ...] = (_by_overlap, _by_system, _by_residual, _at_random)
     failures = 0 if search.sites.size else PATIENCE  # no site may host a unit
-    while failures < PATIENCE and not search.out_of_time():
-        if max_steps is not None and search.steps >= max_steps:
+    recreate = np.random.default_rng([seed, 1])
+    rounds = quiet = reassigned = 0
+    while not search.out_of_time():
+        solving = failures < PATIENCE and (max_steps is None or search.steps < max_steps)
+        rounds_left = ROUNDS if max_rounds is None else min(ROUNDS, max_rounds - rounds)
+        if not solving and (rounds_left <= 0 or quiet >= QUIET_ROUNDS or not search.sites.size):
             break
-        kind = kinds[search.steps % len(kinds)]
-        if search.step(kind(search)):
-            failures = 0
-            search.exchanges += cyclic_exchange(search.state, deadline=search.deadline)
-        else:
-            failures += 1
+        if rounds_left > 0 and search.sites.size:
+            gained = reassign_rounds(
+                search.state, recreate, rounds_left, search.deadline, first=rounds
+            )
+            rounds += rounds_left
+            reassigned += gained
+            quiet = 0 if gained else quiet + rounds_left
+        if solving:
+            kind = kinds[search.steps % len(kinds)]
+            if search.step(kind(search)):
+                failures = 0
+                search.exchanges += cyclic_exchange(search.state, deadline=search.deadline)
+            else:
+                failures += 1
     state = search.state
     found, value = state.x.copy(), instance.objective_of(state.x)
     if value > instance.objective_of(x) or instance.violations(found):  # never worse
         found, value = x.copy(), instance.objective_of(x)
-    return SearchResult(found, value, search.steps, search.improved, search.exchanges)
+    return SearchResult(
+        found, value, search.steps, search.improved, search.exchanges, rounds, reassigned
+    )
 
 
 def improved_starts(
