@@ -443,6 +443,7 @@ _MUNITION_MODIFIER = (
     # a modifier may be quoted: three "one-way" drones
     r"(?:[\"\u201c\u2018']?(?:[\w'\u2019]+-\w+(?:-\w+)?|armed|explosive|explosives-laden|attack"
     r"|suicide|kamikaze|enemy|hostile|unidentified|unmanned|militia|loitering|booby-trapped"
+    r"|combat|armed|assault|strike|bomb-laden|drone-borne"
     r"|katyusha|grad|ballistic|cruise|short-range|medium-range|mortar|more|other|additional"
     r"|\d{2,3}\s*-?\s*mm|iranian|iranian-made|one-way|unguided|guided|small|large"
     r"|second|third|fourth|fifth|further|single|lone|separate|final)[\"\u201d\u2019']?)"

@@ -64,7 +64,8 @@ WEAPON_WORDS: Final[tuple[tuple[WeaponClass, re.Pattern[str]], ...]] = (
     (
         "rocket",
         re.compile(
-            r"\brockets?\b|\bkatyushas?(?:\s+missiles?)?\b|\bgrad\s+rockets?\b|\b(?:107|122|240)\s*-?mm\b",
+            r"\brockets?\b|\bkatyushas?(?:\s+missiles?)?\b|\bgrad\s+(?:rockets?|missiles?)\b"
+            r"|\bbm-?21\b|\b(?:107|122|240)\s*-?mm\b",
             re.IGNORECASE,
         ),
     ),
@@ -201,7 +202,8 @@ SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|c
 NOT_THE_ACTOR_BEFORE: Final = re.compile(
     # "on" a group makes it the target, but "On Saturday the group claimed" is a day
     r"(?:against|on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)\w*\b)"
-    r"|targeting|targeted|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
+    # "targeting X" makes X the target, but "was targeted by X" names the attacker
+    r"|targeting|targeted(?!\s+by\b)|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
     r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
     r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
     # "widely suspected to have been conducted by": blamed, not named as the attacker

@@ -127,7 +127,9 @@ CAPTION: Final = re.compile(
 # "(file photo). © Name / AFP": it describes a picture, often of another day
 CAPTION_CREDIT: Final = re.compile(
     r"\((?:photo(?:graph)?\s+by\s+)?[^()\n/]{2,80}/[^()\n]{2,80}\)\s*$"
-    r"|\(photo\s+by\s+[^()\n]{2,80}\)\s*$|\u00a9\s*[^\n]{2,80}$|\(file\s+(?:photo|image)\)\W*$",
+    r"|\(photo\s+by\s+[^()\n]{2,80}\)\s*$|\u00a9\s*[^\n]{2,80}$|\(file\s+(?:photo|image)\)\W*$"
+    # "Photo courtesy of Operation Inherent Resolve.", "(photo credit: AGENCY/NAME)"
+    r"|\bphoto\s+(?:courtesy\s+of|credit:?)\s+[^\n]{2,80}$",
     re.IGNORECASE,
 )
 # "the Islamic Resistance in Iraq ... posted a statement saying its fighters had attacked
