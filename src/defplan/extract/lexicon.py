@@ -77,7 +77,7 @@ WEAPON_WORDS: Final[tuple[tuple[WeaponClass, re.Pattern[str]], ...]] = (
         re.compile(
             r"\b(?:ieds?|improvised\s+explosive\s+devices?|roadside\s+bombs?|car\s+bombs?"
             r"|rpgs?|rocket[\s-]propelled\s+grenades?|grenades?|artillery|shelling"
-            r"|indirect[\s-]fire|projectiles?)\b",
+            r"|indirect[\s-]fire|projectiles?|(?-i:shells?))\b",
             re.IGNORECASE,
         ),
     ),
