@@ -455,3 +455,44 @@ def test_an_incumbent_is_cut_exactly_and_units_added_on_the_tangent_grid() -> No
     added = form.model.n_rows - rows
     grid = (-form.pair_leak.min() - -form.pair_leak.max()) / TANGENT_GRID + 2
     assert added <= len(y) * (1 + x.sum() + grid)
+
+
+@given(instances())
+def test_the_relaxation_bound_is_below_the_optimum(inst: Instance) -> None:
+    """The continuous relaxation's Frank-Wolfe bound holds for every objective it
+    speaks for (the summed residual, a move cost only adding to it) and is -inf for
+    the others."""
+    from defplan.model.relaxation import relaxation_bound
+
+    best, best_x = brute_force(inst)
+    start = greedy(inst)
+    assume(best_x is not None)
+    assert start is not None
+    bound = relaxation_bound(inst, start.astype(np.float64), 30, math.inf)
+    if inst.objective != "expected":
+        assert bound == -math.inf
+        return
+    assert math.isfinite(bound)
+    assert bound <= best + 1e-9 * max(1.0, best)
+
+
+def test_a_large_allocation_whose_milp_gives_no_bound_still_has_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every HiGHS run abandoned past its limit (as a root LP deaf to its time limit
+    would be): the continuous relaxation's bound is still reported, above the floor
+    of every unit defending every base."""
+    from defplan.model.backends import base, highs
+
+    def overrun(*args: object, **kwargs: object) -> None:
+        raise base.SolverOverrunError
+
+    monkeypatch.setattr(highs, "run_interruptibly", overrun)
+    rng = np.random.default_rng(6)
+    inst = make_instance(
+        np.diag(rng.uniform(25, 100, 40)), rng.uniform(0.3, 0.9, (30, 40)), [2] * 30
+    )
+    found = solve(inst, time_limit=30)
+    assert found.status == "time_limit" and found.x is not None
+    floor = inst.score(inst.residual_floor())
+    assert floor < found.bound <= found.objective

@@ -15,6 +15,7 @@ is checked against the whole instance by its caller.
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -36,29 +37,95 @@ def relaxed_allocation(
     Frank, M. & Wolfe, P. (1956). An algorithm for quadratic programming. Naval
     Research Logistics Quarterly 3, 95-110.
     """
-    deadline = time.perf_counter() + time_limit
+    return frank_wolfe(instance, start, iterations, time.perf_counter() + time_limit)[0]
+
+
+def relaxation_bound(
+    instance: Instance, start: FloatArray, iterations: int, deadline: float
+) -> float:
+    """A valid lower bound on the summed residual of every integer allocation (−inf
+    when the objective is not the summed residual): the best Frank-Wolfe dual bound
+    f(x) + min over the polytope of ∇f(x)·(v − x) of ``iterations`` steps from
+    ``start``, stopped at ``deadline`` (a :func:`time.perf_counter` time).
+
+    Every integer allocation lies in the relaxed polytope (move budgets and residual
+    caps left out only enlarge it) and f is convex, so the bound holds; a move cost
+    only adds to the objective. It is weak where units are split finely (on the public
+    weapon-target set at mu = 2, 3 it is 40-50% below the best known), but it is a
+    bound where the MILP's root LP does not end in time.
+
+    Examples
+    --------
+    >>> from defplan.model import make_instance
+    >>> inst = make_instance([[4.0], [4.0]], [[0.5]], [1])
+    >>> bound = relaxation_bound(inst, np.zeros((2, 1)), 50, float("inf"))
+    >>> 5.65 < bound <= 4 * 2**0.5  # the integer optimum is 6, the relaxed one 5.657
+    True
+    """
+    if instance.objective != "expected":
+        return -math.inf
+    return frank_wolfe(instance, start, iterations, deadline)[1]
+
+
+def frank_wolfe(
+    instance: Instance, start: FloatArray, iterations: int, deadline: float
+) -> tuple[FloatArray, float]:
+    """Frank-Wolfe steps on the summed residual from ``start``: the allocation reached
+    and the best dual bound seen (−inf before the first step).
+
+    The residual is read only on the (base, class) pairs that carry risk: a
+    weapon-target instance has one class per target, so a dense (B, C) product did
+    T times the work (300x600: 0.2 s a step, now a few milliseconds)."""
     x = np.asarray(start, dtype=np.float64).copy()
-    point = all(
-        cover.hosts.size == instance.n_bases and bool((cover.hosts == cover.bases).all())
-        for cover in instance.coverage
-    )
-
-    def defending(units: FloatArray) -> FloatArray:
-        return units if point else instance.defending(units)
-
+    pairs = _Pairs(instance)
+    bound = -math.inf
     for _ in range(iterations):
         if time.perf_counter() >= deadline:
             break
-        exponent = defending(x) @ instance.log_leak  # (B, C)
-        residual = instance.value * np.exp(exponent)
-        per_base = residual @ instance.log_leak.T  # (B, S): per unit defending the base
-        gradient = per_base if point else _spread(instance, per_base)
-        direction = _linear_step(instance, gradient) - x
-        if float((gradient * direction).sum()) >= -1e-12 * max(residual.sum(), 1e-300):
+        exponent = pairs.exponents(x)
+        terms = pairs.value * np.exp(exponent)
+        gradient = pairs.gradient(terms)
+        vertex = _linear_step(instance, gradient)
+        direction = vertex - x
+        slope = float((gradient * direction).sum())
+        bound = max(bound, float(terms.sum()) + slope)
+        if slope >= -1e-12 * max(float(terms.sum()), 1e-300):
             break
-        along = defending(direction) @ instance.log_leak
-        x = x + _step_length(instance.value, exponent, along) * direction
-    return x
+        along = pairs.exponents(direction)
+        x = x + _step_length(pairs.value, exponent, along) * direction
+    return x, bound
+
+
+class _Pairs:
+    """The summed residual Σ v[b, c] e^{y[b, c]} over the pairs with v > 0, and its
+    gradient in x."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.base, cls = np.nonzero(instance.value > 0.0)
+        self.value = instance.value[self.base, cls]
+        self.leak = instance.log_leak.T[cls]  # (P, S)
+        # np.nonzero lists pairs base by base: each base's pairs are one run
+        self.bases, self.runs = np.unique(self.base, return_index=True)
+        self.point = all(
+            cover.hosts.size == instance.n_bases and bool((cover.hosts == cover.bases).all())
+            for cover in instance.coverage
+        )
+
+    def defending(self, units: FloatArray) -> FloatArray:
+        return units if self.point else self.instance.defending(units)
+
+    def exponents(self, units: FloatArray) -> FloatArray:
+        """y of every pair under a (fractional) allocation."""
+        return np.asarray((self.defending(units)[self.base] * self.leak).sum(axis=1))
+
+    def gradient(self, terms: FloatArray) -> FloatArray:
+        """∂(Σ terms)/∂x (B, S), ``terms`` the pairs' residuals."""
+        inst = self.instance
+        per_base = np.zeros((inst.n_bases, inst.n_systems))
+        if self.base.size:
+            per_base[self.bases] = np.add.reduceat(terms[:, None] * self.leak, self.runs, axis=0)
+        return per_base if self.point else _spread(inst, per_base)
 
 
 def _spread(instance: Instance, per_base: FloatArray) -> FloatArray:
