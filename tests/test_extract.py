@@ -398,6 +398,9 @@ def test_munitions_follow_the_conventions(text: str, munitions: int | None) -> N
         ("a rocket attack on Harir on February 11 injured no one", None, 0),
         ("a rocket attack on Harir on February 11 wounded a contractor", None, 1),
         ("both fell in open ground and caused no harm", 0, 0),
+        ("an attack that resulted in four minor injuries", None, 4),
+        ("rockets hit the base, causing two minor injuries", None, 2),
+        ("the wounded were treated for injuries", None, None),
         # groups with their own nouns and origins are summed
         ("Two American soldiers and a British medic were killed.", 3, None),
         ("Rockets killed two pilots from the air wing and a mechanic.", 3, None),

@@ -123,7 +123,11 @@ def extract_articles(
     for article in sorted(articles, key=lambda a: a.file):
         reading = read_mentions(article, gazetteer, actors)
         found = group_mentions(
-            reading.mentions, reading.attributions, reading.context_dates, reading.headline_site
+            reading.mentions,
+            reading.attributions,
+            reading.context_dates,
+            reading.headline_site,
+            reading.headline_toll,
         )
         if not found:
             notes.append(

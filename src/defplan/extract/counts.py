@@ -223,6 +223,12 @@ ALONG_WITH: Final = re.compile(
 )
 WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
 DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
+# "an attack that resulted in four minor injuries", "causing two minor injuries"
+INJURIES: Final = re.compile(
+    rf"\b(?:caus\w*|result\w*\s+in|inflict\w*|left|leaving|with)\s+{COUNT}\s+"
+    r"(?:(?:minor|light|slight|serious|severe|non-life-threatening)\s+)?injuries\b",
+    re.I,
+)
 NO_CASUALTIES: Final = re.compile(
     r"\bno\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
     r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
@@ -424,6 +430,8 @@ def casualties_in(text: str) -> Casualties:
             wounded = _list_count(LEFT_HURT, text)
         if wounded is None:
             wounded = _revised(text)
+        if wounded is None and (injuries := INJURIES.search(text)):
+            wounded = parse_number(injuries.group("n"))
     if wounded and (along := _list_count(ALONG_WITH, text)):
         wounded += along
     return Casualties(

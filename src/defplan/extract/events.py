@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from defplan.extract.counts import Casualties
 from defplan.extract.dates import APPROXIMATE_OFFSET, DateMention, agree
 from defplan.extract.draft import (
     VAGUE_DEFAULT,
@@ -114,6 +115,7 @@ def group_mentions(
     attributions: Sequence[Attribution] = (),
     context_dates: Sequence[tuple[int, DateMention]] = (),
     headline_site: SiteMention | None = None,
+    headline_toll: Casualties | None = None,
 ) -> list[ExtractedAttack]:
     """The attacks one article's mentions (in text order) tell of, one row each."""
     attacks: list[DraftAttack] = []
@@ -165,9 +167,46 @@ def group_mentions(
     else:
         _lead_toll(linked, [m for m in loose if m.lead])
     attribute(linked, attributions)
-    _round_zeros(linked, rounds)
+    _counts_told_apart(linked, rounds, headline_site, headline_toll)
+    return _rows(linked, mentions, context_dates)
+
+
+def _rows(
+    linked: list[DraftAttack],
+    mentions: Sequence[Mention],
+    context_dates: Sequence[tuple[int, DateMention]],
+) -> list[ExtractedAttack]:
+    """The article's attacks as rows (a vague "missile" read as the article says)."""
     vague = _missiles_are(mentions)
     return [_row(attack, context_dates, vague) for attack in linked]
+
+
+def _counts_told_apart(
+    attacks: list[DraftAttack],
+    rounds: Sequence[Mention],
+    site: SiteMention | None,
+    toll: Casualties | None,
+) -> None:
+    """Counts told away from the attacks: a round's zero, the headline's toll."""
+    _round_zeros(attacks, rounds)
+    _headline_counts(attacks, site, toll)
+
+
+def _headline_counts(
+    attacks: list[DraftAttack], site: SiteMention | None, toll: Casualties | None
+) -> None:
+    """The headline's killed and wounded ("Three Rockets Strike Balad Air Base, No
+    Casualties Reported") for the attack the article tells first, where it says none and
+    is on the headline's base (if the headline names one)."""
+    if toll is None or not attacks:
+        return
+    first = min(attacks, key=lambda a: min(a.sentences))
+    if site is not None and first.site is not None and first.site.base_id != site.base_id:
+        return
+    if not first.killed_said and toll.killed is not None:
+        first.killed, first.killed_said = toll.killed, True
+    if not first.wounded_said and toll.wounded is not None:
+        first.wounded, first.wounded_said = toll.wounded, True
 
 
 #: how many sentences after a round of attacks its zero reaches ("attacked four times,

@@ -666,6 +666,7 @@ class Reading:
     attributions: tuple[Attribution, ...]
     context_dates: tuple[tuple[int, DateMention], ...]
     headline_site: SiteMention | None = None  # the one base the headline names
+    headline_toll: Casualties = field(default_factory=Casualties)  # "..., No Casualties"
 
 
 def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[SiteMention]:
@@ -855,7 +856,18 @@ def read_mentions(
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
         mentions.extend(found)
-    return Reading(tuple(mentions), tuple(attributions), tuple(context_dates), headline)
+    toll = _headline_toll(article, [s for s in sentences if s.index in skipped])
+    return Reading(tuple(mentions), tuple(attributions), tuple(context_dates), headline, toll)
+
+
+def _headline_toll(article: Article, lines: list[Sentence]) -> Casualties:
+    """The killed and wounded the title or a headline line tells ("Three Rockets Strike
+    Balad Air Base, No Casualties Reported"), for the attack the article tells first."""
+    for text in (article.title or "", *(s.text for s in lines[:HEADLINE_LINES])):
+        told = casualties_in(text)
+        if told.killed is not None or told.wounded is not None:
+            return told
+    return Casualties()
 
 
 def _lead_toll(article: Article, sentence: Sentence, facts: list[_ClauseFacts]) -> list[Mention]:
