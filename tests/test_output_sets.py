@@ -38,7 +38,7 @@ def test_a_stop_while_writing_leaves_the_previous_set(
     def broken(*_args: Any) -> None:  # plan.json is written by now: the xlsx fails
         raise stop
 
-    monkeypatch.setattr(plan_writers, "save_workbook", broken)
+    monkeypatch.setattr(plan_writers, "save_book", broken)
     with pytest.raises(type(stop)):
         write_plan(result, scenario, tmp_path)
     assert _files(tmp_path) == before  # the earlier set, whole; no temporaries

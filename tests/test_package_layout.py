@@ -7,6 +7,7 @@ import inspect
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -161,3 +162,21 @@ def test_the_move_schedule_of_plan_xlsx_loads_no_graph_library_nor_the_options()
     loaded = set(done.stdout.split())
     assert "defplan.posture.move_schedule" in loaded
     assert not {"networkx", "defplan.posture.option_scoring"} & loaded, sorted(loaded)
+
+
+def test_planning_the_example_reads_and_writes_its_workbooks_without_openpyxl(
+    tmp_path: Path,
+) -> None:
+    """A plain workbook is read by calamine and plan.xlsx written by XlsxWriter: ``defplan
+    plan`` does not load openpyxl (a twentieth of a second) nor matplotlib."""
+    example = Path(__file__).resolve().parents[1] / "inputs" / "iraq_syria.xlsx"
+    code = (
+        "from pathlib import Path\nfrom defplan.workbook import load_scenario\n"
+        "from defplan.plan import plan\nfrom defplan.plan.writers import write_plan\n"
+        f"scenario = load_scenario({str(example)!r})\n"
+        f"write_plan(plan(scenario), scenario, Path({str(tmp_path)!r}))"
+    )
+    loaded = modules_loaded_by(code)
+    assert {"python_calamine", "xlsxwriter"} <= loaded
+    assert not loaded & {"openpyxl", "matplotlib", "dateparser"}
+    assert (tmp_path / "plan.xlsx").exists()

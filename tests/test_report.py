@@ -36,7 +36,7 @@ from defplan.report.maps import theater_map
 from defplan.risk import risk
 from defplan.scenario import RuleRow, Scenario
 from defplan.workbook import write_scenario
-from defplan.workbook.write import save_workbook
+from defplan.workbook.output_book import save_book
 
 INJECTED = "=cmd|' /C calc'!A0"
 SECTIONS = ("summary", "map", "risk", "ladder", "acceptance", "provenance")
@@ -215,7 +215,7 @@ def test_plan_workbook_is_formatted_and_injected_text_stays_text(tmp_path: Path)
     scenario = dataclasses.replace(scenario, bases=tuple(bases))
     result = plan(scenario)
     path = tmp_path / "plan.xlsx"
-    save_workbook(format_plan_workbook(plan_workbook(result, scenario)), path)
+    save_book(format_plan_workbook(plan_workbook(result, scenario)), path)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
         "Summary",
@@ -247,7 +247,7 @@ def test_plan_workbook_summary_reads_well_and_blank_means_no_figure(tmp_path: Pa
     scenario = planning_theater(rules=(RuleRow(kind="forbid", base_id="bravo"),))
     result = plan(scenario)
     path = tmp_path / "plan.xlsx"
-    save_workbook(plan_workbook(result, scenario), path)
+    save_book(plan_workbook(result, scenario), path)
     book = openpyxl.load_workbook(path)
     summary = {row[2].value: row for row in book["Summary"].iter_rows(min_row=2)}
     assert [c.value for c in book["Summary"][1]] == ["item", "value", "key"]

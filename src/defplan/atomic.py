@@ -3,7 +3,7 @@
 A file is written to a temporary name beside it and renamed into place, so a reader
 never sees half of it. A *set* (``with output_set(folder):``) goes further: every file
 written into ``folder`` inside the block (through :func:`atomic_path`,
-:func:`atomic_write_bytes` or :func:`defplan.workbook.write.save_workbook`) is staged
+:func:`atomic_write_bytes` or :func:`defplan.workbook.output_book.save_book`) is staged
 in a hidden folder beside them and moved into place only when the block ends, so a
 run's files appear together or not at all, and an error or Ctrl-C leaves the
 previous set as it was. One set may span several folders (``output_set(a, b)``): all

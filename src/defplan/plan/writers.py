@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes, output_set, refuse_overwrite
@@ -24,7 +23,8 @@ from defplan.plan.record_shape import record_problem
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
 from defplan.workbook.format import format_plan_workbook
-from defplan.workbook.write import add_frame, add_rows, save_workbook, sheet_table
+from defplan.workbook.output_book import OutputBook, add_frame, add_rows, save_book
+from defplan.workbook.write import sheet_table
 
 TIMING_FIELDS = ("seconds",)
 #: the files :func:`write_plan` writes, in its folder
@@ -277,7 +277,7 @@ def write_plan(
         acceptance = risk_acceptance(plan, scenario)
     with output_set(out_dir):
         atomic_write_bytes(json_path, plan_json(plan, acceptance, out_dir, stability))
-        save_workbook(plan_workbook(plan, scenario, acceptance, extra_sheets, stability), xlsx_path)
+        save_book(plan_workbook(plan, scenario, acceptance, extra_sheets, stability), xlsx_path)
     return [json_path, xlsx_path]
 
 
@@ -287,13 +287,12 @@ def plan_workbook(
     acceptance: pd.DataFrame | None = None,
     extra_sheets: Mapping[str, pd.DataFrame] | None = None,
     stability: pd.DataFrame | None = None,
-) -> Workbook:
+) -> OutputBook:
     """Summary, Allocation, Base risk, Risk acceptance, (Leakers, when simulated),
     (``extra_sheets``), Assumptions,
     Provenance sheets; with ``stability`` the Allocation sheet gives each placement's
     share of draws whose own optimum agrees (``stability``)."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = OutputBook()
     add_rows(book, "Summary", SUMMARY_HEADER, summary_rows(plan))
     add_frame(book, "Allocation", with_stability(allocation_frame(plan), stability))
     add_frame(book, "Base risk", plan.base_table())

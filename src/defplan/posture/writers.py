@@ -20,7 +20,7 @@ from defplan.posture.move_schedule import MoveSchedule, schedule
 from defplan.risk import RiskTable
 from defplan.safe_csv import write_frame_csv
 from defplan.scenario import Scenario
-from defplan.workbook.write import write_frames
+from defplan.workbook.output_book import write_frames
 
 if TYPE_CHECKING:  # the options' scoring (and its executor) loads only where it runs
     from defplan.posture.option_scoring import OptionsReport

@@ -12,12 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from defplan.atomic import output_set
 from defplan.risk import RiskTable
 from defplan.safe_csv import write_frame_csv
-from defplan.workbook.write import add_frame, add_rows, save_workbook
+from defplan.workbook.output_book import OutputBook, add_frame, add_rows, save_book
 
 #: the files :func:`write_risk` writes, in its folder
 RISK_FILES = ("risk.csv", "risk.xlsx")
@@ -56,13 +54,12 @@ def write_risk(table: RiskTable, out_dir: Path) -> list[Path]:
     csv_path, xlsx_path = (out_dir / name for name in RISK_FILES)
     with output_set(out_dir):
         write_frame_csv(table.cells, csv_path)
-        save_workbook(_risk_workbook(table), xlsx_path)
+        save_book(_risk_workbook(table), xlsx_path)
     return [csv_path, xlsx_path]
 
 
-def _risk_workbook(table: RiskTable) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+def _risk_workbook(table: RiskTable) -> OutputBook:
+    book = OutputBook()
     add_frame(book, "Base risk", table.bases)
     add_frame(book, "Risk factors", table.cells)
     add_rows(book, "Settings", ["key", "value"], _settings_rows(table))

@@ -14,13 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes, output_set
 from defplan.plan import Plan
 from defplan.robust.study import RobustResult, optima_values
-from defplan.workbook.write import add_frame, add_rows, save_workbook
+from defplan.workbook.output_book import OutputBook, add_frame, add_rows, save_book
 
 #: Version of robust.json's layout; raise it when a field changes meaning or goes away.
 ROBUST_SCHEMA_VERSION = 1
@@ -193,11 +192,9 @@ def summary_rows(result: RobustResult) -> list[list[Any]]:
     ]
 
 
-def robust_workbook(result: RobustResult) -> Workbook:
+def robust_workbook(result: RobustResult) -> OutputBook:
     """robust.xlsx: the Summary, Bases, Stability, Samples and Provenance sheets."""
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
+    book = OutputBook()
     add_rows(book, "Summary", ["item", "value", "key"], summary_rows(result))
     add_frame(book, "Bases", bases_frame(result))
     add_frame(book, "Stability", stability_frame(result))
@@ -216,7 +213,7 @@ def write_robust(result: RobustResult, out_dir: Path) -> list[Path]:
     json_path, xlsx_path = (out_dir / name for name in ROBUST_FILES)
     with output_set(out_dir):
         atomic_write_bytes(json_path, robust_json(result))
-        save_workbook(robust_workbook(result), xlsx_path)
+        save_book(robust_workbook(result), xlsx_path)
     return [json_path, xlsx_path]
 
 

@@ -17,7 +17,7 @@ from defplan.safe_csv import write_frame_csv
 from defplan.whatif.comparison import Comparison
 from defplan.whatif.parameter_sweep import Sweep
 from defplan.whatif.priority_ladder import Ladder
-from defplan.workbook.write import write_frames
+from defplan.workbook.output_book import write_frames
 
 #: the files ``sweep --out`` writes
 SWEEP_FILES = ("sweep.csv", "sweep.xlsx")

@@ -5,17 +5,12 @@
 frozen header and gains an auto-filter, column widths fitted to the content, number
 formats by column (risk to 3 decimals, units as whole numbers, changes signed) and a
 white-to-red colour scale on each risk column. Values are not touched, so text that
-begins with = + - @ stays text (``set_cell`` wrote it so).
+begins with = + - @ stays text (:mod:`defplan.workbook.output_book` writes it so).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
+from defplan.workbook.output_book import OutputBook, OutputSheet, SheetLayout
 
 RISK_FORMAT = "0.000"
 UNITS_FORMAT = "0"
@@ -23,15 +18,6 @@ CHANGE_FORMAT = "+0;-0;0"
 SMALL_FORMAT = "0.0000"
 #: widest a column grows to (characters); longer text wraps
 MAX_WIDTH = 60
-#: a column too wide for MAX_WIDTH wraps its text (one style, shared by every cell)
-WRAPPED = Alignment(wrap_text=True, vertical="top")
-#: the colour scale on risk columns: none → white, most → red
-RISK_SCALE = {
-    "start_type": "min",
-    "start_color": "FFFFFF",
-    "end_type": "max",
-    "end_color": "E06666",
-}
 #: Summary items and their number formats
 SUMMARY_FORMATS = {
     "percent_removed": "0.0",
@@ -67,62 +53,57 @@ def is_risk_column(column: str) -> bool:
     return column.startswith("risk_") and column != "risk_removed"
 
 
-def format_plan_workbook(book: Workbook) -> Workbook:
+def format_plan_workbook(book: OutputBook) -> OutputBook:
     """Formats, widths, filters and risk colour scales on every sheet; returns ``book``."""
-    for sheet in book.worksheets:
-        header = [str(c.value) if c.value is not None else "" for c in sheet[1]]
+    for sheet in book.sheets:
+        layout = SheetLayout(widths=[], auto_filter=bool(sheet.rows and sheet.header))
         if sheet.title == "Summary":
-            _format_summary(sheet)
+            _format_summary(sheet, layout)
         else:
-            _format_columns(sheet, header)
-        _fit_widths(sheet, header)
-        if sheet.max_row > 1 and header:
-            sheet.auto_filter.ref = sheet.dimensions
-        sheet.freeze_panes = "A2"
+            _format_columns(sheet, layout)
+        _fit_widths(sheet, layout)
+        sheet.layout = layout
     return book
 
 
-def _format_columns(sheet: Any, header: list[str]) -> None:
-    last = sheet.max_row
-    for index, column in enumerate(header, start=1):
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _format_columns(sheet: OutputSheet, layout: SheetLayout) -> None:
+    for c, column in enumerate(sheet.header):
         fmt = number_format(column)
-        letter = get_column_letter(index)
         if fmt is not None:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                    cell.number_format = fmt
-        if is_risk_column(column) and last > 1:
-            sheet.conditional_formatting.add(
-                f"{letter}2:{letter}{last}",
-                ColorScaleRule(**RISK_SCALE),  # type: ignore[no-untyped-call]
-            )
+            for r, row in enumerate(sheet.rows):
+                if c < len(row) and _is_number(row[c]):
+                    layout.number_formats[r, c] = fmt
+        if is_risk_column(column) and sheet.rows:
+            layout.colour_scales.append(c)
 
 
-def _format_summary(sheet: Any) -> None:
+def _format_summary(sheet: OutputSheet, layout: SheetLayout) -> None:
     """Formats by the summary key: column "key" when there, else the first column."""
-    header = [str(c.value) for c in sheet[1]]
-    at = header.index("key") if "key" in header else 0
-    for row in sheet.iter_rows(min_row=2):
-        key_cell, value_cell = row[at], row[1]
-        if not isinstance(value_cell.value, int | float) or isinstance(value_cell.value, bool):
+    at = sheet.header.index("key") if "key" in sheet.header else 0
+    for r, row in enumerate(sheet.rows):
+        value = row[1]
+        if not _is_number(value):
             continue
-        key = str(key_cell.value)
-        value_cell.number_format = SUMMARY_FORMATS.get(
-            key, RISK_FORMAT if isinstance(value_cell.value, float) else UNITS_FORMAT
+        layout.number_formats[r, 1] = SUMMARY_FORMATS.get(
+            str(row[at]), RISK_FORMAT if isinstance(value, float) else UNITS_FORMAT
         )
 
 
-def _fit_widths(sheet: Any, header: list[str]) -> None:
-    for index, column in enumerate(header, start=1):
-        letter = get_column_letter(index)
+def _fit_widths(sheet: OutputSheet, layout: SheetLayout) -> None:
+    """Each column as wide as its longest figure (risks at 3 decimals) or text, at most
+    MAX_WIDTH; a column with longer text wraps it."""
+    for c, column in enumerate(sheet.header):
         longest = len(column) + 4
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if cell.value is None:
+        for row in sheet.rows:
+            value = row[c] if c < len(row) else None
+            if value is None:
                 continue
-            text = f"{cell.value:.3f}" if isinstance(cell.value, float) else str(cell.value)
+            text = f"{value:.3f}" if isinstance(value, float) else str(value)
             longest = max(longest, len(text) + 2)
-        width = min(longest, MAX_WIDTH)
-        sheet.column_dimensions[letter].width = width
+        layout.widths.append(min(longest, MAX_WIDTH))
         if longest > MAX_WIDTH:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.alignment = WRAPPED
+            layout.wrapped.add(c)

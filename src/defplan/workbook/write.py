@@ -6,33 +6,21 @@ What is written reads back as the same Scenario (`load_scenario(write(...)) == s
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any
 
 from defplan.atomic import atomic_path, atomic_write_bytes
 from defplan.fields import format_partial_date
 from defplan.safe_csv import cell_text
 from defplan.scenario import ROW_TYPES, AttackRow, Row, Scenario, Settings
+from defplan.workbook.output_book import FIXED_STAMP, FORMULA_PREFIXES, HEADER_FILL
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-# openpyxl stamps "now" into the document properties; a fixed stamp keeps output
-# byte-identical for the same input.
-FIXED_STAMP = dt.datetime(2000, 1, 1)
+if TYPE_CHECKING:  # openpyxl loads when a workbook is written, not with sheet_table
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
@@ -110,17 +98,22 @@ def set_cell(cell: Cell, value: Any) -> None:
 
 def write_header(sheet: Any, header: list[str]) -> None:
     """Bold, shaded, frozen header row with columns wide enough to read."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet.append(header)
     for index, name in enumerate(header, start=1):
         cell = sheet.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL.removeprefix("#"))
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(name) + 4)
     sheet.freeze_panes = "A2"
 
 
 def write_xlsx(scenario: Scenario, path: Path) -> Path:
     """Write the scenario as one workbook, a sheet per non-empty table, atomically."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for row_type in ROW_TYPES:
@@ -168,39 +161,3 @@ def save_workbook(book: Workbook, path: Path) -> None:
             fixed.external_attr = info.external_attr
             target.writestr(fixed, data)
     atomic_write_bytes(path, out.getvalue())
-
-
-def write_frames(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
-    """An .xlsx with one sheet per frame, titled by its key, in order (written
-    atomically, byte-identical for the same frames); returns ``path``."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, frame in sheets.items():
-        add_frame(book, title, frame)
-    save_workbook(book, Path(path))
-    return Path(path)
-
-
-def add_frame(book: Workbook, title: str, frame: pd.DataFrame) -> Any:
-    """A sheet holding a DataFrame under a formatted header; returns the sheet."""
-    rows = [[plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    return add_rows(book, title, [str(c) for c in frame.columns], rows)
-
-
-def add_rows(book: Workbook, title: str, header: list[str], rows: Iterable[Sequence[Any]]) -> Any:
-    """A sheet of rows under a formatted header; text is never taken for a formula."""
-    sheet = book.create_sheet(title)
-    write_header(sheet, header)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            set_cell(sheet.cell(row=r, column=c), value)
-    return sheet
-
-
-def plain(value: Any) -> Any:
-    """A Python value openpyxl writes as itself; empty text or NaN is a blank cell."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
