@@ -180,3 +180,14 @@ def test_planning_the_example_reads_and_writes_its_workbooks_without_openpyxl(
     assert {"python_calamine", "xlsxwriter"} <= loaded
     assert not loaded & {"openpyxl", "matplotlib", "dateparser"}
     assert (tmp_path / "plan.xlsx").exists()
+
+
+def test_a_solve_imports_the_wrapper_of_its_backend_alone() -> None:
+    code = (
+        "import sys\nfrom defplan.model import make_instance, solve\n"
+        "inst = make_instance([[3.0], [1.0]], [[0.5]], [1])\n"
+        "assert solve(inst, backend='highs').status == 'optimal'\n"
+        "print(*sorted(m for m in sys.modules if m.startswith('defplan.model.backends.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["defplan.model.backends.base", "defplan.model.backends.highs"]

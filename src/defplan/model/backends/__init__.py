@@ -1,10 +1,10 @@
 """Solver backends by name, each one registered :class:`Backend`: those of the one
-LinearModel (highs, scip, cbc) and CP-SAT on its own per-base profile model."""
+LinearModel (highs, scip, cbc) and CP-SAT on its own per-base profile model.
 
-from defplan.model.backends import cbc as _cbc  # noqa: F401  (registers itself)
-from defplan.model.backends import cpsat as _cpsat  # noqa: F401  (registers itself)
-from defplan.model.backends import highs as _highs  # noqa: F401  (registers itself)
-from defplan.model.backends import scip as _scip  # noqa: F401  (registers itself)
+Each backend's module (its wrapper) is imported when that backend is first asked for
+(:func:`backend`), so a solve on HiGHS loads neither the CP-SAT nor the PuLP wrapper.
+"""
+
 from defplan.model.backends.base import (
     Backend,
     InstanceSolver,

@@ -10,6 +10,7 @@ profile model is).
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections.abc import Callable
@@ -152,6 +153,14 @@ class MissingBackendError(ValueError):
 
 
 _BACKENDS: dict[str, Backend] = {}
+#: Every backend defplan ships: what it solves and the module that registers it,
+#: imported when the backend is first asked for (a plan on HiGHS loads no other).
+SHIPPED: dict[str, tuple[Solves, str]] = {
+    "highs": ("linear", "defplan.model.backends.highs"),
+    "scip": ("linear", "defplan.model.backends.scip"),
+    "cbc": ("linear", "defplan.model.backends.cbc"),
+    "cp_sat": ("instance", "defplan.model.backends.cpsat"),
+}
 
 
 def register(
@@ -187,11 +196,15 @@ def backend_names(solves: Solves | None = None) -> tuple[str, ...]:
     >>> backend_names("instance")
     ('cp_sat',)
     """
-    return tuple(sorted(b.name for b in _BACKENDS.values() if solves in (None, b.solves)))
+    kinds = {name: kind for name, (kind, _) in SHIPPED.items()}
+    kinds |= {b.name: b.solves for b in _BACKENDS.values()}
+    return tuple(sorted(name for name, kind in kinds.items() if solves in (None, kind)))
 
 
 def backend(name: str) -> Backend:
     """The registered backend of that name, or ValueError naming the known ones."""
+    if name not in _BACKENDS and name in SHIPPED:
+        importlib.import_module(SHIPPED[name][1])  # registers itself
     if name not in _BACKENDS:
         raise ValueError(f"unknown backend {name!r} (expected one of {', '.join(backend_names())})")
     return _BACKENDS[name]
