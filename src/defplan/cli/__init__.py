@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 import typer
@@ -30,14 +31,24 @@ from defplan.cli import (
 )
 from defplan.cli.common import EXIT_INTERRUPTED, console
 
-app = typer.Typer(
-    name="defplan",
-    help="Where should the C-RAM and Patriot systems go? Exact, explainable allocation.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+#: every command by name, in the order ``defplan --help`` lists them
+COMMANDS: dict[str, Callable[..., None]] = {
+    "validate": theater.validate_command,
+    "template": theater.template_command,
+    "risk": risk.risk_command,
+    "plan": plan.plan_command,
+    "evaluate": plan.evaluate_command,
+    "wta": wta.wta_command,
+    "extract": extract.extract_command,
+    "report": report.report_command,
+    "options": posture.options_command,
+    "moves": posture.moves_command,
+    "ladder": whatif.ladder_command,
+    "sweep": whatif.sweep_command,
+    "compare": whatif.compare_command,
+    "robust": robust.robust_command,
+    "rotate": rotate.rotate_command,
+}
 
 
 def _print_version(asked: bool) -> None:
@@ -46,7 +57,6 @@ def _print_version(asked: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     version: Annotated[
         bool,
@@ -58,21 +68,23 @@ def main_options(
     """Where should the C-RAM and Patriot systems go? Exact, explainable allocation."""
 
 
-app.command("validate")(theater.validate_command)
-app.command("template")(theater.template_command)
-app.command("risk")(risk.risk_command)
-app.command("plan")(plan.plan_command)
-app.command("evaluate")(plan.evaluate_command)
-app.command("wta")(wta.wta_command)
-app.command("extract")(extract.extract_command)
-app.command("report")(report.report_command)
-app.command("options")(posture.options_command)
-app.command("moves")(posture.moves_command)
-app.command("ladder")(whatif.ladder_command)
-app.command("sweep")(whatif.sweep_command)
-app.command("compare")(whatif.compare_command)
-app.command("robust")(robust.robust_command)
-app.command("rotate")(rotate.rotate_command)
+def command_line(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The ``defplan`` command with these sub-commands (all by default)."""
+    built = typer.Typer(
+        name="defplan",
+        help="Where should the C-RAM and Patriot systems go? Exact, explainable allocation.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(main_options)
+    for name in names:
+        built.command(name)(COMMANDS[name])
+    return built
+
+
+app = command_line()
 
 
 #: young objects allocated before the cyclic garbage collector runs (Python's default is
@@ -94,8 +106,11 @@ def main() -> None:  # pragma: no cover - console entry point
     import threading
 
     gc.set_threshold(YOUNG_OBJECTS_BEFORE_COLLECTING)
+    # typer reads the options of every command it holds (their annotations evaluated,
+    # a few milliseconds each): a command named first is run from a line of its own
+    asked = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
-        app()
+        (command_line([asked]) if asked in COMMANDS else app)()
     except SystemExit as stop:
         solver_left = any(t.name == "solver" and t.is_alive() for t in threading.enumerate())
         if stop.code == EXIT_INTERRUPTED or solver_left:
