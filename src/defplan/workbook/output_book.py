@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,9 +95,27 @@ def add_rows(
 ) -> OutputSheet:
     """A sheet of rows under a formatted header (a list or tuple in a cell is written
     as its items joined by "; "); returns the sheet."""
-    sheet = OutputSheet(title, [str(c) for c in header], [[_cell(v) for v in row] for row in rows])
+    sheet = OutputSheet(
+        unique_title(book.sheetnames, title),
+        [str(c) for c in header],
+        [[_cell(v) for v in row] for row in rows],
+    )
     book.sheets.append(sheet)
     return sheet
+
+
+def unique_title(taken: Sequence[str], title: str) -> str:
+    """``title``, numbered when a sheet of that name (in any case) is there already, as
+    Excel needs and as openpyxl numbered it.
+
+    >>> unique_title(["Ladder", "ladder1"], "LADDER")
+    'LADDER2'
+    """
+    if not any(name.lower() == title.lower() for name in taken):
+        return title
+    numbered = re.compile(f"{re.escape(title)}(\\d*)", re.IGNORECASE)
+    counts = [int(m.group(1)) for name in taken if (m := numbered.fullmatch(name)) and m.group(1)]
+    return f"{title}{max(counts, default=0) + 1}"
 
 
 def add_frame(book: OutputBook, title: str, frame: pd.DataFrame) -> OutputSheet:
