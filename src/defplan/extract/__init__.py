@@ -1,4 +1,4 @@
-"""Attacks on bases read from news articles, for a planner to review.
+r"""Attacks on bases read from news articles, for a planner to review.
 
 >>> import datetime as dt
 >>> from defplan.scenario import BaseRow

@@ -86,7 +86,11 @@ AFTER_MONTH: Final = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:[a-z]+)?\.?\s+$"
 )
 # a number right after a capitalised word is part of a name: "Tower 22", "Union 3"
-IN_NAME: Final = re.compile(r"\b[A-Z][\w-]*\s+$")
+# (but not a word that opens a sentence: "Of 14 rockets fired", "About 20 rockets")
+IN_NAME: Final = re.compile(
+    r"\b(?!(?:Of|In|On|At|About|Around|Nearly|Almost|Over|Some|With|By|From|Only|All|And|But"
+    r"|After|Before|Another|Just|Up|To|Least|Than)\b)[A-Z][\w-]*\s+$"
+)
 VAGUE: Final = (
     r"(?:dozens|scores|hundreds|several|multiple|a\s+number\s+of|a\s+few|many|numerous"
     r"|a\s+handful\s+of|some|other|more|unknown\s+number\s+of|unspecified\s+number\s+of)"

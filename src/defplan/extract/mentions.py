@@ -1042,6 +1042,28 @@ def claimant(sentence: str, clause_start: int, actors: tuple[Actor, ...] = ()) -
     return _group_in(sentence[: claim.start()], actors)
 
 
+# "Of 14 rockets fired, three 107 mm rounds hit the airport": the volley the clause
+# after picks some of
+OF_FIRED: Final = re.compile(
+    rf"^\W*of\s+(?:the\s+)?(?P<part>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?"
+    r"(?:rockets?|missiles?|drones?|rounds|shells|mortars?|projectiles)\s+"
+    r"(?:that\s+were\s+|which\s+were\s+)?(?:fired|launched)\W*$",
+    re.I,
+)
+
+
+def _fired_of(facts: list[_ClauseFacts], position: int, munitions: int | None) -> int | None:
+    """The count of the volley an "Of 14 rockets fired" clause just before gives, when
+    larger than the part ``munitions`` counts ("three rounds hit")."""
+    if position == 0:
+        return munitions
+    fired = OF_FIRED.match(facts[position - 1].masked)
+    number = parse_number(fired.group("n")) if fired else None
+    if number is None or (munitions is not None and munitions >= number):
+        return munitions
+    return number
+
+
 def _partitive(facts: _ClauseFacts) -> int | None:
     """How many "Eleven of them struck the base" counts, when the clause says that."""
     match = PARTITIVE.match(facts.masked)
@@ -1078,6 +1100,7 @@ def _attack_mentions(
         listed = [*_listed_before(facts, position), *current.sites]
         resolved = {s.base_id: s for s in listed if s.base_id and not s.plural}
         munitions = current.count if current.count is not None else munitions_in(current.masked)
+        munitions = _fired_of(facts, position, munitions)
         targets = [site] if len(resolved) <= 1 else sorted(resolved.values(), key=lambda s: s.start)
         if len(targets) > 1:
             munitions = None  # one count for several sites cannot be split

@@ -122,7 +122,7 @@ def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The initial compass bearing from the first point to the second, 0-360 degrees.
 
     >>> round(bearing_deg(33.3, 44.4, 34.0, 44.4)), round(bearing_deg(33.3, 44.4, 33.3, 43.0))
-    (0, 271)
+    (0, 270)
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dl = math.radians(lon2 - lon1)
