@@ -125,3 +125,17 @@ def test_a_move_cost_is_solved_exactly(inst: Instance, cost: float) -> None:
     assert found.status == "optimal" and found.x is not None
     assert close(found.objective, best), (found.objective, best)
     assert close(inst.objective_of(found.x), found.objective)
+
+
+def test_bounds_no_allocation_meets_are_infeasible_for_every_aggregator() -> None:
+    """Lower bounds above the inventory: infeasible before any model is built, as the
+    point solve says it, whatever the aggregator (HiGHS's presolve had answered Mean
+    and CVaR differently on such a draw)."""
+    from defplan.model import make_instance
+
+    inst = make_instance([[1.0], [2.0]], [[0.5]], [1], lower=np.array([[1], [1]]))
+    values, p = np.array([[[1.0], [2.0]], [[3.0], [1.0]]]), np.full((2, 1, 1), 0.5)
+    for aggregator in (Mean(), CVaR(0.0), CVaR(0.5)):
+        found = solve_sampled(SampledInstance(inst, values, p, aggregator), time_limit=30)
+        assert found.status == "infeasible" and found.x is None
+    assert solve(inst, time_limit=30).status == "infeasible"

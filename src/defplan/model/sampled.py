@@ -34,7 +34,13 @@ from defplan.model.formulation import (
 )
 from defplan.model.instance import MIN_LEAK, FloatArray, Instance, IntArray
 from defplan.model.linear import LinearModel
-from defplan.model.outer_approximation import _Loop, _outer_approximation, _Settings
+from defplan.model.outer_approximation import (
+    _infeasible,
+    _Loop,
+    _outer_approximation,
+    _Settings,
+    bounds_conflict,
+)
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
 
 
@@ -226,6 +232,8 @@ def solve_sampled(
     began = time.perf_counter()
     run = runner(backend)
     best_x, best_value = _best_start(sampled, starts or [])
+    if bounds_conflict(sampled.instance):
+        return _infeasible(sampled.instance, backend, began, 0, best_value, None)
     formulation = formulate_sampled(sampled)
     if best_x is not None:
         formulation.cut_at(best_x)

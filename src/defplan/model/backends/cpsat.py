@@ -112,11 +112,17 @@ def solve_cpsat(
     seed: int = 0,
     start_x: IntArray | None = None,
     profiles: list[BaseProfiles] | None = None,
+    deadline: float | None = None,
 ) -> CpSatOutcome:
     """Solve the profile model with CP-SAT; ValueError when the instance does not fit.
 
-    ``profiles`` are :func:`base_profiles` of the instance when already at hand.
+    ``profiles`` are :func:`base_profiles` of the instance when already at hand. Past
+    ``deadline`` (a :func:`time.perf_counter` time; default: ``time_limit`` from now)
+    the build stops and no solve starts: a model of 10,000 profile choices takes a
+    good part of a second to build, longer than a short limit.
     """
+    deadline = time.perf_counter() + time_limit if deadline is None else deadline
+    out_of_time = CpSatOutcome("time_limit", None, math.inf, -math.inf)
     from ortools.sat.python import cp_model
 
     inst = instance
@@ -163,6 +169,8 @@ def solve_cpsat(
     worst_rows: list[tuple[list[Any], list[int]]] = []
     choice: list[list[Any]] = []
     for b, prof in enumerate(profiles):
+        if time.perf_counter() >= deadline:
+            return out_of_time
         count = len(prof.cost)
         if count == 0:
             model.add_bool_or([])  # the base has no reachable profile
@@ -205,8 +213,10 @@ def solve_cpsat(
     if start_x is not None and not inst.violations(start_x):
         _hint(model, inst, profiles, start_x, x, moved, choice, worst, worst_weight, scale)
 
+    if time.perf_counter() >= deadline:
+        return out_of_time
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(float(time_limit), 0.01)
+    solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.01)
     solver.parameters.relative_gap_limit = float(rel_gap)
     solver.parameters.random_seed = int(seed)
     if threads is not None:
@@ -305,6 +315,7 @@ def solve_profiles(
         seed=seed,
         start_x=best_x,
         profiles=profiles,
+        deadline=began + time_limit,
     )
     message = ""
     if outcome.status == "infeasible" and best_x is None:
