@@ -191,3 +191,15 @@ def test_a_solve_imports_the_wrapper_of_its_backend_alone() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["defplan.model.backends.base", "defplan.model.backends.highs"]
+
+
+def test_the_command_line_imports_a_command_module_when_its_command_is_built() -> None:
+    code = (
+        "import sys\nfrom defplan.cli import command_line\n"
+        "before = {m for m in sys.modules if m.startswith('defplan.cli.')}\n"
+        "command_line(['validate'])\n"
+        "after = {m for m in sys.modules if m.startswith('defplan.cli.')}\n"
+        "print(*sorted(before), '|', *sorted(after - before))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["defplan.cli.common", "|", "defplan.cli.theater"]

@@ -9,45 +9,38 @@ exit code 2, never a traceback.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable
-from typing import Annotated
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from defplan import __version__
-from defplan.cli import (
-    extract,
-    plan,
-    posture,
-    report,
-    risk,
-    robust,
-    rotate,
-    theater,
-    whatif,
-    wta,
-)
 from defplan.cli.common import EXIT_INTERRUPTED, console
 
-#: every command by name, in the order ``defplan --help`` lists them
-COMMANDS: dict[str, Callable[..., None]] = {
-    "validate": theater.validate_command,
-    "template": theater.template_command,
-    "risk": risk.risk_command,
-    "plan": plan.plan_command,
-    "evaluate": plan.evaluate_command,
-    "wta": wta.wta_command,
-    "extract": extract.extract_command,
-    "report": report.report_command,
-    "options": posture.options_command,
-    "moves": posture.moves_command,
-    "ladder": whatif.ladder_command,
-    "sweep": whatif.sweep_command,
-    "compare": whatif.compare_command,
-    "robust": robust.robust_command,
-    "rotate": rotate.rotate_command,
+if TYPE_CHECKING:
+    app: typer.Typer
+
+#: every command by name, in the order ``defplan --help`` lists them: the module of
+#: defplan.cli that holds it and its function (imported when the command is built)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("theater", "validate_command"),
+    "template": ("theater", "template_command"),
+    "risk": ("risk", "risk_command"),
+    "plan": ("plan", "plan_command"),
+    "evaluate": ("plan", "evaluate_command"),
+    "wta": ("wta", "wta_command"),
+    "extract": ("extract", "extract_command"),
+    "report": ("report", "report_command"),
+    "options": ("posture", "options_command"),
+    "moves": ("posture", "moves_command"),
+    "ladder": ("whatif", "ladder_command"),
+    "sweep": ("whatif", "sweep_command"),
+    "compare": ("whatif", "compare_command"),
+    "robust": ("robust", "robust_command"),
+    "rotate": ("rotate", "rotate_command"),
 }
 
 
@@ -80,11 +73,18 @@ def command_line(names: Iterable[str] = COMMANDS) -> typer.Typer:
     )
     built.callback()(main_options)
     for name in names:
-        built.command(name)(COMMANDS[name])
+        module, function = COMMANDS[name]
+        command = getattr(importlib.import_module(f"defplan.cli.{module}"), function)
+        built.command(name)(command)
     return built
 
 
-app = command_line()
+def __getattr__(name: str) -> Any:
+    """``app``, the command with every sub-command, built when first asked for."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    built = globals()["app"] = command_line()
+    return built
 
 
 #: young objects allocated before the cyclic garbage collector runs (Python's default is
@@ -110,7 +110,7 @@ def main() -> None:  # pragma: no cover - console entry point
     # a few milliseconds each): a command named first is run from a line of its own
     asked = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
-        (command_line([asked]) if asked in COMMANDS else app)()
+        command_line([asked] if asked in COMMANDS else COMMANDS)()
     except SystemExit as stop:
         solver_left = any(t.name == "solver" and t.is_alive() for t in threading.enumerate())
         if stop.code == EXIT_INTERRUPTED or solver_left:
