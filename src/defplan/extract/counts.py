@@ -234,7 +234,9 @@ INJURIES: Final = re.compile(
     re.I,
 )
 NO_CASUALTIES: Final = re.compile(
-    r"\bno\s+(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
+    # ("no word on casualties", "no information about casualties": not known, not none)
+    r"\bno\s+(?!(?:immediate\s+)?(?:word|information|details?|news|indication|data)\b)"
+    r"(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
     r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
     r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?(?:casualties|harm|injur(?:y|ies)"
     r"|human\s+(?:or\s+material\s+)?losses)\b"

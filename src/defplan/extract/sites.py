@@ -268,6 +268,7 @@ def skeleton(word: str) -> str:
     """A spelling-proof key: consonants only, doubled letters once (Makhmour ~ Makhmur)."""
     letters = re.sub(r"[^a-z]", "", fold(word))
     letters = re.sub(r"[aeiouyhw]", "", letters)
+    letters = re.sub(r"[cq]", "k", letters)  # "Koniko" ~ "Conoco", "Qaim" ~ "Kaim"
     return re.sub(r"(.)\1+", r"\1", letters)
 
 
@@ -628,7 +629,11 @@ class Gazetteer:
             named = self.place_candidates(" ".join(reversed(name_words))) or set()
             candidates = (candidates & named) or candidates
         if candidates is not None and "air" in noun.replace(" ", ""):
-            candidates = {c for c in candidates if self._is_air_site(c)}
+            # an airbase is one with an airfield, unless the place has none and the site
+            # has no name of its own ("a US airbase near the Conoco gas field": reporters
+            # call many bases airbases; "Kharab al-Jir airstrip" is another site)
+            air = {c for c in candidates if self._is_air_site(c)}
+            candidates = air or (candidates if not name_words and titled is None else air)
         mission = next((m for m in ("embassy", "consulate") if m in noun), None)
         if mission is not None:
             # an embassy is only ever the theater's embassy: "the consulate in Erbil"
