@@ -29,7 +29,6 @@ from defplan.cli.common import (
     reports_bad_input,
 )
 from defplan.cli.risk import listed_apart
-from defplan.cli.robust import stability_bar
 from defplan.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -275,6 +274,8 @@ def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Tabl
         cells += [str(units), f"{change:+d}" if change else ""]
         cells.append(f"{float(row['last_unit_removes']):.4f}" if units else "")
         if stability is not None:
+            from defplan.cli.robust import stability_bar  # only with draws
+
             share = float(row["stability"])
             cells.append(f"{100 * share:.0f}% {stability_bar(share, 5)}")
         view.add_row(*cells)

@@ -19,7 +19,6 @@ import pandas as pd
 from defplan import __version__
 from defplan.atomic import atomic_write_bytes, output_set, refuse_overwrite
 from defplan.plan.acceptance import risk_acceptance
-from defplan.plan.record_shape import record_problem
 from defplan.plan.result import PLAN_SCHEMA_VERSION, Plan
 from defplan.scenario import Scenario
 from defplan.workbook.format import format_plan_workbook
@@ -246,6 +245,8 @@ def read_plan_json(path: Path) -> dict[str, Any]:
         raise ValueError(
             f"{path}: plan.json schema_version {version} (this defplan reads {PLAN_SCHEMA_VERSION})"
         )
+    from defplan.plan.record_shape import record_problem  # its models: only to read one
+
     problem = record_problem(data)
     if problem:
         raise ValueError(f"{path}: {problem}")
