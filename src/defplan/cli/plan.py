@@ -66,7 +66,7 @@ def plan_command(
     seed: Annotated[int, typer.Option("--seed", help="seed of the draws", min=0)] = 1,
 ) -> None:
     """Place every system where it removes the most risk; prove it; compare with greedy."""
-    from defplan.atomic import check_out_folder, output_set
+    from defplan.atomic import check_out_folder
     from defplan.plan import plan
     from defplan.plan.acceptance import risk_acceptance
     from defplan.plan.writers import PLAN_FILES, write_plan
@@ -106,27 +106,23 @@ def plan_command(
     if out is None:
         return
     sheets = _move_schedule_sheet(scenario, result, table)
-    with output_set(out):  # plan.json, plan.xlsx and the report appear together
-        written = write_plan(
+    if report:  # plan.json, plan.xlsx and the report appear together
+        from defplan.report import write_plan_and_report
+
+        written = write_plan_and_report(
             result,
             scenario,
             out,
+            table=table,
             acceptance=acceptance,
             extra_sheets=sheets,
             stability=stability,
+            inputs=[workbook],
         )
-        if report:
-            from defplan.report import build_report, write_report
-
-            page = build_report(
-                result,
-                scenario,
-                table=table,
-                acceptance=acceptance,
-                robust_file=out / "robust.json",
-                stability=stability,
-            )
-            written += write_report(page, out / "report.html", inputs=[workbook])
+    else:
+        written = write_plan(
+            result, scenario, out, acceptance=acceptance, extra_sheets=sheets, stability=stability
+        )
     for path in written:
         console.print(f"wrote {path}", markup=False)
     if not report and (out / "report.html").exists():

@@ -16,6 +16,7 @@ from defplan.report.build import (
     render,
     report,
     report_from_dir,
+    write_plan_and_report,
     write_report,
 )
 from defplan.report.data import ReportData, report_data, report_data_from_dir
@@ -33,5 +34,6 @@ __all__ = [
     "report_data",
     "report_data_from_dir",
     "report_from_dir",
+    "write_plan_and_report",
     "write_report",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import pandas as pd
 from defplan.atomic import atomic_write_bytes, check_out_file, output_set, retire
 from defplan.errors import InputError, Problem
 from defplan.plan.result import Plan
+from defplan.plan.writers import write_plan
 from defplan.report.charts import ladder_chart, risk_chart
 from defplan.report.data import (
     ReportData,
@@ -113,6 +114,45 @@ def build_report(
     if robust_file is not None:
         data = with_robust(data, robust_file)
     return render(data)
+
+
+def write_plan_and_report(
+    plan: Plan,
+    scenario: Scenario,
+    out_dir: Path | str,
+    *,
+    table: RiskTable | None = None,
+    acceptance: pd.DataFrame | None = None,
+    extra_sheets: Mapping[str, pd.DataFrame] | None = None,
+    stability: pd.DataFrame | None = None,
+    inputs: Iterable[Path | str] = (),
+) -> list[Path]:
+    """plan.json and plan.xlsx (:func:`defplan.plan.writers.write_plan`) and the report
+    of the plan with its PNGs (:func:`write_report`) into ``out_dir`` as one set: all
+    appear, or none. The report shows a robust.json of the same inputs found in
+    ``out_dir``; ``inputs`` are files none of these may replace. Returns the paths
+    written, plan.json first.
+    """
+    out_dir = Path(out_dir)
+    with output_set(out_dir):
+        written = write_plan(
+            plan,
+            scenario,
+            out_dir,
+            acceptance=acceptance,
+            extra_sheets=extra_sheets,
+            stability=stability,
+        )
+        page = build_report(
+            plan,
+            scenario,
+            table=table,
+            acceptance=acceptance,
+            robust_file=out_dir / "robust.json",
+            stability=stability,
+        )
+        written += write_report(page, out_dir / "report.html", inputs=inputs)
+    return written
 
 
 def report_from_dir(
