@@ -201,7 +201,11 @@ _DIRECTION = (
 )
 LOCATION: Final = re.compile(
     r"^(?P<between>(?:\s+(?:that|which|where)?\s*(?:hosts?|houses?|housing|hosting|used\s+by"
-    r"|occupied\s+by|shared\s+by)\s+(?:[\w.'\u2019-]+\s+){0,6}?)?)"
+    r"|occupied\s+by|shared\s+by)\s+(?:[\w.'\u2019-]+\s+){0,6}?"
+    # whose it is: "a base of CENTCOM in northern Syria", "a base belonging to the
+    # American military near Erbil airport"
+    r"|\s+(?:of|belonging\s+to|run\s+by|operated\s+by)\s+(?:the\s+)?(?=(?:US|U\.S\.|American"
+    r"|international|US-led|U\.S\.-led|CENTCOM|coalition|global)\b)(?:[\w.()'\u2019-]+\s+){1,5}?)?)"
     r"\s*(?P<prep>near|outside|in|at|on|by|close\s+to|inside|within|along"
     r"|(?:(?:some|about)\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)\s+"
