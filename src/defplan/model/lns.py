@@ -38,7 +38,7 @@ import numpy as np
 from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State, accepts, fill
 from defplan.model.instance import Coverage, Instance, IntArray, make_instance
-from defplan.model.reassign import reassign_rounds
+from defplan.model.reassign import Reassigner
 from defplan.model.relaxation import relaxed_allocation
 
 #: Sites freed by the first neighbourhood, and the range it adapts within.
@@ -146,20 +146,18 @@ def large_neighbourhood_search(
     search.exchanges += cyclic_exchange(search.state, deadline=search.deadline)
     kinds: tuple[Kind, ...] = (_by_overlap, _by_system, _by_residual, _at_random)
     failures = 0 if search.sites.size else PATIENCE  # no site may host a unit
-    recreate = np.random.default_rng([seed, 1])
-    rounds = quiet = reassigned = 0
+    recreate = Reassigner(search.state, np.random.default_rng([seed, 1]))
+    rounds = quiet = 0
     while not search.out_of_time():
         solving = failures < PATIENCE and (max_steps is None or search.steps < max_steps)
         rounds_left = ROUNDS if max_rounds is None else min(ROUNDS, max_rounds - rounds)
         if not solving and (rounds_left <= 0 or quiet >= QUIET_ROUNDS or not search.sites.size):
             break
         if rounds_left > 0 and search.sites.size:
-            gained = reassign_rounds(
-                search.state, recreate, rounds_left, search.deadline, first=rounds
-            )
-            rounds += rounds_left
-            reassigned += gained
-            quiet = 0 if gained else quiet + rounds_left
+            before = recreate.rounds
+            gained = recreate.run(rounds_left, search.deadline)
+            rounds += recreate.rounds - before
+            quiet = 0 if gained else quiet + recreate.rounds - before
         if solving:
             kind = kinds[search.steps % len(kinds)]
             if search.step(kind(search)):
@@ -172,7 +170,7 @@ def large_neighbourhood_search(
     if value > instance.objective_of(x) or instance.violations(found):  # never worse
         found, value = x.copy(), instance.objective_of(x)
     return SearchResult(
-        found, value, search.steps, search.improved, search.exchanges, rounds, reassigned
+        found, value, search.steps, search.improved, search.exchanges, rounds, recreate.improved
     )
 
 
