@@ -24,8 +24,7 @@ def linear_assignment(cost: FloatArray) -> IntArray | None:
     """Distinct columns for the rows of ``cost`` (n, m), n ≤ m, at least total cost.
 
     ``inf`` marks a forbidden pair. Returns the column of each row, or None when no
-    assignment avoids every forbidden pair. Ties go to the lowest column index, so the
-    answer is the same on every machine.
+    assignment avoids every forbidden pair. The answer is the same on every machine.
 
     Examples
     --------

@@ -148,9 +148,12 @@ def _round(state: State, rng: np.random.Generator, kind: int, exact: bool) -> in
         [(int(h), int(s), -1) for h, s in zip(unit_site[picked], unit_system[picked], strict=True)]
     )
     freed = unit_system[picked]
-    waves = 1 if exact else int(rng.integers(1, WAVES + 1))
-    for wave in np.array_split(rng.permutation(freed.size), waves):
-        _recreate(state, freed[np.sort(wave)])
+    if exact:  # where each unit stood is one of the answers: never worse
+        _recreate(state, freed)
+    else:
+        waves = int(rng.integers(1, WAVES + 1))
+        for wave in np.array_split(rng.permutation(freed.size), waves):
+            _recreate(state, freed[np.sort(wave)])
     if _keeps_rules(state) and (not exact or _better(state, _value(state), before)):
         return 1
     _restore(state, saved)
@@ -163,7 +166,11 @@ def _recreate(state: State, freed: IntArray) -> None:
     inst = state.inst
     gains = state.all_gains()[freed]  # (k, B)
     full = state.x[:, freed].T >= inst.upper[:, freed].T
-    cost = np.concatenate([np.where(full, np.inf, -gains), np.zeros((freed.size, freed.size))], 1)
+    cost = np.where(full, np.inf, -gains)
+    if (inst.n_bases - full.sum(axis=1)).min(initial=freed.size) < freed.size:
+        # a unit with fewer open sites than there are units may find none: the pool
+        # takes it (where every unit has as many, each finds one, by Hall's theorem)
+        cost = np.concatenate([cost, np.zeros((freed.size, freed.size))], axis=1)
     columns = linear_assignment(cost)
     assert columns is not None  # the pool takes any unit
     state.apply(
