@@ -71,3 +71,17 @@ def test_plan_and_the_cli_report_a_missing_library_without_a_traceback(
     done = CliRunner().invoke(app, ["plan", str(folder), "--backend", "cbc"])
     assert done.exit_code == 2, done.output
     assert "defplan[cbc]" in done.output and "Traceback" not in done.output
+
+
+def test_a_solve_outside_plan_reports_a_missing_library_as_a_solver_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every solve the library runs (here the move schedule's) says SolverError, as plan
+    does, not the solver core's MissingBackendError."""
+    from defplan.posture import schedule
+
+    scenario = planning_theater()
+    target = plan(scenario)
+    hide_package(monkeypatch, "pulp")
+    with pytest.raises(SolverError, match=r"pip install 'defplan\[cbc\]'"):
+        schedule(scenario, target, backend="cbc")

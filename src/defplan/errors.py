@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,6 +53,20 @@ class InputError(Exception):
 
 class SolverError(Exception):
     """Raised when a solver backend is missing, misconfigured or fails outright."""
+
+
+@contextlib.contextmanager
+def backend_missing_as_solver_error() -> Iterator[None]:
+    """Inside, a solve on a backend whose Python package is not installed raises
+    SolverError (the message names the pip extra to install), whoever calls it: the
+    solver core raises its own MissingBackendError, a ValueError, as it imports
+    nothing of the rest of defplan."""
+    from defplan.model.backends import MissingBackendError
+
+    try:
+        yield
+    except MissingBackendError as exc:
+        raise SolverError(str(exc)) from exc
 
 
 class InfeasibleError(SolverError):

@@ -7,9 +7,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from defplan.errors import InfeasibleError, InputError, Problem, SolverError
+from defplan.errors import (
+    InfeasibleError,
+    InputError,
+    Problem,
+    SolverError,
+    backend_missing_as_solver_error,
+)
 from defplan.model import Instance, Objective, solve
-from defplan.model.backends import MissingBackendError
 from defplan.plan.arrays import PlanArrays, build_arrays, intercept_matrix
 from defplan.plan.conflicts import explain_infeasible
 from defplan.plan.leakers import leaker_table
@@ -107,7 +112,7 @@ def plan(
     arrays = build_arrays(
         scenario, table, objective=objective, max_moves=max_moves, inventory=inventory
     )
-    try:
+    with backend_missing_as_solver_error():
         solution = solve(
             arrays.instance,
             backend=chosen_backend,
@@ -116,8 +121,6 @@ def plan(
             threads=threads if threads is not None else profile.threads,
             seed=settings.seed,
         )
-    except MissingBackendError as exc:  # the message names the pip extra to install
-        raise SolverError(str(exc)) from exc
     if solution.x is None and solution.status == "time_limit":
         raise SolverError(
             f"{chosen_backend} found no allocation within {limit:g} s; "

@@ -34,7 +34,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from defplan.errors import InfeasibleError, InputError, Problem, SolverError
+from defplan.errors import (
+    InfeasibleError,
+    InputError,
+    Problem,
+    SolverError,
+    backend_missing_as_solver_error,
+)
 from defplan.model.backends.base import RunOptions, runner
 from defplan.model.instance import FloatArray, IntArray
 from defplan.model.linear import INF, LinearModel
@@ -186,7 +192,8 @@ def stackelberg_coverage(
     n = levels.shape[0]
     if n == 0:
         return GameCoverage(np.zeros(0), np.zeros(0), 0.0)
-    run = runner(backend)
+    with backend_missing_as_solver_error():
+        run = runner(backend)
     options = RunOptions(time_limit=LP_SECONDS, rel_gap=0.0)
     scale = float(levels[:, 0].max(initial=0.0))
     useful = _useful_units(levels, lower, upper, FLAT * scale)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from defplan.errors import backend_missing_as_solver_error
 from defplan.model import Instance
 from defplan.model.aggregate import SampleTotal, TopSum
 from defplan.model.backends import RunOptions, runner
@@ -502,7 +503,8 @@ def sequence(
         risks = risk_by_day(problem, nothing)
         cost = schedule_cost(problem, risks)
         return Timetable(nothing, cost, "optimal", cost, risks)
-    run = runner(backend)
+    with backend_missing_as_solver_error():
+        run = runner(backend)
     options = RunOptions(time_limit=time_limit, rel_gap=0.0, threads=threads, seed=seed)
     clock = time.monotonic()
     first = run(model, options)

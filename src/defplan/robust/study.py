@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from defplan.errors import backend_missing_as_solver_error
 from defplan.executor import Executor, run_all, scheduler_engine
 from defplan.model import Instance, Objective, solve
 from defplan.model.aggregate import Aggregator, CVaR, Mean, Regret
@@ -70,6 +71,7 @@ class SampleOptimum:
 CHUNKS_PER_WORKER = 4
 
 
+@backend_missing_as_solver_error()
 def solve_samples(job: SampleJob) -> list[SampleOptimum]:
     """The optimum of every sample in a chunk, each solved on its own.
 
@@ -155,6 +157,7 @@ class RobustResult:
         return sum(1 for o in self.optima if o.status != "optimal")
 
 
+@backend_missing_as_solver_error()
 def robust(
     scenario: Scenario,
     *,
