@@ -278,3 +278,28 @@ def test_cp_sat_builds_and_solves_nothing_past_its_deadline(
     )
     found = solve_cpsat(inst, time_limit=10.0, rel_gap=0.0, deadline=time.perf_counter())
     assert found.status == "time_limit" and found.x is None and found.bound == -math.inf
+
+
+def test_a_highs_run_yields_past_its_handover_only_while_its_gap_is_wide() -> None:
+    """RunOptions.yield_after: a run still above yield_gap then stops (its time goes
+    to the search), one within it runs on to its answer."""
+    pytest.importorskip("highspy")
+    from defplan.model.backends import RunOptions, runner
+    from defplan.model.formulation import formulate
+
+    rng = np.random.default_rng(0)
+    inst = make_instance(
+        rng.uniform(0.1, 5.0, (12, 3)),
+        rng.uniform(0.2, 0.8, (3, 3)),
+        [6, 5, 4],
+        objective="blend",
+        upper=np.full((12, 3), 3),
+    )
+    model = formulate(inst).model
+    run = runner("highs")
+    settled = run(model, RunOptions(time_limit=60, rel_gap=1e-7, threads=1))
+    assert settled.status == "optimal"
+    wide = run(model, RunOptions(60, 1e-7, threads=1, yield_after=0.0, yield_gap=0.0))
+    assert wide.status == "time_limit"
+    near = run(model, RunOptions(60, 1e-7, threads=1, yield_after=0.0, yield_gap=math.inf))
+    assert near.status == "optimal"

@@ -102,6 +102,11 @@ class RunOptions:
     #: branch-and-bound nodes at most (a work limit: unlike seconds, the same on any
     #: machine); None = no limit. HiGHS honours it, the others ignore it.
     max_nodes: int | None = None
+    #: seconds into the run after which it stops if its own relative gap is still above
+    #: ``yield_gap`` (its time then goes to other work); None = never. HiGHS honours
+    #: it, the others run on to their time limit.
+    yield_after: float | None = None
+    yield_gap: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ def load() -> Runner:
             h.setOptionValue("threads", options.threads)
         if options.max_nodes is not None:
             h.setOptionValue("mip_max_nodes", options.max_nodes)
+        if options.yield_after is not None:
+            h.cbMipInterrupt += _yielding(options.yield_after, options.yield_gap)
         if model.n_rows > IPM_ROWS and any(model.col_integer):
             # The root LP of a very large model takes dual simplex longer than a typical
             # time limit (5,000 bases: 81 s against 27 s by interior point), leaving no
@@ -143,6 +145,18 @@ def _run_interruptibly(h: Any, deadline: float) -> None:
     """
     h.HandleUserInterrupt = True
     run_interruptibly(h.run, h.cancelSolve, deadline)
+
+
+def _yielding(after: float, gap: float) -> Any:
+    """A MIP interrupt callback that stops the run once it has run ``after`` seconds
+    with its gap still above ``gap`` (RunOptions.yield_after)."""
+
+    def check(event: Any) -> None:
+        out = event.data_out
+        if out.running_time >= after and not out.mip_gap <= gap:  # nan: no bound yet
+            event.interrupt()
+
+    return check
 
 
 def _inconsistent(model: LinearModel, result: RunResult) -> bool:
