@@ -761,3 +761,13 @@ def test_an_undated_report_s_floating_dates_are_told_apart_by_month_not_by_the_s
     assert named.floating and weekday.floating and named.day.year != weekday.day.year
     assert dates_compatible(named, weekday)
     assert not dates_compatible(named, december)
+
+
+def test_a_new_group_is_named_by_what_it_calls_itself_only_when_that_is_a_name() -> None:
+    told = "Two rockets hit Camp Taji on Monday. "
+    named = one(told + "A group calling itself the Sons of the Valley claimed the attack.")
+    assert named.actor == "Sons of the Valley"
+    unnamed = one(told + "A group calling itself a defender of Iraq claimed the attack.")
+    assert unnamed.actor is None
+    known = one(told + "A group calling itself Kataib Hezbollah claimed the attack.")
+    assert known.actor == "Kataib Hezbollah"

@@ -310,9 +310,37 @@ def claim_in(
             return None
         if CLAIM_OF_MANY.match(rest) and not CLAIM_OF_THESE.match(rest):
             continue  # "has claimed most of those attacks": no one attack's claim
-        named = _group_in(before, actors)
+        named = _group_in(before, actors) or self_named(before)
         return named or (antecedent if GROUP_ANAPHOR.search(before) else None)
     return None
+
+
+# "a group calling itself 'The brigades to avenge al-Muhandis' took responsibility": a
+# new front the lexicon cannot know yet, named by the words it chose
+SELF_NAMED: Final = re.compile(
+    r"\b(?:calling|calls|called|naming|names)\s+(?:itself|themselves)\s+"
+    r"[\"\u201c\u2018']?(?P<lead>(?:the\s+)?)[\"\u201c\u2018']?"
+    r"(?P<name>[a-z][\w.-]*(?:['\u2019]\w+)*(?:\s+[\w.-]+(?:['\u2019]\w+)*){0,6}?)"
+    r"[\"\u201d\u2019']?"
+    r"\s*(?:,[^,]*,\s*)?(?:(?:has|have|had|later|also|then|quickly|swiftly)\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def self_named(text: str) -> str | None:
+    """The name a group "calling itself" something gives, where ``text`` ends at its claim.
+
+    >>> self_named("A group calling itself \u201cThe brigades to avenge al-Muhandis\u201d ")
+    'brigades to avenge al-Muhandis'
+    >>> self_named("a group that calls itself the Guardians of the Jazira has ")
+    'Guardians of the Jazira'
+    """
+    found = SELF_NAMED.search(text)
+    if found is None or not (
+        found.group("name")[:1].isupper() or found.group("lead")[:1].isupper()
+    ):
+        return None  # a name is written with a capital ("calling itself a defender": none)
+    return found.group("name")
 
 
 def last_group(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
