@@ -28,7 +28,7 @@ def linear_assignment(cost: FloatArray) -> IntArray | None:
 
     Examples
     --------
-    >>> linear_assignment(np.array([[4.0, 1.0, 3.0], [2.0, 0.0, 5.0]])).tolist()
+    >>> linear_assignment(np.array([[4.0, 1.0, 6.0], [2.0, 0.0, 5.0]])).tolist()
     [1, 0]
     >>> linear_assignment(np.array([[np.inf, 1.0], [np.inf, 2.0]])) is None
     True
