@@ -14,7 +14,11 @@ exactly, and keeping every unit where it was is one of the answers). With area
 coverage its costs are first order. A *kick* frees a few percent of the units, any
 number per site, and puts them back in waves (each an assignment given the waves
 before it, so units may join others at a site): it usually costs a lot, and the exact
-rounds that follow repair it into a different local optimum.
+rounds that follow repair it into a different local optimum. Half the kicks are
+mild instead: an exact round on gains scaled by random factors (log-normal, spread
+:data:`NOISE`), which lands near the current allocation (at μ = 3, where units share
+sites and the waves' kicks rarely pay, these find what they do not: 200×400 from
++3.9% to +1.8 to +3.1% over the best known in 30 s).
 
 :class:`Reassigner` alternates the two as an iterated local search. Every round is
 scored exactly on the whole objective (the move cost included) and must keep every
@@ -45,6 +49,8 @@ KICK_RANGE = (0.02, 0.08)
 #: A kick's units go back in 1 to this many waves, each an assignment given the waves
 #: before it (so units of a later wave may join those of an earlier one).
 WAVES = 3
+#: Spread of the multiplicative noise on the gains of a mild kick.
+NOISE = 0.1
 #: Descent rounds in a row without a gain that end a descent.
 QUIET = 4
 
@@ -137,10 +143,11 @@ def _round(state: State, rng: np.random.Generator, kind: int, exact: bool) -> in
     extra = state.x[sites, systems] - inst.lower[sites, systems]
     unit_site = np.repeat(sites, extra)
     unit_system = np.repeat(systems, extra)
-    low, high = SHARE_RANGE if exact else KICK_RANGE
+    noisy = not exact and NOISE > 0.0 and rng.random() < 0.5
+    low, high = SHARE_RANGE if exact or noisy else KICK_RANGE
     count = int(np.clip(rng.uniform(low, high) * unit_site.size, 1, inst.n_bases))
     picked = _pick(rng, kind, unit_site, unit_system, count, inst.n_bases)
-    if exact:
+    if exact or noisy:
         picked = _one_per_site(rng, picked, unit_site)
     before = _value(state)
     saved = _save(state)
@@ -150,6 +157,8 @@ def _round(state: State, rng: np.random.Generator, kind: int, exact: bool) -> in
     freed = unit_system[picked]
     if exact:  # where each unit stood is one of the answers: never worse
         _recreate(state, freed)
+    elif noisy:  # a mild kick: near the best answer of an exact round
+        _recreate(state, freed, np.exp(NOISE * rng.standard_normal((freed.size, inst.n_bases))))
     else:
         waves = int(rng.integers(1, WAVES + 1))
         for wave in np.array_split(rng.permutation(freed.size), waves):
@@ -160,11 +169,13 @@ def _round(state: State, rng: np.random.Generator, kind: int, exact: bool) -> in
     return 0
 
 
-def _recreate(state: State, freed: IntArray) -> None:
+def _recreate(state: State, freed: IntArray, noise: np.ndarray | None = None) -> None:
     """Put units of these systems back, each at its own site or in the pool, at least
     summed residual (exact where the systems defend their own site alone)."""
     inst = state.inst
     gains = state.all_gains()[freed]  # (k, B)
+    if noise is not None:
+        gains = gains * noise
     full = state.x[:, freed].T >= inst.upper[:, freed].T
     cost = np.where(full, np.inf, -gains)
     if (inst.n_bases - full.sum(axis=1)).min(initial=freed.size) < freed.size:
