@@ -193,3 +193,33 @@ def test_any_plain_grid_reads_the_same_fast(
     path = _one_sheet(tmp_path, [["id", "value", "notes"], *grid])
     fast, slow = _read_both(path, monkeypatch)
     assert fast == slow
+
+
+def test_a_workbook_another_tool_wrote_reads_the_same_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XlsxWriter writes shared strings, styles and numbers its own way (as Excel does)."""
+    import xlsxwriter
+
+    path = tmp_path / "other.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    day, clock = (
+        book.add_format({"num_format": "yyyy-mm-dd"}),
+        book.add_format({"num_format": "hh:mm"}),
+    )
+    sheet = book.add_worksheet("bases")
+    sheet.write_row(0, 0, ["base_id", "troops", "ratio", "when", "at", "open", "note"])
+    sheet.write_row(1, 0, ["a", 1500, 0.25, None, None, True, " padded "])
+    sheet.write_datetime(1, 3, dt.datetime(2024, 1, 2), day)
+    sheet.write_datetime(1, 4, dt.time(13, 30), clock)
+    sheet.write_row(2, 0, ["b", 0, 1e-5, None, None, False])
+    sheet.write_string(2, 6, "=not a formula")
+    sheet.write_row(3, 0, ["c", 123456789, 2.5e-7])
+    hidden = book.add_worksheet("deployed")
+    hidden.hide()
+    hidden.write_row(0, 0, ["base_id", "units"])
+    hidden.write_row(1, 0, ["a", 2])
+    book.close()
+    assert plain_sheets(path.read_bytes()) is not None
+    fast, slow = _read_both(path, monkeypatch)
+    assert fast == slow
