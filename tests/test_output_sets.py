@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,68 @@ def test_a_commit_killed_halfway_is_rolled_back_not_deleted(tmp_path: Path) -> N
         "c.txt": b"old c",
         "mine.txt": b"the planner's",
     }
+
+
+def _no_kill(pid: int, sig: int) -> None:
+    raise AssertionError(f"os.kill({pid}, {sig}) on Windows ends the process it asks about")
+
+
+class _Kernel32:
+    """Windows' OpenProcess / GetExitCodeProcess / CloseHandle, for a few processes."""
+
+    ERROR_INVALID_PARAMETER = 87
+
+    def __init__(self, exit_codes: dict[int, int], denied: set[int]) -> None:
+        self.exit_codes, self.denied = exit_codes, denied
+        self.last_error = 0
+        self.open: set[int] = set()
+
+    def OpenProcess(self, access: int, inherit: bool, pid: int) -> int:  # noqa: N802
+        if pid in self.denied or pid not in self.exit_codes:
+            self.last_error = 5 if pid in self.denied else self.ERROR_INVALID_PARAMETER
+            return 0
+        self.open.add(pid)
+        return pid
+
+    def GetExitCodeProcess(self, handle: int, code: Any) -> int:  # noqa: N802
+        code._obj.value = self.exit_codes[handle]
+        return 1
+
+    def CloseHandle(self, handle: int) -> int:  # noqa: N802
+        self.open.remove(handle)
+        return 1
+
+
+def test_on_windows_a_process_is_asked_about_without_signalling_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kernel = _Kernel32({101: 259, 102: 0}, denied={103})
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(os, "kill", _no_kill)
+    monkeypatch.setattr(atomic, "_kernel32", lambda: kernel, raising=False)
+    monkeypatch.setattr(ctypes, "get_last_error", lambda: kernel.last_error, raising=False)
+    assert atomic._running(101)  # STILL_ACTIVE
+    assert not atomic._running(102)  # exited, its handle still held by someone
+    assert atomic._running(103)  # someone else's process: access denied, but it runs
+    assert not atomic._running(104)  # no such process
+    assert kernel.open == set()  # every handle opened is closed
+
+
+@pytest.mark.parametrize(
+    ("raised", "running"),
+    [(None, True), (ProcessLookupError(), False), (PermissionError(), True)],
+)
+def test_on_posix_signal_0_asks_whether_a_process_runs(
+    monkeypatch: pytest.MonkeyPatch, raised: OSError | None, running: bool
+) -> None:
+    sent: list[tuple[int, int]] = []
+
+    def kill(pid: int, sig: int) -> None:
+        sent.append((pid, sig))
+        if raised is not None:
+            raise raised
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(os, "kill", kill)
+    assert atomic._running(4242) is running
+    assert sent == [(4242, 0)]

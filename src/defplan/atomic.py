@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import ctypes
 import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from defplan.errors import InputError, Problem
 
@@ -293,6 +296,8 @@ def remove_abandoned(folder: Path) -> None:
 def _running(pid: int) -> bool:
     if pid == os.getpid():
         return False  # ours, and not open: left by a set that ended
+    if sys.platform == "win32":
+        return _running_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -300,6 +305,41 @@ def _running(pid: int) -> bool:
     except OSError:
         return True  # someone else's process
     return True
+
+
+#: OpenProcess's right to ask a process's exit code, granted even for others' processes
+_QUERY_LIMITED_INFORMATION = 0x1000
+#: GetExitCodeProcess's code for a process still running
+_STILL_ACTIVE = 259
+_ERROR_ACCESS_DENIED = 5
+
+
+def _kernel32() -> Any:
+    """Windows' kernel32, its handles typed as pointers (ctypes would cut them to int)."""
+    kernel = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel.OpenProcess.restype = ctypes.c_void_p
+    kernel.OpenProcess.argtypes = [ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
+    kernel.GetExitCodeProcess.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_ulong)]
+    kernel.CloseHandle.argtypes = [ctypes.c_void_p]
+    return kernel
+
+
+def _running_on_windows(pid: int) -> bool:
+    """Whether process ``pid`` runs, asked of Windows without signalling it.
+
+    ``os.kill(pid, 0)`` would end the process there: signal 0 is not a probe on Windows.
+    """
+    kernel = _kernel32()
+    handle = kernel.OpenProcess(_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:  # no such process, or one we may not open (someone else's: running)
+        return bool(ctypes.get_last_error() == _ERROR_ACCESS_DENIED)  # type: ignore[attr-defined]
+    try:
+        code = ctypes.c_ulong()
+        if not kernel.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True  # cannot tell: keep its files
+        return code.value == _STILL_ACTIVE
+    finally:
+        kernel.CloseHandle(handle)
 
 
 def _remove(path: Path) -> None:
