@@ -17,7 +17,9 @@ Where defplan reads a CSV file (a CSV-folder theater, an extracted attacks sheet
 loaded as the attacks sheet, an allocation for ``evaluate``) :func:`unescape_cell`
 removes that one quote again, so what defplan wrote reads back unchanged. To keep the
 round trip exact, text that already begins with quotes before one of those characters
-gets one more (``'=x`` is written ``''=x``).
+gets one more (``'=x`` is written ``''=x``). A quote defplan would not have written
+stays: ``'ok`` and ``'-12.5`` read as themselves. (A hand-written ``'-' means none``
+cannot be told from defplan's escape of ``-' means none``, and reads as the latter.)
 
 Every CSV file defplan writes goes through :func:`write_csv` (rows) or
 :func:`write_frame_csv` (a DataFrame), atomically (and with its set, see
@@ -29,6 +31,8 @@ Every CSV file defplan writes goes through :func:`write_csv` (rows) or
 ('-12.5', "'-1+1", '-2e3')
 >>> unescape_cell("'+1 cram at al_asad"), unescape_cell("''=x"), unescape_cell("'ok")
 ('+1 cram at al_asad', "'=x", "'ok")
+>>> unescape_cell("'-12.5")
+"'-12.5"
 """
 
 from __future__ import annotations
@@ -63,8 +67,14 @@ def escape_cell(value: Any) -> Any:
 
 
 def unescape_cell(text: str) -> str:
-    """A cell as defplan meant it: the quote :func:`escape_cell` put in front removed."""
-    return text[1:] if _QUOTED.match(text) else text
+    """A cell as defplan meant it: the quote :func:`escape_cell` put in front removed.
+
+    Only a quote :func:`escape_cell` could have put there goes: a hand-written ``'-12.5``
+    keeps its quote, since defplan writes the number ``-12.5`` bare.
+    """
+    if _QUOTED.match(text) and not PLAIN_NUMBER.fullmatch(text[1:]):
+        return text[1:]
+    return text
 
 
 def cell_text(value: Any) -> str:
