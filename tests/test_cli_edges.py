@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -203,3 +205,32 @@ def test_a_path_that_looks_like_markup_is_printed_as_it_is(workbook: Path, tmp_p
     result = runner.invoke(app, ["validate", str(missing)])
     assert result.exit_code == 2
     assert f"{missing} · file not found" in " ".join(result.output.split())
+
+
+#: ids and names a planner could type that rich would read as markup
+MARKUP_LIKE = ("[bold]x", "y[/]", "[link=x]z")
+
+
+def test_ids_that_look_like_markup_print_as_they_are(tmp_path: Path) -> None:
+    """A base named ``[bold]x`` is a name, not a style: plan's and risk's tables show it
+    whole, and ``y[/]`` (a closing tag with nothing open) is no error."""
+    scenario = planning_theater()
+    named = dict(zip(("alpha", "bravo", "delta"), MARKUP_LIKE, strict=True))
+
+    def rename(rows: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            r.model_copy(update={"base_id": named.get(r.base_id, r.base_id)}) for r in rows
+        )
+
+    scenario = dataclasses.replace(
+        scenario,
+        bases=rename(scenario.bases),
+        deployed=rename(scenario.deployed),
+        attacks=rename(scenario.attacks),
+    )
+    workbook = write_scenario(scenario, tmp_path / "theater.xlsx")
+    for command in ("plan", "risk"):
+        result = runner.invoke(app, [command, str(workbook)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        for name in MARKUP_LIKE:
+            assert name in result.output, (command, name)

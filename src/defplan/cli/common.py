@@ -290,6 +290,16 @@ def objective_choice(value: str | None) -> Objective | None:
     return value
 
 
+def literal(value: object) -> str:
+    """``value`` as text that a table cell or a printed line shows as it is written: an
+    id or a name from the input such as ``[bold]x`` or ``x[/]`` is no markup to rich.
+
+    >>> print(literal("[bold]x"), literal("al_asad"), literal(3))
+    \\[bold]x al_asad 3
+    """
+    return escape(str(value))
+
+
 def num(value: float | None, digits: int = 3, signed: bool = False) -> str:
     """A figure for a table cell: ``digits`` decimals (with its sign when ``signed``),
     "-" for a missing one.

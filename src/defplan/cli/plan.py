@@ -23,6 +23,7 @@ from defplan.cli.common import (
     errors,
     illustrative_banner,
     keep_whole,
+    literal,
     num,
     objective_choice,
     read_from,
@@ -98,9 +99,9 @@ def plan_command(
     stability = _stability(scenario, result, out, samples, seed, table)
     console.print(allocation_view(result, stability))
     for line in plan_summary(result):
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     if apart := listed_apart(table):
-        console.print(apart, soft_wrap=True)
+        console.print(apart, soft_wrap=True, markup=False)
     acceptance = risk_acceptance(result, scenario, table=table)
     console.print(acceptance_view(acceptance))
     if out is None:
@@ -184,7 +185,7 @@ def evaluate_command(
     if result.leakers is not None:
         console.print(leakers_view(result.leakers, simulate))
     for line in plan_summary(result):
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     if out is not None:
         for path in write_plan(result, scenario, out):
             console.print(f"wrote {path}", markup=False)
@@ -232,7 +233,7 @@ def leakers_view(leakers: pd.DataFrame, raids: int) -> Table:
         view.add_column(column, justify="left" if column == "base" else "right")
     for row in leakers.to_dict(orient="records"):
         view.add_row(
-            escape(str(row["base_id"])),
+            literal(row["base_id"]),
             f"{row['raids_per_year']:.3g}",
             f"{row['rounds_per_raid']:.2f}",
             f"{row['leakers_expected']:.3f}",
@@ -266,7 +267,7 @@ def allocation_view(result: Plan, stability: pd.DataFrame | None = None) -> Tabl
     frame = with_stability(result.allocation_table(), stability)
     for row in frame.to_dict(orient="records"):
         change, units = int(row["change"]), int(row["units"])
-        cells = [str(row["base_id"]), str(row["system_id"]), str(row["deployed_today"])]
+        cells = [literal(row["base_id"]), literal(row["system_id"]), str(row["deployed_today"])]
         cells += [str(units), f"{change:+d}" if change else ""]
         cells.append(f"{float(row['last_unit_removes']):.4f}" if units else "")
         if stability is not None:
@@ -292,12 +293,12 @@ def acceptance_view(frame: pd.DataFrame) -> Table:
         view.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in frame.to_dict("records"):
         view.add_row(
-            str(row["base_id"]),
+            literal(row["base_id"]),
             num(float(row["risk_accepted"])),
-            str(row["threat"]),
-            str(row["factor"]),
-            str(row["reason"]),
-            str(row["measures"]),
+            literal(row["threat"]),
+            literal(row["factor"]),
+            literal(row["reason"]),
+            literal(row["measures"]),
         )
     return keep_whole(view, ids=("base",))
 

@@ -14,6 +14,7 @@ from defplan.cli.common import (
     console,
     illustrative_banner,
     keep_whole,
+    literal,
     read_from,
     reports_bad_input,
 )
@@ -47,7 +48,7 @@ def risk_command(
         f"decayed years, {table.completeness:.0%} of attacks on record: rates corrected)"
     )
     if apart := listed_apart(table):
-        console.print(apart, soft_wrap=True)
+        console.print(apart, soft_wrap=True, markup=False)
     for left_out in table.excluded:
         console.print(f"[dim]left out: {escape(left_out.attack_id)}: {escape(left_out.reason)}[/]")
     if scenario.illustrative:
@@ -71,12 +72,12 @@ def risk_ranking(table: RiskTable, top: int = 0) -> Table:
     for row in frame.itertuples(index=False):
         view.add_row(
             str(row.rank),
-            str(row.base_id),
+            literal(row.base_id),
             f"{row.troops:,}",
             f"{row.risk:.3f}",
-            f"{row.share:.1%}" if row.owner == "coalition" else str(row.owner),
-            str(row.dominant_weapon or "-"),
-            str(row.dominant_factor),
+            f"{row.share:.1%}" if row.owner == "coalition" else literal(row.owner),
+            literal(row.dominant_weapon or "-"),
+            literal(row.dominant_factor),
         )
     return keep_whole(view, ids=("base",))
 
