@@ -303,3 +303,22 @@ def test_a_highs_run_yields_past_its_handover_only_while_its_gap_is_wide() -> No
     assert wide.status == "time_limit"
     near = run(model, RunOptions(60, 1e-7, threads=1, yield_after=0.0, yield_gap=math.inf))
     assert near.status == "optimal"
+
+
+def test_a_run_deaf_at_its_handover_is_left_behind_then_unless_its_gap_was_near() -> None:
+    """A root LP that hears no callback cannot be asked to yield: the run is left
+    behind at the handover, as at its time limit, unless its gap had come within the
+    handover's (then it has till its time limit)."""
+    from types import SimpleNamespace
+
+    from defplan.model.backends.highs import OVERRUN_SECONDS, _Handover
+
+    handover = _Handover(at=100.0, gap=1e-3)
+    due = handover.hard_stop(deadline=200.0)
+    assert due() == 100.0 + OVERRUN_SECONDS
+    stopped: list[bool] = []
+    event = SimpleNamespace(
+        data_out=SimpleNamespace(mip_gap=1e-4), interrupt=lambda: stopped.append(True)
+    )
+    handover.check(event)
+    assert due() == 200.0 + OVERRUN_SECONDS and not stopped

@@ -6,6 +6,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,11 @@ def load() -> Runner:
             h.setOptionValue("threads", options.threads)
         if options.max_nodes is not None:
             h.setOptionValue("mip_max_nodes", options.max_nodes)
+        hard_stop: Callable[[], float] | float = deadline + OVERRUN_SECONDS
         if options.yield_after is not None:
-            h.cbMipInterrupt += _yielding(options.yield_after, options.yield_gap)
+            handover = _Handover(time.perf_counter() + options.yield_after, options.yield_gap)
+            h.cbMipInterrupt += handover.check
+            hard_stop = handover.hard_stop(deadline)
         if model.n_rows > IPM_ROWS and any(model.col_integer):
             # The root LP of a very large model takes dual simplex longer than a typical
             # time limit (5,000 bases: 81 s against 27 s by interior point), leaving no
@@ -101,7 +105,7 @@ def load() -> Runner:
             index = np.arange(model.n_cols, dtype=np.int32)
             h.setSolution(model.n_cols, index, np.asarray(options.start, dtype=np.float64))
         try:
-            _run_interruptibly(h, deadline + OVERRUN_SECONDS)
+            _run_interruptibly(h, hard_stop)
         except SolverOverrunError:
             return RunResult("time_limit", None, math.nan, -math.inf, OVERRAN)
         status = h.getModelStatus()
@@ -133,7 +137,7 @@ def load() -> Runner:
     return run
 
 
-def _run_interruptibly(h: Any, deadline: float) -> None:
+def _run_interruptibly(h: Any, deadline: float | Callable[[], float]) -> None:
     """Solve so that Ctrl-C is seen at once and a run past ``deadline`` is stopped or
     left behind (:func:`run_interruptibly`).
 
@@ -147,16 +151,28 @@ def _run_interruptibly(h: Any, deadline: float) -> None:
     run_interruptibly(h.run, h.cancelSolve, deadline)
 
 
-def _yielding(after: float, gap: float) -> Any:
-    """A MIP interrupt callback that stops the run once it has run ``after`` seconds
-    with its gap still above ``gap`` (RunOptions.yield_after)."""
+class _Handover:
+    """RunOptions.yield_after: a MIP interrupt callback that stops the run once the
+    handover time has passed with its gap still above ``gap``, and the time past which
+    a run deaf to it (its root LP hears no callback) is left behind."""
 
-    def check(event: Any) -> None:
-        out = event.data_out
-        if out.running_time >= after and not out.mip_gap <= gap:  # nan: no bound yet
+    def __init__(self, at: float, gap: float) -> None:
+        self.at = at  # a perf_counter time
+        self.gap = gap
+        self.near = False  # the run's gap has been within ``gap``
+
+    def check(self, event: Any) -> None:
+        if event.data_out.mip_gap <= self.gap:
+            self.near = True
+        elif time.perf_counter() >= self.at:  # above the gap, or nan: no bound yet
             event.interrupt()
 
-    return check
+    def hard_stop(self, deadline: float) -> Callable[[], float]:
+        def due() -> float:
+            end = deadline if self.near else min(deadline, self.at)
+            return end + OVERRUN_SECONDS
+
+        return due
 
 
 def _inconsistent(model: LinearModel, result: RunResult) -> bool:
