@@ -16,6 +16,7 @@ from defplan.cli.common import (
     EXIT_BAD_INPUT,
     console,
     errors,
+    literal,
     print_problems,
     reports_bad_input,
 )
@@ -135,7 +136,7 @@ def rows_table(result: Extraction) -> Table:
     frame = result.frame()
 
     def shown(value: object) -> str:
-        return "" if value is None or str(value) in ("<NA>", "nan", "None") else str(value)
+        return "" if value is None or str(value) in ("<NA>", "nan", "None") else literal(value)
 
     for row in frame.to_dict("records"):
         table.add_row(

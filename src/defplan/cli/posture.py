@@ -19,6 +19,7 @@ from defplan.cli.common import (
     WorkbookArg,
     console,
     keep_whole,
+    literal,
     num,
     objective_choice,
     read_from,
@@ -99,10 +100,10 @@ def options_command(
         console.print("best consolidation: none beats re-optimising today's posture")
     else:
         console.print(
-            f"[bold]best consolidation: {best.option_id}[/] — residual "
+            f"[bold]best consolidation: {literal(best.option_id)}[/] — residual "
             f"{best.risk_total:.3f}/yr ({best.delta_total:+.3f} against the status quo, "
             f"{best.delta_reoptimised:+.3f} against re-optimising today's posture); "
-            f"{best.description}",
+            f"{literal(best.description)}",
             soft_wrap=True,
         )
     if out is not None:
@@ -113,7 +114,7 @@ def options_command(
 def _score_row(rank: str, score: OptionScore, label: str | None = None) -> list[str]:
     from defplan.posture import STATUS_QUO
 
-    label = label or score.option_id
+    label = literal(label or score.option_id)
     if not score.feasible:
         return [rank, label, "infeasible", "", "", "", "", "", ""]
     return [
@@ -173,12 +174,16 @@ def options_notes(report: OptionsReport) -> list[str]:
     lines = []
     for score in report.options:
         if score.feasible:
-            lines.append(f"  {score.option_id}: {score.description} ({details(score)})")
+            lines.append(
+                f"  {literal(score.option_id)}: {literal(score.description)} ({details(score)})"
+            )
         else:
-            lines.append(f"  [red]{score.option_id}: infeasible[/] — {score.reason}")
+            lines.append(
+                f"  [red]{literal(score.option_id)}: infeasible[/] — {literal(score.reason)}"
+            )
     sq, again = report.status_quo, report.reoptimised
     lines.append(SCORE_LEGEND)
-    lines.append(f"status quo = {sq.description} ({details(sq)})")
+    lines.append(f"status quo = {literal(sq.description)} ({details(sq)})")
     lines.append(
         f"{REOPTIMISED} = today's posture with its defenses re-placed optimally "
         f"({again.system_units_moved} unit(s) moved from today's deployment; {details(again)})"
@@ -193,14 +198,15 @@ def _add_references(view: Table, report: OptionsReport) -> None:
 
 
 def details(score: OptionScore) -> str:
-    """The figures the table leaves out: worst base, unit-km, regions left."""
+    """The figures the table leaves out: worst base, unit-km, regions left (escaped:
+    a line of markup holds them)."""
     parts = [f"worst {score.worst_base}"] if score.worst_base else []
     parts.append(f"{score.system_unit_km:,.0f} unit-km")
     if score.troops_unplaced:
         parts.append(f"{score.troops_unplaced:,} troops fit nowhere")
     if score.regions_lost:
         parts.append(f"no presence left in {', '.join(score.regions_lost)}")
-    return "; ".join(parts)
+    return literal("; ".join(parts))
 
 
 def suggestions_view(report: OptionsReport) -> Table:
@@ -284,7 +290,7 @@ def moves_command(
     horizon = horizon_days or scenario.settings.planning_horizon_days
     console.print(schedule_view(result))
     for line in orders_summary(result.orders)[:1] + schedule_summary(result, horizon):
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     gains = None
     if samples and result.orders.orders:
         gains = move_gains(scenario, result.orders, samples=samples, seed=seed, table=table)
@@ -316,9 +322,9 @@ def gains_view(gains: pd.DataFrame, samples: int) -> Table:
         if not row["clears_threshold"]:
             verdict += ", < min_move_gain"
         view.add_row(
-            str(row["system_id"]),
-            str(row["from_base"]),
-            str(row["to_base"]),
+            literal(row["system_id"]),
+            literal(row["from_base"]),
+            literal(row["to_base"]),
             f"{row['gain_per_unit']:.4f}",
             f"{row['gain_p5']:.4f}",
             f"{row['gain_p95']:.4f}",
@@ -355,6 +361,6 @@ def curve_view(frame: pd.DataFrame) -> Table:
             str(row["units_moved"]),
             f"{float(row['risk']):.4f}",
             f"{float(row['risk_removed']):.4f}" if i else "",
-            f"{row['worst_base']} ({float(row['worst_residual']):.3f})",
+            f"{literal(row['worst_base'])} ({float(row['worst_residual']):.3f})",
         )
     return view

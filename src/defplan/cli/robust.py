@@ -18,6 +18,7 @@ from defplan.cli.common import (
     WorkersOption,
     console,
     keep_whole,
+    literal,
     read_from,
     reports_bad_input,
 )
@@ -112,7 +113,7 @@ def bases_view(result: RobustResult) -> Table:
     """Base by base: both plans' units and residual across samples."""
     from defplan.robust.writers import bases_frame
 
-    systems = "+".join(result.system_ids)
+    systems = literal("+".join(result.system_ids))
     view = Table(
         title=f"Point plan against robust plan (units {systems}; residual /yr over draws; "
         "worst: share of draws the base keeps the most under the robust plan)",
@@ -124,7 +125,7 @@ def bases_view(result: RobustResult) -> Table:
     frame = bases_frame(result)
     for row in frame.to_dict(orient="records"):
         view.add_row(
-            str(row["base_id"]),
+            literal(row["base_id"]),
             "+".join(str(row[f"point_{s}"]) for s in result.system_ids),
             "+".join(str(row[f"robust_{s}"]) for s in result.system_ids),
             *(
@@ -147,8 +148,8 @@ def stability_view(result: RobustResult) -> Table:
         view.add_column(column, justify="left" if column in ("base", "system") else "right")
     for row in stability_frame(result).to_dict(orient="records"):
         view.add_row(
-            str(row["base_id"]),
-            str(row["system_id"]),
+            literal(row["base_id"]),
+            literal(row["system_id"]),
             str(row["point_units"]),
             str(row["robust_units"]),
             *(_share(row[f"{plan}_same_share"]) for plan in ("point", "robust")),

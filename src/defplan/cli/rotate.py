@@ -12,6 +12,7 @@ from defplan.cli.common import (
     WorkbookArg,
     console,
     keep_whole,
+    literal,
     read_from,
     reports_bad_input,
 )
@@ -47,7 +48,7 @@ def rotate_command(
     rotation = rotate(scenario, system, units=units, days=days, seed=seed)
     console.print(coverage_view(rotation))
     for line in rotation_summary(rotation):
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     inventory = next(s.inventory for s in scenario.systems if s.system_id == system)
     if rotation.units > inventory:
         console.print(
@@ -66,8 +67,9 @@ def coverage_view(rotation: Rotation) -> Table:
     from defplan.posture.rotation_writers import coverage_frame
 
     view = Table(
-        title=f"Rotation of {rotation.units} {rotation.system_id} units: expected units per "
-        f"base (* the attacker is indifferent), damage /yr against it and the fixed postures",
+        title=f"Rotation of {rotation.units} {literal(rotation.system_id)} units: expected "
+        f"units per base (* the attacker is indifferent), damage /yr against it and the fixed "
+        "postures",
         title_justify="left",
     )
     columns = ("base", "units", "schedule", "damage", "", "pure", "pure res.", "today")
@@ -75,7 +77,7 @@ def coverage_view(rotation: Rotation) -> Table:
         view.add_column(column, justify="left" if column == "base" else "right")
     for row in coverage_frame(rotation).to_dict(orient="records"):
         view.add_row(
-            str(row["base_id"]),
+            literal(row["base_id"]),
             f"{row['expected_units']:.3f}",
             f"{row['schedule_mean']:.3f}",
             f"{row['attacker_damage']:.4f}",

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
+from defplan.cli.common import literal
+
 if TYPE_CHECKING:
     from defplan.posture import MoveSchedule, ScheduleComparison, ScheduledMove
 
@@ -44,11 +46,11 @@ def schedule_view(result: MoveSchedule) -> Table:
     for row in result.frame().to_dict(orient="records"):
         made = row["made"] == "yes"
         view.add_row(
-            row["system_id"],
+            literal(row["system_id"]),
             str(row["units"]),
-            row["from_base"],
-            row["to_base"],
-            row["by"],
+            literal(row["from_base"]),
+            literal(row["to_base"]),
+            literal(row["by"]),
             f"{row['teardown_days']}+{row['transit_days']}+{row['emplace_days']}",
             _when(result, row["start_day"]) if made else "not made",
             _when(result, row["end_day"]) if made else "",
@@ -103,9 +105,9 @@ def bases_view(result: MoveSchedule) -> Table:
         view.add_column(column, justify="right" if column == "from day" else "left", no_wrap=True)
     for row in result.bases.to_dict(orient="records"):
         view.add_row(
-            row["base_id"],
-            row["defended_today"],
-            row["defended_after"],
+            literal(row["base_id"]),
+            literal(row["defended_today"]),
+            literal(row["defended_after"]),
             _when(result, int(row["ready_day"])),
         )
     return view
@@ -115,7 +117,7 @@ def schedule_summary_view(result: ScheduleComparison) -> Table:
     """The two schedules' figures side by side."""
     view = Table(title="Move schedules", title_justify="left")
     view.add_column("")
-    for column in (f"A: {result.labels[0]}", f"B: {result.labels[1]}", "B − A"):
+    for column in (f"A: {literal(result.labels[0])}", f"B: {literal(result.labels[1])}", "B − A"):
         view.add_column(column, justify="right", no_wrap=True)
     for row in result.summary.to_dict(orient="records"):
         whole = float(row["a"]).is_integer() and float(row["b"]).is_integer()
@@ -140,9 +142,9 @@ def schedule_moves_view(result: ScheduleComparison) -> Table:
         view.add_column(column, no_wrap=True)
     for row in result.moves.to_dict(orient="records"):
         view.add_row(
-            row["system_id"],
-            row["from_base"],
-            row["to_base"],
+            literal(row["system_id"]),
+            literal(row["from_base"]),
+            literal(row["to_base"]),
             _side(row, "a"),
             _side(row, "b"),
         )

@@ -28,6 +28,7 @@ from defplan.cli.common import (
     WorkersOption,
     console,
     keep_whole,
+    literal,
     num,
     objective_choice,
     read_from,
@@ -47,7 +48,7 @@ SHOWN_CHANGES = 4
 def _changes(items: tuple[str, ...] | list[str]) -> str:
     shown = list(items)[:SHOWN_CHANGES]
     more = len(items) - len(shown)
-    return "; ".join(shown) + (f"; … {more} more" if more > 0 else "")
+    return literal("; ".join(shown)) + (f"; … {more} more" if more > 0 else "")
 
 
 # --- ladder ------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def ladder_command(
 def ladder_view(result: Ladder) -> Table:
     """One row per step; a rule under the cut line; steps past it dimmed."""
     view = Table(
-        title=f"Priority ladder: {result.title} ({result.on_hand} on hand)",
+        title=f"Priority ladder: {literal(result.title)} ({result.on_hand} on hand)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -145,7 +146,7 @@ def ladder_view(result: Ladder) -> Table:
     for step in result.steps:
         cells = [str(step.units)]
         if combined:
-            cells.append(", ".join(f"{s} {n}" for s, n in step.mix.items()))
+            cells.append(literal(", ".join(f"{s} {n}" for s, n in step.mix.items())))
         if step.feasible:
             goes = _changes(step.added) or ("no gain: kept" if step.units else "")
             if step.required:
@@ -172,11 +173,11 @@ def ladder_notes(result: Ladder) -> list[str]:
         lines.append(
             f"[bold]cut line at {result.on_hand} units[/]: {cut.objective:.3f}/yr left "
             f"({cut.plan.percent_removed:.1f}% of the undefended risk removed); defended: "
-            f"{', '.join(cut.defended) or 'none'}"
+            f"{literal(', '.join(cut.defended) or 'none')}"
         )
     below = result.below_line()
     if below:
-        lines.append(f"below the line (at risk, not defended): {', '.join(below)}")
+        lines.append(f"below the line (at risk, not defended): {literal(', '.join(below))}")
     lines.append(f"[dim]{result.solves} solves[/]")
     return lines
 
@@ -208,9 +209,9 @@ def critical_view(result: Ladder) -> Table:
             status += ", the rules require it"
         view.add_row(
             str(row["rank"]),
-            str(row["base_id"]),
+            literal(row["base_id"]),
             num(float(row["risk_undefended"])),
-            str(row["dominant_weapon"] or "-"),
+            literal(row["dominant_weapon"] or "-"),
             status,
             num(float(row["risk_at_cut"])),
         )
@@ -264,7 +265,7 @@ def sweep_command(
     )
     console.print(sweep_view(result))
     for line in result.brief():
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     if out is not None:
         for path in write_sweep(result, out):
             console.print(f"wrote {path}", markup=False)
@@ -278,7 +279,9 @@ def sweep_view(result: Sweep) -> Table:
     import pandas as pd
 
     rows = result.rows
-    view = Table(title=f"Sweep of {result.spec.label}", title_justify="left", box=box.SIMPLE_HEAD)
+    view = Table(
+        title=f"Sweep of {literal(result.spec.label)}", title_justify="left", box=box.SIMPLE_HEAD
+    )
     unit_columns = [c for c in rows.columns if str(c).startswith("units_")]
     view.add_column("value", justify="right")
     view.add_column("status")
@@ -286,7 +289,7 @@ def sweep_view(result: Sweep) -> Table:
     view.add_column("curve", no_wrap=True, min_width=CURVE_WIDTH)
     view.add_column("removed per unit", justify="right")
     for column in unit_columns:
-        view.add_column(str(column).removeprefix("units_"), justify="right")
+        view.add_column(literal(str(column).removeprefix("units_")), justify="right")
     view.add_column("change from the previous point")
     view.add_column("gap", justify="right")
     view.add_column("s", justify="right")
@@ -364,7 +367,7 @@ def compare_command(
     console.print(compare_summary_view(result))
     console.print(compare_bases_view(result, top))
     for line in result.brief():
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     timelines = None
     if with_schedule:
         options = (
@@ -378,7 +381,7 @@ def compare_command(
         console.print(schedule_summary_view(timelines))
         console.print(schedule_moves_view(timelines))
         for line in timelines.brief():
-            console.print(line, soft_wrap=True)
+            console.print(line, soft_wrap=True, markup=False)
     if out is not None:
         for path in write_comparison(result, out, timelines):
             console.print(f"wrote {path}", markup=False)
@@ -387,8 +390,8 @@ def compare_command(
 def compare_summary_view(result: Comparison) -> Table:
     view = Table(title="Comparison", title_justify="left", box=box.SIMPLE_HEAD)
     view.add_column("")
-    view.add_column(f"A: {result.a.label}", justify="right")
-    view.add_column(f"B: {result.b.label}", justify="right")
+    view.add_column(f"A: {literal(result.a.label)}", justify="right")
+    view.add_column(f"B: {literal(result.b.label)}", justify="right")
     view.add_column("B − A", justify="right")
     view.add_column("change", justify="right")
     for row in result.summary.to_dict("records"):
@@ -403,7 +406,7 @@ def compare_summary_view(result: Comparison) -> Table:
                 else:
                     cells.append(num(value, signed=key == "delta"))
             else:
-                cells.append(str(value))
+                cells.append(literal(value))
         percent = row["percent"]
         cells.append(
             f"{percent:+.1f}%" if isinstance(percent, float) and not math.isnan(percent) else ""
@@ -433,12 +436,12 @@ def compare_bases_view(result: Comparison, top: int = 0) -> Table:
     view.add_column("risk B/yr", justify="right")
     view.add_column("B − A", justify="right")
     for s in systems:
-        view.add_column(f"{s} A→B", justify="right")
+        view.add_column(f"{literal(s)} A→B", justify="right")
     view.add_column("note")
     shown = frame if top <= 0 else frame.head(top)
     for row in shown.to_dict("records"):
         cells = [
-            str(row["base_id"]),
+            literal(row["base_id"]),
             num(float(row["risk_a"])),
             num(float(row["risk_b"])),
             num(float(row["risk_delta"]), signed=True),
@@ -446,7 +449,7 @@ def compare_bases_view(result: Comparison, top: int = 0) -> Table:
         for s in systems:
             a, b = int(row[f"{s}_a"]), int(row[f"{s}_b"])
             cells.append(f"{a}→{b}" if a != b else (str(a) if a else ""))
-        cells.append(str(row["note"]))
+        cells.append(literal(row["note"]))
         view.add_row(*cells, style="bold" if row["defence_changed"] else None)
     if hidden:
         view.caption = f"{hidden} bases with no risk and no units on either side not shown"

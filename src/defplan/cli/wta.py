@@ -45,6 +45,7 @@ def wta_command(
     console.print(
         f"{file}: {report.weapons} weapon types × {report.targets} targets, mu {report.mu}",
         soft_wrap=True,
+        markup=False,
     )
     console.print(
         f"objective {solution.objective:.6f} · bound {solution.bound:.6f} · "
