@@ -771,3 +771,19 @@ def test_a_new_group_is_named_by_what_it_calls_itself_only_when_that_is_a_name()
     assert unnamed.actor is None
     known = one(told + "A group calling itself Kataib Hezbollah claimed the attack.")
     assert known.actor == "Kataib Hezbollah"
+
+
+def test_a_headline_s_toll_of_an_air_strike_is_not_the_toll_of_the_attack_told_below() -> None:
+    # the title counts the dead of the retaliation; the body tells only the earlier
+    # rocket attack, which the title does not name and whose toll it does not give
+    body = (
+        "The strikes followed a rocket attack two days earlier on the K1 base outside "
+        "Kirkuk on Friday, January 8, 2021.\n"
+    )
+    title = "American jets kill 19 militiamen across the Syrian border"
+    article = Article("strikes.txt", body, THURSDAY, title=title)
+    (row,) = extract_articles([article], BASES).rows
+    assert (row.base_id, row.killed, row.wounded) == ("k1", None, None)
+    quiet = Article("quiet.txt", body, THURSDAY, title="Rockets Hit K1, No Casualties Reported")
+    (zero,) = extract_articles([quiet], BASES).rows
+    assert (zero.base_id, zero.killed, zero.wounded) == ("k1", 0, 0)

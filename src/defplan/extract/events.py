@@ -195,9 +195,9 @@ def _counts_told_apart(
 def _headline_counts(
     attacks: list[DraftAttack], site: SiteMention | None, toll: Casualties | None
 ) -> None:
-    """The headline's killed and wounded ("Three Rockets Strike Balad Air Base, No
-    Casualties Reported") for the attack the article tells first, where it says none and
-    is on the headline's base (if the headline names one)."""
+    """The headline's zero ("Three Rockets Strike Balad Air Base, No Casualties
+    Reported") for the attack the article tells first, where its body says nothing of
+    casualties and it is on the headline's base (if the headline names one)."""
     if toll is None or not attacks:
         return
     first = min(attacks, key=lambda a: min(a.sentences))

@@ -889,12 +889,19 @@ def read_mentions(
 
 
 def _headline_toll(article: Article, lines: list[Sentence]) -> Casualties:
-    """The killed and wounded the title or a headline line tells ("Three Rockets Strike
-    Balad Air Base, No Casualties Reported"), for the attack the article tells first."""
+    """The none the title or a headline line tells ("Three Rockets Strike Balad Air Base,
+    No Casualties Reported"), for the attack the article tells first.
+
+    Only a zero is taken: a headline's number may count another event the body barely
+    tells ("Air strikes kill 25 fighters" over an article on the rocket attack that
+    prompted them), and a number of the attack's own the body tells again anyway.
+    """
     for text in (article.title or "", *(s.text for s in lines[:HEADLINE_LINES])):
         told = casualties_in(text)
-        if told.killed is not None or told.wounded is not None:
-            return told
+        killed = 0 if told.killed == 0 else None
+        wounded = 0 if told.wounded == 0 else None
+        if killed is not None or wounded is not None:
+            return Casualties(killed=killed, wounded=wounded)
     return Casualties()
 
 
