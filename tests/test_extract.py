@@ -421,6 +421,76 @@ def test_casualties_follow_the_conventions(
     assert (told.killed, told.wounded) == (killed, wounded)
 
 
+# stated zeros (lexicons/harm.csv and zeros.py): (killed, wounded) as casualties_in reads
+# them; "no injuries" leaves killed blank here, and the row writes killed 0 (an attack
+# told with its wounded and no death is recorded with killed 0)
+STATED_ZEROS = [
+    ("The strike left no casualties, officials said", 0, 0),
+    ("the barrage caused no casualties", 0, 0),
+    ("an attack that resulted in no casualties", 0, 0),
+    ("two rockets hit the base with no casualties", 0, 0),
+    ("No casualties were reported.", 0, 0),
+    ("no casualties were recorded at the site", 0, 0),
+    ("There were no reports of casualties", 0, 0),
+    ("there were no immediate reports of casualties or damage", 0, 0),
+    ("the drone exploded without causing any casualties", 0, 0),
+    ("without causing any injuries, the army said", 0, 0),
+    ("without causing any human or material damage", 0, 0),
+    ("without causing damage or injuries", None, 0),
+    ("without resulting in any casualties", 0, 0),
+    ("without resulting in any causalities", 0, 0),
+    ("There were no causalities", 0, 0),
+    ("the attack ended without any losses", 0, 0),
+    ("The attack did not kill or injure anyone", 0, 0),
+    ("the missiles did not kill or injure any Americans", 0, 0),
+    ("the rockets did not injure or kill anyone", 0, 0),
+    ("didn't hurt anyone", None, 0),
+    ("No one was killed or injured", 0, 0),
+    ("nobody was hurt, a spokesman said", 0, 0),
+    ("no personnel were harmed", 0, 0),
+    ("No U.S. or coalition personnel were injured", None, 0),
+    ("no coalition forces were reported injured", None, 0),
+    ("none of the soldiers were hurt", None, 0),
+    ("no one was reported injured", None, 0),
+    ("there were no casualties or damage", 0, 0),
+    ("No injuries or damage were reported", None, 0),
+    ("the rocket caused neither casualties nor damage", 0, 0),
+    ("caused neither damage nor casualties", 0, 0),
+    ("there were no injuries or fatalities", 0, 0),
+    ("there were no U.S. injuries", None, 0),
+    ("There were no deaths", 0, None),
+    ("with no loss of life", 0, None),
+    # a count of other people told beside the zero is the attack's
+    ("There were no U.S. casualties, but two Iraqi guards were wounded", 0, 2),
+    ("no Americans were killed, but three contractors were injured", 0, 3),
+]
+NOT_ZEROS = [
+    "There was no word on casualties",
+    "it was not immediately clear whether there were casualties",
+    "there was no information about casualties",
+    # said neither way: the convention leaves the counts blank
+    "Casualties were not reported.",
+    "The attack did not cause significant losses",
+    "no serious injuries were reported",
+    "no damage was reported",
+    "the rockets caused material damage only",
+]
+
+
+@pytest.mark.parametrize(("text", "killed", "wounded"), STATED_ZEROS)
+def test_a_stated_zero_is_read_however_copy_says_it(
+    text: str, killed: int | None, wounded: int | None
+) -> None:
+    told = casualties_in(text)
+    assert (told.killed, told.wounded) == (killed, wounded)
+
+
+@pytest.mark.parametrize("text", NOT_ZEROS)
+def test_unknown_hedged_or_material_only_is_no_zero(text: str) -> None:
+    told = casualties_in(text)
+    assert (told.killed, told.wounded) == (None, None)
+
+
 # -- parsers: dates ---------------------------------------------------------------------------
 
 RELATIVE = [

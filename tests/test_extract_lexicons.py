@@ -11,7 +11,7 @@ import pytest
 from defplan.errors import InputError
 from defplan.extract import extract_articles
 from defplan.extract.articles import Article
-from defplan.extract.lexicon_files import default_people, load_actors, load_people
+from defplan.extract.lexicon_files import default_people, load_actors, load_harm, load_people
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE
 
@@ -82,6 +82,23 @@ def test_a_people_file_with_an_unknown_role_is_refused_naming_the_row(tmp_path: 
         load_people(path)
     [problem] = caught.value.problems
     assert (problem.row, problem.column) == (3, "role")
+
+
+def test_a_harm_word_with_an_unknown_part_or_role_is_refused_with_its_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "harm.csv"
+    path.write_text("word,part,role\ncasualties,noun,both\nscratch,adjective,minor\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_harm(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "part"), (3, "role")]
+
+
+def test_the_harm_words_say_which_count_a_zero_is() -> None:
+    harm = load_harm(Path(__file__).resolve().parents[1] / "src/defplan/extract/lexicons/harm.csv")
+    assert re.fullmatch(harm.pattern("noun", "killed"), "loss of life")
+    assert re.fullmatch(harm.pattern("noun", "both"), "causalities")
+    assert not re.fullmatch(harm.pattern("noun", "both", "killed", "wounded"), "damage")
 
 
 def test_a_base_north_of_a_city_is_one_that_lies_north_of_it_not_the_city_s_own() -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from defplan.extract.lexicon import PERSON_MODIFIER, PERSON_NOUN
+from defplan.extract.zeros import stated_zeros
 
 UNITS: Final = {
     "zero": 0,
@@ -402,6 +403,33 @@ def is_tally(text: str) -> bool:
     return _HURT_WORD.search(text) is not None and bool(REVISED.search(text) or TALLY.search(text))
 
 
+def _killed_count(text: str) -> int | None:
+    """The dead ``text`` counts, or None."""
+    killed = (
+        _list_count(KILLED_BEFORE, text)
+        if KILLED_BEFORE.search(text)
+        else _list_count(KILLED_AFTER, text)
+    )
+    if killed is None:
+        killed = _list_count(KILLED_AFTER, text)
+    if killed is None:
+        deaths = DEATHS.search(text)
+        killed = parse_number(deaths.group("n")) if deaths else None
+    return killed
+
+
+def _wounded_count(text: str) -> int | None:
+    """The wounded ``text`` counts, or None."""
+    for pattern in (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT):
+        wounded = _list_count(pattern, text)
+        if wounded is not None:
+            return wounded
+    wounded = _revised(text)
+    if wounded is None and (injuries := INJURIES.search(text)):
+        wounded = parse_number(injuries.group("n"))
+    return wounded
+
+
 def casualties_in(text: str) -> Casualties:
     """Killed and wounded as ``text`` (one clause) tells them.
 
@@ -410,34 +438,22 @@ def casualties_in(text: str) -> Casualties:
     >>> casualties_in("at least 23 were wounded")
     Casualties(killed=None, wounded=23, killed_said=False, wounded_said=True)
     """
-    none_at_all = NO_CASUALTIES.search(text) is not None
-    killed = 0 if none_at_all or NO_DEATHS.search(text) else None
-    wounded = 0 if none_at_all or NO_INJURIES.search(text) else None
-    if wounded == 0 and not none_at_all:
-        # "two Iraqi soldiers were wounded, but no coalition personnel were hurt": the
-        # "no one" is some of the people; a count of the others is the attack's
-        wounded = _list_count(WOUNDED_BEFORE, text) or _list_count(WOUNDED_AFTER, text) or 0
-    if killed is None:
-        killed = (
-            _list_count(KILLED_BEFORE, text)
-            if KILLED_BEFORE.search(text)
-            else _list_count(KILLED_AFTER, text)
-        )
-        if killed is None:
-            killed = _list_count(KILLED_AFTER, text)
-        if killed is None:
-            deaths = DEATHS.search(text)
-            killed = parse_number(deaths.group("n")) if deaths else None
-    if wounded is None:
-        wounded = _list_count(WOUNDED_BEFORE, text)
-        if wounded is None:
-            wounded = _list_count(WOUNDED_AFTER, text)
-        if wounded is None:
-            wounded = _list_count(LEFT_HURT, text)
-        if wounded is None:
-            wounded = _revised(text)
-        if wounded is None and (injuries := INJURIES.search(text)):
-            wounded = parse_number(injuries.group("n"))
+    killed_none, wounded_none, spans = stated_zeros(text)
+    for pattern, kills, hurts in (
+        (NO_CASUALTIES, True, True),
+        (NO_DEATHS, True, False),
+        (NO_INJURIES, False, True),
+    ):
+        for match in pattern.finditer(text):
+            killed_none, wounded_none = killed_none or kills, wounded_none or hurts
+            spans.append(match.span())
+    # a count told beside a zero is of other people ("no U.S. casualties, but two Iraqi
+    # guards were wounded"): read without the words that say none
+    rest = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
+    killed = _killed_count(rest)
+    wounded = _wounded_count(rest)
+    killed = 0 if killed is None and killed_none else killed
+    wounded = 0 if wounded is None and wounded_none else wounded
     if wounded and (along := _list_count(ALONG_WITH, text)):
         wounded += along
     return Casualties(

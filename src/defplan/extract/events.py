@@ -128,7 +128,7 @@ def group_mentions(
             loose.append(mention)
             continue
         if mention.every:
-            _zeros_for_every(attacks, mention)
+            _zeros_for_every(_just_told(attacks, mention), mention)
             continue
         if mention.round:
             rounds.append(mention)
@@ -226,6 +226,17 @@ def _round_zeros(attacks: list[DraftAttack], rounds: Sequence[Mention]) -> None:
             ],
             told,
         )
+
+
+#: how many sentences back "no one was hurt in either attack" reaches for its attacks
+EVERY_REACH_SENTENCES: Final = 3
+
+
+def _just_told(attacks: list[DraftAttack], mention: Mention) -> list[DraftAttack]:
+    """The attacks "either attack" or "the attacks" can mean: those told in the last few
+    sentences, never one told paragraphs before about another day."""
+    at = mention.sentence.index
+    return [a for a in attacks if at - max(a.sentences) <= EVERY_REACH_SENTENCES]
 
 
 def _zeros_for_every(attacks: list[DraftAttack], mention: Mention) -> None:

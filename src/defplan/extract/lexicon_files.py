@@ -36,6 +36,11 @@ PersonRole = Literal["counted", "modifier", "official", "belonging"]
 #: official: a person whose targeting is not an attack on a base ("the prime minister");
 #: belonging: what of an official's is targeted ("his residence", "her convoy")
 ROLES: Final = ("counted", "modifier", "official", "belonging")
+HarmRole = Literal["both", "killed", "wounded", "neither"]
+#: which count a stated zero made of the word is: "no casualties" (both), "no deaths"
+#: (killed), "nobody was hurt" (wounded), "no damage" (neither: only in a list)
+HARM_ROLES: Final = ("both", "killed", "wounded", "neither")
+HARM_PARTS: Final = ("noun", "verb")
 DEFAULTS: Final = Path(__file__).resolve().parent / "lexicons"
 #: an alias of this many capitals or fewer ("IS", "KH") is matched as written
 SHORT_CAPITALS: Final = 5
@@ -71,6 +76,23 @@ class People:
         if not forms:
             return r"(?!x)x"
         return "(?:" + "|".join(_spelt(w) for w in forms) + ")"
+
+
+@dataclass(frozen=True)
+class HarmWords:
+    """The words stated zeros are made of (``harm.csv``), by part and role."""
+
+    words: dict[tuple[str, str], tuple[str, ...]]
+
+    def pattern(self, part: str, *roles: str) -> str:
+        """A regular expression (uncompiled, no flags) matching any ``part`` word of the
+        roles (every role when none is given): longest first, as ``People.pattern``."""
+        chosen = roles or HARM_ROLES
+        forms = {w for (p, r), ws in self.words.items() if p == part and r in chosen for w in ws}
+        if not forms:
+            return r"(?!x)x"
+        ordered = sorted(forms, key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(_spelt(w) for w in ordered) + ")"
 
 
 def _spelt(word: str) -> str:
@@ -168,6 +190,37 @@ def load_people(path: Path) -> People:
     if problems:
         raise InputError(problems)
     return People({role: tuple(forms) for role, forms in words.items()})
+
+
+def load_harm(path: Path) -> HarmWords:
+    """The words of a ``harm.csv`` (columns word, part, role)."""
+    problems: list[Problem] = []
+    words: dict[tuple[str, str], list[str]] = {}
+    for number, row in enumerate(_rows(path, ("word", "part", "role")), start=2):
+        part, role = ((row[c] or "").strip().lower() for c in ("part", "role"))
+        for column, value, allowed in (("part", part, HARM_PARTS), ("role", role, HARM_ROLES)):
+            if value not in allowed:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        number,
+                        column,
+                        f"{value!r} is not one of {', '.join(allowed)}",
+                    )
+                )
+        word = (row["word"] or "").strip().lower()
+        if word and part in HARM_PARTS and role in HARM_ROLES:
+            words.setdefault((part, role), []).append(word)
+    if problems:
+        raise InputError(problems)
+    return HarmWords({key: tuple(forms) for key, forms in words.items()})
+
+
+@lru_cache(maxsize=1)
+def default_harm() -> HarmWords:
+    """The words of stated zeros shipped with the package (English news copy)."""
+    return load_harm(DEFAULTS / "harm.csv")
 
 
 @lru_cache(maxsize=1)

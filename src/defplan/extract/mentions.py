@@ -1263,10 +1263,25 @@ def _listed_before(facts: list[_ClauseFacts], position: int) -> list[SiteMention
     return [s for s in before.sites if s.base_id and s.end >= before.clause.end - 12]
 
 
+def _counts_the_told(facts: _ClauseFacts) -> bool:
+    """Whether a clause speaks of the attacks just told only to count their casualties
+    ("neither attack caused casualties", "no one was hurt in the attacks")."""
+    return (
+        facts.weapon is None
+        and not facts.sites
+        and not any(not d.reported for d in facts.dates)
+        and bool(EVERY_ATTACK.search(facts.masked) or ATTACKS_BEFORE.search(facts.masked))
+        and casualties_in(facts.masked) != Casualties()
+    )
+
+
 def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list[_ClauseFacts]:
     """The attack clause and the plain clauses that go with it (up to the next event)."""
     owned = [facts[position]]
     for f in facts[position + 1 :]:
+        if _counts_the_told(f):
+            owned.append(f)  # "...; neither attack caused casualties": theirs
+            continue
         if facts.index(f) in attacks or f.excluded is not None or f.event_words:
             break
         owned.append(f)
