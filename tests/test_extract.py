@@ -16,6 +16,7 @@ from defplan.extract.articles import Article
 from defplan.extract.counts import casualties_in, munitions_in, parse_number
 from defplan.extract.dates import find_dates
 from defplan.extract.draft import dates_compatible
+from defplan.extract.mentions import claim_in
 from defplan.extract.sentences import split_sentences
 from defplan.scenario import BaseRow
 
@@ -857,3 +858,21 @@ def test_a_headline_s_toll_of_an_air_strike_is_not_the_toll_of_the_attack_told_b
     quiet = Article("quiet.txt", body, THURSDAY, title="Rockets Hit K1, No Casualties Reported")
     (zero,) = extract_articles([quiet], BASES).rows
     assert (zero.base_id, zero.killed, zero.wounded) == ("k1", 0, 0)
+
+
+def test_a_question_of_who_was_behind_an_attack_or_another_s_blame_is_no_claim() -> None:
+    asked = one(
+        "Rockets hit Camp Taji on Monday. Asaib Ahl al-Haq, a militia close to Tehran, has "
+        "warned American troops for months, but police said nobody yet knew who was "
+        "responsible for the attack."
+    )
+    assert (asked.base_id, asked.actor) == ("taji", None)
+    assert (
+        claim_in("Asaib Ahl al-Haq said Washington was behind the raid that killed a leader.")
+        is None
+    )
+    assert claim_in("Officials did not know which group was behind the attack.") is None
+    assert claim_in("Asaib Ahl al-Haq was behind Monday's attack.") == "Asaib Ahl al-Haq"
+    assert claim_in("Sources think the faction was behind the attack.", (), "Asaib Ahl al-Haq") == (
+        "Asaib Ahl al-Haq"
+    )

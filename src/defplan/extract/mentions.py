@@ -254,9 +254,10 @@ CLAIM: Final = re.compile(
     r"(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b"
     # "Sources believe the group is responsible for the attack", "X was behind Friday's
     # strike" (not "who was responsible", "is not behind", "is suspected to be behind")
-    r"|\b(?:is|was|are|were)\s+(?:(?!not\b|never\b|suspected\b|accused\b|alleged\b)\w+\s+){0,2}?"
+    r"|(?P<copula>\b(?:is|was|are|were)\s+"
+    r"(?:(?!not\b|never\b|suspected\b|accused\b|alleged\b)\w+\s+){0,2}?"
     r"(?:responsible\s+for|behind)\s+(?:the|this|that|these|those|\w+day['\u2019]s)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:attack|strike|bombardment|shelling|operation)s?\b",
+    r"(?:[\w-]+\s+){0,3}?(?:attack|strike|bombardment|shelling|operation)s?\b)",
     re.IGNORECASE,
 )
 # "claimed the attacks", "claimed attacks on those locations": a claim of the attacks
@@ -310,8 +311,35 @@ def claim_in(
             return None
         if CLAIM_OF_MANY.match(rest) and not CLAIM_OF_THESE.match(rest):
             continue  # "has claimed most of those attacks": no one attack's claim
+        if claim.group("copula") is not None:
+            return _responsible(before, actors, antecedent)
         named = _group_in(before, actors) or self_named(before)
         return named or (antecedent if GROUP_ANAPHOR.search(before) else None)
+    return None
+
+
+# what a sentence says "is responsible" when the subject is a question or a relative
+# ("who was responsible", "which group was behind"), or an appositive after the subject
+# ("Kataib Hezbollah, an Iran-backed militia, was behind")
+_ASKED: Final = re.compile(r"\b(?:who|whoever|which|what)\s+(?:[\w-]+\s+){0,2}?$", re.I)
+_APPOSITIVE: Final = re.compile(r",[^,]{1,80},\s*$")
+
+
+def _responsible(before: str, actors: tuple[Actor, ...], antecedent: str | None) -> str | None:
+    """The group "is responsible for the attack" names: the subject right before the
+    verb, when it is a group ("X was behind the strike") or "the group" (the group named
+    last); not a question ("who was responsible"), nor any other subject ("said the
+    United States was behind the strike")."""
+    if _ASKED.search(before):
+        return None
+    subject = _APPOSITIVE.sub(" ", before).rstrip()
+    if GROUP_ANAPHOR.search(subject + " "):
+        return antecedent
+    for actor in actors or default_actors():
+        if actor.kind != "group":
+            continue
+        if any(m.end() == len(subject) for m in actor.pattern.finditer(subject)):
+            return actor.name
     return None
 
 
