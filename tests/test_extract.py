@@ -461,6 +461,19 @@ STATED_ZEROS = [
     ("there were no U.S. injuries", None, 0),
     ("There were no deaths", 0, None),
     ("with no loss of life", 0, None),
+    ("no lives were lost", 0, None),
+    ("none were killed", 0, None),
+    ("No casualties have been reported so far", 0, 0),
+    ("Initial reports indicate no casualties", 0, 0),
+    ("no American or coalition personnel were wounded or killed", 0, 0),
+    ("without inflicting any casualties", 0, 0),
+    ("no deaths or injuries were reported", 0, 0),
+    ("left no one dead or injured", 0, 0),
+    ("There was no damage or casualties", 0, 0),
+    ("None of the troops was injured", None, 0),
+    ("none of which caused casualties", 0, 0),
+    ("neither of them resulted in injuries", None, 0),
+    ("in neither case were there casualties", 0, 0),
     # a count of other people told beside the zero is the attack's
     ("There were no U.S. casualties, but two Iraqi guards were wounded", 0, 2),
     ("no Americans were killed, but three contractors were injured", 0, 3),
@@ -475,6 +488,11 @@ NOT_ZEROS = [
     "no serious injuries were reported",
     "no damage was reported",
     "the rockets caused material damage only",
+    "there were no major casualties",
+    "no casualty figures were released",
+    "no injury reports were immediately available",
+    "there was no immediate comment on casualties",
+    "officials could not confirm whether there were any casualties",
 ]
 
 

@@ -236,8 +236,11 @@ INJURIES: Final = re.compile(
 )
 NO_CASUALTIES: Final = re.compile(
     # ("no word on casualties", "no information about casualties": not known, not none)
-    r"\bno\s+(?!(?:immediate\s+)?(?:word|information|details?|news|indication|data)\b)"
-    r"(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?(?:(?:[\w.]+\s+){0,2}?"
+    r"\bno\s+(?!(?:immediate\s+)?(?:word|information|details?|news|indication|data|comment"
+    r"|confirmation|sign|mention)\b)"
+    r"(?:immediate\s+|initial\s+)?(?:reports?\s+of\s+(?:any\s+)?)?"
+    # ("no major casualties": a hedge, some but not many)
+    r"(?:(?:(?!(?:major|serious|significant|heavy|substantial|severe)\b)[\w.]+\s+){0,2}?"
     r"casualties|injuries\s+or\s+deaths|deaths\s+or\s+injuries)\b"
     r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?(?:casualties|harm|injur(?:y|ies)"
     r"|human\s+(?:or\s+material\s+)?losses)\b"

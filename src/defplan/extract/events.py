@@ -236,7 +236,16 @@ def _just_told(attacks: list[DraftAttack], mention: Mention) -> list[DraftAttack
     """The attacks "either attack" or "the attacks" can mean: those told in the last few
     sentences, never one told paragraphs before about another day."""
     at = mention.sentence.index
-    return [a for a in attacks if at - max(a.sentences) <= EVERY_REACH_SENTENCES]
+    near = [a for a in attacks if at - max(a.sentences) <= EVERY_REACH_SENTENCES]
+    if not near:
+        return []
+    latest = max(near, key=lambda a: max(a.sentences))
+    return [
+        a
+        for a in near
+        if a.main.sentence.paragraph == mention.sentence.paragraph
+        or dates_compatible(a.date, latest.date)
+    ]
 
 
 def _zeros_for_every(attacks: list[DraftAttack], mention: Mention) -> None:

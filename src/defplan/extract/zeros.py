@@ -33,13 +33,21 @@ _MOD = (
     r"|considerable|extensive|notable|among|of|than|but|the|in|on|at|to"
     r"|for|from|about|were|was|is|are|and|or)\b)[\w.'\u2019-]+\s+)"
 )
-_NOUN_LIST = rf"{_NOUN}(?:{_AND}(?:any\s+)?{_MOD}{{0,2}}?{_NOUN})*\b"
+# a harm noun that qualifies a report ("no casualty figures were released"): no zero
+_REPORT = (
+    r"(?!\s+(?:figures?|counts?|tolls?|numbers?|reports?|details|information|data|estimates?)\b)"
+)
+_NOUN_LIST = rf"{_NOUN}(?:{_AND}(?:any\s+)?{_MOD}{{0,2}}?{_NOUN})*\b{_REPORT}"
 _VERB_LIST = rf"{_VERB}(?:{_AND}{_VERB})*\b"
 _NOT = r"(?:did|does|do|has|have|had|was|were|would)\s*(?:not|n't)|never|not"
 NEGATED_NOUN: Final = re.compile(
     r"\b(?:no|zero|neither"
     r"|without\s+(?:(?:causing|resulting\s+in|inflicting|leaving|leading\s+to|reports?\s+of)\s+)?"
-    rf"|{_NOT}\s+(?:\w+ly\s+)?(?:cause|result\s+in|inflict|lead\s+to|leave|produce)\s+)"
+    rf"|{_NOT}\s+(?:\w+ly\s+)?(?:cause|result\s+in|inflict|lead\s+to|leave|produce)\s+"
+    # "none of which caused casualties", "neither of them resulted in injuries"
+    r"|(?:none|neither)(?:\s+of\s+(?:which|them|these|those|the\s+(?:[\w-]+\s+)?[\w-]+))?"
+    r"\s+(?:has\s+|have\s+|had\s+)?(?:caused|resulted\s+in|inflicted|led\s+to|left|produced)\s+"
+    r"|in\s+(?:neither|none)\s+(?:case|instance|attack|incident)\s+(?:were|was)\s+there\s+)"
     r"\s*(?:any\s+)?(?:(?:immediate|initial|early)\s+)?(?:reports?\s+of\s+(?:any\s+)?)?"
     rf"{_MOD}{{0,3}}?(?P<list>{_NOUN_LIST})",
     re.IGNORECASE,
@@ -52,7 +60,7 @@ NEGATED_VERB: Final = re.compile(
 )
 _NOBODY = (
     r"(?:no\s*one|nobody|none(?:\s+of\s+(?:[\w.'\u2019-]+\s+){0,4}?(?:them|those|us|[\w.'\u2019-]+))?"
-    rf"|no\s+(?:(?:{PERSON_MODIFIER}|or|and)\s+){{0,5}}(?:{PERSON_NOUN}|forces))"
+    rf"|no\s+(?:(?:{PERSON_MODIFIER}|or|and)\s+){{0,5}}(?:{PERSON_NOUN}|forces|lives|life))"
 )
 NOBODY_HURT: Final = re.compile(
     rf"\b{_NOBODY}\s+(?:was|were|had\s+been|has\s+been|have\s+been|is|are|got|got\s+been)"
