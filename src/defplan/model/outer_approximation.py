@@ -321,6 +321,13 @@ def _search_and_prove(
     search from its incumbent for the time kept back (each warm-starts the other)."""
     from defplan.model.lns import improved_starts, large_neighbourhood_search
 
+    # first, while time is sure to be left: the root LP of a large model may not end
+    # in time, and the starts may take what is left; the continuous relaxation's bound,
+    # however weak, is a bound
+    left = settings.deadline - time.perf_counter()
+    bounding = min(settings.deadline, time.perf_counter() + BOUND_SHARE * left)
+    relaxed = relaxation_bound(instance, best_x.astype(np.float64), BOUND_STEPS, bounding)
+    lower = max(lower, relaxed)
     for x in improved_starts(instance, best_x, deadline=settings.deadline):
         value = instance.objective_of(x)
         if value < best_value and not instance.violations(x):
@@ -334,12 +341,6 @@ def _search_and_prove(
         proving = dataclasses.replace(settings, deadline=settings.deadline - SEARCH_SHARE * left)
     loop = _outer_approximation(instance, formulation, proving, best_x, best_value, lower)
     target = max(settings.gap, OPTIMALITY_TOLERANCE)
-    if loop.best_x is not None and relative_gap(loop.best_value, loop.lower) > BOUND_GAP:
-        # the root LP of a large model may not end in time: the continuous relaxation's
-        # bound, however weak, is a bound
-        bounding = min(settings.deadline, time.perf_counter() + BOUND_SHARE * left)
-        relaxed = relaxation_bound(instance, loop.best_x.astype(np.float64), BOUND_STEPS, bounding)
-        loop = dataclasses.replace(loop, lower=max(loop.lower, relaxed))
     if (
         loop.best_x is None
         or loop.failed is not None
@@ -367,15 +368,12 @@ BUILD_OUT_OF_TIME = "the time limit ran out while the model was built: the heuri
 #: improved starts and the search would only add time.
 SEARCH_CELLS = 1_000
 #: Frank-Wolfe steps for the continuous relaxation's bound on a large allocation, at
-#: most, within this share of the time limit (300x600: 200 steps, 3 s on a busy
-#: machine, bound 62 where the root LP's is 111 and the best known 118.5; the root LP
-#: itself takes a minute there).
+#: most, within this share of the time left before the starts (300x600 mu2: 200 steps,
+#: 3 s on a busy machine, bound 62 where the root LP's is 111 and the best known 118.5;
+#: the root LP itself takes a minute there). It is taken first: the starts may use up
+#: the time (the 5,000-base theater had no bound but the residual floor).
 BOUND_STEPS = 200
 BOUND_SHARE = 0.05
-#: ... computed when the outer approximation stops with a gap above this (its root LP
-#: did not end): where the MILP has a bound, it is far stronger (mu = 1: the
-#: relaxation's is 84% below the optimum on 300x600, the MILP's proves it).
-BOUND_GAP = 0.5
 #: Share of the time then left that is kept for the neighbourhood search, should the
 #: outer approximation stop with the gap open (the search then also gets whatever the
 #: outer approximation leaves). At 0.5 instead, on a busy machine at 60 s, 200x400 mu2
