@@ -107,3 +107,17 @@ def test_a_base_north_of_a_city_is_one_that_lies_north_of_it_not_the_city_s_own(
     # both are military bases: the description stays unresolved, never the airport
     assert _rows("Rockets hit a military base north of Baghdad on Monday.") == [(None, None)]
     assert _rows("Rockets hit a base west of Baghdad on Monday.") == [("al_asad", None)]
+
+
+def test_whose_base_it_is_comes_from_the_actors_file_not_from_code(tmp_path: Path) -> None:
+    # an owner between the site noun and its place keeps the place: the owners are the
+    # coalition and state actors of the theater's lexicon
+    text = "A military base of the French contingent in Hasakah province was hit on Monday."
+    assert _rows(text) == [(None, None)]
+    (tmp_path / "actors.csv").write_text(
+        "actor,kind,aliases\nFrench contingent,coalition,French contingent; French\n", "utf-8"
+    )
+    assert _rows(text, tmp_path) == [("rumalyn", None)]
+    shipped = "A base of the US-led coalition in Hasakah province was hit by a rocket on Monday."
+    assert _rows(shipped) == [("rumalyn", None)]
+    assert _rows(shipped, tmp_path) == [(None, None)]

@@ -117,7 +117,7 @@ def extract_articles(
 ) -> Extraction:
     """Extract attacks from articles already read (see :func:`extract` for files)."""
     actors, regions = theater_lexicons(Path(lexicons) if lexicons is not None else None)
-    gazetteer = Gazetteer.from_bases(bases, regions)
+    gazetteer = Gazetteer.from_bases(bases, regions, actors)
     rows: list[ExtractedAttack] = []
     notes: list[Problem] = []
     for article in sorted(articles, key=lambda a: a.file):

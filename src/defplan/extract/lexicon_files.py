@@ -118,7 +118,7 @@ def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
     if loose:
         parts.append(rf"(?i:\b(?:{'|'.join(sorted(loose, key=len, reverse=True))})\b)")
     if exact:
-        parts.append(rf"\b(?:{'|'.join(exact)})\b")
+        parts.append(rf"\b(?:{'|'.join(exact)})(?!\w)")  # "U.S." ends in a stop
     return re.compile("|".join(parts) or r"(?!x)x")
 
 

@@ -24,10 +24,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final, Literal
 
 from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
-from defplan.extract.lexicon_files import Region, default_regions
+from defplan.extract.lexicon_files import Actor, Region, default_actors, default_regions
 from defplan.extract.places import (
     BORDER_REACH_KM,
     BORDERS,
@@ -199,13 +200,13 @@ _DIRECTION = (
     r"(?:(?:north|south|east|west|central|remote|northern|southern|eastern|western"
     r"|north[\s-]?eastern|north[\s-]?western|south[\s-]?eastern|south[\s-]?western|rural)\s+)"
 )
-LOCATION: Final = re.compile(
+_LOCATION: Final = (
     r"^(?P<between>(?:\s+(?:that|which|where)?\s*(?:hosts?|houses?|housing|hosting|used\s+by"
     r"|occupied\s+by|shared\s+by)\s+(?:[\w.'\u2019-]+\s+){0,6}?"
     # whose it is: "a base of CENTCOM in northern Syria", "a base belonging to the
-    # American military near Erbil airport"
-    r"|\s+(?:of|belonging\s+to|run\s+by|operated\s+by)\s+(?:the\s+)?(?=(?:US|U\.S\.|American"
-    r"|international|US-led|U\.S\.-led|CENTCOM|coalition|global)\b)(?:[\w.()'\u2019-]+\s+){1,5}?)?)"
+    # American military near Erbil airport" (the owners: OWNERS_SLOT)
+    r"|\s+(?:of|belonging\s+to|run\s+by|operated\s+by)\s+(?:the\s+)?(?=OWNERS_SLOT)"
+    r"(?:[\w.()'\u2019-]+\s+){1,5}?)?)"
     r"\s*(?P<prep>near|outside|in|at|on|by|close\s+to|inside|within|along"
     r"|(?:(?:some|about)\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)\s+"
@@ -215,9 +216,22 @@ LOCATION: Final = re.compile(
     r"|April|May|June|July|August|September|October|November|December|Dec|Jan|Feb|Mar|Apr"
     r"|Jun|Jul|Aug|Sept?|Oct|Nov)\b)"
     rf"(?P<place>{_DIRECTION}*(?:(?-i:[A-Z])[\w'\u2019-]*|al-\w+|ez-\w+)(?:\s+(?:(?-i:[A-Z])[\w'\u2019-]*"
-    r"|al-\w+|ez-\w+|al|el|ad|as))*(?:\s+(?:province|governorate|border|region))?)",
-    re.IGNORECASE,
+    r"|al-\w+|ez-\w+|al|el|ad|as))*(?:\s+(?:province|governorate|border|region))?)"
 )
+
+
+@lru_cache(maxsize=8)
+def location_pattern(owners: tuple[str, ...]) -> re.Pattern[str]:
+    """The words after a site noun that place it ("near Erbil", "north of Baghdad"),
+    where ``owners`` are the patterns of those whose base it may be said to be ("a base
+    of the US-led coalition in Hasakah"): the theater's coalition and state actors."""
+    either = "|".join(f"(?:{o})" for o in owners) or r"(?!x)x"
+    return re.compile(_LOCATION.replace("OWNERS_SLOT", either), re.IGNORECASE)
+
+
+def owners_of(actors: Iterable[Actor]) -> tuple[str, ...]:
+    """The patterns of the actors a base may belong to (coalition and state kinds)."""
+    return tuple(a.pattern.pattern for a in actors if a.kind in ("coalition", "state"))
 
 
 # The name after a capitalised site noun ("Camp Swift"): capitalised words or numbers,
@@ -379,12 +393,22 @@ class Gazetteer:
     words: dict[str, set[str]] = field(default_factory=dict)
     skeletons: dict[str, set[str]] = field(default_factory=dict)
     regions: tuple[Region, ...] = ()
+    location: re.Pattern[str] = field(default_factory=lambda: location_pattern(()))
 
     @classmethod
-    def from_bases(cls, bases: Iterable[BaseRow], regions: tuple[Region, ...] = ()) -> Gazetteer:
+    def from_bases(
+        cls,
+        bases: Iterable[BaseRow],
+        regions: tuple[Region, ...] = (),
+        actors: tuple[Actor, ...] = (),
+    ) -> Gazetteer:
         """Index every base by its name, its aliases and the distinctive words in them;
-        ``regions`` (default: lexicons/regions.csv) names the areas articles mention."""
-        gazetteer = cls(tuple(bases), regions=regions or default_regions())
+        ``regions`` (default: lexicons/regions.csv) names the areas articles mention,
+        ``actors`` (default: lexicons/actors.csv) whose bases they may be."""
+        owners = owners_of(actors or default_actors())
+        gazetteer = cls(
+            tuple(bases), regions=regions or default_regions(), location=location_pattern(owners)
+        )
         for base in gazetteer.bases:
             for phrase in dict.fromkeys((base.name, *base.aliases)):
                 tokens = [t for t in fold(phrase).split() if t not in ("al", "el", "the")]
@@ -564,7 +588,7 @@ class Gazetteer:
         titled = _TITLED_NAME.match(text[end:]) if match.group("noun")[:1].isupper() else None
         if titled is not None:
             end += titled.end()
-        location = LOCATION.match(text[end:])
+        location = self.location.match(text[end:])
         place = location.group("place") if location else None
         toward = _direction_of(location.group("prep")) if location else None
         stop = end + (location.end() if location else 0)
