@@ -59,11 +59,14 @@ RELAXATION_STEPS = (20, 1_000)
 #: one exchange; on the public weapon-target instances they stop by themselves after
 #: 10 or so).
 EXCHANGE_PASSES = 100
-#: Rounds of ruin and recreate for the improved start (on the public weapon-target
-#: instances about 4 s at 100x200 and 25 s at 300x600 on a busy machine; from the
-#: exchanged start they reach the best known allocations at mu = 1 and mu = 2 up to
-#: 250x500 within 30 s).
-START_ROUNDS = 40
+#: Rounds of ruin and recreate for the improved start: they go on while the last
+#: START_PATIENCE found a better allocation, START_MOST at most. On the public
+#: weapon-target instances they reach the best known allocations at mu = 1 and mu = 2
+#: up to 250x500 within 30 s from the exchanged start. Only where every system
+#: defends its own site alone (their rounds are exact there): on the generated theater
+#: of 1,000 bases (area coverage) 40 rounds found nothing in 9 s.
+START_PATIENCE = 12
+START_MOST = 100
 #: The exact re-solves stop after this many neighbourhoods in a row without a gain.
 PATIENCE = 8
 #: Rounds of ruin and recreate between two exact re-solves.
@@ -185,12 +188,13 @@ def improved_starts(
     """Starts for the exact solve, each feasible and no worse than ``x``: ``x``
     after cyclic and path exchanges; for the summed objective without a move budget or
     cap, the continuous relaxation's allocation rounded down, completed greedily and
-    exchanged (:mod:`defplan.model.relaxation`); and the better of those after
-    :data:`START_ROUNDS` rounds of ruin and recreate (:mod:`defplan.model.reassign`,
-    seeded by ``seed``).
+    exchanged (:mod:`defplan.model.relaxation`); and, where every system defends its
+    own site alone, the better of those after rounds of ruin and recreate
+    (:mod:`defplan.model.reassign`, seeded by ``seed``) while they find gains
+    (:data:`START_PATIENCE`, :data:`START_MOST`).
 
     The work is bounded by counts (:data:`EXCHANGE_PASSES`, :func:`relaxation_steps`,
-    :data:`START_ROUNDS`), so the starts are the same on any machine; ``deadline`` (a
+    :data:`START_MOST`), so the starts are the same on any machine; ``deadline`` (a
     :func:`time.perf_counter` time, the solve's time limit) only stops them early."""
     state = State.of(instance, x)
     cyclic_exchange(state, max_passes=EXCHANGE_PASSES, deadline=deadline)
@@ -208,10 +212,17 @@ def improved_starts(
         cyclic_exchange(rounded, max_passes=EXCHANGE_PASSES, deadline=deadline)
         if not instance.violations(rounded.x):
             starts.append(rounded.x)
-    if time.perf_counter() < deadline:
+    if instance.all_point and time.perf_counter() < deadline:
         best = State.of(instance, min(starts, key=instance.objective_of))
         before = best.score
-        Reassigner(best, np.random.default_rng([seed, 2])).run(START_ROUNDS, deadline)
+        search = Reassigner(best, np.random.default_rng([seed, 2]))
+        search.run(START_PATIENCE, deadline)
+        while (
+            search.rounds - search.last_gain < START_PATIENCE
+            and search.rounds < START_MOST
+            and time.perf_counter() < deadline
+        ):
+            search.run(START_PATIENCE, deadline)
         if best.score < before and not instance.violations(best.x):
             starts.append(best.x)
     return starts

@@ -87,6 +87,7 @@ class Reassigner:
         self.quiet = 0
         self.rounds = 0
         self.improved = 0  # times the best improved
+        self.last_gain = 0  # the round after which it last did
 
     def run(self, rounds: int, deadline: float = float("inf")) -> int:
         """At least ``rounds`` rounds, and on to the end of the descent under way (or
@@ -118,6 +119,7 @@ class Reassigner:
             return False
         self.best, self.best_value = _save(self.state), value
         self.improved += 1
+        self.last_gain = self.rounds
         return True
 
 
