@@ -11,7 +11,13 @@ import pytest
 from defplan.errors import InputError
 from defplan.extract import extract_articles
 from defplan.extract.articles import Article
-from defplan.extract.lexicon_files import default_people, load_actors, load_harm, load_people
+from defplan.extract.lexicon_files import (
+    default_people,
+    load_actors,
+    load_harm,
+    load_people,
+    load_places,
+)
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE
 
@@ -106,7 +112,9 @@ def test_a_base_north_of_a_city_is_one_that_lies_north_of_it_not_the_city_s_own(
     assert _rows("Rockets hit an airbase north of Baghdad on Monday.") == [("balad", None)]
     # both are military bases: the description stays unresolved, never the airport
     assert _rows("Rockets hit a military base north of Baghdad on Monday.") == [(None, None)]
-    assert _rows("Rockets hit a base west of Baghdad on Monday.") == [("al_asad", None)]
+    # Baghdad's airport lies west of the city as Al Asad does: two fit, and the city's
+    # own bases (three open and manned) do not narrow it to one
+    assert _rows("Rockets hit a base west of Baghdad on Monday.") == [(None, None)]
 
 
 def test_whose_base_it_is_comes_from_the_actors_file_not_from_code(tmp_path: Path) -> None:
@@ -121,3 +129,23 @@ def test_whose_base_it_is_comes_from_the_actors_file_not_from_code(tmp_path: Pat
     shipped = "A base of the US-led coalition in Hasakah province was hit by a rocket on Monday."
     assert _rows(shipped) == [("rumalyn", None)]
     assert _rows(shipped, tmp_path) == [(None, None)]
+
+
+def test_a_base_in_a_direction_of_a_known_city_is_measured_from_the_city_itself() -> None:
+    # K-1 ("Kirkuk air base") lies some 11 km north-west of Kirkuk: a base told
+    # north or north-west of the city is it, though Erbil too lies north of Kirkuk
+    assert _rows("Rockets hit an Iraqi military base northwest of Kirkuk on Monday.") == [
+        ("k1", None)
+    ]
+    assert _rows("Rockets hit a military base north of Kirkuk on Monday.") == [("k1", None)]
+    # the airport lies west of Baghdad, not north: an airbase north of it is Balad
+    assert _rows("Rockets hit an airbase north of Baghdad on Monday.") == [("balad", None)]
+
+
+def test_a_places_file_with_a_bad_coordinate_is_refused_naming_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "places.csv"
+    path.write_text("place,lat,lon,aliases\nKirkuk,35.47,44.39,\nNowhere,north,44,\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_places(path)
+    [problem] = caught.value.problems
+    assert problem.row == 3

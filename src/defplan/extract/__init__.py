@@ -48,7 +48,7 @@ import pandas as pd
 from defplan.errors import Problem
 from defplan.extract.articles import Article, read_articles
 from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
-from defplan.extract.lexicon_files import theater_lexicons
+from defplan.extract.lexicon_files import theater_lexicons, theater_places
 from defplan.extract.mentions import read_mentions
 from defplan.extract.review import review_html, write_review_page
 from defplan.extract.sheet import (
@@ -116,8 +116,9 @@ def extract_articles(
     lexicons: Path | str | None = None,
 ) -> Extraction:
     """Extract attacks from articles already read (see :func:`extract` for files)."""
-    actors, regions = theater_lexicons(Path(lexicons) if lexicons is not None else None)
-    gazetteer = Gazetteer.from_bases(bases, regions, actors)
+    folder = Path(lexicons) if lexicons is not None else None
+    actors, regions = theater_lexicons(folder)
+    gazetteer = Gazetteer.from_bases(bases, regions, actors, theater_places(folder))
     rows: list[ExtractedAttack] = []
     notes: list[Problem] = []
     for article in sorted(articles, key=lambda a: a.file):

@@ -64,6 +64,15 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A town or city articles measure from ("a base north of Kirkuk"), and where it is."""
+
+    names: frozenset[str]  # the name and its aliases, folded to lower case
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
 class People:
     """The words for people, by role (see ``ROLES``), each as written in the data."""
 
@@ -172,6 +181,27 @@ def load_regions(path: Path) -> tuple[Region, ...]:
     return tuple(Region(frozenset(r), alias_pattern([a])) for a, r in found.items())
 
 
+def load_places(path: Path) -> tuple[Place, ...]:
+    """The towns of a ``places.csv`` (columns place, lat, lon, aliases)."""
+    problems: list[Problem] = []
+    places: list[Place] = []
+    for number, row in enumerate(_rows(path, ("place", "lat", "lon", "aliases")), start=2):
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except (TypeError, ValueError):
+            problems.append(Problem(str(path), None, number, "lat", "lat and lon must be numbers"))
+            continue
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            problems.append(Problem(str(path), None, number, "lat", "lat or lon out of range"))
+            continue
+        names = [row["place"], *(row["aliases"] or "").split(";")]
+        folded = frozenset(n.strip().lower() for n in names if n and n.strip())
+        places.append(Place(folded, lat, lon))
+    if problems:
+        raise InputError(problems)
+    return tuple(places)
+
+
 def load_people(path: Path) -> People:
     """The words of a ``people.csv`` (columns word, plural, role)."""
     problems: list[Problem] = []
@@ -239,6 +269,20 @@ def default_actors() -> tuple[Actor, ...]:
 def default_regions() -> tuple[Region, ...]:
     """The region names shipped for the example theater."""
     return load_regions(DEFAULTS / "regions.csv")
+
+
+@lru_cache(maxsize=1)
+def default_places() -> tuple[Place, ...]:
+    """The towns shipped for the example theater."""
+    return load_places(DEFAULTS / "places.csv")
+
+
+def theater_places(folder: Path | None) -> tuple[Place, ...]:
+    """The towns to measure directions from: a folder's own ``places.csv``, else the
+    defaults."""
+    if folder is not None and (folder / "places.csv").is_file():
+        return load_places(folder / "places.csv")
+    return default_places()
 
 
 def theater_lexicons(folder: Path | None) -> tuple[tuple[Actor, ...], tuple[Region, ...]]:

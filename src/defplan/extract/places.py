@@ -131,9 +131,20 @@ def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return math.degrees(math.atan2(x, y)) % 360.0
 
 
-def lies_toward(direction: str, origin: tuple[float, float], point: tuple[float, float]) -> bool:
+def lies_toward(
+    direction: str,
+    origin: tuple[float, float],
+    point: tuple[float, float],
+    spread: float = DIRECTION_SPREAD_DEG,
+) -> bool:
     """Whether ``point`` lies in ``direction`` ("north", "south-west") of ``origin``:
-    within reach, off the place itself, and near that bearing."""
+    within reach, off the place itself, and within ``spread`` degrees of that bearing
+    (90: on that side of it at all).
+
+    >>> kirkuk, k1 = (35.47, 44.39), (35.51, 44.28)
+    >>> lies_toward("north", kirkuk, k1), lies_toward("north", kirkuk, k1, spread=90.0)
+    (False, True)
+    """
     wanted = BEARINGS.get(direction.lower().replace("-", "").replace(" ", ""))
     if wanted is None:
         return False
@@ -141,4 +152,4 @@ def lies_toward(direction: str, origin: tuple[float, float], point: tuple[float,
     if not DIRECTION_MIN_KM <= km <= DIRECTION_REACH_KM:
         return False
     off = abs((bearing_deg(*origin, *point) - wanted + 180.0) % 360.0 - 180.0)
-    return off <= DIRECTION_SPREAD_DEG
+    return off <= spread

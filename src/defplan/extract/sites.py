@@ -28,17 +28,28 @@ from functools import lru_cache
 from typing import Final, Literal
 
 from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
-from defplan.extract.lexicon_files import Actor, Region, default_actors, default_regions
+from defplan.extract.lexicon_files import (
+    Actor,
+    Place,
+    Region,
+    default_actors,
+    default_places,
+    default_regions,
+)
 from defplan.extract.places import (
     BORDER_REACH_KM,
     BORDERS,
     COUNTRY_WORDS,
+    DIRECTION_SPREAD_DEG,
     distance_to_border_km,
     lies_toward,
 )
 from defplan.scenario import BaseRow
 
 SiteKind = Literal["named", "described", "generic", "anaphoric"]
+#: how far off its bearing a base named for a town may lie and still be "north of" it:
+#: on that side of the town at all
+SIDE_DEG: Final = 90.0
 
 GENERIC_WORDS: Final = frozenset(
     [
@@ -394,6 +405,7 @@ class Gazetteer:
     skeletons: dict[str, set[str]] = field(default_factory=dict)
     regions: tuple[Region, ...] = ()
     location: re.Pattern[str] = field(default_factory=lambda: location_pattern(()))
+    places: tuple[Place, ...] = ()
 
     @classmethod
     def from_bases(
@@ -401,13 +413,18 @@ class Gazetteer:
         bases: Iterable[BaseRow],
         regions: tuple[Region, ...] = (),
         actors: tuple[Actor, ...] = (),
+        places: tuple[Place, ...] = (),
     ) -> Gazetteer:
         """Index every base by its name, its aliases and the distinctive words in them;
         ``regions`` (default: lexicons/regions.csv) names the areas articles mention,
-        ``actors`` (default: lexicons/actors.csv) whose bases they may be."""
+        ``actors`` (default: lexicons/actors.csv) whose bases they may be, ``places``
+        (default: lexicons/places.csv) the towns they measure directions from."""
         owners = owners_of(actors or default_actors())
         gazetteer = cls(
-            tuple(bases), regions=regions or default_regions(), location=location_pattern(owners)
+            tuple(bases),
+            regions=regions or default_regions(),
+            location=location_pattern(owners),
+            places=places or default_places(),
         )
         for base in gazetteer.bases:
             for phrase in dict.fromkeys((base.name, *base.aliases)):
@@ -545,14 +562,28 @@ class Gazetteer:
         }
 
     def _toward(self, direction: str, place: str, anchors: set[str]) -> set[str]:
-        """The bases that lie in ``direction`` of a place: from the bases named for it
-        ("Baghdad airport" for Baghdad), else from those it allows (``anchors``); never
-        one named for it."""
+        """The bases that lie in ``direction`` of a place. From the town itself where
+        the places lexicon knows it: a base named for it counts when it lies on that
+        side of it ("Kirkuk air base", north-west of the city, is "north of Kirkuk").
+        Else from the bases named for it ("Baghdad airport" for Baghdad) or those it
+        allows (``anchors``), and never one named for it."""
         own = {
             b.base_id
             for b in self.bases
             if any(fold(place) in fold(n) for n in (b.name, *b.aliases))
         }
+        town = self._town(place)
+        if town is not None:
+            return {
+                b.base_id
+                for b in self.bases
+                if lies_toward(
+                    direction,
+                    town,
+                    (b.lat, b.lon),
+                    SIDE_DEG if b.base_id in own else DIRECTION_SPREAD_DEG,
+                )
+            }
         at = [(b.lat, b.lon) for b in self.bases if b.base_id in (own or anchors)]
         origin = (sum(p[0] for p in at) / len(at), sum(p[1] for p in at) / len(at))
         return {
@@ -560,6 +591,12 @@ class Gazetteer:
             for b in self.bases
             if b.base_id not in own and lies_toward(direction, origin, (b.lat, b.lon))
         }
+
+    def _town(self, place: str) -> tuple[float, float] | None:
+        """Where a town of the places lexicon is ("Kirkuk", "the city of Kirkuk")."""
+        name = re.sub(r"^(?:the\s+)?(?:city|town)\s+of\s+", "", place.strip(), flags=re.I)
+        found = next((p for p in self.places if any(fold(name) == fold(n) for n in p.names)), None)
+        return (found.lat, found.lon) if found is not None else None
 
     def _is_air_site(self, base_id: str) -> bool:
         base = next(b for b in self.bases if b.base_id == base_id)
@@ -600,10 +637,8 @@ class Gazetteer:
         place, candidates = self._allowed(noun, place, adj_words, titled, toward)
         base_id = None
         if candidates is not None and not plural and not local:
-            # one base fits, or one of those that fit is open and manned (not of those a
-            # direction allows: "north of Baghdad" may be a base the theater has emptied)
-            several = len(candidates) > 1
-            manned = self._manned(candidates) if several and toward is None else candidates
+            # one base fits, or one of those that fit is open and manned
+            manned = self._manned(candidates) if len(candidates) > 1 else candidates
             if len(manned) == 1:
                 base_id = next(iter(manned))
         kind: SiteKind = "generic"
@@ -635,8 +670,25 @@ class Gazetteer:
         """The place a description gives and the bases it allows (None: any)."""
         candidates = self.place_candidates(place) if place else None
         if toward is not None and candidates and place:
-            # "an airbase north of Baghdad": not the Baghdad bases, those north of them
-            candidates = self._toward(toward, place, candidates)
+            # "an airbase north of Baghdad": not the Baghdad bases, those north of it;
+            # where the direction leaves no one base, the place's own as without it
+            aimed = self._narrowed(
+                noun, place, self._toward(toward, place, candidates), adj_words, titled
+            )
+            if aimed[1] is not None and len(aimed[1]) == 1:
+                return aimed
+        return self._narrowed(noun, place, candidates, adj_words, titled)
+
+    def _narrowed(
+        self,
+        noun: str,
+        place: str | None,
+        candidates: set[str] | None,
+        adj_words: list[str],
+        titled: re.Match[str] | None,
+    ) -> tuple[str | None, set[str] | None]:
+        """The bases a place allows (``candidates``) that the rest of the description
+        fits: its name words, an airbase's airfield, an embassy."""
         name_words = [
             re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
             for w in adj_words
