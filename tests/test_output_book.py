@@ -56,3 +56,28 @@ def test_a_title_taken_is_numbered_and_the_same_content_gives_the_same_bytes() -
 
     assert built().sheetnames == ["Ladder", "ladder1", "LADDER2"]
     assert book_bytes(built()) == book_bytes(built())
+
+
+def test_a_title_excel_refuses_is_made_one_it_takes(tmp_path: Path) -> None:
+    book = OutputBook()
+    for title in ("Ladder y[/]", "a:b*c?d\\e", "'quoted'", "''", "?"):
+        add_rows(book, title, ["system_id"], [[title]])
+    assert book.sheetnames == ["Ladder y___", "a_b_c_d_e", "quoted", "Sheet", "_"]
+    save_book(book, tmp_path / "out.xlsx")
+    read = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert read.sheetnames == book.sheetnames
+    assert read["Ladder y___"]["A2"].value == "Ladder y[/]"  # the rows keep the true text
+
+
+def test_a_number_fits_within_31_characters_and_ignores_case(tmp_path: Path) -> None:
+    book = OutputBook()
+    long = "Ladder counter rocket artillery mortar"
+    for title in (long, long.upper(), long, *[long] * 9):
+        add_rows(book, title, ["n"], [[1]])
+    names = book.sheetnames
+    assert names[:3] == [long[:31], long.upper()[:30] + "1", long[:30] + "2"]
+    assert names[-1] == long[:29] + "11"
+    assert all(len(name) <= 31 for name in names)
+    assert len({name.lower() for name in names}) == len(names)
+    save_book(book, tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == names

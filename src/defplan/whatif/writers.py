@@ -38,8 +38,9 @@ def sheet_title(name: str) -> str:
     return (words[:1].upper() + words[1:])[:31]
 
 
-def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
-    return write_frames({sheet_title(name): frame for name, frame in sheets.items()}, path)
+def _write_xlsx(sheets: Sequence[tuple[str, pd.DataFrame]], path: Path) -> Path:
+    # pairs, not a dict: two names cut to the same 31 characters keep a sheet each
+    return write_frames([(sheet_title(name), frame) for name, frame in sheets], path)
 
 
 def _write_text(lines: Sequence[str], path: Path) -> Path:
@@ -59,20 +60,33 @@ def ladder_files(systems: Sequence[str | None]) -> list[str]:
     return [f"{stem}.csv" for stem in stems] + extra
 
 
+def ladder_sheets(ladders: Sequence[Ladder]) -> list[tuple[str, pd.DataFrame]]:
+    """Each ladder's table, then the last one's critical list and risk acceptance, by
+    file stem, in order."""
+    tables = [(_ladder_stem(result.system, len(ladders) > 1), result.table()) for result in ladders]
+    return [
+        *tables,
+        ("critical", ladders[-1].critical),
+        ("risk_acceptance", ladders[-1].acceptance),
+    ]
+
+
+def write_ladder_book(ladders: Sequence[Ladder], path: Path) -> Path:
+    """ladder.xlsx: a sheet per ladder (titled for its system, as Excel allows), then the
+    critical list and the risk acceptance; returns ``path``."""
+    return _write_xlsx(ladder_sheets(ladders), Path(path))
+
+
 def write_ladders(ladders: Sequence[Ladder], out: Path) -> list[Path]:
     """A CSV per ladder, critical.csv, risk_acceptance.csv, ladder.xlsx and the brief,
     written into ``out`` as one set."""
     out = Path(out)
-    last = ladders[-1]
-    sheets: dict[str, pd.DataFrame] = {}
-    for result in ladders:
-        sheets[_ladder_stem(result.system, len(ladders) > 1)] = result.table()
-    sheets["critical"] = last.critical
-    sheets["risk_acceptance"] = last.acceptance
     brief = [line for result in ladders for line in result.brief()]
     with output_set(out):
-        written = [write_frame_csv(frame, out / f"{name}.csv") for name, frame in sheets.items()]
-        written.append(_write_xlsx(sheets, out / "ladder.xlsx"))
+        written = [
+            write_frame_csv(frame, out / f"{name}.csv") for name, frame in ladder_sheets(ladders)
+        ]
+        written.append(write_ladder_book(ladders, out / "ladder.xlsx"))
         written.append(_write_text(brief, out / "ladder_brief.txt"))
     return written
 
@@ -83,7 +97,7 @@ def write_sweep(result: Sweep, out: Path) -> list[Path]:
     with output_set(out):
         return [
             write_frame_csv(result.rows, out / SWEEP_FILES[0]),
-            _write_xlsx({"sweep": result.rows}, out / SWEEP_FILES[1]),
+            _write_xlsx([("sweep", result.rows)], out / SWEEP_FILES[1]),
         ]
 
 
@@ -93,7 +107,7 @@ def write_comparison(
     """compare.csv (base by base), compare_summary.csv, compare.xlsx and the brief;
     with ``schedules``, the two move schedules side by side too: one set."""
     out = Path(out)
-    sheets = {"summary": result.summary.astype(str), "bases": result.bases}
+    sheets = [("summary", result.summary.astype(str)), ("bases", result.bases)]
     with output_set(out):  # the comparison and the schedules' appear together
         written = [
             write_frame_csv(result.bases, out / COMPARE_FILES[0]),

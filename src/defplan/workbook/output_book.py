@@ -44,6 +44,12 @@ TIME_FORMATS: dict[type, str] = {
     dt.time: "h:mm:ss",
     dt.timedelta: "[hh]:mm:ss",
 }
+#: the most characters Excel allows in a sheet title
+MAX_TITLE = 31
+#: what a sheet title cannot hold: Excel's forbidden [ ] : * ? / \ and control characters
+FORBIDDEN_IN_TITLE = re.compile(r"[][:*?/\\\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+#: the title of a sheet whose title has nothing left
+EMPTY_TITLE = "Sheet"
 #: a column's width in characters is this many pixels (Calibri 11, Excel's default)
 PIXELS_PER_CHARACTER = 7
 
@@ -105,17 +111,55 @@ def add_rows(
 
 
 def unique_title(taken: Sequence[str], title: str) -> str:
-    """``title``, numbered when a sheet of that name (in any case) is there already, as
-    Excel needs and as openpyxl numbered it.
+    """``title`` as a sheet name Excel takes (:func:`safe_title`), numbered when a sheet
+    of that name (in any case) is there already, as Excel needs and as openpyxl numbered
+    it; the number fits within 31 characters, the title cut to make room.
 
     >>> unique_title(["Ladder", "ladder1"], "LADDER")
     'LADDER2'
+    >>> unique_title(["Ladder counter rocket artillery"], "Ladder counter rocket artillery")
+    'Ladder counter rocket artiller1'
     """
-    if not any(name.lower() == title.lower() for name in taken):
+    title = safe_title(title)
+    names = {name.lower() for name in taken}
+    if title.lower() not in names:
         return title
-    numbered = re.compile(f"{re.escape(title)}(\\d*)", re.IGNORECASE)
-    counts = [int(m.group(1)) for name in taken if (m := numbered.fullmatch(name)) and m.group(1)]
-    return f"{title}{max(counts, default=0) + 1}"
+    numbered = re.compile(f"{re.escape(title)}(\\d+)", re.IGNORECASE)
+    counts = [int(m.group(1)) for name in taken if (m := numbered.fullmatch(name))]
+    number = max(counts, default=0) + 1
+    while (found := _numbered(title, number)).lower() in names:
+        number += 1
+    return found
+
+
+def _numbered(title: str, number: int) -> str:
+    """``title`` with ``number`` after it, the title cut so that both fit in 31."""
+    suffix = str(number)
+    return _cut(title, MAX_TITLE - len(suffix)) + suffix
+
+
+def _cut(text: str, units: int) -> str:
+    """``text`` cut to ``units`` UTF-16 units, as Excel counts (a character beyond
+    U+FFFF, such as an emoji, is two), never halving a character."""
+    kept = 0
+    for index, char in enumerate(text):
+        kept += 2 if ord(char) > 0xFFFF else 1
+        if kept > units:
+            return text[:index]
+    return text
+
+
+def safe_title(title: str) -> str:
+    """``title`` as a sheet name Excel takes: each of ``[ ] : * ? / \\`` (and a control
+    character, which XML cannot hold or keep) as "_", no apostrophe first or last, at
+    most 31 characters (UTF-16 units, as Excel counts), never empty.
+
+    >>> safe_title("Ladder y[/]"), safe_title("'quoted'"), safe_title("?")
+    ('Ladder y___', 'quoted', '_')
+    """
+    cleaned = FORBIDDEN_IN_TITLE.sub("_", title).strip("'")
+    cleaned = _cut(cleaned, MAX_TITLE).rstrip("'")
+    return cleaned or EMPTY_TITLE
 
 
 def add_frame(book: OutputBook, title: str, frame: pd.DataFrame) -> OutputSheet:
@@ -142,11 +186,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_frames(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
+def write_frames(
+    sheets: Mapping[str, pd.DataFrame] | Iterable[tuple[str, pd.DataFrame]], path: Path
+) -> Path:
     """An .xlsx with one sheet per frame, titled by its key, in order (written
-    atomically, byte-identical for the same frames); returns ``path``."""
+    atomically, byte-identical for the same frames); returns ``path``. Given as pairs,
+    two frames may ask for the same title: each still gets its sheet, numbered."""
     book = OutputBook()
-    for title, frame in sheets.items():
+    for title, frame in sheets.items() if isinstance(sheets, Mapping) else sheets:
         add_frame(book, title, frame)
     save_book(book, Path(path))
     return Path(path)
