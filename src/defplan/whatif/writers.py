@@ -6,6 +6,7 @@ every file appears, or none. Sheet names follow plan.xlsx (:func:`sheet_title`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,10 @@ SWEEP_FILES = ("sweep.csv", "sweep.xlsx")
 COMPARE_FILES = ("compare.csv", "compare_summary.csv", "compare.xlsx", "compare_brief.txt")
 #: and with ``--schedule``
 COMPARE_SCHEDULE_FILES = ("compare_schedule.csv", "compare_schedule_summary.csv")
+#: what a file name cannot hold (on Windows, macOS or Linux): each written as "_"
+FORBIDDEN_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\ud800-\udfff]')
+#: the most bytes (UTF-8) of a system id a ladder's file name keeps: names stay in 255
+MAX_ID_BYTES = 200
 
 
 def sheet_title(name: str) -> str:
@@ -48,22 +53,49 @@ def _write_text(lines: Sequence[str], path: Path) -> Path:
     return path
 
 
-def _ladder_stem(system: str | None, several: bool) -> str:
+def _ladder_name(system: str | None, several: bool) -> str:
     return f"ladder_{system or 'combined'}" if several else "ladder"
+
+
+def ladder_stems(systems: Sequence[str | None]) -> list[str]:
+    """The file stem of each ladder's CSV: ``ladder`` for one, else ``ladder_<system>``
+    (``ladder_combined`` for every system together), each character a file name cannot
+    hold as "_", the id cut to 200 bytes, numbered where two would be one file (in any
+    case, as Windows and macOS compare names): every file lands in the folder, one each.
+
+    >>> ladder_stems(["y[/]", "a:b", "A?b", "combined", None])
+    ['ladder_y[_]', 'ladder_a_b', 'ladder_A_b_2', 'ladder_combined_2', 'ladder_combined']
+    """
+    if len(systems) <= 1:
+        return [_ladder_name(system, False) for system in systems]
+    taken = {"ladder_combined"} if None in systems else set()
+    stems = []
+    for system in systems:
+        if system is None:
+            stems.append("ladder_combined")
+            continue
+        cut = system.encode("utf-8", "replace")[:MAX_ID_BYTES].decode("utf-8", "ignore")
+        stem = found = f"ladder_{FORBIDDEN_IN_FILE_NAME.sub('_', cut)}"
+        number = 1
+        while found.lower() in taken:
+            number += 1
+            found = f"{stem}_{number}"
+        taken.add(found.lower())
+        stems.append(found)
+    return stems
 
 
 def ladder_files(systems: Sequence[str | None]) -> list[str]:
     """The files :func:`write_ladders` writes for ladders of these systems (None:
     combined), known before any solve."""
-    stems = [_ladder_stem(s, len(systems) > 1) for s in systems]
     extra = ["critical.csv", "risk_acceptance.csv", "ladder.xlsx", "ladder_brief.txt"]
-    return [f"{stem}.csv" for stem in stems] + extra
+    return [f"{stem}.csv" for stem in ladder_stems(systems)] + extra
 
 
 def ladder_sheets(ladders: Sequence[Ladder]) -> list[tuple[str, pd.DataFrame]]:
-    """Each ladder's table, then the last one's critical list and risk acceptance, by
-    file stem, in order."""
-    tables = [(_ladder_stem(result.system, len(ladders) > 1), result.table()) for result in ladders]
+    """Each ladder's table (named ``ladder_<system>``), then the last one's critical list
+    and risk acceptance, in order."""
+    tables = [(_ladder_name(result.system, len(ladders) > 1), result.table()) for result in ladders]
     return [
         *tables,
         ("critical", ladders[-1].critical),
@@ -82,9 +114,12 @@ def write_ladders(ladders: Sequence[Ladder], out: Path) -> list[Path]:
     written into ``out`` as one set."""
     out = Path(out)
     brief = [line for result in ladders for line in result.brief()]
+    stems = [*ladder_stems([result.system for result in ladders]), "critical", "risk_acceptance"]
+    frames = [frame for _, frame in ladder_sheets(ladders)]
     with output_set(out):
         written = [
-            write_frame_csv(frame, out / f"{name}.csv") for name, frame in ladder_sheets(ladders)
+            write_frame_csv(frame, out / f"{stem}.csv")
+            for stem, frame in zip(stems, frames, strict=True)
         ]
         written.append(write_ladder_book(ladders, out / "ladder.xlsx"))
         written.append(_write_text(brief, out / "ladder_brief.txt"))
