@@ -474,6 +474,7 @@ STATED_ZEROS = [
     ("none of which caused casualties", 0, 0),
     ("neither of them resulted in injuries", None, 0),
     ("in neither case were there casualties", 0, 0),
+    ("no members of the Jordanian military were injured", None, 0),
     # a count of other people told beside the zero is the attack's
     ("There were no U.S. casualties, but two Iraqi guards were wounded", 0, 2),
     ("no Americans were killed, but three contractors were injured", 0, 3),

@@ -60,7 +60,9 @@ NEGATED_VERB: Final = re.compile(
 )
 _NOBODY = (
     r"(?:no\s*one|nobody|none(?:\s+of\s+(?:[\w.'\u2019-]+\s+){0,4}?(?:them|those|us|[\w.'\u2019-]+))?"
-    rf"|no\s+(?:(?:{PERSON_MODIFIER}|or|and)\s+){{0,5}}(?:{PERSON_NOUN}|forces|lives|life))"
+    rf"|no\s+(?:(?:{PERSON_MODIFIER}|or|and)\s+){{0,5}}(?:{PERSON_NOUN}|forces|lives|life)"
+    # "no members of the Jordanian military were injured"
+    r"(?:\s+of\s+(?:the\s+)?(?:[\w.'\u2019-]+\s+){0,3}?[\w.'\u2019-]+(?=\s+(?:was|were|had|has|have)\b))?)"
 )
 NOBODY_HURT: Final = re.compile(
     rf"\b{_NOBODY}\s+(?:was|were|had\s+been|has\s+been|have\s+been|is|are|got|got\s+been)"
