@@ -208,7 +208,7 @@ def test_a_path_that_looks_like_markup_is_printed_as_it_is(workbook: Path, tmp_p
 
 
 #: ids and names a planner could type that rich would read as markup
-MARKUP_LIKE = ("[bold]x", "y[/]", "[link=x]z")
+MARKUP_LIKE = ("[bold]x", "y[/]", "[link=x]z:fire:")
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +254,20 @@ def test_ids_that_look_like_markup_print_as_they_are(
     shown = {"sweep": MARKUP_LIKE[:1], "options": MARKUP_LIKE[:2]}.get(command[0], MARKUP_LIKE)
     for name in shown:
         assert name in result.output, name
+
+
+def test_a_label_and_a_path_that_look_like_markup_print_as_they_are(
+    markup_like_theater: Path, tmp_path: Path
+) -> None:
+    """sweep's progress line names the base it varies; validate's table the file."""
+    vary = "base:[bold]x.hardening=0,0.3"
+    result = runner.invoke(app, ["sweep", str(markup_like_theater), "--vary", vary])
+    assert result.exit_code == 0, result.output
+    assert "sweep base:[bold]x.hardening" in result.output
+    folder = tmp_path / "[red]w:fire:"
+    folder.mkdir()
+    workbook = folder / "theater.xlsx"
+    workbook.write_bytes(markup_like_theater.read_bytes())
+    result = runner.invoke(app, ["validate", str(workbook)])
+    assert result.exit_code == 0, result.output
+    assert f"{workbook}: valid theater" in result.output.replace("\n", "")  # a title folds

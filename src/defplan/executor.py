@@ -100,7 +100,7 @@ def _progress(enabled: bool) -> Progress | None:
     if not enabled:
         return None
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a label may hold an input id
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

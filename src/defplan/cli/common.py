@@ -114,7 +114,7 @@ def _share_width(table: Table, console: Console, width: int) -> None:
 def _plain(cell: Any) -> str:
     if isinstance(cell, Text):
         return cell.plain
-    return Text.from_markup(cell).plain if isinstance(cell, str) else str(cell or "")
+    return Text.from_markup(cell, emoji=False).plain if isinstance(cell, str) else str(cell or "")
 
 
 class PipeSafeConsole(WholeWordConsole):
@@ -132,8 +132,9 @@ class PipeSafeConsole(WholeWordConsole):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-console = PipeSafeConsole(highlight=False)
-errors = WholeWordConsole(stderr=True, highlight=False)
+# emoji off: a name such as "x:fire:" is text, not a picture (defplan prints no emoji)
+console = PipeSafeConsole(highlight=False, emoji=False)
+errors = WholeWordConsole(stderr=True, highlight=False, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
@@ -184,7 +185,10 @@ def keep_whole(view: Table, ids: tuple[str, ...] = ()) -> Table:
     """
     for column in view.columns:
         header = str(column.header)
-        cells = [Text.from_markup(c).plain if isinstance(c, str) else "" for c in column.cells]
+        cells = [
+            Text.from_markup(c, emoji=False).plain if isinstance(c, str) else ""
+            for c in column.cells
+        ]
         if header in ids:
             column.min_width = max([len(header), *(len(c) for c in cells)])
         else:  # no word (a figure, a status) cut short either; a header may fold

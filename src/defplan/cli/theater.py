@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from defplan.cli.common import WorkbookArg, console, print_problems, reports_bad_input
+from defplan.cli.common import WorkbookArg, console, literal, print_problems, reports_bad_input
 from defplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def summary_table(report: Validation) -> Table:
     """The sheets of a valid theater: rows read and warnings raised in each."""
     assert report.scenario is not None
-    table = Table(title=f"{report.source}: valid theater", title_justify="left")
+    table = Table(title=f"{literal(report.source)}: valid theater", title_justify="left")
     table.add_column("sheet")
     table.add_column("rows", justify="right")
     table.add_column("warnings", justify="right")
