@@ -14,8 +14,9 @@ their effect folded into the risks, the inventory and the move budget) starting
 from where the units stand. An allocation that lowers the objective is kept. Between
 steps, cyclic and path exchanges (:mod:`defplan.model.exchange`) polish the
 allocation, and rounds of ruin and recreate (:mod:`defplan.model.reassign`: many
-units freed at once and put back by one linear assignment) run before each step, and
-on until the time limit once the steps stop finding gains. The neighbourhood grows
+units freed at once and put back by one linear assignment) run before each step (a
+step is taken only when they stall), and on until the time limit once the steps stop
+finding gains. The neighbourhood grows
 while its re-solves are proven within their work limit (:data:`STEP_NODES`) and
 shrinks when they are not (Shaw 1998; Pisinger & Ropke 2010 for the adaptive scheme).
 
@@ -161,12 +162,13 @@ def large_neighbourhood_search(
         rounds_left = ROUNDS if max_rounds is None else min(ROUNDS, max_rounds - rounds)
         if not solving and (rounds_left <= 0 or quiet >= QUIET_ROUNDS or not search.sites.size):
             break
+        gained = 0
         if rounds_left > 0 and search.sites.size:
             before = recreate.rounds
             gained = recreate.run(rounds_left, search.deadline)
             rounds += recreate.rounds - before
             quiet = 0 if gained else quiet + recreate.rounds - before
-        if solving:
+        if solving and not gained:  # an exact re-solve when the rounds stall
             kind = kinds[search.steps % len(kinds)]
             if search.step(kind(search)):
                 failures = 0
