@@ -144,8 +144,11 @@ def test_a_base_in_a_direction_of_a_known_city_is_measured_from_the_city_itself(
 
 def test_a_places_file_with_a_bad_coordinate_is_refused_naming_the_row(tmp_path: Path) -> None:
     path = tmp_path / "places.csv"
-    path.write_text("place,lat,lon,aliases\nKirkuk,35.47,44.39,\nNowhere,north,44,\n", "utf-8")
+    path.write_text(
+        "place,lat,lon,aliases\nKirkuk,35.47,44.39,\nNowhere,north,44,\nFar,91,44,\n", "utf-8"
+    )
     with pytest.raises(InputError) as caught:
         load_places(path)
-    [problem] = caught.value.problems
-    assert problem.row == 3
+    bad_word, out_of_range = caught.value.problems
+    assert bad_word.row == 3 and "'north'" in bad_word.message
+    assert out_of_range.row == 4 and "lat 91.0" in out_of_range.message

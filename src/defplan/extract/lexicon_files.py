@@ -189,10 +189,26 @@ def load_places(path: Path) -> tuple[Place, ...]:
         try:
             lat, lon = float(row["lat"]), float(row["lon"])
         except (TypeError, ValueError):
-            problems.append(Problem(str(path), None, number, "lat", "lat and lon must be numbers"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    number,
+                    "lat",
+                    f"lat {row['lat']!r}, lon {row['lon']!r}: expected two numbers (degrees)",
+                )
+            )
             continue
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-            problems.append(Problem(str(path), None, number, "lat", "lat or lon out of range"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    number,
+                    "lat",
+                    f"lat {lat}, lon {lon}: expected lat in -90..90 and lon in -180..180",
+                )
+            )
             continue
         names = [row["place"], *(row["aliases"] or "").split(";")]
         folded = frozenset(n.strip().lower() for n in names if n and n.strip())
