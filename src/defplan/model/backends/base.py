@@ -44,7 +44,7 @@ class SolverOverrunError(Exception):
 def run_interruptibly(
     solve: Callable[[], T],
     stop: Callable[[], object],
-    deadline: float | Callable[[], float] | None = None,
+    deadline: float | None = None,
 ) -> T:
     """``solve()`` in a thread of its own while this one waits, so that Ctrl-C is seen
     at once: a solver's call holds Python until it returns, however long.
@@ -58,8 +58,7 @@ def run_interruptibly(
     went on: their backends turn that off). Only the main thread receives Ctrl-C:
     elsewhere (a worker's thread) ``solve()`` runs here unless there is a deadline.
 
-    With ``deadline`` (a :func:`time.perf_counter` time, or a function giving it, read
-    as the solve goes), a solver still running then
+    With ``deadline`` (a :func:`time.perf_counter` time), a solver still running then
     is asked to stop, and one that does not stop within :data:`STOP_GRACE_SECONDS`
     either raises :class:`SolverOverrunError` (HiGHS can spend half a minute past its
     time limit in the root LP of a large model, deaf to its time limit and to
@@ -81,8 +80,7 @@ def run_interruptibly(
     try:
         while worker.is_alive():
             worker.join(WAKE_SECONDS)
-            due = deadline() if callable(deadline) else deadline
-            if worker.is_alive() and due is not None and time.perf_counter() >= due:
+            if worker.is_alive() and deadline is not None and time.perf_counter() >= deadline:
                 stop()
                 worker.join(STOP_GRACE_SECONDS)
                 if worker.is_alive():
