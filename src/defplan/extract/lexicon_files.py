@@ -150,6 +150,24 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
+def _one_of(
+    path: Path,
+    number: int,
+    column: str,
+    value: str,
+    allowed: tuple[str, ...],
+    problems: list[Problem],
+) -> bool:
+    """Whether ``value`` is one of ``allowed``; if not, the problem is added, naming the
+    row and column."""
+    if value in allowed:
+        return True
+    problems.append(
+        Problem(str(path), None, number, column, f"{value!r} is not one of {', '.join(allowed)}")
+    )
+    return False
+
+
 def load_actors(path: Path) -> tuple[Actor, ...]:
     """The actors of an ``actors.csv`` (columns actor, kind, aliases), in file order:
     where two overlap in the text, the one listed first names it."""
@@ -224,12 +242,7 @@ def load_people(path: Path) -> People:
     words: dict[str, list[str]] = {}
     for number, row in enumerate(_rows(path, ("word", "plural", "role")), start=2):
         role = (row["role"] or "").strip().lower()
-        if role not in ROLES:
-            problems.append(
-                Problem(
-                    str(path), None, number, "role", f"{role!r} is not one of {', '.join(ROLES)}"
-                )
-            )
+        if not _one_of(path, number, "role", role, ROLES, problems):
             continue
         forms = [f.strip().lower() for f in (row["word"], row["plural"] or "") if f and f.strip()]
         words.setdefault(role, []).extend(forms)
@@ -244,19 +257,10 @@ def load_harm(path: Path) -> HarmWords:
     words: dict[tuple[str, str], list[str]] = {}
     for number, row in enumerate(_rows(path, ("word", "part", "role")), start=2):
         part, role = ((row[c] or "").strip().lower() for c in ("part", "role"))
-        for column, value, allowed in (("part", part, HARM_PARTS), ("role", role, HARM_ROLES)):
-            if value not in allowed:
-                problems.append(
-                    Problem(
-                        str(path),
-                        None,
-                        number,
-                        column,
-                        f"{value!r} is not one of {', '.join(allowed)}",
-                    )
-                )
+        known_part = _one_of(path, number, "part", part, HARM_PARTS, problems)
+        known_role = _one_of(path, number, "role", role, HARM_ROLES, problems)
         word = (row["word"] or "").strip().lower()
-        if word and part in HARM_PARTS and role in HARM_ROLES:
+        if word and known_part and known_role:
             words.setdefault((part, role), []).append(word)
     if problems:
         raise InputError(problems)
