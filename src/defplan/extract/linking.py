@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from defplan.extract.dates import MONTHS, WEEKDAYS
 from defplan.extract.draft import (
     DraftAttack,
     dates_compatible,
@@ -49,8 +50,15 @@ from defplan.extract.draft import (
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
 
+# "last" of a date ("last night", "last Tuesday", "late last month") says when, not that
+# the attack is another one ("the last attack on the base")
+_LAST_OF_A_DATE = (
+    r"(?!\s+(?:night|evening|morning|afternoon|week|weekend|month|year|summer|winter|spring"
+    rf"|autumn|fall|{'|'.join(WEEKDAYS)}|{'|'.join(MONTHS)})\b)"
+)
 DISTINCT: Final = re.compile(
-    r"\b(?:separate(?:ly)?|previous|prior|similar|last)\b|\bearlier\s+(?:this|last)\b"
+    rf"\b(?:separate(?:ly)?|previous|prior|similar|last{_LAST_OF_A_DATE})\b"
+    r"|\bearlier\s+(?:this|last)\b"
     r"|\banother\s+(?:\w+\s+)?(?:attack|strike|barrage|assault|incident)\b"
     r"|\b(?:a|the)\s+(?:second|third)\s+(?:\w+\s+)?(?:attack|strike|barrage|assault|time)\b",
     re.IGNORECASE,
