@@ -1310,6 +1310,8 @@ def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list
         if _counts_the_told(f):
             owned.append(f)  # "...; neither attack caused casualties": theirs
             continue
+        if _describes_site(f):
+            continue  # ", which houses embassies and ministries, but left no casualties"
         if facts.index(f) in attacks or f.excluded is not None or f.event_words:
             break
         owned.append(f)
@@ -1320,6 +1322,21 @@ def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list
         if not any(f.excluded is not None or f.event_words for f in before):
             owned[:0] = before
     return owned
+
+
+# a relative clause that describes the site just told: "which houses ministries"
+RELATIVE_OPENING: Final = re.compile(r"^\W*(?:which|where|that|whose)\b", re.IGNORECASE)
+
+
+def _describes_site(facts: _ClauseFacts) -> bool:
+    """Whether a clause only describes the site before it ("which houses government
+    buildings and foreign embassies"): set aside for telling of no event, though the
+    sites it lists are plural."""
+    return (
+        facts.excluded == "aggregate"
+        and not facts.event_words
+        and RELATIVE_OPENING.match(facts.clause.text) is not None
+    )
 
 
 def _follows(sentence: Sentence, previous: Sentence | None, bare: bool) -> bool:
