@@ -130,10 +130,23 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("year", re.compile(rf"\b(?i:in|during|since|of)\s+(?i:early\s+|late\s+|mid-)?({_YEAR})\b")),
 )
 # a date right after these words is when something was said, not when it happened
-REPORTING_BEFORE: Final = re.compile(
+REPORTING_WORD: Final = re.compile(
     r"\b(?:said|says|told|tells|announced|statement|reported|reporters|tweeted|added|confirmed"
-    r"|stated|wrote|briefing|press\s+conference|interview|spoke|according\s+to)\b"
-    r"(?:\s+\S+){0,6}\s*$",
+    r"|stated|wrote|briefing|press\s+conference|interview|spoke|according\s+to)\b",
+    re.IGNORECASE,
+)
+REPORTING_BEFORE: Final = re.compile(
+    rf"{REPORTING_WORD.pattern}(?:\s+\S+){{0,6}}\s*$", re.IGNORECASE
+)
+
+
+# "announced that on Tuesday ...", "according to AFP, three shells hit late Friday",
+# "said rockets struck the base on Monday": between the reporting word and the date
+# the report's content begins, so the date is the content's, not the statement's (the
+# comma of "reported today, Saturday" only sets the day beside its name)
+REPORTED_CONTENT: Final = re.compile(
+    r"\bthat\b|(?<!today)(?<!tonight),|\b(?:hit|struck|landed|fell|impacted|targeted|fired|launched|attacked"
+    r"|shelled|exploded|crashed|came\s+under)\b",
     re.IGNORECASE,
 )
 
@@ -451,8 +464,12 @@ def _not_the_event(text: str, start: int, end: int) -> bool:
     a dateline) or when a period began, rather than when the attack happened."""
     if DATELINE_AFTER.match(text[end:]) or _opens_period(text, start):
         return True
+    said = REPORTING_BEFORE.search(text[:start])
+    if said is None:
+        return False
+    last_word = list(REPORTING_WORD.finditer(said.group(0)))[-1]
     return (
-        REPORTING_BEFORE.search(text[:start]) is not None
+        not REPORTED_CONTENT.search(said.group(0)[last_word.end() :])
         and not EVENT_AFTER.match(text[end:])
         and not text[start:end].endswith(("'s", "\u2019s"))
     )

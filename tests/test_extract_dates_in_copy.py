@@ -1,0 +1,113 @@
+"""Dates of attacks as real reporting tells them, in invented articles with the noise of
+news pages (datelines, captions, "Advertisement", related-story lists, embedded posts).
+
+Each test reproduces one phenomenon of the catalogue in docs/extraction.md (Dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from defplan.extract import ExtractedAttack, extract, extract_text
+from defplan.extract.dates import find_dates
+from defplan.scenario import Scenario
+from defplan.workbook import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "iraq_syria.xlsx"
+
+
+@pytest.fixture(scope="module")
+def theater() -> Scenario:
+    return load_scenario(EXAMPLE)
+
+
+def _rows(
+    theater: Scenario, published: dt.date | None, *paragraphs: str
+) -> tuple[ExtractedAttack, ...]:
+    """The rows of an article of ``paragraphs`` (undated when ``published`` is None)."""
+    text = "\n\n".join(paragraphs) + "\n"
+    if published is not None:
+        return extract_text(text, theater.bases, published=published).rows
+    return _undated_rows(theater, text)
+
+
+def _undated_rows(theater: Scenario, text: str) -> tuple[ExtractedAttack, ...]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        article = Path(folder) / "page.txt"
+        article.write_text(text, encoding="utf-8")
+        return extract([article], theater).rows
+
+
+def _dated(rows: tuple[ExtractedAttack, ...]) -> list[tuple[str | None, str | None, str | None]]:
+    return sorted(
+        (r.base_id, r.date.isoformat() if r.date else None, r.date_precision) for r in rows
+    )
+
+
+# -- what a report says, and when it says it -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reported"),
+    [
+        ("The ministry said on Sunday that the camp was calm.", True),
+        ("A spokesman told reporters at a briefing on Sunday the damage was light.", True),
+        ("The unit announced that on the night of Sunday two drones were downed.", False),
+        ("According to the agency, two rounds landed late Sunday.", False),
+        ("Officials said rockets struck the camp on Sunday.", False),
+    ],
+)
+def test_a_date_after_a_reporting_word_is_the_statement_s_unless_the_content_began(
+    sentence: str, reported: bool
+) -> None:
+    """ "said on Sunday" dates the statement; after "that", a comma or an attack verb the
+    report's content has begun, and the date is the content's."""
+    [date] = find_dates(sentence, dt.date(2022, 6, 14))
+    assert date.reported is reported
+
+
+def test_an_attack_dated_inside_what_a_unit_announced_keeps_that_day(theater: Scenario) -> None:
+    """An undated page: the lead says the unit "reported on Wednesday"; the next sentence
+    says what it announced, with the full date. The full date dates the attack."""
+    found = _rows(
+        theater,
+        None,
+        "Security unit says drones stopped short of Erbil airport",
+        "Regional Desk / The security unit of the region reported on Wednesday that it had "
+        "stopped an attack by two drones loaded with explosives aimed at Erbil "
+        "International Airport.",
+        "The unit announced that early on Wednesday, March 9, 2022, at 04:40, the two drones "
+        "heading for the coalition base at the airport were shot down.",
+        "Advertisement",
+    )
+    assert _dated(found) == [("erbil", "2022-03-09", "day")]
+
+
+def test_according_to_a_wire_the_shells_landed_on_the_day_told(theater: Scenario) -> None:
+    """ "According to a wire agency, three shells hit late Friday ...": the source is named
+    before a comma, and "late Friday" dates the shells, not the wire's report."""
+    found = _rows(
+        theater,
+        dt.date(2019, 5, 11),  # a Saturday
+        "Blasts were heard after mortar shells struck open ground close to the US Embassy "
+        "in Baghdad.",
+        "According to the wire, three mortar shells hit late Friday inside the "
+        "fortified zone that houses the embassy. Police said nobody was hurt.",
+    )
+    assert _dated(found) == [("embassy", "2019-05-10", "day")]
+
+
+def test_a_weekday_set_beside_today_is_still_the_statement_s() -> None:
+    """ "an official reported today, Saturday, that ...": the comma sets the day's name
+    beside "today"; both say when the report was made."""
+    found = find_dates(
+        "A local official reported today, Saturday, that drones circled the camp.",
+        dt.date(2022, 6, 18),
+    )
+    assert [d.reported for d in found] == [True, True]
