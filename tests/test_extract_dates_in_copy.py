@@ -111,3 +111,24 @@ def test_a_weekday_set_beside_today_is_still_the_statement_s() -> None:
         dt.date(2022, 6, 18),
     )
     assert [d.reported for d in found] == [True, True]
+
+
+def test_the_day_an_attack_was_reported_dates_it_when_nothing_else_does(
+    theater: Scenario,
+) -> None:
+    """The lead tells a rocket attack on "an air base in the north"; the next sentence says
+    officials "told a news agency on Thursday night" that K-1 had been hit. Nothing else
+    dates it: the day of that statement, in the attack's own sentence, is its day."""
+    found = _rows(
+        theater,
+        dt.date(2021, 4, 23),  # a Friday
+        "Breaking",
+        "Rocket hits air base in northern Iraq",
+        "A rocket attack has hit an air base in the north of the country that houses "
+        "coalition troops.",
+        "Police and a security source told a news agency on Thursday night that K-1 Air "
+        "Base near Kirkuk had been targeted by a single rocket, but there were no "
+        "casualties.",
+        "Related: Drone downed near airport",
+    )
+    assert _dated(found) == [("k1", "2021-04-22", "day")]

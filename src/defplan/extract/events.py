@@ -20,9 +20,10 @@ takes its date from the attack told last that has one.
 
 Then, per attack:
 
-- a date the attack's own clauses leave open is taken from the nearest sentence up to
-  three before it that dates an attack or a statement about attacks ("... told
-  reporters on Monday"); otherwise it stays blank;
+- a date the attack's own clauses leave open is taken from a statement in one of its
+  own sentences ("... told AFP on Thursday night that the base had been targeted"),
+  else from the nearest sentence up to three before it that dates an attack or a
+  statement about attacks ("... told reporters on Monday"); otherwise it stays blank;
 - a report that counts wounded and says nothing of dead is read as no one killed
   (killed 0): news reports always tell a death;
 - the group a reply (an air strike) was aimed at is the actor of the attack told in
@@ -498,11 +499,14 @@ def _row(
     assert attack.site is not None
     date = attack.date
     if date is None and not APPROXIMATE_OFFSET.search(attack.main.sentence.text):
+        # the statement of one of its own sentences ("told AFP on Thursday night that the
+        # base had been targeted"), else the nearest sentence before it
         first = min(attack.sentences)
         donors = [
-            (first - index, d)
+            (0 if index in attack.sentences else first - index, d)
             for index, d in context_dates
-            if 0 <= first - index <= DATE_REACH_SENTENCES
+            if (index in attack.sentences and d.reported)
+            or 0 <= first - index <= DATE_REACH_SENTENCES
         ]
         if donors:
             date = min(donors, key=lambda pair: (pair[0], -pair[1].start))[1]
