@@ -60,6 +60,12 @@ NEW_ATTACK = re.compile(
     r"\b(?:also|another|separate(?:ly)?|second|third|again|earlier|similar|previous|prior)\b",
     re.IGNORECASE,
 )
+#: an appositive that retells the attack its sentence told: ", an attack that ..."
+APPOSITIVE = re.compile(
+    r"^\W*(?:an?|the|one)\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|assault|barrage|incident)"
+    r"\s+(?:that|which|in\s+which)\b",
+    re.IGNORECASE,
+)
 #: sentences back from an undated attack that may lend it their date
 DATE_REACH_SENTENCES = 3
 
@@ -390,12 +396,13 @@ def _more_of(attack: DraftAttack, mention: Mention) -> bool:
 
 def _continues_sentence(attack: DraftAttack, mention: Mention) -> bool:
     """Whether a clause naming no site goes on telling the attack its sentence began
-    ("the Tuesday attack on the base, in which a single drone tore through a hangar")."""
+    ("the Tuesday attack on the base, in which a single drone tore through a hangar";
+    "drones struck the garrison, an attack that wounded no one")."""
+    clause = mention.sentence.text[mention.start - mention.sentence.start :]
     return (
         mention.sentence.index == attack.main.sentence.index
-        and attack.weapon is None
-        and NEW_ATTACK.search(mention.sentence.text[mention.start - mention.sentence.start :])
-        is None
+        and (attack.weapon is None or APPOSITIVE.match(clause) is not None)
+        and NEW_ATTACK.search(clause) is None
         and mentions_compatible(attack, mention)
     )
 

@@ -47,7 +47,10 @@ NEGATED_NOUN: Final = re.compile(
     # "none of which caused casualties", "neither of them resulted in injuries"
     r"|(?:none|neither)(?:\s+of\s+(?:which|them|these|those|the\s+(?:[\w-]+\s+)?[\w-]+))?"
     r"\s+(?:has\s+|have\s+|had\s+)?(?:caused|resulted\s+in|inflicted|led\s+to|left|produced)\s+"
-    r"|in\s+(?:neither|none)\s+(?:case|instance|attack|incident)\s+(?:were|was)\s+there\s+)"
+    r"|in\s+(?:neither|none)\s+(?:case|instance|attack|incident)\s+(?:were|was)\s+there\s+"
+    # "troops were moved out beforehand, avoiding any deaths"
+    # (not a purpose: "to avoid casualties", "aimed at averting losses")
+    r"|(?<!\bat\s)(?:avoid(?:ing|ed)|avert(?:ing|ed))\s+)"
     r"\s*(?:any\s+)?(?:(?:immediate|initial|early)\s+)?(?:reports?\s+of\s+(?:any\s+)?)?"
     rf"{_MOD}{{0,3}}?(?P<list>{_NOUN_LIST})",
     re.IGNORECASE,
@@ -87,6 +90,8 @@ def stated_zeros(text: str) -> tuple[bool, bool, list[tuple[int, int]]]:
     (True, True)
     >>> stated_zeros("no injuries or damage were reported")[:2]
     (False, True)
+    >>> stated_zeros("the troops had left, avoiding any deaths")[:2]
+    (True, False)
     >>> stated_zeros("there was no word on casualties")[:2]
     (False, False)
     """
