@@ -486,7 +486,7 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         return next((a for a in candidates if mentions_compatible(a, mention)), None)
     if mention.definite:
         return next((a for a in recent if mentions_compatible(a, mention)), None)
-    fresh = NEW_ATTACK.search(mention.sentence.text) is not None
+    fresh = NEW_ATTACK.search(mention.sentence.text) is not None or mention.flashback
     if site.base_id:
         same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
         found = next((a for a in same if mentions_compatible(a, mention)), None)

@@ -1188,9 +1188,30 @@ def _attack_mentions(
                     definite=_definite(current),
                     more=current.count is None and elliptic_count(current.masked) is not None,
                     mix=salvo_in(current.masked),
+                    flashback=current.weapon is not None
+                    and _recalled_by_sequel(sentence, current.clause),
                 )
             )
     return found
+
+
+# what an attack told by a sequel follows: "The attack comes after ...", "It follows ..."
+SEQUEL_SUBJECT: Final = re.compile(
+    r"^\W*(?:(?:the|this|that|sunday|monday|tuesday|wednesday|thursday|friday|saturday)"
+    r"['\u2019s]*\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|barrage|assault|incident|bombardment)"
+    r"|it|this|that)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _recalled_by_sequel(sentence: Sentence, clause: Clause) -> bool:
+    """Whether an attack clause tells the earlier attack that the attack before it
+    follows ("The attack comes after rockets hit ..."), not a statement's timing
+    ("The tweet came hours after militants fired rockets ...")."""
+    return (
+        SEQUEL.match(clause.text) is not None
+        and SEQUEL_SUBJECT.match(sentence.text[: clause.start - sentence.start]) is not None
+    )
 
 
 def _weapon_of(facts: list[_ClauseFacts], position: int, last_weapon: str | None) -> str | None:
