@@ -337,13 +337,30 @@ def _loose_spelling(token: str) -> str:
     return "".join("[iy]{1,2}" if c in "iy" else re.escape(c) + "{1,2}" for c in letters)
 
 
+# a lowercase word that may be an adjective between "the"/"this" and a site noun
+_DEMONSTRATED: Final = re.compile(r"[a-z]+\b(?![-.'\u2019])")
+
+
 def _phrase_head(text: str, start: int) -> tuple[int, str, list[str]]:
     """Where the phrase before a site noun starts, its determiner, and its adjectives
     (last first): "the small U.S. base" → ("the", ["U.S.", "small"])."""
-    det, adj_words = "", []
-    for token in reversed(list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]):
+    det = ""
+    adj_words: list[str] = []
+    tokens = list(reversed(list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]))
+    for at, token in enumerate(tokens):
         word = token.group(0)
         lowered = word.lower()
+        if (
+            not adj_words
+            and lowered not in DETERMINERS | ADJECTIVES
+            and _DEMONSTRATED.match(text, token.start())
+            and at + 1 < len(tokens)
+            and tokens[at + 1].group(0).lower() in ("the", "this", "that")
+        ):
+            # "this strategic installation": one adjective no list holds
+            adj_words.append(word)
+            start = token.start()
+            continue
         if lowered in DETERMINERS:
             start = token.start()
             if lowered == "same":
