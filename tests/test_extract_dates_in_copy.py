@@ -132,3 +132,58 @@ def test_the_day_an_attack_was_reported_dates_it_when_nothing_else_does(
         "Related: Drone downed near airport",
     )
     assert _dated(found) == [("k1", "2021-04-22", "day")]
+
+
+# -- approximate distances -------------------------------------------------------------
+
+
+def test_around_two_weeks_before_a_dated_attack_gives_its_month_never_a_day(
+    theater: Scenario,
+) -> None:
+    """A recap of earlier attacks: "on 24 February" dates the Tanf attack; "Around two
+    weeks before the Tanf drone attack" places the Conoco one about 10 February, which
+    the words allow only to the month. "On the same day as the Conoco attack" names that
+    attack: it is no second attack dated from the one told last."""
+    found = _rows(
+        theater,
+        dt.date(2022, 4, 2),
+        "Rocket fire on outposts in the east is now routine.",
+        "Around a month earlier, on 24 February, two drones attacked the Al-Tanf base.",
+        "Around two weeks before the Tanf drone attack, the US base at the Conoco gas "
+        "field came under rocket fire.",
+        "On the same day as the Conoco attack, a convoy of trucks crossed the border.",
+        "Advertisement",
+    )
+    assert _dated(found) == [("al_tanf", "2022-02-24", "day"), ("conoco", "2022-02-01", "month")]
+
+
+def test_a_distance_that_may_cross_a_month_leaves_the_attack_undated(
+    theater: Scenario,
+) -> None:
+    """ "About a week before that" from 8 February may be the first days of February or
+    the last of January: no month is sure, so no date."""
+    found = _rows(
+        theater,
+        dt.date(2022, 4, 2),
+        "On 8 February, two drones attacked the Al-Tanf base.",
+        "About a week before that, the US base at the Conoco gas field came under rocket fire.",
+    )
+    assert _dated(found) == [("al_tanf", "2022-02-08", "day"), ("conoco", None, None)]
+
+
+def test_the_same_day_as_an_attack_on_another_base_is_that_attack_s_day(
+    theater: Scenario,
+) -> None:
+    """ "On the same day as the Green Village rocket attack, drones were driven off near
+    Al-Tanf": the Tanf attack takes the Green Village attack's day."""
+    found = _rows(
+        theater,
+        dt.date(2022, 8, 17),  # a Wednesday
+        "Rockets were fired on Monday at the Green Village outpost in Syria; no one was hurt.",
+        "On the same day as the Green Village rocket attack, coalition troops drove off "
+        "several drones near the base at Al-Tanf.",
+    )
+    assert _dated(found) == [
+        ("al_tanf", "2022-08-15", "day"),
+        ("green_village", "2022-08-15", "day"),
+    ]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
@@ -184,10 +184,11 @@ DAY_AFTER_ATTACK: Final = re.compile(
 # pin to a day; the attack keeps no date rather than borrow one from nearby
 APPROXIMATE_OFFSET: Final = re.compile(
     r"\b(?:around|about|some|nearly|roughly|almost|more\s+than|less\s+than|a\s+few|several)?"
-    r"\s*(?:a|one|two|three|four|five|six|\d+|a\s+couple\s+of|a\s+few|several)\s+"
-    r"(?:weeks?|months?|years?)\s+(?:before|after|earlier|later|prior|ago)\b",
+    r"\s*(?P<n>a|one|two|three|four|five|six|\d+|a\s+couple\s+of|a\s+few|several)\s+"
+    r"(?P<unit>weeks?|months?|years?)\s+(?P<way>before|after|earlier|later|prior|ago)\b",
     re.IGNORECASE,
 )
+_UNIT_DAYS: Final = {"week": 7, "month": 30}
 
 
 def day_offset(text: str) -> int | None:
@@ -236,6 +237,36 @@ class DateMention:
     # read in an article without a publication date, against a stand-in day: it tells
     # attacks apart ("Saturday" is not "last week") but is never written out
     floating: bool = False
+
+
+def approximate_month(text: str, anchor: DateMention) -> DateMention | None:
+    """The month an attack told "around two weeks before" the attack dated ``anchor``
+    falls in, when every day the words allow (a third of the distance either way) lies
+    in one month; else None. Never a day: the text does not give one.
+
+    >>> told = find_dates("on 20 January", dt.date(2023, 3, 14))[0]
+    >>> found = approximate_month("Around two weeks before that, a base was hit", told)
+    >>> found.day, found.precision
+    (datetime.date(2023, 1, 1), 'month')
+    >>> approximate_month("Two months before that, a base was hit", told) is None
+    True
+    """
+    match = APPROXIMATE_OFFSET.search(text)
+    if match is None or anchor.precision != "day" or anchor.weak:
+        return None
+    from defplan.extract.counts import parse_number
+
+    count = parse_number(re.sub(r"^a\s+couple\s+of$", "two", match.group("n").lower()))
+    unit = _UNIT_DAYS.get(match.group("unit").lower().rstrip("s"))
+    way = match.group("way").lower()
+    if count is None or unit is None or way == "ago":
+        return None
+    distance = count * unit * (1 if way in ("after", "later") else -1)
+    margin = dt.timedelta(days=max(3, abs(distance) // 3))
+    centre = anchor.day + dt.timedelta(days=distance)
+    if truncate_date(centre - margin, "month") != truncate_date(centre + margin, "month"):
+        return None
+    return replace(anchor, day=truncate_date(centre, "month"), precision="month")
 
 
 @lru_cache(maxsize=64)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from defplan.extract.counts import Casualties
-from defplan.extract.dates import APPROXIMATE_OFFSET, DateMention, agree
+from defplan.extract.dates import APPROXIMATE_OFFSET, DateMention, agree, approximate_month
 from defplan.extract.draft import (
     VAGUE_DEFAULT,
     DraftAttack,
@@ -164,8 +164,7 @@ def group_mentions(
         if pending is not None and _continues(pending, mention):
             attack.date = attack.date or pending.date
             attack.actor = attack.actor or pending.actor
-        if attack.date is None and mention.day_offset is not None:
-            attack.date = _date_after(attacks, mention.day_offset)
+        attack.date = attack.date or _date_from_told(attacks, mention)
         attacks.append(attack)
     _headline_names(attacks, headline_site)
     linked = link_restatements(attacks)
@@ -436,6 +435,32 @@ def _dates_undated(attack: DraftAttack, mention: Mention) -> bool:
         and weapons_compatible(attack.weapon, mention.weapon)
         and NEW_ATTACK.search(mention.sentence.text) is None
     )
+
+
+def _date_from_told(attacks: list[DraftAttack], mention: Mention) -> DateMention | None:
+    """The date of an attack told "the next day", "later that day" or "around two weeks
+    before" the attack told before (the month only, when the words make it sure)."""
+    if mention.day_offset is not None:
+        if _reference_of_its_own_offset(mention):
+            return None
+        return _date_after(attacks, mention.day_offset)
+    anchor = _date_after(attacks, 0)
+    return approximate_month(mention.sentence.text, anchor) if anchor is not None else None
+
+
+# "On the same day as the Conoco attack, ...": the day is counted from the attack named
+SAME_DAY_AS: Final = re.compile(
+    r"\bsame\s+(?:day|night|morning|afternoon|evening)\s+as\s+(?:the\s+)?", re.IGNORECASE
+)
+
+
+def _reference_of_its_own_offset(mention: Mention) -> bool:
+    """Whether ``mention`` only names the attack its sentence counts a day from ("On the
+    same day as the Conoco attack, ..." is no attack on that day: it is the one named)."""
+    if mention.site is None:
+        return False
+    at = mention.site.start - mention.sentence.start
+    return any(m.end() <= at <= m.end() + 3 for m in SAME_DAY_AS.finditer(mention.sentence.text))
 
 
 def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
