@@ -51,7 +51,12 @@ from defplan.extract.draft import (
     mentions_compatible,
     weapons_compatible,
 )
-from defplan.extract.linking import distinct_mention, fits_description, link_restatements
+from defplan.extract.linking import (
+    distinct_mention,
+    fits_description,
+    link_restatements,
+    without_parts,
+)
 from defplan.extract.mentions import CLAIM_REACH_SENTENCES, Attribution, Mention
 from defplan.extract.sites import SiteMention, fold
 from defplan.fields import DatePrecision
@@ -511,7 +516,7 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         return next((a for a in candidates if mentions_compatible(a, mention)), None)
     if mention.definite:
         return next((a for a in recent if mentions_compatible(a, mention)), None)
-    fresh = NEW_ATTACK.search(mention.sentence.text) is not None or mention.flashback
+    fresh = NEW_ATTACK.search(without_parts(mention.sentence.text)) is not None or mention.flashback
     if site.base_id:
         same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
         found = next((a for a in same if mentions_compatible(a, mention)), None)

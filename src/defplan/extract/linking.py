@@ -109,11 +109,29 @@ def fits_description(described: SiteMention, other: SiteMention) -> bool:
     return described.candidates is None or other.base_id in described.candidates
 
 
+# "The first attack hit at 11 pm, the second drone attack an hour later": the parts of a
+# round told together, not another attack
+_FIRST: Final = re.compile(r"\bthe\s+first\b", re.IGNORECASE)
+_SECOND: Final = re.compile(r"\bsecond\b", re.IGNORECASE)
+
+
+def without_parts(text: str) -> str:
+    """``text`` with the "second" of "the first ..., the second ..." blanked: the parts
+    of one round told together, which say no other attack."""
+    first = _FIRST.search(text)
+    if first is None:
+        return text
+    tail = _SECOND.sub(lambda m: " " * len(m.group(0)), text[first.end() :])
+    return text[: first.end()] + tail
+
+
 def distinct_mention(mention: Mention) -> bool:
     """Whether ``mention`` says its attack is not the one told before: "a similar drone
     attack two days earlier", "the same base was targeted last week"."""
     sentence = mention.sentence
-    clause = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+    clause = without_parts(
+        sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+    )
     if SELF_REFERENCE.match(clause):
         return False
     # "the same base" of a new volley, not of "Tuesday's attack hit the same base"

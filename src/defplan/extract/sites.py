@@ -627,7 +627,10 @@ class Gazetteer:
         for match in SITE_NOUN.finditer(text):
             if any(match.start() < m.end - offset and m.start - offset < match.end() for m in skip):
                 continue
-            found.append(self._description(text, match, offset))
+            description = self._description(text, match, offset)
+            if any(description.start <= m.start and m.end <= offset + match.start() for m in skip):
+                continue  # "the Harir coalition base in Erbil province": the name's
+            found.append(description)
         return found
 
     def _description(self, text: str, match: re.Match[str], offset: int) -> SiteMention:
