@@ -279,15 +279,25 @@ def _join_the_only_attack(
     names no site ("At least three rockets were targeting the American diplomatic
     missions")."""
     for mention in loose:
-        if dates_compatible(attack.date, mention.date):
+        if _same_time(attack, mention):
             absorb(attack, replace(mention, date=None), attack.touched)
     for mention in siteless:
         if (
             mention.weapon is not None
             and weapons_compatible(attack.weapon, mention.weapon)
-            and dates_compatible(attack.date, mention.date)
+            and _same_time(attack, mention)
+            and NEW_ATTACK.search(mention.sentence.text) is None
         ):
             absorb(attack, replace(mention, date=None), attack.touched)
+
+
+def _same_time(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether a mention told apart from the article's only attack can be of it by its
+    date: none of its own, or one that agrees with the attack's (an undated attack is
+    not "In June 2017, a drone ..." told in a background paragraph)."""
+    if mention.date is None:
+        return True
+    return attack.date is not None and dates_compatible(attack.date, mention.date)
 
 
 def _lead_toll(attacks: list[DraftAttack], leads: Sequence[Mention]) -> None:
@@ -435,6 +445,7 @@ def _dates_undated(attack: DraftAttack, mention: Mention) -> bool:
         attack.date is None
         and mention.date is not None
         and not mention.date.reported
+        and mention.date.precision == "day"  # not "In June 2017, a drone ..." of the past
         and 0 < mention.sentence.index - max(attack.sentences) <= 2
         and attack.weapon is not None
         and weapons_compatible(attack.weapon, mention.weapon)

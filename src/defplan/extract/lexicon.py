@@ -38,7 +38,11 @@ NOT_A_WEAPON: Final = re.compile(
     r"|\bnuclear\s+weapons?\b"
     # a unit, not a shot: "artillery crews", "two mortar teams", "rocket batteries"
     r"|\b(?:artillery|mortar|rocket)\s+(?:crews?|teams?|units?|batter(?:y|ies)|battalions?"
-    r"|regiments?|brigades?|gunners)\b",
+    r"|regiments?|brigades?|gunners)\b"
+    # the trade, not a shot: "drone operators", "missile technology", "drone blueprints"
+    r"|\b(?:drone|uav|missile|rocket)\s+(?:operators?|pilots?|programs?|programmes?|technology"
+    r"|blueprints?|factor(?:y|ies)|production|industry|makers?|manufactur\w*|parts|components"
+    r"|experts?|specialists?|know-how|arsenals?)\b",
     re.IGNORECASE,
 )
 
@@ -147,7 +151,8 @@ PERSONAL_TARGET: Final = re.compile(
 )
 # Totals and trends: many attacks told as one.
 AGGREGATE: Final = re.compile(
-    r"\b(?:near[\s-]daily|daily|weekly|frequent|repeated|regular"
+    r"\b(?:near[\s-]daily|daily|weekly|frequent|repeated|regular|increasingly|routinely"
+    r"|regularly"
     # "a series of attacks", but not "a number of rockets" or "a series of explosions"
     r"|a\s+(?:spate|series|wave|string|number|flurry|campaign)\s+of\s+(?:[\w-]+\s+){0,3}?"
     r"(?:attacks|strikes|incidents|assaults|raids|times)"
