@@ -187,3 +187,44 @@ def test_the_same_day_as_an_attack_on_another_base_is_that_attack_s_day(
         ("al_tanf", "2022-08-15", "day"),
         ("green_village", "2022-08-15", "day"),
     ]
+
+
+# -- the day told between two retellings -------------------------------------------------
+
+
+def test_explosions_heard_on_a_day_between_two_retellings_date_the_attack(
+    theater: Scenario,
+) -> None:
+    """Agency copy: the lead says rockets hit "an airbase in Saladin province"; the next
+    sentence says a correspondent heard explosions near Balad Air Base on Sunday (no
+    weapon, no attack word); the one after names the rockets that fell inside it. The
+    day of the explosions, told between two retellings, is the attack's."""
+    found = _rows(
+        theater,
+        dt.date(2021, 3, 7),  # a Sunday
+        "Mar 7, 2021, 8:10 PM",
+        "Rockets land on airbase in Saladin: report",
+        "CAPITAL, Mar. 7 (Agency) - Local sources said that several rockets hit an airbase "
+        "in Saladin province in Iraq.",
+        "A correspondent reported the sound of explosions near Balad Air Base in Saladin "
+        "on Sunday.",
+        "Two Katyusha rockets fell inside Balad Air Base, a security source said, and one "
+        "contractor was hurt.",
+        "Tags",
+    )
+    assert _dated(found) == [("balad", "2021-03-07", "day")]
+
+
+def test_a_tally_between_two_retellings_lends_no_date(theater: Scenario) -> None:
+    """ "Militias have claimed a dozen attacks since earlier this month" told between an
+    attack and the claim of it says nothing of that attack's day."""
+    found = _rows(
+        theater,
+        dt.date(2023, 10, 28),
+        "US forces shot down a one-way attack drone a few kilometers from Al Asad Air "
+        "Base, an official said.",
+        "Militias have claimed more than a dozen attacks on bases since the war began "
+        "earlier this month.",
+        "A group calling itself the Islamic Resistance in Iraq said it carried out the attack.",
+    )
+    assert _dated(found) == [("al_asad", None, None)]

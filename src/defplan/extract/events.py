@@ -22,8 +22,10 @@ Then, per attack:
 
 - a date the attack's own clauses leave open is taken from a statement in one of its
   own sentences ("... told AFP on Thursday night that the base had been targeted"),
-  else from the nearest sentence up to three before it that dates an attack or a
-  statement about attacks ("... told reporters on Monday"); otherwise it stays blank;
+  or the day told between two of its own sentences by one that tells no other attack
+  ("explosions were heard around the base on Saturday"), else from the nearest
+  sentence up to three before it that dates an attack or a statement about attacks
+  ("... told reporters on Monday"); otherwise it stays blank;
 - a report that counts wounded and says nothing of dead is read as no one killed
   (killed 0): news reports always tell a death;
 - the group a reply (an air strike) was aimed at is the actor of the attack told in
@@ -189,7 +191,12 @@ def _rows(
 ) -> list[ExtractedAttack]:
     """The article's attacks as rows (a vague "missile" read as the article says)."""
     vague = _missiles_are(mentions)
-    return [_row(attack, context_dates, vague) for attack in linked]
+    rows = []
+    for attack in linked:
+        others = frozenset(i for other in linked if other is not attack for i in other.sentences)
+        others |= {m.sentence.index for m in mentions if m.kind == "attack"} - attack.sentences
+        rows.append(_row(attack, context_dates, others, vague))
+    return rows
 
 
 def _counts_told_apart(
@@ -539,25 +546,44 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
 
 
+def _lent_date(
+    attack: DraftAttack,
+    context_dates: Sequence[tuple[int, DateMention]],
+    others: frozenset[int] = frozenset(),
+) -> DateMention | None:
+    """The date another sentence lends an attack its own clauses leave undated: a
+    statement in one of its own sentences ("told AFP on Thursday night that the base
+    had been targeted") or the day a sentence between two of its own gives when it tells
+    no other attack ("the sound of an explosion around the airbase on Saturday"; not a
+    tally's "since earlier this month"), else the nearest
+    sentence up to three before it. ``others`` are the sentences that tell other attacks."""
+    first = min(attack.sentences)
+    donors = [
+        (max(0, first - index), d)
+        for index, d in context_dates
+        if (index in attack.sentences and d.reported)
+        or (
+            {index - 1, index + 1} <= attack.sentences
+            and index not in others
+            and d.precision == "day"
+        )
+        or 0 <= first - index <= DATE_REACH_SENTENCES
+    ]
+    if not donors:
+        return None
+    return min(donors, key=lambda pair: (pair[0], -pair[1].start))[1]
+
+
 def _row(
     attack: DraftAttack,
     context_dates: Sequence[tuple[int, DateMention]],
+    others: frozenset[int] = frozenset(),
     missile_is: str | None = None,
 ) -> ExtractedAttack:
     assert attack.site is not None
     date = attack.date
     if date is None and not APPROXIMATE_OFFSET.search(attack.main.sentence.text):
-        # the statement of one of its own sentences ("told AFP on Thursday night that the
-        # base had been targeted"), else the nearest sentence before it
-        first = min(attack.sentences)
-        donors = [
-            (0 if index in attack.sentences else first - index, d)
-            for index, d in context_dates
-            if (index in attack.sentences and d.reported)
-            or 0 <= first - index <= DATE_REACH_SENTENCES
-        ]
-        if donors:
-            date = min(donors, key=lambda pair: (pair[0], -pair[1].start))[1]
+        date = _lent_date(attack, context_dates, others)
     if date is not None and date.floating:
         date = None  # an undated article's "on Saturday": told apart, never written
     killed = attack.killed

@@ -103,6 +103,9 @@ ATTACK_VERB: Final = re.compile(
     r"|crashed|detonated|pounded|rained|aimed)\b",
     re.IGNORECASE,
 )
+# "the sound of an explosion around the airbase on Saturday", "blasts were heard": no
+# attack by itself, but its day is the day of the attack the next sentences tell
+EXPLOSION: Final = re.compile(r"\b(?:explosions?|blasts?|detonations?|sirens?)\b", re.IGNORECASE)
 # A site that "was hit", "had been attacked", "was last targeted": one attack, its
 # weapon untold (read only where the clause names a site or starts with "It").
 PASSIVE_HIT: Final = re.compile(

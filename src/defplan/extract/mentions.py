@@ -55,6 +55,7 @@ from defplan.extract.lexicon import (
     ATTACK_NOUN_PLURAL,
     ATTACK_VERB,
     DEFINITE_REFERENCE,
+    EXPLOSION,
     FRIENDLY_AGENT,
     HYPOTHETICAL,
     HYPOTHETICAL_BREAK,
@@ -1054,7 +1055,8 @@ def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
     late on November 23"), not of replies, protests, what might happen, or the start
     of a period ("since October")."""
     told = [f for f in facts if f.excluded in (None, "aggregate")]
-    if not any(f.event_words or ATTACK_VERB.search(f.masked) for f in told):
+    heard = [f for f in told if f.sites and EXPLOSION.search(f.clause.text)]
+    if not any(f.event_words or ATTACK_VERB.search(f.masked) for f in told) and not heard:
         return []
     return [d for f in told for d in f.dates if not (d.opens_period or d.dateline)]
 
