@@ -500,6 +500,32 @@ ELLIPTIC: Final = re.compile(
 )
 
 
+# "the drone struck near the barracks": one munition, told by the definite singular (not
+# "the second drone", "one of the drones", "the drone attack", "the drone program")
+_SINGLE_HEAD = (
+    r"(?:drone|uav|rocket|missile|katyusha|quadcopter|projectile|mortar\s+(?:round|shell|bomb))"
+)
+DEFINITE_ONE: Final = re.compile(
+    r"(?<!\bof\s)\b(?:the|that|this)\s+"
+    r"(?:(?!(?:first|second|third|fourth|fifth|other|last|remaining|final|each|every|one|two)\b)"
+    rf"[\w-]+\s+){{0,2}}?{_SINGLE_HEAD}(?![\w-]|\s+(?:attacks?|strikes?|fire|barrages?|salvos?"
+    r"|volleys?|launchers?|systems?|batter\w*|program\w*|threats?|campaigns?|war\w*|operators?"
+    r"|units?|teams?|crews?|sites?|bases?|factor\w*|technology|and|or)\b)",
+    re.IGNORECASE,
+)
+
+
+def definite_one(text: str) -> int | None:
+    """1 when ``text`` tells its weapon as one, by the definite singular, else None.
+
+    >>> definite_one("the drone struck a hangar"), definite_one("the drone attack")
+    (1, None)
+    >>> definite_one("one of the rockets fell short") is None
+    True
+    """
+    return 1 if DEFINITE_ONE.search(text) else None
+
+
 def munitions_in(text: str) -> int | None:
     """Rockets, missiles, drones or mortar rounds ``text`` counts, or None.
 

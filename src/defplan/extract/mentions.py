@@ -42,6 +42,7 @@ from defplan.extract.counts import (
     COUNT,
     Casualties,
     casualties_in,
+    definite_one,
     elliptic_count,
     is_tally,
     munitions_in,
@@ -1164,8 +1165,7 @@ def _attack_mentions(
         text = ", ".join(f.clause.text for f in owned)
         listed = [*_listed_before(facts, position), *current.sites]
         resolved = {s.base_id: s for s in listed if s.base_id and not s.plural}
-        munitions = current.count if current.count is not None else munitions_in(current.masked)
-        munitions = _fired_of(facts, position, munitions)
+        munitions = _munitions_of(facts, position)
         targets = [site] if len(resolved) <= 1 else sorted(resolved.values(), key=lambda s: s.start)
         if len(targets) > 1:
             munitions = None  # one count for several sites cannot be split
@@ -1214,6 +1214,16 @@ def _recalled_by_sequel(sentence: Sentence, clause: Clause) -> bool:
         SEQUEL.match(clause.text) is not None
         and SEQUEL_SUBJECT.match(sentence.text[: clause.start - sentence.start]) is not None
     )
+
+
+def _munitions_of(facts: list[_ClauseFacts], position: int) -> int | None:
+    """The munitions the attack clause at ``position`` counts: told by number, by "the
+    drone" (one), or as the volley fired of which some hit ("Of 14 rockets fired, ...")."""
+    current = facts[position]
+    munitions = current.count if current.count is not None else munitions_in(current.masked)
+    if munitions is None:
+        munitions = definite_one(current.masked)  # "the drone came from the border"
+    return _fired_of(facts, position, munitions)
 
 
 def _weapon_of(facts: list[_ClauseFacts], position: int, last_weapon: str | None) -> str | None:
