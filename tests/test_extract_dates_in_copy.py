@@ -45,9 +45,8 @@ def _undated_rows(theater: Scenario, text: str) -> tuple[ExtractedAttack, ...]:
 
 
 def _dated(rows: tuple[ExtractedAttack, ...]) -> list[tuple[str | None, str | None, str | None]]:
-    return sorted(
-        (r.base_id, r.date.isoformat() if r.date else None, r.date_precision) for r in rows
-    )
+    told = [(r.base_id, r.date.isoformat() if r.date else None, r.date_precision) for r in rows]
+    return sorted(told, key=lambda row: tuple(cell or "" for cell in row))
 
 
 # -- what a report says, and when it says it -------------------------------------------
@@ -228,3 +227,56 @@ def test_a_tally_between_two_retellings_lends_no_date(theater: Scenario) -> None
         "A group calling itself the Islamic Resistance in Iraq said it carried out the attack.",
     )
     assert _dated(found) == [("al_asad", None, None)]
+
+
+# -- pages without a publication date ----------------------------------------------------
+
+
+def test_an_undated_page_s_weekdays_are_read_against_an_embedded_post_s_stamp(
+    theater: Scenario,
+) -> None:
+    """No date in the header; the body says "on Saturday" and recalls an attack "on
+    Wednesday"; an embedded post ends with its stamp, 14 March 2020 (a Saturday). The
+    stamp anchors both weekdays; the note says so."""
+    text = "\n\n".join(
+        [
+            "Second barrage in a week hits Camp Taji",
+            "Around 20 rockets struck Camp Taji on Saturday, a coalition spokesman said "
+            "on social media. Four soldiers were wounded.",
+            "Coalition confirms about 20 rockets hit Camp Taji. Assessment ongoing.",
+            "\u2014 Coalition Spokesman (@CoalitionSpox) March 14, 2020",
+            "On Wednesday, another rocket attack on the camp killed two soldiers.",
+            "Advertisement",
+        ]
+    )
+    found = _undated_rows(theater, text + "\n")
+    assert _dated(found) == [("taji", "2020-03-11", "day"), ("taji", "2020-03-14", "day")]
+
+
+def test_an_undated_page_whose_latest_full_date_has_another_weekday_keeps_weekdays_blank(
+    theater: Scenario,
+) -> None:
+    """ "early Tuesday" and an earlier attack "On 11 September 2024" (a Wednesday): the
+    full date is no stamp of the report's week, so Tuesday stays blank; and a Tuesday is
+    not that Wednesday, so the recalled attack is no retelling of the new one."""
+    found = _rows(
+        theater,
+        None,
+        "BAGHDAD \u2014 Rockets were fired at the Victory base near Baghdad International "
+        "Airport early Tuesday, security sources said. No one was hurt.",
+        "On 11 September 2024, two rockets hit a coalition base near Baghdad "
+        "International Airport.",
+    )
+    assert _dated(found) == [("biap", None, None), ("biap", "2024-09-11", "day")]
+
+
+def test_a_caption_s_date_is_no_anchor_for_an_undated_page(theater: Scenario) -> None:
+    """A photo caption dated "Wednesday, Jan. 8, 2020" (with its credit) heads an undated
+    report of an attack "on Wednesday" a year later: the picture's day anchors nothing."""
+    found = _rows(
+        theater,
+        None,
+        "The airport is pictured here on Wednesday, Jan. 8, 2020. (Name Surname/Agency)",
+        "A rocket attack on Wednesday hit Erbil International Airport, killing a contractor.",
+    )
+    assert _dated(found) == [("erbil", None, None)]

@@ -134,6 +134,8 @@ def extract_articles(
             notes.append(
                 Problem(article.file, message="tells of no attack on a base", severity="note")
             )
+        if reading.anchor is not None:
+            notes.append(_anchor_note(article.file, reading.anchor))
         rows.extend(found)
     named = assign_event_ids(rows)
     sheet = attack_rows(named)
@@ -153,6 +155,16 @@ def extract_articles(
                 )
     texts = tuple((a.file, a.text) for a in sorted(articles, key=lambda a: a.file))
     return Extraction(tuple(named), tuple(sheet), tuple(notes), texts)
+
+
+def _anchor_note(file: str, anchor: dt.date) -> Problem:
+    """The note that an undated article's weekdays were read against ``anchor``."""
+    return Problem(
+        file,
+        message=f"weekdays and days without a year were read as on or before {anchor}, the "
+        "latest day the text writes with its year and whose weekday it names; check them",
+        severity="note",
+    )
 
 
 def extract(

@@ -438,11 +438,55 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> _Resolved:
 STAND_IN_DAY: Final = dt.date(2100, 1, 15)
 
 
-def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[DateMention]:
+#: the kinds of date an undated article's anchor (see ``anchor_day``) resolves
+ANCHORED_KINDS: Final = frozenset({"weekday", "day_month"})
+_WITH_YEAR: Final = frozenset({"iso", "day_month_year", "month_year", "year"})
+
+
+def _base_for(kind: str, published: dt.date | None, anchor: dt.date | None) -> tuple[dt.date, bool]:
+    """The day a date of ``kind`` is read against, and whether it is floating."""
+    if published is not None:
+        return published, False
+    if anchor is not None and kind in ANCHORED_KINDS:
+        return anchor, False
+    return STAND_IN_DAY, kind not in _WITH_YEAR
+
+
+def anchor_day(texts: list[str]) -> dt.date | None:
+    """The day an undated article's weekdays ("on Saturday") and days without a year
+    ("March 14") are read against, or None: its latest day written with its year (a
+    dateline, an embedded post's stamp, "Tuesday, January 16, 2024"), when the text
+    also names that day's weekday on its own. A weekday that matches the latest full
+    date says the report was written in that week; without one, nothing is assumed.
+
+    >>> anchor_day(["Rockets hit the camp on Saturday.", "- Spokesman March 14, 2020"])
+    datetime.date(2020, 3, 14)
+    >>> anchor_day(["Rockets hit the camp early Tuesday.", "On September 11, 2024, ..."])
+    """
+    full: list[DateMention] = []
+    named: set[int] = set()
+    for text in texts:
+        for date in find_dates(text, None):
+            if not date.floating and date.precision == "day":
+                full.append(date)
+            elif date.floating and date.precision == "day" and _month_named(date.text) is None:
+                named |= {i for i, name in enumerate(WEEKDAYS) if name in date.text}
+    if not full:
+        return None
+    latest = max(full, key=lambda d: d.day)
+    if latest.opens_period or latest.day.weekday() not in named:
+        return None
+    return latest.day
+
+
+def find_dates(
+    text: str, published: dt.date | None, offset: int = 0, anchor: dt.date | None = None
+) -> list[DateMention]:
     """Every date ``text`` gives, resolved against ``published``, in text order.
 
     Offsets are ``offset`` plus the position in ``text``. Without a publication date
-    only dates that carry their year are resolved; the others are read against a
+    only dates that carry their year are resolved, and weekdays and days without a year
+    against ``anchor`` when there is one (``anchor_day``); the others are read against a
     stand-in day and marked ``floating``, to tell attacks apart, never to date them.
 
     >>> [(d.day.isoformat(), d.precision) for d in find_dates(
@@ -457,11 +501,7 @@ def find_dates(text: str, published: dt.date | None, offset: int = 0) -> list[Da
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
                 continue
-            base = published
-            floating = False
-            if base is None:
-                floating = kind not in ("iso", "day_month_year", "month_year", "year")
-                base = STAND_IN_DAY
+            base, floating = _base_for(kind, published, anchor)
             try:
                 day, precision = _resolve(kind, match, base)
             except (ValueError, OverflowError):
@@ -519,6 +559,22 @@ def _year_before(day: dt.date, published: dt.date) -> dt.date:
         return day.replace(year=published.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=published.year - 1, day=28)
+
+
+def same_day_named(floating: DateMention, day: dt.date) -> bool:
+    """Whether a floating day of an undated article ("early Tuesday", "January 20") can
+    be ``day``: the weekday it names, or the day and month it writes, must be ``day``'s
+    (the stand-in day keeps both). Other floating days ("last night") may be any day.
+
+    >>> [told] = find_dates("early Tuesday", None)
+    >>> same_day_named(told, dt.date(2024, 9, 10)), same_day_named(told, dt.date(2024, 9, 11))
+    (True, False)
+    """
+    if _month_named(floating.text) is not None:
+        return (floating.day.month, floating.day.day) == (day.month, day.day)
+    if any(name in floating.text for name in WEEKDAYS):
+        return floating.day.weekday() == day.weekday()
+    return True
 
 
 def agree(a: tuple[dt.date, DatePrecision], b: tuple[dt.date, DatePrecision]) -> bool:

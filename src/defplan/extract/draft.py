@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from defplan.extract.counts import Casualties
-from defplan.extract.dates import DateMention, agree, finer
+from defplan.extract.dates import DateMention, agree, finer, same_day_named
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention
 
@@ -59,6 +59,8 @@ def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
         # a floating date (undated article) says nothing against a real one, except that
         # a day ("early Monday") is not an attack recalled by its month ("In October 2021")
         floating, real = (a, b) if a.floating else (b, a)
+        if floating.precision == "day" and real.precision == "day":
+            return same_day_named(floating, real.day)
         return not (floating.precision == "day" and real.precision != "day")
     if a.floating and "year" not in (a.precision, b.precision):
         # "Saturday" and "last night" of an undated report may be one day: only the

@@ -48,7 +48,14 @@ from defplan.extract.counts import (
     munitions_in,
     parse_number,
 )
-from defplan.extract.dates import MONTHS, WEEKDAYS, DateMention, day_offset, find_dates
+from defplan.extract.dates import (
+    MONTHS,
+    WEEKDAYS,
+    DateMention,
+    anchor_day,
+    day_offset,
+    find_dates,
+)
 from defplan.extract.lexicon import (
     AGGREGATE,
     AIR_STRIKE,
@@ -725,6 +732,7 @@ class Reading:
     context_dates: tuple[tuple[int, DateMention], ...]
     headline_site: SiteMention | None = None  # the one base the headline names
     headline_toll: Casualties = field(default_factory=Casualties)  # "..., No Casualties"
+    anchor: dt.date | None = None  # an undated article's weekdays' day (dates.anchor_day)
 
 
 def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[SiteMention]:
@@ -779,12 +787,16 @@ def _split_where(
 
 
 def annotate_sentence(
-    sentence: Sentence, gazetteer: Gazetteer, published: dt.date | None
+    sentence: Sentence,
+    gazetteer: Gazetteer,
+    published: dt.date | None,
+    anchor: dt.date | None = None,
 ) -> list[_ClauseFacts]:
-    """The typed spans of one sentence: its dates, sites, clauses (cut where a reply or
+    """The typed spans of one sentence: its dates (an undated article's weekdays read
+    against ``anchor``, see ``dates.anchor_day``), sites, clauses (cut where a reply or
     a second attack begins) and what each clause tells (weapon, attack words, why it is
     not an attack on a base)."""
-    dates = find_dates(sentence.text, published, sentence.start)
+    dates = find_dates(sentence.text, published, sentence.start, anchor)
     clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
     clauses = [part for clause in clauses for part in _split_reply(clause)]
     clauses = [part for clause in clauses for part in _split_sequel(clause)]
@@ -881,8 +893,10 @@ def read_mentions(
     headline = _headline_site(article, [s for s in sentences if s.index in skipped], gazetteer)
     seen = _Tracker()
     lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
-    for sentence in (s for s in sentences if s.index not in skipped):
-        facts = annotate_sentence(sentence, gazetteer, article.published)
+    read = [s for s in sentences if s.index not in skipped]
+    anchor = None if article.published else anchor_day([s.text for s in read])
+    for sentence in read:
+        facts = annotate_sentence(sentence, gazetteer, article.published, anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
         attributions.extend(_claims(sentence, attributions, actors, seen.antecedent()))
         seen.note_groups(sentence.text, actors)
@@ -915,7 +929,9 @@ def read_mentions(
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
         mentions.extend(found)
     toll = _headline_toll(article, [s for s in sentences if s.index in skipped])
-    return Reading(tuple(mentions), tuple(attributions), tuple(context_dates), headline, toll)
+    return Reading(
+        tuple(mentions), tuple(attributions), tuple(context_dates), headline, toll, anchor
+    )
 
 
 def _headline_toll(article: Article, lines: list[Sentence]) -> Casualties:
