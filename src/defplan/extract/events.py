@@ -57,6 +57,7 @@ from defplan.extract.linking import (
     distinct_mention,
     fits_description,
     link_restatements,
+    recalled,
     without_parts,
 )
 from defplan.extract.mentions import CLAIM_REACH_SENTENCES, Attribution, Mention
@@ -542,7 +543,12 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
             return found
     if fresh:
         return None
-    loose = [a for a in recent if a.site is None or (a.site.base_id is None and a.site.rank < 2)]
+    # (never "a similar attack killed two soldiers there": the attack recalled, not this)
+    loose = [
+        a
+        for a in recent
+        if (a.site is None or (a.site.base_id is None and a.site.rank < 2)) and not recalled(a)
+    ]
     return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
 
 
@@ -582,7 +588,12 @@ def _row(
 ) -> ExtractedAttack:
     assert attack.site is not None
     date = attack.date
-    if date is None and not APPROXIMATE_OFFSET.search(attack.main.sentence.text):
+    # (never to "a similar attack" recalled: its day is not the sentence's)
+    if (
+        date is None
+        and not APPROXIMATE_OFFSET.search(attack.main.sentence.text)
+        and not recalled(attack)
+    ):
         date = _lent_date(attack, context_dates, others)
     if date is not None and date.floating:
         date = None  # an undated article's "on Saturday": told apart, never written

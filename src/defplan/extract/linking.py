@@ -146,6 +146,21 @@ def _distinct(attack: DraftAttack) -> bool:
     return distinct_mention(attack.main)
 
 
+# "just days after a similar attack killed two soldiers there" ... "The attack came two
+# days after a similar strike killed ...": both recall the one earlier attack
+RECALLED: Final = re.compile(r"\b(?:similar|previous|prior|earlier)\b", re.IGNORECASE)
+# what says so without a date ("earlier this month" dates the attack told)
+LIKE_BEFORE: Final = re.compile(r"\b(?:similar|previous|prior)\b", re.IGNORECASE)
+
+
+def recalled(attack: DraftAttack, words: re.Pattern[str] = LIKE_BEFORE) -> bool:
+    """Whether the draft was told as the earlier attack the article recalls ("a similar
+    attack killed two soldiers there")."""
+    sentence = attack.main.sentence
+    clause = sentence.text[attack.main.start - sentence.start : attack.main.end - sentence.start]
+    return words.search(clause) is not None
+
+
 def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
     """The features of ``first`` and ``second`` (told later) being one attack."""
     assert first.site is not None and second.site is not None
@@ -155,7 +170,8 @@ def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
         or fits_description(second.site, first.site),
         compatible_date=dates_compatible(first.date, second.date),
         compatible_weapon=salvos_compatible(first.weapon, first.mix, second.weapon, second.mix),
-        distinct_cue=_distinct(second) or _distinct(first),
+        distinct_cue=(_distinct(second) or _distinct(first))
+        and not (recalled(first, RECALLED) and recalled(second, RECALLED)),
         definite_restatement=_restates(first, second),
     )
 
