@@ -1404,6 +1404,17 @@ def _follows(sentence: Sentence, previous: Sentence | None, bare: bool) -> bool:
     )
 
 
+def _day_only(facts: list[_ClauseFacts], dates: list[DateMention]) -> bool:
+    """Whether a count told far from any attack has a day of its own and no site: it may
+    be the only attack's, if of its day ("A soldier was killed in northern Iraq on
+    Saturday"; events.py compares the days)."""
+    return (
+        bool(dates)
+        and dates[0].precision == "day"
+        and not any(s.kind in ("named", "described") for f in facts for s in f.sites)
+    )
+
+
 def _casualty_mentions(
     article: Article, sentence: Sentence, facts: list[_ClauseFacts], previous: Sentence | None
 ) -> list[Mention]:
@@ -1431,15 +1442,15 @@ def _casualty_mentions(
     # that names its base joins the attack on that base (events.py)
     named = any(s.kind == "named" and s.base_id for f in facts for s in f.sites)
     loose = not definite and not follows and not named
-    if loose and not bare:
-        return []  # a count with a site or day of its own is of something else
     clause_dates = [
         d
         for f in facts
-        if DEFINITE_PERSON.search(f.clause.text) or f.sites
+        if DEFINITE_PERSON.search(f.clause.text) or f.sites or (loose and not bare)
         for d in f.dates
         if not d.reported and not tally
     ]
+    if loose and not bare and not _day_only(facts, clause_dates):
+        return []  # a count with a site or date of its own is of something else
     return [
         Mention(
             article_file=article.file,
