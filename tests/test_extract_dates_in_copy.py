@@ -280,3 +280,29 @@ def test_a_caption_s_date_is_no_anchor_for_an_undated_page(theater: Scenario) ->
         "A rocket attack on Wednesday hit Erbil International Airport, killing a contractor.",
     )
     assert _dated(found) == [("erbil", None, None)]
+
+
+# -- a day of another attack -------------------------------------------------------------
+
+
+def test_where_after_a_described_base_is_that_base_not_the_attack_told_before(
+    theater: Scenario,
+) -> None:
+    """Two wire reports pasted in one page: drones hit Harir on Wednesday; then "A
+    military base in southern Syria where US troops train local forces was attacked by
+    drones on Thursday". The "where" is the described base, so Thursday is that base's
+    day, not a second day of the Harir attack."""
+    found = _rows(
+        theater,
+        dt.date(2023, 5, 12),  # a Friday
+        "One wire reports:",
+        "A drone attack early on Wednesday targeted the al-Harir air base, which hosts US "
+        "forces north of Erbil, two officials said. [Continue reading...]",
+        "Another wire reports:",
+        "A military base in southern Syria where US troops train local forces was "
+        "attacked by drones on Thursday, two officials said.",
+        "Follow by Email",
+    )
+    harir = [r for r in found if r.base_id == "harir"]
+    assert [(r.date, r.date_precision) for r in harir] == [(dt.date(2023, 5, 10), "day")]
+    assert len(found) == 2

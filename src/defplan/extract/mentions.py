@@ -772,17 +772,23 @@ def _split_where(
     its own day; the "where" is then that base again (an anaphoric mark)."""
     for cue in WHERE_AFTER_SITE.finditer(clause.text):
         at = clause.start + cue.start()
-        if not any(0 <= at - s.end <= 2 for s in sites):
+        before = [s for s in sites if 0 <= at - s.end <= 2]
+        if not before:
             continue
         tail = masked[cue.start() : len(clause.text)]
         own_day = [d for d in dates if at <= d.start < clause.end and not d.reported]
         if not own_day or weapon_in(tail) is None:
             continue
         where = at + cue.group(0).index("where")
+        site = before[-1]
+        # "A base in southern Syria where troops train was attacked": that base, as told;
+        # "the same base where ...": the site that phrase means, read as "the base" is
+        said = site.kind in ("named", "described") and not SAME_SITE.search(clause.text)
+        mark = replace(site, start=where, end=where + 5) if said else None
         return [
             Clause(clause.start, at, clause.text[: cue.start()]),
             Clause(at, clause.end, clause.text[cue.start() :]),
-        ], [SiteMention(where, where + 5, "where", None, "anaphoric")]
+        ], [mark or SiteMention(where, where + 5, "where", None, "anaphoric")]
     return [clause], []
 
 
