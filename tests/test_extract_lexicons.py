@@ -53,6 +53,33 @@ def test_a_state_is_the_attacker_only_where_it_acts_whatever_its_name(tmp_path: 
     ]
 
 
+def test_a_state_s_forces_claiming_a_strike_make_the_state_the_attacker(tmp_path: Path) -> None:
+    (tmp_path / "actors.csv").write_text(
+        "actor,kind,aliases\nRuritania,state,Ruritania; Ruritanian Guard\n", encoding="utf-8"
+    )
+    text = (
+        "The Ruritanian Guard claimed responsibility on Tuesday for a missile strike. "
+        "Four ballistic missiles hit Harir air base on Monday."
+    )
+    assert _rows(text, tmp_path) == [("harir", "Ruritania")]
+    slip = "A drone launched by Ruritania-back militias hit Harir air base on Monday."
+    assert _rows(slip, tmp_path) == [("harir", None)]
+
+
+def test_an_alias_s_capitals_are_the_text_s_so_a_description_names_no_one(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "actors.csv").write_text(
+        "actor,kind,aliases\nNorth Brigades,group,North Brigades\n", encoding="utf-8"
+    )
+    named = "The North Brigades claimed a drone attack on Harir air base on Monday."
+    described = (
+        "A group from the north brigades claimed a drone attack on Harir air base on Monday."
+    )
+    assert _rows(named, tmp_path) == [("harir", "North Brigades")]
+    assert _rows(described, tmp_path) == [("harir", None)]
+
+
 def test_a_region_name_from_the_regions_file_places_a_described_base(tmp_path: Path) -> None:
     text = "Rockets hit an airbase in the Kurdistan Region on Monday."
     # the shipped regions put the Kurdistan Region over Erbil province, whose one open,

@@ -211,17 +211,20 @@ NOT_THE_ACTOR_BEFORE: Final = re.compile(
     # "on" a group makes it the target, but "On Saturday the group claimed" is a day
     r"(?:against|on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)\w*\b)"
     # "targeting X" makes X the target, but "was targeted by X" names the attacker
-    r"|targeting|targeted(?!\s+by\b)|fight(?:ing)?|war\s+with|war\s+on|affiliated\s+with"
+    r"|targeting|targeted(?!\s+by\b)|fight(?:ing)?|defeat(?:ing)?|combat(?:ing)?|war\s+with"
+    r"|war\s+on|affiliated\s+with"
     r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
     r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
     # "widely suspected to have been conducted by": blamed, not named as the attacker
     r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+(?:been\s+)?(?:\w+\s+){1,2}by)"
-    r"[\s-]+(?:the\s+)?(?:\w+\s+){0,2}$",
+    # "linked to the Iran-backed X": a hyphenated word between
+    r"[\s-]+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # After a group's name, these make it a sponsor ("Iran-backed militias").
 NOT_THE_ACTOR_AFTER: Final = re.compile(
-    r"^[\s-]*(?:backed|aligned|linked|allied|affiliated|sponsored|supported|proxy|proxies"
+    # ("Iran-back militias", a slip seen in copy, is the same)
+    r"^[\s-]*(?:backed|aligned|linked|allied|affiliated|sponsored|supported|proxy|proxies|-back\b"
     r"|['\u2019]s\s+proxies)\b"
     # "the group denied responsibility", "Iran condemned the attack": not the attacker
     r"|^[^.;]{0,40}?\b(?:denied|denies|deny|condemned|condemns|rejected|rejects)\b",

@@ -108,10 +108,18 @@ def _spelt(word: str) -> str:
     return re.escape(word).replace(r"\ ", r"\s*").replace(r"\-", "-?")
 
 
-def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
+def alias_pattern(aliases: Iterable[str], cased: bool = False) -> re.Pattern[str]:
     """One pattern for the aliases: apostrophes optional, hyphens, spaces or quotes
     between words alike, a doubled letter written once or twice; short all-capital
-    aliases as written."""
+    aliases as written. ``cased``: a word written with a capital in the alias starts
+    with one in the text (a name, not a description: "Iraqi Resistance", not "an Iraqi
+    resistance group").
+
+    >>> bool(alias_pattern(["Iraqi Resistance"], cased=True).search("an Iraqi resistance group"))
+    False
+    >>> bool(alias_pattern(["Iraqi Resistance"], cased=True).search("IRAQI RESISTANCE CLAIMS"))
+    True
+    """
     loose: list[str] = []
     exact: list[str] = []
     for alias in (a.strip() for a in aliases):
@@ -122,7 +130,7 @@ def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
             continue
         words = [w for w in re.split(r"[\s\-]+", alias.replace("'", "").replace("\u2019", "")) if w]
         # a name quoted in part ("the so-called "Islamic Resistance" in Iraq") is that name
-        loose.append(r"[\s\-\"\u201c\u201d]+".join(_letters(w) for w in words))
+        loose.append(r"[\s\-\"\u201c\u201d]+".join(_letters(w, cased) for w in words))
     parts = []
     if loose:
         parts.append(rf"(?i:\b(?:{'|'.join(sorted(loose, key=len, reverse=True))})\b)")
@@ -131,9 +139,12 @@ def alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts) or r"(?!x)x")
 
 
-def _letters(word: str) -> str:
+def _letters(word: str, cased: bool = False) -> str:
     single = re.sub(r"(.)\1+", r"\1", word.lower())
-    return "['\u2019]?".join(re.escape(c) + ("{1,2}" if c.isalpha() else "") for c in single)
+    letters = [re.escape(c) + ("{1,2}" if c.isalpha() else "") for c in single]
+    if cased and word[:1].isupper():
+        letters[0] = f"(?-i:{re.escape(word[0])})"  # doubled first letters do not occur
+    return "['\u2019]?".join(letters)
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -170,7 +181,8 @@ def _one_of(
 
 def load_actors(path: Path) -> tuple[Actor, ...]:
     """The actors of an ``actors.csv`` (columns actor, kind, aliases), in file order:
-    where two overlap in the text, the one listed first names it."""
+    where two overlap in the text, the longer name names it, else the one listed first.
+    A capital in an alias is one in the text: "an Iraqi resistance group" is no name."""
     problems: list[Problem] = []
     actors: list[Actor] = []
     for number, row in enumerate(_rows(path, ("actor", "kind", "aliases")), start=2):
@@ -183,7 +195,7 @@ def load_actors(path: Path) -> tuple[Actor, ...]:
             )
             continue
         aliases = [row["actor"], *(row["aliases"] or "").split(";")]
-        actors.append(Actor(row["actor"].strip(), kind, alias_pattern(aliases)))  # type: ignore[arg-type]
+        actors.append(Actor(row["actor"].strip(), kind, alias_pattern(aliases, cased=True)))  # type: ignore[arg-type]
     if problems:
         raise InputError(problems)
     return tuple(actors)

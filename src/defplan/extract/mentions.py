@@ -143,8 +143,12 @@ CAPTION_CREDIT: Final = re.compile(
 )
 # "the Islamic Resistance in Iraq ... posted a statement saying its fighters had attacked
 # Harir": a group's claim of its own attack names the attacker
-_CLAIM_VERB = r"(?:claimed|said|says|announced|stated|posted|statement)"
-_OWN_FIGHTERS = r"(?:its|their)\s+(?:fighters|members|militants|forces|units?)"
+_CLAIM_VERB = r"(?:claimed|claiming|said|says|announced|announcing|stated|posted|statement)"
+# "its fighters", "resistance fighters", "the group's drones": the claimant's own arms
+_OWN_FIGHTERS = (
+    r"(?:its|their|resistance|the\s+group['\u2019]s)\s+(?:fighters|members|militants|forces"
+    r"|units?|mujahideen|drones|missiles|rockets)"
+)
 _OWN_DEED = (
     r"(?:it|they)\s+(?:(?:had|has|have)\s+)?(?:also\s+)?"
     r"(?:attacked|targeted|struck|hit|fired|launched)"
@@ -248,19 +252,24 @@ class Attribution:
     kind: Literal["reply", "claim", "included"] = "reply"  # included: of the one singled out
 
 
+# "said in a statement on Telegram that ...", "said on Saturday that ...": where it said it
+_REPORTED_IN = r"(?:(?:in|on|via|through|late|early)\s+[^.;]{0,60}?\s+)?"
 # "X claimed responsibility", "X claimed Friday's attack", "X took responsibility"
 CLAIM: Final = re.compile(
     r"\b(?:claimed|claiming|claims|took|takes|taken|taking|assumed|assuming)\b(?:\s+\S+){0,4}?"
     r"\s+(?:responsibility|attacks?|strikes?|operations?)\b"
     r"|\bclaimed\b[^.;]{0,60}?\b(?:its|their)\s+fighters\b"
     # "... said it carried out the attack", "announced that they were behind the strike"
-    r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
-    r"(?:carried\s+out|conducted|staged|was\s+behind|were\s+behind)\s+the\s+(?:\w+\s+)?"
-    r"(?:attack|strike|operation|bombardment)s?\b"
+    rf"|\b(?:said|says|announced|declared|stated)\s+{_REPORTED_IN}(?:that\s+)?(?:it|they)\s+"
+    r"(?:had\s+)?(?:carried\s+out|conducted|staged|was\s+behind|were\s+behind)\s+the\s+"
+    r"(?:\w+\s+)?(?:attack|strike|operation|bombardment)s?\b"
     r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b"
     # "X said it targeted the base with two drones"
-    r"|\b(?:said|says|announced|declared|stated)\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?"
-    r"(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b"
+    rf"|\b(?:said|says|announced|declared|stated)\s+{_REPORTED_IN}(?:that\s+)?(?:it|they)\s+"
+    r"(?:had\s+)?(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b"
+    # "claimed to have targeted the base", "claiming it had killed soldiers in the attack"
+    r"|\bclaim(?:ed|ing|s)\s+(?:to\s+have|(?:that\s+)?(?:it|they)\s+(?:had|has|have)?)\s*"
+    r"(?:\w+\s+)?(?:targeted|attacked|struck|hit|launched|fired|killed|caused|destroyed)\b"
     # "Sources believe the group is responsible for the attack", "X was behind Friday's
     # strike" (not "who was responsible", "is not behind", "is suspected to be behind")
     r"|(?P<copula>\b(?:is|was|are|were)\s+"
@@ -320,11 +329,33 @@ def claim_in(
             return None
         if CLAIM_OF_MANY.match(rest) and not CLAIM_OF_THESE.match(rest):
             continue  # "has claimed most of those attacks": no one attack's claim
+        if EARLIER_CLAIM.search(before):
+            continue  # "has previously claimed an attack on Erbil": another attack's
         if claim.group("copula") is not None:
             return _responsible(before, actors, antecedent)
-        named = _group_in(before, actors) or self_named(before)
+        named = _claim_subject(before, actors) or self_named(before)
         return named or (antecedent if GROUP_ANAPHOR.search(before) else None)
     return None
+
+
+# "has previously claimed", "had earlier taken responsibility": a claim of another attack
+EARLIER_CLAIM: Final = re.compile(
+    r"\b(?:previously|earlier|before|repeatedly|often|frequently|in\s+the\s+past)\s+$", re.I
+)
+# where the subject of a claim can start: after "said", "according to" or a colon
+# ("the ministry said that Kataib Hezbollah claimed ...": the group, not the ministry)
+_CLAIM_CLAUSE: Final = re.compile(
+    r".*(?:\b(?:said|says|told|reported|according\s+to)\b|[:;])", re.IGNORECASE | re.DOTALL
+)
+
+
+def _claim_subject(before: str, actors: tuple[Actor, ...]) -> str | None:
+    """Who claims, where ``before`` ends at the claim: the first actor named acting in
+    the claim's own clause, a group or a state ("the IRGC claimed responsibility")."""
+    opening = _CLAIM_CLAUSE.match(before)
+    clause = before[opening.end() :] if opening else before
+    found = _acting(clause, actors or default_actors(), states=True)
+    return found.name if found is not None else None
 
 
 # what a sentence says "is responsible" when the subject is a question or a relative
@@ -464,23 +495,31 @@ def actor_in(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
     return found.name if found is not None else None
 
 
-def _acting(text: str, actors: tuple[Actor, ...]) -> Actor | None:
-    named: list[tuple[int, int]] = []  # "Hizbollah" inside "Kata'ib Hizbollah" is that group
-    for actor in actors:
-        for match in actor.pattern.finditer(text):
-            if any(a < match.end() and match.start() < b for a, b in named):
-                continue
-            named.append(match.span())
-            before, after = text[: match.start()], text[match.end() :]
-            if NOT_THE_ACTOR_AFTER.match(after) or NOT_THE_ACTOR_BEFORE.search(before):
-                continue
-            if actor.kind == "coalition":
-                continue  # its strikes are replies, never attacks on a base
-            if actor.kind == "state" and not (
-                STATE_ACTS.match(after) or re.search(r"\bby\s+$", before, re.I)
-            ):
-                continue
-            return actor
+def _acting(text: str, actors: tuple[Actor, ...], states: bool = False) -> Actor | None:
+    """The actor ``text`` names acting, the first named in the text (the subject comes
+    first: "X, believed linked to Y, claimed ..."); a longer name beats a name inside it
+    ("Hizbollah" inside "Kata'ib Hizbollah"). ``states``: a state may act without a verb
+    after it (the subject of a claim)."""
+    found = sorted(
+        ((m.start(), -m.end(), actor) for actor in actors for m in actor.pattern.finditer(text)),
+        key=lambda f: (f[0], f[1]),
+    )
+    named: list[tuple[int, int]] = []
+    for start, negative_end, actor in found:
+        end = -negative_end
+        if any(a < end and start < b for a, b in named):
+            continue
+        named.append((start, end))
+        before, after = text[:start], text[end:]
+        if NOT_THE_ACTOR_AFTER.match(after) or NOT_THE_ACTOR_BEFORE.search(before):
+            continue
+        if actor.kind == "coalition":
+            continue  # its strikes are replies, never attacks on a base
+        if actor.kind == "state" and not (
+            states or STATE_ACTS.match(after) or re.search(r"\bby\s+$", before, re.I)
+        ):
+            continue
+        return actor
     return None
 
 
@@ -1118,16 +1157,17 @@ def _paragraph_head(sentences: list[Sentence], sentence: Sentence) -> str:
     return next(s.text for s in sentences if s.paragraph == sentence.paragraph)
 
 
-def claimant(sentence: str, clause_start: int, actors: tuple[Actor, ...] = ()) -> str | None:
-    """The group whose claim of its own attack leads up to the clause at ``clause_start``.
+def claimant(sentence: str, clause_end: int, actors: tuple[Actor, ...] = ()) -> str | None:
+    """The group whose claim of its own attack opens before the end of the clause that
+    ends at ``clause_end`` ("X put out a statement announcing that its fighters ...").
 
-    >>> claimant("The Islamic Resistance in Iraq said its fighters had attacked Harir.", 35)
+    >>> claimant("The Islamic Resistance in Iraq said its fighters had attacked Harir.", 67)
     'Islamic Resistance in Iraq'
     """
     claim = CLAIM_OF_OWN.search(sentence)
-    if claim is None or claim.start() > clause_start:
+    if claim is None or claim.start() >= clause_end:
         return None
-    return _group_in(sentence[: claim.start()], actors)
+    return _claim_subject(sentence[: claim.start()], actors)
 
 
 # "Of 14 rockets fired, three 107 mm rounds hit the airport": the volley the clause
@@ -1205,7 +1245,7 @@ def _attack_mentions(
                     day_offset=day_offset(sentence.text),
                     date=_date_for(current, facts),
                     actor=actor_in(current.clause.text, actors)
-                    or claimant(sentence.text, current.clause.start - sentence.start, actors)
+                    or claimant(sentence.text, current.clause.end - sentence.start, actors)
                     or _agent_around(owned, current, actors),
                     munitions=munitions,
                     casualties=_shared_casualties(casualties_in(text), len(targets)),
