@@ -306,3 +306,24 @@ def test_where_after_a_described_base_is_that_base_not_the_attack_told_before(
     harir = [r for r in found if r.base_id == "harir"]
     assert [(r.date, r.date_precision) for r in harir] == [(dt.date(2023, 5, 10), "day")]
     assert len(found) == 2
+
+
+def test_a_picture_s_date_repeated_without_its_credit_is_no_anchor(theater: Scenario) -> None:
+    """An undated page repeats a photo caption ("... at Camp Taji ... March 5, 2017", a
+    Sunday) once with its credit and once without, then tells rockets at Taji "on
+    Tuesday evening" and at Balad "On Sunday". The picture's day says nothing of the
+    report's week: both attacks stay undated."""
+    found = _rows(
+        theater,
+        None,
+        "Rockets fired at base housing US troops",
+        "Soldiers line up for an inspection at an army base in Camp Taji, Iraq, March 5, "
+        "2017. (photo credit: NAME SURNAME/AGENCY)",
+        "Soldiers line up for an inspection at an army base in Camp Taji, Iraq, March 5, 2017.",
+        "(photo credit: NAME SURNAME/AGENCY)",
+        "Four rockets were fired at Camp Taji, north of Baghdad, on Tuesday evening, local "
+        "media reported. Nobody was hurt.",
+        "On Sunday, two soldiers were wounded when six rockets struck Balad air base, the "
+        "army said.",
+    )
+    assert _dated(found) == [("balad", None, None), ("taji", None, None)]

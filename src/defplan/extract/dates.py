@@ -452,31 +452,39 @@ def _base_for(kind: str, published: dt.date | None, anchor: dt.date | None) -> t
     return STAND_IN_DAY, kind not in _WITH_YEAR
 
 
-def anchor_day(texts: list[str]) -> dt.date | None:
-    """The day an undated article's weekdays ("on Saturday") and days without a year
-    ("March 14") are read against, or None: its latest day written with its year (a
-    dateline, an embedded post's stamp, "Tuesday, January 16, 2024"), when the text
-    also names that day's weekday on its own. A weekday that matches the latest full
-    date says the report was written in that week; without one, nothing is assumed.
+# "— Spokesman (@handle) March 14, 2020": the stamp of a post embedded in the page
+POST_STAMP: Final = re.compile(r"\(@\w+\)|pic\.twitter\.com|^\s*[\u2014\u2013]\s", re.M)
 
-    >>> anchor_day(["Rockets hit the camp on Saturday.", "- Spokesman March 14, 2020"])
+
+def anchor_day(texts: list[str], attack_told: list[bool]) -> dt.date | None:
+    """The day an undated article's weekdays ("on Saturday") and days without a year
+    ("March 14") are read against, or None: its latest day written with its year, when
+    the text also names that day's weekday on its own. A weekday that matches the
+    latest full date says the report was written in that week; without one, nothing
+    is assumed. Only a text that tells an attack (``attack_told``) or an embedded
+    post's stamp may give the day: a picture's date ("soldiers at the camp on February
+    21, 2016") says nothing of the report's week.
+
+    >>> anchor_day(["Rockets hit the camp on Saturday.", "\u2014 Spokesman March 14, 2020"],
+    ...            [True, False])
     datetime.date(2020, 3, 14)
-    >>> anchor_day(["Rockets hit the camp early Tuesday.", "On September 11, 2024, ..."])
+    >>> anchor_day(["Rockets hit the camp early Tuesday.", "On September 11, 2024, ..."],
+    ...            [True, True])
     """
-    full: list[DateMention] = []
+    full: list[tuple[dt.date, bool]] = []  # (day, may anchor)
     named: set[int] = set()
-    for text in texts:
+    for text, told in zip(texts, attack_told, strict=True):
         for date in find_dates(text, None):
             if not date.floating and date.precision == "day":
-                full.append(date)
+                full.append(
+                    (date.day, not date.opens_period and bool(told or POST_STAMP.search(text)))
+                )
             elif date.floating and date.precision == "day" and _month_named(date.text) is None:
                 named |= {i for i, name in enumerate(WEEKDAYS) if name in date.text}
     if not full:
         return None
-    latest = max(full, key=lambda d: d.day)
-    if latest.opens_period or latest.day.weekday() not in named:
-        return None
-    return latest.day
+    day, may_anchor = max(full)
+    return day if may_anchor and day.weekday() in named else None
 
 
 def find_dates(

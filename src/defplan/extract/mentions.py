@@ -939,7 +939,12 @@ def read_mentions(
     seen = _Tracker()
     lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
     read = [s for s in sentences if s.index not in skipped]
-    anchor = None if article.published else anchor_day([s.text for s in read])
+    told = [
+        weapon_in(mask_non_weapons(s.text)) is not None or ATTACK_VERB.search(s.text) for s in read
+    ]
+    anchor = (
+        None if article.published else anchor_day([s.text for s in read], [bool(t) for t in told])
+    )
     for sentence in read:
         facts = annotate_sentence(sentence, gazetteer, article.published, anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
