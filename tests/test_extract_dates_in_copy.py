@@ -327,3 +327,20 @@ def test_a_picture_s_date_repeated_without_its_credit_is_no_anchor(theater: Scen
         "army said.",
     )
     assert _dated(found) == [("balad", None, None), ("taji", None, None)]
+
+
+def test_the_base_after_explosions_heard_at_a_named_base_is_that_base(
+    theater: Scenario,
+) -> None:
+    """A blog post: "Tonight a loud blast was heard at Al Asad Air Base"; the next
+    sentence says "the base was attacked by a drone". No attack was told before the
+    drone, so "the base" is the base where the blast was heard, and "tonight" its day."""
+    found = _rows(
+        theater,
+        dt.date(2022, 9, 3),
+        "Tonight, residents heard a loud blast at Al Asad Air Base in western Iraq, which "
+        "hosts US troops.",
+        "Witnesses and local sources said the base was attacked by a drone.",
+        "Officials have not yet commented.",
+    )
+    assert _dated(found) == [("al_asad", "2022-09-03", "day")]

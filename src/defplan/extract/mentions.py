@@ -902,6 +902,11 @@ def _passive_after_subject(facts: list[_ClauseFacts]) -> None:
             f.single = True
 
 
+def _bare_anaphor(site: SiteMention) -> bool:
+    """Whether ``site`` is "the base", "the airbase" (not "it", "there", "where")."""
+    return site.kind == "anaphoric" and site.text.lower() not in ("it", "there", "where")
+
+
 @dataclass
 class _Tracker:
     """What reading an article remembers from one sentence to the next."""
@@ -912,10 +917,33 @@ class _Tracker:
     last_weapon: str | None = None  # the weapon of the last sentence that names one
     counted: bool = False  # the last sentence counted its attack ("the second this week")
     groups: list[tuple[int, str | None]] = field(default_factory=list)  # each read sentence's
+    # the one base where a sentence that told no attack heard explosions, until one is told
+    named_site: tuple[int, SiteMention] | None = None
 
     def antecedent(self) -> str | None:
         """The group "the group" means: the one named last in the two sentences before."""
         return next((g for _, g in reversed(self.groups[-2:]) if g is not None), None)
+
+    def the_base(
+        self, sentence: Sentence, facts: list[_ClauseFacts], found: list[Mention]
+    ) -> list[Mention]:
+        """ "The sound of an explosion was heard at the Harir base. ... the base was
+        attacked by a drone": "the base" of the first attack told is the base where a
+        sentence just before heard explosions, when no attack was told since."""
+        if found:
+            named, self.named_site = self.named_site, None
+            if named is None or sentence.index - named[0] > 2:
+                return found
+            return [
+                replace(m, site=replace(named[1], start=m.site.start, end=m.site.end))
+                if m.kind == "attack" and m.site is not None and _bare_anaphor(m.site)
+                else m
+                for m in found
+            ]
+        bases = {s.base_id: s for f in facts for s in f.sites if s.kind == "named" and s.base_id}
+        if len(bases) == 1 and EXPLOSION.search(sentence.text):
+            self.named_site = (sentence.index, next(iter(bases.values())))
+        return found
 
     def note_groups(self, text: str, actors: tuple[Actor, ...]) -> None:
         """Remember the group a sentence names last, or the one its "the group" means."""
@@ -923,6 +951,12 @@ class _Tracker:
         if group is None and THE_GROUP.search(text):
             group = self.antecedent()
         self.groups.append((len(self.groups), group))
+
+
+def _anchor(read: list[Sentence]) -> dt.date | None:
+    """The day an undated article's weekdays are read against (``dates.anchor_day``)."""
+    told = [bool(weapon_in(mask_non_weapons(s.text)) or ATTACK_VERB.search(s.text)) for s in read]
+    return anchor_day([s.text for s in read], told)
 
 
 def read_mentions(
@@ -939,12 +973,7 @@ def read_mentions(
     seen = _Tracker()
     lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
     read = [s for s in sentences if s.index not in skipped]
-    told = [
-        weapon_in(mask_non_weapons(s.text)) is not None or ATTACK_VERB.search(s.text) for s in read
-    ]
-    anchor = (
-        None if article.published else anchor_day([s.text for s in read], [bool(t) for t in told])
-    )
+    anchor = None if article.published else _anchor(read)
     for sentence in read:
         facts = annotate_sentence(sentence, gazetteer, article.published, anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
@@ -973,6 +1002,7 @@ def read_mentions(
                 or _round_zero(article, sentence, facts)
                 or found
             )
+        found = seen.the_base(sentence, facts, found)
         if found:
             seen.previous = sentence
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
