@@ -153,7 +153,8 @@ def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:
     if better_date(attack.date, mention.date):
         attack.date = mention.date
     attack.actor = attack.actor or mention.actor
-    if mention.more and mention.site is None and attack.munitions is not None:
+    # "A second drone detonated inside a compound": more of the volley, its site a part
+    if mention.more and attack.munitions is not None and (site is None or site.kind == "generic"):
         attack.munitions += mention.munitions or 0
     else:
         attack.munitions = _larger(attack.munitions, mention.munitions)

@@ -487,6 +487,27 @@ def _reference_of_its_own_offset(mention: Mention) -> bool:
     return any(m.end() <= at <= m.end() + 3 for m in SAME_DAY_AS.finditer(mention.sentence.text))
 
 
+#: sentences a site told only generically may follow the attack it is part of
+PART_REACH_SENTENCES: Final = 3
+
+
+def _part_of_last(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether a site told only generically, with no day of its own, a few sentences
+    after the attack told last that it fits, is part of that attack ("Drones targeted
+    forces at Al-Tanf early Tuesday. ... A second drone detonated inside a partner
+    forces compound"): "a second drone" is more of its volley, not another attack."""
+    site = mention.site
+    return (
+        site is not None
+        and site.kind == "generic"
+        and not site.plural
+        and mention.date is None
+        and (mention.more or NEW_ATTACK.search(mention.sentence.text) is None)
+        and 0 <= mention.sentence.index - max(attack.sentences) <= PART_REACH_SENTENCES
+        and mentions_compatible(attack, mention)
+    )
+
+
 def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
     """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
     dated = [a.date for a in _recent(attacks) if a.date is not None]
@@ -535,6 +556,8 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         return next((a for a in candidates if mentions_compatible(a, mention)), None)
     if mention.definite:
         return next((a for a in recent if mentions_compatible(a, mention)), None)
+    if _part_of_last(recent[0], mention):
+        return recent[0]
     fresh = NEW_ATTACK.search(without_parts(mention.sentence.text)) is not None or mention.flashback
     if site.base_id:
         same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
@@ -544,9 +567,11 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     if fresh:
         return None
     # (never "a similar attack killed two soldiers there": the attack recalled, not this)
+    # (only the attack told last: not a lead's "base in eastern Syria" when another
+    # attack, on a named base, was told since)
     loose = [
         a
-        for a in recent
+        for a in recent[:1]
         if (a.site is None or (a.site.base_id is None and a.site.rank < 2)) and not recalled(a)
     ]
     return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
