@@ -361,12 +361,8 @@ def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -
                 told[0].actor = attribution.actor
             continue
         if attribution.kind == "claim":
-            for attack in attacks:
-                if attack.actor is None and any(
-                    -1 <= attribution.sentence - i <= CLAIM_REACH_SENTENCES
-                    for i in attack.sentences
-                ):  # the attacks told in its sentence, the two before, or the next one
-                    attack.actor = attribution.actor
+            for attack in _claimed(attacks, attribution):
+                attack.actor = attack.actor or attribution.actor
             continue
         for attack in _recent(attacks):
             if attack.actor is None and (
@@ -375,6 +371,27 @@ def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -
             ):
                 attack.actor = attribution.actor
                 break
+
+
+def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack]:
+    """The attacks a claim is of: those told in its sentence, the two before or the next
+    one; only those on the bases it names when it names any of theirs ("claimed the
+    Harir attack" after drones at Harir and at Ain al-Asad). A claim told further on is
+    of the one attack on a base it names, or of "the attack" an article tells alone."""
+    near = [
+        a
+        for a in attacks
+        if any(-1 <= claim.sentence - i <= CLAIM_REACH_SENTENCES for i in a.sentences)
+    ]
+    named = [a for a in near if a.site is not None and a.site.base_id in claim.bases]
+    if named or near:
+        return named or near
+    # told far from its attack: of the one attack on a base it names, or of the
+    # article's only attack when it claims "the attack"
+    named = [a for a in attacks if a.site is not None and a.site.base_id in claim.bases]
+    if len(named) == 1 or (claim.definite and len(attacks) == 1):
+        return named or attacks
+    return []
 
 
 def _continues(volley: Mention, mention: Mention) -> bool:

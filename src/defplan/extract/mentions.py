@@ -250,6 +250,8 @@ class Attribution:
     sentence: int
     actor: str
     kind: Literal["reply", "claim", "included"] = "reply"  # included: of the one singled out
+    bases: frozenset[str] = frozenset()  # the bases a claim names ("claimed the Harir attack")
+    definite: bool = False  # of one attack told as known ("claimed the attack")
 
 
 # "said in a statement on Telegram that ...", "said on Saturday that ...": where it said it
@@ -425,6 +427,44 @@ def last_group(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
             ):
                 spans.append((match.start(), match.end(), actor.name))
     return max(spans)[2] if spans else None
+
+
+_ONE_ATTACK = (
+    r"(?:the|this|that|\w+day['\u2019]s)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attack|strike|bombardment|assault|shelling)\b(?!s)"
+)
+# "the attack", "Sunday's drone strike": one attack, told as known
+THE_ATTACK: Final = re.compile(rf"\b{_ONE_ATTACK}", re.IGNORECASE)
+# officials' blame of one attack: "blamed the attack on X", "blamed X for Sunday's strike",
+# "attributed the strike to X", "X was blamed for the attack" (not "for attacks since
+# October", nor "Iran-backed militias")
+BLAME: Final = re.compile(
+    rf"\bblam(?:ed|es|ing)\s+{_ONE_ATTACK}\s+on\s+(?P<after>[^.;]{{1,80}})"
+    rf"|\battribut(?:ed|es|ing)\s+{_ONE_ATTACK}\s+to\s+(?P<to>[^.;]{{1,80}})"
+    rf"|\bblam(?:ed|es|ing)\s+(?P<between>[^.;]{{1,80}}?)\s+for\s+{_ONE_ATTACK}"
+    rf"|(?P<subject>^[^.;]{{1,120}}?)\s+(?:was|were|is|are|has\s+been|have\s+been)\s+blamed"
+    rf"\s+for\s+{_ONE_ATTACK}",
+    re.IGNORECASE,
+)
+
+
+def blamed(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
+    """The group a sentence blames for one attack, or None.
+
+    >>> blamed("U.S. officials blamed the attack on Kataib Hezbollah.")
+    'Kataib Hezbollah'
+    >>> blamed("Officials blamed Iran-backed militias for the attack."), blamed(
+    ...     "Washington has blamed Kataib Hezbollah for dozens of attacks.")
+    (None, None)
+    """
+    for found in BLAME.finditer(sentence):
+        if re.search(r"\b(?:not|never|no)\s+$", sentence[: found.start()], re.I):
+            continue
+        words = next(g for g in found.groups() if g is not None)
+        group = _group_in(words, actors)
+        if group is not None:
+            return group
+    return None
 
 
 def included_claim(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
@@ -977,7 +1017,9 @@ def read_mentions(
     for sentence in read:
         facts = annotate_sentence(sentence, gazetteer, article.published, anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
-        attributions.extend(_claims(sentence, attributions, actors, seen.antecedent()))
+        bases = frozenset(s.base_id for f in facts for s in f.sites if s.base_id and not s.plural)
+        claims = _claims(sentence, attributions, actors, seen.antecedent())
+        attributions.extend(replace(a, bases=bases) for a in claims)
         seen.note_groups(sentence.text, actors)
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         found = _attack_mentions(article, sentence, facts, seen.last_weapon, actors)
@@ -1096,6 +1138,9 @@ def _replies(
         return []
     seen.last_reply = sentence.index
     first = min(f.clause.start for f in facts if f.excluded == "response")
+    sequel = SEQUEL.search(sentence.text)
+    if sequel is not None and AIR_STRIKE.search(sentence.text, sequel.end()):
+        return []  # "the rockets come two weeks after air strikes on X": X's earlier attacks
     groups = groups_named(article.text[first : sentence.end], actors)
     return [Attribution(sentence.index, group) for group in groups]
 
@@ -1131,7 +1176,11 @@ def _claims(
     """A group's claim in ``sentence``, or "its fighters" after one told just before."""
     group = claim_in(sentence.text, actors, antecedent)
     if group is not None:
-        return [Attribution(sentence.index, group, "claim")]
+        definite = THE_ATTACK.search(sentence.text) is not None
+        return [Attribution(sentence.index, group, "claim", definite=definite)]
+    group = blamed(sentence.text, actors)
+    if group is not None:
+        return [Attribution(sentence.index, group, "claim", definite=True)]
     group = included_claim(sentence.text, actors)
     if group is not None:
         return [Attribution(sentence.index, group, "included")]
