@@ -823,6 +823,10 @@ def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[Sit
         gap = sentence.text[kept[-1].end - sentence.start : len(before)] if kept else "\n"
         locates = LANDMARK_BEFORE.search(before) and not LANDMARK_GAP_BREAK.search(gap)
         if site.base_id and kept and locates and len(gap) < 80:
+            if kept[-1].base_id is None and kept[-1].kind in ("anaphoric", "generic"):
+                # "the U.S. base next to Baghdad International Airport": the base the
+                # landmark names, not the base told before
+                kept[-1] = site
             continue
         kept.append(site)
     return kept
