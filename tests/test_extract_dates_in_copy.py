@@ -344,3 +344,12 @@ def test_the_base_after_explosions_heard_at_a_named_base_is_that_base(
         "Officials have not yet commented.",
     )
     assert _dated(found) == [("al_asad", "2022-09-03", "day")]
+
+
+def test_last_weekday_written_on_that_weekday_is_a_week_before() -> None:
+    """ "last Wednesday" in a report of a Wednesday is the Wednesday before, never the
+    day of publication; "on Wednesday" that day is that day."""
+    wednesday = dt.date(2024, 1, 31)
+    [last] = find_dates("Rockets hit the camp last Wednesday.", wednesday)
+    [plain] = find_dates("Rockets hit the camp on Wednesday.", wednesday)
+    assert (last.day, plain.day) == (dt.date(2024, 1, 24), wednesday)

@@ -6,6 +6,7 @@ Relative words are resolved here, each to the precision the words support:
 
 =============================  =================================================
 "on Saturday", "Wednesday's"   the latest such day on or before publication: day
+                               ("last Wednesday" written on a Wednesday: a week ago)
 "yesterday" / "last night"     the day before publication: day
 "today", "earlier today"       the publication day, *weak*: it gives way to any
                                other date told of the same attack
@@ -387,7 +388,10 @@ def _day_near(kind: str, match: re.Match[str], published: dt.date) -> _Resolved 
     if kind == "weekday":
         name = re.search(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday", text)
         assert name is not None
-        return latest_weekday(WEEKDAYS.index(name.group(0)), published), "day"
+        day = latest_weekday(WEEKDAYS.index(name.group(0)), published)
+        if day == published and re.match(r"(?i)last\b", text):
+            day -= dt.timedelta(days=7)  # "last Wednesday" written on a Wednesday: a week ago
+        return day, "day"
     if kind == "days_ago":
         from defplan.extract.counts import parse_number
 
