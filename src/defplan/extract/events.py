@@ -375,8 +375,8 @@ def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -
 
 def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack]:
     """The attacks a claim is of: those told in its sentence, the two before or the next
-    one; only those on the bases it names when it names any of theirs ("claimed the
-    Harir attack" after drones at Harir and at Ain al-Asad). A claim told further on is
+    one; when it names the base of any of them ("claimed the Harir attack" after drones
+    at Harir and at Ain al-Asad), those and the ones told after it. A claim told further on is
     of the one attack on a base it names, or of "the attack" an article tells alone."""
     near = [
         a
@@ -384,8 +384,10 @@ def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack
         if any(-1 <= claim.sentence - i <= CLAIM_REACH_SENTENCES for i in a.sentences)
     ]
     named = [a for a in near if a.site is not None and a.site.base_id in claim.bases]
-    if named or near:
-        return named or near
+    if named:  # and the attacks told after it ("they also targeted ...")
+        return [a for a in near if a in named or min(a.sentences) > claim.sentence]
+    if near:
+        return near
     # told far from its attack: of the one attack on a base it names, or of the
     # article's only attack when it claims "the attack"
     named = [a for a in attacks if a.site is not None and a.site.base_id in claim.bases]

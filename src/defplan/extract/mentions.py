@@ -272,6 +272,9 @@ CLAIM: Final = re.compile(
     # "claimed to have targeted the base", "claiming it had killed soldiers in the attack"
     r"|\bclaim(?:ed|ing|s)\s+(?:to\s+have|(?:that\s+)?(?:it|they)\s+(?:had|has|have)?)\s*"
     r"(?:\w+\s+)?(?:targeted|attacked|struck|hit|launched|fired|killed|caused|destroyed)\b"
+    # "said in a statement that its fighters had attacked ..."
+    rf"|\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS})\s+(?:had\s+|have\s+)?(?:also\s+)?"
+    r"(?:attacked|targeted|struck|hit|fired|launched)\b"
     # "Sources believe the group is responsible for the attack", "X was behind Friday's
     # strike" (not "who was responsible", "is not behind", "is suspected to be behind")
     r"|(?P<copula>\b(?:is|was|are|were)\s+"
@@ -309,7 +312,9 @@ CLAIM_OF_MANY: Final = re.compile(
     re.IGNORECASE,
 )
 # "Its fighters also fired rockets at ...": the group whose claim was just told
-OWN_FIGHTERS: Final = re.compile(r"\b(?:its|their)\s+(?:fighters|members|militants)\b", re.I)
+OWN_FIGHTERS: Final = re.compile(
+    r"\b(?:its|their|the\s+resistance)\s+(?:fighters|members|militants)\b", re.I
+)
 #: sentences after a group's claim that "its fighters" may still mean that group
 CLAIM_REACH_SENTENCES: Final = 2
 
@@ -936,6 +941,35 @@ def _dated_list(facts: _ClauseFacts) -> list[_ClauseFacts]:
     return [replace(facts, single=True, plural=False, excluded=None, dates=[d]) for d in days]
 
 
+# "the resistance fighters also targeted a US base at the Conoco field": a target of a
+# claim told with an attack verb, its weapon told elsewhere or not at all
+TARGET_VERB: Final = re.compile(
+    r"\b(?:targeted|attacked|struck|hit|shelled|bombed|pounded)\s+(?!by\b)", re.I
+)
+# who did it, before the verb: the claimant's own ("they", "its fighters", "the group")
+OWN_SUBJECT: Final = re.compile(
+    rf"(?:\b{_OWN_FIGHTERS}|\bthey|\bit|\bthe\s+(?:group|faction|militia))\s+"
+    r"(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def _claimed_targets(facts: list[_ClauseFacts], claiming: bool, actors: tuple[Actor, ...]) -> None:
+    """A clause whose attacker "targeted" or "struck" one base (named or described, not
+    "bases") tells one attack when a claim is near or its subject is the claimant's own
+    ("they also targeted the base at Conoco"), though it names no weapon."""
+    for f in facts:
+        verb = TARGET_VERB.search(f.masked)
+        if f.attack or f.excluded or verb is None:
+            continue
+        after = [s.start - f.clause.start - verb.end() for s in f.sites if not s.plural]
+        if not any(0 <= gap <= 60 for gap in after):
+            continue
+        subject = f.masked[: verb.start()]
+        if claiming or OWN_SUBJECT.search(subject) or actor_in(subject, actors):
+            f.single = True
+
+
 def _passive_after_subject(facts: list[_ClauseFacts]) -> None:
     """ "Ain al-Asad, which houses ..., was last hit in May": the clause that says the
     site was hit is one attack, its site the subject told in a clause before."""
@@ -1026,6 +1060,8 @@ def read_mentions(
         attributions.extend(replace(a, bases=bases) for a in claims)
         seen.note_groups(sentence.text, actors)
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
+        claiming = any(a.kind == "claim" and sentence.index - a.sentence <= 2 for a in attributions)
+        _claimed_targets(facts, claiming, actors)
         found = _attack_mentions(article, sentence, facts, seen.last_weapon, actors)
         if seen.counted and OPENS_WITH_DAY.match(sentence.text):
             # the earlier attack on the site the sentence before counted: not that one
@@ -1192,7 +1228,7 @@ def _claims(
         recent = [
             a
             for a in told
-            if a.kind == "claim" and 0 < sentence.index - a.sentence <= CLAIM_REACH_SENTENCES
+            if a.kind == "claim" and 0 < sentence.index - a.sentence <= CLAIM_REACH_SENTENCES + 1
         ]
         if recent:
             return [Attribution(sentence.index, recent[-1].actor, "claim")]
