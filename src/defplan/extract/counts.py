@@ -217,7 +217,7 @@ KILLED_AFTER: Final = re.compile(
 # "leaving two fighters injured", "left 110 troops with brain injuries"
 LEFT_HURT: Final = re.compile(
     rf"\b(?:leaving|left)\s+(?P<list>{_LIST})\s+(?:injured|wounded|hurt|with\s+(?:[\w-]+\s+){{0,3}}"
-    r"(?:injur(?:y|ies)|wounds|concussions))",
+    r"(?:injur(?:y|ies)|wounds|concussions?))",
     re.I,
 )
 # "another was wounded, along with five United States servicemen": five more
@@ -338,7 +338,7 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
 
 
 def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int, int, int] | None:
-    """The first count ``pattern`` finds from ``at``: (people, where the list starts, end)."""
+    """The first count ``pattern`` finds from ``at``: (people, where its words start, end)."""
     while (match := pattern.search(text, at)) is not None:
         at = match.end()
         listed = match.group("list")
@@ -358,7 +358,7 @@ def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int,
             listed = listed[: listed.rindex(",")]
         value = _sum_list(listed)
         if value is not None:
-            return value, match.start("list"), match.end()
+            return value, match.start(), match.end()
     return None
 
 
@@ -421,16 +421,52 @@ def _killed_count(text: str) -> int | None:
     return killed
 
 
+_HURT_PATTERNS: Final = (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT)
+
+
 def _wounded_count(text: str) -> int | None:
-    """The wounded ``text`` counts, or None."""
-    for pattern in (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT):
+    """The wounded ``text`` counts, or None; groups told each in its own way and
+    coordinated are summed ("left a soldier with a concussion and injured five
+    civilians" → 6)."""
+    for pattern in _HURT_PATTERNS:
         wounded = _list_count(pattern, text)
         if wounded is not None:
-            return wounded
+            return wounded + _coordinated_other(pattern, text)
     wounded = _revised(text)
     if wounded is None and (injuries := INJURIES.search(text)):
         wounded = parse_number(injuries.group("n"))
     return wounded
+
+
+def _counts_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int]]:
+    """Every count ``pattern`` finds: (people, start, end)."""
+    found: list[tuple[int, int, int]] = []
+    at = 0
+    while (count := _first_count(pattern, text, at)) is not None:
+        found.append(count)
+        at = count[2]
+    return found
+
+
+def _coordinated_other(pattern: re.Pattern[str], text: str) -> int:
+    """The wounded other ways of telling them count in groups coordinated with the one
+    ``pattern`` found ("left a US serviceman with concussion and injured five civilians":
+    LEFT_HURT, then WOUNDED_AFTER), before or after it."""
+    found = _first_count(pattern, text)
+    if found is None:
+        return 0
+    start, end = found[1], found[2]
+    others = [
+        c for other in _HURT_PATTERNS if other is not pattern for c in _counts_of(other, text)
+    ]
+    added = 0
+    for value, left, right in sorted(others, key=lambda c: c[1]):
+        if left >= end and _COORDINATED.fullmatch(text[end:left]):
+            added, end = added + value, right
+    for value, left, right in sorted(others, key=lambda c: -c[1]):
+        if right <= start and _COORDINATED.fullmatch(text[right:start]):
+            added, start = added + value, left
+    return added
 
 
 def casualties_in(text: str) -> Casualties:

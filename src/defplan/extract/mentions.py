@@ -1621,6 +1621,8 @@ def _casualty_mentions(
     ]
     if loose and not bare and not _day_only(facts, clause_dates):
         return []  # a count with a site or date of its own is of something else
+    if loose and any(f.excluded is not None for f in facts):
+        return []  # "protests that have left more than 450 people dead": another event's
     return [
         Mention(
             article_file=article.file,
