@@ -208,8 +208,10 @@ _POSTED = (
 KILLED_BEFORE: Final = re.compile(
     rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
 )
+# "more than 100 troops had suffered brain injuries": a bare auxiliary before the harm
+_HAD: Final = r"(?:\s+(?:had|have|has)(?=\s+(?:suffered|sustained|received)\b))?"
 WOUNDED_BEFORE: Final = re.compile(
-    rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_ADV}\s+{_HURT_AFTER}", re.I
+    rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_HAD}{_ADV}\s+{_HURT_AFTER}", re.I
 )
 KILLED_AFTER: Final = re.compile(
     rf"\b(?:{_KILL_VERB}|deaths?\s+of)\s+(?P<list>{_LIST})(?!\s+(?:wounded|injured))", re.I

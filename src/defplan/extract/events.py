@@ -422,6 +422,22 @@ def _part_of(attack: DraftAttack, mention: Mention) -> bool:
     )
 
 
+def _counts_it(attack: DraftAttack, mention: Mention) -> bool:
+    """Whether a volley naming no site, told in the sentence right after an attack that
+    counted nothing, is that attack's count ("... an indirect fire attack on the Green
+    Village base. Two rockets hit two support buildings, the release said.")."""
+    return (
+        attack.munitions is None
+        and mention.munitions is not None
+        and not mention.more
+        and mention.weapon is not None
+        and weapons_compatible(mention.weapon, attack.weapon)
+        and mention.date is None
+        and mention.sentence.index - max(attack.sentences) == 1
+        and NEW_ATTACK.search(mention.sentence.text) is None
+    )
+
+
 def _more_of(attack: DraftAttack, mention: Mention) -> bool:
     """Whether a mention naming no site counts more of the volley told just before
     ("Two drones hit the base. A third drone was shot down ...")."""
@@ -565,9 +581,11 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         ):
             return recent[0]
         candidates = recent if (site is not None or mention.definite) else []
-        if site is None and not mention.definite and _part_of(recent[0], mention):
-            return recent[0]
-        if site is None and not mention.definite and _more_of(recent[0], mention):
+        if (
+            site is None
+            and not mention.definite
+            and any(told(recent[0], mention) for told in (_part_of, _more_of, _counts_it))
+        ):
             return recent[0]
         if site is not None and not mention.definite:
             # "the base" goes on with the article's attack, not an earlier one recalled
