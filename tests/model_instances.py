@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
-from defplan.model import Coverage, Instance, make_instance
+from defplan.model import Coverage, Instance, greedy, make_instance
 from defplan.model.instance import OBJECTIVES
 
 
@@ -65,3 +66,11 @@ def instances(draw: st.DrawFn, *, most_bases: int = 4, budgets: bool = True) -> 
         objective=draw(st.sampled_from(OBJECTIVES)),
         blend_weight=draw(unit),
     )
+
+
+def greedy_start(inst: Instance) -> np.ndarray:
+    """The greedy allocation of ``inst`` (the example is skipped when it has none)."""
+    x = greedy(inst)
+    assume(x is not None and not inst.violations(x))
+    assert x is not None
+    return x

@@ -17,22 +17,15 @@ from defplan.model.heuristic import State
 from defplan.model.lns import improved_starts, large_neighbourhood_search, restrict
 from defplan.model.relaxation import relaxed_allocation
 from defplan.model.wta_format import WtaInstance, to_instance
-from model_instances import instances
+from model_instances import greedy_start, instances
 
 SEARCH = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _start(inst: Instance) -> np.ndarray:
-    x = greedy(inst)
-    assume(x is not None and not inst.violations(x))
-    assert x is not None
-    return x
 
 
 @SEARCH
 @given(instances(most_bases=6))
 def test_search_is_never_worse_than_its_start_and_keeps_every_rule(inst: Instance) -> None:
-    start = _start(inst)
+    start = greedy_start(inst)
     found = large_neighbourhood_search(inst, start, time_limit=30, seed=3, max_steps=6)
     assert inst.violations(found.x) == []
     assert found.objective <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)
@@ -42,7 +35,7 @@ def test_search_is_never_worse_than_its_start_and_keeps_every_rule(inst: Instanc
 @SEARCH
 @given(instances(most_bases=6))
 def test_search_is_deterministic_for_a_seed(inst: Instance) -> None:
-    start = _start(inst)
+    start = greedy_start(inst)
     first = large_neighbourhood_search(inst, start, time_limit=30, seed=11, max_steps=4)
     again = large_neighbourhood_search(inst, start, time_limit=30, seed=11, max_steps=4)
     assert np.array_equal(first.x, again.x)
@@ -52,7 +45,7 @@ def test_search_is_deterministic_for_a_seed(inst: Instance) -> None:
 @SEARCH
 @given(instances(most_bases=6))
 def test_exchanges_never_raise_the_objective_nor_break_a_rule(inst: Instance) -> None:
-    start = _start(inst)
+    start = greedy_start(inst)
     state = State.of(inst, start)
     cyclic_exchange(state)
     assert inst.violations(state.x) == []
@@ -66,7 +59,7 @@ def test_restricted_instance_scores_what_the_freed_cells_change(inst: Instance) 
     """For the summed objective: the restricted objective of the freed cells plus what
     the untouched bases keep is the whole allocation's objective."""
     assume(inst.objective == "expected")
-    x = _start(inst)
+    x = greedy_start(inst)
     rng = np.random.default_rng(inst.n_bases)
     free = rng.random(x.shape) < 0.5
     sub, keep = restrict(inst, x, free)
@@ -124,7 +117,7 @@ def test_search_improves_a_poor_start_on_a_weapon_target_instance() -> None:
 def test_relaxation_stays_in_the_polytope_and_never_raises_the_relaxed_sum(
     inst: Instance,
 ) -> None:
-    start = _start(inst).astype(np.float64)
+    start = greedy_start(inst).astype(np.float64)
     relaxed = relaxed_allocation(inst, start, iterations=50)
     tolerance = 1e-9
     assert (relaxed >= inst.lower - tolerance).all()
@@ -140,7 +133,7 @@ def test_relaxation_stays_in_the_polytope_and_never_raises_the_relaxed_sum(
 @SEARCH
 @given(instances(most_bases=6))
 def test_improved_starts_are_feasible_and_no_worse_than_the_start(inst: Instance) -> None:
-    start = _start(inst)
+    start = greedy_start(inst)
     for x in improved_starts(inst, start):
         assert inst.violations(x) == []
         assert inst.objective_of(x) <= inst.objective_of(start) + 1e-12 * max(1.0, inst.risk_size)
@@ -202,7 +195,7 @@ def test_exchanges_weigh_the_move_cost() -> None:
 def test_capped_search_keeps_the_cap_and_the_whole_objective(inst: Instance, seed: int) -> None:
     """Under a cap at the start's worst residual, with any move cost, the search never
     returns an allocation above the cap or worse, move cost included."""
-    start = _start(inst)
+    start = greedy_start(inst)
     capped = dataclasses.replace(
         inst,
         residual_cap=float(inst.residual(start).max(initial=0.0)) * (1 + 1e-9),

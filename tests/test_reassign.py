@@ -8,7 +8,7 @@ import dataclasses
 import itertools
 
 import numpy as np
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from defplan.model import Instance, greedy
@@ -16,7 +16,7 @@ from defplan.model.assignment import linear_assignment
 from defplan.model.heuristic import State
 from defplan.model.reassign import Reassigner, reassign_rounds
 from defplan.model.wta_format import generate_wta, to_instance
-from model_instances import instances
+from model_instances import greedy_start, instances
 
 ROUNDS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,13 +52,6 @@ def test_linear_assignment_is_optimal(rows: list[list[float]]) -> None:
     assert np.isclose(cost[np.arange(n), found].sum(), best, rtol=0, atol=1e-9)
 
 
-def _start(inst: Instance) -> np.ndarray:
-    x = greedy(inst)
-    assume(x is not None and not inst.violations(x))
-    assert x is not None
-    return x
-
-
 @ROUNDS
 @given(instances(most_bases=6), st.integers(0, 3), st.booleans())
 def test_rounds_never_raise_the_objective_nor_break_a_rule(
@@ -66,7 +59,7 @@ def test_rounds_never_raise_the_objective_nor_break_a_rule(
 ) -> None:
     """On any instance (point and area coverage, bounds, a move budget, every
     objective), with a cap at the start's worst residual and a move cost or without."""
-    start = _start(inst)
+    start = greedy_start(inst)
     if capped:
         inst = dataclasses.replace(
             inst,
@@ -83,7 +76,7 @@ def test_rounds_never_raise_the_objective_nor_break_a_rule(
 @ROUNDS
 @given(instances(most_bases=6), st.integers(0, 3))
 def test_rounds_are_deterministic_for_a_seed(inst: Instance, seed: int) -> None:
-    start = _start(inst)
+    start = greedy_start(inst)
     first, again = State.of(inst, start), State.of(inst, start)
     reassign_rounds(first, np.random.default_rng(seed), 8)
     reassign_rounds(again, np.random.default_rng(seed), 8)
@@ -106,7 +99,7 @@ def test_the_search_keeps_its_best_across_runs_and_is_deterministic(
     inst: Instance, seed: int
 ) -> None:
     """Kicks make the allocation worse for a while: a run still ends at the best one."""
-    start = _start(inst)
+    start = greedy_start(inst)
     ends = []
     for _ in range(2):
         state = State.of(inst, start)
