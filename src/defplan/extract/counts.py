@@ -178,7 +178,7 @@ _ADV = (
     r"|badly|gravely|severely|mildly|moderately|fatally))?"
 )
 _KILL_AFTER = (
-    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives"
+    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|passed\s+away"
     r"|(?:suffered|had|sustained)\s+(?:a\s+)?fatal\s+(?:heart\s+attack|cardiac\s+\w+|injur(?:y|ies)|wounds?))"
 )
 _HURT_AFTER = (

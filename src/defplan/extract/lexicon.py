@@ -22,7 +22,7 @@ _PEOPLE = default_people()
 # are blanked (same length, so offsets hold) before weapons are looked for.
 NOT_A_WEAPON: Final = re.compile(
     r"\b(?:counter|anti)[\s-]*(?:rocket|drone|missile|mortar|uas|uav)s?\b"
-    r"(?:,?\s*artillery,?\s*(?:and|&)\s*mortar)?"
+    r"(?:,?\s*artillery,?\s*(?:(?:and|&)\s*)?mortar)?"
     r"|\bc[\s-]?ram\b"
     r"|\bpatriot(?:\s+air[\s-]defen[cs]e)?\s+missiles?\b"
     r"|\b(?:surface|ground)[\s-]to[\s-]air\s+missiles?\b"
@@ -217,8 +217,9 @@ NOT_THE_ACTOR_BEFORE: Final = re.compile(
     r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
     # "widely suspected to have been conducted by": blamed, not named as the attacker
     r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+(?:been\s+)?(?:\w+\s+){1,2}by)"
-    # "linked to the Iran-backed X": a hyphenated word between
-    r"[\s-]+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    # "linked to the Iran-backed X": a hyphenated word between; "against the Islamic
+    # State [ISIS]": the name's abbreviation in brackets after it
+    r"[\s-]+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:[\w-]+\s*[(\[])?$",
     re.IGNORECASE,
 )
 # After a group's name, these make it a sponsor ("Iran-backed militias").
