@@ -353,3 +353,55 @@ def test_last_weekday_written_on_that_weekday_is_a_week_before() -> None:
     [last] = find_dates("Rockets hit the camp last Wednesday.", wednesday)
     [plain] = find_dates("Rockets hit the camp on Wednesday.", wednesday)
     assert (last.day, plain.day) == (dt.date(2024, 1, 24), wednesday)
+
+
+# -- a fourth fresh reading: spellings, bylines, logs --------------------------------------
+
+
+def test_a_dated_byline_under_the_headline_dates_an_undated_page(theater: Scenario) -> None:
+    """ "- Wire Service - Wednesday, September 21, 2016" under the headline is the page's
+    date line; "the attack happened Tuesday at Qayara West air base" (the base spelt
+    with one y and no final h) is then 20 September."""
+    found = _rows(
+        theater,
+        None,
+        "Rocket that hit base may have carried chemical agent",
+        "- Wire Service - Wednesday, September 21, 2016",
+        "WASHINGTON (Wire) - A small rocket that landed on a base in northern Iraq may have "
+        "carried a chemical agent, an official said Wednesday.",
+        "The official told reporters that the attack happened Tuesday at Qayara West air "
+        "base. No one was hurt.",
+    )
+    assert _dated(found) == [("q_west", "2016-09-20", "day")]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("09/20/2016: Assailants fired rockets at the camp.", dt.date(2016, 9, 20)),
+        ("20/09/2016: Assailants fired rockets at the camp.", dt.date(2016, 9, 20)),
+        ("05/05/2020: Assailants fired rockets at the camp.", dt.date(2020, 5, 5)),
+        ("03/02/2024: Assailants fired rockets at the camp.", None),
+    ],
+)
+def test_an_all_numbers_date_is_read_only_when_one_order_makes_a_day(
+    text: str, day: dt.date | None
+) -> None:
+    """An incident log's "09/20/2016" can only be 20 September; "03/02/2024" may be 3
+    February or 2 March, and is not read."""
+    found = find_dates(text, None)
+    assert [d.day for d in found] == ([day] if day else [])
+
+
+def test_a_pullout_that_comes_after_an_attack_elsewhere_lends_it_no_site(
+    theater: Scenario,
+) -> None:
+    """ "The pullout from Qayara airfield comes after two rockets hit a fortified zone in
+    Baghdad": the rockets fell elsewhere, not at the airfield the troops are leaving."""
+    found = _rows(
+        theater,
+        dt.date(2020, 3, 26),
+        "The pullout from Qayara airfield comes after two rockets hit a fortified zone in Baghdad.",
+        "The coalition began leaving the airfield in line with its plans.",
+    )
+    assert [r.base_id for r in found] == []

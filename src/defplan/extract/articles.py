@@ -262,10 +262,14 @@ def opening_stamp(text: str, body_start: int = 0) -> tuple[int, dt.date | None]:
 
 # A date line at the top of a body: "Updated: 2022-07-04 09:30 - Source: wire",
 # "Friday 8 March 2024 - 18:40", "09:15, Monday, 6 May, 2024",
-# "June 3, 2022 Updated: June 4, 2022", "July 9, 2021 - The families of ...".
+# "June 3, 2022 Updated: June 4, 2022", "July 9, 2021 - The families of ...",
+# "- Associated Press - Wednesday, September 21, 2016", "By News Desk - March 14 2023".
 _STAMP_LABEL = re.compile(
     r"^\s*(?:(?:last\s+)?(?:updated?|published|publish(?:ed)?\s*date|publication\s+date|posted"
     r"|date)\s*:?\s*)?"
+    # a source or byline set off by dashes: "- Associated Press - ", "By News Desk - "
+    r"(?:(?:by\s+|[-\u2013\u2014]\s*)(?:[A-Z][\w.&'\u2019]*\s+){0,4}[A-Z][\w.&'\u2019]*\s*"
+    r"[-\u2013\u2014|]\s*)?"
     r"(?:\d{1,2}:\d\d(?::\d\d)?\s*,?\s*)?",
     re.I,
 )

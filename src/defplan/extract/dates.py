@@ -63,6 +63,8 @@ _PART = r"(?i:early|earlier|late|later|mid|middle\s+of|end\s+of|beginning\s+of|s
 # Each pattern names the resolver it needs; the first to match a stretch of text wins.
 PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("iso", re.compile(rf"\b{_YEAR}-[01]\d-[0-3]\d\b")),
+    # "09/20/2016", "20/09/2016": only when one order alone makes a day (see _numeric_day)
+    ("numeric", re.compile(rf"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>{_YEAR})\b")),
     (
         "day_month_year",
         re.compile(
@@ -326,9 +328,26 @@ def week_period(monday: dt.date) -> tuple[dt.date, DatePrecision]:
 _Resolved = tuple[dt.date, DatePrecision]
 
 
+def _numeric_day(match: re.Match[str]) -> _Resolved:
+    """ "09/20/2016" or "20/09/2016": the day when only one order (month/day or
+    day/month) makes one, or both orders make the same; else a ValueError."""
+    a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+    days = set()
+    for month, day in ((a, b), (b, a)):
+        try:
+            days.add(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if len(days) != 1:
+        raise ValueError(match.group(0))
+    return days.pop(), "day"
+
+
 def _day_written(kind: str, match: re.Match[str], published: dt.date) -> _Resolved | None:
     """A day written out ("Dec. 27, 2019", "March 11"): read by dateparser."""
     text = match.group(0)
+    if kind == "numeric":
+        return _numeric_day(match)
     if kind in ("iso", "day_month_year", "day_month"):
         cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(" of ", " ")
         cleaned = re.sub(rf"^{_WEEKDAY},?\s+", "", cleaned)  # "Monday, Jan. 29": the date
@@ -444,7 +463,7 @@ STAND_IN_DAY: Final = dt.date(2100, 1, 15)
 
 #: the kinds of date an undated article's anchor (see ``anchor_day``) resolves
 ANCHORED_KINDS: Final = frozenset({"weekday", "day_month"})
-_WITH_YEAR: Final = frozenset({"iso", "day_month_year", "month_year", "year"})
+_WITH_YEAR: Final = frozenset({"iso", "numeric", "day_month_year", "month_year", "year"})
 
 
 def _base_for(kind: str, published: dt.date | None, anchor: dt.date | None) -> tuple[dt.date, bool]:

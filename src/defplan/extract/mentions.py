@@ -1433,13 +1433,18 @@ def _weapon_of(facts: list[_ClauseFacts], position: int, last_weapon: str | None
 def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | None:
     """The site an attack clause is about: its own; a base named in a neighbouring plain
     clause ("an outpost — known as Tower 22 — in Jordan"); or, for "struck again", the
-    site of the attack told before (an anaphoric mark)."""
+    site of the attack told before (an anaphoric mark). A clause that turns to an earlier
+    event ("... comes after two rockets hit ...") takes no site from the clause before it."""
     site = _pick_site(current.sites)
+    # "The pullout from Qayara airfield comes after two rockets hit ...": an earlier event,
+    # not at the site of the clause it follows
+    sequel = SEQUEL.match(current.clause.text) is not None
     if site is None or site.base_id is None:
         neighbours = [
             s
             for f in facts
             if f is not current and f.excluded is None and not f.attack
+            if not (sequel and f.clause.start < current.clause.start)
             for s in f.sites
             if site is None or s.base_id is not None
         ]

@@ -332,9 +332,18 @@ _ARTICLE: Final = r"(?:al|el|ad|ar|as|ash|at|az|an)"
 
 def _loose_spelling(token: str) -> str:
     """A name's letters as transliterations vary: a letter written once or twice
-    ("Assad" ~ "Asad"), i or y ("Ayn" ~ "Ain")."""
+    ("Assad" ~ "Asad"), i or y ("Ayn" ~ "Ain"), a final h after a vowel or not
+    ("Qayyarah" ~ "Qayara").
+
+    >>> bool(re.fullmatch(_loose_spelling("qayyarah"), "qayara"))
+    True
+    """
     letters = re.sub(r"(.)\1+", r"\1", token)
-    return "".join("[iy]{1,2}" if c in "iy" else re.escape(c) + "{1,2}" for c in letters)
+    final_h = len(letters) > 3 and letters.endswith("h") and letters[-2] in "aeiou"
+    if final_h:
+        letters = letters[:-1]
+    loose = "".join("[iy]{1,2}" if c in "iy" else re.escape(c) + "{1,2}" for c in letters)
+    return loose + ("h?" if final_h else "")
 
 
 # a lowercase word that may be an adjective between "the"/"this" and a site noun
