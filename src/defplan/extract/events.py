@@ -373,15 +373,25 @@ def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -
                 break
 
 
+# "Separately, three rockets landed ...": the next sentence turns to another attack
+ANOTHER_STORY: Final = re.compile(
+    r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b)", re.I
+)
+
+
 def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack]:
     """The attacks a claim is of: those told in its sentence, the two before or the next
     one; when it names the base of any of them ("claimed the Harir attack" after drones
     at Harir and at Ain al-Asad), those and the ones told after it. A claim told further on is
     of the one attack on a base it names, or of "the attack" an article tells alone."""
+    since = claim.sentence - CLAIM_REACH_SENTENCES if claim.since is None else claim.since
     near = [
         a
         for a in attacks
-        if any(-1 <= claim.sentence - i <= CLAIM_REACH_SENTENCES for i in a.sentences)
+        if any(since <= i <= claim.sentence for i in a.sentences)
+        or (
+            min(a.sentences) == claim.sentence + 1 and not ANOTHER_STORY.match(a.main.sentence.text)
+        )
     ]
     named = [a for a in near if a.site is not None and a.site.base_id in claim.bases]
     if named:  # and the attacks told after it ("they also targeted ...")

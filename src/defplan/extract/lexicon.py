@@ -217,9 +217,9 @@ NOT_THE_ACTOR_BEFORE: Final = re.compile(
     r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
     # "widely suspected to have been conducted by": blamed, not named as the attacker
     r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+(?:been\s+)?(?:\w+\s+){1,2}by)"
-    # "linked to the Iran-backed X": a hyphenated word between; "against the Islamic
-    # State [ISIS]": the name's abbreviation in brackets after it
-    r"[\s-]+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:[\w-]+\s*[(\[])?$",
+    # "linked to the Iran-backed X", "affiliated with Iran's X": a word or two between;
+    # "against the Islamic State [ISIS]": the name's abbreviation in brackets after it
+    r"[\s-]+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,2}(?:[\w-]+\s*[(\[])?$",
     re.IGNORECASE,
 )
 # After a group's name, these make it a sponsor ("Iran-backed militias").

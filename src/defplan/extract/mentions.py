@@ -251,6 +251,7 @@ class Attribution:
     actor: str
     kind: Literal["reply", "claim", "included"] = "reply"  # included: of the one singled out
     bases: frozenset[str] = frozenset()  # the bases a claim names ("claimed the Harir attack")
+    since: int | None = None  # the first sentence it reaches back to (captions not counted)
     definite: bool = False  # of one attack told as known ("claimed the attack")
 
 
@@ -268,13 +269,21 @@ CLAIM: Final = re.compile(
     r"|\bannounced\s+(?:that\s+it\s+had\s+been\s+)?(?:targeting|attacking|striking|bombing)\b"
     # "X said it targeted the base with two drones"
     rf"|\b(?:said|says|announced|declared|stated)\s+{_REPORTED_IN}(?:that\s+)?(?:it|they)\s+"
-    r"(?:had\s+)?(?:also\s+)?(?:targeted|attacked|struck|hit|launched)\b"
+    r"(?:had\s+|has\s+|have\s+)?(?:also\s+)?(?:targeted|attacked|struck|hit|launched|fired"
+    r"|shelled|bombed|(?:was|were)\s+responsible\s+for)\b"
     # "claimed to have targeted the base", "claiming it had killed soldiers in the attack"
     r"|\bclaim(?:ed|ing|s)\s+(?:to\s+have|(?:that\s+)?(?:it|they)\s+(?:had|has|have)?)\s*"
     r"(?:\w+\s+)?(?:targeted|attacked|struck|hit|launched|fired|killed|caused|destroyed)\b"
     # "said in a statement that its fighters had attacked ..."
     rf"|\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS})\s+(?:had\s+|have\s+)?(?:also\s+)?"
     r"(?:attacked|targeted|struck|hit|fired|launched)\b"
+    # "the attack was claimed by X", "the strike was carried out by X"
+    r"|(?P<passive>\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:later\s+)?"
+    r"(?:claimed|carried\s+out|conducted|staged)(?:\s+[\w-]+){0,3}?\s+by\s)"
+    # "officials said X carried out the attack", "the Guards fired the missiles"
+    r"|(?P<deed>\b(?:carried\s+out|conducted|staged|launched|fired)\s+(?:the|this|that|these"
+    r"|those|\w+day['\u2019]s)\s+(?:[\w-]+\s+){0,3}?(?:attack|strike|operation|missiles|rockets"
+    r"|drones|barrage|salvo)s?\b)"
     # "Sources believe the group is responsible for the attack", "X was behind Friday's
     # strike" (not "who was responsible", "is not behind", "is suspected to be behind")
     r"|(?P<copula>\b(?:is|was|are|were)\s+"
@@ -340,11 +349,23 @@ def claim_in(
             continue  # "has previously claimed an attack on Erbil": another attack's
         if claim.group("copula") is not None:
             return _responsible(before, actors, antecedent)
+        if (claim.group("deed") or claim.group("passive")) and HEDGE.search(before):
+            continue  # "speculated that the attack was carried out by X": not said
+        if claim.group("deed") is not None:
+            return _responsible(before, actors, antecedent, states=True)
+        if claim.group("passive") is not None:
+            return _claim_subject(sentence[claim.end() :], actors)
         named = _claim_subject(before, actors) or self_named(before)
         return named or (antecedent if GROUP_ANAPHOR.search(before) else None)
     return None
 
 
+# a guess, not a statement: "the monitor speculated that the attack was carried out by X"
+HEDGE: Final = re.compile(
+    r"\b(?:speculat\w*|suspect\w*|alleg\w*|accus\w*|may|might|could|possibly|perhaps"
+    r"|unclear|not\s+known|whether)\b",
+    re.IGNORECASE,
+)
 # "has previously claimed", "had earlier taken responsibility": a claim of another attack
 EARLIER_CLAIM: Final = re.compile(
     r"\b(?:previously|earlier|before|repeatedly|often|frequently|in\s+the\s+past)\s+$", re.I
@@ -372,18 +393,22 @@ _ASKED: Final = re.compile(r"\b(?:who|whoever|which|what)\s+(?:[\w-]+\s+){0,2}?$
 _APPOSITIVE: Final = re.compile(r",[^,]{1,80},\s*$")
 
 
-def _responsible(before: str, actors: tuple[Actor, ...], antecedent: str | None) -> str | None:
+def _responsible(
+    before: str, actors: tuple[Actor, ...], antecedent: str | None, states: bool = False
+) -> str | None:
     """The group "is responsible for the attack" names: the subject right before the
     verb, when it is a group ("X was behind the strike") or "the group" (the group named
     last); not a question ("who was responsible"), nor any other subject ("said the
-    United States was behind the strike")."""
+    United States was behind the strike"). ``states``: a state's forces may be the
+    subject too ("the Revolutionary Guards fired the missiles")."""
     if _ASKED.search(before):
         return None
     subject = _APPOSITIVE.sub(" ", before).rstrip()
+    subject = re.sub(r"(?:\s+(?:had|has|have|also|reportedly|then))+$", "", subject, flags=re.I)
     if GROUP_ANAPHOR.search(subject + " "):
         return antecedent
     for actor in actors or default_actors():
-        if actor.kind != "group":
+        if actor.kind != "group" and not (states and actor.kind == "state"):
             continue
         if any(m.end() == len(subject) for m in actor.pattern.finditer(subject)):
             return actor.name
@@ -397,7 +422,7 @@ SELF_NAMED: Final = re.compile(
     r"[\"\u201c\u2018']?(?P<lead>(?:the\s+)?)[\"\u201c\u2018']?"
     r"(?P<name>[a-z][\w.-]*(?:['\u2019]\w+)*(?:\s+[\w.-]+(?:['\u2019]\w+)*){0,6}?)"
     r"[\"\u201d\u2019']?"
-    r"\s*(?:,[^,]*,\s*)?(?:(?:has|have|had|later|also|then|quickly|swiftly)\s+)*$",
+    r"\s*(?:,[^,]*,\s*|,\s*)?(?:(?:has|have|had|later|also|then|quickly|swiftly)\s+)*$",
     re.IGNORECASE,
 )
 
@@ -995,6 +1020,7 @@ class _Tracker:
     last_weapon: str | None = None  # the weapon of the last sentence that names one
     counted: bool = False  # the last sentence counted its attack ("the second this week")
     groups: list[tuple[int, str | None]] = field(default_factory=list)  # each read sentence's
+    read: list[int] = field(default_factory=list)  # the sentences read (not captions, links)
     # the one base where a sentence that told no attack heard explosions, until one is told
     named_site: tuple[int, SiteMention] | None = None
 
@@ -1057,7 +1083,9 @@ def read_mentions(
         attributions.extend(_replies(article, sentence, facts, seen, actors))
         bases = frozenset(s.base_id for f in facts for s in f.sites if s.base_id and not s.plural)
         claims = _claims(sentence, attributions, actors, seen.antecedent())
-        attributions.extend(replace(a, bases=bases) for a in claims)
+        since = ([*seen.read, sentence.index])[-CLAIM_REACH_SENTENCES - 1 :][0]
+        attributions.extend(replace(a, bases=bases, since=since) for a in claims)
+        seen.read.append(sentence.index)
         seen.note_groups(sentence.text, actors)
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         claiming = any(a.kind == "claim" and sentence.index - a.sentence <= 2 for a in attributions)
