@@ -1618,10 +1618,29 @@ def _day_only(facts: list[_ClauseFacts], dates: list[DateMention]) -> bool:
     )
 
 
+# a clause hanging on the one before: "..., injuring at least 70", "which have killed ..."
+HANGING: Final = re.compile(
+    r"^\W*(?:injuring|wounding|killing|leaving|hurting|which|that)\b", re.IGNORECASE
+)
+
+
+def _without_tallies(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
+    """The sentence with the harm a tally counts blanked: "Since mid-October, militias
+    have attacked US forces more than 130 times, injuring at least 70" counts the
+    wounded of all those attacks, not of the one told before."""
+    text = sentence.text
+    for before, clause in pairwise(facts):
+        if before.excluded == "aggregate" and HANGING.match(clause.clause.text):
+            start = clause.clause.start - sentence.start
+            end = clause.clause.end - sentence.start
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def _casualty_mentions(
     article: Article, sentence: Sentence, facts: list[_ClauseFacts], previous: Sentence | None
 ) -> list[Mention]:
-    casualties = casualties_in(sentence.text)
+    casualties = casualties_in(_without_tallies(sentence, facts))
     person = DEFINITE_PERSON.search(sentence.text)
     if person is not None:
         killed = person.group(0).lower().endswith("killed")
