@@ -381,6 +381,7 @@ def test_a_dated_byline_under_the_headline_dates_an_undated_page(theater: Scenar
         ("09/20/2016: Assailants fired rockets at the camp.", dt.date(2016, 9, 20)),
         ("20/09/2016: Assailants fired rockets at the camp.", dt.date(2016, 9, 20)),
         ("05/05/2020: Assailants fired rockets at the camp.", dt.date(2020, 5, 5)),
+        ("Rockets hit the camp on 14.01.2024.", dt.date(2024, 1, 14)),
         ("03/02/2024: Assailants fired rockets at the camp.", None),
     ],
 )

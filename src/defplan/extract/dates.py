@@ -63,8 +63,11 @@ _PART = r"(?i:early|earlier|late|later|mid|middle\s+of|end\s+of|beginning\s+of|s
 # Each pattern names the resolver it needs; the first to match a stretch of text wins.
 PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("iso", re.compile(rf"\b{_YEAR}-[01]\d-[0-3]\d\b")),
-    # "09/20/2016", "20/09/2016": only when one order alone makes a day (see _numeric_day)
-    ("numeric", re.compile(rf"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>{_YEAR})\b")),
+    # "09/20/2016", "14.01.2024": only when one order alone makes a day (see _numeric_day)
+    (
+        "numeric",
+        re.compile(rf"\b(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{_YEAR})\b"),
+    ),
     (
         "day_month_year",
         re.compile(
