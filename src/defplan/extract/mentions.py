@@ -1624,15 +1624,21 @@ HANGING: Final = re.compile(
 )
 
 
-def _without_tallies(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
-    """The sentence with the harm a tally counts blanked: "Since mid-October, militias
-    have attacked US forces more than 130 times, injuring at least 70" counts the
-    wounded of all those attacks, not of the one told before."""
+def _without_others(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
+    """The sentence with the harm of other events blanked: a tally ("Since mid-October,
+    militias have attacked US forces more than 130 times, injuring at least 70" counts
+    the wounded of all those attacks), a reply ("US jets later struck militia depots,
+    killing five fighters"), a protest; and the clauses hanging on them."""
     text = sentence.text
-    for before, clause in pairwise(facts):
-        if before.excluded == "aggregate" and HANGING.match(clause.clause.text):
-            start = clause.clause.start - sentence.start
-            end = clause.clause.end - sentence.start
+    other = False
+    for facts_of in facts:
+        hangs = other and HANGING.match(facts_of.clause.text) is not None
+        other = facts_of.excluded is not None or hangs
+        # a tally's own clause is kept ("no reports of injured staff so far", "since
+        # then the number diagnosed has climbed to 109"), what hangs on it is not
+        if hangs or (other and facts_of.excluded != "aggregate"):
+            start = facts_of.clause.start - sentence.start
+            end = facts_of.clause.end - sentence.start
             text = text[:start] + " " * (end - start) + text[end:]
     return text
 
@@ -1640,7 +1646,7 @@ def _without_tallies(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
 def _casualty_mentions(
     article: Article, sentence: Sentence, facts: list[_ClauseFacts], previous: Sentence | None
 ) -> list[Mention]:
-    casualties = casualties_in(_without_tallies(sentence, facts))
+    casualties = casualties_in(_without_others(sentence, facts))
     person = DEFINITE_PERSON.search(sentence.text)
     if person is not None:
         killed = person.group(0).lower().endswith("killed")
