@@ -230,9 +230,18 @@ ALONG_WITH: Final = re.compile(
 )
 WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
 DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
+# "the injured included two Americans and a Briton", "the dead were three soldiers"
+INCLUDED_HURT: Final = re.compile(
+    rf"\bthe\s+(?:injured|wounded)\s+(?:included|include|were|are)\s+(?P<list>{_LIST})", re.I
+)
+INCLUDED_DEAD: Final = re.compile(
+    rf"\bthe\s+(?:dead|killed)\s+(?:included|include|were|are)\s+(?P<list>{_LIST})", re.I
+)
 # "an attack that resulted in four minor injuries", "causing two minor injuries"
 INJURIES: Final = re.compile(
-    rf"\b(?:caus\w*|result\w*\s+in|inflict\w*|left|leaving|with)\s+{COUNT}\s+"
+    # ("initial reports indicate 3 minor injuries", "there were two injuries")
+    rf"\b(?:caus\w*|result\w*\s+in|inflict\w*|left|leaving|with|indicat\w*|report\w*"
+    rf"|there\s+(?:were|was|are|have\s+been))\s+{COUNT}\s+"
     r"(?:(?:minor|light|slight|serious|severe|non-life-threatening)\s+)?injuries\b",
     re.I,
 )
@@ -418,12 +427,14 @@ def _killed_count(text: str) -> int | None:
     if killed is None:
         killed = _list_count(KILLED_AFTER, text)
     if killed is None:
+        killed = _list_count(INCLUDED_DEAD, text)
+    if killed is None:
         deaths = DEATHS.search(text)
         killed = parse_number(deaths.group("n")) if deaths else None
     return killed
 
 
-_HURT_PATTERNS: Final = (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT)
+_HURT_PATTERNS: Final = (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT, INCLUDED_HURT)
 
 
 def _wounded_count(text: str) -> int | None:
@@ -493,8 +504,10 @@ def casualties_in(text: str) -> Casualties:
     rest = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
     killed = _killed_count(rest)
     wounded = _wounded_count(rest)
-    killed = 0 if killed is None and killed_none else killed
-    wounded = 0 if wounded is None and wounded_none else wounded
+    # ... and a vague count beside it ("no coalition casualties, but several Iraqi
+    # soldiers were wounded") says there were some, not how many: no zero
+    killed = 0 if killed is None and killed_none and not VAGUE_KILLED.search(rest) else killed
+    wounded = 0 if wounded is None and wounded_none and not VAGUE_WOUNDED.search(rest) else wounded
     if wounded and (along := _list_count(ALONG_WITH, text)):
         wounded += along
     return Casualties(
