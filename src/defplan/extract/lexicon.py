@@ -239,7 +239,9 @@ STATE_ACTS: Final = re.compile(
     r"|^\s*(?:also\s+)?(?:said|says|claimed|announced|stated)\s+(?:that\s+)?(?:they|it)"
     r"\s+(?:had\s+|have\s+|has\s+)?(?:also\s+)?(?:launched|fired|struck|attacked|targeted|hit"
     r"|sent)\b"
-    r"|^\s*(?:strike|attack|barrage|drones?)\b",
+    # "Iran's missile attack", "the IRGC's retaliatory strike", "Iranian drones"
+    r"|^(?:['\u2019]s)?\s*(?:[\w-]+\s+){0,2}?(?:strike|attack|barrage|salvo|bombardment"
+    r"|missiles?|drones?)\b",
     re.IGNORECASE,
 )
 
