@@ -406,3 +406,31 @@ def test_a_pullout_that_comes_after_an_attack_elsewhere_lends_it_no_site(
         "The coalition began leaving the airfield in line with its plans.",
     )
     assert [r.base_id for r in found] == []
+
+
+def test_the_first_attack_since_a_day_when_another_hit_recalls_that_attack(
+    theater: Scenario,
+) -> None:
+    """ "It was the first attack on the K1 base since December 27 last year, when a volley
+    of rockets killed a contractor": the day opens a period for the new attack, and is
+    the day of the recalled one, at the base the clause before names. Two rows."""
+    found = _rows(
+        theater,
+        dt.date(2020, 2, 14),  # a Friday
+        "A rocket hit K-1 Air Base near Kirkuk on Thursday night, officials said. Nobody was hurt.",
+        "It was the first attack on the K1 base since December 27 last year, when a volley "
+        "of rockets killed a contractor and wounded several soldiers.",
+    )
+    assert _dated(found) == [("k1", "2019-12-27", "day"), ("k1", "2020-02-13", "day")]
+
+
+def test_the_united_states_embassy_written_out_is_the_theater_s_embassy(
+    theater: Scenario,
+) -> None:
+    """The example theater's aliases (data) spell the embassy out as well."""
+    found = _rows(
+        theater,
+        dt.date(2020, 3, 18),
+        "Three rockets hit near the United States Embassy on 17 March.",
+    )
+    assert _dated(found) == [("embassy", "2020-03-17", "day")]

@@ -15,6 +15,7 @@ Relative words are resolved here, each to the precision the words support:
 "in December", "mid-October"   the latest such month on or before publication: month
 "last October"                 the latest such month before the publication month
 "January of last year"         that month of the year before: month
+"December 27 last year"        that day of the year before: day
 "last week" / "this week"      the days of that week, at the coarsest precision they
                                share (month, or year when the week spans two months)
 "last year", "in 2019"         year
@@ -73,6 +74,13 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(
             rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?"
             rf"\s+{_YEAR})\b"
+        ),
+    ),
+    # "December 27 last year", "27 December of last year": that day of the year before
+    (
+        "day_month_last_year",
+        re.compile(
+            rf"\b(?:{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH}),?\s+(?i:of\s+)?(?i:last\s+year)\b"
         ),
     ),
     (
@@ -351,6 +359,11 @@ def _day_written(kind: str, match: re.Match[str], published: dt.date) -> _Resolv
     text = match.group(0)
     if kind == "numeric":
         return _numeric_day(match)
+    if kind == "day_month_last_year":
+        month = _month_named(text)
+        day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text)
+        assert month is not None and day is not None
+        return dt.date(published.year - 1, month, int(day.group(1))), "day"
     if kind in ("iso", "day_month_year", "day_month"):
         cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(" of ", " ")
         cleaned = re.sub(rf"^{_WEEKDAY},?\s+", "", cleaned)  # "Monday, Jan. 29": the date

@@ -609,7 +609,9 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     if site.base_id:
         same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
         found = next((a for a in same if mentions_compatible(a, mention)), None)
-        if found is not None and not (fresh and mention.date is None):
+        # (an attack recalled by its day is not the article's attack, undated so far)
+        recalled_apart = mention.flashback and found is not None and found.date is None
+        if found is not None and not (fresh and mention.date is None) and not recalled_apart:
             return found
     if fresh:
         return None

@@ -792,6 +792,32 @@ def _pick_site(sites: list[SiteMention]) -> SiteMention | None:
     return max(usable, key=lambda s: (s.rank, s.kind != "generic", -s.start))
 
 
+def _when_of(
+    facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]
+) -> tuple[_ClauseFacts, DateMention] | None:
+    """The clause whose closing date a "when" clause tells of, and that date as the day
+    of the attack it tells ("the first attack on the K1 base since December 27 last
+    year, when a volley of rockets killed ...": the start of a period for the clause
+    before, the day of the "when" attack), or None."""
+    if not re.match(r"\W*when\b", facts.clause.text, re.I):
+        return None
+    before = [f for f in sentence_facts if f.clause.end <= facts.clause.start]
+    if not before or not before[-1].dates:
+        return None
+    last, day = before[-1], before[-1].dates[-1]
+    if day.end < last.clause.end - 2 or (day.reported and not day.opens_period):
+        return None
+    return last, replace(day, reported=False, opens_period=False)
+
+
+def _since_when(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> bool:
+    """Whether ``facts`` is the "when" of "the first attack since <day>, when ...": an
+    earlier attack than the one the clause before counts from (not "struck again late
+    Sunday, when two rockets landed ...", which goes on telling that attack)."""
+    when = _when_of(facts, sentence_facts)
+    return when is not None and when[0].dates[-1].opens_period
+
+
 def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMention | None:
     # "officials on Thursday released pictures of the Tuesday attack": the day that
     # names the attack comes first
@@ -811,6 +837,9 @@ def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMe
             return replace(said[0], reported=False)
     if own:
         return own[0]
+    when = _when_of(facts, sentence_facts)
+    if when is not None:
+        return when[1]
     # a date elsewhere in the sentence: whole when its clause tells of nothing else,
     # lowered to its month when it dates another event (a reply, a trend)
     best: tuple[int, DateMention] | None = None
@@ -1405,7 +1434,9 @@ def _attack_mentions(
                     more=current.count is None and elliptic_count(current.masked) is not None,
                     mix=salvo_in(current.masked),
                     flashback=current.weapon is not None
-                    and _recalled_by_sequel(sentence, current.clause),
+                    and (
+                        _recalled_by_sequel(sentence, current.clause) or _since_when(current, facts)
+                    ),
                 )
             )
     return found
@@ -1463,6 +1494,9 @@ def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | 
     clause ("an outpost — known as Tower 22 — in Jordan"); or, for "struck again", the
     site of the attack told before (an anaphoric mark). A clause that turns to an earlier
     event ("... comes after two rockets hit ...") takes no site from the clause before it."""
+    when = _when_of(current, facts)
+    if not current.sites and when is not None and _pick_site(when[0].sites) is not None:
+        return _pick_site(when[0].sites)  # "the first attack on the base since <day>, when"
     site = _pick_site(current.sites)
     # "The pullout from Qayara airfield comes after two rockets hit ...": an earlier event,
     # not at the site of the clause it follows
