@@ -434,3 +434,23 @@ def test_the_united_states_embassy_written_out_is_the_theater_s_embassy(
         "Three rockets hit near the United States Embassy on 17 March.",
     )
     assert _dated(found) == [("embassy", "2020-03-17", "day")]
+
+
+@pytest.mark.parametrize(
+    ("place", "base_id"),
+    [
+        ("a military base in southern Syria", "al_tanf"),
+        ("a military base in western Iraq", "al_asad"),
+        ("a US base in north-east Syria", None),  # several bases lie there
+        ("a base in northern Iraq", None),
+    ],
+)
+def test_a_base_in_a_part_of_a_country_is_the_one_base_there(
+    theater: Scenario, place: str, base_id: str | None
+) -> None:
+    """ "A military base in southern Syria": the bases of that country that lie in that
+    part of it (from the country's middle, as "north of Baghdad" is from the town), one
+    base only when one fits; data: the theater's coordinates, the country middles of
+    places.py."""
+    found = _rows(theater, dt.date(2023, 10, 20), f"Drones attacked {place} on Thursday.")
+    assert [r.base_id for r in found] == [base_id]

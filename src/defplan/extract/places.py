@@ -118,6 +118,37 @@ DIRECTION_SPREAD_DEG: Final = 60.0
 DIRECTION_MIN_KM: Final = 10.0
 
 
+#: the middle of each country's extent (latitude, longitude), rough: what "southern
+#: Syria" or "western Iraq" is measured from
+COUNTRY_CENTRES: Final = {
+    "Iraq": (33.2, 43.7),
+    "Syria": (34.8, 39.0),
+    "Jordan": (31.3, 37.1),
+    "Kuwait": (29.3, 47.5),
+    "Turkey": (39.0, 35.2),
+}
+#: closer than this to a country's middle, a site is in no part of it
+COUNTRY_MIDDLE_KM: Final = 50.0
+
+
+def in_country_part(direction: str, country: str, point: tuple[float, float]) -> bool:
+    """Whether ``point`` lies in the ``direction`` part of ``country`` ("southern Syria",
+    "north-east Syria"): within 60 degrees of that bearing from the country's middle.
+
+    >>> tanf, green_village = (33.51, 38.62), (35.02, 40.56)
+    >>> in_country_part("south", "Syria", tanf), in_country_part("south", "Syria", green_village)
+    (True, False)
+    """
+    wanted = BEARINGS.get(direction.lower().replace("-", "").replace(" ", ""))
+    centre = COUNTRY_CENTRES.get(country)
+    if wanted is None or centre is None:
+        return False
+    if great_circle_km(*centre, *point) < COUNTRY_MIDDLE_KM:
+        return False
+    off = abs((bearing_deg(*centre, *point) - wanted + 180.0) % 360.0 - 180.0)
+    return off <= DIRECTION_SPREAD_DEG
+
+
 def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The initial compass bearing from the first point to the second, 0-360 degrees.
 

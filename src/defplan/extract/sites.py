@@ -42,6 +42,7 @@ from defplan.extract.places import (
     COUNTRY_WORDS,
     DIRECTION_SPREAD_DEG,
     distance_to_border_km,
+    in_country_part,
     lies_toward,
 )
 from defplan.scenario import BaseRow
@@ -208,9 +209,22 @@ ADJECTIVES: Final = frozenset(
     ]
 )
 _DIRECTION = (
-    r"(?:(?:north|south|east|west|central|remote|northern|southern|eastern|western"
-    r"|north[\s-]?eastern|north[\s-]?western|south[\s-]?eastern|south[\s-]?western|rural)\s+)"
+    r"(?:(?:north[\s-]?eastern|north[\s-]?western|south[\s-]?eastern|south[\s-]?western"
+    r"|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west"
+    r"|north|south|east|west|central|remote|northern|southern|eastern|western|rural)\s+)"
 )
+
+
+def _compass(words: list[str]) -> str | None:
+    """The compass direction the words of a place start with ("southern", "north-east",
+    "north eastern"), or None."""
+    for head in ("".join(words[:2]), "".join(words[:1])):
+        found = re.match(r"(north|south)?(east|west)?(?:ern)?$", head)
+        if found and (found.group(1) or found.group(2)):
+            return (found.group(1) or "") + (found.group(2) or "")
+    return None
+
+
 _LOCATION: Final = (
     r"^(?P<between>(?:\s+(?:that|which|where)?\s*(?:hosts?|houses?|housing|hosting|used\s+by"
     r"|occupied\s+by|shared\s+by)\s+(?:[\w.'\u2019-]+\s+){0,6}?"
@@ -562,7 +576,13 @@ class Gazetteer:
             return region
         countries = {COUNTRY_WORDS[w] for w in lowered if w in COUNTRY_WORDS}
         if countries:
-            return {b.base_id for b in self.bases if b.country in countries}
+            inside = {b for b in self.bases if b.country in countries}
+            part = _compass(lowered)
+            if part is not None:  # "southern Syria": the bases in that part of it
+                inside = {
+                    b for b in inside if in_country_part(part, b.country or "", (b.lat, b.lon))
+                }
+            return {b.base_id for b in inside}
         return None
 
     def _manned(self, candidates: set[str]) -> set[str]:
