@@ -533,7 +533,8 @@ _MUNITION_MODIFIER = (
     r"|second|third|fourth|fifth|further|single|lone|separate|final)[\"\u201d\u2019']?)"
 )
 MUNITIONS: Final = re.compile(
-    rf"\b(?:{COUNT}|(?P<one>{_ONE}|another))(?:\s+{_MUNITION_MODIFIER}){{0,3}}\s+{_MUNITION_HEAD}\b"
+    rf"\b(?:{COUNT}|(?P<one>{_ONE}|another)|(?P<both>both))(?:\s+{_MUNITION_MODIFIER}){{0,3}}"
+    rf"\s+{_MUNITION_HEAD}\b"
     r"(?!\s*(?:attacks?|strikes?|fire|barrages?|salvos?|volleys?|launchers?|systems?|batter\w*)\b)",
     re.IGNORECASE,
 )
@@ -582,6 +583,8 @@ def munitions_in(text: str) -> int | None:
 
     >>> munitions_in("Eight to 11 mortar rounds struck the camp"), munitions_in("a rocket attack")
     (8, None)
+    >>> munitions_in("Both drones were shot down")
+    2
     """
     for match in MUNITIONS.finditer(text):
         before = text[: match.start()]
@@ -589,6 +592,8 @@ def munitions_in(text: str) -> int | None:
             continue
         if match.group("one"):
             return 1 + _more_after(text[match.end() :])
+        if match.group("both"):
+            return 2  # "Both drones were shot down"
         number = match.group("n")
         if UNIT_AFTER.match(text[match.end("n") :]):
             continue

@@ -68,6 +68,8 @@ NEW_ATTACK = re.compile(
     r"\b(?:also|another|separate(?:ly)?|second|third|again|earlier|similar|previous|prior)\b",
     re.IGNORECASE,
 )
+#: a site told as not the one told before: "the previous base", "the other base"
+OTHER_SITE = re.compile(r"\b(?:previous|prior|other|another|different|earlier)\b", re.I)
 #: an appositive that retells the attack its sentence told: ", an attack that ..."
 APPOSITIVE = re.compile(
     r"^\W*(?:an?|the|one)\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|assault|barrage|incident)"
@@ -160,12 +162,9 @@ def group_mentions(
             pending = mention
             siteless.append(mention)
             continue
-        site: SiteMention | None = mention.site
-        if site is not None and site.kind == "anaphoric":
-            # "the airfield" with no attack told before: a lead that the article's
-            # next paragraphs name; linking joins it or drops it
-            with_site = [a for a in _recent(attacks) if a.site is not None]
-            site = with_site[0].site if with_site else site
+        site = _new_site(attacks, mention.site)
+        if site is None:
+            continue  # "the previous base targeted": not the one told, and unnamed
         attack = DraftAttack(main=mention, site=None)
         absorb(attack, replace(mention, site=site), clock)
         attack.main = mention
@@ -183,6 +182,18 @@ def group_mentions(
     attribute(linked, attributions)
     _counts_told_apart(linked, rounds, headline_site, headline_toll)
     return _rows(linked, mentions, context_dates)
+
+
+def _new_site(attacks: list[DraftAttack], site: SiteMention) -> SiteMention | None:
+    """The site of an attack a mention starts: its own; for "the base" the site told
+    last (a lead's "the airfield" with no attack before it stays, for linking to join
+    or drop); None for "the previous base", another base the article does not name."""
+    if site.kind != "anaphoric":
+        return site
+    if OTHER_SITE.search(site.text):
+        return None
+    with_site = [a for a in _recent(attacks) if a.site is not None]
+    return with_site[0].site if with_site else site
 
 
 def _rows(

@@ -971,7 +971,7 @@ def annotate_sentence(
         facts.extend(parts)
     _passive_after_subject(facts)
     _agent_of_reply(facts)
-    return [part for f in facts for part in _dated_list(f)]
+    return [part for f in facts for part in _dated_list(_told_together(f))]
 
 
 def _agent_of_reply(facts: list[_ClauseFacts]) -> None:
@@ -981,6 +981,24 @@ def _agent_of_reply(facts: list[_ClauseFacts]) -> None:
         replied = any(before.excluded == "response" for before in facts[:position])
         if f.excluded is None and replied and BY_WHAT.match(f.masked):
             f.excluded = "response"
+
+
+def _told_together(facts: _ClauseFacts) -> _ClauseFacts:
+    """ "four soldiers were hurt in two separate drone attacks on al-Asad base": a
+    counted few attacks on one named base, told with joint figures, are one attack to
+    record (not a trend, which the plural alone would make them)."""
+    listed = LISTED_ATTACKS.search(facts.masked)
+    bases = {s.base_id for s in facts.sites if s.base_id and not s.plural}
+    if (
+        listed is None
+        or facts.excluded != "aggregate"
+        or len(bases) != 1
+        or any(s.plural for s in facts.sites)
+        or AGGREGATE.search(facts.masked) is not None
+        or len([d for d in facts.dates if d.precision == "day" and not d.reported]) > 1
+    ):
+        return facts
+    return replace(facts, single=True, plural=False, excluded=None)
 
 
 def _dated_list(facts: _ClauseFacts) -> list[_ClauseFacts]:
@@ -1658,6 +1676,14 @@ HANGING: Final = re.compile(
 )
 
 
+def _tolls(facts: _ClauseFacts) -> bool:
+    """Whether a tally's clause counts dead or wounded of its own (no zero, no revised
+    count of one attack's injured)."""
+    told = casualties_in(facts.clause.text)
+    counts = (told.killed, told.wounded)
+    return any(counts) and 0 not in counts and not is_tally(facts.clause.text)
+
+
 def _without_others(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
     """The sentence with the harm of other events blanked: a tally ("Since mid-October,
     militias have attacked US forces more than 130 times, injuring at least 70" counts
@@ -1668,9 +1694,10 @@ def _without_others(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
     for facts_of in facts:
         hangs = other and HANGING.match(facts_of.clause.text) is not None
         other = facts_of.excluded is not None or hangs
-        # a tally's own clause is kept ("no reports of injured staff so far", "since
-        # then the number diagnosed has climbed to 109"), what hangs on it is not
-        if hangs or (other and facts_of.excluded != "aggregate"):
+        # a tally's own clause keeps its zero ("no reports of injured staff so far") or
+        # a revised count ("since then the number diagnosed has climbed to 109"), not a
+        # toll of its own ("the war since October 7 has claimed the lives of 9,061")
+        if hangs or (other and (facts_of.excluded != "aggregate" or _tolls(facts_of))):
             start = facts_of.clause.start - sentence.start
             end = facts_of.clause.end - sentence.start
             text = text[:start] + " " * (end - start) + text[end:]
