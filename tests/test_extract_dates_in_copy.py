@@ -454,3 +454,21 @@ def test_a_base_in_a_part_of_a_country_is_the_one_base_there(
     places.py."""
     found = _rows(theater, dt.date(2023, 10, 20), f"Drones attacked {place} on Thursday.")
     assert [r.base_id for r in found] == [base_id]
+
+
+def test_a_caption_printed_again_without_its_credit_is_still_a_caption(
+    theater: Scenario,
+) -> None:
+    """A page prints a photo caption twice, once with its credit: "Soldiers practise
+    mortar drills ... at Al-Tanf garrison, Syria, in May 2021." The copy without the
+    credit is the same caption: it tells no mortar attack of May 2021."""
+    found = _rows(
+        theater,
+        dt.date(2023, 10, 23),  # a Monday
+        "Soldiers practise mortar drills with partner forces at Al-Tanf garrison, Syria, in "
+        "May 2021.",
+        "Soldiers practise mortar drills with partner forces at Al-Tanf garrison, Syria, in "
+        "May 2021. (Name Surname/Army)",
+        "Two drones were shot down over the Al-Tanf garrison early Monday, officials said.",
+    )
+    assert _dated(found) == [("al_tanf", "2023-10-23", "day")]

@@ -1338,6 +1338,9 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     skipped = {s.index for s in sentences if CAPTION.match(_paragraph_head(sentences, s))}
     credited = {s.paragraph for s in sentences if CAPTION_CREDIT.search(s.text)}
     skipped |= {s.index for s in sentences if s.paragraph in credited}
+    # a caption repeated without its credit (pages often print it twice)
+    captions = {" ".join(s.text.split()) for s in sentences if s.index in skipped}
+    skipped |= {s.index for s in sentences if " ".join(s.text.split()) in captions}
     skipped |= {
         s.index
         for s in sentences
