@@ -16,7 +16,7 @@ from defplan.model import Instance, greedy, solve
 from defplan.model.brute import brute_force
 from defplan.model.columns import column_bound
 from defplan.model.fixing import narrowed_bounds
-from defplan.model.lagrangian import lagrangian_bound
+from defplan.model.lagrangian import Prices, lagrangian_bound
 from model_instances import instances
 
 PRICED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -35,6 +35,17 @@ def _optimum(inst: Instance) -> tuple[float, np.ndarray]:
     assume(best_x is not None)
     assert best_x is not None
     return best, best_x
+
+
+def _priced(inst: Instance) -> tuple[np.ndarray, Prices]:
+    """A feasible incumbent (greedy's) and the column generation's prices from it."""
+    incumbent = greedy(inst)
+    assume(incumbent is not None and not inst.violations(incumbent))
+    assert incumbent is not None
+    priced = column_bound(inst, incumbent, math.inf)
+    assume(priced is not None)
+    assert priced is not None
+    return incumbent, priced
 
 
 def _tolerance(value: float) -> float:
@@ -67,12 +78,7 @@ def test_other_objectives_are_not_priced() -> None:
 @given(summed())
 def test_narrowed_bounds_keep_the_incumbent_and_an_optimum(inst: Instance) -> None:
     best, _ = _optimum(inst)
-    incumbent = greedy(inst)
-    assume(incumbent is not None and not inst.violations(incumbent))
-    assert incumbent is not None
-    priced = column_bound(inst, incumbent, math.inf)
-    assume(priced is not None)
-    assert priced is not None
+    incumbent, priced = _priced(inst)
     low, high = narrowed_bounds(inst, priced, incumbent)
     assert (inst.lower <= low).all() and (high <= inst.upper).all()
     assert (low <= incumbent).all() and (incumbent <= high).all()
@@ -94,3 +100,14 @@ def test_the_priced_solve_proves_the_brute_force_optimum(
     assert found.status == "optimal"
     assert abs(found.objective - best) <= 1e-6 * max(1.0, inst.risk_size)
     assert found.bound <= best + _tolerance(best)
+
+
+@PRICED
+@given(summed())
+def test_the_priced_start_keeps_every_rule(inst: Instance) -> None:
+    from defplan.model.columns import lagrangian_start
+
+    _, priced = _priced(inst)
+    found = lagrangian_start(inst, priced, math.inf)
+    if found is not None:
+        assert inst.violations(found) == []

@@ -25,6 +25,7 @@ import math
 import time
 
 import numpy as np
+from numpy.typing import NDArray
 
 from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State, fill
@@ -37,6 +38,10 @@ ROUNDS = 60
 SMOOTHING = 0.5
 #: Subgradient steps whose counts start the master when a relaxed allocation is given.
 FIRST_STEPS = 30
+#: The master's mixed cells are re-solved exactly when there are at most this many
+#: (with at most this many branch-and-bound nodes).
+MOST_FREED = 2_000
+RESOLVE_NODES = 10_000
 #: Passes of cyclic and path exchanges for the master's allocation, at most.
 EXCHANGE_PASSES = 100
 #: A column joins the master when its reduced cost is below −this × the risk size.
@@ -100,16 +105,51 @@ def column_bound(
             break  # no column prices out at the master's duals: the bound is the dual's
     if not math.isfinite(best.bound):
         return None
-    return dataclasses.replace(best, allocation=master.allocation())
+    return dataclasses.replace(best, allocation=master.allocation(), mixed=master.mixed)
 
 
-def lagrangian_start(instance: Instance, x: IntArray, deadline: float) -> IntArray | None:
+def lagrangian_start(instance: Instance, priced: Prices, deadline: float) -> IntArray | None:
     """The master's allocation completed greedily and exchanged (:func:`fill`,
-    :func:`cyclic_exchange`), or None when it breaks a rule the master leaves out."""
-    state = State.of(instance, x)
+    :func:`cyclic_exchange`), then re-solved exactly where the master mixed (the
+    cells of :attr:`Prices.mixed` and those the completion changed, the rest fixed;
+    :func:`~defplan.model.lns.restrict`), or None when it breaks a rule the master
+    leaves out."""
+    if priced.allocation is None:
+        return None
+    state = State.of(instance, priced.allocation)
     fill(state, deadline)
     cyclic_exchange(state, max_passes=EXCHANGE_PASSES, deadline=deadline)
-    return None if instance.violations(state.x) else state.x
+    if instance.violations(state.x):
+        return None
+    free = priced.mixed | (state.x != priced.allocation)
+    if free.any() and free.sum() <= MOST_FREED and time.perf_counter() < deadline:
+        found = _resolved(instance, state.x, free, deadline)
+        if found is not None and instance.objective_of(found) < state.score:
+            return found
+    return state.x
+
+
+def _resolved(
+    instance: Instance, x: IntArray, free: NDArray[np.bool_], deadline: float
+) -> IntArray | None:
+    """x with its free cells (B, S bool) re-solved exactly, the others fixed (None
+    when the re-solve found nothing or broke a rule)."""
+    from defplan.model.lns import restrict
+    from defplan.model.outer_approximation import solve  # solve uses this module
+
+    sub, keep = restrict(instance, x, free)
+    found = solve(
+        sub,
+        time_limit=max(deadline - time.perf_counter(), 0.05),
+        start=np.where(free[keep], x[keep], 0),
+        neighbourhoods=False,
+        max_nodes=RESOLVE_NODES,
+    )
+    if found.x is None:
+        return None
+    trial = np.where(free, 0, x)
+    trial[keep] += found.x
+    return None if instance.violations(trial) else trial
 
 
 class _Master:
@@ -142,6 +182,8 @@ class _Master:
         self.column_base: list[int] = []
         self.column_counts: list[IntArray] = []
         self.solved = False
+        #: (B, S) cells where the last master solution mixes columns or splits units
+        self.mixed = np.zeros(instance.lower.shape, dtype=bool)
         self.moved = instance.move_cost if instance.current is not None else 0.0
 
     def _add_sites(self, s: int) -> None:
@@ -262,4 +304,17 @@ class _Master:
                 least[b] = np.minimum(least[b], counts)
         chosen = least[:, point]
         x[:, point] = np.where(chosen == np.iinfo(np.int64).max, x[:, point], chosen)
+        # where the master mixes: the cells of bases it mixes columns for, the area
+        # sites that cover them, and the area sites it splits units at
+        mixed = np.zeros(n, dtype=bool)
+        for w, b in zip(weights, self.column_base, strict=True):
+            if 1e-6 < w < 1.0 - 1e-6:
+                mixed[b] = True
+        self.mixed = np.zeros(x.shape, dtype=bool)
+        self.mixed[:, point] = mixed[:, None]
+        for i, s in enumerate(self.area):
+            cover = inst.coverage[s]
+            split = values[i * n : (i + 1) * n]
+            self.mixed[:, s] = np.abs(split - np.round(split)) > 1e-6
+            self.mixed[np.unique(cover.hosts[mixed[cover.bases]]), s] = True
         return np.clip(x, inst.lower, inst.upper)

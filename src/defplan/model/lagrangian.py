@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from defplan.model.instance import FloatArray, Instance, IntArray
 
@@ -59,8 +60,10 @@ class Prices:
     inventory: FloatArray  # λ (S,)
     links: FloatArray  # μ (B, S), zero in point systems' columns
     budget: float  # β
-    #: an allocation the prices suggest (the master's, rounded down), if any
+    #: an allocation the prices suggest (the master's, rounded down), if any, and
+    #: the (B, S) cells where the master left it undecided
     allocation: IntArray | None = None
+    mixed: NDArray[np.bool_] | None = None
 
 
 def priceable(instance: Instance) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 
 from defplan.model.backends import InstanceSolver, RunOptions, RunResult, loaded, runner
 from defplan.model.backends import backend as chosen_backend
+from defplan.model.backends.highs import IPM_ROWS
 from defplan.model.formulation import Formulation, OutOfTimeError, formulate
 from defplan.model.heuristic import Start, polish, starting_point
 from defplan.model.instance import Instance, IntArray
@@ -377,7 +378,6 @@ def _prove_then_search(
     from defplan.model.lns import large_neighbourhood_search
 
     best_x, best_value, lower = start.best_x, start.best_value, start.lower
-
     left = settings.deadline - time.perf_counter()
     if settings.yields:
         # the whole time when the proof is near at the handover, else the search's share
@@ -438,7 +438,7 @@ def _price_search_and_prove(
     if priced is not None:
         lower = max(lower, priced.bound)
         if priced.allocation is not None:
-            suggested = lagrangian_start(instance, priced.allocation, settings.deadline)
+            suggested = lagrangian_start(instance, priced, settings.deadline)
             if suggested is not None and instance.objective_of(suggested) < best_value:
                 best_x, best_value = suggested, instance.objective_of(suggested)
     if relative_gap(best_value, lower, instance.risk_size) <= target:
@@ -483,17 +483,26 @@ def _price_search_and_prove(
     if formulation.model.n_cols == 0:
         # the prices left the incumbent alone: nothing better exists
         return _Loop(best_x, best_value, max(lower, best_value), 0, "", None)
+    if formulation.model.n_rows > IPM_ROWS:
+        # its root LP would be HiGHS's interior point, deaf to the clock, and the
+        # neighbourhood search's re-solves at this size overrun it: the priced start
+        return _Loop(best_x, best_value, lower, 0, PRICED_TOO_LARGE, None)
     start = _Loop(best_x, best_value, lower, 0, "", None)
-    return _prove_then_search(instance, formulation, settings, start, narrow=narrow)
+    return _prove_then_search(instance, formulation, settings, start, narrow)
 
 
 #: Share of the time left that the Lagrangian bound's column generation may take.
-PRICE_SHARE = 0.4
+PRICE_SHARE = 0.6
 #: The improved starts (:func:`~defplan.model.lns.improved_starts`) run only when the
 #: start the prices suggest is farther than this from their bound: on the generated
 #: 5,000-base theater it came within 0.024% where the starts took 44 s of 60 (and
 #: found nothing better).
 PRICED_START_GAP = 0.01
+#: The note of a priced solve whose narrowed model was too large to solve in time.
+PRICED_TOO_LARGE = (
+    "the model narrowed by the Lagrangian prices is too large to solve in time: "
+    "the prices' allocation and bound"
+)
 #: A better allocation found by the outer approximation narrows its model again when
 #: the narrowed instance frees at most this share of the units the last one did.
 NARROWER = 0.7
