@@ -1510,6 +1510,24 @@ def _weapon_of(facts: list[_ClauseFacts], position: int, last_weapon: str | None
     return None
 
 
+# the attack told only as the time of something else: "... before the attack"
+WHILE_THE_ATTACK: Final = re.compile(
+    r"\b(?:before|during|ahead\s+of|prior\s+to|throughout|amid)\s+the\s+(?:[\w-]+\s+)?"
+    r"(?:attack|strike|assault|barrage|bombardment)\b",
+    re.IGNORECASE,
+)
+
+
+def _placed_elsewhere(current: _ClauseFacts) -> bool:
+    """Whether the clause places something else and tells the attack only as its time
+    ("the alarm sounded at the US consulate in Erbil before the attack"): its sites are
+    not the attack's."""
+    timed = WHILE_THE_ATTACK.search(current.clause.text)
+    if timed is None or not current.sites:
+        return False
+    return all(s.end <= current.clause.start + timed.start() for s in current.sites)
+
+
 def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | None:
     """The site an attack clause is about: its own; a base named in a neighbouring plain
     clause ("an outpost — known as Tower 22 — in Jordan"); or, for "struck again", the
@@ -1518,6 +1536,8 @@ def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | 
     when = _when_of(current, facts)
     if not current.sites and when is not None and _pick_site(when[0].sites) is not None:
         return _pick_site(when[0].sites)  # "the first attack on the base since <day>, when"
+    if _placed_elsewhere(current):
+        return None  # "the alarm sounded at the consulate before the attack"
     site = _pick_site(current.sites)
     # "The pullout from Qayara airfield comes after two rockets hit ...": an earlier event,
     # not at the site of the clause it follows
