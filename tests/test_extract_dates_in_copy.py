@@ -472,3 +472,20 @@ def test_a_caption_printed_again_without_its_credit_is_still_a_caption(
         "Two drones were shot down over the Al-Tanf garrison early Monday, officials said.",
     )
     assert _dated(found) == [("al_tanf", "2023-10-23", "day")]
+
+
+def test_a_machine_timestamp_under_the_headline_dates_an_undated_page(
+    theater: Scenario,
+) -> None:
+    """ "2021-02-20T19:03:29+00:00" under the headline (a scraped page's timestamp) is its
+    date line: "today Saturday" and "on Saturday" are then 20 February 2021."""
+    found = _rows(
+        theater,
+        None,
+        "Statement on the Balad attack",
+        "2021-02-20T19:03:29+00:00",
+        "The security cell issued today Saturday a statement on the attack at Balad Air Base.",
+        "Three Katyusha rockets landed inside Balad Air Base on Saturday, wounding two "
+        "workers, a source said.",
+    )
+    assert _dated(found) == [("balad", "2021-02-20", "day")]

@@ -278,7 +278,7 @@ _LINE_DATE = re.compile(
     r"(?P<date>\d{4}-\d\d-\d\d"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}"
     r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
-    r"(?=$|[\s,;.\-\u2013\u2014|])"
+    r"(?=$|[\s,;.\-\u2013\u2014|]|T\d\d:)"  # "2021-02-20T19:03:29+00:00": a timestamp
 )
 #: how many non-blank lines at the top of a body may carry its date line
 DATE_LINE_REACH = 6
