@@ -1324,8 +1324,16 @@ def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
 
 # "- Drone downed near Erbil airport", "Read next: ...": links to other stories
 LINK_LINE: Final = re.compile(
-    r"^\s*(?:[-\u2022*\u2013\u25aa>]\s+|(?:read\s+(?:next|more)|related(?:\s+\w+)?|see\s+also"
-    r"|more\s+from\s+[^:]{0,30}|watch|listen|recommended)\s*:)",
+    r"^\s*(?:[-\u2022*\u2013\u25aa>]\s+|(?:read\s+(?:next|more|also)|also\s+read|related(?:\s+\w+)?"
+    r"|see\s+also|more\s+from\s+[^:]{0,30}|more\s+on\s+this(?:\s+story)?|watch|listen"
+    r"|recommended|you\s+may\s+also\s+like|most\s+read|trending)\s*:)",
+    re.IGNORECASE,
+)
+# a heading over a list of links, without a colon: "MORE FROM THE REGION", "Related stories"
+LINK_HEADING: Final = re.compile(
+    r"^\s*(?:more\s+from\b|related\s+(?:stories|articles|news|coverage|content)\b"
+    r"|you\s+may\s+also\s+like|most\s+read|trending\s+now|recommended\s+for\s+you"
+    r"|(?:also\s+)?read\s+(?:more|also|next)\b|see\s+also\b)[^.!?]*$",
     re.IGNORECASE,
 )
 
@@ -1351,7 +1359,23 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
         in_line = [s for s in sentences if s.paragraph == paragraph]
         if len(in_line) == 1 and not ended.search(in_line[0].text):
             skipped.add(in_line[0].index)
-    return skipped
+    return skipped | _listed_links(sentences, ended)
+
+
+def _listed_links(sentences: list[Sentence], ended: re.Pattern[str]) -> set[int]:
+    """The lines under a heading of links ("MORE FROM THE REGION", then headlines with
+    no full stop), up to the first line that ends as a sentence does."""
+    links: set[int] = set()
+    under = False
+    for sentence in sentences:
+        if LINK_HEADING.match(sentence.text):
+            under = True
+            links.add(sentence.index)
+        elif under and not ended.search(sentence.text):
+            links.add(sentence.index)
+        else:
+            under = False
+    return links
 
 
 def _paragraph_head(sentences: list[Sentence], sentence: Sentence) -> str:
