@@ -278,8 +278,11 @@ CLAIM: Final = re.compile(
     rf"|\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS})\s+(?:had\s+|have\s+)?(?:also\s+)?"
     r"(?:attacked|targeted|struck|hit|fired|launched)\b"
     # "the attack was claimed by X", "the strike was carried out by X"
-    r"|(?P<passive>\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:later\s+)?"
-    r"(?:claimed|carried\s+out|conducted|staged)(?:\s+[\w-]+){0,3}?\s+by\s)"
+    r"|(?P<passive>(?:\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:later\s+)?"
+    r"(?:claimed|carried\s+out|conducted|staged)(?:\s+[\w-]+){0,3}?|\bclaimed)\s+by\s)"
+    # "the attack, which Kataib Hezbollah claimed"
+    r"|(?P<which>\b(?:which|that)\s+[^.;,]{1,60}?\s+(?:has\s+|had\s+|later\s+)?claimed\b"
+    r"(?!\s+(?:responsibility|to\b|that\b|it\b|its\b)))"
     # "officials said X carried out the attack", "the Guards fired the missiles"
     r"|(?P<deed>\b(?:carried\s+out|conducted|staged|launched|fired)\s+(?:the|this|that|these"
     r"|those|\w+day['\u2019]s)\s+(?:[\w-]+\s+){0,3}?(?:attack|strike|operation|missiles|rockets"
@@ -341,8 +344,8 @@ def claim_in(
     """
     for claim in CLAIM.finditer(sentence):
         before, rest = sentence[: claim.start()], sentence[claim.start() :]
-        if re.search(r"\b(?:not|never|no)\s+$", before, re.I):
-            return None
+        if re.search(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}$", before, re.I):
+            return None  # "is not usually claimed by", "no group has claimed"
         if CLAIM_OF_MANY.match(rest) and not CLAIM_OF_THESE.match(rest):
             continue  # "has claimed most of those attacks": no one attack's claim
         if EARLIER_CLAIM.search(before):
@@ -353,8 +356,10 @@ def claim_in(
             continue  # "speculated that the attack was carried out by X": not said
         if claim.group("deed") is not None:
             return _responsible(before, actors, antecedent, states=True)
-        if claim.group("passive") is not None:
-            return _claim_subject(sentence[claim.end() :], actors)
+        if claim.group("passive") is not None:  # the agent, up to the clause's end
+            return _claim_subject(re.split(r"[,;]", sentence[claim.end() :])[0], actors)
+        if claim.group("which") is not None:
+            return _claim_subject(claim.group("which"), actors)
         named = _claim_subject(before, actors) or self_named(before)
         return named or (antecedent if GROUP_ANAPHOR.search(before) else None)
     return None
