@@ -54,6 +54,7 @@ from defplan.extract.draft import (
     weapons_compatible,
 )
 from defplan.extract.linking import (
+    RECALLED,
     distinct_mention,
     fits_description,
     link_restatements,
@@ -179,6 +180,7 @@ def group_mentions(
         _join_the_only_attack(linked[0], loose, siteless)
     else:
         _lead_toll(linked, [m for m in loose if m.lead])
+    _recalled_tolls(linked, siteless)
     attribute(linked, attributions)
     _counts_told_apart(linked, rounds, headline_site, headline_toll)
     return _rows(linked, mentions, context_dates)
@@ -317,6 +319,28 @@ def _same_time(attack: DraftAttack, mention: Mention) -> bool:
     if mention.date is None:
         return True
     return attack.date is not None and dates_compatible(attack.date, mention.date)
+
+
+def _recalled_tolls(attacks: list[DraftAttack], siteless: Sequence[Mention]) -> None:
+    """The toll of "a similar attack" recalled with no site ("days after a similar
+    attack killed three servicemen") is that of the one earlier attack the article
+    names as recalled ("The earlier rocket attack against Camp Taji on Wednesday")."""
+    for mention in siteless:
+        told = mention.casualties
+        clause = mention.sentence.text[
+            mention.start - mention.sentence.start : mention.end - mention.sentence.start
+        ]
+        if (told.killed is None and told.wounded is None) or not RECALLED.search(clause):
+            continue
+        earlier = [
+            a
+            for a in attacks
+            if recalled(a, RECALLED)
+            and a.main.sentence.index != mention.sentence.index
+            and mentions_compatible(a, replace(mention, date=None))
+        ]
+        if len(earlier) == 1:
+            absorb(earlier[0], replace(mention, date=None), earlier[0].touched)
 
 
 def _lead_toll(attacks: list[DraftAttack], leads: Sequence[Mention]) -> None:
