@@ -489,3 +489,21 @@ def test_a_machine_timestamp_under_the_headline_dates_an_undated_page(
         "workers, a source said.",
     )
     assert _dated(found) == [("balad", "2021-02-20", "day")]
+
+
+def test_the_previous_week_is_counted_from_the_attack_told_before(theater: Scenario) -> None:
+    """ "In late July, rockets were fired at Camp Taji. The camp had come under attack by
+    two drones the previous week": the week before late July is still July (a month,
+    never a day); counted from publication (6 August) it had spanned two months."""
+    found = _rows(
+        theater,
+        dt.date(2024, 8, 6),
+        "Several soldiers were hurt when rockets hit Al Asad Air Base on Monday.",
+        "In late July, multiple rockets were launched at Camp Taji. No one was hurt.",
+        "Camp Taji had come under attack by two armed drones the previous week as well.",
+    )
+    assert _dated(found) == [
+        ("al_asad", "2024-08-05", "day"),
+        ("taji", "2024-07-01", "month"),
+        ("taji", "2024-07-01", "month"),
+    ]

@@ -18,6 +18,8 @@ Relative words are resolved here, each to the precision the words support:
 "December 27 last year"        that day of the year before: day
 "last week" / "this week"      the days of that week, at the coarsest precision they
                                share (month, or year when the week spans two months)
+                               ("the previous week" is counted from the attack told
+                               before: ``approximate_month``)
 "last year", "in 2019"         year
 "on the 28th"                  the latest 28th on or before publication: day
 "Monday, Jan. 29"              the date written, not the weekday: day
@@ -108,7 +110,7 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(r"\b(?:(?:early|earlier|late|later|mid)[\s-]+)?this\s+month\b", re.I),
     ),
     ("last_month", re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?last\s+month\b", re.I)),
-    ("last_week", re.compile(r"\blast\s+week(?:['\u2019]s)?\b|\bthe\s+previous\s+week\b", re.I)),
+    ("last_week", re.compile(r"\blast\s+week(?:['\u2019]s)?\b", re.I)),
     ("this_week", re.compile(r"\b(?:earlier\s+)?this\s+week\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b|\blast\s+night\b", re.I)),
     (
@@ -253,20 +255,27 @@ class DateMention:
     floating: bool = False
 
 
-def approximate_month(text: str, anchor: DateMention) -> DateMention | None:
-    """The month an attack told "around two weeks before" the attack dated ``anchor``
-    falls in, when every day the words allow (a third of the distance either way) lies
-    in one month; else None. Never a day: the text does not give one.
+# "the previous week", "the week before": a week before the attack told before
+PREVIOUS_WEEK: Final = re.compile(
+    r"\bthe\s+(?:previous|preceding)\s+week\b|\bthe\s+week\s+before\b", re.IGNORECASE
+)
+# the days of its month a month-precise date may mean: "late July" 21st-31st ("earlier
+# this month" and "later in July" are any day of it)
+_MONTH_PART: Final = (
+    (re.compile(r"(?i)\b(?:late|end\s+of)\b"), 21, 31),
+    (re.compile(r"(?i)\b(?:early|beginning\s+of|start\s+of)\b"), 1, 10),
+    (re.compile(r"(?i)\b(?:mid|middle\s+of)\b"), 11, 20),
+)
 
-    >>> told = find_dates("on 20 January", dt.date(2023, 3, 14))[0]
-    >>> found = approximate_month("Around two weeks before that, a base was hit", told)
-    >>> found.day, found.precision
-    (datetime.date(2023, 1, 1), 'month')
-    >>> approximate_month("Two months before that, a base was hit", told) is None
-    True
-    """
+
+def approximate_offset(text: str) -> int | None:
+    """The days ``text`` places its attack from the attack told before ("around two
+    weeks before": -14, "the previous week": -7), when it says so only roughly; None
+    when it gives no such distance, or one it does not count ("some months earlier")."""
+    if PREVIOUS_WEEK.search(text):
+        return -7
     match = APPROXIMATE_OFFSET.search(text)
-    if match is None or anchor.precision != "day" or anchor.weak:
+    if match is None:
         return None
     from defplan.extract.counts import parse_number
 
@@ -275,12 +284,49 @@ def approximate_month(text: str, anchor: DateMention) -> DateMention | None:
     way = match.group("way").lower()
     if count is None or unit is None or way == "ago":
         return None
-    distance = count * unit * (1 if way in ("after", "later") else -1)
-    margin = dt.timedelta(days=max(3, abs(distance) // 3))
-    centre = anchor.day + dt.timedelta(days=distance)
-    if truncate_date(centre - margin, "month") != truncate_date(centre + margin, "month"):
+    return count * unit * (1 if way in ("after", "later") else -1)
+
+
+def _days_meant(date: DateMention) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date may mean: a day itself, or the part of a month its
+    words give ("late July": 21-31 July); None for a year or a bare month's 30 days."""
+    if date.precision == "day":
+        return date.day, date.day
+    if date.precision != "month":
         return None
-    return replace(anchor, day=truncate_date(centre, "month"), precision="month")
+    for words, first, last in _MONTH_PART:
+        if words.search(date.text):
+            end = (truncate_date(date.day + dt.timedelta(days=32), "month")) - dt.timedelta(1)
+            return date.day.replace(day=first), min(date.day.replace(day=min(last, 28)), end)
+    return date.day, (truncate_date(date.day + dt.timedelta(days=32), "month")) - dt.timedelta(1)
+
+
+def approximate_month(text: str, anchor: DateMention) -> DateMention | None:
+    """The month an attack told "around two weeks before" (or "the previous week")
+    the attack dated ``anchor`` falls in, when every day the words allow (a third of
+    the distance either way, at least three days, from every day ``anchor`` may mean)
+    lies in one month; else None. Never a day: the text does not give one.
+
+    >>> told = find_dates("on 20 January", dt.date(2023, 3, 14))[0]
+    >>> found = approximate_month("Around two weeks before that, a base was hit", told)
+    >>> found.day, found.precision
+    (datetime.date(2023, 1, 1), 'month')
+    >>> approximate_month("Two months before that, a base was hit", told) is None
+    True
+    >>> late_july = find_dates("In late July, rockets hit", dt.date(2024, 8, 6))[0]
+    >>> approximate_month("drones hit it the previous week", late_july).day
+    datetime.date(2024, 7, 1)
+    """
+    distance = approximate_offset(text)
+    days = _days_meant(anchor)
+    if distance is None or days is None or anchor.weak:
+        return None
+    margin = dt.timedelta(days=max(3, abs(distance) // 3))
+    first = days[0] + dt.timedelta(days=distance) - margin
+    last = days[1] + dt.timedelta(days=distance) + margin
+    if truncate_date(first, "month") != truncate_date(last, "month"):
+        return None
+    return replace(anchor, day=truncate_date(first, "month"), precision="month")
 
 
 @lru_cache(maxsize=64)

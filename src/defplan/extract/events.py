@@ -44,7 +44,13 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from defplan.extract.counts import Casualties
-from defplan.extract.dates import APPROXIMATE_OFFSET, DateMention, agree, approximate_month
+from defplan.extract.dates import (
+    APPROXIMATE_OFFSET,
+    PREVIOUS_WEEK,
+    DateMention,
+    agree,
+    approximate_month,
+)
 from defplan.extract.draft import (
     VAGUE_DEFAULT,
     DraftAttack,
@@ -701,6 +707,7 @@ def _row(
     if (
         date is None
         and not APPROXIMATE_OFFSET.search(attack.main.sentence.text)
+        and not PREVIOUS_WEEK.search(attack.main.sentence.text)
         and not recalled(attack)
     ):
         date = _lent_date(attack, context_dates, others)
