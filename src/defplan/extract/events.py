@@ -594,6 +594,11 @@ def _part_of_last(attack: DraftAttack, mention: Mention) -> bool:
     )
 
 
+def _coarse(date: DateMention | None) -> bool:
+    """Whether a date cannot tell one day's attack from another (none, or a month)."""
+    return date is None or date.precision != "day"
+
+
 def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
     """The date ``days`` after that of the dated attack told last (its own at 0 days)."""
     dated = [a.date for a in _recent(attacks) if a.date is not None]
@@ -652,7 +657,8 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         found = next((a for a in same if mentions_compatible(a, mention)), None)
         # (an attack recalled by its day is not the article's attack, undated so far)
         recalled_apart = mention.flashback and found is not None and found.date is None
-        if found is not None and not (fresh and mention.date is None) and not recalled_apart:
+        # ("was also targeted earlier this month": another attack, its month no match)
+        if found is not None and not (fresh and _coarse(mention.date)) and not recalled_apart:
             return found
     if fresh:
         return None
