@@ -56,7 +56,9 @@ def column_bound(
     relaxed: FloatArray | None = None,
 ) -> Prices | None:
     """The best Lagrangian bound of the column-generation rounds (None when the
-    instance is not priceable or HiGHS is missing); ``start`` a feasible allocation
+    instance is not priceable, HiGHS is missing, or the clock has passed ``deadline``
+    before a round ended: setting up the master takes seconds on 5,000 bases);
+    ``start`` a feasible allocation
     (its counts are the master's first columns, so the master is feasible). With
     ``relaxed``, a fractional allocation (the continuous relaxation's), the counts of
     :data:`FIRST_STEPS` subgradient steps from its prices join the first columns: the
@@ -69,7 +71,7 @@ def column_bound(
     >>> round(column_bound(inst, np.array([[1], [0]]), float("inf")).bound, 6)
     6.0
     """
-    if not priceable(instance):
+    if not priceable(instance) or time.perf_counter() >= deadline:
         return None
     try:
         import highspy
@@ -113,8 +115,8 @@ def lagrangian_start(instance: Instance, priced: Prices, deadline: float) -> Int
     :func:`cyclic_exchange`), then re-solved exactly where the master mixed (the
     cells of :attr:`Prices.mixed` and those the completion changed, the rest fixed;
     :func:`~defplan.model.lns.restrict`), or None when it breaks a rule the master
-    leaves out."""
-    if priced.allocation is None:
+    leaves out; None too when entered past ``deadline``."""
+    if priced.allocation is None or time.perf_counter() >= deadline:
         return None
     state = State.of(instance, priced.allocation)
     fill(state, deadline)

@@ -47,6 +47,8 @@ BEAM = 5_000
 CHUNK = 256
 #: Nodes beyond this are not put in one graph: the units of the worst-off sites are.
 MAX_NODES = 2_000
+#: Cycles tried between two looks at the clock within a pass.
+CLOCK_EVERY = 64
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ class Graph:
 
 def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = math.inf) -> int:
     """Make improving cyclic and path exchanges until none is found, or the clock
-    (``time.perf_counter()``) passes ``deadline`` between passes; returns how many.
+    (``time.perf_counter()``) passes ``deadline`` (checked within a pass too: one
+    pass over 1,000 bases takes 0.7 s); returns how many.
 
     ``state`` is changed in place; its objective never rises.
     """
@@ -79,7 +82,9 @@ def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = mat
             break
         applied = 0
         used: set[int] = set()
-        for cycle in negative_cycles(state, graph):
+        for tried, cycle in enumerate(negative_cycles(state, graph, deadline)):
+            if tried % CLOCK_EVERY == CLOCK_EVERY - 1 and time.perf_counter() >= deadline:
+                break
             changes = decode(graph, cycle)
             sites = {h for h, _, _ in changes}
             if used & sites or not _feasible(state, changes):
@@ -231,9 +236,10 @@ def _point_mask(state: State) -> np.ndarray:
     )
 
 
-def negative_cycles(state: State, graph: Graph) -> list[list[int]]:
+def negative_cycles(state: State, graph: Graph, deadline: float = math.inf) -> list[list[int]]:
     """Negative cycles over distinct sites, cheapest first (node lists; closing arc
-    from the last node to the first implied)."""
+    from the last node to the first implied); the shorter ones only when the clock
+    passes ``deadline`` (none when it has passed already)."""
     k = graph.hosts.size
     site_of = np.append(graph.hosts, -1)  # the dummy node has no site
     tolerance = 1e-12 * max(state.inst.risk_size, abs(state.score))
@@ -245,7 +251,7 @@ def negative_cycles(state: State, graph: Graph) -> list[list[int]]:
     costs = cost[keep]
     found: list[tuple[float, list[int]]] = []
     for _ in range(MAX_CYCLE - 1):
-        if not len(paths):
+        if not len(paths) or time.perf_counter() >= deadline:
             break
         closing = costs + _arc_cost(state, graph, paths[:, -1], paths[:, 0])
         for row in np.flatnonzero(closing < -tolerance).tolist():
