@@ -270,7 +270,8 @@ class _Master:
         left = deadline - time.perf_counter()
         if left <= 0.0:
             return None
-        self.highs.setOptionValue("time_limit", left)
+        # HiGHS's time limit is on its clock since the instance began, not this run's
+        self.highs.setOptionValue("time_limit", self.highs.getRunTime() + left)
         self.highs.run()
         if str(self.highs.getModelStatus()) != "HighsModelStatus.kOptimal":
             return None
