@@ -162,7 +162,15 @@ _FROM = (
 # they belong to after them ("one member of the embassy staff")
 _ADJUNCT = rf"(?:\s+{_NOT_IN_NAME}(?-i:[a-z][\w-]*)(?=\s+{PERSON_NOUN}\b))"
 _OF = rf"(?:\s+of\s+the\s+(?:[\w.'\u2019-]+\s+){{0,2}}?{PERSON_NOUN}\b)"
-_NP_TAIL = rf"(?:\s+{PERSON_MODIFIER}){{0,4}}{_ADJUNCT}?(?:\s+{PERSON_NOUN}{_OF}?{_FROM}?)?"
+# "three of our personnel", "two of the contractors": the people counted named after "of"
+# (not "four of its fighters": a group's own losses, told by the group)
+_PART_OF = (
+    rf"(?:\s+of\s+(?:our|the|those|these)\s+(?:{PERSON_MODIFIER}\s+){{0,3}}"
+    rf"{PERSON_NOUN}\b)"
+)
+_NP_TAIL = (
+    rf"(?:\s+{PERSON_MODIFIER}){{0,4}}{_ADJUNCT}?(?:\s+{PERSON_NOUN}{_OF}?{_FROM}?|{_PART_OF})?"
+)
 _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
 _NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
