@@ -212,14 +212,17 @@ def improved_starts(
     own site alone, the better of those after rounds of ruin and recreate
     (:mod:`defplan.model.reassign`, seeded by ``seed``) while they find gains
     (:data:`START_PATIENCE`, :data:`START_MOST`). Where the bundle model of every
-    site is exact (:mod:`defplan.model.bundles`, :data:`BUNDLE_CELLS`), ``x`` is first
-    re-solved in it, and the best start again when the others moved it.
+    site is exact (:mod:`defplan.model.bundles`, :data:`BUNDLE_CELLS`) and there are
+    at least as many units as sites that may host one, ``x`` is first re-solved in it,
+    and the best start again when the others moved it (with fewer units most sites
+    hold one at most, and the rounds, which move one unit per site, reach what it
+    does: it only took 5 s from the proof of 200x400 mu1, at load 9).
 
     The work is bounded by counts (:data:`EXCHANGE_PASSES`, :func:`relaxation_steps`,
     :data:`START_MOST`, the bundle model solved to its optimum), so the starts are the
     same on any machine; ``deadline`` (a
     :func:`time.perf_counter` time, the solve's time limit) only stops them early."""
-    bundled = applies(instance)
+    bundled = applies(instance) and instance.inventory.sum() >= _active_sites(instance).size
     if bundled and time.perf_counter() < deadline:
         # first: from any start it lands near the best the others reach, in seconds
         # (they then begin from there, and end sooner)
