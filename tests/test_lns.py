@@ -4,6 +4,7 @@ start, always within the rules and budgets, deterministic for a seed."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 
 import numpy as np
@@ -269,9 +270,9 @@ def test_a_solve_ended_by_proof_gives_one_allocation_on_a_fast_or_a_slow_machine
     lag, pass_seconds = [0.0], [0.0]
     monkeypatch.setattr(time, "perf_counter", lambda: real_clock() + lag[0])
 
-    def slow_graph(state: State) -> object:
+    def slow_graph(state: State, deadline: float = math.inf) -> object:
         lag[0] += pass_seconds[0]
-        return graph(state)
+        return graph(state, deadline)
 
     monkeypatch.setattr(exchange, "improvement_graph", slow_graph)
     found = []

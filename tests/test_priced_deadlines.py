@@ -5,6 +5,8 @@ past, or a counting clock passes them)."""
 from __future__ import annotations
 
 import math
+import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ import defplan.model.fixing as fixing
 import defplan.model.lns as lns
 import defplan.model.outer_approximation as oa
 from defplan.model import Instance, greedy, make_instance, solve
+from defplan.model.backends import runner
 from defplan.model.heuristic import State
 
 PAST = -math.inf
@@ -98,3 +101,53 @@ def test_a_priced_solve_out_of_time_skips_the_starts_and_the_narrowing(
     found = solve(inst, time_limit=0.0)
     assert found.status == "time_limit"
     assert found.x is not None and inst.violations(found.x) == []
+
+
+def test_the_search_for_a_model_too_large_runs_until_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the narrowed model is too large to solve, the neighbourhood search is
+    run again, seeded anew, each time it ends by itself before the time limit."""
+    inst = _theater()
+    x = _start(inst)
+    seeds: list[int] = []
+
+    def search(instance: Instance, start: np.ndarray, **kwargs: int) -> lns.SearchResult:
+        seeds.append(kwargs["seed"])
+        steps = 0 if len(seeds) == 3 else 5  # the third finds nothing it may change
+        return lns.SearchResult(start, instance.objective_of(start), steps, 0, 0)
+
+    monkeypatch.setattr(lns, "large_neighbourhood_search", search)
+    settings = oa._Settings(runner("highs"), time.perf_counter() + 3600.0, 0.0, None, 4)
+    start = oa._Loop(x, inst.objective_of(x), 0.0, 0, "", None)
+    found = oa._search_until_the_limit(inst, settings, start)
+    assert seeds == [4, 5, 6]
+    assert found.message == oa.PRICED_TOO_LARGE
+    seeds.clear()
+    late = oa._Settings(runner("highs"), PAST, 0.0, None, 4)
+    assert oa._search_until_the_limit(inst, late, start).best_x is x
+    assert seeds == []
+
+
+def test_a_solve_too_large_to_model_is_stopped_by_its_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without prices (the column generation gave none) and with a model past the
+    interior-point size, the answer is the search's at the time limit, said so."""
+    runs: list[float] = []
+    search = lns.large_neighbourhood_search
+
+    def counted(instance: Instance, start: np.ndarray, **kwargs: Any) -> lns.SearchResult:
+        runs.append(kwargs["time_limit"])
+        return search(instance, start, **kwargs)
+
+    monkeypatch.setattr(oa, "SEARCH_CELLS", 1)
+    monkeypatch.setattr(oa, "IPM_ROWS", 0)
+    monkeypatch.setattr(columns, "column_bound", lambda *a, **k: None)
+    monkeypatch.setattr(lns, "large_neighbourhood_search", counted)
+    inst = _theater(bases=30, systems=3)
+    found = solve(inst, time_limit=2.0)
+    assert runs and found.message == oa.PRICED_TOO_LARGE
+    assert found.status == "time_limit"
+    assert found.x is not None and inst.violations(found.x) == []
+    assert found.bound <= found.objective

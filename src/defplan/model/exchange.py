@@ -69,7 +69,7 @@ class Graph:
 def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = math.inf) -> int:
     """Make improving cyclic and path exchanges until none is found, or the clock
     (``time.perf_counter()``) passes ``deadline`` (checked within a pass too: one
-    pass over 1,000 bases takes 0.7 s); returns how many.
+    pass takes 0.7 s on 1,000 bases, 2.4 s on 5,000); returns how many.
 
     ``state`` is changed in place; its objective never rises.
     """
@@ -77,7 +77,7 @@ def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = mat
     for _ in range(max_passes):
         if time.perf_counter() >= deadline:
             break
-        graph = improvement_graph(state)
+        graph = improvement_graph(state, deadline)
         if graph is None:
             break
         applied = 0
@@ -99,8 +99,10 @@ def cyclic_exchange(state: State, max_passes: int = 1_000, deadline: float = mat
     return made
 
 
-def improvement_graph(state: State) -> Graph | None:
-    """The improvement graph of ``state``'s allocation (None when no unit is placed)."""
+def improvement_graph(state: State, deadline: float = math.inf) -> Graph | None:
+    """The improvement graph of ``state``'s allocation (None when no unit is placed,
+    or when the clock passes ``deadline`` while its arcs are costed: 1.8 s on 5,000
+    bases)."""
     sites, systems = np.nonzero(state.x > 0)
     if sites.size == 0:
         return None
@@ -122,6 +124,8 @@ def improvement_graph(state: State) -> Graph | None:
     top_cost = np.full((k + 1, m + 1), np.inf)
     cost = np.empty((k, k))
     for begin in range(0, k, CHUNK):
+        if time.perf_counter() >= deadline:
+            return None
         rows = np.arange(begin, min(begin + CHUNK, k))
         cost[rows] = arc_costs(state, sites, systems, rows, gains, losses, point)
     cost[~movable] = np.inf

@@ -16,7 +16,7 @@ from defplan.model.backends.highs import IPM_ROWS
 from defplan.model.formulation import Formulation, OutOfTimeError, formulate
 from defplan.model.heuristic import Start, polish, starting_point
 from defplan.model.instance import Instance, IntArray
-from defplan.model.lagrangian import priceable
+from defplan.model.lagrangian import Prices, priceable
 from defplan.model.relaxation import frank_wolfe, relaxation_bound
 from defplan.model.solution import OPTIMALITY_TOLERANCE, Solution, relative_gap
 from defplan.model.ties import CAP_SLACKS, TIE_UNPROVEN, capped_instance
@@ -415,15 +415,49 @@ def _price_search_and_prove(
     lower: float,
 ) -> _Loop:
     """:func:`_search_and_prove` for an instance of few systems and classes: the
-    Lagrangian bound by column generation first (:mod:`defplan.model.columns`), which
-    ends the solve when it meets the incumbent; then the better starts; then the
-    model of the instance narrowed by the prices' reduced costs
-    (:mod:`defplan.model.fixing`), smaller and closer to exact, and its proof."""
+    bounds and starts of :func:`_priced_start`, whose bound ends the solve when it
+    meets the incumbent; then the model of the instance narrowed by the prices'
+    reduced costs (:class:`_Narrowing`), smaller and closer to exact, and its proof;
+    or, where even the narrowed model is too large to solve, the neighbourhood search
+    until the time limit (:func:`_search_until_the_limit`)."""
+    priced, start = _priced_start(instance, settings, best_x, best_value, lower)
+    best_x = start.best_x if start.best_x is not None else best_x
+    target = max(settings.gap, OPTIMALITY_TOLERANCE)
+    if relative_gap(start.best_value, start.lower, instance.risk_size) <= target:
+        return start
+    free = int((instance.upper > instance.lower).sum())
+    narrow = _Narrowing(instance, priced, settings.deadline, free=2 * free)
+    formulation = narrow(best_x)  # the first narrowing is always taken
+    try:
+        if formulation is None:
+            formulation = formulate(instance, deadline=settings.deadline)
+            formulation.cut_at(best_x, settings.deadline)
+    except OutOfTimeError:
+        return dataclasses.replace(start, message=PRICED_OUT_OF_TIME)
+    if formulation.model.n_cols == 0:
+        # no site may hold a unit (the narrowed bounds keep the incumbent, so it holds
+        # none either): the incumbent is the only allocation left
+        return dataclasses.replace(start, lower=max(start.lower, start.best_value))
+    if formulation.model.n_rows > IPM_ROWS:
+        # its root LP would be HiGHS's interior point, deaf to the clock
+        return _search_until_the_limit(instance, settings, start)
+    return _prove_then_search(instance, formulation, settings, start, narrow)
+
+
+def _priced_start(
+    instance: Instance,
+    settings: _Settings,
+    best_x: IntArray,
+    best_value: float,
+    lower: float,
+) -> tuple[Prices | None, _Loop]:
+    """The bounds before any model (the continuous relaxation's, then the Lagrangian
+    bound by column generation, :mod:`defplan.model.columns`) and the best start: the
+    prices' own, or the improved starts' when it is far from their bound. The prices
+    (None when the column generation gave none) and the start with its bound."""
     from defplan.model.columns import column_bound, lagrangian_start
-    from defplan.model.fixing import narrowed_bounds
     from defplan.model.lns import improved_starts
 
-    target = max(settings.gap, OPTIMALITY_TOLERANCE)
     left = settings.deadline - time.perf_counter()
     # its steps are the column generation's first prices: their count, not a share of
     # the clock, decides them (5% of the clock cut them short under load and the
@@ -440,66 +474,84 @@ def _price_search_and_prove(
     )
     if priced is not None:
         lower = max(lower, priced.bound)
-        if priced.allocation is not None:
-            suggested = lagrangian_start(instance, priced, settings.deadline)
-            if suggested is not None and instance.objective_of(suggested) < best_value:
-                best_x, best_value = suggested, instance.objective_of(suggested)
-    if relative_gap(best_value, lower, instance.risk_size) <= target:
-        return _Loop(best_x, best_value, lower, 0, "", None)
-    # kept back for what ends the solve (the polish, the status): the starts' passes
-    # look at the clock only now and then
+        suggested = lagrangian_start(instance, priced, settings.deadline)
+        if suggested is not None and instance.objective_of(suggested) < best_value:
+            best_x, best_value = suggested, instance.objective_of(suggested)
+    # kept back for what ends the solve (the polish, the status): the starts look at
+    # the clock only now and then
     working = settings.deadline - FINISH_SHARE * (settings.deadline - time.perf_counter())
-    if (
-        relative_gap(best_value, lower, instance.risk_size) > PRICED_START_GAP
-        and time.perf_counter() < working
+    far = max(PRICED_START_GAP, settings.gap, OPTIMALITY_TOLERANCE)
+    if relative_gap(best_value, lower, instance.risk_size) > far and (
+        time.perf_counter() < working
     ):
         # the prices' own start is far from their bound: the other starts may do better
         for x in improved_starts(instance, best_x, deadline=working):
             value = instance.objective_of(x)
             if value < best_value and not instance.violations(x):
                 best_x, best_value = x, value
-    if relative_gap(best_value, lower, instance.risk_size) <= target:
-        return _Loop(best_x, best_value, lower, 0, "", None)
-    free = [int((instance.upper > instance.lower).sum())]
+    return priced, _Loop(best_x, best_value, lower, 0, "", None)
 
-    def narrow(x: IntArray) -> Formulation | None:
-        """The model of the instance narrowed around x, when it frees clearly fewer
-        units than the last one (None otherwise, or out of time)."""
-        if priced is None or time.perf_counter() >= settings.deadline:
+
+class _Narrowing:
+    """The model of the instance narrowed by the prices' reduced costs around an
+    allocation (:func:`~defplan.model.fixing.narrowed_bounds`), when it frees clearly
+    fewer units than the last one did (:data:`NARROWER`); None otherwise, without
+    prices, or out of time."""
+
+    def __init__(
+        self, instance: Instance, priced: Prices | None, deadline: float, free: int
+    ) -> None:
+        self.instance = instance
+        self.priced = priced
+        self.deadline = deadline
+        #: units the last narrowed model freed (twice the instance's: the first is taken)
+        self.free = free
+
+    def __call__(self, x: IntArray) -> Formulation | None:
+        from defplan.model.fixing import narrowed_bounds
+
+        if self.priced is None or time.perf_counter() >= self.deadline:
             return None
-        low, high = narrowed_bounds(instance, priced, x, settings.deadline)
-        if time.perf_counter() >= settings.deadline:
+        low, high = narrowed_bounds(self.instance, self.priced, x, self.deadline)
+        if time.perf_counter() >= self.deadline:
             return None  # the narrowing ran out of time: the bounds are the instance's
         left = int((high > low).sum())
-        if left > NARROWER * free[0]:
+        if left > NARROWER * self.free:
             return None
         try:
-            formulation = formulate(
-                dataclasses.replace(instance, lower=low, upper=high), deadline=settings.deadline
-            )
-            formulation.cut_at(x, settings.deadline)
+            narrowed = dataclasses.replace(self.instance, lower=low, upper=high)
+            formulation = formulate(narrowed, deadline=self.deadline)
+            formulation.cut_at(x, self.deadline)
         except OutOfTimeError:
             return None
-        free[0] = left
+        self.free = left
         return formulation
 
-    free[0] = 2 * free[0]  # the first narrowing is always taken
-    formulation = narrow(best_x) if priced is not None else None
-    try:
-        if formulation is None:
-            formulation = formulate(instance, deadline=settings.deadline)
-            formulation.cut_at(best_x, settings.deadline)
-    except OutOfTimeError:
-        return _Loop(best_x, best_value, lower, 0, BUILD_OUT_OF_TIME, None)
-    if formulation.model.n_cols == 0:
-        # the prices left the incumbent alone: nothing better exists
-        return _Loop(best_x, best_value, max(lower, best_value), 0, "", None)
-    if formulation.model.n_rows > IPM_ROWS:
-        # its root LP would be HiGHS's interior point, deaf to the clock, and the
-        # neighbourhood search's re-solves at this size overrun it: the priced start
-        return _Loop(best_x, best_value, lower, 0, PRICED_TOO_LARGE, None)
-    start = _Loop(best_x, best_value, lower, 0, "", None)
-    return _prove_then_search(instance, formulation, settings, start, narrow)
+
+def _search_until_the_limit(instance: Instance, settings: _Settings, start: _Loop) -> _Loop:
+    """The neighbourhood search from ``start``'s allocation until the time limit (run
+    again, seeded anew, when it ends by itself first), its best against ``start``'s
+    bound: the answer where the model is too large to solve in time."""
+    from defplan.model.lns import large_neighbourhood_search
+
+    best_x, best_value = start.best_x, start.best_value
+    seed = settings.seed
+    while best_x is not None and time.perf_counter() < settings.deadline:
+        found = large_neighbourhood_search(
+            instance,
+            best_x,
+            time_limit=settings.deadline - time.perf_counter(),
+            seed=seed,
+            threads=1,
+        )
+        if found.objective < best_value and not instance.violations(found.x):
+            best_x, best_value = found.x, found.objective
+        if found.steps == 0 and found.rounds == 0 and found.exchanges == 0:
+            break  # nothing the search may change
+        seed += 1
+    return dataclasses.replace(
+        start, best_x=best_x, best_value=best_value, message=PRICED_TOO_LARGE
+    )
 
 
 #: Share of the time left that the Lagrangian bound's column generation may take, and
@@ -512,10 +564,17 @@ PRICED_BOUND_SHARE = 0.25
 #: 5,000-base theater it came within 0.024% where the starts took 44 s of 60 (and
 #: found nothing better).
 PRICED_START_GAP = 0.01
-#: The note of a priced solve whose narrowed model was too large to solve in time.
+#: The note of a priced solve whose model, narrowed or not, was too large to solve in
+#: time (past IPM_ROWS rows): the neighbourhood search then takes the time left.
 PRICED_TOO_LARGE = (
-    "the model narrowed by the Lagrangian prices is too large to solve in time: "
-    "the prices' allocation and bound"
+    "the model (narrowed by the Lagrangian prices) is too large to solve in time: "
+    "the neighbourhood search's best allocation at the time limit, against the bounds "
+    "found before the model"
+)
+#: The note of a priced solve whose time limit ran out before its model was built.
+PRICED_OUT_OF_TIME = (
+    "the time limit ran out while the model was built: the best start found "
+    "(the heuristic's, the prices' or an exchanged one)"
 )
 #: Share of the time left after the column generation that the stages before the
 #: model (the improved starts) leave for the end of the solve: they look at the clock
