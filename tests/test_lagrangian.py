@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import defplan.model.lagrangian as lagrangian
 import defplan.model.outer_approximation as oa
 from defplan.model import Instance, greedy, solve
 from defplan.model.brute import brute_force
@@ -56,6 +57,12 @@ def _tolerance(value: float) -> float:
 @given(summed())
 def test_the_lagrangian_bounds_are_below_the_optimum(inst: Instance) -> None:
     best, best_x = _optimum(inst)
+    _bounds_below(inst, best, best_x)
+
+
+def _bounds_below(inst: Instance, best: float, best_x: np.ndarray) -> Prices | None:
+    """The stepped and the column generation's bounds, checked below the optimum
+    ``best``; the column generation's prices."""
     start = greedy(inst)
     relaxed = (start if start is not None else inst.lower).astype(np.float64)
     stepped = lagrangian_bound(inst, relaxed, best, 40, math.inf)
@@ -64,6 +71,7 @@ def test_the_lagrangian_bounds_are_below_the_optimum(inst: Instance) -> None:
     priced = column_bound(inst, best_x, math.inf, relaxed=relaxed)
     if priced is not None:
         assert priced.bound <= best + _tolerance(best)
+    return priced
 
 
 def test_other_objectives_are_not_priced() -> None:
@@ -107,7 +115,31 @@ def test_the_priced_solve_proves_the_brute_force_optimum(
 def test_the_priced_start_keeps_every_rule(inst: Instance) -> None:
     from defplan.model.columns import lagrangian_start
 
+    best, _ = _optimum(inst)
     _, priced = _priced(inst)
     found = lagrangian_start(inst, priced, math.inf)
+    if inst.max_moves is None and inst.residual_cap is None:
+        # the master keeps to every other rule: completed, its allocation is a start
+        assert found is not None
     if found is not None:
-        assert inst.violations(found) == []
+        # an allocation of the instance: no better than the optimum, nor the bound
+        value = inst.objective_of(found)
+        assert value >= best - _tolerance(best)
+        assert value >= priced.bound - _tolerance(value)
+
+
+@PRICED
+@given(summed())
+def test_bases_too_wide_to_enumerate_keep_the_bounds_below_the_optimum(inst: Instance) -> None:
+    """With every base past the enumeration limit, each base's problem is bounded by
+    its floor and its least price, not solved: the bounds and the narrowing still hold."""
+    best, best_x = _optimum(inst)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lagrangian, "ENUMERATION_LIMIT", 1)
+        priced = _bounds_below(inst, best, best_x)
+        if priced is None:
+            return
+        low, high = narrowed_bounds(inst, priced, best_x)
+    assert (low <= best_x).all() and (best_x <= high).all()
+    narrowed_best, _ = brute_force(dataclasses.replace(inst, lower=low, upper=high))
+    assert narrowed_best <= best + _tolerance(best)
