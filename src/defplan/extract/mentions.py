@@ -277,6 +277,10 @@ CLAIM: Final = re.compile(
     # "said in a statement that its fighters had attacked ..."
     rf"|\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS})\s+(?:had\s+|have\s+)?(?:also\s+)?"
     r"(?:attacked|targeted|struck|hit|fired|launched)\b"
+    # "X said the attack was a response to ...": the group gives its reason for it
+    rf"|\b(?:said|says|stated|declared)\s+{_REPORTED_IN}(?:that\s+)?(?:the|its|this|that)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:attack|strike|operation)s?\s+(?:was|were|came)\s+(?:carried\s+out\s+)?"
+    r"(?:as\s+|in\s+)?(?:a\s+)?(?:response|retaliation|revenge|reply)\b"
     # "the attack was claimed by X", "the strike was carried out by X"
     r"|(?P<passive>(?:\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:later\s+)?"
     r"(?:claimed|carried\s+out|conducted|staged)(?:\s+[\w-]+){0,3}?|\bclaimed)\s+by\s)"
