@@ -17,7 +17,7 @@ from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State
 from defplan.model.lns import improved_starts, large_neighbourhood_search, restrict
 from defplan.model.relaxation import relaxed_allocation
-from defplan.model.wta_format import WtaInstance, to_instance
+from defplan.model.wta_format import WtaInstance, generate_wta, to_instance
 from model_instances import greedy_start, instances
 
 SEARCH = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -283,3 +283,14 @@ def test_a_solve_ended_by_proof_gives_one_allocation_on_a_fast_or_a_slow_machine
         found.append(solution.x)
     assert lag[0] > 0.0
     assert np.array_equal(found[0], found[1])
+
+
+def test_the_search_says_whether_the_clock_stopped_it() -> None:
+    """Stopped by its counts, the search is the same for the seed on any machine; stopped
+    by the clock it may not be, and says so."""
+    inst = to_instance(generate_wta(10, 20, 3, seed=4))
+    start = greedy(inst)
+    assert start is not None
+    assert large_neighbourhood_search(inst, start, time_limit=0.0).timed_out
+    counted = large_neighbourhood_search(inst, start, time_limit=60, max_steps=1, max_rounds=0)
+    assert not counted.timed_out

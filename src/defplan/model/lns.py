@@ -26,8 +26,9 @@ The search works on any :class:`~defplan.model.instance.Instance`: point and are
 coverage, bounds and rules, a move budget, a residual cap, and every objective (the
 restricted objective reads the same function on the bases the freed sites reach; a
 step is judged on the whole instance). It never returns an allocation worse than its
-start, and for a seed it is deterministic unless the time limit cuts it short: its
-work is bounded by counts, not by the clock.
+start, and for a seed it is deterministic unless the time limit cuts it short (as
+:attr:`SearchResult.timed_out` says): its work is bounded by counts, not by the clock
+(the bundle re-solves too: :data:`~defplan.model.bundles.BUNDLE_NODES`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from defplan.model.bundles import applies, bundle_resolve
+from defplan.model.bundles import BUNDLE_NODES, applies, bundle_resolve
 from defplan.model.exchange import cyclic_exchange
 from defplan.model.heuristic import State, accepts, fill
 from defplan.model.instance import Coverage, Instance, IntArray, make_instance
@@ -104,6 +105,9 @@ class SearchResult:
     exchanges: int  # cyclic and path exchanges made
     rounds: int = 0  # rounds of ruin and recreate (:mod:`defplan.model.reassign`)
     reassigned: int = 0  # of which improved the allocation
+    #: the time limit stopped the search (else its counts did, and ``x`` is the same
+    #: for the seed on any machine)
+    timed_out: bool = False
 
 
 def large_neighbourhood_search(
@@ -172,10 +176,12 @@ def large_neighbourhood_search(
     recreate = Reassigner(search.state, np.random.default_rng([seed, 1]))
     rounds = quiet = 0
     bundles = list(BUNDLE_GROWTH) if applies(instance) else []
+    timed_out = True
     while not search.out_of_time():
         solving = failures < PATIENCE and (max_steps is None or search.steps < max_steps)
         rounds_left = ROUNDS if max_rounds is None else min(ROUNDS, max_rounds - rounds)
         if not solving and (rounds_left <= 0 or quiet >= QUIET_ROUNDS or not search.sites.size):
+            timed_out = False
             break
         gained = 0
         if rounds_left > 0 and search.sites.size:
@@ -198,7 +204,14 @@ def large_neighbourhood_search(
     if value > instance.objective_of(x) or instance.violations(found):  # never worse
         found, value = x.copy(), instance.objective_of(x)
     return SearchResult(
-        found, value, search.steps, search.improved, search.exchanges, rounds, recreate.improved
+        found,
+        value,
+        search.steps,
+        search.improved,
+        search.exchanges,
+        rounds,
+        recreate.improved,
+        timed_out,
     )
 
 
@@ -219,9 +232,11 @@ def improved_starts(
     does: it only took 5 s from the proof of 200x400 mu1, at load 9).
 
     The work is bounded by counts (:data:`EXCHANGE_PASSES`, :func:`relaxation_steps`,
-    :data:`START_MOST`, the bundle model solved to its optimum), so the starts are the
-    same on any machine; ``deadline`` (a
-    :func:`time.perf_counter` time, the solve's time limit) only stops them early."""
+    :data:`START_MOST`, :data:`~defplan.model.bundles.BUNDLE_NODES` nodes of the
+    bundle model), so the starts are the same on any machine when ``deadline`` (a
+    :func:`time.perf_counter` time, the solve's time limit) does not cut them; when it
+    does, they are what was found by then (a bundle model whose build it cuts is not
+    solved)."""
     bundled = applies(instance) and instance.inventory.sum() >= _active_sites(instance).size
     if bundled and time.perf_counter() < deadline:
         # first: from any start it lands near the best the others reach, in seconds
@@ -274,7 +289,8 @@ def _bundle_start(instance: Instance, x: IntArray, deadline: float, seed: int) -
         per_system=BUNDLE_CELLS,
         time_limit=deadline - time.perf_counter(),
         seed=seed,
-    )
+        max_nodes=BUNDLE_NODES,
+    ).x
 
 
 def relaxation_steps(instance: Instance) -> int:
@@ -320,11 +336,12 @@ class _Search:
             x,
             per_site=cells,
             per_system=cells,
-            time_limit=max(self.deadline - time.perf_counter(), 0.05),
+            time_limit=self.deadline - time.perf_counter(),
             seed=self.seed,
             threads=self.threads,
+            max_nodes=BUNDLE_NODES,
             backend=self.backend,
-        )
+        ).x
         if found is x:
             return False
         rows, columns = np.nonzero(found - x)
