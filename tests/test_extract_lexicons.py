@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from defplan.errors import InputError
+from defplan.errors import InputError, Problem
 from defplan.extract import extract_articles
 from defplan.extract.articles import Article
 from defplan.extract.lexicon_files import (
+    default_borders,
+    default_countries,
     default_people,
     load_actors,
+    load_borders,
+    load_countries,
     load_harm,
     load_people,
     load_places,
@@ -179,3 +184,43 @@ def test_a_places_file_with_a_bad_coordinate_is_refused_naming_the_row(tmp_path:
     bad_word, out_of_range = caught.value.problems
     assert bad_word.row == 3 and "'north'" in bad_word.message
     assert out_of_range.row == 4 and "lat 91.0" in out_of_range.message
+
+
+def test_the_countries_their_middles_and_borders_are_data() -> None:
+    """No rule names a country in code: the words for each, its middle ("southern
+    Syria") and its borders ("the Syrian-Jordanian border") ship as lexicon files."""
+    countries = {c.name: c for c in default_countries()}
+    assert "syrian" in countries["Syria"].words and countries["Iran"].middle is None
+    assert countries["Jordan"].middle == (31.3, 37.1)
+    borders = default_borders()
+    assert borders[frozenset({"Iraq", "Kuwait"})] == (
+        (29.10, 46.55),
+        (30.10, 47.90),
+        (29.90, 48.40),
+    )
+    assert all(pair <= countries.keys() and len(line) >= 2 for pair, line in borders.items())
+
+
+def test_a_countries_or_borders_file_with_a_bad_row_is_refused_naming_it(tmp_path: Path) -> None:
+    bad, *others = _problems(
+        load_countries,
+        tmp_path / "countries.csv",
+        "country,lat,lon,words\nSyria,34.8,39.0,syrian\nIran,,east,iran\n",
+    )
+    assert not others and (bad.row, bad.column) == (3, "lat") and "'east'" in bad.message
+    unknown, alone, far = _problems(
+        lambda path: load_borders(path, ("Syria", "Iran")),
+        tmp_path / "borders.csv",
+        "border,lat,lon\nSyria;Iran,33,38\nSyria;Iran,34,39\nSyria;Atlantis,33,38\nIran,1,2\n"
+        "Syria;Iran,95,39\n",
+    )
+    assert (unknown.row, unknown.column) == (4, "border") and "'Syria;Atlantis'" in unknown.message
+    assert alone.row == 5 and far.row == 6 and "lat 95.0" in far.message
+
+
+def _problems(load: Callable[[Path], object], path: Path, text: str) -> list[Problem]:
+    """The problems ``load`` reports in a file of this text."""
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError) as caught:
+        load(path)
+    return list(caught.value.problems)

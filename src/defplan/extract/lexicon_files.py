@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,6 +71,20 @@ class Place:
     names: frozenset[str]  # the name and its aliases, folded to lower case
     lat: float
     lon: float
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country articles name ("the Syrian-Jordanian border", "southern Syria"): the
+    words for it (folded to lower case) and its rough middle, if known."""
+
+    name: str
+    words: frozenset[str]
+    middle: tuple[float, float] | None  # what "southern Syria" is measured from
+
+
+#: each border (the two countries) as a polyline of (lat, lon) points
+Borders = dict[frozenset[str], tuple[tuple[float, float], ...]]
 
 
 @dataclass(frozen=True)
@@ -216,36 +231,84 @@ def load_places(path: Path) -> tuple[Place, ...]:
     problems: list[Problem] = []
     places: list[Place] = []
     for number, row in enumerate(_rows(path, ("place", "lat", "lon", "aliases")), start=2):
-        try:
-            lat, lon = float(row["lat"]), float(row["lon"])
-        except (TypeError, ValueError):
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    number,
-                    "lat",
-                    f"lat {row['lat']!r}, lon {row['lon']!r}: expected two numbers (degrees)",
-                )
-            )
-            continue
-        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    number,
-                    "lat",
-                    f"lat {lat}, lon {lon}: expected lat in -90..90 and lon in -180..180",
-                )
-            )
+        point = _point(path, number, row, problems)
+        if point is None:
             continue
         names = [row["place"], *(row["aliases"] or "").split(";")]
         folded = frozenset(n.strip().lower() for n in names if n and n.strip())
-        places.append(Place(folded, lat, lon))
+        places.append(Place(folded, *point))
     if problems:
         raise InputError(problems)
     return tuple(places)
+
+
+def _point(
+    path: Path, number: int, row: dict[str, str], problems: list[Problem]
+) -> tuple[float, float] | None:
+    """The row's lat and lon, or None with the problem added."""
+    try:
+        lat, lon = float(row["lat"]), float(row["lon"])
+    except (TypeError, ValueError):
+        lat = lon = math.nan
+        expected = f"lat {row['lat']!r}, lon {row['lon']!r}: expected two numbers (degrees)"
+    else:
+        expected = f"lat {lat}, lon {lon}: expected lat in -90..90 and lon in -180..180"
+    if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:
+        return lat, lon
+    problems.append(Problem(str(path), None, number, "lat", expected))
+    return None
+
+
+def load_countries(path: Path) -> tuple[Country, ...]:
+    """The countries of a ``countries.csv`` (columns country, lat, lon, words; lat and
+    lon may both be blank)."""
+    problems: list[Problem] = []
+    countries: list[Country] = []
+    for number, row in enumerate(_rows(path, ("country", "lat", "lon", "words")), start=2):
+        middle = None
+        if (row["lat"] or "").strip() or (row["lon"] or "").strip():
+            middle = _point(path, number, row, problems)
+            if middle is None:
+                continue
+        words = frozenset(w.strip().lower() for w in (row["words"] or "").split(";") if w.strip())
+        countries.append(Country((row["country"] or "").strip(), words, middle))
+    if problems:
+        raise InputError(problems)
+    return tuple(countries)
+
+
+def load_borders(path: Path, countries: Iterable[str]) -> Borders:
+    """The borders of a ``borders.csv`` (columns border: two ``;``-separated names of
+    ``countries``, lat, lon): each border's points in file order."""
+    known = set(countries)
+    problems: list[Problem] = []
+    lines: dict[frozenset[str], list[tuple[float, float]]] = {}
+    for number, row in enumerate(_rows(path, ("border", "lat", "lon")), start=2):
+        pair = frozenset(n.strip() for n in (row["border"] or "").split(";") if n.strip())
+        if len(pair) != 2 or not pair <= known:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    number,
+                    "border",
+                    f"{row['border']!r}: expected two countries of countries.csv, separated by ';'",
+                )
+            )
+            continue
+        point = _point(path, number, row, problems)
+        if point is not None:
+            lines.setdefault(pair, []).append(point)
+    short = [" and ".join(sorted(pair)) for pair, line in lines.items() if len(line) < 2]
+    if short:
+        problems.append(
+            Problem(
+                str(path), message=f"needs two points or more of each border: {', '.join(short)}"
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return {pair: tuple(line) for pair, line in lines.items()}
 
 
 def load_people(path: Path) -> People:
@@ -307,6 +370,18 @@ def default_regions() -> tuple[Region, ...]:
 def default_places() -> tuple[Place, ...]:
     """The towns shipped for the example theater."""
     return load_places(DEFAULTS / "places.csv")
+
+
+@lru_cache(maxsize=1)
+def default_countries() -> tuple[Country, ...]:
+    """The countries shipped for the example theater."""
+    return load_countries(DEFAULTS / "countries.csv")
+
+
+@lru_cache(maxsize=1)
+def default_borders() -> Borders:
+    """The borders shipped for the example theater."""
+    return load_borders(DEFAULTS / "borders.csv", (c.name for c in default_countries()))
 
 
 def theater_places(folder: Path | None) -> tuple[Place, ...]:

@@ -33,14 +33,14 @@ from defplan.extract.lexicon_files import (
     Place,
     Region,
     default_actors,
+    default_borders,
     default_places,
     default_regions,
 )
 from defplan.extract.places import (
     BORDER_REACH_KM,
-    BORDERS,
-    COUNTRY_WORDS,
     DIRECTION_SPREAD_DEG,
+    country_words,
     distance_to_border_km,
     in_country_part,
     lies_toward,
@@ -549,13 +549,13 @@ class Gazetteer:
         words = [w for w in re.split(r"[\s\-]+", place) if w]
         lowered = [fold(w) for w in words]
         if "border" in lowered:
-            countries = {COUNTRY_WORDS[w] for w in lowered if w in COUNTRY_WORDS}
+            countries = {country_words()[w] for w in lowered if w in country_words()}
             return self._on_border(countries)
         exact = self.resolve_name(place)
         if exact is not None:
             return {exact}
         for word in words:
-            if fold(word) in GENERIC_WORDS or fold(word) in COUNTRY_WORDS:
+            if fold(word) in GENERIC_WORDS or fold(word) in country_words():
                 continue
             hits = self._by_word(word)
             if hits:
@@ -574,7 +574,7 @@ class Gazetteer:
         }
         if region:
             return region
-        countries = {COUNTRY_WORDS[w] for w in lowered if w in COUNTRY_WORDS}
+        countries = {country_words()[w] for w in lowered if w in country_words()}
         if countries:
             inside = {b for b in self.bases if b.country in countries}
             part = _compass(lowered)
@@ -597,9 +597,10 @@ class Gazetteer:
 
     def _on_border(self, countries: set[str]) -> set[str]:
         if len(countries) == 2:
-            lines = [BORDERS[frozenset(countries)]] if frozenset(countries) in BORDERS else []
+            borders = default_borders()
+            lines = [borders[frozenset(countries)]] if frozenset(countries) in borders else []
         else:
-            lines = [line for pair, line in BORDERS.items() if countries <= pair]
+            lines = [line for pair, line in default_borders().items() if countries <= pair]
         return {
             b.base_id
             for b in self.bases
@@ -742,7 +743,7 @@ class Gazetteer:
             re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
             for w in adj_words
             if w[:1].isupper()
-            and fold(w) not in COUNTRY_WORDS
+            and fold(w) not in country_words()
             and fold(w).replace(".", "").replace(" ", "") not in _NOT_NAMES
         ]
         if titled is not None:
