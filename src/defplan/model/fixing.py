@@ -12,11 +12,11 @@ smaller and their reachable exponents fewer, and its proof is the whole instance
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 
 import numpy as np
 
+from defplan.model.formulation import OutOfTimeError, check_deadline
 from defplan.model.instance import FloatArray, Instance, IntArray
 from defplan.model.lagrangian import Prices, _cheapest, _Pricing
 
@@ -49,19 +49,16 @@ def narrowed_bounds(
     """
     try:
         return _narrowed(instance, prices, incumbent, deadline)
-    except _OutOfTimeError:
+    except OutOfTimeError:
         return instance.lower.copy(), instance.upper.copy()
-
-
-class _OutOfTimeError(Exception):
-    """The clock passed the narrowing's deadline."""
 
 
 def _narrowed(
     instance: Instance, prices: Prices, incumbent: IntArray, deadline: float
 ) -> tuple[IntArray, IntArray]:
-    """:func:`narrowed_bounds`, raising :class:`_OutOfTimeError` past ``deadline``."""
-    _check(deadline)
+    """:func:`narrowed_bounds`, raising
+    :class:`~defplan.model.formulation.OutOfTimeError` past ``deadline``."""
+    check_deadline(deadline)
     pricing = _Pricing(instance)
     lam, mu, rho = prices.inventory, prices.links, prices.budget
     moved = instance.move_cost + rho if pricing.moving else 0.0
@@ -162,7 +159,7 @@ def _farthest(
     far = end.astype(np.int64).copy()
     far = np.maximum(far, near) if direction > 0 else np.minimum(far, near)
     while True:
-        _check(deadline)
+        check_deadline(deadline)
         open_ = near != far
         if not open_.any():
             return near
@@ -171,8 +168,3 @@ def _farthest(
         fits = rise(mid) <= slack
         near = np.where(open_ & fits, mid, near)
         far = np.where(open_ & ~fits, mid - direction, far)
-
-
-def _check(deadline: float) -> None:
-    if time.perf_counter() >= deadline:
-        raise _OutOfTimeError
