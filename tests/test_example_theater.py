@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,9 @@ from types import ModuleType
 import pytest
 from openpyxl import load_workbook
 
+from defplan.extract import extract_articles
+from defplan.extract.articles import Article
+from defplan.extract.sites import Gazetteer
 from defplan.scenario import Scenario
 from defplan.workbook import load_scenario, validate, write_csv_folder
 from defplan.workbook.write import write_xlsx
@@ -112,3 +117,41 @@ def test_the_project_ships_no_article_sentences() -> None:
         [sys.executable, str(checker), str(ROOT)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
+
+
+#: the parts of a facts-table name that place a base rather than name it
+_LOCATORS = {"Air Base", "Kirkuk", "Green Zone", "Baghdad", "near Husaybah", "Jordan", "Syria"}
+_LOCATORS |= {"Turkish base near Bashiqa", "brief: Mission Support Site Euphrates"}
+
+
+@needs_shared
+def test_every_name_the_facts_table_gives_a_base_is_one_the_extractor_reads(
+    example: Scenario,
+) -> None:
+    """ "Ain al-Asad (Al Asad) Air Base", "Erbil Air Base / Erbil International Airport":
+    each name in a base's facts row finds that base, so the shipped aliases hold them."""
+    gazetteer = Gazetteer.from_bases(example.bases)
+    builder = _builder()
+    rows = builder.read_csv(ROOT / "inputs" / "example" / "bases.csv")
+    for row in rows:
+        parts = [p.strip() for p in re.split(r"\s*/\s*|\(|\)|,", row["fact"]) if p.strip()]
+        for part in parts:
+            if part not in _LOCATORS:
+                assert gazetteer.resolve_name(part) == row["base_id"], (row["fact"], part)
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        ("Fifteen rockets fell on US forces at the Koniko gas field on Monday.", "conoco"),
+        ("Two drones were shot down over Erbil AB on Monday.", "erbil"),
+        ("A drone struck the US base at the Omar oilfield on Monday.", "green_village"),
+        ("A drone struck the US base at the Omar oil field on Monday.", "green_village"),
+    ],
+)
+def test_the_spellings_the_catalogue_lists_are_in_the_shipped_workbook(
+    example: Scenario, text: str, base: str
+) -> None:
+    """Catalogue row 9's spellings are aliases of the bundled theater, not of a test's own."""
+    found = extract_articles([Article("a.txt", text, dt.date(2024, 5, 9))], example.bases)
+    assert [r.base_id for r in found.rows] == [base]

@@ -224,3 +224,10 @@ def _problems(load: Callable[[Path], object], path: Path, text: str) -> list[Pro
     with pytest.raises(InputError) as caught:
         load(path)
     return list(caught.value.problems)
+
+
+def test_a_group_named_by_its_brigade_alias_is_the_group_of_the_shipped_lexicon() -> None:
+    text = (
+        "The al-Warithin Brigade said it had launched three drones at the Tanf garrison on Monday."
+    )
+    assert _rows(text) == [("al_tanf", "Tashkil al-Waritheen")]
