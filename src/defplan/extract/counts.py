@@ -92,9 +92,39 @@ IN_NAME: Final = re.compile(
     r"\b(?!(?:Of|In|On|At|About|Around|Nearly|Almost|Over|Some|With|By|From|Only|All|And|But"
     r"|After|Before|Another|Just|Up|To|Least|Than)\b)[A-Z][\w-]*\s+$"
 )
+# a year is no count: "In 2018 rockets target the consulate", "since 2019, drones ..."
+YEAR_BEFORE: Final = re.compile(
+    r"\b(?:in|since|during|until|till|by|from|of|early|late|mid|spring|summer|autumn|fall"
+    r"|winter)\s*-?\s*$",
+    re.IGNORECASE,
+)
+# "a number of", "a few", "a handful of": some, not one
+SOME_NOT_ONE: Final = re.compile(
+    r"an?\s+(?:number|handful|lot|host|series|couple|group)\s+of\b|a\s+few\b", re.IGNORECASE
+)
+# a figure told as superseded: "He had earlier said three were wounded" (then two)
+EARLIER_FIGURE: Final = re.compile(
+    r"\bhad\s+(?:earlier|initially|first|previously)\s+(?:said|informed|reported|stated"
+    r"|announced|put|given|told)\b"
+    r"|\b(?:was|were|had\s+been)\s+(?:earlier|initially|first|previously)\s+(?:reported|said"
+    r"|put|given|announced)\b",
+    re.IGNORECASE,
+)
+
+
+def is_year(number: str, before: str) -> bool:
+    """Whether ``number``, told after ``before``, is a year and no count.
+
+    >>> is_year("2018", "In "), is_year("2018", "fired "), is_year("12", "in ")
+    (True, False, False)
+    """
+    return re.fullmatch(r"(?:19|20)\d\d", number) is not None and bool(YEAR_BEFORE.search(before))
+
+
 VAGUE: Final = (
     r"(?:dozens|scores|hundreds|several|multiple|a\s+number\s+of|a\s+few|many|numerous"
-    r"|a\s+handful\s+of|some|other|more|unknown\s+number\s+of|unspecified\s+number\s+of)"
+    r"|a\s+handful\s+of|a\s+couple\s+of|a\s+group\s+of|some|other|more|unknown\s+number\s+of"
+    r"|unspecified\s+number\s+of)"
 )
 
 
@@ -194,7 +224,9 @@ _HURT_AFTER = (
     r"|evaluated\s+for|assessed\s+(?:with|for)|checked\s+for|required|needed|underwent"
     r"|with(?!\s+(?:no|out)\b))\s+(?:[\w\"\u201c\u2018-]+\s+){0,5}[\"\u201c\u2018]?"
     r"(?:injur(?:y|ies)|wounds?|concussions|concussive\s+\w+|traumatic\s+brain\s+\w+|tbis?"
-    r"|(?:concussion|tbi)[\w-]*\s+symptoms|smoke\s+inhalation|shrapnel|treatment"
+    r"|(?:concussion|tbi)[\w-]*\s+symptoms|smoke\s+inhalation|shrapnel"
+    # (not "received decontamination treatment": a precaution, not a wound)
+    r"|(?<!decontamination\s)(?<!precautionary\s)(?<!preventive\s)treatment"
     r"|medical\s+(?:care|attention)))"
 )
 _KILL_VERB = r"(?:killed|killing|kills|kill|claimed\s+the\s+lives\s+of|claiming\s+the\s+lives\s+of)"
@@ -362,11 +394,15 @@ def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int,
         at = match.end()
         listed = match.group("list")
         before = text[: match.start("list")]
-        if listed[:1].isdigit() and (AFTER_MONTH.search(before) or IN_NAME.search(before)):
+        if listed[:1].isdigit() and (
+            AFTER_MONTH.search(before) or IN_NAME.search(before) or is_year(listed[:4], before)
+        ):
             at = match.start("list") + 1  # the day of a date, a name: count from after it
             continue
         if re.match(r"(?i)(?:an?|one)\s+(?:of|more|other|another)\b", listed):
             continue
+        if SOME_NOT_ONE.match(text, match.start("list")):
+            continue  # "injuring a number of militants": some, not one
         if re.search(r"(?i)\bno\s*$", before):
             continue  # "left no one injured" counts nobody
         if re.search(r"(?i)\b(?:including|among\s+them|of\s+them|of\s+whom)\s*$", before):
@@ -498,6 +534,9 @@ def casualties_in(text: str) -> Casualties:
     >>> casualties_in("at least 23 were wounded")
     Casualties(killed=None, wounded=23, killed_said=False, wounded_said=True)
     """
+    if EARLIER_FIGURE.search(text):
+        # "He had earlier said three were wounded": a figure since corrected
+        return _said_only(casualties_in(EARLIER_FIGURE.sub(" ", text)))
     killed_none, wounded_none, spans = stated_zeros(text)
     for pattern, kills, hurts in (
         (NO_CASUALTIES, True, True),
@@ -523,6 +562,14 @@ def casualties_in(text: str) -> Casualties:
         wounded=wounded,
         killed_said=killed is not None or VAGUE_KILLED.search(text) is not None,
         wounded_said=wounded is not None or VAGUE_WOUNDED.search(text) is not None,
+    )
+
+
+def _said_only(told: Casualties) -> Casualties:
+    """What ``told`` says without its figures: that there were dead or wounded."""
+    return Casualties(
+        killed_said=told.killed_said or told.killed is not None,
+        wounded_said=told.wounded_said or told.wounded is not None,
     )
 
 
@@ -596,7 +643,11 @@ def munitions_in(text: str) -> int | None:
     """
     for match in MUNITIONS.finditer(text):
         before = text[: match.start()]
-        if match.group(0)[:1].isdigit() and (AFTER_MONTH.search(before) or IN_NAME.search(before)):
+        if match.group(0)[:1].isdigit() and (
+            AFTER_MONTH.search(before)
+            or IN_NAME.search(before)
+            or is_year(match.group("n") or "", before)
+        ):
             continue
         if match.group("one"):
             return 1 + _more_after(text[match.end() :])

@@ -33,6 +33,8 @@ _MOD = (
     r"|considerable|extensive|notable|among|of|than|but|the|in|on|at|to"
     r"|for|from|about|were|was|is|are|and|or)\b)[\w.'\u2019-]+\s+)"
 )
+# a modifier in a list of them: "no U.S., coalition or partner casualties"
+_LISTED_MOD = _MOD.replace(r"[\w.'\u2019-]+\s+)", r"[\w.'\u2019-]+,?\s+)")
 # a harm noun that qualifies a report ("no casualty figures were released"): no zero
 _REPORT = (
     r"(?!\s+(?:figures?|counts?|tolls?|numbers?|reports?|details|information|data|estimates?)\b)"
@@ -52,7 +54,8 @@ NEGATED_NOUN: Final = re.compile(
     # (not a purpose: "to avoid casualties", "aimed at averting losses")
     r"|(?<!\bat\s)(?:avoid(?:ing|ed)|avert(?:ing|ed))\s+)"
     r"\s*(?:any\s+)?(?:(?:immediate|initial|early)\s+)?(?:reports?\s+of\s+(?:any\s+)?)?"
-    rf"{_MOD}{{0,3}}?(?P<list>{_NOUN_LIST})",
+    # (modifiers may be coordinated: "no coalition or partner force casualties")
+    rf"(?:{_LISTED_MOD}(?:(?:or|and)\s+)?){{0,4}}?(?P<list>{_NOUN_LIST})",
     re.IGNORECASE,
 )
 NEGATED_VERB: Final = re.compile(

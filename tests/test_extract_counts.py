@@ -1,0 +1,83 @@
+"""Count misreads found on unseen copy, as properties of the count readers: a year is no
+count, "a number of" is some and not one, coordinated modifiers keep a zero a zero, a
+figure told as since corrected is not the count, and a precaution is no wound."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from defplan.extract import extract_text
+from defplan.extract.counts import casualties_in, munitions_in
+from defplan.scenario import BaseRow
+from test_extract import in_words
+
+YEAR_WORDS = ["In", "in", "Since", "since", "during", "until", "by", "early", "late"]
+WEAPONS = ["rockets", "drones", "missiles", "mortar rounds"]
+MODIFIERS = ["U.S.", "coalition", "partner force", "American", "Iraqi", "allied"]
+VAGUE_SOME = ["a number of", "a few", "a handful of", "a couple of", "a group of"]
+PEOPLE = ["soldiers", "militants", "contractors", "service members", "guards"]
+
+
+@given(st.integers(1900, 2099), st.sampled_from(YEAR_WORDS), st.sampled_from(WEAPONS))
+def test_a_year_before_a_weapon_is_never_its_count(year: int, before: str, weapon: str) -> None:
+    assert munitions_in(f"{before} {year} {weapon} targeted the consulate.") is None
+    assert casualties_in(f"{before} {year} soldiers were wounded there.").wounded is None
+
+
+@given(st.integers(1, 999), st.sampled_from(WEAPONS), st.booleans())
+def test_a_count_after_a_year_is_still_read(n: int, weapon: str, digits: bool) -> None:
+    written = str(n) if digits else in_words(n, True, False)
+    assert munitions_in(f"In 2019, {written} {weapon} hit the base.") == n
+    assert munitions_in(f"Officials said {written} {weapon} hit the base.") == n
+
+
+@given(st.sampled_from(VAGUE_SOME), st.sampled_from(PEOPLE), st.booleans())
+def test_some_people_hurt_is_a_report_of_wounded_without_a_count(
+    some: str, people: str, passive: bool
+) -> None:
+    text = f"{some} {people} were injured" if passive else f"injuring {some} {people}"
+    told = casualties_in(text)
+    assert told.wounded is None
+    assert told.wounded_said
+
+
+@given(
+    st.lists(st.sampled_from(MODIFIERS), min_size=1, max_size=3, unique=True),
+    st.sampled_from([" or ", " and ", ", "]),
+    st.sampled_from(["casualties", "injuries or deaths", "losses"]),
+)
+def test_a_zero_with_coordinated_modifiers_is_a_zero(
+    modifiers: list[str], joint: str, harm: str
+) -> None:
+    told = casualties_in(f"There were no {joint.join(modifiers)} {harm}, the statement said.")
+    assert (told.killed, told.wounded) == (0, 0)
+
+
+@given(st.integers(1, 30), st.integers(1, 30))
+def test_a_figure_told_as_since_corrected_is_not_the_count(now: int, before: int) -> None:
+    told = casualties_in(
+        f"The spokesman had earlier said {in_words(before, True, False)} people were wounded."
+    )
+    assert told.wounded is None and told.wounded_said
+    bases = [BaseRow(base_id="asad", name="Ain al-Asad", aliases="", lat=33.8, lon=42.4, troops=0)]
+    text = (
+        f"Rockets hit Ain al-Asad air base on Monday, wounding {in_words(now, True, False)} "
+        "people, a coalition spokesman said. Photo: file image of the base. "
+        f"He had earlier informed reporters that {in_words(before, True, False)} people "
+        "were wounded."
+    )
+    (row,) = extract_text(text, bases, published=dt.date(2021, 3, 9)).rows
+    assert row.wounded == now
+
+
+def test_a_precaution_is_no_wound() -> None:
+    assert (
+        casualties_in(
+            "Two to four soldiers near the shell received full decontamination treatment."
+        ).wounded
+        is None
+    )
+    assert casualties_in("two soldiers received treatment for concussions").wounded == 2
