@@ -128,6 +128,8 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"(?:\s+(?:morning|afternoon|evening|night))?\b"
         ),
     ),
+    # "a few days ago": its month, when every day the words allow lies in one
+    ("few_days_ago", re.compile(r"\b(?:a\s+few|several|some)\s+days\s+ago\b", re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\w+)\s+days\s+ago\b", re.I)),
     # "on the 28th": the latest 28th on or before publication (an ordinal is needed)
     (
@@ -151,6 +153,9 @@ REPORTING_WORD: Final = re.compile(
     r"|stated|wrote|briefing|press\s+conference|interview|spoke|according\s+to)\b",
     re.IGNORECASE,
 )
+REPORTING_VERB: Final = re.compile(
+    r"(?:says|said|announced|reported|stated|confirmed|told|tweeted|wrote|added)\b"
+)
 REPORTING_BEFORE: Final = re.compile(
     rf"{REPORTING_WORD.pattern}(?:\s+\S+){{0,6}}\s*$", re.IGNORECASE
 )
@@ -167,10 +172,36 @@ REPORTED_CONTENT: Final = re.compile(
 )
 
 
-# "Baghdad, Feb 16 (IANS)": a dateline dates the report, not the attack
-DATELINE_AFTER: Final = re.compile(r"^\s*\((?:[A-Z][\w.&]*\s?){1,3}\)")
+# "Baghdad, Feb 16 (IANS)", "DAMASCUS, Aug 14 (NNN-SANA) -": a dateline dates the
+# report, not the attack
+DATELINE_AFTER: Final = re.compile(r"^\s*\((?:[A-Z][\w.&-]*\s?){1,3}\)")
+# "Colombia /America, 29th January 2024: At least ...": a place opens the sentence, the
+# day follows it and a colon or a dash opens the report
+DATELINE_PLACE_BEFORE: Final = re.compile(r"^\s*[A-Z][\w./'\u2019 -]{0,40},\s*$")
+DATELINE_MARK_AFTER: Final = re.compile(r"^\s*(?:[:\u2013\u2014]|-\s)")
+# "On June 18, the Coalition says ...", "officials on Thursday said": the date of the
+# statement the sentence opens with (or whose verb it stands before)
+STATEMENT_AFTER: Final = re.compile(
+    r"^,?\s+(?:(?!(?:hit|struck|landed|fell|fired|launched|attacked|targeted|shelled)\b)"
+    r"[\w.'\u2019-]+\s+){0,4}?" + REPORTING_VERB.pattern,
+    re.IGNORECASE,
+)
+# "in response to the killing of X in Baghdad on 3 January 2020", "since the earthquake
+# earlier this month": the date of another event the attack is told against
+OTHER_EVENT_BEFORE: Final = re.compile(
+    r"\b(?:since|after|following|amid|in\s+(?:response|retaliation|revenge|reaction)\s+"
+    r"(?:to|for)|to\s+avenge|avenging|anniversary\s+of|marking)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:[\w'\u2019-]+\s+){0,3}?(?:killing|assassination|earthquake|election|elections"
+    r"|withdrawal|visit|funeral|ceasefire|truce|invasion)\b"
+    r"(?:(?!\b(?:attack|attacks|strike|strikes|rocket|rockets|drone|drones|missile|missiles"
+    r"|when|which|and|but)\b)[^.;:!?])*$",
+    re.IGNORECASE,
+)
 # "since late October": the start of a period, never the day of one attack
-PERIOD_START_BEFORE: Final = re.compile(r"\b(?:since|from)\s+$", re.IGNORECASE)
+# ("since last October 19", "since last year's October 7 attack")
+PERIOD_START_BEFORE: Final = re.compile(
+    r"\b(?:since|from)\s+(?:(?:last|this)\s+(?:year['\u2019]s\s+)?)?$", re.IGNORECASE
+)
 # "A year ago on January 8": that day of the year before
 YEAR_AGO_BEFORE: Final = re.compile(r"\b(?:a|one)\s+year\s+ago,?\s+(?:on\s+|in\s+)?$", re.I)
 
@@ -250,6 +281,10 @@ class DateMention:
     opens_period: bool = False  # "since late October": never one attack's day
     dateline: bool = False  # "Baghdad, Feb 16 (IANS)": the report's day
     names_event: bool = False  # "the Tuesday attack", "Wednesday's strike"
+    other_event: bool = False  # "in response to the killing of X on 3 January": not it
+    # "On June 18, the Coalition says ...": the day of the statement the sentence opens
+    # with; it dates the attack only when nothing else in the sentence does
+    opens_statement: bool = False
     # read in an article without a publication date, against a stand-in day: it tells
     # attacks apart ("Saturday" is not "last week") but is never written out
     floating: bool = False
@@ -385,6 +420,24 @@ def week_period(monday: dt.date) -> tuple[dt.date, DatePrecision]:
 _Resolved = tuple[dt.date, DatePrecision]
 
 
+#: the days "a few days ago" may mean, counted back from publication
+FEW_DAYS: Final = (2, 7)
+
+
+def few_days_ago(published: dt.date) -> _Resolved:
+    """The month "a few days ago" (two to seven days before ``published``) falls in;
+    a ValueError when those days span two months (the text gives no month then).
+
+    >>> few_days_ago(dt.date(2024, 8, 10))
+    (datetime.date(2024, 8, 1), 'month')
+    """
+    first = published - dt.timedelta(days=FEW_DAYS[1])
+    last = published - dt.timedelta(days=FEW_DAYS[0])
+    if truncate_date(first, "month") != truncate_date(last, "month"):
+        raise ValueError("a few days ago, across two months")
+    return truncate_date(last, "month"), "month"
+
+
 def _numeric_day(match: re.Match[str]) -> _Resolved:
     """ "09/20/2016" or "20/09/2016": the day when only one order (month/day or
     day/month) makes one, or both orders make the same; else a ValueError."""
@@ -480,6 +533,8 @@ def _day_near(kind: str, match: re.Match[str], published: dt.date) -> _Resolved 
         if days is None or days > 60:
             raise ValueError(text)
         return published - dt.timedelta(days=days), "day"
+    if kind == "few_days_ago":
+        return few_days_ago(published)
     if kind == "day_of_month":
         day_number = int(match.group("d"))
         year, month = published.year, published.month
@@ -602,7 +657,7 @@ def find_dates(
             taken.append((start, end))
             if published is not None and YEAR_AGO_BEFORE.search(text[:start]):
                 day = _year_before(day, published)
-            if published is not None and day > published:
+            if published is not None and not _may_follow(kind, day, published):
                 continue
             found.append(
                 DateMention(
@@ -612,21 +667,59 @@ def find_dates(
                     day=truncate_date(day, precision),
                     precision=precision,
                     weak=kind == "today",
-                    reported=_not_the_event(text, start, end),
-                    opens_period=_opens_period(text, start),
-                    dateline=DATELINE_AFTER.match(text[end:]) is not None,
-                    names_event=EVENT_AFTER.match(text[end:]) is not None,
                     floating=floating,
+                    **_roles(text, start, end),
                 )
             )
     found.sort(key=lambda d: (d.start, d.end))
     return found
 
 
+#: days a date written in full with its year may follow the publication day: a weekly
+#: digest filed under the Monday it opens tells "On 30 Sep 2020" of the Wednesday after
+FULL_DATE_GRACE_DAYS: Final = 7
+
+
+def _may_follow(kind: str, day: dt.date, published: dt.date) -> bool:
+    """Whether a date on ``day`` may be told in a text published on ``published``: any
+    date up to that day, and a day written in full with its year a few days after it
+    (never a relative one: "on Saturday" is the Saturday before)."""
+    if day <= published:
+        return True
+    return kind in ("iso", "numeric", "day_month_year") and (day - published).days <= (
+        FULL_DATE_GRACE_DAYS
+    )
+
+
+def _roles(text: str, start: int, end: int) -> dict[str, bool]:
+    """What the date at ``text[start:end]`` is the date of, as named features of
+    ``DateMention``: a statement, a dateline, the start of a period, another event told
+    around it, or the attack it names ("Wednesday's attack")."""
+    return {
+        "reported": _not_the_event(text, start, end),
+        "opens_period": _opens_period(text, start),
+        "dateline": _dateline(text, start, end),
+        "names_event": EVENT_AFTER.match(text[end:]) is not None,
+        "opens_statement": _statement_opens(text, start, end),
+        "other_event": OTHER_EVENT_BEFORE.search(text[max(0, start - 160) : start]) is not None,
+    }
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is a dateline: "Baghdad, Feb 16 (IANS)",
+    or "Colombia /America, 29th January 2024: ..." (a place, the day, a colon)."""
+    return DATELINE_AFTER.match(text[end:]) is not None or (
+        DATELINE_PLACE_BEFORE.match(text[:start]) is not None
+        and DATELINE_MARK_AFTER.match(text[end:]) is not None
+    )
+
+
 def _not_the_event(text: str, start: int, end: int) -> bool:
     """Whether the date at ``text[start:end]`` says when something was said (a statement,
     a dateline) or when a period began, rather than when the attack happened."""
-    if DATELINE_AFTER.match(text[end:]) or _opens_period(text, start):
+    if _dateline(text, start, end) or _opens_period(text, start):
+        return True
+    if _statement_opens(text, start, end):
         return True
     said = REPORTING_BEFORE.search(text[:start])
     if said is None:
@@ -637,6 +730,14 @@ def _not_the_event(text: str, start: int, end: int) -> bool:
         and not EVENT_AFTER.match(text[end:])
         and not text[start:end].endswith(("'s", "\u2019s"))
     )
+
+
+def _statement_opens(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` dates a statement: it opens the sentence
+    and a reporting verb follows it after a short subject ("On June 18, the Coalition
+    says ...: 'fire landed ..., June 17'")."""
+    opening = re.fullmatch(r"\W*(?:(?i:on|late|early|late\s+on|early\s+on)\s+)?", text[:start])
+    return opening is not None and STATEMENT_AFTER.match(text[end:]) is not None
 
 
 def _opens_period(text: str, start: int) -> bool:

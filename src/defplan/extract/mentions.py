@@ -724,7 +724,7 @@ def _split_sequel(clause: Clause) -> list[Clause]:
 
 
 def _own_day(dates: list[DateMention]) -> DateMention | None:
-    return next((d for d in dates if not d.reported), None)
+    return next((d for d in dates if not (d.reported or d.other_event)), None)
 
 
 def _split_coordinated(
@@ -831,7 +831,8 @@ def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMe
     # "officials on Thursday released pictures of the Tuesday attack": the day that
     # names the attack comes first
     own = sorted(
-        (d for d in facts.dates if not d.reported), key=lambda d: (not d.names_event, d.weak)
+        (d for d in facts.dates if not (d.reported or d.other_event)),
+        key=lambda d: (not d.names_event, d.weak),
     )
     if own and own[0].weak:
         # '"... today at 10:31 pm," the command said late Friday': the quote's today is
@@ -856,14 +857,24 @@ def _date_for(facts: _ClauseFacts, sentence_facts: list[_ClauseFacts]) -> DateMe
         if other is facts or other.attack or OWN_PREDICATE.match(other.clause.text):
             continue  # "comes after ... last week", ", which was freed in 2016": their own
         for date in other.dates:
-            if date.reported:
+            if date.reported or date.other_event:
                 continue
             distance = abs(other.clause.start - facts.clause.start)
             if (other.event_words or other.excluded) and date.precision == "day":
                 date = replace(date, day=date.day.replace(day=1), precision="month")
             if best is None or distance < best[0]:
                 best = (distance, date)
-    return best[1] if best else None
+    return best[1] if best else _statement_day(sentence_facts)
+
+
+def _statement_day(sentence_facts: list[_ClauseFacts]) -> DateMention | None:
+    """The day of the statement a sentence opens with, when nothing in it dates the
+    attack ("On Wednesday, sources announced that the base was targeted"): it dates
+    the attack it announces, and tells it apart from an attack of another day."""
+    said = [
+        d for f in sentence_facts for d in f.dates if d.opens_statement and d.precision == "day"
+    ]
+    return said[0] if said else None
 
 
 @dataclass(frozen=True)
@@ -927,7 +938,9 @@ def _split_where(
         if not before:
             continue
         tail = masked[cue.start() : len(clause.text)]
-        own_day = [d for d in dates if at <= d.start < clause.end and not d.reported]
+        own_day = [
+            d for d in dates if at <= d.start < clause.end and not (d.reported or d.other_event)
+        ]
         if not own_day or weapon_in(tail) is None:
             continue
         where = at + cue.group(0).index("where")
@@ -1004,7 +1017,10 @@ def _told_together(facts: _ClauseFacts) -> _ClauseFacts:
         or len(bases) != 1
         or any(s.plural for s in facts.sites)
         or AGGREGATE.search(facts.masked) is not None
-        or len([d for d in facts.dates if d.precision == "day" and not d.reported]) > 1
+        or len(
+            [d for d in facts.dates if d.precision == "day" and not (d.reported or d.other_event)]
+        )
+        > 1
     ):
         return facts
     return replace(facts, single=True, plural=False, excluded=None)
@@ -1014,7 +1030,7 @@ def _dated_list(facts: _ClauseFacts) -> list[_ClauseFacts]:
     """ "two attacks which targeted the garrison on October 20 and August 15": as many
     attacks as the clause counts and gives days, one per day."""
     listed = LISTED_ATTACKS.search(facts.masked)
-    days = [d for d in facts.dates if d.precision == "day" and not d.reported]
+    days = [d for d in facts.dates if d.precision == "day" and not (d.reported or d.other_event)]
     if listed is None or not facts.sites or facts.excluded not in (None, "aggregate"):
         return [facts]
     if len(days) < 2 or len(days) != parse_number(listed.group("n")):
@@ -1287,7 +1303,9 @@ def _round_zero(article: Article, sentence: Sentence, facts: list[_ClauseFacts])
     none = casualties_in(sentence.text)
     if (none.killed != 0 and none.wounded != 0) or none.killed or none.wounded:
         return []
-    dates = [d for f in facts for d in f.dates if not (d.reported or d.opens_period)]
+    dates = [
+        d for f in facts for d in f.dates if not (d.reported or d.opens_period or d.other_event)
+    ]
     return [_sentence_toll(article, sentence, none, round=True, date=dates[0] if dates else None)]
 
 
@@ -1328,7 +1346,7 @@ def _context_dates(facts: list[_ClauseFacts]) -> list[DateMention]:
     heard = [f for f in told if f.sites and EXPLOSION.search(f.clause.text)]
     if not any(f.event_words or ATTACK_VERB.search(f.masked) for f in told) and not heard:
         return []
-    return [d for f in told for d in f.dates if not (d.opens_period or d.dateline)]
+    return [d for f in told for d in f.dates if not (d.opens_period or d.dateline or d.other_event)]
 
 
 # "- Drone downed near Erbil airport", "Read next: ...": links to other stories

@@ -1,0 +1,204 @@
+"""Which date is an attack's own: the roles a date plays in news copy (a statement's
+day, a dateline, the start of a period, another event's day) and how each attack's
+date is chosen among them, in invented articles that put the attack and the dates that
+are not its own at a distance, with the noise of news pages (captions, quotes,
+"Advertisement", background paragraphs, related-story lines).
+
+Each test reproduces one row of the catalogue in docs/extraction.md (Dates, session 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from defplan.extract.dates import FEW_DAYS, few_days_ago, find_dates
+from defplan.fields import truncate_date
+from defplan.scenario import Scenario
+from test_extract_dates_in_copy import _dated, _rows, theater
+
+__all__ = ["theater"]  # the module's fixture, shared with the dates-in-copy tests
+
+
+# -- the roles of a date ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("On June 18, the command says two rounds landed at the camp.", "opens_statement"),
+        ("KIRKUK, Aug 14 (ABC-XYZ) \u2013 A rocket hit the base last night.", "dateline"),
+        ("Some Town /Region, 29th January 2024: Three soldiers were hurt.", "dateline"),
+        ("It came in revenge for the killing of a commander on the 3rd of May 2021.", "other"),
+        ("The bases were hit 90 times since last October 19, a monitor said.", "period"),
+        ("It is the first death since last year's October 7 attack on Israel.", "period"),
+        ("Rockets hit the camp on June 18, the command says.", "attack"),
+        ("The killing of two soldiers on June 18 was the worst loss this year.", "attack"),
+    ],
+)
+def test_each_date_is_given_the_role_it_plays_in_its_sentence(sentence: str, role: str) -> None:
+    """A date is an attack's day unless the sentence makes it a statement's day, a
+    dateline, the start of a period or the day of another event told around it."""
+    date = find_dates(sentence, dt.date(2024, 8, 20))[0]
+    roles = {
+        "opens_statement": date.opens_statement and date.reported,
+        "dateline": date.dateline and date.reported,
+        "other": date.other_event,
+        "period": date.opens_period,
+    }
+    if role == "attack":
+        assert not any(roles.values()) and not date.reported
+    else:
+        assert roles[role], roles
+
+
+# -- the statement's day and the day it quotes ------------------------------------------
+
+
+def test_a_statement_day_opening_a_list_entry_yields_to_the_day_it_quotes(
+    theater: Scenario,
+) -> None:
+    """A background timeline: "On July 9, the command says: '... landed inside Camp
+    Taji, July 8.'" The day quoted is the attack's; the day the entry opens with is
+    when it was said. Captions and a related-story line around it change nothing."""
+    found = _rows(
+        theater,
+        dt.date(2019, 12, 30),
+        "Timeline: a year of rocket fire at bases hosting foreign troops",
+        "Soldiers stand guard at a gate of an army camp north of the capital. (File photo)",
+        "In March a militia was sanctioned for its links abroad. Nothing was fired that month.",
+        'On July 9, the command says "Indirect fire landed inside the perimeter of Camp '
+        'Taji, July 8. There were no casualties, and local forces are investigating."',
+        "Advertisement",
+        "Related: Parliament debates the presence of foreign troops",
+    )
+    assert _dated(found) == [("taji", "2019-07-08", "day")]
+
+
+def test_a_statement_day_opening_the_sentence_dates_the_attack_it_announces(
+    theater: Scenario,
+) -> None:
+    """A report of a Friday attack on Harir recalls, three paragraphs on, that "On
+    Wednesday, local sources announced that Harir base was targeted by a drone": that
+    Wednesday dates the earlier attack, so the two stay apart."""
+    found = _rows(
+        theater,
+        dt.date(2023, 10, 21),
+        "Armed groups targeted the Harir air base with two drones on Friday.",
+        "The drone attack on Harir base left several soldiers hurt.",
+        "The groups said the operation was a message of solidarity.",
+        "On Wednesday, local sources announced that Harir base, where foreign forces are "
+        "stationed, was targeted by a drone.",
+        "Harir base lies north-east of the regional capital.",
+    )
+    assert _dated(found) == [("harir", "2023-10-18", "day"), ("harir", "2023-10-20", "day")]
+
+
+# -- datelines --------------------------------------------------------------------------
+
+
+def test_a_dateline_with_a_hyphenated_agency_yields_to_last_night(theater: Scenario) -> None:
+    """ "KIRKUK, March 3 (ABC-XYZ) \u2013 ... last night": the dateline is the report's
+    day; the attack is the night before. A reply paragraph and a monitor's tally
+    follow."""
+    found = _rows(
+        theater,
+        dt.date(2022, 3, 3),
+        "KIRKUK, March 3 (ABC-XYZ) \u2013 A rocket attack targeted the K1 base, north-west "
+        "of Kirkuk, last night, state television reported.",
+        "Following the attack, security forces launched a sweep of nearby farmland.",
+        "No immediate reports of casualties from the sweep were confirmed.",
+        "A monitor said bases in the province had come under attack 40 times since October.",
+    )
+    assert _dated(found) == [("k1", "2022-03-02", "day")]
+
+
+def test_a_place_and_day_before_a_colon_dates_the_report_not_the_attack(
+    theater: Scenario,
+) -> None:
+    """ "Some Town /Region, 4th March 2024: Two drones struck Tower 22 ...": a dateline
+    (a place, the day, a colon). The attack "in the early hours" has no day of its own,
+    so its date stays blank rather than take the report's."""
+    found = _rows(
+        theater,
+        dt.date(2024, 3, 4),
+        "Some Town /Region, 4th March 2024: Two drones struck the Tower 22 outpost in "
+        "Jordan, wounding four soldiers.",
+        "An officer said the attack happened in the early hours near the border.",
+        "The outpost hosts a few hundred troops.",
+    )
+    assert _dated(found) == [("tower_22", None, None)]
+
+
+# -- the day of another event -----------------------------------------------------------
+
+
+def test_the_day_of_the_killing_a_strike_avenged_is_not_the_strike_s_day(
+    theater: Scenario,
+) -> None:
+    """A volley told "in May 2021" without its sites; two sentences on, it was "in
+    revenge for the killing of a commander ... on the 3rd of May 2021"; then the base it
+    hit. The base's attack takes the volley's month, never the killing's day."""
+    found = _rows(
+        theater,
+        dt.date(2022, 6, 1),
+        "Over a year ago, in May 2021, militias fired a dozen rockets at two bases.",
+        "The bases hosted coalition troops.",
+        "The barrage came in revenge for the killing of a militia commander in Baghdad on "
+        "the 3rd of May 2021.",
+        "The rockets hit the Ain al-Asad air base, and the strike was their answer.",
+        "(Photo: the base's runway, 2019)",
+    )
+    assert ("al_asad", "2021-05-03", "day") not in _dated(found)
+
+
+def test_a_tally_since_a_day_lends_a_later_attack_nothing_but_a_few_days_ago_its_month(
+    theater: Scenario,
+) -> None:
+    """A monitor's tally "since last October 19" comes right before an attack told "A
+    few days ago": the tally opens a period, and "a few days ago" (two to seven days
+    before 10 August) is August."""
+    found = _rows(
+        theater,
+        dt.date(2024, 8, 10),
+        "Drones targeted a coalition site in the countryside, local sources said.",
+        "Photos showed smoke rising over the site.",
+        "According to a monitor's count, bases have been attacked 135 times since last "
+        "October 19, including 40 attacks on the Conoco gas plant.",
+        "A few days ago, five soldiers were injured in a rocket attack on the Ain al-Asad "
+        "base in Anbar.",
+        "Read More: Talks on the troop drawdown stall",
+    )
+    assert ("al_asad", "2024-08-01", "month") in _dated(found)
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_a_few_days_ago_is_a_month_holding_every_day_it_may_mean(published: dt.date) -> None:
+    """ "A few days ago" is the month of every day two to seven days back, or nothing."""
+    first = published - dt.timedelta(days=FEW_DAYS[1])
+    last = published - dt.timedelta(days=FEW_DAYS[0])
+    try:
+        month, precision = few_days_ago(published)
+    except ValueError:
+        assert first.month != last.month
+        return
+    assert precision == "month"
+    assert month == truncate_date(first, "month") == truncate_date(last, "month")
+
+
+# -- a full date after the publication day ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [("On 30 Sep 2020", True), ("On 6 October 2020", False), ("On Wednesday", False)],
+)
+def test_a_full_date_a_few_days_after_a_digest_s_day_is_kept(written: str, kept: bool) -> None:
+    """A weekly digest filed under Monday 28 September tells "On 30 Sep 2020, three
+    rockets ...": a day written in full with its year, up to a week after the page's
+    day, is kept; a relative day never lies after it, nor a full date weeks later."""
+    found = find_dates(f"{written}, three rockets landed near the airport.", dt.date(2020, 9, 28))
+    assert bool(found and found[0].day > dt.date(2020, 9, 28)) is kept
