@@ -20,6 +20,8 @@ _PEOPLE = default_people()
 # Phrases naming a defence, an instrument or a picture rather than a weapon used in an
 # attack ("counter-rocket systems", "Patriot missile batteries", "drone footage"). They
 # are blanked (same length, so offsets hold) before weapons are looked for.
+#: the words for an unmanned aircraft
+_DRONE_WORD: Final = r"drones?|uavs?|uas|unmanned\s+aerial\s+(?:vehicles?|systems?)"
 NOT_A_WEAPON: Final = re.compile(
     r"\b(?:counter|anti)[\s-]*(?:rocket|drone|missile|mortar|uas|uav)s?\b"
     r"(?:,?\s*artillery,?\s*(?:(?:and|&)\s*)?mortar)?"
@@ -28,7 +30,16 @@ NOT_A_WEAPON: Final = re.compile(
     r"|\b(?:surface|ground)[\s-]to[\s-]air\s+missiles?\b"
     r"|\b(?:interceptor|air[\s-]defen[cs]e)\s+missiles?\b"
     r"|\bmissile\s+(?:defen[cs]e|batter(?:y|ies)|shield|interceptors?)\b"
-    r"|\b(?:surveillance|reconnaissance|spy|camera|commercial)\s+drones?\b"
+    # a drone that watches is no weapon: its role before it ("a reconnaissance drone"), as
+    # its errand after it ("a UAV ... conducting a reconnaissance mission") or as what it
+    # did ("the drone first recorded six missiles hitting the base")
+    r"|\b(?:surveillance|reconnaissance|recon|spy|spying|camera|commercial|observation"
+    r"|intelligence|isr|scout|monitoring|mapping|photo)[\s-]+(?:drones?|uavs?|uas|aircraft)\b"
+    rf"|\b(?:{_DRONE_WORD})(?=[^.;]{{0,90}}?\b(?:conduct\w*|carry\w*\s+out|on|fly\w*|perform\w*)"
+    r"\s+(?:an?\s+|its\s+|their\s+)?(?:\w+\s+)?(?:reconnaissance|surveillance|spying|intelligence"
+    r"|observation|isr)\b)"
+    rf"|\b(?:{_DRONE_WORD})\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+){{0,2}}?"
+    r"(?:recorded|records|filmed|films|photographed|monitored|monitors|documented|streamed)\b"
     r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
     r"|\bdrones?\s+(?:orbiting|circling|hovering|flying\s+overhead|overhead)\b"
     # "drone and aircraft activity were recorded near the base": watching, not striking

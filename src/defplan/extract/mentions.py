@@ -141,6 +141,14 @@ CAPTION_CREDIT: Final = re.compile(
     r"|\bphoto\s+(?:courtesy\s+of|credit:?)\s+[^\n]{2,80}$",
     re.IGNORECASE,
 )
+# a credit as a line of its own, after the caption's text or on the line under it:
+# "File Photo by Name/Unit/AGENCY", "Picture by Name / AGENCY" (not "Photo: ...", a
+# caption's own opening)
+CREDIT_LINE: Final = re.compile(
+    r"^\W*(?:file\s+)?(?:photo(?:graph)?|image|picture|video|footage)s?\s+(?:by|credit:?)\s+"
+    r"[^\n]{2,100}$",
+    re.IGNORECASE,
+)
 # "the Islamic Resistance in Iraq ... posted a statement saying its fighters had attacked
 # Harir": a group's claim of its own attack names the attacker
 _CLAIM_VERB = r"(?:claimed|claiming|said|says|announced|announcing|stated|posted|statement)"
@@ -1372,6 +1380,7 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
     ended = re.compile(r"[.!?][\"'\u201d\u2019)]*(?:\s*\{\{[^{}]*\}\})*\s*$")  # "{{ad}}" after
     skipped = {s.index for s in sentences if CAPTION.match(_paragraph_head(sentences, s))}
     credited = {s.paragraph for s in sentences if CAPTION_CREDIT.search(s.text)}
+    credited |= _credit_lines(sentences)
     skipped |= {s.index for s in sentences if s.paragraph in credited}
     # a caption repeated without its credit (pages often print it twice)
     captions = {" ".join(s.text.split()) for s in sentences if s.index in skipped}
@@ -1387,6 +1396,20 @@ def _headlines(article: Article, sentences: list[Sentence]) -> set[int]:
         if len(in_line) == 1 and not ended.search(in_line[0].text):
             skipped.add(in_line[0].index)
     return skipped | _listed_links(sentences, ended)
+
+
+def _credit_lines(sentences: list[Sentence]) -> set[int]:
+    """The lines a credit line credits: its own and, when it stands alone on its line,
+    the caption on the line above it."""
+    credited: set[int] = set()
+    for sentence in sentences:
+        if not CREDIT_LINE.search(sentence.text):
+            continue
+        credited.add(sentence.paragraph)
+        if _paragraph_head(sentences, sentence) == sentence.text:
+            above = [s.paragraph for s in sentences if s.paragraph < sentence.paragraph]
+            credited |= {max(above)} if above else set()
+    return credited
 
 
 def _listed_links(sentences: list[Sentence], ended: re.Pattern[str]) -> set[int]:
