@@ -202,3 +202,48 @@ def test_a_full_date_a_few_days_after_a_digest_s_day_is_kept(written: str, kept:
     day, is kept; a relative day never lies after it, nor a full date weeks later."""
     found = find_dates(f"{written}, three rockets landed near the airport.", dt.date(2020, 9, 28))
     assert bool(found and found[0].day > dt.date(2020, 9, 28)) is kept
+
+
+# -- a day counted from another attack, and which way ----------------------------------
+
+
+@given(st.integers(min_value=2, max_value=60), st.sampled_from(["after", "before"]))
+def test_an_attack_told_after_n_days_after_is_the_one_counted_from(days: int, way: str) -> None:
+    """ "The latest incident came N days after rockets landed on the base": the volley
+    after the preposition is N days before the incident (after it, for "before"); an
+    attack told before the phrase, or by "N days later", is counted forward."""
+    from defplan.extract.dates import day_offset
+
+    sign = 1 if way == "after" else -1
+    told = f"The latest incident came {days} days {way} rockets landed on the base."
+    assert day_offset(told, told.index("the base")) == -sign * days
+    assert day_offset(told, told.index("incident")) == sign * days
+    later = f"Drones struck the camp {days} days later."
+    assert day_offset(later, later.index("the camp")) == days
+
+
+def test_an_earlier_volley_told_after_came_two_days_after_is_two_days_before(
+    theater: Scenario,
+) -> None:
+    """A Wednesday attack on Ain al-Asad; a paragraph of background; then "The latest
+    incident came two days after at least three rockets landed on Ain al-Asad, without
+    causing casualties"; then a drone at Erbil "On Tuesday". The recalled volley is the
+    Monday, not the Friday."""
+    found = _rows(
+        theater,
+        dt.date(2021, 7, 7),
+        "At least 14 rockets hit the Ain al-Asad air base on Wednesday, wounding two people, "
+        "a spokesman said.",
+        "An aerial photo of the base in the western desert [File: Photographer/Agency]",
+        "Some 2,500 soldiers are deployed in the country. They have been targeted dozens "
+        "of times this year.",
+        "The latest incident came two days after at least three rockets landed on Ain "
+        "al-Asad, without causing casualties.",
+        "On Tuesday, a drone attacked Erbil airport, security sources said.",
+        "More from News",
+    )
+    assert _dated(found) == [
+        ("al_asad", "2021-07-05", "day"),
+        ("al_asad", "2021-07-07", "day"),
+        ("erbil", "2021-07-06", "day"),
+    ]

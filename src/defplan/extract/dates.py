@@ -238,11 +238,20 @@ APPROXIMATE_OFFSET: Final = re.compile(
 _UNIT_DAYS: Final = {"week": 7, "month": 30}
 
 
-def day_offset(text: str) -> int | None:
+def day_offset(text: str, at: int | None = None) -> int | None:
     """Days from the attack told before that ``text`` places its attack, or None.
+
+    ``at`` is where the attack's site is named in ``text``. "N days after" and "N days
+    before" after a clause of their own are prepositions: an attack told in what
+    follows them is the one counted from, so the attack told before is N days after (or
+    before) it, and the sign turns ("The latest incident came two days after three
+    rockets landed on the base": that volley is two days before the latest incident).
 
     >>> day_offset("Later that day, a drone hit the base"), day_offset("two days later")
     (0, 2)
+    >>> told = "The latest incident came two days after three rockets landed on the base"
+    >>> day_offset(told), day_offset(told, at=told.index("the base"))
+    (2, -2)
     """
     match = DAY_AFTER_ATTACK.search(text)
     if match is None:
@@ -257,7 +266,11 @@ def day_offset(text: str) -> int | None:
         days = parse_number(match.group("n"))
         if days is None or days > 60:
             return None
-        later = match.group("way").lower() in ("later", "after", "afterward", "afterwards")
+        way = match.group("way").lower()
+        later = way in ("later", "after", "afterward", "afterwards")
+        told_first = re.search(r"\w", text[: match.start()]) is not None
+        if at is not None and at >= match.end() and way in ("after", "before") and told_first:
+            later = not later  # the attack told after the preposition is counted from
         return days if later else -days
     return 0
 

@@ -1518,7 +1518,7 @@ def _attack_mentions(
                     weapon=weapon,
                     site=target,
                     same_site=bool(SAME_SITE.search(current.clause.text)),
-                    day_offset=day_offset(sentence.text),
+                    day_offset=_offset_of(sentence, target),
                     date=_date_for(current, facts),
                     actor=actor_in(current.clause.text, actors)
                     or claimant(sentence.text, current.clause.end - sentence.start, actors)
@@ -1535,6 +1535,13 @@ def _attack_mentions(
                 )
             )
     return found
+
+
+def _offset_of(sentence: Sentence, site: SiteMention | None) -> int | None:
+    """The days from the attack told before that ``sentence`` places the attack at
+    ``site`` (``dates.day_offset``: the attack told after "came two days after" is the
+    one counted from)."""
+    return day_offset(sentence.text, site.start - sentence.start if site else None)
 
 
 # what an attack told by a sequel follows: "The attack comes after ...", "It follows ..."
