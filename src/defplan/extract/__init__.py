@@ -32,7 +32,9 @@ The pipeline, one module per step: :mod:`~defplan.extract.articles` (files, date
 :mod:`~defplan.extract.sentences`, :mod:`~defplan.extract.mentions` (which clauses
 tell of an attack; with :mod:`~defplan.extract.lexicon`, :mod:`~defplan.extract.sites`,
 :mod:`~defplan.extract.dates`, :mod:`~defplan.extract.counts`),
-:mod:`~defplan.extract.events` (mentions → attacks → events) and
+:mod:`~defplan.extract.events` (mentions → attacks → events; with
+:mod:`~defplan.extract.linking` and :mod:`~defplan.extract.attach`, which attack a fact
+told apart from it is about) and
 :mod:`~defplan.extract.sheet` (files). docs/extraction.md explains the conventions.
 """
 
@@ -129,6 +131,7 @@ def extract_articles(
             reading.context_dates,
             reading.headline_site,
             reading.headline_toll,
+            reading.other_events,
         )
         if not found:
             notes.append(

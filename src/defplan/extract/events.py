@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from defplan.extract.attach import about_another, attach_told_apart
 from defplan.extract.counts import Casualties
 from defplan.extract.dates import (
     APPROXIMATE_OFFSET,
@@ -140,6 +141,7 @@ def group_mentions(
     context_dates: Sequence[tuple[int, DateMention]] = (),
     headline_site: SiteMention | None = None,
     headline_toll: Casualties | None = None,
+    other_events: Collection[int] = (),
 ) -> list[ExtractedAttack]:
     """The attacks one article's mentions (in text order) tell of, one row each."""
     attacks: list[DraftAttack] = []
@@ -182,11 +184,7 @@ def group_mentions(
         attacks.append(attack)
     _headline_names(attacks, headline_site)
     linked = link_restatements(attacks)
-    if len(linked) == 1:
-        _join_the_only_attack(linked[0], loose, siteless)
-    else:
-        _lead_toll(linked, [m for m in loose if m.lead])
-    _recalled_tolls(linked, siteless)
+    _join_told_apart(linked, loose, siteless, other_events)
     attribute(linked, attributions)
     _counts_told_apart(linked, rounds, headline_site, headline_toll)
     return _rows(linked, mentions, context_dates)
@@ -298,15 +296,44 @@ def _zeros_for_every(attacks: list[DraftAttack], mention: Mention) -> None:
             attack.wounded_said = attack.wounded is not None
 
 
+def _join_told_apart(
+    linked: list[DraftAttack],
+    loose: Sequence[Mention],
+    siteless: Sequence[Mention],
+    other_events: Collection[int],
+) -> None:
+    """Facts no attack took while the article was read, each given to the attack it is
+    about (attach.py): in an article of one attack, its casualty counts and volleys of
+    its weapon; else a lead's toll, the rest by the scored features, and a recalled
+    attack's toll."""
+    if len(linked) == 1:
+        _join_the_only_attack(linked[0], loose, siteless)
+    else:
+        _lead_toll(linked, [m for m in loose if m.lead])
+        facts = [m for m in loose if not m.lead] + [m for m in siteless if _tells_a_fact(m)]
+        attach_told_apart(linked, sorted(facts, key=lambda m: m.start), other_events)
+    _recalled_tolls(linked, siteless)
+
+
+def _tells_a_fact(mention: Mention) -> bool:
+    """Whether a mention that names no site says what an attack may lack: a toll, a zero
+    or a weapon (not a volley recalled, nor the earlier attack a sentence counted)."""
+    told = mention.casualties
+    return not mention.flashback and (
+        told.killed_said or told.wounded_said or mention.weapon is not None
+    )
+
+
 def _join_the_only_attack(
     attack: DraftAttack, loose: Sequence[Mention], siteless: Sequence[Mention]
 ) -> None:
     """An article that tells one attack: a casualty count anywhere in it is that
-    attack's, unless it dates itself elsewhere; and so is a volley of its weapon that
-    names no site ("At least three rockets were targeting the American diplomatic
-    missions")."""
+    attack's, unless it dates itself elsewhere or is about another event (attach.py:
+    "no casualties from these skirmishes" after a reply); and so is a volley of its
+    weapon that names no site ("At least three rockets were targeting the American
+    diplomatic missions")."""
     for mention in loose:
-        if _same_time(attack, mention):
+        if _same_time(attack, mention) and not about_another(mention):
             absorb(attack, replace(mention, date=None), attack.touched)
     for mention in siteless:
         if (
@@ -612,6 +639,22 @@ def _date_after(attacks: list[DraftAttack], days: int) -> DateMention | None:
     return replace(before, day=before.day + dt.timedelta(days=days))
 
 
+def _casualty_target(recent: list[DraftAttack], mention: Mention) -> DraftAttack | None:
+    """The attack a casualty count just after attacks were told adds to: the latest of
+    a compatible date; one on the base it names ("evacuated from the Camp Taji base"),
+    or the latest whose site the lead only described and that base fits; none when it
+    counts another event ("no casualties from these skirmishes": a reply's)."""
+    if about_another(mention):
+        return None
+    site = mention.site
+    if site is not None and site.kind == "named" and site.base_id:
+        named = site
+        recent = [a for a in recent if a.site is not None and a.site.base_id == named.base_id] or [
+            a for a in recent[:1] if a.site is not None and fits_description(a.site, named)
+        ]
+    return next((a for a in recent if dates_compatible(a.date, mention.date)), None)
+
+
 def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     """The attack ``mention`` adds to, or None when it starts one (or is dropped)."""
     recent = _recent(attacks)
@@ -619,14 +662,7 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         return None
     site = mention.site
     if mention.kind == "casualty":
-        if site is not None and site.kind == "named" and site.base_id:
-            # "evacuated from the Camp Taji base": the count joins the attack on that base,
-            # or the latest whose site the lead only described and that base fits
-            named = site
-            recent = [
-                a for a in recent if a.site is not None and a.site.base_id == named.base_id
-            ] or [a for a in recent[:1] if a.site is not None and fits_description(a.site, named)]
-        return next((a for a in recent if dates_compatible(a.date, mention.date)), None)
+        return _casualty_target(recent, mention)
     if site is None or site.kind == "anaphoric":
         if mention.same_site or (site is not None and distinct_mention(mention)):
             return None  # "a similar drone attack two days earlier": another at that site

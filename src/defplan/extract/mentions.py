@@ -644,6 +644,11 @@ class _ClauseFacts:
         return self.weapon is not None or self.single or self.plural
 
 
+#: "launched retaliatory shelling", "hit back": a reply, whatever its weapon, when it
+#: names no site it hit
+RETALIATORY: Final = re.compile(r"\bretaliatory\s+\w+|\bretaliated\b|\bhit\s+back\b", re.I)
+
+
 # "a rocket fired at them would no longer be possible": a modal after the weapon
 MODAL_AFTER: Final = re.compile(r"^[^,;]{0,50}?\b(?:would|could|might)\b(?!\s+have\b)", re.I)
 
@@ -670,7 +675,9 @@ def _classify(
     ) and not every
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
-    if AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked):
+    # (a retaliation at no site is a reply; "Iran's retaliatory strike on the base" is not)
+    replies = AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked)
+    if replies or (RETALIATORY.search(masked) and not sites):
         excluded = "response"
     elif PROTEST.search(masked):
         excluded = "protest"
@@ -899,6 +906,7 @@ class Reading:
     headline_site: SiteMention | None = None  # the one base the headline names
     headline_toll: Casualties = field(default_factory=Casualties)  # "..., No Casualties"
     anchor: dt.date | None = None  # an undated article's weekdays' day (dates.anchor_day)
+    other_events: tuple[int, ...] = ()  # sentences that tell a reply, a protest: no attack
 
 
 def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[SiteMention]:
@@ -1090,6 +1098,11 @@ def _bare_anaphor(site: SiteMention) -> bool:
     return site.kind == "anaphoric" and site.text.lower() not in ("it", "there", "where")
 
 
+#: what a clause excluded as no attack tells instead: another event (not a total, nor
+#: rockets found unfired, nor a hypothetical)
+ANOTHER_EVENT: Final = frozenset({"response", "protest", "personal", "earlier"})
+
+
 @dataclass
 class _Tracker:
     """What reading an article remembers from one sentence to the next."""
@@ -1103,6 +1116,7 @@ class _Tracker:
     read: list[int] = field(default_factory=list)  # the sentences read (not captions, links)
     # the one base where a sentence that told no attack heard explosions, until one is told
     named_site: tuple[int, SiteMention] | None = None
+    other_events: list[int] = field(default_factory=list)  # replies, protests: no attack
 
     def antecedent(self) -> str | None:
         """The group "the group" means: the one named last in the two sentences before."""
@@ -1128,6 +1142,14 @@ class _Tracker:
         if len(bases) == 1 and EXPLOSION.search(sentence.text):
             self.named_site = (sentence.index, next(iter(bases.values())))
         return found
+
+    def note(
+        self, sentence: Sentence, facts: list[_ClauseFacts], actors: tuple[Actor, ...]
+    ) -> None:
+        """Remember the group a sentence names, and whether it tells another event."""
+        if any(f.excluded in ANOTHER_EVENT for f in facts):
+            self.other_events.append(sentence.index)
+        self.note_groups(sentence.text, actors)
 
     def note_groups(self, text: str, actors: tuple[Actor, ...]) -> None:
         """Remember the group a sentence names last, or the one its "the group" means."""
@@ -1166,7 +1188,7 @@ def read_mentions(
         since = ([*seen.read, sentence.index])[-CLAIM_REACH_SENTENCES - 1 :][0]
         attributions.extend(replace(a, bases=bases, since=since) for a in claims)
         seen.read.append(sentence.index)
-        seen.note_groups(sentence.text, actors)
+        seen.note(sentence, facts, actors)
         context_dates.extend((sentence.index, d) for d in _context_dates(facts))
         claiming = any(a.kind == "claim" and sentence.index - a.sentence <= 2 for a in attributions)
         _claimed_targets(facts, claiming, actors)
@@ -1193,14 +1215,14 @@ def read_mentions(
                 or found
             )
         found = seen.the_base(sentence, facts, found)
-        if found:
-            seen.previous = sentence
+        seen.previous = sentence if found else seen.previous
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
         mentions.extend(found)
     toll = _headline_toll(article, [s for s in sentences if s.index in skipped])
+    others = tuple(seen.other_events)
     return Reading(
-        tuple(mentions), tuple(attributions), tuple(context_dates), headline, toll, anchor
+        tuple(mentions), tuple(attributions), tuple(context_dates), headline, toll, anchor, others
     )
 
 

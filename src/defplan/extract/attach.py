@@ -1,0 +1,204 @@
+"""Which attack a fact told apart from it is about.
+
+A casualty count, a stated zero, a weapon or a count of munitions is often told
+sentences or a paragraph away from the clause that places its attack ("No one was
+injured during Tuesday's fire", "The ballistic missile attack left 110 service members
+with brain injuries"), and sometimes beside another event ("no reports of casualties
+from these skirmishes" after a militia's reply). Such a fact is a mention no attack
+took while the article was read (events.py). Here each one is scored against every
+attack of the article by named features, and the policy below decides.
+
+Features of a (fact, attack) pair, :class:`Evidence`:
+
+- ``clash``: their weapons, dates or sites cannot be one attack's (never attached);
+- ``same_sentence``: the fact is told in a sentence that tells the attack;
+- ``refers_back``: the fact's clause points back with an event noun ("the fire",
+  "Tuesday's strike", "the ballistic missile attack") and the attack was told before;
+- ``same_weapon``: both name a weapon class, and it is the same;
+- ``same_day``: both give a day, the same;
+- ``only_attack``: the article tells no other attack;
+- ``told_before``: the attack was told before the fact (facts follow what they tell);
+- ``sentences_apart``: sentences between the fact and the attack's nearest sentence;
+- ``other_event_between``: a sentence between them tells another attack, or another
+  event (a reply, an air strike): the fact is more likely about that one.
+
+A fact that names another event itself ("these skirmishes", "the air strikes") or
+recalls another attack ("a similar attack", "a previous strike") is about no attack here.
+
+Policy: the score is the weighted sum of the features (``WEIGHTS``); the fact goes to
+the attack with the best score when that score is at least ``ATTACH_AT`` and beats the
+next best by ``MARGIN``; otherwise to none. It gives the attack only what the attack
+does not say itself: a number of killed or wounded where the attack has none, a zero
+where it says nothing of them at all (a vague "deadly" or "some were hurt" gives
+nothing), a weapon where it names none, and a count of munitions only from a sentence
+that tells the attack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from defplan.extract.draft import DraftAttack, mentions_compatible
+from defplan.extract.mentions import Mention
+
+#: an event noun pointing back at an attack told before
+REFERS_BACK: Final = re.compile(
+    r"\b(?:the|that|this|[A-Za-z]+day['\u2019]s|last\s+\w+['\u2019]s)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks?|strikes?|fire|barrage|salvo|volley|shelling|bombardment|assault|incident"
+    r"|rockets|missiles|drones)\b",
+    re.IGNORECASE,
+)
+#: a fact's clause about another event than an attack on a base
+OTHER_EVENT: Final = re.compile(
+    r"\b(?:these|those|the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:skirmish\w*|clash\w*|raids?"
+    r"|air\s*strikes?|airstrikes?|protests?|demonstrations?|exchanges?\s+of\s+fire"
+    r"|retaliation|reprisals?)\b",
+    re.IGNORECASE,
+)
+#: a fact's clause that recalls another attack than the ones told
+RECALLS_ANOTHER: Final = re.compile(
+    r"\b(?:similar|previous|prior|earlier|another|separate|last)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|incidents?|barrages?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What ties one fact told apart to one attack (see the module's list)."""
+
+    clash: bool
+    same_sentence: bool
+    refers_back: bool
+    same_weapon: bool
+    same_day: bool
+    only_attack: bool
+    told_before: bool
+    sentences_apart: int
+    other_event_between: bool
+
+
+#: the weight of each feature in a pair's score
+WEIGHTS: Final = {
+    "same_sentence": 3.0,
+    "refers_back": 2.0,
+    "same_weapon": 1.0,
+    "same_day": 2.0,
+    "only_attack": 3.0,
+    "told_before": 0.5,
+    "other_event_between": -3.0,
+}
+#: what each sentence between the fact and its attack costs, and the most it costs
+PER_SENTENCE: Final = -0.25
+FARTHEST_COUNTED: Final = 8
+#: the score a fact's best attack needs, and by how much it must beat the next best
+ATTACH_AT: Final = 1.0
+MARGIN: Final = 1.0
+
+
+def _clause(fact: Mention) -> str:
+    at = fact.sentence.start
+    return fact.sentence.text[fact.start - at : fact.end - at]
+
+
+def evidence(
+    fact: Mention,
+    attack: DraftAttack,
+    attacks: Sequence[DraftAttack],
+    other_events: Collection[int],
+) -> Evidence:
+    """The features of ``fact`` told of ``attack`` in an article with ``attacks``;
+    ``other_events`` are the sentences that tell an event other than these attacks."""
+    at = fact.sentence.index
+    told = attack.sentences or {attack.main.sentence.index}
+    nearest = min(told, key=lambda i: (abs(i - at), i))
+    between = set(range(min(nearest, at) + 1, max(nearest, at)))
+    others = {i for a in attacks if a is not attack for i in a.sentences} - told
+    date, held = fact.date, attack.date
+    return Evidence(
+        clash=not mentions_compatible(attack, fact),
+        same_sentence=at in told,
+        refers_back=min(told) < at and REFERS_BACK.search(_clause(fact)) is not None,
+        same_weapon=fact.weapon is not None and fact.weapon == attack.weapon,
+        same_day=date is not None
+        and held is not None
+        and date.precision == held.precision == "day"
+        and date.day == held.day,
+        only_attack=len(attacks) == 1,
+        told_before=min(told) < at,
+        sentences_apart=len(between),
+        other_event_between=bool(between & (others | set(other_events))),
+    )
+
+
+def score(found: Evidence) -> float | None:
+    """The pair's score under ``WEIGHTS``, or None when it can never be one attack's."""
+    if found.clash:
+        return None
+    total = PER_SENTENCE * min(found.sentences_apart, FARTHEST_COUNTED)
+    for name, weight in WEIGHTS.items():
+        total += weight * bool(getattr(found, name))
+    return total
+
+
+def about_another(fact: Mention) -> bool:
+    """Whether the fact's clause is about another event or recalls another attack."""
+    clause = _clause(fact)
+    return bool(OTHER_EVENT.search(clause) or RECALLS_ANOTHER.search(clause))
+
+
+def best_attack(
+    fact: Mention, attacks: Sequence[DraftAttack], other_events: Collection[int] = ()
+) -> DraftAttack | None:
+    """The attack ``fact`` is about by the policy, or None."""
+    if about_another(fact):
+        return None
+    scored = sorted(
+        (
+            (value, -i)
+            for i, attack in enumerate(attacks)
+            if (value := score(evidence(fact, attack, attacks, other_events))) is not None
+        ),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < ATTACH_AT:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < MARGIN:
+        return None
+    return attacks[-scored[0][1]]
+
+
+def give(attack: DraftAttack, fact: Mention) -> None:
+    """What ``fact`` tells that ``attack`` does not say itself (see the policy)."""
+    told = fact.casualties
+    if (
+        told.killed is not None
+        and attack.killed is None
+        and (told.killed or not attack.killed_said)
+    ):
+        attack.killed, attack.killed_said = told.killed, True
+    if (
+        told.wounded is not None
+        and attack.wounded is None
+        and (told.wounded or not attack.wounded_said)
+    ):
+        attack.wounded, attack.wounded_said = told.wounded, True
+    if attack.weapon is None and fact.weapon is not None:
+        attack.weapon = fact.weapon
+    if attack.munitions is None and fact.sentence.index in attack.sentences:
+        attack.munitions = fact.munitions
+    attack.sentences.add(fact.sentence.index)
+    attack.spans.add((fact.sentence.start, fact.sentence.end))
+
+
+def attach_told_apart(
+    attacks: Sequence[DraftAttack], facts: Sequence[Mention], other_events: Collection[int] = ()
+) -> None:
+    """Give each fact told apart from its attack to the attack it is about, if any."""
+    for fact in facts:
+        attack = best_attack(fact, attacks, other_events)
+        if attack is not None:
+            give(attack, fact)

@@ -1,0 +1,165 @@
+"""Which attack a fact told apart from it is about (extract/attach.py).
+
+Own-words articles put a toll, a zero or a weapon sentences or a paragraph away from
+the clause that places its attack, with the noise of real copy between (captions,
+quotes, background paragraphs, a reply told in between), in articles that tell more
+than one attack; and the policy itself is checked on its features.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from defplan.extract import ExtractedAttack, extract_articles
+from defplan.extract.articles import Article
+from defplan.extract.attach import ATTACH_AT, Evidence, score
+from defplan.scenario import Scenario
+from defplan.workbook import load_scenario
+from test_extract_unseen import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def theater() -> Scenario:
+    return load_scenario(EXAMPLE)
+
+
+def _rows(theater: Scenario, text: str, published: dt.date) -> dict[str, ExtractedAttack]:
+    article = Article(file="attach.txt", text=text, published=published)
+    rows = extract_articles([article], theater.bases).rows
+    return {r.base_id or r.base: r for r in rows}
+
+
+# a zero told three paragraphs on, by the event noun of the attack ("Tuesday's fire"),
+# after a caption, a quote and a background paragraph about another attack on another day
+ZERO_BY_EVENT_NOUN = "\n\n".join(
+    [
+        "Shelling reported near northern airfield",
+        ("A soldier walks past a hangar at an airfield in northern Iraq. (File photo/Agency)"),
+        (
+            "Coalition officials said the Qayyarah West airfield was targeted by indirect "
+            "fire on Tuesday evening."
+        ),
+        '"We are still assessing what landed," a spokesman told reporters on Wednesday.',
+        (
+            "Last month, on 2 September, two drones struck near Erbil air base, where "
+            "coalition troops are also stationed."
+        ),
+        "Nobody was hurt during Tuesday's fire, the spokesman added.",
+        "Advertisement",
+    ]
+)
+
+
+def test_a_zero_told_paragraphs_later_joins_the_attack_its_event_noun_names(
+    theater: Scenario,
+) -> None:
+    rows = _rows(theater, ZERO_BY_EVENT_NOUN, dt.date(2016, 9, 21))
+    assert (rows["q_west"].killed, rows["q_west"].wounded) == (0, 0)
+    assert rows["q_west"].date == dt.date(2016, 9, 20)
+    assert (rows["erbil"].killed, rows["erbil"].wounded) == (None, None)
+
+
+# the wounded told a paragraph after the attack by "the ballistic missile attack",
+# before a second base of the same volley is told; a surveillance aside between
+TOLL_BY_WEAPON_NOUN = "\n\n".join(
+    [
+        (
+            "A state fired more than a dozen ballistic missiles at two bases in January 2020. "
+            "The strike on Ain al-Asad airbase followed the killing of a general days before."
+        ),
+        (
+            "Early assessments found no deaths. Officials spoke of shaken troops. The "
+            "ballistic missile attack later left at least 64 service members with brain "
+            "injuries, the Pentagon said in February."
+        ),
+        (
+            "Footage of the base taken from the air shows craters near the runway. At least "
+            "two short-range ballistic missiles were fired at Erbil air base."
+        ),
+    ]
+)
+
+
+def test_a_toll_a_paragraph_later_joins_the_attack_told_before_not_the_next(
+    theater: Scenario,
+) -> None:
+    rows = _rows(theater, TOLL_BY_WEAPON_NOUN, dt.date(2021, 5, 25))
+    assert (rows["al_asad"].killed, rows["al_asad"].wounded) == (0, 64)
+    assert (rows["erbil"].killed, rows["erbil"].wounded) == (None, None)
+
+
+# the zero of a reply's skirmishes, told after the reply: not the attack's
+SKIRMISH_ZERO = "\n\n".join(
+    [
+        (
+            "CITY, Aug 14 (Agency) - A rocket attack targeted the U.S. base in the Conoco "
+            "field in eastern Syria last night, a monitor said."
+        ),
+        "Alarms sounded throughout the base when it was hit, the monitor added.",
+        (
+            "Following the attack, a local militia launched retaliatory shelling against "
+            "fighters across the river."
+        ),
+        "No immediate reports of casualties from these skirmishes were confirmed.",
+    ]
+)
+
+
+def test_the_zero_of_a_reply_s_skirmishes_is_not_the_attack_s(theater: Scenario) -> None:
+    (row,) = _rows(theater, SKIRMISH_ZERO, dt.date(2024, 8, 14)).values()
+    assert (row.base_id, row.killed, row.wounded) == ("conoco", None, None)
+
+
+# a volley's weapon told only in a later clause of the sentence that retells the attack
+WEAPON_LATER_IN_SENTENCE = "\n\n".join(
+    [
+        "Three rockets fell on Monday near Erbil airport, a broadcaster reported.",
+        "Photo: smoke over the city (Agency)",
+        (
+            "According to reports, the previous attack on the US base in Erbil occurred in "
+            "late September 2020. The base's air defences reportedly thwarted the attack, "
+            "with at least two rockets falling in nearby neighbourhoods."
+        ),
+    ]
+)
+
+
+def test_a_weapon_told_later_in_the_sentence_of_a_recalled_attack_is_its_own(
+    theater: Scenario,
+) -> None:
+    article = Article(
+        file="attach.txt", text=WEAPON_LATER_IN_SENTENCE, published=dt.date(2021, 2, 15)
+    )
+    rows = extract_articles([article], theater.bases).rows
+    recalled = [r for r in rows if r.date_precision == "month"]
+    assert [(r.base_id, r.weapon) for r in recalled] == [("erbil", "rocket")]
+
+
+def _evidence(**changed: object) -> Evidence:
+    plain = dict(
+        clash=False,
+        same_sentence=False,
+        refers_back=False,
+        same_weapon=False,
+        same_day=False,
+        only_attack=False,
+        told_before=True,
+        sentences_apart=3,
+        other_event_between=False,
+    )
+    return Evidence(**{**plain, **changed})  # type: ignore[arg-type]
+
+
+def test_the_policy_weighs_named_features() -> None:
+    far = _evidence()
+    assert (score(far) or 0) < ATTACH_AT  # told apart and nothing ties it: no attack
+    assert (score(_evidence(refers_back=True)) or 0) >= ATTACH_AT
+    assert (score(_evidence(same_day=True)) or 0) >= ATTACH_AT
+    assert score(_evidence(clash=True, same_sentence=True)) is None
+    # another event told between outweighs an event noun pointing back
+    assert (score(_evidence(refers_back=True, other_event_between=True)) or 0) < ATTACH_AT
+    # the farther, the weaker, down to a floor
+    assert (score(_evidence(sentences_apart=1)) or 0) > (score(far) or 0)
+    assert score(_evidence(sentences_apart=50)) == score(_evidence(sentences_apart=8))
