@@ -10,11 +10,14 @@ Each test reproduces one row of the catalogue in docs/extraction.md (Dates, sess
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from defplan.extract import extract
 from defplan.extract.dates import FEW_DAYS, few_days_ago, find_dates
 from defplan.fields import truncate_date
 from defplan.scenario import Scenario
@@ -247,3 +250,59 @@ def test_an_earlier_volley_told_after_came_two_days_after_is_two_days_before(
         ("al_asad", "2021-07-07", "day"),
         ("erbil", "2021-07-06", "day"),
     ]
+
+
+# -- an undated page's year -------------------------------------------------------------
+
+
+def test_an_undated_page_reads_its_days_without_a_year_against_an_embedded_post_s_stamp(
+    theater: Scenario,
+) -> None:
+    """No publication date; the page embeds two posts stamped with their year, and its
+    own sentences write "on the evening of 3 March", "on 5 February" and "Around two
+    weeks before the Al-Tanf drone attack" without one. The latest stamp (3 March 2023,
+    a Friday the page never names) dates the days without a year, the distance gives
+    January, and the page's "Monday" stays blank: no day is made up."""
+    text = "\n\n".join(
+        [
+            "(Photo credit: Some Institute)",
+            "The Green Village base in the oil field was struck by two rockets on the evening "
+            "of 3 March, the command said in a statement.",
+            "On the evening of March 3rd, a rocket attack targeted forces at Green Village. "
+            "pic.twitter.com/abcdefghij",
+            "\u2014 Regional Command (@RegionalCmd) March 3, 2023",
+            "The last attack on a base took place on 5 February, when three drones attacked "
+            "the Al-Tanf base. Around two weeks before the Al-Tanf drone attack, the Conoco "
+            "gas field came under heavy rocket fire.",
+            "On Monday, rockets were also fired at the Harir base, a local official said.",
+            "\u2014 Regional Command (@RegionalCmd) February 28, 2023",
+            "Advertisement",
+        ]
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        article = Path(folder) / "page.txt"
+        article.write_text(text + "\n", encoding="utf-8")
+        extraction = extract([article], theater)
+    assert _dated(extraction.rows) == [
+        ("al_tanf", "2023-02-05", "day"),
+        ("conoco", "2023-01-01", "month"),
+        ("green_village", "2023-03-03", "day"),
+        ("harir", None, None),
+    ]
+    [note] = [n for n in extraction.notes if "without a year" in n.message]
+    assert "2023-03-03" in note.message and "weekdays were left blank" in note.message
+
+
+def test_an_undated_page_with_no_day_written_with_its_year_keeps_its_days_blank(
+    theater: Scenario,
+) -> None:
+    """ "On November 17" and "on November 9" with no year anywhere on the page (a
+    caption's year does not count): no anchor, no dates, no note."""
+    found = _rows(
+        theater,
+        None,
+        "Drones attacked the Harir base on November 17, the agency said.",
+        "Soldiers at the Harir base in 2019. (Name Surname/Agency)",
+        "Rockets struck the Ain al-Asad base on November 9, a security source said.",
+    )
+    assert _dated(found) == [("al_asad", None, None), ("harir", None, None)]

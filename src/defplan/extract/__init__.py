@@ -49,6 +49,7 @@ import pandas as pd
 
 from defplan.errors import Problem
 from defplan.extract.articles import Article, read_articles
+from defplan.extract.dates import Anchor
 from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
 from defplan.extract.lexicon_files import theater_lexicons, theater_places
 from defplan.extract.mentions import read_mentions
@@ -160,12 +161,19 @@ def extract_articles(
     return Extraction(tuple(named), tuple(sheet), tuple(notes), texts)
 
 
-def _anchor_note(file: str, anchor: dt.date) -> Problem:
-    """The note that an undated article's weekdays were read against ``anchor``."""
+def _anchor_note(file: str, anchor: Anchor) -> Problem:
+    """The note that an undated article's days without a year were read against
+    ``anchor`` (and its weekdays, when the text names that day's weekday)."""
+    read = "weekdays and days without a year" if anchor.weekdays else "days without a year"
+    why = (
+        "the latest day the text writes with its year and whose weekday it names"
+        if anchor.weekdays
+        else "the latest day the text writes with its year (an embedded post's stamp or a "
+        "sentence telling an attack); its weekdays were left blank"
+    )
     return Problem(
         file,
-        message=f"weekdays and days without a year were read as on or before {anchor}, the "
-        "latest day the text writes with its year and whose weekday it names; check them",
+        message=f"{read} were read as on or before {anchor.day}, {why}; check them",
         severity="note",
     )
 

@@ -591,17 +591,27 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date) -> _Resolved:
 STAND_IN_DAY: Final = dt.date(2100, 1, 15)
 
 
-#: the kinds of date an undated article's anchor (see ``anchor_day``) resolves
-ANCHORED_KINDS: Final = frozenset({"weekday", "day_month"})
+@dataclass(frozen=True)
+class Anchor:
+    """What an undated page's days without a year ("18 February") are read against:
+    ``day``, the latest day the page writes in full in a sentence that tells an attack
+    or in an embedded post's stamp. Its weekdays ("on Saturday") are read against it
+    too only when ``weekdays``: the page names that day's weekday on its own, so it was
+    written in that week. Never a day the page does not write."""
+
+    day: dt.date
+    weekdays: bool
+
+
 _WITH_YEAR: Final = frozenset({"iso", "numeric", "day_month_year", "month_year", "year"})
 
 
-def _base_for(kind: str, published: dt.date | None, anchor: dt.date | None) -> tuple[dt.date, bool]:
+def _base_for(kind: str, published: dt.date | None, anchor: Anchor | None) -> tuple[dt.date, bool]:
     """The day a date of ``kind`` is read against, and whether it is floating."""
     if published is not None:
         return published, False
-    if anchor is not None and kind in ANCHORED_KINDS:
-        return anchor, False
+    if anchor is not None and (kind == "day_month" or (kind == "weekday" and anchor.weekdays)):
+        return anchor.day, False
     return STAND_IN_DAY, kind not in _WITH_YEAR
 
 
@@ -609,45 +619,52 @@ def _base_for(kind: str, published: dt.date | None, anchor: dt.date | None) -> t
 POST_STAMP: Final = re.compile(r"\(@\w+\)|pic\.twitter\.com|^\s*[\u2014\u2013]\s", re.M)
 
 
-def anchor_day(texts: list[str], attack_told: list[bool]) -> dt.date | None:
-    """The day an undated article's weekdays ("on Saturday") and days without a year
-    ("March 14") are read against, or None: its latest day written with its year, when
-    the text also names that day's weekday on its own. A weekday that matches the
-    latest full date says the report was written in that week; without one, nothing
-    is assumed. Only a text that tells an attack (``attack_told``) or an embedded
-    post's stamp may give the day: a picture's date ("soldiers at the camp on February
-    21, 2016") says nothing of the report's week.
+def anchor_day(texts: list[str], attack_told: list[bool]) -> Anchor | None:
+    """What an undated article's days without a year ("March 14") and weekdays ("on
+    Saturday") are read against (``Anchor``), or None: its latest day written with its
+    year, in a text that tells an attack (``attack_told``) or an embedded post's stamp;
+    a picture's date ("soldiers at the camp on February 21, 2016") says nothing of the
+    report's time. Weekdays only when the text also names that day's weekday on its
+    own: a weekday that matches the latest full date says the report was written in
+    that week; without one, weekdays stay unread (and there is no anchor when the page
+    writes no day without its year either).
 
     >>> anchor_day(["Rockets hit the camp on Saturday.", "\u2014 Spokesman March 14, 2020"],
     ...            [True, False])
-    datetime.date(2020, 3, 14)
-    >>> anchor_day(["Rockets hit the camp early Tuesday.", "On September 11, 2024, ..."],
+    Anchor(day=datetime.date(2020, 3, 14), weekdays=True)
+    >>> anchor_day(["Rockets hit the camp on 18 February.", "On September 11, 2024, ..."],
     ...            [True, True])
+    Anchor(day=datetime.date(2024, 9, 11), weekdays=False)
+    >>> anchor_day(["Soldiers at the camp on February 21, 2016."], [False]) is None
+    True
     """
     full: list[tuple[dt.date, bool]] = []  # (day, may anchor)
     named: set[int] = set()
+    yearless = False  # a day written without its year: "18 February"
     for text, told in zip(texts, attack_told, strict=True):
         for date in find_dates(text, None):
             if not date.floating and date.precision == "day":
                 full.append(
                     (date.day, not date.opens_period and bool(told or POST_STAMP.search(text)))
                 )
-            elif date.floating and date.precision == "day" and _month_named(date.text) is None:
+            elif date.floating and date.precision == "day":
+                yearless |= _month_named(date.text) is not None
                 named |= {i for i, name in enumerate(WEEKDAYS) if name in date.text}
     if not full:
         return None
     day, may_anchor = max(full)
-    return day if may_anchor and day.weekday() in named else None
+    weekdays = day.weekday() in named
+    return Anchor(day, weekdays) if may_anchor and (weekdays or yearless) else None
 
 
 def find_dates(
-    text: str, published: dt.date | None, offset: int = 0, anchor: dt.date | None = None
+    text: str, published: dt.date | None, offset: int = 0, anchor: Anchor | None = None
 ) -> list[DateMention]:
     """Every date ``text`` gives, resolved against ``published``, in text order.
 
     Offsets are ``offset`` plus the position in ``text``. Without a publication date
-    only dates that carry their year are resolved, and weekdays and days without a year
-    against ``anchor`` when there is one (``anchor_day``); the others are read against a
+    only dates that carry their year are resolved, and days without a year (and
+    weekdays, when it allows) against ``anchor`` when there is one; the others are read against a
     stand-in day and marked ``floating``, to tell attacks apart, never to date them.
 
     >>> [(d.day.isoformat(), d.precision) for d in find_dates(

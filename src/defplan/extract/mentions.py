@@ -51,6 +51,7 @@ from defplan.extract.counts import (
 from defplan.extract.dates import (
     MONTHS,
     WEEKDAYS,
+    Anchor,
     DateMention,
     anchor_day,
     day_offset,
@@ -905,7 +906,7 @@ class Reading:
     context_dates: tuple[tuple[int, DateMention], ...]
     headline_site: SiteMention | None = None  # the one base the headline names
     headline_toll: Casualties = field(default_factory=Casualties)  # "..., No Casualties"
-    anchor: dt.date | None = None  # an undated article's weekdays' day (dates.anchor_day)
+    anchor: Anchor | None = None  # an undated article's days without a year (dates.Anchor)
     other_events: tuple[int, ...] = ()  # sentences that tell a reply, a protest: no attack
 
 
@@ -976,7 +977,7 @@ def annotate_sentence(
     sentence: Sentence,
     gazetteer: Gazetteer,
     published: dt.date | None,
-    anchor: dt.date | None = None,
+    anchor: Anchor | None = None,
 ) -> list[_ClauseFacts]:
     """The typed spans of one sentence: its dates (an undated article's weekdays read
     against ``anchor``, see ``dates.anchor_day``), sites, clauses (cut where a reply or
@@ -1159,8 +1160,8 @@ class _Tracker:
         self.groups.append((len(self.groups), group))
 
 
-def _anchor(read: list[Sentence]) -> dt.date | None:
-    """The day an undated article's weekdays are read against (``dates.anchor_day``)."""
+def _anchor(read: list[Sentence]) -> Anchor | None:
+    """What an undated article's days without a year are read against (``dates.Anchor``)."""
     told = [bool(weapon_in(mask_non_weapons(s.text)) or ATTACK_VERB.search(s.text)) for s in read]
     return anchor_day([s.text for s in read], told)
 
