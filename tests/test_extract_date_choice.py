@@ -306,3 +306,44 @@ def test_an_undated_page_with_no_day_written_with_its_year_keeps_its_days_blank(
         "Rockets struck the Ain al-Asad base on November 9, a security source said.",
     )
     assert _dated(found) == [("al_asad", None, None), ("harir", None, None)]
+
+
+# -- a restatement's day beats a statement's -------------------------------------------
+
+
+def test_an_embedded_post_s_shouted_weekday_beats_the_day_an_agency_reported_it(
+    theater: Scenario,
+) -> None:
+    """An undated page: "Two rockets were fired near Balad air base, according to a
+    security cell on Sunday"; a background paragraph; an embedded post in capitals,
+    "ROCKET ATTACK ON BALAD AIR BASE ON SATURDAY NIGHT!", stamped 19 December 2021 (a
+    Sunday the page names). The retelling's Saturday dates the attack, not the day the
+    cell reported it."""
+    found = _rows(
+        theater,
+        None,
+        "Two rockets were fired near Balad air base, according to a security cell on Sunday.",
+        "The base is often a target because it hosts foreign contractors.",
+        "#BREAKING #IRAQ",
+        "\u2014 someone (@someone_news) December 19, 2021",
+        "! IRAQ: ROCKET ATTACK ON BALAD AIR BASE ON SATURDAY NIGHT!",
+        '"An investigation has begun," a statement reads.',
+    )
+    assert _dated(found) == [("balad", "2021-12-18", "day")]
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("at approx. 2343hrs Sept.11 forces were attacked", dt.date(2021, 9, 11)),
+        ("ATTACK ON THE BASE ON SATURDAY NIGHT!", dt.date(2021, 9, 11)),
+        ("rockets hit early on saturday", None),
+    ],
+)
+def test_a_month_run_into_its_day_and_a_weekday_in_capitals_are_dates(
+    written: str, day: dt.date | None
+) -> None:
+    """ "Sept.11" (no space after the abbreviation) and "SATURDAY NIGHT" are days; a
+    weekday in lower case is not read (news copy capitalises weekdays)."""
+    found = find_dates(written, dt.date(2021, 9, 12))
+    assert (found[0].day if found else None) == day

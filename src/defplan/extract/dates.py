@@ -61,6 +61,8 @@ _MONTH = (
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# a weekday in capitals, as a post shouting its news writes it ("ON SATURDAY NIGHT")
+_WEEKDAY_CAPS = r"(?:MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)"
 _PART = r"(?i:early|earlier|late|later|mid|middle\s+of|end\s+of|beginning\s+of|start\s+of)"
 
 # Each pattern names the resolver it needs; the first to match a stretch of text wins.
@@ -93,7 +95,8 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "day_month",
         re.compile(
-            rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+{_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})\b(?!\s*\d)"
+            rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}(?:\s+|(?<=\.)){_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})"
+            r"\b(?!\s*\d)"
         ),
     ),
     ("last_month_name", re.compile(rf"\b(?i:last)\s+{_MONTH}(?=[\s,.;]|$)")),
@@ -124,8 +127,8 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "weekday",
         re.compile(
-            rf"\b(?i:last\s+|this\s+past\s+|(?:early|late)\s+)?{_WEEKDAY}(?:['\u2019]s)?"
-            r"(?:\s+(?:morning|afternoon|evening|night))?\b"
+            rf"\b(?i:last\s+|this\s+past\s+|(?:early|late)\s+)?(?:{_WEEKDAY}|{_WEEKDAY_CAPS})"
+            r"(?:['\u2019]s)?(?i:\s+(?:morning|afternoon|evening|night))?\b"
         ),
     ),
     # "a few days ago": its month, when every day the words allow lies in one
@@ -417,6 +420,16 @@ def latest_month(month: int, published: dt.date, *, strictly_before: bool = Fals
     return dt.date(year, month, 1)
 
 
+_WEEKDAY_IN: Final = re.compile(_WEEKDAY, re.IGNORECASE)
+
+
+def _weekday_named(text: str) -> int:
+    """The weekday (Monday = 0) ``text`` names, in any case ("SATURDAY NIGHT")."""
+    name = _WEEKDAY_IN.search(text)
+    assert name is not None
+    return WEEKDAYS.index(name.group(0).capitalize())
+
+
 def latest_weekday(weekday: int, published: dt.date) -> dt.date:
     """The latest day with ``weekday`` (Monday = 0) on or before publication."""
     return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
@@ -533,9 +546,7 @@ def _day_near(kind: str, match: re.Match[str], published: dt.date) -> _Resolved 
     if kind == "today":
         return published, "day"
     if kind == "weekday":
-        name = re.search(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday", text)
-        assert name is not None
-        day = latest_weekday(WEEKDAYS.index(name.group(0)), published)
+        day = latest_weekday(_weekday_named(text), published)
         if day == published and re.match(r"(?i)last\b", text):
             day -= dt.timedelta(days=7)  # "last Wednesday" written on a Wednesday: a week ago
         return day, "day"
@@ -649,7 +660,7 @@ def anchor_day(texts: list[str], attack_told: list[bool]) -> Anchor | None:
                 )
             elif date.floating and date.precision == "day":
                 yearless |= _month_named(date.text) is not None
-                named |= {i for i, name in enumerate(WEEKDAYS) if name in date.text}
+                named |= {_weekday_named(date.text)} if _WEEKDAY_IN.search(date.text) else set()
     if not full:
         return None
     day, may_anchor = max(full)
@@ -796,7 +807,7 @@ def same_day_named(floating: DateMention, day: dt.date) -> bool:
     """
     if _month_named(floating.text) is not None:
         return (floating.day.month, floating.day.day) == (day.month, day.day)
-    if any(name in floating.text for name in WEEKDAYS):
+    if _WEEKDAY_IN.search(floating.text):
         return floating.day.weekday() == day.weekday()
     return True
 
