@@ -64,6 +64,7 @@ from defplan.extract.linking import (
     RECALLED,
     distinct_mention,
     fits_description,
+    guessed,
     link_restatements,
     recalled,
     without_parts,
@@ -688,14 +689,9 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     if _part_of_last(recent[0], mention):
         return recent[0]
     fresh = NEW_ATTACK.search(without_parts(mention.sentence.text)) is not None or mention.flashback
-    if site.base_id:
-        same = [a for a in recent if a.site is not None and a.site.base_id == site.base_id]
-        found = next((a for a in same if mentions_compatible(a, mention)), None)
-        # (an attack recalled by its day is not the article's attack, undated so far)
-        recalled_apart = mention.flashback and found is not None and found.date is None
-        # ("was also targeted earlier this month": another attack, its month no match)
-        if found is not None and not (fresh and _coarse(mention.date)) and not recalled_apart:
-            return found
+    found = _on_same_base(recent, mention, fresh)
+    if found is not None:
+        return found
     if fresh:
         return None
     # (never "a similar attack killed two soldiers there": the attack recalled, not this)
@@ -707,6 +703,31 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         if (a.site is None or (a.site.base_id is None and a.site.rank < 2)) and not recalled(a)
     ]
     return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
+
+
+def _on_same_base(recent: list[DraftAttack], mention: Mention, fresh: bool) -> DraftAttack | None:
+    """The attack on the base a named mention names that it goes on telling, or None.
+
+    A base the theater only guessed for a description, told before other attacks, is
+    left to linking: a name told right after it may overrule the guess. An attack
+    recalled by its day is not the article's attack, undated so far; one told as "also
+    targeted earlier this month" is another attack, its month no match.
+    """
+    site = mention.site
+    if site is None or not site.base_id:
+        return None
+    same = [
+        a
+        for a in recent
+        if a.site is not None
+        and a.site.base_id == site.base_id
+        and (a is recent[0] or not guessed(a.site))
+    ]
+    found = next((a for a in same if mentions_compatible(a, mention)), None)
+    recalled_apart = mention.flashback and found is not None and found.date is None
+    if found is not None and not (fresh and _coarse(mention.date)) and not recalled_apart:
+        return found
+    return None
 
 
 def _lent_date(

@@ -1,44 +1,70 @@
-"""Event linking within one article: restatements joined to the attack they retell.
+"""Event linking within one article: which drafts are one attack, decided globally.
 
-News copy tells one attack several times: a lead that says "a base in Iraq", a later
-paragraph that names Camp Taji, a quote, a caption. The mention-by-mention reading
+News copy tells one attack several times: a headline, a teaser, a lead that says "a
+base in Iraq", a later paragraph that names Camp Taji, an official's quote, an aside
+("marking the first attack on a US base since ..."). The mention-by-mention reading
 (events.py) joins what it safely can as it goes; this stage looks at the article's
-draft attacks all at once and joins those that are one attack, by named features:
+draft attacks all at once, in four steps a reader can follow:
 
-``same_site``
-    the same theater base, or the same words for a site the theater does not know;
-``fits_site``
-    one side's site is only a description the theater cannot pin down ("a base in
-    Iraq", "the outpost", "two bases in Iraq") and the other side's base fits it;
-``compatible_date``
-    the dates agree at the coarser precision, or one side has none (or only "today");
-``compatible_weapon``
-    the same weapon class, or one side names none, or one names it vaguely ("indirect
-    fire", "missiles") and the other precisely;
-``definite_restatement``
-    the later side is told as a definite reference ("Wednesday's rocket attack") with
-    the same day and weapon as the earlier: a retelling, whatever other site its
-    sentence names ("... followed drills at the oil field");
-``lead``
-    the described side is the article's first attack: when several attacks fit its
-    description, the nearest told after it is the one the lead announces;
-``distinct_cue``
-    either side's clause says it is another attack ("another", "a second attack",
-    "earlier this month", "previous", "similar", "last"), unless it says that of
-    the attack just told ("It was the third strike on the camp in a month").
+1. **Who tells it** (:func:`tellers`): each draft is told by the narrator, by a
+   ``headline`` (a title line read as text because page chrome came before it), or is
+   ``reported`` (its "another attack" is inside a quote or a speaker's words).
+2. **Pair features** (:class:`LinkFeatures`, :func:`link_features`), for a draft told
+   earlier (``first``) and one told later (``second``):
 
-Two drafts link when the weapon and date are compatible, no distinct cue is told, and
-either the site is the same or it fits, and the described side fits exactly one attack
-of the article (a described plural, "two bases", joins the first it fits). The joined
-attack keeps the best evidence of each field: the most specific site, the finer date,
-the larger counts, the actor either side names.
+   ``same_site``
+       the same theater base, or the same proper name of a site the theater does not
+       know ("the Basmaya training base", "the Basmaya base");
+   ``fits_site``
+       one side only describes a site ("a base in Iraq", "the outpost", "two bases")
+       and the other side's base fits it;
+   ``compatible_date`` / ``compatible_weapon``
+       the dates agree at the coarser precision (or one has none); the weapon class is
+       the same, missing on one side, or vaguer on one side ("missiles", "indirect fire");
+   ``definite_restatement``
+       the later side is a definite reference ("Wednesday's rocket attack") with the
+       same day and weapon;
+   ``elaborates``
+       the sentence right after a described site names it ("rockets hit an airbase in
+       Iraq. ... eight rockets landed on Al-Balad airbase"), with the same weapon;
+   ``ordinal_aside``
+       the later side is an aside of the same sentence counting the attack just told
+       ("..., marking the first attack on a US base since ...");
+   ``one_phrase``
+       both sites are one noun phrase of one clause, the second a locator of the first
+       ("the Harir base in Iraqi Kurdistan's Erbil");
+   ``distinct_cue``
+       the narrator says one of them is another attack ("another", "a second attack",
+       "earlier this month", "previous", "similar", "last"), not of the attack just told
+       ("It was the third strike on the camp in a month"); a recalled attack's own cue
+       does not keep apart the sentence right after it that names its site;
+   ``reported_retelling``
+       the later side's "another attack on an Iraqi airbase" is a speaker's, on a site
+       it only describes and with no day of its own: the speaker's series, not the
+       narrator's, so it retells an attack the article told.
+
+3. **Strength** (:func:`link_strength`), an ordered policy: a locator in one phrase
+   (6) and an ordinal aside (5) are the attack of their sentence whatever else their
+   clause dates; otherwise clashing weapon or date, or a narrator's distinct cue, keep
+   two drafts apart; then the same site or a definite restatement (4), a description
+   the next sentence names (3), a description that fits exactly one attack, a plural
+   description's first fit, a lead description's nearest fit told after it, or a
+   headline's first compatible attack of the body (2), a reported retelling's first
+   fit (1).
+4. **Clustering** (:func:`link_restatements`): the strongest link is joined first (ties:
+   the nearer pair in the text, then the earlier), features are computed again for the
+   joined draft, and so on until no link is left. A joined attack keeps the best
+   evidence of each field (the most specific site, never a headline's over the body's,
+   and an unknown site's own name over a closed-world guess from its description; the
+   finer date; the larger counts; the actor either side names). A lead's "the airfield"
+   that no attack of the article names is dropped.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from defplan.extract.dates import MONTHS, WEEKDAYS
 from defplan.extract.draft import (
@@ -65,48 +91,6 @@ DISTINCT: Final = re.compile(
 )
 # "It was the third strike on the camp in a month": the attack just told, counted
 SELF_REFERENCE: Final = re.compile(r"^\W*(?:this|it|that)\s+(?:is|was|marks|marked)\s+the\b", re.I)
-
-
-@dataclass(frozen=True)
-class LinkFeatures:
-    """What says two drafts of one article are, or are not, the same attack."""
-
-    same_site: bool
-    fits_site: bool
-    compatible_date: bool
-    compatible_weapon: bool
-    distinct_cue: bool
-    definite_restatement: bool = False
-
-    @property
-    def linked(self) -> bool:
-        """Whether the features say one attack (before the uniqueness of a fit)."""
-        return (
-            (self.same_site or self.fits_site or self.definite_restatement)
-            and self.compatible_date
-            and self.compatible_weapon
-            and not self.distinct_cue
-        )
-
-
-def _unpinned(site: SiteMention) -> bool:
-    """A site only described, which the theater cannot resolve to one base."""
-    return site.base_id is None and site.kind in ("described", "generic", "anaphoric")
-
-
-def _same_site(a: SiteMention, b: SiteMention) -> bool:
-    if a.base_id or b.base_id:
-        return a.base_id == b.base_id
-    return not _unpinned(a) and not _unpinned(b) and fold(a.text) == fold(b.text)
-
-
-def fits_description(described: SiteMention, other: SiteMention) -> bool:
-    """Whether ``other`` can be the site ``described`` only describes."""
-    if not _unpinned(described) or described.local:
-        return False
-    if other.base_id is None:
-        return False
-    return described.candidates is None or other.base_id in described.candidates
 
 
 # "The first attack hit at 11 pm, the second drone attack an hour later": the parts of a
@@ -161,18 +145,226 @@ def recalled(attack: DraftAttack, words: re.Pattern[str] = LIKE_BEFORE) -> bool:
     return words.search(clause) is not None
 
 
-def link_features(first: DraftAttack, second: DraftAttack) -> LinkFeatures:
+# -- 1. who tells it ------------------------------------------------------------------
+
+Teller = Literal["narrator", "headline", "reported"]
+
+#: a sentence that ends as prose does; a title line read as text does not
+_ENDED: Final = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
+#: a speaker's words: "Pompeo said he was outraged by another attack", "..., he tweeted"
+_SPEECH: Final = re.compile(
+    r"\b(?:said|says|tweeted|wrote|posted|told|added|stated|declared|announced)\b", re.I
+)
+#: "another attack": one more of a series, the narrator's or a speaker's
+_ANOTHER: Final = re.compile(r"\banother\s+(?:\w+\s+)?(?:attack|strike|barrage|assault)\b", re.I)
+#: an aside counting the attack its sentence told: "..., marking the first attack on a
+#: US base since ...", "in what was the third attack this week"
+ORDINAL_ASIDE: Final = re.compile(
+    r"^\W*(?:and\s+)?(?:(?:marking|making|marks|marked)\s+(?:it\s+)?|in\s+what\s+(?:was|is)\s+"
+    r"|(?:which|that)\s+(?:was|is|marks|marked)\s+)(?:the|an?)\s+(?:\w+\s+)?"
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)"
+    r"|latest|new)\b",
+    re.IGNORECASE,
+)
+
+
+def headline_lines(attacks: list[DraftAttack]) -> frozenset[int]:
+    """The sentences of drafts told by a title line: a line with no full stop told
+    before the first sentence that ends as prose (page chrome came before it, so the
+    reading took it for text)."""
+    prose = min(
+        (a.main.sentence.index for a in attacks if _ENDED.search(a.main.sentence.text)),
+        default=None,
+    )
+    return frozenset(
+        a.main.sentence.index
+        for a in attacks
+        if not _ENDED.search(a.main.sentence.text)
+        and (prose is None or a.main.sentence.index < prose)
+        and len(a.sentences) == 1
+    )
+
+
+def reported_cue(mention: Mention) -> bool:
+    """Whether the "another attack" of ``mention`` is a speaker's: inside a quote, or
+    after a speech verb of its own clause ("Pompeo said he was outraged by another ...")."""
+    sentence = mention.sentence
+    clause = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+    cue = _ANOTHER.search(clause)
+    if cue is None:
+        return False
+    before = sentence.text[: mention.start - sentence.start + cue.start()]
+    quoted = before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
+    return quoted or _SPEECH.search(clause[: cue.start()]) is not None
+
+
+def teller(attack: DraftAttack, headlines: frozenset[int]) -> Teller:
+    """Who tells ``attack``: a title line, a speaker's "another attack", or the narrator."""
+    if attack.main.sentence.index in headlines:
+        return "headline"
+    return "reported" if reported_cue(attack.main) else "narrator"
+
+
+# -- 2. pair features -----------------------------------------------------------------
+
+
+def _unpinned(site: SiteMention) -> bool:
+    """A site only described, which the theater cannot resolve to one base."""
+    return site.base_id is None and site.kind in ("described", "generic", "anaphoric")
+
+
+def unknown_name(site: SiteMention) -> bool:
+    """A site told by a proper name the theater does not know ("the Basmaya base"): a
+    description whose name words leave no theater base."""
+    return site.base_id is None and site.kind == "described" and site.candidates == frozenset()
+
+
+#: words of a site's name that do not tell one site from another
+_GENERIC_NAME: Final = frozenset(
+    {"the", "a", "an", "us", "u s", "american", "coalition", "international", "base"}
+    | {"airbase", "air", "camp", "military", "training", "outpost", "site", "field"}
+    | {"airfield", "airport", "forces", "troops"}
+)
+
+
+def _name_words(site: SiteMention) -> frozenset[str]:
+    words = re.findall(r"[A-Z][\w'-]+", site.text)
+    return frozenset(fold(w) for w in words) - _GENERIC_NAME
+
+
+def _same_site(a: SiteMention, b: SiteMention) -> bool:
+    if a.base_id or b.base_id:
+        return a.base_id == b.base_id
+    if unknown_name(a) and unknown_name(b) and _name_words(a) & _name_words(b):
+        return True  # "the Basmaya training base" and "the Basmaya base"
+    return not _unpinned(a) and not _unpinned(b) and fold(a.text) == fold(b.text)
+
+
+def fits_description(described: SiteMention, other: SiteMention) -> bool:
+    """Whether ``other`` can be the site ``described`` only describes."""
+    if not _unpinned(described) or described.local:
+        return False
+    if other.base_id is None:
+        return False
+    return described.candidates is None or other.base_id in described.candidates
+
+
+#: what joins two sites of one clause into two targets, not a site and its locator
+_TWO_TARGETS: Final = re.compile(r"[,;]|\b(?:and|or|as\s+well\s+as|then|while|plus)\b", re.I)
+
+
+def _one_phrase(first: DraftAttack, second: DraftAttack) -> bool:
+    """Whether both sites are one noun phrase of one clause, the second locating the
+    first ("the Harir US occupation base in Iraqi Kurdistan's Erbil")."""
+    a, b = first.main, second.main
+    if (a.sentence.index, a.start, a.end) != (b.sentence.index, b.start, b.end):
+        return False
+    assert first.site is not None and second.site is not None
+    left, right = sorted((first.site, second.site), key=lambda s: s.start)
+    between = a.sentence.text[left.end - a.sentence.start : right.start - a.sentence.start]
+    return left.end <= right.start and len(between) <= 40 and not _TWO_TARGETS.search(between)
+
+
+def _elaborates(first: DraftAttack, second: DraftAttack) -> DraftAttack | None:
+    """The described side when the sentence right after it names its site, telling the
+    same volley ("a volley of rockets hit an airbase in Iraq ... The military said eight
+    rockets landed on Al-Balad airbase"), whichever of the two was joined first."""
+    for described, named in ((first, second), (second, first)):
+        assert described.site is not None and named.site is not None
+        if (
+            described.site.rank < 3
+            and not described.site.plural
+            and not unknown_name(described.site)
+            and (named.site.kind == "named" or unknown_name(named.site))
+            and described.main.sentence.index + 1 in named.sentences
+            and (
+                named.main.definite
+                or (described.weapon is not None and described.weapon == named.weapon)
+            )
+        ):
+            return described
+    return None
+
+
+def guessed(site: SiteMention) -> bool:
+    """A base the theater gave a description by elimination ("an Iraqi airbase north of
+    Baghdad" when one air base lies there): a guess a name told nearby overrules."""
+    return site.kind == "described" and site.base_id is not None
+
+
+def _ordinal_aside(first: DraftAttack, second: DraftAttack) -> bool:
+    """Whether ``second`` is an aside of ``first``'s sentence that counts it ("...,
+    marking the first attack on a US base in the country since the earthquake")."""
+    sentence = second.main.sentence
+    clause = sentence.text[second.main.start - sentence.start : second.main.end - sentence.start]
+    return sentence.index == first.main.sentence.index and bool(ORDINAL_ASIDE.match(clause))
+
+
+@dataclass(frozen=True)
+class LinkFeatures:
+    """What says two drafts of one article are, or are not, the same attack."""
+
+    same_site: bool
+    fits_site: bool
+    compatible_date: bool
+    compatible_weapon: bool
+    distinct_cue: bool
+    definite_restatement: bool = False
+    elaborates: bool = False
+    ordinal_aside: bool = False
+    one_phrase: bool = False
+    reported_retelling: bool = False
+    same_guess: bool = False
+
+    @property
+    def compatible(self) -> bool:
+        """Whether nothing keeps the two apart: weapon and date agree, no distinct cue."""
+        return self.compatible_date and self.compatible_weapon and not self.distinct_cue
+
+    @property
+    def linked(self) -> bool:
+        """Whether the features say one attack (before the uniqueness of a fit)."""
+        return (
+            self.same_site
+            or self.same_guess
+            or self.fits_site
+            or self.definite_restatement
+            or self.elaborates
+        ) and self.compatible
+
+
+def link_features(
+    first: DraftAttack, second: DraftAttack, tellers: tuple[Teller, Teller] | None = None
+) -> LinkFeatures:
     """The features of ``first`` and ``second`` (told later) being one attack."""
     assert first.site is not None and second.site is not None
+    told = tellers or ("narrator", "narrator")
+    described = _elaborates(first, second)
+    reported = (
+        told[1] == "reported"
+        and _unpinned(second.site)
+        and second.date is None
+        and fits_description(second.site, first.site)
+    )
+    # a recalled attack's own cue does not keep apart the sentence that names its site
+    cued = [a for a in (first, second) if a is not described and _distinct(a)]
+    if reported and second in cued:
+        cued.remove(second)
+    same = _same_site(first.site, second.site)
+    guess = guessed(first.site) or guessed(second.site)
     return LinkFeatures(
-        same_site=_same_site(first.site, second.site),
+        same_site=same and not guess,
+        same_guess=same and guess,
         fits_site=fits_description(first.site, second.site)
         or fits_description(second.site, first.site),
         compatible_date=dates_compatible(first.date, second.date),
         compatible_weapon=salvos_compatible(first.weapon, first.mix, second.weapon, second.mix),
-        distinct_cue=(_distinct(second) or _distinct(first))
-        and not (recalled(first, RECALLED) and recalled(second, RECALLED)),
+        distinct_cue=bool(cued) and not (recalled(first, RECALLED) and recalled(second, RECALLED)),
         definite_restatement=_restates(first, second),
+        elaborates=described is not None,
+        ordinal_aside=_ordinal_aside(first, second),
+        one_phrase=_one_phrase(first, second),
+        reported_retelling=reported,
     )
 
 
@@ -188,48 +380,137 @@ def _restates(first: DraftAttack, second: DraftAttack) -> bool:
     )
 
 
-def _partner(attacks: list[DraftAttack], index: int) -> int | None:
-    """The draft that ``attacks[index]`` retells, or None."""
-    attack = attacks[index]
+# -- 3. strength: the ordered policy --------------------------------------------------
+
+#: how sure each kind of link is; the strongest is joined first
+ONE_PHRASE, ORDINAL, SAME, NAMED_NEXT, FITS, REPORTED = 6, 5, 4, 3, 2, 1
+
+
+def link_strength(features: LinkFeatures) -> int:
+    """How surely the pair features alone say one attack (0: they do not); fits of a
+    description, headlines and reported retellings are weighed against the whole
+    article in :func:`_context_links`."""
+    if features.one_phrase:
+        return ONE_PHRASE
+    if features.ordinal_aside:
+        return ORDINAL
+    if not features.compatible:
+        return 0
+    if features.same_site or features.definite_restatement:
+        return SAME
+    if features.elaborates:
+        return NAMED_NEXT
+    return FITS if features.same_guess else 0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A decision to join two drafts (indices, ``first < second``), and how sure it is."""
+
+    strength: int
+    first: int
+    second: int
+
+
+def _pair(drafts: list[DraftAttack], i: int, j: int, told: list[Teller]) -> LinkFeatures:
+    first, second = (i, j) if i < j else (j, i)
+    return link_features(drafts[first], drafts[second], (told[first], told[second]))
+
+
+def _link(strength: int, i: int, j: int) -> Link:
+    return Link(strength, min(i, j), max(i, j))
+
+
+def _context_links(drafts: list[DraftAttack], index: int, told: list[Teller]) -> list[Link]:
+    """The links of a described, headline or reported draft that depend on the rest of
+    the article: which attacks its description fits, and which one it announces."""
+    attack = drafts[index]
     assert attack.site is not None
-    fitting: list[int] = []
-    for other, candidate in enumerate(attacks):
-        if other == index or candidate.site is None:
-            continue
-        first, second = (candidate, attack) if other < index else (attack, candidate)
-        features = link_features(first, second)
-        if not features.linked:
-            continue
-        if (features.same_site or features.definite_restatement) and other < index:
-            return other
-        if features.fits_site and _unpinned(attack.site):
-            fitting.append(other)
-    if len(fitting) == 1 or (fitting and attack.site.plural):
-        return fitting[0]
-    lead = min(min(a.sentences) for a in attacks) == min(attack.sentences)
-    after = [i for i in fitting if min(attacks[i].sentences) > min(attack.sentences)]
+    others = [o for o in range(len(drafts)) if o != index and drafts[o].site is not None]
+    if told[index] == "headline":
+        body = [o for o in others if told[o] != "headline" and _headline_fits(drafts, index, o)]
+        return [_link(FITS, index, body[0])] if body else []
+    features = {o: _pair(drafts, index, o, told) for o in others}
+    fitting = [o for o in others if features[o].fits_site and features[o].compatible]
+    if not _unpinned(attack.site) or not fitting:
+        return []
+    if told[index] == "reported" and index > fitting[0] and features[fitting[0]].reported_retelling:
+        return [_link(REPORTED, index, fitting[0])]
+    if len(fitting) == 1 or attack.site.plural:
+        return [_link(FITS, index, fitting[0])]
+    first = min(attack.sentences)
+    lead = min(min(a.sentences) for a in drafts) == first
+    after = [i for i in fitting if min(drafts[i].sentences) > first]
     if lead and after:
-        return min(after, key=lambda i: min(attacks[i].sentences))
-    return None
+        return [_link(FITS, index, min(after, key=lambda i: min(drafts[i].sentences)))]
+    return []
+
+
+def _headline_fits(drafts: list[DraftAttack], headline: int, body: int) -> bool:
+    """Whether a headline's draft can announce a body's: weapon and date agree, and the
+    sites are one or either is unresolved."""
+    a, b = drafts[headline], drafts[body]
+    assert a.site is not None and b.site is not None
+    sites = a.site.base_id is None or b.site.base_id is None or a.site.base_id == b.site.base_id
+    return (
+        sites
+        and dates_compatible(a.date, b.date)
+        and salvos_compatible(a.weapon, a.mix, b.weapon, b.mix)
+    )
+
+
+# -- 4. clustering --------------------------------------------------------------------
+
+
+def _links(drafts: list[DraftAttack], told: list[Teller]) -> list[Link]:
+    """Every link the article's drafts allow."""
+    found = [
+        _link(strength, i, j)
+        for i in range(len(drafts))
+        for j in range(i + 1, len(drafts))
+        if (strength := link_strength(_pair(drafts, i, j, told)))
+    ]
+    for index in range(len(drafts)):
+        found.extend(_context_links(drafts, index, told))
+    return found
+
+
+def _distance(drafts: list[DraftAttack], link: Link) -> int:
+    a, b = drafts[link.first], drafts[link.second]
+    return min(abs(i - j) for i in a.sentences for j in b.sentences)
+
+
+def _joined(kept: DraftAttack, other: DraftAttack, told: tuple[Teller, Teller]) -> DraftAttack:
+    """One draft of two that tell one attack, its site never a headline's over the
+    body's, nor a closed-world guess over an unknown site's own name."""
+    merged = merge_drafts(kept, other)
+    assert kept.site is not None and other.site is not None
+    for side, own, against in ((kept, told[0], told[1]), (other, told[1], told[0])):
+        rival = other if side is kept else kept
+        assert side.site is not None and rival.site is not None
+        body_over_headline = own != "headline" and against == "headline"
+        name_over_guess = (
+            unknown_name(side.site) and rival.site.kind == "described" and bool(rival.site.base_id)
+        )
+        if body_over_headline or name_over_guess:
+            merged.site, merged.main = side.site, side.main
+    return merged
 
 
 def link_restatements(attacks: list[DraftAttack]) -> list[DraftAttack]:
-    """The article's drafts with each restatement joined to the attack it retells.
+    """The article's drafts with each restatement joined to the attack it retells,
+    strongest link first.
 
     Order is kept: a joined pair stands where the earlier of the two was told.
     """
     drafts = [a for a in attacks if a.site is not None]
-    changed = True
-    while changed:
-        changed = False
-        for index in range(len(drafts)):
-            partner = _partner(drafts, index)
-            if partner is None:
-                continue
-            keep, drop = sorted((index, partner))
-            drafts[keep] = merge_drafts(drafts[keep], drafts[drop])
-            del drafts[drop]
-            changed = True
-            break
+    headlines = headline_lines(drafts)
+    told = [teller(a, headlines) for a in drafts]
+    while links := _links(drafts, told):
+        best = max(links, key=lambda k: (k.strength, -_distance(drafts, k), -k.first))
+        keep, drop = best.first, best.second
+        drafts[keep] = _joined(drafts[keep], drafts[drop], (told[keep], told[drop]))
+        told[keep] = told[keep] if told[keep] == told[drop] else "narrator"
+        del drafts[drop], told[drop]
     # a lead's "the airfield" that no attack of the article names is not a row
     return [d for d in drafts if not (d.site is not None and d.site.kind == "anaphoric")]

@@ -1,0 +1,180 @@
+"""Event identity: one distinct attack is one row, decided over the whole article.
+
+Each article here was written for these tests, in our own words, with the noise of web
+copy (page chrome, repeated headlines, captions, "Advertisement", related-story lists,
+datelines, quotes), and puts the retelling at a distance from the attack it retells.
+The mechanisms are those of ``defplan.extract.linking`` (docs/extraction.md, catalogue
+rows 170-175).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from defplan.extract import ExtractedAttack, extract_text
+from defplan.extract.linking import (
+    FITS,
+    NAMED_NEXT,
+    ONE_PHRASE,
+    ORDINAL,
+    SAME,
+    LinkFeatures,
+    link_strength,
+)
+from defplan.scenario import Scenario
+from defplan.workbook import load_scenario
+from test_extract_unseen import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def theater() -> Scenario:
+    return load_scenario(EXAMPLE)
+
+
+def _rows(theater: Scenario, published: dt.date | None, *lines: str) -> list[ExtractedAttack]:
+    """The rows of an article of ``lines`` (paragraphs) published on ``published``."""
+    text = "\n\n".join(lines) + "\n"
+    day = published or dt.date(2020, 1, 1)
+    rows = extract_text(text, theater.bases, published=day).rows
+    return sorted(rows, key=lambda r: r.span_start)
+
+
+def _told(rows: list[ExtractedAttack]) -> list[tuple[str | None, str | None, int | None]]:
+    return [(r.base_id, r.weapon, r.munitions) for r in rows]
+
+
+def _features(**told: bool) -> LinkFeatures:
+    base = {
+        "same_site": False,
+        "fits_site": False,
+        "compatible_date": True,
+        "compatible_weapon": True,
+        "distinct_cue": False,
+    }
+    return LinkFeatures(**{**base, **told})
+
+
+def test_the_policy_is_ordered_from_the_surest_link_down() -> None:
+    """A locator and an ordinal aside are their sentence's attack even against a clause's
+    date; a clash or a narrator's "another" keeps apart; then same site, then a name
+    told in the next sentence, then a guess of the theater's."""
+    assert link_strength(_features(one_phrase=True, compatible_date=False)) == ONE_PHRASE
+    assert link_strength(_features(ordinal_aside=True, distinct_cue=True)) == ORDINAL
+    assert link_strength(_features(same_site=True, distinct_cue=True)) == 0
+    assert link_strength(_features(same_site=True, compatible_weapon=False)) == 0
+    assert link_strength(_features(same_site=True)) == SAME
+    assert link_strength(_features(elaborates=True)) == NAMED_NEXT
+    assert link_strength(_features(same_guess=True)) == FITS
+    assert link_strength(_features(fits_site=True)) == 0  # weighed against the article
+    assert ONE_PHRASE > ORDINAL > SAME > NAMED_NEXT > FITS
+
+
+def test_an_ordinal_aside_counts_the_attack_of_its_sentence(theater: Scenario) -> None:
+    """ "..., marking the first attack on a US base in the country since the floods
+    earlier this month": the aside counts the attack just told, whatever it dates."""
+    rows = _rows(
+        theater,
+        dt.date(2023, 3, 9),
+        "Photo: A convoy on a desert road. (Staff/Agency)",
+        "Two rockets hit the Conoco gas field base in eastern Syria on Wednesday evening, "
+        "the coalition said, marking the first attack on a US base in the country since "
+        "the floods earlier this month.",
+        "Advertisement",
+        "Nobody was hurt, a spokesman said.",
+    )
+    assert _told(rows) == [("conoco", "rocket", 2)]
+    assert rows[0].date == dt.date(2023, 3, 8)
+
+
+def test_a_speaker_s_another_attack_retells_the_article_s_attack(theater: Scenario) -> None:
+    """An official's "another rocket attack on an Iraqi airbase", said and then quoted,
+    is the speaker's series: it retells the attack the lead told, not a third one; the
+    narrator's own "another attack" on a named base stays a row of its own."""
+    rows = _rows(
+        theater,
+        None,
+        "BAGHDAD (Agency) - Rockets slammed into an air base north of the capital that "
+        "hosts coalition trainers. Iraqi officers said three rockets had struck Camp Taji "
+        "but that nobody was hurt.",
+        "The volley came days after a barrage of rockets hit an airbase in Iraq, wounding "
+        "three Iraqi airmen. Army officers said six rockets fell on Balad Air Base, "
+        "wounding the airmen.",
+        "Related: Militia leaders meet in Baghdad",
+        "A senior US diplomat said he was appalled by another rocket attack on an Iraqi "
+        "airbase. \u201cAppalled by news of another rocket attack on an Iraqi airbase,\u201d "
+        "he wrote online.",
+    )
+    assert _told(rows) == [("taji", "rocket", 3), ("balad", "rocket", 6)]
+    assert [(r.killed, r.wounded) for r in rows] == [(0, 0), (0, 3)]
+    narrated = _rows(
+        theater,
+        dt.date(2020, 1, 14),
+        "Three rockets struck Camp Taji on Monday, officers said.",
+        "On Sunday, another rocket attack hit Balad Air Base.",
+    )
+    assert [r.base_id for r in narrated] == ["taji", "balad"]
+
+
+def test_a_name_told_right_after_a_description_overrules_the_theater_s_guess(
+    theater: Scenario,
+) -> None:
+    """ "Rockets struck a training base south of the capital" (a description the theater
+    pins by elimination) then "The rockets hit the Besmaya base on Monday evening": one
+    attack, at the base the text names, though the theater does not know it; the key
+    points list repeats it."""
+    rows = _rows(
+        theater,
+        None,
+        "Another base with coalition trainers hit by rockets",
+        "Key points:",
+        "- The rockets hit the Besmaya base, where Spanish trainers live.",
+        "Two rockets struck a training base south of Baghdad where coalition trainers "
+        "are present, the Iraqi army said on Tuesday. The rockets hit the Besmaya base "
+        "outside of Baghdad on Monday evening.",
+        "COMMENTS",
+    )
+    assert [(r.base, r.base_id, r.weapon, r.munitions) for r in rows] == [
+        ("Besmaya base", None, "rocket", 2)
+    ]
+
+
+def test_a_locator_of_a_named_base_is_no_second_site(theater: Scenario) -> None:
+    """ "the Harir base in the Kurdistan Region's Erbil" is one site, its locator after
+    it; "Harir and Erbil" are two."""
+    one = _rows(
+        theater,
+        dt.date(2023, 12, 31),
+        "SOURCE - On Saturday, the Islamic Resistance in Iraq said it attacked the Harir "
+        "occupation base in the Kurdistan Region\u2019s Erbil with drones.",
+        "Source: Agency",
+    )
+    assert [(r.base_id, r.date) for r in one] == [("harir", dt.date(2023, 12, 30))]
+    two = _rows(
+        theater,
+        dt.date(2023, 12, 31),
+        "On Saturday, drones attacked the Harir base and Erbil air base, officials said.",
+    )
+    assert sorted(r.base_id or "" for r in two) == ["erbil", "harir"]
+
+
+def test_a_headline_read_after_page_chrome_is_the_body_s_attack(theater: Scenario) -> None:
+    """Page chrome (a mode switch, a date bar, a logo) pushes the headline below the
+    lines skipped as title lines: the headline then reads as text, and names the body's
+    attack, whose own site (an unknown one) is kept."""
+    rows = _rows(
+        theater,
+        dt.date(2024, 8, 10),
+        "Dark Mode",
+        "Saturday, 10 August 2024",
+        "Logo",
+        "Drones Target",
+        "Drones Target Coalition Base in Northeast Hasakah",
+        "Local sources said that suicide drones hit the coalition base in the village "
+        "of Tal Baidar, northeast of Hasakah.",
+        "Read More:",
+    )
+    assert [(r.base, r.base_id, r.weapon) for r in rows] == [
+        ("coalition base in the village of Tal Baidar", None, "drone")
+    ]
