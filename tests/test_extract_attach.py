@@ -163,3 +163,39 @@ def test_the_policy_weighs_named_features() -> None:
     # the farther, the weaker, down to a floor
     assert (score(_evidence(sentences_apart=1)) or 0) > (score(far) or 0)
     assert score(_evidence(sentences_apart=50)) == score(_evidence(sentences_apart=8))
+
+
+# the attack told before its reason (air strikes elsewhere), its zero told beside
+# aircraft that only flew over, a retelling by a monitor two paragraphs on
+ATTACK_THEN_REASON = "\n\n".join(
+    [
+        "Militia drones hit US base in eastern Syria",
+        "Soldiers on patrol near a village in Hasakah. (Agency)",
+        (
+            'A group calling itself the "Islamic Resistance in Iraq" launched drone '
+            "strikes on the US Rumailan base in Hasakah after 20 fighters were killed in "
+            "Israeli airstrikes on militia sites."
+        ),
+        "Groups backed by Iran have launched dozens of attacks on US bases since October.",
+        (
+            "Blasts were heard at the American base in Rumailan as a result of an attack "
+            "with two waves of drones."
+        ),
+        (
+            "Some of the drones were downed; however, no casualties were reported as "
+            "fighter jets of the coalition flew over the area, a monitor said."
+        ),
+    ]
+)
+
+
+def test_an_attack_told_before_its_reason_keeps_its_claimant_and_its_zero(
+    theater: Scenario,
+) -> None:
+    (row,) = _rows(theater, ATTACK_THEN_REASON, dt.date(2023, 12, 9)).values()
+    assert (row.base_id, row.actor, row.weapon) == (
+        "rumalyn",
+        "Islamic Resistance in Iraq",
+        "drone",
+    )
+    assert (row.killed, row.wounded) == (0, 0)

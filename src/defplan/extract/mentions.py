@@ -86,7 +86,7 @@ from defplan.extract.lexicon import (
 )
 from defplan.extract.lexicon_files import Actor, default_actors
 from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
-from defplan.extract.sites import Gazetteer, SiteMention
+from defplan.extract.sites import SITE_NOUN, Gazetteer, SiteMention
 
 MentionKind = Literal["attack", "casualty"]
 
@@ -664,6 +664,44 @@ def _hypothetical(text: str, at: int) -> bool:
     return HYPOTHETICAL_BREAK.search(window[found[-1].end() :]) is None
 
 
+# aircraft named without a strike ("fighter jets flew over the area"): no reply by itself
+AIRCRAFT: Final = re.compile(r"warplanes?|fighter\s+jets?|bombers", re.I)
+STRIKE_VERB: Final = re.compile(
+    r"\b(?:struck|strik\w*|hit|hits|hitting|bomb\w*|target\w*|attack\w*|pound\w*|raid\w*"
+    r"|fired|firing|launch\w*|kill\w*|destroy\w*|shell\w*)\b",
+    re.I,
+)
+
+
+# "launched drone strikes on the base": an agent's deed, told in the simple past
+LAUNCHED: Final = re.compile(
+    r"(?<!\bhave\s)(?<!\bhas\s)(?<!\bhad\s)\b(?:launched|carried\s+out|conducted|staged)\b",
+    re.I,
+)
+
+
+def _one_volley(masked: str, attacks: re.Match[str], sites: list[SiteMention]) -> bool:
+    """Whether "drone strikes" tells one volley on one base, not a kind of attack: an
+    agent "launched" them (not "have launched", nor "attacks carried out by") at a
+    single base named or described."""
+    bases = [s for s in sites if not s.plural and s.kind in ("named", "described")]
+    verb = LAUNCHED.search(masked[: attacks.start()])
+    return (
+        len(bases) == 1
+        and verb is not None
+        and re.fullmatch(r"[\w\s-]{0,30}", masked[verb.end() : attacks.start()]) is not None
+    )
+
+
+def _strikes_back(masked: str) -> bool:
+    """Whether a clause tells the other side's strike: an air strike, or aircraft doing
+    something a strike does (not aircraft that only "flew over the area")."""
+    told = [m.group(0) for m in AIR_STRIKE.finditer(masked)]
+    if any(not AIRCRAFT.fullmatch(t) for t in told):
+        return True
+    return bool(told) and STRIKE_VERB.search(masked) is not None
+
+
 def _classify(
     clause: Clause, masked: str, sites: list[SiteMention], dates: list[DateMention]
 ) -> _ClauseFacts:
@@ -677,7 +715,7 @@ def _classify(
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     # (a retaliation at no site is a reply; "Iran's retaliatory strike on the base" is not)
-    replies = AIR_STRIKE.search(masked) or FRIENDLY_AGENT.search(masked)
+    replies = _strikes_back(masked) or FRIENDLY_AGENT.search(masked)
     if replies or (RETALIATORY.search(masked) and not sites):
         excluded = "response"
     elif PROTEST.search(masked):
@@ -692,7 +730,7 @@ def _classify(
         # "rocket attacks": the weapon names the attacks' kind, not one volley
         attacks = ATTACK_NOUN_PLURAL.search(masked)
         assert attacks is not None
-        if abs(attacks.start() - weapon[1]) < 40:
+        if abs(attacks.start() - weapon[1]) < 40 and not _one_volley(masked, attacks, sites):
             excluded = "aggregate"
     if excluded is None and SEQUEL.match(masked) and not (weapon or single):
         excluded = "earlier"  # "comes two days after ISIS killed ...": another event
@@ -714,16 +752,34 @@ def _split_reply(clause: Clause) -> list[Clause]:
     for cue in REPLY_TO.finditer(masked):
         tail = masked[cue.start() :]
         if AIR_STRIKE.search(tail) or FRIENDLY_AGENT.search(tail):
+            if _attack_before_reason(masked[: cue.start()]):
+                return _cut(clause, cue.start())
             continue
         if AIR_STRIKE.search(masked[: cue.start()]) or FRIENDLY_AGENT.search(masked[: cue.start()]):
             if weapon_in(tail) is None and not ATTACK_NOUN.search(tail):
                 return [clause]
-            cut = clause.start + cue.start()
-            return [
-                Clause(clause.start, cut, clause.text[: cue.start()].rstrip()),
-                Clause(cut, clause.end, clause.text[cue.start() :]),
-            ]
+            return _cut(clause, cue.start())
     return [clause]
+
+
+def _attack_before_reason(head: str) -> bool:
+    """Whether the words before "after ..." tell an attack of their own, with no reply
+    in them ("X launched drone strikes on the Rumailan base after ... Israeli air
+    strikes": the air strikes are the attack's reason, told after it)."""
+    return (
+        not (AIR_STRIKE.search(head) or FRIENDLY_AGENT.search(head))
+        and (weapon_in(head) is not None or ATTACK_NOUN.search(head) is not None)
+        and SITE_NOUN.search(head) is not None
+    )
+
+
+def _cut(clause: Clause, at: int) -> list[Clause]:
+    """``clause`` cut in two at ``at`` (characters into it)."""
+    cut = clause.start + at
+    return [
+        Clause(clause.start, cut, clause.text[:at].rstrip()),
+        Clause(cut, clause.end, clause.text[at:]),
+    ]
 
 
 def _split_sequel(clause: Clause) -> list[Clause]:
