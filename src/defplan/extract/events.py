@@ -212,10 +212,23 @@ def _rows(
     vague = _missiles_are(mentions)
     rows = []
     for attack in linked:
+        if _unsited(attack):
+            continue
         others = frozenset(i for other in linked if other is not attack for i in other.sentences)
         others |= {m.sentence.index for m in mentions if m.kind == "attack"} - attack.sentences
         rows.append(_row(attack, context_dates, others, vague))
     return rows
+
+
+def _unsited(attack: DraftAttack) -> bool:
+    """Whether an attack is told only in passing at several bases it does not name
+    ("Iran later retaliated by attacking two military bases hosting American troops"):
+    no site is known to be hit and nothing of it is told, so it gives no row. One whose
+    toll the article tells ("... two bases in Iraq; more than 100 service members
+    suffered concussive injuries") is kept: the article is about it."""
+    site = attack.site
+    told = attack.killed_said or attack.wounded_said
+    return site is not None and site.plural and site.base_id is None and not told
 
 
 def _counts_told_apart(

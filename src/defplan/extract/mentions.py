@@ -693,6 +693,23 @@ def _one_volley(masked: str, attacks: re.Match[str], sites: list[SiteMention]) -
     )
 
 
+# "launched against U.S. and Coalition forces": the friendly side is what was attacked
+AGAINST_BEFORE: Final = re.compile(
+    r"\b(?:against|targeting|toward|towards|at)\s+(?:the\s+)?(?:[\w.'\u2019-]+\s+(?:and|or)\s+)?$",
+    re.I,
+)
+
+
+def _friendly_agent(masked: str, before: str = "") -> bool:
+    """Whether the clause tells the US, the coalition or Israel striking (not as the
+    object of "against": "a drone launched against U.S. and Coalition forces struck
+    the garrison"); ``before`` is the text of the clause it goes on from."""
+    return any(
+        not AGAINST_BEFORE.search(before + masked[: m.start()])
+        for m in FRIENDLY_AGENT.finditer(masked)
+    )
+
+
 def _strikes_back(masked: str) -> bool:
     """Whether a clause tells the other side's strike: an air strike, or aircraft doing
     something a strike does (not aircraft that only "flew over the area")."""
@@ -715,7 +732,7 @@ def _classify(
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     # (a retaliation at no site is a reply; "Iran's retaliatory strike on the base" is not)
-    replies = _strikes_back(masked) or FRIENDLY_AGENT.search(masked)
+    replies = _strikes_back(masked) or _friendly_agent(masked)
     if replies or (RETALIATORY.search(masked) and not sites):
         excluded = "response"
     elif PROTEST.search(masked):
@@ -818,7 +835,7 @@ def _split_coordinated(
         head, tail = masked[: cue.start()], masked[cue.start() :]
         if weapon_in(head) is None or AIR_STRIKE.search(head) or FRIENDLY_AGENT.search(head):
             continue
-        split = bool(AIR_STRIKE.search(tail) or FRIENDLY_AGENT.search(tail))
+        split = bool(AIR_STRIKE.search(tail) or _friendly_agent(tail, head))
         if not split:
             weapon = weapon_in(tail)
             goes_on = (
@@ -984,6 +1001,21 @@ def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[Sit
     return kept
 
 
+# "K1 was not one of them", "Erbil was not among the targets", "was spared": the site
+# told as not attacked
+NEGATED_SITE: Final = re.compile(
+    r"^\W*(?:(?:was|were|is|are)\s+(?:not|n't)\s+(?:one\s+of\s+them|among\s+(?:them|those|the\s+"
+    r"(?:\w+\s+){0,2}?(?:targets|bases|sites)))\b|(?:was|were)\s+(?:not\s+(?:hit|targeted|attacked"
+    r"|struck)|spared)\b)",
+    re.I,
+)
+
+
+def _negated(site: SiteMention, sentence: Sentence) -> bool:
+    """Whether the sentence tells ``site`` as not attacked ("K1 was not one of them")."""
+    return NEGATED_SITE.match(sentence.text[site.end - sentence.start :]) is not None
+
+
 def _pronoun_site(sentence: Sentence) -> list[SiteMention]:
     """ "It was also attacked in May": "It" opening a sentence that says a site was hit
     is the site told before (an anaphoric mark, as "the base" is)."""
@@ -1044,6 +1076,7 @@ def annotate_sentence(
     clauses = [part for clause in clauses for part in _split_reply(clause)]
     clauses = [part for clause in clauses for part in _split_sequel(clause)]
     sites = _without_landmarks(gazetteer.find(sentence.text, sentence.start), sentence)
+    sites = [s for s in sites if not _negated(s, sentence)]
     sites = sorted([*sites, *_pronoun_site(sentence)], key=lambda m: m.start)
     masked = mask_non_weapons(sentence.text)
     cut = [_split_where(c, masked[c.start - sentence.start :], sites, dates) for c in clauses]

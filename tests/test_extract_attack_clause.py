@@ -1,0 +1,94 @@
+"""Whether a clause tells an attack on a base, at the margins (extract/mentions.py).
+
+Own-words articles with the noise of real copy: a site told as not hit ("K1 was not
+one of them"), a background strike on "two bases" that names none and tells nothing of
+it, the friendly side as the object of "against" ("a drone launched against U.S. and
+Coalition forces struck the garrison"), next to attacks that are real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from defplan.extract import ExtractedAttack, extract_articles
+from defplan.extract.articles import Article
+from defplan.scenario import Scenario
+from defplan.workbook import load_scenario
+from test_extract_unseen import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def theater() -> Scenario:
+    return load_scenario(EXAMPLE)
+
+
+def _rows(theater: Scenario, text: str, published: dt.date) -> list[ExtractedAttack]:
+    article = Article(file="clause.txt", text=text, published=published)
+    return list(extract_articles([article], theater.bases).rows)
+
+
+NEGATED_AND_UNSITED = "\n\n".join(
+    [
+        "Two rockets strike K-1 base near Kirkuk",
+        "At least two rockets hit the K-1 base outside Kirkuk on Thursday evening.",
+        "There were no reports of casualties.",
+        "Read more: Oil prices steady as talks resume",
+        (
+            "In January, a state retaliated for the killing of its general by launching "
+            "ballistic missiles against two US bases in Iraq on January 8; K1 was not one "
+            "of them."
+        ),
+        (
+            "Weeks later the same state again attacked two military bases hosting "
+            "American troops with missiles, officials recalled."
+        ),
+    ]
+)
+
+
+def test_a_site_told_as_not_hit_and_bases_told_only_by_number_give_no_rows(
+    theater: Scenario,
+) -> None:
+    rows = _rows(theater, NEGATED_AND_UNSITED, dt.date(2020, 2, 14))
+    assert [(r.base_id, r.weapon, r.munitions, r.killed, r.wounded) for r in rows] == [
+        ("k1", "rocket", 2, 0, 0)
+    ]
+
+
+UNSITED_WITH_TOLL = "\n\n".join(
+    [
+        (
+            "On January 8 a state fired ballistic missiles at two bases in Iraq; more "
+            "than 100 service members later suffered concussive injuries."
+        ),
+        "Officials said the strikes were a reply to the killing of a general.",
+    ]
+)
+
+
+def test_bases_told_only_by_number_with_a_toll_still_give_a_row(theater: Scenario) -> None:
+    (row,) = _rows(theater, UNSITED_WITH_TOLL, dt.date(2020, 3, 1))
+    assert (row.base_id, row.weapon, row.wounded) == (None, "ballistic_missile", 100)
+
+
+AGAINST_FRIENDLY_FORCES = "\n\n".join(
+    [
+        "Crisis tracker: week in review",
+        "Washington / 1 November 2023",
+        (
+            'An official said that "a one-way attack drone launched against U.S. and '
+            'Coalition forces struck al-Tanf Garrison, Syria" on Wednesday.'
+        ),
+        "Subscribe to our email updates",
+        "Coalition jets struck militia depots near the border the next day.",
+    ]
+)
+
+
+def test_the_friendly_side_as_the_object_of_against_is_no_reply(theater: Scenario) -> None:
+    rows = _rows(theater, AGAINST_FRIENDLY_FORCES, dt.date(2023, 11, 1))
+    assert [(r.base_id, r.weapon, r.munitions, r.date) for r in rows] == [
+        ("al_tanf", "drone", 1, dt.date(2023, 11, 1))
+    ]
