@@ -16,6 +16,7 @@ from defplan.extract.lexicon_files import (
     default_borders,
     default_countries,
     default_people,
+    load_actor_roles,
     load_actors,
     load_borders,
     load_countries,
@@ -122,14 +123,31 @@ def test_a_people_file_with_an_unknown_role_is_refused_naming_the_row(tmp_path: 
     assert (problem.row, problem.column) == (3, "role")
 
 
-def test_a_harm_word_with_an_unknown_part_or_role_is_refused_with_its_row(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("name", "load", "rows", "columns"),
+    [
+        (
+            "harm.csv",
+            load_harm,
+            "word,part,role\ncasualties,noun,both\nscratch,adjective,minor\n",
+            ("part", "role"),
+        ),
+        (
+            "actor_roles.csv",
+            load_actor_roles,
+            "word,side,role\nlinked to,before,sponsor\nbacked,behind,patron\n",
+            ("side", "role"),
+        ),
+    ],
+)
+def test_a_harm_or_role_word_with_an_unknown_class_is_refused_with_its_row(
+    tmp_path: Path, name: str, load: Callable[[Path], object], rows: str, columns: tuple[str, str]
 ) -> None:
-    path = tmp_path / "harm.csv"
-    path.write_text("word,part,role\ncasualties,noun,both\nscratch,adjective,minor\n", "utf-8")
+    path = tmp_path / name
+    path.write_text(rows, "utf-8")
     with pytest.raises(InputError) as caught:
-        load_harm(path)
-    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "part"), (3, "role")]
+        load(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, c) for c in columns]
 
 
 def test_the_harm_words_say_which_count_a_zero_is() -> None:

@@ -27,9 +27,14 @@ def theater() -> Scenario:
     return load_scenario(EXAMPLE)
 
 
-def _rows(theater: Scenario, *paragraphs: str) -> tuple[ExtractedAttack, ...]:
+def rows_of(theater: Scenario, published: dt.date, *paragraphs: str) -> tuple[ExtractedAttack, ...]:
+    """The rows of an article of ``paragraphs`` published on ``published``."""
     text = "\n\n".join(paragraphs) + "\n"
-    return extract_text(text, theater.bases, published=MONDAY).rows
+    return extract_text(text, theater.bases, published=published).rows
+
+
+def _rows(theater: Scenario, *paragraphs: str) -> tuple[ExtractedAttack, ...]:
+    return rows_of(theater, MONDAY, *paragraphs)
 
 
 def _told(rows: tuple[ExtractedAttack, ...]) -> list[tuple[str | None, str | None, int | None]]:

@@ -29,7 +29,11 @@ Then, per attack:
 - a report that counts wounded and says nothing of dead is read as no one killed
   (killed 0): news reports always tell a death;
 - the group a reply (an air strike) was aimed at is the actor of the attack told in
-  that sentence or the sentence before, when the attack names no actor itself.
+  that sentence or the sentence before, when the attack names no actor itself and the
+  reply names no other year than the attack's ("the 2020 U.S. drone strike" answers no
+  attack of 2022); a group the reply names as a campaign's enemy ("the coalition to
+  combat X") or as the source of another threat ("threats posed by X") is not what it
+  hit (roles.py).
 
 Across articles, rows on the same site, with weapon classes that agree and dates that
 agree at the coarser precision, are one event; a day-precise date names it.
@@ -451,8 +455,17 @@ def attribute(attacks: list[DraftAttack], attributions: Sequence[Attribution]) -
                 attribution.sentence in attack.sentences
                 or attribution.sentence - 1 in attack.sentences
             ):
-                attack.actor = attribution.actor
+                if _answers(attribution, attack):
+                    attack.actor = attribution.actor
                 break
+
+
+def _answers(reply: Attribution, attack: DraftAttack) -> bool:
+    """Whether a reply may answer ``attack``: it names no year, or the attack's."""
+    date = attack.date
+    if not reply.years or date is None or date.floating or date.weak:
+        return True
+    return date.day.year in reply.years
 
 
 # "Separately, three rockets landed ...": the next sentence turns to another attack

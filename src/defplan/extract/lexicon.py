@@ -216,32 +216,8 @@ DEFINITE_REFERENCE: Final = re.compile(
 SAME_SITE: Final = re.compile(r"\bthe\s+same\s+(?:\w+\s+)?(?:base|site|airbase|camp)\b", re.I)
 
 # Who attacked: the actors and their aliases are data (lexicons/actors.csv, read by
-# lexicon_files.py); here only the words around a name that say it did not attack.
-# Before a group's name, these make it the target or the sponsor, not the attacker.
-NOT_THE_ACTOR_BEFORE: Final = re.compile(
-    # "on" a group makes it the target, but "On Saturday the group claimed" is a day
-    r"(?:against|on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)\w*\b)"
-    # "targeting X" makes X the target, but "was targeted by X" names the attacker
-    r"|targeting|targeted(?!\s+by\b)|fight(?:ing)?|defeat(?:ing)?|combat(?:ing)?|war\s+with"
-    r"|war\s+on|affiliated\s+with"
-    r"|controlled\s+by|linked\s+to|backed\s+by|supplied\s+by|pressure\s+from|sanctions\s+on"
-    r"|talks\s+with|deal\s+with|tensions\s+with|pro|anti|toward|towards"
-    # "widely suspected to have been conducted by": blamed, not named as the attacker
-    r"|(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+(?:been\s+)?(?:\w+\s+){1,2}by)"
-    # "linked to the Iran-backed X", "affiliated with Iran's X": a word or two between;
-    # "against the Islamic State [ISIS]": the name's abbreviation in brackets after it
-    r"[\s-]+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,2}(?:[\w-]+\s*[(\[])?$",
-    re.IGNORECASE,
-)
-# After a group's name, these make it a sponsor ("Iran-backed militias").
-NOT_THE_ACTOR_AFTER: Final = re.compile(
-    # ("Iran-back militias", a slip seen in copy, is the same)
-    r"^[\s-]*(?:backed|aligned|linked|allied|affiliated|sponsored|supported|proxy|proxies|-back\b"
-    r"|['\u2019]s\s+proxies)\b"
-    # "the group denied responsibility", "Iran condemned the attack": not the attacker
-    r"|^[^.;]{0,40}?\b(?:denied|denies|deny|condemned|condemns|rejected|rejects)\b",
-    re.IGNORECASE,
-)
+# lexicon_files.py); the words around a name that give it another role (a target, a
+# sponsor, one who denied) are data too (lexicons/actor_roles.csv, read by roles.py).
 # A state is only the actor when it acts: "Iran launched", "Iranian missiles", "by Iran".
 STATE_ACTS: Final = re.compile(
     r"^(?:['\u2019]s)?\s*(?:\w+\s+){0,1}(?:launched|fired|struck|attacked|targeted|retaliated"

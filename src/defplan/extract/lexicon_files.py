@@ -42,6 +42,15 @@ HarmRole = Literal["both", "killed", "wounded", "neither"]
 #: (killed), "nobody was hurt" (wounded), "no damage" (neither: only in a list)
 HARM_ROLES: Final = ("both", "killed", "wounded", "neither")
 HARM_PARTS: Final = ("noun", "verb")
+ActorRole = Literal["target", "opposed", "sponsor", "relation", "accused", "threat", "denier"]
+#: what an actor named beside an attack is when words around its name say it did not
+#: make it: what a strike hit ("against X"), a campaign's enemy ("to combat X"), a
+#: sponsor ("X-backed", "linked to X"), a party to talks or pressure ("talks with X"),
+#: one accused ("accused X of"), the source of another threat ("posed by X"), or one
+#: who condemned or denied ("X condemned the attack")
+ACTOR_ROLES: Final = ("target", "opposed", "sponsor", "relation", "accused", "threat", "denier")
+#: before: the words stand before the name ("linked to X"); after: after it ("X-backed")
+ROLE_SIDES: Final = ("before", "after")
 DEFAULTS: Final = Path(__file__).resolve().parent / "lexicons"
 #: an alias of this many capitals or fewer ("IS", "KH") is matched as written
 SHORT_CAPITALS: Final = 5
@@ -117,6 +126,22 @@ class HarmWords:
             return r"(?!x)x"
         ordered = sorted(forms, key=lambda w: (-len(w), w))
         return "(?:" + "|".join(_spelt(w) for w in ordered) + ")"
+
+
+@dataclass(frozen=True)
+class ActorRoleWords:
+    """The words around an actor's name that give it a role (``actor_roles.csv``)."""
+
+    words: dict[tuple[str, str], tuple[str, ...]]  # (side, role) -> words
+
+    def pattern(self, side: str, role: str) -> str:
+        """A regular expression (uncompiled, no flags) matching any word of the side and
+        role: longest first, a space matching any spacing, an apostrophe either form."""
+        forms = sorted(set(self.words.get((side, role), ())), key=lambda w: (-len(w), w))
+        if not forms:
+            return r"(?!x)x"
+        spelt = (re.escape(w).replace(r"\ ", r"\s+").replace("'", "['\u2019]") for w in forms)
+        return "(?:" + "|".join(spelt) + ")"
 
 
 def _spelt(word: str) -> str:
@@ -326,20 +351,39 @@ def load_people(path: Path) -> People:
     return People({role: tuple(forms) for role, forms in words.items()})
 
 
-def load_harm(path: Path) -> HarmWords:
-    """The words of a ``harm.csv`` (columns word, part, role)."""
+def _classed_words(
+    path: Path, first: tuple[str, tuple[str, ...]], second: tuple[str, tuple[str, ...]]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The words of a file of columns ``word`` and two classes, each with the values it
+    allows, by their pair of classes; a value not allowed is a problem naming its row."""
     problems: list[Problem] = []
     words: dict[tuple[str, str], list[str]] = {}
-    for number, row in enumerate(_rows(path, ("word", "part", "role")), start=2):
-        part, role = ((row[c] or "").strip().lower() for c in ("part", "role"))
-        known_part = _one_of(path, number, "part", part, HARM_PARTS, problems)
-        known_role = _one_of(path, number, "role", role, HARM_ROLES, problems)
+    for number, row in enumerate(_rows(path, ("word", first[0], second[0])), start=2):
+        a, b = ((row[c] or "").strip().lower() for c in (first[0], second[0]))
+        known_a = _one_of(path, number, first[0], a, first[1], problems)
+        known_b = _one_of(path, number, second[0], b, second[1], problems)
         word = (row["word"] or "").strip().lower()
-        if word and known_part and known_role:
-            words.setdefault((part, role), []).append(word)
+        if word and known_a and known_b:
+            words.setdefault((a, b), []).append(word)
     if problems:
         raise InputError(problems)
-    return HarmWords({key: tuple(forms) for key, forms in words.items()})
+    return {key: tuple(forms) for key, forms in words.items()}
+
+
+def load_harm(path: Path) -> HarmWords:
+    """The words of a ``harm.csv`` (columns word, part, role)."""
+    return HarmWords(_classed_words(path, ("part", HARM_PARTS), ("role", HARM_ROLES)))
+
+
+def load_actor_roles(path: Path) -> ActorRoleWords:
+    """The words of an ``actor_roles.csv`` (columns word, side, role)."""
+    return ActorRoleWords(_classed_words(path, ("side", ROLE_SIDES), ("role", ACTOR_ROLES)))
+
+
+@lru_cache(maxsize=1)
+def default_actor_roles() -> ActorRoleWords:
+    """The words that give a named actor a role, shipped with the package (English)."""
+    return load_actor_roles(DEFAULTS / "actor_roles.csv")
 
 
 @lru_cache(maxsize=1)

@@ -69,8 +69,6 @@ from defplan.extract.lexicon import (
     HYPOTHETICAL,
     HYPOTHETICAL_BREAK,
     NOT_A_WEAPON,
-    NOT_THE_ACTOR_AFTER,
-    NOT_THE_ACTOR_BEFORE,
     PASSIVE_HIT,
     PERSON_MODIFIER,
     PERSON_NOUN,
@@ -85,6 +83,7 @@ from defplan.extract.lexicon import (
     WEAPON_WORDS,
 )
 from defplan.extract.lexicon_files import Actor, default_actors
+from defplan.extract.roles import may_attack, reply_hit
 from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
 from defplan.extract.sites import SITE_NOUN, Gazetteer, SiteMention
 
@@ -262,6 +261,9 @@ class Attribution:
     bases: frozenset[str] = frozenset()  # the bases a claim names ("claimed the Harir attack")
     since: int | None = None  # the first sentence it reaches back to (captions not counted)
     definite: bool = False  # of one attack told as known ("claimed the attack")
+    # the years a reply's own words name ("The 2020 U.S. drone strike ..."): it answers
+    # no attack of another year
+    years: frozenset[int] = frozenset()
 
 
 # "said in a statement on Telegram that ...", "said on Saturday that ...": where it said it
@@ -331,9 +333,11 @@ INCLUDING: Final = re.compile(
     r"(?:attack|strike|bombardment|assault)\b",
     re.IGNORECASE,
 )
+# (a share of many: "claimed responsibility for the majority of the operations")
 CLAIM_OF_MANY: Final = re.compile(
     r"^\w+\s+(?:responsibility\s+for\s+)?(?:\w+\s+){0,2}?(?:most|many|numerous|several|dozens"
-    r"|all|some|scores|hundreds|a\s+series|a\s+string|a\s+spate|attacks|strikes|operations)\b",
+    r"|all|some|scores|hundreds|a\s+series|a\s+string|a\s+spate|attacks|strikes|operations"
+    r"|majority|bulk|lion['\u2019]s\s+share|multiple|countless|a\s+(?:large\s+|great\s+)?number)\b",
     re.IGNORECASE,
 )
 # "Its fighters also fired rockets at ...": the group whose claim was just told
@@ -599,8 +603,8 @@ def _acting(text: str, actors: tuple[Actor, ...], states: bool = False) -> Actor
             continue
         named.append((start, end))
         before, after = text[:start], text[end:]
-        if NOT_THE_ACTOR_AFTER.match(after) or NOT_THE_ACTOR_BEFORE.search(before):
-            continue
+        if not may_attack(text, start, end):
+            continue  # a target, sponsor, campaign's enemy, the accused, who denied ...
         if actor.kind == "coalition":
             continue  # its strikes are replies, never attacks on a base
         if actor.kind == "state" and not (
@@ -617,10 +621,21 @@ def _group_in(text: str, actors: tuple[Actor, ...]) -> str | None:
     return found.name if found is not None and found.kind == "group" else None
 
 
-def groups_named(text: str, actors: tuple[Actor, ...] = ()) -> list[str]:
-    """Every armed group ``text`` names, whatever its role (not states)."""
+def groups_hit(text: str, actors: tuple[Actor, ...] = ()) -> list[str]:
+    """The armed groups a reply's words name as what it hit (not states): named plainly,
+    as its target or as the owner of what it hit ("sites affiliated with X"); not as the
+    enemy of a campaign ("the coalition to combat ISIS") or the source of another threat
+    ("the threats to shipping posed by the Houthis").
+
+    >>> groups_hit("U.S. jets struck sites of Asaib Ahl al-Haq, the coalition to combat "
+    ...     "ISIS said")
+    ['Asaib Ahl al-Haq']
+    """
     return [
-        a.name for a in actors or default_actors() if a.kind == "group" and a.pattern.search(text)
+        a.name
+        for a in actors or default_actors()
+        if a.kind == "group"
+        and any(reply_hit(text, m.start(), m.end()) for m in a.pattern.finditer(text))
     ]
 
 
@@ -1401,8 +1416,13 @@ def _replies(
     sequel = SEQUEL.search(sentence.text)
     if sequel is not None and AIR_STRIKE.search(sentence.text, sequel.end()):
         return []  # "the rockets come two weeks after air strikes on X": X's earlier attacks
-    groups = groups_named(article.text[first : sentence.end], actors)
-    return [Attribution(sentence.index, group) for group in groups]
+    told = article.text[first : sentence.end]
+    years = frozenset(int(y) for y in YEAR_NAMED.findall(told))
+    return [Attribution(sentence.index, group, years=years) for group in groups_hit(told, actors)]
+
+
+# a year a reply names ("the 2020 U.S. drone strike", "in January 2020")
+YEAR_NAMED: Final = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,.]\d)")
 
 
 def _every_attack_mention(article: Article, sentence: Sentence) -> list[Mention]:
@@ -1781,7 +1801,7 @@ def _agent_around(
         for actor in actors:
             for m in actor.pattern.finditer(f.clause.text):
                 before = f.clause.text[: m.start()]
-                if AGENT_BY.search(before) and not NOT_THE_ACTOR_BEFORE.search(before):
+                if AGENT_BY.search(before) and may_attack(f.clause.text, m.start(), m.end()):
                     return actor.name  # not "suspected to have been conducted by"
     return None
 
