@@ -347,3 +347,58 @@ def test_a_month_run_into_its_day_and_a_weekday_in_capitals_are_dates(
     weekday in lower case is not read (news copy capitalises weekdays)."""
     found = find_dates(written, dt.date(2021, 9, 12))
     assert (found[0].day if found else None) == day
+
+
+# -- a volley told without its sites lends its date at a distance -----------------------
+
+
+_VOLLEY = (
+    "Over a year ago, in January 2020, Iran fired more than a dozen ballistic missiles at "
+    "two military bases hosting coalition troops."
+)
+_VOLLEY_BODY = (
+    "Coalition personnel were warned hours before. (Photo: a crater at a base, 2020)",
+    "Sixteen Missiles Fired At Ain al-Asad - The ballistic missiles hit the Ain al-Asad "
+    "air base, leaving a hundred soldiers with brain injuries.",
+    "A television programme later showed footage of the strike, shot from above.",
+    "Advertisement",
+)
+
+
+def test_a_volley_told_without_its_sites_dates_a_site_it_hit_paragraphs_later(
+    theater: Scenario,
+) -> None:
+    """The lead tells a volley "in January 2020 ... at two military bases" and names
+    neither; paragraphs of aftermath, a caption and a programme's footage later, "two
+    ballistic missiles were fired at Erbil International Airport" names the second.
+    Both sites take the volley's month."""
+    found = _rows(
+        theater,
+        dt.date(2021, 5, 25),
+        _VOLLEY,
+        *_VOLLEY_BODY,
+        "At least two ballistic missiles were fired at Erbil International Airport.",
+    )
+    assert _dated(found) == [("al_asad", "2020-01-01", "month"), ("erbil", "2020-01-01", "month")]
+
+
+def test_a_volley_lends_no_date_once_the_story_has_moved_to_another_time(
+    theater: Scenario,
+) -> None:
+    """The same lead, then a paragraph that dates another attack ("In March 2021,
+    rockets hit Balad"), then, out of that sentence's reach, ballistic missiles at
+    Erbil: the story moved on, so the volley's month does not reach Erbil; nor does it
+    reach a drone attack (another weapon)."""
+    found = _rows(
+        theater,
+        dt.date(2021, 5, 25),
+        _VOLLEY,
+        *_VOLLEY_BODY,
+        "In March 2021, rockets hit the Balad air base.",
+        "Officials there have asked for more air defences. Their request is pending.",
+        "Analysts expect more of the same in the coming months.",
+        "Ballistic missiles were later fired at Erbil International Airport.",
+        "A drone also struck the Harir base.",
+    )
+    dated = dict((base, day) for base, day, _ in _dated(found))
+    assert dated["erbil"] is None and dated["harir"] is None

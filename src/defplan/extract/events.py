@@ -25,7 +25,9 @@ Then, per attack:
   or the day told between two of its own sentences by one that tells no other attack
   ("explosions were heard around the base on Saturday"), else from the nearest
   sentence up to three before it that dates an attack or a statement about attacks
-  ("... told reporters on Monday"); otherwise it stays blank;
+  ("... told reporters on Monday"), else from a volley of its weapon told earlier
+  without its sites ("Iran fired missiles at two bases in January 2020"); otherwise it
+  stays blank (the candidates and their order: ``DateCandidate``, ``LENDERS``);
 - a report that counts wounded and says nothing of dead is read as no one killed
   (killed 0): news reports always tell a death;
 - the group a reply (an air strike) was aimed at is the actor of the attack told in
@@ -214,13 +216,21 @@ def _rows(
 ) -> list[ExtractedAttack]:
     """The article's attacks as rows (a vague "missile" read as the article says)."""
     vague = _missiles_are(mentions)
+    # volleys told without their sites ("Iran fired ballistic missiles at two bases")
+    volleys = [
+        m
+        for m in mentions
+        if m.kind == "attack"
+        and (m.site is None or (m.site.plural and not m.site.base_id))
+        and not m.flashback
+    ]
     rows = []
     for attack in linked:
         if _unsited(attack):
             continue
         others = frozenset(i for other in linked if other is not attack for i in other.sentences)
         others |= {m.sentence.index for m in mentions if m.kind == "attack"} - attack.sentences
-        rows.append(_row(attack, context_dates, others, vague))
+        rows.append(_row(attack, context_dates, others, vague, volleys))
     return rows
 
 
@@ -756,32 +766,94 @@ def _on_same_base(recent: list[DraftAttack], mention: Mention, fresh: bool) -> D
     return None
 
 
+@dataclass(frozen=True)
+class DateCandidate:
+    """A date another sentence may lend an attack its own clauses leave undated.
+
+    ``source`` says where it was told (``LENDERS``); ``distance`` is how many sentences
+    before the attack's first it was told (0 inside or between its own sentences).
+    """
+
+    date: DateMention
+    source: str
+    distance: int
+
+
+#: where an undated attack's date may come from, as the policy names them:
+#: "statement": a statement in one of its own sentences ("told AFP on Thursday night
+#: that the base had been targeted"); "between": a day told between two of its own
+#: sentences by one that tells no other attack ("the sound of an explosion around the
+#: airbase on Saturday"); "before": a sentence about attacks up to three before it;
+#: "volley": a volley told earlier without its sites, of the attack's weapon ("in
+#: January 2020 Iran fired ballistic missiles at two bases" ... paragraphs on, "two
+#: ballistic missiles were fired at Erbil")
+LENDERS: Final = ("statement", "between", "before", "volley")
+
+
+def _date_candidates(
+    attack: DraftAttack,
+    context_dates: Sequence[tuple[int, DateMention]],
+    others: frozenset[int],
+    volleys: Sequence[Mention],
+) -> list[DateCandidate]:
+    """Every date another sentence may lend ``attack``, with where it was told.
+    ``others`` are the sentences that tell other attacks."""
+    first = min(attack.sentences)
+    found: list[DateCandidate] = []
+    for index, date in context_dates:
+        if index in attack.sentences and date.reported:
+            found.append(DateCandidate(date, "statement", 0))
+        elif (
+            {index - 1, index + 1} <= attack.sentences
+            and index not in others
+            and date.precision == "day"
+        ):
+            found.append(DateCandidate(date, "between", 0))
+        elif 0 <= first - index <= DATE_REACH_SENTENCES:
+            found.append(DateCandidate(date, "before", first - index))
+    for volley in volleys:
+        if (
+            volley.date is not None
+            and volley.sentence.index < first
+            and attack.weapon is not None
+            and volley.weapon == attack.weapon
+            and not _told_since(volley, first, context_dates)
+        ):
+            found.append(DateCandidate(volley.date, "volley", first - volley.sentence.index))
+    return found
+
+
+def _told_since(
+    volley: Mention, first: int, context_dates: Sequence[tuple[int, DateMention]]
+) -> bool:
+    """Whether a sentence between a volley and an attack told after it dates an attack
+    to another time: the story has moved on, and the volley's date is not the attack's."""
+    assert volley.date is not None
+    day = (volley.date.day, volley.date.precision)
+    return any(
+        volley.sentence.index < index < first and not agree(day, (date.day, date.precision))
+        for index, date in context_dates
+    )
+
+
 def _lent_date(
     attack: DraftAttack,
     context_dates: Sequence[tuple[int, DateMention]],
     others: frozenset[int] = frozenset(),
+    volleys: Sequence[Mention] = (),
 ) -> DateMention | None:
-    """The date another sentence lends an attack its own clauses leave undated: a
-    statement in one of its own sentences ("told AFP on Thursday night that the base
-    had been targeted") or the day a sentence between two of its own gives when it tells
-    no other attack ("the sound of an explosion around the airbase on Saturday"; not a
-    tally's "since earlier this month"), else the nearest
-    sentence up to three before it. ``others`` are the sentences that tell other attacks."""
-    first = min(attack.sentences)
-    donors = [
-        (max(0, first - index), d)
-        for index, d in context_dates
-        if (index in attack.sentences and d.reported)
-        or (
-            {index - 1, index + 1} <= attack.sentences
-            and index not in others
-            and d.precision == "day"
-        )
-        or 0 <= first - index <= DATE_REACH_SENTENCES
-    ]
-    if not donors:
+    """The date another sentence lends an attack its own clauses leave undated, by an
+    ordered policy over its candidates (``_date_candidates``): a sentence near it
+    before a volley told further off; then the nearest (its own sentences and those
+    between them first); then the one told later in the text."""
+    candidates = _date_candidates(attack, context_dates, others, volleys)
+    if not candidates:
         return None
-    return min(donors, key=lambda pair: (pair[0], -pair[1].start))[1]
+    best = min(
+        candidates,
+        key=lambda c: (c.source == "volley", c.distance, -c.date.start),
+    )
+    return best.date
 
 
 def _row(
@@ -789,6 +861,7 @@ def _row(
     context_dates: Sequence[tuple[int, DateMention]],
     others: frozenset[int] = frozenset(),
     missile_is: str | None = None,
+    volleys: Sequence[Mention] = (),
 ) -> ExtractedAttack:
     assert attack.site is not None
     date = attack.date
@@ -799,7 +872,7 @@ def _row(
         and not PREVIOUS_WEEK.search(attack.main.sentence.text)
         and not recalled(attack)
     ):
-        date = _lent_date(attack, context_dates, others)
+        date = _lent_date(attack, context_dates, others, volleys)
     if date is not None and date.floating:
         date = None  # an undated article's "on Saturday": told apart, never written
     killed = attack.killed
