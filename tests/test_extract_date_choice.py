@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from defplan.extract import extract
-from defplan.extract.dates import FEW_DAYS, few_days_ago, find_dates
+from defplan.extract.dates import FEW_DAYS, MONTHS, WEEKDAYS, Anchor, few_days_ago, find_dates
 from defplan.fields import truncate_date
 from defplan.scenario import Scenario
 from test_extract_dates_in_copy import _dated, _rows, theater
@@ -402,3 +402,40 @@ def test_a_volley_lends_no_date_once_the_story_has_moved_to_another_time(
     )
     dated = dict((base, day) for base, day, _ in _dated(found))
     assert dated["erbil"] is None and dated["harir"] is None
+
+
+# -- weekday and year arithmetic --------------------------------------------------------
+
+_DAYS = st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2098, 12, 31))
+
+
+@given(_DAYS, st.sampled_from(WEEKDAYS), st.booleans())
+def test_a_weekday_is_the_latest_such_day_in_the_week_up_to_publication(
+    published: dt.date, weekday: str, last: bool
+) -> None:
+    """ "on Saturday" (or "ON SATURDAY") is the latest Saturday on or before the
+    publication day; "last Saturday" written on a Saturday is the one a week before."""
+    words = f"{'last ' if last else ''}{weekday}"
+    for written in (words, words.upper() if not last else words):
+        [date] = find_dates(f"Rockets hit the camp {written}.", published)
+        back = (published - date.day).days
+        assert date.day.weekday() == WEEKDAYS.index(weekday) and date.precision == "day"
+        assert (1 if last and published.weekday() == date.day.weekday() else 0) <= back <= 7
+        assert back <= 6 or last
+
+
+@given(_DAYS, st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2001, 12, 31)))
+def test_an_undated_page_s_day_without_a_year_falls_in_the_year_up_to_its_anchor(
+    anchor: dt.date, written: dt.date
+) -> None:
+    """A day written without its year ("18 February") on an undated page is the
+    latest such day on or before the anchor (its latest stamp): never after it, never
+    a year or more before it; a weekday is read only when the anchor allows it."""
+    text = f"Rockets hit the camp on {written.day} {MONTHS[written.month - 1]}."
+    for weekdays in (True, False):
+        [date] = find_dates(text, None, anchor=Anchor(anchor, weekdays))
+        assert not date.floating and date.precision == "day"
+        assert (date.day.month, date.day.day) == (written.month, written.day)
+        assert anchor - dt.timedelta(days=366) < date.day <= anchor
+    [weekday] = find_dates("Rockets hit the camp on Saturday.", None, anchor=Anchor(anchor, False))
+    assert weekday.floating
