@@ -92,3 +92,51 @@ def test_the_friendly_side_as_the_object_of_against_is_no_reply(theater: Scenari
     assert [(r.base_id, r.weapon, r.munitions, r.date) for r in rows] == [
         ("al_tanf", "drone", 1, dt.date(2023, 11, 1))
     ]
+
+
+LISTED_TARGET = "\n\n".join(
+    [
+        "Drone hits Erbil airport base",
+        "A drone struck the coalition base at Erbil airport on Monday, officials said.",
+        "Photo: a checkpoint on the airport road (Agency)",
+        (
+            "In March 2022, Kataib Hezbollah targeted two airbases, including the Harir "
+            "air base, a monitor recalled."
+        ),
+    ]
+)
+
+
+def test_one_base_named_among_several_an_attacker_targeted_is_an_attack(
+    theater: Scenario,
+) -> None:
+    rows = {r.base_id: r for r in _rows(theater, LISTED_TARGET, dt.date(2023, 10, 24))}
+    assert set(rows) == {"erbil", "harir"}
+    assert (rows["harir"].actor, rows["harir"].date_precision) == ("Kataib Hezbollah", "month")
+    assert rows["erbil"].actor is None
+
+
+BASE_NAMED_BEFORE = "\n\n".join(
+    [
+        "Coalition to leave western airbase by next year",
+        "Officials expect foreign troops to leave the region by the end of next year.",
+        (
+            "Troops moved out of several facilities over the years. The Assad base was one "
+            "place that remained."
+        ),
+        "Iran targeted the base with ballistic missiles in 2020 in response to a killing.",
+        "Members of the security forces stand guard at a border post. (Agency via Images)",
+    ]
+)
+
+
+def test_the_base_after_a_sentence_that_only_names_a_base_is_that_base(
+    theater: Scenario,
+) -> None:
+    (row,) = _rows(theater, BASE_NAMED_BEFORE, dt.date(2025, 9, 3))
+    assert (row.base_id, row.actor, row.weapon, row.date_precision) == (
+        "al_asad",
+        "Iran",
+        "ballistic_missile",
+        "year",
+    )

@@ -1172,20 +1172,39 @@ OWN_SUBJECT: Final = re.compile(
 )
 
 
+# a clause that names one of the several just told: "including the Ain al-Asad airbase"
+ONE_OF_THEM: Final = re.compile(r"^\W*(?:including|among\s+them|such\s+as|notably)\b", re.I)
+
+
 def _claimed_targets(facts: list[_ClauseFacts], claiming: bool, actors: tuple[Actor, ...]) -> None:
     """A clause whose attacker "targeted" or "struck" one base (named or described, not
     "bases") tells one attack when a claim is near or its subject is the claimant's own
     ("they also targeted the base at Conoco"), though it names no weapon."""
-    for f in facts:
+    for f, listed in zip(facts, [*facts[1:], None], strict=True):
         verb = TARGET_VERB.search(f.masked)
         if f.attack or f.excluded or verb is None:
             continue
         after = [s.start - f.clause.start - verb.end() for s in f.sites if not s.plural]
-        if not any(0 <= gap <= 60 for gap in after):
+        target = f
+        if not after and listed is not None and _lists_one_of(f, listed):
+            target = listed  # "Iran targeted two airbases, including the Ain al-Asad airbase"
+        elif not any(0 <= gap <= 60 for gap in after):
             continue
         subject = f.masked[: verb.start()]
+        # (the verb read with its subject: a state acts only by its verb, "Iran targeted")
         if claiming or OWN_SUBJECT.search(subject) or actor_in(subject, actors):
-            f.single = True
+            target.single = True
+
+
+def _lists_one_of(told: _ClauseFacts, listed: _ClauseFacts) -> bool:
+    """Whether ``listed`` names one base of the several ``told`` attacked ("targeted two
+    airbases, including the Ain al-Asad airbase")."""
+    return (
+        any(s.plural for s in told.sites)
+        and ONE_OF_THEM.match(listed.clause.text) is not None
+        and any(not s.plural and s.base_id for s in listed.sites)
+        and listed.excluded is None
+    )
 
 
 def _passive_after_subject(facts: list[_ClauseFacts]) -> None:
@@ -1221,6 +1240,7 @@ class _Tracker:
     read: list[int] = field(default_factory=list)  # the sentences read (not captions, links)
     # the one base where a sentence that told no attack heard explosions, until one is told
     named_site: tuple[int, SiteMention] | None = None
+    sited: bool = False  # an attack with a site has been told
     other_events: list[int] = field(default_factory=list)  # replies, protests: no attack
 
     def antecedent(self) -> str | None:
@@ -1235,6 +1255,7 @@ class _Tracker:
         sentence just before heard explosions, when no attack was told since."""
         if found:
             named, self.named_site = self.named_site, None
+            self.sited = self.sited or any(m.site is not None for m in found)
             if named is None or sentence.index - named[0] > 2:
                 return found
             return [
@@ -1243,8 +1264,15 @@ class _Tracker:
                 else m
                 for m in found
             ]
-        bases = {s.base_id: s for f in facts for s in f.sites if s.kind == "named" and s.base_id}
-        if len(bases) == 1 and EXPLOSION.search(sentence.text):
+        bases = {
+            s.base_id: s
+            for f in facts
+            for s in f.sites
+            if s.kind in ("named", "described") and s.base_id and not s.plural
+        }
+        # (or, before any attack is placed, the one base a sentence names: "The Assad base
+        # was one place that remained. Iran targeted the base with missiles in 2020.")
+        if len(bases) == 1 and (EXPLOSION.search(sentence.text) or not self.sited):
             self.named_site = (sentence.index, next(iter(bases.values())))
         return found
 
