@@ -125,3 +125,24 @@ def test_a_caption_ending_in_a_credit_line_is_not_read_as_text(
         "Officials said Qayyarah Airfield West was targeted by two rockets on Sunday.",
     )
     assert [r.base_id for r in found] == ["q_west"]
+
+
+# -- the parts of one base ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parts", ["US coalition positions", "American posts", "the coalition's facilities"]
+)
+def test_plural_parts_placed_at_one_named_base_are_that_base(theater: Scenario, parts: str) -> None:
+    """ "US coalition positions at the Omar oil field were targeted by a drone": the
+    plural names the parts of one base, not several sites (it had read as a tally of
+    attacks and given no row); a counted plural ("two bases near ...") stays several."""
+    found = _rows(
+        theater,
+        "Drone attack on US positions at Omar oilfield",
+        "Jul 7 2021",
+        f"At 9:40 a.m., {parts} at the Omar oil field were targeted by a suicide drone, "
+        "a spokesman for the local forces said. The attack was repelled.",
+        "The field is one of the main bases for US forces in the east of the country.",
+    )
+    assert _told(found) == [("green_village", "drone", 1)]

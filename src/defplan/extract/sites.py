@@ -300,6 +300,17 @@ def _direction_of(prep: str) -> str | None:
     return (found.group(1) or "") + (found.group(2) or "")
 
 
+def _placed_at_named(description: SiteMention, noun_end: int, named: Sequence[SiteMention]) -> bool:
+    """Whether an uncounted plural description is placed at a base named right after
+    its noun ("US coalition positions at the Omar oil field"): the parts of one base,
+    not several sites."""
+    return (
+        description.plural
+        and not description.counted
+        and any(noun_end <= m.start < description.end for m in named)
+    )
+
+
 def fold(text: str) -> str:
     """Lower case without accents, apostrophes or hyphens: ``"Al-Qa'im"`` → ``"al qaim"``."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -660,6 +671,8 @@ class Gazetteer:
             description = self._description(text, match, offset)
             if any(description.start <= m.start and m.end <= offset + match.start() for m in skip):
                 continue  # "the Harir coalition base in Erbil province": the name's
+            if _placed_at_named(description, offset + match.end(), skip):
+                continue  # "US positions at the Omar oil field": that base's
             found.append(description)
         return found
 
