@@ -81,3 +81,18 @@ def test_a_precaution_is_no_wound() -> None:
         is None
     )
     assert casualties_in("two soldiers received treatment for concussions").wounded == 2
+
+
+@given(
+    st.integers(1, 40),
+    st.sampled_from(["minor", "light", "slight"]),
+    st.sampled_from(["", "partner force ", "U.S. ", "coalition "]),
+)
+def test_casualties_told_as_minor_are_wounded_and_plain_ones_count_nothing(
+    n: int, minor: str, whose: str
+) -> None:
+    written = in_words(n, True, False)
+    noun = "casualty" if n == 1 else "casualties"
+    told = casualties_in(f"There were {written} {minor} {whose}{noun} and minor damage.")
+    assert (told.killed, told.wounded) == (None, n)
+    assert casualties_in(f"There were {written} {whose}{noun}.").wounded is None

@@ -285,6 +285,13 @@ INJURIES: Final = re.compile(
     r"(?:(?:minor|light|slight|serious|severe|non-life-threatening)\s+)?injuries\b",
     re.I,
 )
+# "one minor partner force casualty", "two light casualties": casualties told as minor
+# are wounded (a casualty alone may be dead or hurt, and counts neither)
+MINOR_CASUALTIES: Final = re.compile(
+    rf"\b{COUNT}\s+(?:minor|light|slight|non-life-threatening)\s+(?:[\w.'\u2019-]+\s+){{0,3}}?"
+    r"casualt(?:y|ies)\b",
+    re.I,
+)
 NO_CASUALTIES: Final = re.compile(
     # ("no word on casualties", "no information about casualties": not known, not none)
     r"\bno\s+(?!(?:immediate\s+)?(?:word|information|details?|news|indication|data|comment"
@@ -490,8 +497,9 @@ def _wounded_count(text: str) -> int | None:
         if wounded is not None:
             return wounded + _coordinated_other(pattern, text)
     wounded = _revised(text)
-    if wounded is None and (injuries := INJURIES.search(text)):
-        wounded = parse_number(injuries.group("n"))
+    for told in (INJURIES, MINOR_CASUALTIES):
+        if wounded is None and (injuries := told.search(text)):
+            wounded = parse_number(injuries.group("n"))
     return wounded
 
 
