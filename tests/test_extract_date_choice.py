@@ -439,3 +439,37 @@ def test_an_undated_page_s_day_without_a_year_falls_in_the_year_up_to_its_anchor
         assert anchor - dt.timedelta(days=366) < date.day <= anchor
     [weekday] = find_dates("Rockets hit the camp on Saturday.", None, anchor=Anchor(anchor, False))
     assert weekday.floating
+
+
+# -- the report's own day ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "last_night", "today"),
+    [
+        (dt.date(2021, 4, 15), "2021-04-13", "2021-04-14"),  # put on the site a day later
+        (dt.date(2021, 4, 14), "2021-04-13", "2021-04-14"),  # the dateline's own day
+        (dt.date(2021, 4, 30), "2021-04-29", "2021-04-30"),  # too far: not this report's
+    ],
+)
+def test_relative_days_are_read_against_the_lead_s_dateline(
+    theater: Scenario, published: dt.date, last_night: str, today: str
+) -> None:
+    """A wire report datelined "KIRKUK, April 14 (Agency) --" and put on a site the
+    next day: its "last night" is the 13th and its "earlier today" the 14th, whatever
+    the page's day; a dateline weeks before the page is not its report's day. A caption
+    and a background paragraph recalling "On February 15" sit between."""
+    found = _rows(
+        theater,
+        published,
+        "KIRKUK, April 14 (Agency) -- Rockets struck the K1 air base last night, a "
+        "security statement said.",
+        "A gate of the base in an earlier year. (Name Surname/Agency)",
+        "On February 15, several rockets landed near Erbil airport.",
+        "Earlier today, a drone hit the Harir base, officials said.",
+    )
+    assert _dated(found) == [
+        ("erbil", "2021-02-15", "day"),
+        ("harir", today, "day"),
+        ("k1", last_night, "day"),
+    ]

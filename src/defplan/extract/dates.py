@@ -668,6 +668,37 @@ def anchor_day(texts: list[str], attack_told: list[bool]) -> Anchor | None:
     return Anchor(day, weekdays) if may_anchor and (weekdays or yearless) else None
 
 
+#: days a lead's dateline may come before the page's publication day and still be the
+#: day the report was written (a wire story put on a site the next day)
+DATELINE_LAG_DAYS: Final = 3
+
+
+def report_day(lead: list[str], published: dt.date | None) -> dt.date | None:
+    """The day an article's relative dates ("last night", "on Wednesday", "today") are
+    read against: the day its lead's dateline gives ("KIRKUK, April 14 (Agency) --"),
+    when that is a day at most ``DATELINE_LAG_DAYS`` before publication; else the
+    publication day. A wire report filed on the 14th and put on a site on the 15th
+    tells "last night" of the 13th.
+
+    >>> report_day(["BAGHDAD, April 14 (Agency) -- A drone hit the base last night."],
+    ...            dt.date(2021, 4, 15))
+    datetime.date(2021, 4, 14)
+    >>> report_day(["A drone hit the base last night."], dt.date(2021, 4, 15))
+    datetime.date(2021, 4, 15)
+    """
+    if published is None:
+        return None
+    for text in lead:
+        for date in find_dates(text, published):
+            if (
+                date.dateline
+                and date.precision == "day"
+                and 0 <= (published - date.day).days <= DATELINE_LAG_DAYS
+            ):
+                return date.day
+    return published
+
+
 def find_dates(
     text: str, published: dt.date | None, offset: int = 0, anchor: Anchor | None = None
 ) -> list[DateMention]:

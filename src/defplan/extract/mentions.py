@@ -56,6 +56,7 @@ from defplan.extract.dates import (
     anchor_day,
     day_offset,
     find_dates,
+    report_day,
 )
 from defplan.extract.lexicon import (
     AGGREGATE,
@@ -1292,6 +1293,16 @@ class _Tracker:
         self.groups.append((len(self.groups), group))
 
 
+def _days_read_against(
+    article: Article, read: list[Sentence]
+) -> tuple[dt.date | None, Anchor | None]:
+    """The day a dated article's relative dates are read against (its lead's dateline
+    day or its publication day, ``dates.report_day``), and an undated one's anchor."""
+    if article.published is None:
+        return None, _anchor(read)
+    return report_day([s.text for s in read[:2]], article.published), None
+
+
 def _anchor(read: list[Sentence]) -> Anchor | None:
     """What an undated article's days without a year are read against (``dates.Anchor``)."""
     told = [bool(weapon_in(mask_non_weapons(s.text)) or ATTACK_VERB.search(s.text)) for s in read]
@@ -1312,9 +1323,9 @@ def read_mentions(
     seen = _Tracker()
     lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
     read = [s for s in sentences if s.index not in skipped]
-    anchor = None if article.published else _anchor(read)
+    reported_on, anchor = _days_read_against(article, read)
     for sentence in read:
-        facts = annotate_sentence(sentence, gazetteer, article.published, anchor)
+        facts = annotate_sentence(sentence, gazetteer, reported_on, anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
         bases = frozenset(s.base_id for f in facts for s in f.sites if s.base_id and not s.plural)
         claims = _claims(sentence, attributions, actors, seen.antecedent())
