@@ -170,6 +170,49 @@ def test_a_group_that_carried_out_the_attack_by_another_spelling_is_the_attacker
     assert _actors(found) == [("erbil", "Popular Mobilization Forces")]
 
 
+def _far_claim(theater: Scenario, claim: str, *more: str) -> list[tuple[str | None, str | None]]:
+    """An article about one drone strike, its claim told five sentences later."""
+    return _actors(
+        _rows(
+            theater,
+            "Drone kills two at border outpost",
+            "A drone struck Tower 22 in Jordan overnight on Sunday, killing two soldiers and "
+            "wounding nine, officials said.",
+            *more,
+            "The outpost is small. It sits near two borders. Its air defences did not stop "
+            "the drone, an official said.",
+            "Advertisement",
+            "Officials have been careful in public. The president promised a response.",
+            claim,
+        )
+    )
+
+
+def test_a_bare_claim_told_far_from_the_article_s_one_attack_is_of_that_attack(
+    theater: Scenario,
+) -> None:
+    """ "An official said the Islamic Resistance in Iraq, a group that includes Kataib
+    Hezbollah, claimed responsibility." with no object, sentences after the only attack
+    the article tells: that attack's claim, as "claimed the attack" would be."""
+    claim = (
+        "A senior official said the Islamic Resistance in Iraq, an umbrella that includes "
+        "Kataib Hezbollah, claimed responsibility."
+    )
+    assert _far_claim(theater, claim) == [("tower_22", "Islamic Resistance in Iraq")]
+
+
+def test_a_far_claim_of_many_attacks_or_beside_two_attacks_is_of_neither(
+    theater: Scenario,
+) -> None:
+    """A claim "for dozens of attacks since October" names no one attack; a bare claim
+    far from two attacks cannot say which it is."""
+    many = "The Islamic Resistance in Iraq has claimed responsibility for dozens of attacks."
+    assert _far_claim(theater, many) == [("tower_22", None)]
+    second = "Two rockets hit Ain al-Asad air base on Saturday, officials said."
+    bare = "The Islamic Resistance in Iraq claimed responsibility."
+    assert _far_claim(theater, bare, second) == [("al_asad", None), ("tower_22", None)]
+
+
 # -- the role decision itself -------------------------------------------------------------
 
 

@@ -488,7 +488,8 @@ def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack
     """The attacks a claim is of: those told in its sentence, the two before or the next
     one; when it names the base of any of them ("claimed the Harir attack" after drones
     at Harir and at Ain al-Asad), those and the ones told after it. A claim told further on is
-    of the one attack on a base it names, or of "the attack" an article tells alone."""
+    of the one attack on a base it names, or of "the attack" an article tells alone (a
+    claim of "responsibility" with no object is of it too)."""
     since = claim.sentence - CLAIM_REACH_SENTENCES if claim.since is None else claim.since
     near = [
         a

@@ -1460,6 +1460,14 @@ def _replies(
     return [Attribution(sentence.index, group, years=years) for group in groups_hit(told, actors)]
 
 
+# "X claimed responsibility." with no object: of the attack the article is about, as
+# "claimed the attack" is (not "claimed responsibility for attacks since October")
+BARE_CLAIM: Final = re.compile(
+    r"\b(?:claimed|claims|took|takes|assumed)\s+responsibility\s*(?:$|[.;]|,\s+(?:said|says|"
+    r"according)\b|\s+(?:in|on|via|through)\s+(?:a|an|its|their)\s+(?:statement|post|message"
+    r"|video|channel|telegram)\b)",
+    re.IGNORECASE,
+)
 # a year a reply names ("the 2020 U.S. drone strike", "in January 2020")
 YEAR_NAMED: Final = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,.]\d)")
 
@@ -1497,7 +1505,7 @@ def _claims(
     """A group's claim in ``sentence``, or "its fighters" after one told just before."""
     group = claim_in(sentence.text, actors, antecedent)
     if group is not None:
-        definite = THE_ATTACK.search(sentence.text) is not None
+        definite = bool(THE_ATTACK.search(sentence.text) or BARE_CLAIM.search(sentence.text))
         return [Attribution(sentence.index, group, "claim", definite=definite)]
     group = blamed(sentence.text, actors)
     if group is not None:
