@@ -210,19 +210,32 @@ def test_a_full_date_a_few_days_after_a_digest_s_day_is_kept(written: str, kept:
 # -- a day counted from another attack, and which way ----------------------------------
 
 
-@given(st.integers(min_value=2, max_value=60), st.sampled_from(["after", "before"]))
-def test_an_attack_told_after_n_days_after_is_the_one_counted_from(days: int, way: str) -> None:
+def _days_words(days: int, one: str) -> str:
+    return f"{one} day" if days == 1 else f"{days} days"
+
+
+@given(
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["after", "before"]),
+    st.sampled_from(["a", "one", "One"]),
+)
+def test_an_attack_told_after_n_days_after_is_the_one_counted_from(
+    days: int, way: str, one: str
+) -> None:
     """ "The latest incident came N days after rockets landed on the base": the volley
     after the preposition is N days before the incident (after it, for "before"); an
-    attack told before the phrase, or by "N days later", is counted forward."""
+    attack told before the phrase, or by "N days later" / "One day earlier" opening
+    its sentence, is counted from the attack told before."""
     from defplan.extract.dates import day_offset
 
     sign = 1 if way == "after" else -1
-    told = f"The latest incident came {days} days {way} rockets landed on the base."
+    told = f"The latest incident came {_days_words(days, one.lower())} {way} rockets hit the base."
     assert day_offset(told, told.index("the base")) == -sign * days
     assert day_offset(told, told.index("incident")) == sign * days
-    later = f"Drones struck the camp {days} days later."
+    later = f"Drones struck the camp {_days_words(days, one.lower())} later."
     assert day_offset(later, later.index("the camp")) == days
+    earlier = f"{_days_words(days, one)} earlier, drones struck the camp."
+    assert day_offset(earlier, earlier.index("the camp")) == -days
 
 
 def test_an_earlier_volley_told_after_came_two_days_after_is_two_days_before(
@@ -472,4 +485,31 @@ def test_relative_days_are_read_against_the_lead_s_dateline(
         ("erbil", "2021-02-15", "day"),
         ("harir", today, "day"),
         ("k1", last_night, "day"),
+    ]
+
+
+def test_one_day_earlier_dates_an_attempt_from_the_attack_told_before(
+    theater: Scenario,
+) -> None:
+    """A Wednesday rocket at the airport; "two attempted drone attacks Monday and
+    Tuesday" in aggregate; "an attempted attack on the Ain al-Asad air base on
+    Tuesday"; "One day earlier, a similar attack was attempted at the Ain al-Asad air
+    base": the Monday (it had stayed undated). A background line on an anniversary sits
+    between."""
+    found = _rows(
+        theater,
+        dt.date(2022, 1, 5),
+        "The army said a rocket struck a base housing foreign troops at Baghdad's "
+        "international airport on Wednesday, but no one was hurt.",
+        "The incident comes after two attempted drone attacks on foreign forces Monday and "
+        "Tuesday. An official confirmed an attempted attack on the Ain al-Asad air base on "
+        "Tuesday.",
+        "Officials expect more attacks around the anniversary of a general's death.",
+        "One day earlier, a similar attack was attempted at the Ain al-Asad air base, but "
+        "the drones were shot down.",
+    )
+    assert _dated(found) == [
+        ("al_asad", "2022-01-03", "day"),
+        ("al_asad", "2022-01-04", "day"),
+        ("biap", "2022-01-05", "day"),
     ]

@@ -221,10 +221,10 @@ DAY_AFTER_ATTACK: Final = re.compile(
     r"\b(?:later|earlier)\s+(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening)\b"
     r"|\b(?:that|the)\s+same\s+(?:day|night|morning|afternoon|evening)\b"
     r"|\b(?:hours|minutes)\s+(?:later|earlier|before|after(?:wards?)?)\b"
-    r"|(?P<next>\bthe\s+(?:next|following)\s+(?:day|morning|night|evening)\b"
-    r"|\ba\s+day\s+(?:later|after)\b)"
+    r"|(?P<next>\bthe\s+(?:next|following)\s+(?:day|morning|night|evening)\b)"
     r"|(?P<previous>\bthe\s+(?:day|night|evening)\s+before\b"
-    r"|\bthe\s+previous\s+(?:day|night|evening)\b|\ba\s+day\s+(?:earlier|before)\b)"
+    r"|\bthe\s+previous\s+(?:day|night|evening)\b)"
+    r"|\b(?:a|one)\s+day\s+(?P<one_way>later|after|earlier|before)\b"
     r"|\b(?P<n>\w+)\s+days\s+(?P<way>later|afterwards?|after|earlier|before)\b(?!\s+(?:the|a|an)\b)",
     re.IGNORECASE,
 )
@@ -255,6 +255,8 @@ def day_offset(text: str, at: int | None = None) -> int | None:
     >>> told = "The latest incident came two days after three rockets landed on the base"
     >>> day_offset(told), day_offset(told, at=told.index("the base"))
     (2, -2)
+    >>> day_offset("One day earlier, a similar attack was attempted")
+    -1
     """
     match = DAY_AFTER_ATTACK.search(text)
     if match is None:
@@ -263,19 +265,22 @@ def day_offset(text: str, at: int | None = None) -> int | None:
         return 1
     if match.group("previous"):
         return -1
-    if match.group("n"):
+    if match.group("one_way"):
+        days, way = 1, match.group("one_way").lower()
+    elif match.group("n"):
         from defplan.extract.counts import parse_number
 
-        days = parse_number(match.group("n"))
-        if days is None or days > 60:
+        counted = parse_number(match.group("n"))
+        if counted is None or counted > 60:
             return None
-        way = match.group("way").lower()
-        later = way in ("later", "after", "afterward", "afterwards")
-        told_first = re.search(r"\w", text[: match.start()]) is not None
-        if at is not None and at >= match.end() and way in ("after", "before") and told_first:
-            later = not later  # the attack told after the preposition is counted from
-        return days if later else -days
-    return 0
+        days, way = counted, match.group("way").lower()
+    else:
+        return 0
+    later = way in ("later", "after", "afterward", "afterwards")
+    told_first = re.search(r"\w", text[: match.start()]) is not None
+    if at is not None and at >= match.end() and way in ("after", "before") and told_first:
+        later = not later  # the attack told after the preposition is counted from
+    return days if later else -days
 
 
 @dataclass(frozen=True)
