@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from defplan.extract import ExtractedAttack, extract_text
+from defplan.extract import Article, ExtractedAttack, extract_articles, extract_text
 from defplan.extract.linking import (
     FITS,
     NAMED_NEXT,
@@ -177,4 +177,59 @@ def test_a_headline_read_after_page_chrome_is_the_body_s_attack(theater: Scenari
     )
     assert [(r.base, r.base_id, r.weapon) for r in rows] == [
         ("coalition base in the village of Tal Baidar", None, "drone")
+    ]
+
+
+def test_days_listed_in_one_clause_are_attacks_apart_from_the_lead(theater: Scenario) -> None:
+    """An undated page: the lead's attack has no day; "On October 3 and 5, the base was
+    also attacked by a drone" tells two more, one a day, neither the lead's. Days with
+    their month tell attacks apart though the page gives no year (none is written)."""
+    text = (
+        "Drone hits US base in eastern Syria\n\n"
+        "The Islamic Resistance in Iraq said its fighters carried out a drone strike on "
+        "the Conoco gas field base in eastern Syria, according to its Telegram channel. "
+        "Advertisement\n\n"
+        "The base has been a frequent target of such strikes. On October 3 and 5, the "
+        "base was also attacked by a drone.\n\n"
+        "Source: Agency\n"
+    )
+    rows = extract_articles(
+        [Article(file="undated.txt", text=text, published=None)], theater.bases
+    ).rows
+    assert [(r.base_id, r.date, r.weapon) for r in rows] == [("conoco", None, "drone")] * 3
+
+
+def test_a_teaser_run_into_the_lead_is_the_lead_s_attack(theater: Scenario) -> None:
+    """A teaser line run into the lead with no full stop between: the teaser's clause is
+    dated by nothing of its own, so the "last year" of the background run on with it does
+    not keep it apart from the lead's Monday attack on the same base."""
+    rows = _rows(
+        theater,
+        dt.date(2021, 3, 17),
+        "Rocket lands near Al Asad Air Base at 2:10 p.m., a coalition spokesman wrote "
+        "Rocket fire at US sites has been common since a US strike near Baghdad airport "
+        "last year BAGHDAD: One rocket landed near a base hosting US troops in western "
+        "Iraq on Monday without hurting anyone, a coalition spokesman said. The rocket "
+        "landed near Al Asad Air Base, the spokesman wrote on Twitter.",
+        "Related stories",
+    )
+    assert [(r.base_id, r.date, r.weapon, r.munitions) for r in rows] == [
+        ("al_asad", dt.date(2021, 3, 15), "rocket", 1)
+    ]
+
+
+def test_a_description_that_writes_an_unknown_name_is_that_site(theater: Scenario) -> None:
+    """ "Two rockets struck the Besmaya training base near Baghdad" resolves only "base
+    near Baghdad" (several theater bases fit it), yet its clause writes the name the
+    next paragraph gives: one site, kept by its name."""
+    rows = _rows(
+        theater,
+        dt.date(2020, 3, 17),
+        "Two rockets struck the Besmaya training base near Baghdad, the third attack on "
+        "coalition trainers in a week.",
+        "Photo: Trainers on a range. (Agency)",
+        "Iraqi officers said the rockets hit the Besmaya base on Monday evening.",
+    )
+    assert [(r.base, r.base_id, r.date, r.munitions) for r in rows] == [
+        ("Besmaya base", None, dt.date(2020, 3, 16), 2)
     ]

@@ -4,11 +4,12 @@ compatible weapon."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
 from defplan.extract.counts import Casualties
-from defplan.extract.dates import DateMention, agree, finer, same_day_named
+from defplan.extract.dates import MONTHS, DateMention, agree, finer, same_day_named
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention
 
@@ -65,11 +66,23 @@ def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
     if a.floating and "year" not in (a.precision, b.precision):
         # "Saturday" and "last night" of an undated report may be one day: only the
         # month ("in August" against "on Friday") tells floating dates apart, and not
-        # the year the stand-in day gave it ("January 20" read as of the year before)
+        # the year the stand-in day gave it ("January 20" read as of the year before);
+        # two days written with their month ("November 9", "November 11") are two days
+        if a.precision == b.precision == "day" and month_written(a) and month_written(b):
+            return same_day_named(a, b.day)
         return a.day.month == b.day.month
     if a.floating:
         return agree((a.day, "year"), (b.day, "year"))
     return agree((a.day, a.precision), (b.day, b.precision))
+
+
+#: a date written with its month ("November 9", "Nov. 11"), not a weekday's
+_MONTH_WORD: Final = re.compile(rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})", re.IGNORECASE)
+
+
+def month_written(date: DateMention) -> bool:
+    """Whether ``date`` is written with its month ("November 9"), not as a weekday."""
+    return _MONTH_WORD.search(date.text) is not None
 
 
 #: what a vaguer weapon word may turn out to be: "missile" a rocket or a ballistic or

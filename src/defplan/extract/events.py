@@ -72,6 +72,7 @@ from defplan.extract.linking import (
     fits_description,
     guessed,
     link_restatements,
+    listed_days,
     recalled,
     without_parts,
 )
@@ -188,7 +189,7 @@ def group_mentions(
             attack.date = attack.date or pending.date
             attack.actor = attack.actor or pending.actor
         attack.date = attack.date or _date_from_told(attacks, mention)
-        attacks.append(attack)
+        attacks.extend(listed_days(attack))  # "On November 9 and 11": an attack a day
     _headline_names(attacks, headline_site)
     linked = link_restatements(attacks)
     _join_told_apart(linked, loose, siteless, other_events)

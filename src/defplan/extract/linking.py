@@ -14,13 +14,16 @@ draft attacks all at once, in four steps a reader can follow:
 
    ``same_site``
        the same theater base, or the same proper name of a site the theater does not
-       know ("the Basmaya training base", "the Basmaya base");
+       know ("the Basmaya training base", "the Basmaya base"), also when only the clause
+       of a description writes it ("struck the Basmaya training base near Baghdad");
    ``fits_site``
        one side only describes a site ("a base in Iraq", "the outpost", "two bases")
        and the other side's base fits it;
    ``compatible_date`` / ``compatible_weapon``
-       the dates agree at the coarser precision (or one has none); the weapon class is
-       the same, missing on one side, or vaguer on one side ("missiles", "indirect fire");
+       the dates agree at the coarser precision (or one has none; a date a draft took
+       from another clause of a sentence both tell is the sentence's, not the draft's);
+       the weapon class is the same, missing on one side, or vaguer on one side
+       ("missiles", "indirect fire");
    ``definite_restatement``
        the later side is a definite reference ("Wednesday's rocket attack") with the
        same day and weapon;
@@ -35,7 +38,8 @@ draft attacks all at once, in four steps a reader can follow:
        ("the Harir base in Iraqi Kurdistan's Erbil");
    ``distinct_cue``
        the narrator says one of them is another attack ("another", "a second attack",
-       "earlier this month", "previous", "similar", "last"), not of the attack just told
+       "earlier this month", "previous", "similar", "last", "also" with a day written
+       with its month), not of the attack just told
        ("It was the third strike on the camp in a month"); a recalled attack's own cue
        does not keep apart the sentence right after it that names its site;
    ``reported_retelling``
@@ -51,6 +55,9 @@ draft attacks all at once, in four steps a reader can follow:
    description's first fit, a lead description's nearest fit told after it, or a
    headline's first compatible attack of the body (2), a reported retelling's first
    fit (1).
+Before that, days listed in one clause ("On November 9 and 11, the base was also
+attacked") give one draft a day (:func:`listed_days`, called as drafts are made).
+
 4. **Clustering** (:func:`link_restatements`): the strongest link is joined first (ties:
    the nearer pair in the text, then the earlier), features are computed again for the
    joined draft, and so on until no link is left. A joined attack keeps the best
@@ -63,14 +70,15 @@ draft attacks all at once, in four steps a reader can follow:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from defplan.extract.dates import MONTHS, WEEKDAYS
+from defplan.extract.dates import MONTHS, WEEKDAYS, DateMention
 from defplan.extract.draft import (
     DraftAttack,
     dates_compatible,
     merge_drafts,
+    month_written,
     salvos_compatible,
 )
 from defplan.extract.mentions import Mention
@@ -123,7 +131,53 @@ def distinct_mention(mention: Mention) -> bool:
         (mention.same_site and not mention.definite)
         or mention.flashback
         or DISTINCT.search(clause) is not None
+        or _also_on_its_day(mention, clause)
     )
+
+
+#: "the base was also attacked", "was hit again": one more attack on a site told
+_ALSO: Final = re.compile(r"\b(?:also|again)\b", re.IGNORECASE)
+
+
+def _also_on_its_day(mention: Mention, clause: str) -> bool:
+    """Whether a clause tells one more attack on a day it writes with its month ("On
+    November 9, the base was also attacked by a drone"): not the attack told before."""
+    date = mention.date
+    return (
+        date is not None
+        and date.precision == "day"
+        and not date.weak
+        and month_written(date)
+        and _ALSO.search(clause) is not None
+    )
+
+
+#: "On November 9 and 11": a second day of the month listed after the first
+_AND_DAY: Final = re.compile(
+    r"\s*(?:and|&)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|a\.m|p\.m|:))"
+)
+
+
+def listed_days(attack: DraftAttack) -> list[DraftAttack]:
+    """``attack``, and one more for each day its date's clause lists after the first
+    ("On November 9 and 11, the base was also attacked": two attacks, one a day)."""
+    date = attack.date
+    if date is None or date.precision != "day" or not month_written(date):
+        return [attack]
+    sentence = attack.main.sentence
+    after = _AND_DAY.match(sentence.text, date.end - sentence.start)
+    if after is None or not 0 <= date.end - sentence.start <= len(sentence.text):
+        return [attack]
+    try:
+        day = date.day.replace(day=int(after.group(1)))
+    except ValueError:
+        return [attack]
+    if day <= date.day:
+        return [attack]
+    text = re.sub(r"\b\d{1,2}\b", after.group(1), date.text, count=1)
+    other = replace(attack, date=replace(date, day=day, text=text), sentences=set(attack.sentences))
+    other.spans = set(attack.spans)
+    return [attack, other]
 
 
 def _distinct(attack: DraftAttack) -> bool:
@@ -253,6 +307,47 @@ def fits_description(described: SiteMention, other: SiteMention) -> bool:
 _TWO_TARGETS: Final = re.compile(r"[,;]|\b(?:and|or|as\s+well\s+as|then|while|plus)\b", re.I)
 
 
+def _names_it(first: DraftAttack, second: DraftAttack) -> bool:
+    """Whether one side's clause, describing its site, writes the name the other side
+    gives a site the theater does not know ("Two rockets struck the Basmaya training
+    base near Baghdad" and "the Basmaya base")."""
+    for described, named in ((first, second), (second, first)):
+        assert described.site is not None and named.site is not None
+        if _unpinned(described.site) and unknown_name(named.site):
+            clause = _clause(described.main)
+            words = {fold(w) for w in re.findall(r"[A-Z][\w'-]+", clause)}
+            if words & _name_words(named.site):
+                return True
+    return False
+
+
+def _clause(mention: Mention) -> str:
+    sentence = mention.sentence
+    return sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+
+
+def _own_dates(
+    first: DraftAttack, second: DraftAttack
+) -> tuple[DateMention | None, DateMention | None]:
+    """The two drafts' dates, without one a draft took from another clause of a sentence
+    both tell: such a date is the sentence's, not the draft's. A teaser run into the
+    lead ("Rocket struck near Ain al-Asad air base at 1:35 p.m., he tweeted Attacks ...
+    since a strike ... last year BAGHDAD: A single rocket ... on Monday") is not dated
+    by the "last year" of its run-on."""
+    shared = first.sentences & second.sentences
+    if not shared:
+        return first.date, second.date
+    return _own_date(first, shared), _own_date(second, shared)
+
+
+def _own_date(attack: DraftAttack, shared: set[int]) -> DateMention | None:
+    date, main = attack.date, attack.main
+    if date is None or main.sentence.index not in shared:
+        return date
+    in_sentence = main.sentence.start <= date.start < main.sentence.end
+    return None if in_sentence and not main.start <= date.start < main.end else date
+
+
 def _one_phrase(first: DraftAttack, second: DraftAttack) -> bool:
     """Whether both sites are one noun phrase of one clause, the second locating the
     first ("the Harir US occupation base in Iraqi Kurdistan's Erbil")."""
@@ -350,14 +445,14 @@ def link_features(
     cued = [a for a in (first, second) if a is not described and _distinct(a)]
     if reported and second in cued:
         cued.remove(second)
-    same = _same_site(first.site, second.site)
+    same = _same_site(first.site, second.site) or _names_it(first, second)
     guess = guessed(first.site) or guessed(second.site)
     return LinkFeatures(
         same_site=same and not guess,
         same_guess=same and guess,
         fits_site=fits_description(first.site, second.site)
         or fits_description(second.site, first.site),
-        compatible_date=dates_compatible(first.date, second.date),
+        compatible_date=dates_compatible(*_own_dates(first, second)),
         compatible_weapon=salvos_compatible(first.weapon, first.mix, second.weapon, second.mix),
         distinct_cue=bool(cued) and not (recalled(first, RECALLED) and recalled(second, RECALLED)),
         definite_restatement=_restates(first, second),
@@ -483,14 +578,17 @@ def _distance(drafts: list[DraftAttack], link: Link) -> int:
 def _joined(kept: DraftAttack, other: DraftAttack, told: tuple[Teller, Teller]) -> DraftAttack:
     """One draft of two that tell one attack, its site never a headline's over the
     body's, nor a closed-world guess over an unknown site's own name."""
-    merged = merge_drafts(kept, other)
+    dates = _own_dates(kept, other)
+    merged = merge_drafts(replace(kept, date=dates[0]), replace(other, date=dates[1]))
     assert kept.site is not None and other.site is not None
     for side, own, against in ((kept, told[0], told[1]), (other, told[1], told[0])):
         rival = other if side is kept else kept
         assert side.site is not None and rival.site is not None
         body_over_headline = own != "headline" and against == "headline"
         name_over_guess = (
-            unknown_name(side.site) and rival.site.kind == "described" and bool(rival.site.base_id)
+            unknown_name(side.site)
+            and rival.site.kind in ("described", "generic")
+            and not unknown_name(rival.site)
         )
         if body_over_headline or name_over_guess:
             merged.site, merged.main = side.site, side.main
