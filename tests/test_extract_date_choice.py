@@ -306,6 +306,23 @@ def test_an_undated_page_reads_its_days_without_a_year_against_an_embedded_post_
     assert "2023-03-03" in note.message and "weekdays were left blank" in note.message
 
 
+def test_an_older_attack_recalled_in_full_is_no_year_for_an_undated_page_s_days(
+    theater: Scenario,
+) -> None:
+    """An undated page tells drones at Harir "on 18 February" and recalls "On 11
+    September 2024, two rockets hit the Ain al-Asad base": the recalled attack may be
+    years before the report, so the 18th of February stays blank; the recalled attack
+    keeps its own full date."""
+    found = _rows(
+        theater,
+        None,
+        "Drones struck the Harir base on 18 February, a security official said.",
+        "(File photo: the base's gate)",
+        "On 11 September 2024, two rockets hit the Ain al-Asad base, wounding no one.",
+    )
+    assert _dated(found) == [("al_asad", "2024-09-11", "day"), ("harir", None, None)]
+
+
 def test_an_undated_page_with_no_day_written_with_its_year_keeps_its_days_blank(
     theater: Scenario,
 ) -> None:

@@ -637,40 +637,44 @@ POST_STAMP: Final = re.compile(r"\(@\w+\)|pic\.twitter\.com|^\s*[\u2014\u2013]\s
 
 def anchor_day(texts: list[str], attack_told: list[bool]) -> Anchor | None:
     """What an undated article's days without a year ("March 14") and weekdays ("on
-    Saturday") are read against (``Anchor``), or None: its latest day written with its
-    year, in a text that tells an attack (``attack_told``) or an embedded post's stamp;
-    a picture's date ("soldiers at the camp on February 21, 2016") says nothing of the
-    report's time. Weekdays only when the text also names that day's weekday on its
-    own: a weekday that matches the latest full date says the report was written in
-    that week; without one, weekdays stay unread (and there is no anchor when the page
-    writes no day without its year either).
+    Saturday") are read against (``Anchor``), or None.
+
+    Weekdays and days without a year: its latest day written with its year, in a text
+    that tells an attack (``attack_told``) or an embedded post's stamp, when the text
+    also names that day's weekday on its own (it was written in that week). Days
+    without a year only: the latest embedded post's stamp (a post of the news told;
+    a full date in a sentence may be an older attack recalled). A picture's date
+    ("soldiers at the camp on February 21, 2016") says nothing of the report's time.
 
     >>> anchor_day(["Rockets hit the camp on Saturday.", "\u2014 Spokesman March 14, 2020"],
     ...            [True, False])
     Anchor(day=datetime.date(2020, 3, 14), weekdays=True)
+    >>> anchor_day(["Rockets hit the camp on 18 February.", "\u2014 Command March 1, 2023"],
+    ...            [True, False])
+    Anchor(day=datetime.date(2023, 3, 1), weekdays=False)
     >>> anchor_day(["Rockets hit the camp on 18 February.", "On September 11, 2024, ..."],
-    ...            [True, True])
-    Anchor(day=datetime.date(2024, 9, 11), weekdays=False)
-    >>> anchor_day(["Soldiers at the camp on February 21, 2016."], [False]) is None
+    ...            [True, True]) is None
     True
     """
     full: list[tuple[dt.date, bool]] = []  # (day, may anchor)
+    stamps: list[dt.date] = []
     named: set[int] = set()
     yearless = False  # a day written without its year: "18 February"
     for text, told in zip(texts, attack_told, strict=True):
         for date in find_dates(text, None):
             if not date.floating and date.precision == "day":
-                full.append(
-                    (date.day, not date.opens_period and bool(told or POST_STAMP.search(text)))
-                )
+                stamped = POST_STAMP.search(text) is not None
+                full.append((date.day, not date.opens_period and (told or stamped)))
+                stamps.extend([date.day] if stamped else [])
             elif date.floating and date.precision == "day":
                 yearless |= _month_named(date.text) is not None
                 named |= {_weekday_named(date.text)} if _WEEKDAY_IN.search(date.text) else set()
     if not full:
         return None
     day, may_anchor = max(full)
-    weekdays = day.weekday() in named
-    return Anchor(day, weekdays) if may_anchor and (weekdays or yearless) else None
+    if may_anchor and day.weekday() in named:
+        return Anchor(day, True)
+    return Anchor(max(stamps), False) if stamps and yearless else None
 
 
 #: days a lead's dateline may come before the page's publication day and still be the
