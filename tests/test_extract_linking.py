@@ -233,3 +233,26 @@ def test_a_description_that_writes_an_unknown_name_is_that_site(theater: Scenari
     assert [(r.base, r.base_id, r.date, r.munitions) for r in rows] == [
         ("Besmaya base", None, dt.date(2020, 3, 16), 2)
     ]
+
+
+def test_a_quoted_description_that_fits_several_attacks_retells_the_lead_s(
+    theater: Scenario,
+) -> None:
+    """A spokesman quoted paragraphs later ("Rockets struck a base in Iraq that hosts
+    our troops"), with no day of his own: two attacks of the article fit the
+    description, and a speaker tells the article's news, so it retells the lead's
+    attack (and its zero is that attack's), not a third one."""
+    rows = _rows(
+        theater,
+        dt.date(2021, 3, 4),
+        "ANBAR, Iraq (Agency) - Rockets hit Al Asad Air Base on Wednesday, the coalition said.",
+        "Separately, rockets hit Erbil air base on Monday, local officials said.",
+        "Advertisement",
+        "\u201cRockets struck a base in Iraq that hosts our troops, but nobody was hurt,\u201d a "
+        "coalition spokesman said.",
+        "Related: Iraq's parliament debates the troop presence",
+    )
+    assert [(r.base_id, r.date, r.killed, r.wounded) for r in rows] == [
+        ("al_asad", dt.date(2021, 3, 3), 0, 0),
+        ("erbil", dt.date(2021, 3, 1), None, None),
+    ]

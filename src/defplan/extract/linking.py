@@ -8,7 +8,8 @@ draft attacks all at once, in four steps a reader can follow:
 
 1. **Who tells it** (:func:`tellers`): each draft is told by the narrator, by a
    ``headline`` (a title line read as text because page chrome came before it), or is
-   ``reported`` (its "another attack" is inside a quote or a speaker's words).
+   ``reported`` (its "another attack", else its site, is inside a quote or a speaker's
+   words).
 2. **Pair features** (:class:`LinkFeatures`, :func:`link_features`), for a draft told
    earlier (``first``) and one told later (``second``):
 
@@ -43,9 +44,10 @@ draft attacks all at once, in four steps a reader can follow:
        ("It was the third strike on the camp in a month"); a recalled attack's own cue
        does not keep apart the sentence right after it that names its site;
    ``reported_retelling``
-       the later side's "another attack on an Iraqi airbase" is a speaker's, on a site
-       it only describes and with no day of its own: the speaker's series, not the
-       narrator's, so it retells an attack the article told.
+       the later side's "another attack on an Iraqi airbase" (or a quoted "rockets
+       struck a base in Iraq") is a speaker's, on a site it only describes and with no
+       day of its own: the speaker's series, not the narrator's, so it retells an
+       attack the article told, the first it fits.
 
 3. **Strength** (:func:`link_strength`), an ordered policy: a locator in one phrase
    (6) and an ordinal aside (5) are the attack of their sentence whatever else their
@@ -240,16 +242,21 @@ def headline_lines(attacks: list[DraftAttack]) -> frozenset[int]:
 
 
 def reported_cue(mention: Mention) -> bool:
-    """Whether the "another attack" of ``mention`` is a speaker's: inside a quote, or
-    after a speech verb of its own clause ("Pompeo said he was outraged by another ...")."""
+    """Whether ``mention`` is a speaker's: its "another attack" (else its site) inside a
+    quote, or after a speech verb of its own clause ("Pompeo said he was outraged by
+    another ...", "\u201cRockets hit an airbase hosting our troops,\u201d he said")."""
     sentence = mention.sentence
     clause = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
     cue = _ANOTHER.search(clause)
-    if cue is None:
+    if cue is not None:
+        at = cue.start()
+    elif mention.site is not None and mention.start <= mention.site.start < mention.end:
+        at = mention.site.start - mention.start
+    else:
         return False
-    before = sentence.text[: mention.start - sentence.start + cue.start()]
+    before = sentence.text[: mention.start - sentence.start + at]
     quoted = before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
-    return quoted or _SPEECH.search(clause[: cue.start()]) is not None
+    return quoted or _SPEECH.search(clause[:at]) is not None
 
 
 def teller(attack: DraftAttack, headlines: frozenset[int]) -> Teller:
