@@ -530,3 +530,36 @@ def test_one_day_earlier_dates_an_attempt_from_the_attack_told_before(
         ("al_asad", "2022-01-04", "day"),
         ("biap", "2022-01-05", "day"),
     ]
+
+
+@given(_DAYS, st.integers(min_value=1, max_value=4))
+def test_days_and_weeks_back_are_counted_from_publication(published: dt.date, weeks: int) -> None:
+    """ "the day before yesterday" is two days back; "N weeks ago" is the month of
+    every day within three of N weeks back, or no date when they span two months."""
+    [before] = find_dates("Rockets hit the camp the day before yesterday.", published)
+    assert before.day == published - dt.timedelta(days=2)
+    found = find_dates(f"Rockets hit the camp {weeks} weeks ago.", published)
+    back = published - dt.timedelta(days=7 * weeks)
+    first, last = back - dt.timedelta(days=3), back + dt.timedelta(days=3)
+    if first.month != last.month:
+        assert found == []
+    else:
+        [date] = found
+        assert (date.day, date.precision) == (truncate_date(back, "month"), "month")
+
+
+@pytest.mark.parametrize(
+    ("written", "day", "precision"),
+    [
+        ("Thursday (October 19)", "2023-10-19", "day"),
+        ("on the evening of the 19th", "2023-10-19", "day"),
+        ("earlier in the week", "2023-10-01", "month"),
+        ("a week ago", "2023-10-01", "month"),
+    ],
+)
+def test_more_ways_a_report_tells_a_day(written: str, day: str, precision: str) -> None:
+    """A weekday with its date in brackets is that date (not the weekday's latest day);
+    "the evening of the 19th" is the 19th; "earlier in the week" and "a week ago" give
+    their month when sure (the report of Thursday 26 October 2023)."""
+    [date] = find_dates(f"Rockets hit the base {written}.", dt.date(2023, 10, 26))
+    assert (date.day.isoformat(), date.precision) == (day, precision)

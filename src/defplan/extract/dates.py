@@ -8,6 +8,10 @@ Relative words are resolved here, each to the precision the words support:
 "on Saturday", "Wednesday's"   the latest such day on or before publication: day
                                ("last Wednesday" written on a Wednesday: a week ago)
 "yesterday" / "last night"     the day before publication: day
+"the day before yesterday"     two days before publication: day
+"a few days ago", "a week ago" the month of every day the words allow (two to seven
+                               days back; a week back, three days either way), when
+                               they share one; else no date
 "today", "earlier today"       the publication day, *weak*: it gives way to any
                                other date told of the same attack
 "early/late this month"        the publication month: month
@@ -23,6 +27,7 @@ Relative words are resolved here, each to the precision the words support:
 "last year", "in 2019"         year
 "on the 28th"                  the latest 28th on or before publication: day
 "Monday, Jan. 29"              the date written, not the weekday: day
+"Thursday (October 19)"        the date written, not the weekday: day
 =============================  =================================================
 
 A date after the publication day is dropped: it is a page stamp or a mistake.
@@ -95,7 +100,8 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "day_month",
         re.compile(
-            rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}(?:\s+|(?<=\.)){_DAY}|{_DAY}\s+(?:of\s+)?{_MONTH})"
+            rf"\b(?:{_WEEKDAY}(?:,?\s+|\s*\())?(?:{_MONTH}(?:\s+|(?<=\.)){_DAY}"
+            rf"|{_DAY}\s+(?:of\s+)?{_MONTH})"
             r"\b(?!\s*\d)"
         ),
     ),
@@ -114,8 +120,14 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ),
     ("last_month", re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?last\s+month\b", re.I)),
     ("last_week", re.compile(r"\blast\s+week(?:['\u2019]s)?\b", re.I)),
-    ("this_week", re.compile(r"\b(?:earlier\s+)?this\s+week\b", re.I)),
-    ("yesterday", re.compile(r"\byesterday\b|\blast\s+night\b", re.I)),
+    (
+        "this_week",
+        re.compile(r"\b(?:earlier\s+)?this\s+week\b|\b(?:earlier|later)\s+in\s+the\s+week\b", re.I),
+    ),
+    (
+        "yesterday",
+        re.compile(r"\b(?:the\s+day\s+before\s+)?yesterday\b|\blast\s+night\b", re.I),
+    ),
     (
         "today",
         re.compile(
@@ -133,11 +145,16 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ),
     # "a few days ago": its month, when every day the words allow lies in one
     ("few_days_ago", re.compile(r"\b(?:a\s+few|several|some)\s+days\s+ago\b", re.I)),
+    # "two weeks ago": its month, when every day within three of it lies in one
+    ("weeks_ago", re.compile(r"\b(?P<n>a|one|two|three|four|[1-4])\s+weeks?\s+ago\b", re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\w+)\s+days\s+ago\b", re.I)),
     # "on the 28th": the latest 28th on or before publication (an ordinal is needed)
     (
         "day_of_month",
-        re.compile(r"\b(?i:on|by|since|until)\s+the\s+(?P<d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)\b"),
+        re.compile(
+            r"\b(?i:on|by|since|until)\s+(?i:the\s+(?:morning|afternoon|evening|night)\s+of\s+)?"
+            r"the\s+(?P<d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)\b"
+        ),
     ),
     ("this_year", re.compile(r"\b(?:earlier\s+|early\s+|late\s+)?this\s+year\b", re.I)),
     # "at the end of last year": December; "the start of this year": January
@@ -455,6 +472,20 @@ _Resolved = tuple[dt.date, DatePrecision]
 FEW_DAYS: Final = (2, 7)
 
 
+def days_ago_month(published: dt.date, nearest: int, furthest: int) -> _Resolved:
+    """The month every day from ``nearest`` to ``furthest`` days before ``published``
+    falls in; a ValueError when those days span two months (the text gives no month).
+
+    >>> days_ago_month(dt.date(2024, 8, 20), 11, 17)
+    (datetime.date(2024, 8, 1), 'month')
+    """
+    first = published - dt.timedelta(days=furthest)
+    last = published - dt.timedelta(days=nearest)
+    if truncate_date(first, "month") != truncate_date(last, "month"):
+        raise ValueError("days ago, across two months")
+    return truncate_date(last, "month"), "month"
+
+
 def few_days_ago(published: dt.date) -> _Resolved:
     """The month "a few days ago" (two to seven days before ``published``) falls in;
     a ValueError when those days span two months (the text gives no month then).
@@ -462,11 +493,7 @@ def few_days_ago(published: dt.date) -> _Resolved:
     >>> few_days_ago(dt.date(2024, 8, 10))
     (datetime.date(2024, 8, 1), 'month')
     """
-    first = published - dt.timedelta(days=FEW_DAYS[1])
-    last = published - dt.timedelta(days=FEW_DAYS[0])
-    if truncate_date(first, "month") != truncate_date(last, "month"):
-        raise ValueError("a few days ago, across two months")
-    return truncate_date(last, "month"), "month"
+    return days_ago_month(published, *FEW_DAYS)
 
 
 def _numeric_day(match: re.Match[str]) -> _Resolved:
@@ -496,7 +523,8 @@ def _day_written(kind: str, match: re.Match[str], published: dt.date) -> _Resolv
         return dt.date(published.year - 1, month, int(day.group(1))), "day"
     if kind in ("iso", "day_month_year", "day_month"):
         cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(" of ", " ")
-        cleaned = re.sub(rf"^{_WEEKDAY},?\s+", "", cleaned)  # "Monday, Jan. 29": the date
+        # "Monday, Jan. 29", "Thursday (October 19)": the date
+        cleaned = re.sub(rf"^{_WEEKDAY}(?:,?\s+|\s*\()", "", cleaned)
         parsed = _dateparser(cleaned, published)
         if parsed is None:
             raise ValueError(text)
@@ -546,8 +574,8 @@ def _day_near(kind: str, match: re.Match[str], published: dt.date) -> _Resolved 
         if (this_monday.year, this_monday.month) == (published.year, published.month):
             return truncate_date(published, "month"), "month"
         return truncate_date(published, "year"), "year"
-    if kind == "yesterday":
-        return published - dt.timedelta(days=1), "day"
+    if kind == "yesterday":  # "the day before yesterday": two days back
+        return published - dt.timedelta(days=2 if text.lower().startswith("the") else 1), "day"
     if kind == "today":
         return published, "day"
     if kind == "weekday":
@@ -564,6 +592,11 @@ def _day_near(kind: str, match: re.Match[str], published: dt.date) -> _Resolved 
         return published - dt.timedelta(days=days), "day"
     if kind == "few_days_ago":
         return few_days_ago(published)
+    if kind == "weeks_ago":
+        from defplan.extract.counts import parse_number
+
+        weeks = parse_number(match.group("n")) or 1
+        return days_ago_month(published, 7 * weeks - 3, 7 * weeks + 3)
     if kind == "day_of_month":
         day_number = int(match.group("d"))
         year, month = published.year, published.month
