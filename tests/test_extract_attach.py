@@ -199,3 +199,47 @@ def test_an_attack_told_before_its_reason_keeps_its_claimant_and_its_zero(
         "drone",
     )
     assert (row.killed, row.wounded) == (0, 0)
+
+
+def _volley(parts: list[str]) -> str:
+    return "\n\n".join(
+        [
+            (
+                "Over a year ago, in January 2020, Iran fired more than a dozen ballistic "
+                "missiles at two Iraqi military bases hosting US troops."
+            ),
+            "The attack followed the killing of a general. Related: Oil output rises",
+            "Officials later described the damage to hangars and living quarters.",
+            *parts,
+        ]
+    )
+
+
+VOLLEY_BASE_BY_BASE = _volley(
+    [
+        "Eleven ballistic missiles hit Ain al-Asad airbase, a review found.",
+        "Photo: a crater near the runway (Agency)",
+        "At least two short-range ballistic missiles were fired at Erbil air base.",
+    ]
+)
+
+
+def test_the_bases_of_a_volley_told_paragraphs_later_take_its_month_and_attacker(
+    theater: Scenario,
+) -> None:
+    rows = _rows(theater, VOLLEY_BASE_BY_BASE, dt.date(2021, 5, 25))
+    for base in ("al_asad", "erbil"):
+        assert (rows[base].actor, rows[base].date_precision) == ("Iran", "month")
+        assert rows[base].date == dt.date(2020, 1, 1)
+
+
+def test_more_bases_than_the_volley_counts_are_not_all_its_parts(theater: Scenario) -> None:
+    text = _volley(
+        [
+            "Eleven ballistic missiles hit Ain al-Asad airbase, a review found.",
+            "Two ballistic missiles were fired at Erbil air base.",
+            "In another incident, a ballistic missile was fired at the Harir base.",
+        ]
+    )
+    rows = _rows(theater, text, dt.date(2021, 5, 25))
+    assert rows["harir"].actor is None

@@ -41,7 +41,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from defplan.extract.draft import DraftAttack, mentions_compatible
+from defplan.extract.counts import parse_number
+from defplan.extract.draft import (
+    DraftAttack,
+    dates_compatible,
+    mentions_compatible,
+    weapons_compatible,
+)
 from defplan.extract.mentions import Mention
 
 #: an event noun pointing back at an attack told before
@@ -202,3 +208,53 @@ def attach_told_apart(
         attack = best_attack(fact, attacks, other_events)
         if attack is not None:
             give(attack, fact)
+
+
+def volley_bases(volley: Mention) -> int | None:
+    """How many bases a volley told at bases it does not name struck ("fired missiles
+    at two Iraqi military bases" → 2), or None."""
+    site = volley.site
+    if site is None or not site.plural or site.base_id or not site.counted:
+        return None
+    return parse_number(site.text.split()[0])
+
+
+def share_volley(attacks: Sequence[DraftAttack], volley: Mention) -> None:
+    """A volley told at "two bases" it does not name, then base by base, paragraphs on
+    ("Iran fired missiles at two Iraqi bases in January 2020" ... "At least two missiles
+    were fired at Erbil"): each attack on a named base told after it, of a weapon and
+    date that agree, is part of it and takes its attacker where it names none; only
+    while the story stays with the volley (an attack told between that is not part of
+    it ends its reach) and no more bases are told than it counts. (Its day reaches them
+    by the date stage, events._lent_date.)"""
+    count = volley_bases(volley)
+    if count is None or volley.weapon is None:
+        return
+    parts: list[DraftAttack] = []
+    for attack in sorted(attacks, key=lambda a: min(a.sentences)):
+        if max(attack.sentences) < volley.sentence.index or volley.sentence.index in (
+            attack.sentences
+        ):
+            continue
+        if not _part_of_volley(attack, volley):
+            break  # the story moved to another attack
+        parts.append(attack)
+    holder = next((a for a in attacks if volley.sentence.index in a.sentences), None)
+    told = [*parts, *([holder] if holder is not None else [])]
+    if not parts or len({a.site.base_id for a in told if a.site and a.site.base_id}) > count:
+        return
+    actor = volley.actor or (holder.actor if holder is not None else None)
+    for attack in parts:
+        attack.actor = attack.actor or actor
+
+
+def _part_of_volley(attack: DraftAttack, volley: Mention) -> bool:
+    """Whether ``attack`` can be the part of ``volley`` at a base it names."""
+    return (
+        attack.site is not None
+        and attack.site.base_id is not None
+        and not attack.site.plural
+        and attack.weapon is not None
+        and weapons_compatible(attack.weapon, volley.weapon)
+        and dates_compatible(attack.date, volley.date)
+    )

@@ -49,7 +49,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from defplan.extract.attach import about_another, attach_told_apart
+from defplan.extract.attach import about_another, attach_told_apart, share_volley
 from defplan.extract.counts import Casualties
 from defplan.extract.dates import (
     APPROXIMATE_OFFSET,
@@ -194,6 +194,8 @@ def group_mentions(
     linked = link_restatements(attacks)
     _join_told_apart(linked, loose, siteless, other_events)
     attribute(linked, attributions)
+    for volley in mentions:
+        share_volley(linked, volley)
     _counts_told_apart(linked, rounds, headline_site, headline_toll)
     return _rows(linked, mentions, context_dates)
 
