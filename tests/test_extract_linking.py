@@ -256,3 +256,19 @@ def test_a_quoted_description_that_fits_several_attacks_retells_the_lead_s(
         ("al_asad", dt.date(2021, 3, 3), 0, 0),
         ("erbil", dt.date(2021, 3, 1), None, None),
     ]
+
+
+def test_a_name_told_next_that_the_description_does_not_allow_is_another_attack(
+    theater: Scenario,
+) -> None:
+    """ "Rockets struck a base in eastern Syria" then "In Iraq, rockets hit Al Asad Air
+    Base": the next sentence names a base the description rules out, so it tells another
+    attack, not the site of the first."""
+    rows = _rows(
+        theater,
+        dt.date(2023, 10, 24),
+        "Rockets struck a base in eastern Syria on Monday, a monitoring group said. In "
+        "Iraq, rockets hit Al Asad Air Base, officials said.",
+        "Advertisement",
+    )
+    assert sorted(r.base_id or "" for r in rows) == ["", "al_asad"]

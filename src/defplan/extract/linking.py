@@ -30,7 +30,8 @@ draft attacks all at once, in four steps a reader can follow:
        same day and weapon;
    ``elaborates``
        the sentence right after a described site names it ("rockets hit an airbase in
-       Iraq. ... eight rockets landed on Al-Balad airbase"), with the same weapon;
+       Iraq. ... eight rockets landed on Al-Balad airbase"), with the same weapon, a
+       base the description allows (any, when the theater only guessed its base);
    ``ordinal_aside``
        the later side is an aside of the same sentence counting the attack just told
        ("..., marking the first attack on a US base since ...");
@@ -378,6 +379,7 @@ def _elaborates(first: DraftAttack, second: DraftAttack) -> DraftAttack | None:
             and not described.site.plural
             and not unknown_name(described.site)
             and (named.site.kind == "named" or unknown_name(named.site))
+            and _allows(described.site, named.site)
             and described.main.sentence.index + 1 in named.sentences
             and (
                 named.main.definite
@@ -386,6 +388,17 @@ def _elaborates(first: DraftAttack, second: DraftAttack) -> DraftAttack | None:
         ):
             return described
     return None
+
+
+def _allows(described: SiteMention, named: SiteMention) -> bool:
+    """Whether a description can be a named site: the bases it allows include it (a
+    base guessed by elimination allows any: the guess may be what is wrong)."""
+    return (
+        guessed(described)
+        or named.base_id is None
+        or described.candidates is None
+        or named.base_id in described.candidates
+    )
 
 
 def guessed(site: SiteMention) -> bool:
