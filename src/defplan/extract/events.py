@@ -233,36 +233,8 @@ def _rows(
             continue
         others = frozenset(i for other in linked if other is not attack for i in other.sentences)
         others |= {m.sentence.index for m in mentions if m.kind == "attack"} - attack.sentences
-        attack.actor = attack.actor or _volley_actor(attack, volleys, context_dates)
         rows.append(_row(attack, context_dates, others, vague, volleys))
     return rows
-
-
-def _volley_actor(
-    attack: DraftAttack,
-    volleys: Sequence[Mention],
-    context_dates: Sequence[tuple[int, DateMention]],
-) -> str | None:
-    """The actor a volley told earlier without its sites lends a site it struck, as it
-    lends its date ("Iran fired ballistic missiles at US forces in Iraq" ... a paragraph
-    on, "Most of the missiles hit the al-Asad base"): the latest volley before the
-    attack whose weapon the attack's can be, when no sentence between moved the story
-    to another time."""
-    first = min(attack.sentences)
-    earlier = [
-        v
-        for v in volleys
-        if v.sentence.index < first
-        and v.weapon is not None
-        and attack.weapon is not None
-        and weapons_compatible(v.weapon, attack.weapon)
-    ]
-    if not earlier:
-        return None
-    latest = max(earlier, key=lambda v: v.start)
-    if latest.date is not None and _told_since(latest, first, context_dates):
-        return None
-    return latest.actor
 
 
 def _unsited(attack: DraftAttack) -> bool:
