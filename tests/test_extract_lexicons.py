@@ -20,6 +20,7 @@ from defplan.extract.lexicon_files import (
     load_actors,
     load_borders,
     load_countries,
+    load_forces,
     load_harm,
     load_people,
     load_places,
@@ -249,3 +250,21 @@ def test_a_group_named_by_its_brigade_alias_is_the_group_of_the_shipped_lexicon(
         "The al-Warithin Brigade said it had launched three drones at the Tanf garrison on Monday."
     )
     assert _rows(text) == [("al_tanf", "Tashkil al-Waritheen")]
+
+
+def test_whose_base_and_whose_strike_are_forces_named_in_data_not_code(tmp_path: Path) -> None:
+    """The forces that make a base local or the coalition's, and the side whose strikes
+    are replies, come from forces.csv; a word of capitals keeps its case ("US", not the
+    pronoun "us"), and a bad role is refused naming its row."""
+    forces = load_forces(
+        Path(__file__).resolve().parents[1] / "src/defplan/extract/lexicons/forces.csv"
+    )
+    friendly = re.compile(forces.pattern("friendly"), re.IGNORECASE)
+    assert friendly.fullmatch("U.S.") and friendly.fullmatch("Pentagon")
+    assert not friendly.fullmatch("us")
+    assert re.fullmatch(forces.pattern("local_owner"), "iraqi  army")
+    path = tmp_path / "forces.csv"
+    path.write_text("word,role\nPeshmerga,local_owner\nLegion,ally\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_forces(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "role")]

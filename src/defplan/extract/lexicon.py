@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from defplan.extract.lexicon_files import default_people
+from defplan.extract.lexicon_files import default_forces, default_people
 
 WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, other
 
 
 _PEOPLE = default_people()
+_FORCES = default_forces()
 
 # Phrases naming a defence, an instrument or a picture rather than a weapon used in an
 # attack ("counter-rocket systems", "Patriot missile batteries", "drone footage"). They
@@ -142,9 +143,10 @@ AIR_STRIKE: Final = re.compile(
     r"|\bretaliatory\s+strikes?\b|\bprecision\s+strikes?\b|\bcounter[\s-]?strikes?\b",
     re.IGNORECASE,
 )
+# (the forces of that side are data: lexicons/forces.csv, role "friendly")
 FRIENDLY_AGENT: Final = re.compile(
-    r"\b(?:the\s+)?(?:united\s+states|(?-i:U\.?S\.?|US)|american|america|coalition|israeli?|british"
-    r"|french|pentagon)(?:['\u2019]s?)?\s+(?:\w+\s+){0,2}?(?:launched|carried\s+out|conducted"
+    rf"\b(?:the\s+)?{_FORCES.pattern('friendly')}"
+    r"(?:['\u2019]s?)?\s+(?:\w+\s+){0,2}?(?:launched|carried\s+out|conducted"
     r"|struck|bombed|hit|retaliated|responded|strikes?|drone\s+strikes?"
     r"|killing\s+of|assassination\s+of)\b",
     re.IGNORECASE,
@@ -244,20 +246,15 @@ SITE_NOUN: Final = (
     r"|garrison|outpost|post|facility|installation|headquarters|complex|landing\s+zone"
     r"|mission\s+support\s+site|fob|green\s+zone|international\s+zone|station|barracks)"
 )
+# Whose base it is: the forces are data (lexicons/forces.csv), here only the grammar.
 # Forces whose own bases are not the coalition's: "an Iraqi army base", "their base".
-LOCAL_OWNER: Final = re.compile(
-    r"\b(?:peshmerga|kurdish|hashd|pmf|pmu|popular\s+mobili[sz]ation|militia|sdf|regime|afghan"
-    r"|(?:iraqi|syrian)\s+army)\b",
-    re.IGNORECASE,
-)
+LOCAL_OWNER: Final = re.compile(rf"\b{_FORCES.pattern('local_owner')}\b", re.IGNORECASE)
 # Whose soldiers "their base" belongs to, when the victims are named before it.
-LOCAL_FORCES: Final = re.compile(
-    r"\b(?:iraqi|syrian|peshmerga|kurdish|hashd|pmf|militia|sdf|afghan)\b", re.IGNORECASE
-)
+LOCAL_FORCES: Final = re.compile(rf"\b{_FORCES.pattern('local_people')}\b", re.IGNORECASE)
 COALITION_PRESENCE: Final = re.compile(
     r"\b(?:hous|host|station|shar|us)(?:es|ed|ing|e)\s+(?:by\s+)?(?:\w+\s+){0,3}?"
-    r"(?:u\.?s\.?|american|coalition|international|foreign)\b|\bcoalition\b|\bu\.?s\.?[\s-]led\b"
-    r"|\b(?:u\.?s\.?|american|british|coalition)\s+(?:\w+\s+){0,2}?(?:troops|forces|personnel"
+    rf"{_FORCES.pattern('host')}\b|\b{_FORCES.pattern('presence')}\b"
+    rf"|\b{_FORCES.pattern('troops')}\s+(?:\w+\s+){{0,2}}?(?:troops|forces|personnel"
     r"|contractors?|soldiers?|service\s*members?|advis[eo]rs|marines?|citizens?)\b",
     re.IGNORECASE,
 )

@@ -51,6 +51,15 @@ ActorRole = Literal["target", "opposed", "sponsor", "relation", "accused", "thre
 ACTOR_ROLES: Final = ("target", "opposed", "sponsor", "relation", "accused", "threat", "denier")
 #: before: the words stand before the name ("linked to X"); after: after it ("X-backed")
 ROLE_SIDES: Final = ("before", "after")
+ForceRole = Literal["local_owner", "local_people", "host", "troops", "presence", "friendly"]
+#: local_owner: before a site noun, a force whose own bases are not the coalition's ("an
+#: Iraqi army base", "a Peshmerga post"); local_people: victims named before "their base"
+#: who make it theirs ("Iraqi soldiers ... their base"); host: whom a base hosts that makes
+#: it the coalition's ("a base hosting U.S. troops"); troops: the coalition's people ("British
+#: troops"); presence: a word that alone puts the coalition in the sentence ("the US-led
+#: coalition"); friendly: the other side of an attack, whose strikes are replies ("the
+#: Pentagon struck", "Israeli warplanes")
+FORCE_ROLES: Final = ("local_owner", "local_people", "host", "troops", "presence", "friendly")
 DEFAULTS: Final = Path(__file__).resolve().parent / "lexicons"
 #: an alias of this many capitals or fewer ("IS", "KH") is matched as written
 SHORT_CAPITALS: Final = 5
@@ -126,6 +135,28 @@ class HarmWords:
             return r"(?!x)x"
         ordered = sorted(forms, key=lambda w: (-len(w), w))
         return "(?:" + "|".join(_spelt(w) for w in ordered) + ")"
+
+
+@dataclass(frozen=True)
+class Forces:
+    """The words for forces by the role they give a base or a strike (``forces.csv``)."""
+
+    words: dict[str, tuple[str, ...]]
+
+    def pattern(self, role: ForceRole) -> str:
+        """A regular expression (uncompiled, no flags) matching any word of a role: longest
+        first, a space matching any spacing, a stop optional; a word of capitals only
+        ("US") as written, so that the pronoun "us" is no force."""
+        forms = sorted(set(self.words.get(role, ())), key=lambda w: (-len(w), w))
+        if not forms:
+            return r"(?!x)x"
+        spelt = []
+        for word in forms:
+            loose = re.escape(word).replace(r"\ ", r"\s+").replace(r"\.", r"\.?")
+            if word.isupper():
+                loose = "(?-i:" + r"\.?".join(re.escape(c) for c in word) + r"\.?)"
+            spelt.append(loose)
+        return "(?:" + "|".join(spelt) + ")"
 
 
 @dataclass(frozen=True)
@@ -378,6 +409,27 @@ def load_harm(path: Path) -> HarmWords:
 def load_actor_roles(path: Path) -> ActorRoleWords:
     """The words of an ``actor_roles.csv`` (columns word, side, role)."""
     return ActorRoleWords(_classed_words(path, ("side", ROLE_SIDES), ("role", ACTOR_ROLES)))
+
+
+def load_forces(path: Path) -> Forces:
+    """The words of a ``forces.csv`` (columns word, role); a word of capitals only keeps
+    its case ("US"), every other is matched in any case."""
+    problems: list[Problem] = []
+    words: dict[str, list[str]] = {}
+    for number, row in enumerate(_rows(path, ("word", "role")), start=2):
+        role = (row["role"] or "").strip().lower()
+        word = (row["word"] or "").strip()
+        if _one_of(path, number, "role", role, FORCE_ROLES, problems) and word:
+            words.setdefault(role, []).append(word if word.isupper() else word.lower())
+    if problems:
+        raise InputError(problems)
+    return Forces({role: tuple(forms) for role, forms in words.items()})
+
+
+@lru_cache(maxsize=1)
+def default_forces() -> Forces:
+    """The forces shipped for the example theater."""
+    return load_forces(DEFAULTS / "forces.csv")
 
 
 @lru_cache(maxsize=1)

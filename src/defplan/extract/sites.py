@@ -34,6 +34,7 @@ from defplan.extract.lexicon_files import (
     Region,
     default_actors,
     default_borders,
+    default_forces,
     default_places,
     default_regions,
 )
@@ -126,7 +127,7 @@ _NOUN = (
     r"|camps?|compounds?|embassy|embassies|consulates?|garrisons?|outposts?|landing\s+zones?"
     r"|(?:military|army|border|combat|observation|guard|security|remote|small|desert)\s+posts?"
     r"|mission\s+support\s+sites?|fobs?|green\s+zone|international\s+zone|barracks"
-    r"|(?:military|coalition|diplomatic|u\.?s\.?|american)\s+(?:facility|facilities"
+    rf"|(?:military|diplomatic|{default_forces().pattern('troops')})\s+(?:facility|facilities"
     r"|installations?|sites?|positions?)"
     r"|(?<!oil\s)(?<!gas\s)(?<!power\s)(?<!water\s)(?<!storage\s)(?<!weapons\s)(?<!energy\s)"
     r"(?:facility|installation)"
