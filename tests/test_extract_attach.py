@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from defplan.extract import ExtractedAttack, extract_articles
 from defplan.extract.articles import Article
@@ -19,10 +21,12 @@ from defplan.scenario import Scenario
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE
 
+_THEATER = load_scenario(EXAMPLE)
+
 
 @pytest.fixture(scope="module")
 def theater() -> Scenario:
-    return load_scenario(EXAMPLE)
+    return _THEATER
 
 
 def _rows(theater: Scenario, text: str, published: dt.date) -> dict[str, ExtractedAttack]:
@@ -243,3 +247,36 @@ def test_more_bases_than_the_volley_counts_are_not_all_its_parts(theater: Scenar
     )
     rows = _rows(theater, text, dt.date(2021, 5, 25))
     assert rows["harir"].actor is None
+
+
+NOISE = [
+    "Advertisement",
+    "Related: Oil exports recover in the south",
+    "A soldier stands guard at a gate. (File photo/Agency)",
+    '"We will keep our people safe," a spokesman told reporters.',
+    "Hundreds of troops are stationed at the airfield, officials said.",
+    "Sign up for our newsletter",
+]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.sampled_from(NOISE), max_size=4),
+    st.lists(st.sampled_from(NOISE), max_size=3),
+)
+def test_noise_between_an_attack_and_its_zero_does_not_move_the_zero(
+    before_other: list[str], after_other: list[str]
+) -> None:
+    text = "\n\n".join(
+        [
+            "Coalition officials said the Qayyarah West airfield was targeted by indirect "
+            "fire on Tuesday evening.",
+            *before_other,
+            "Last month, on 2 September, two drones struck near Erbil air base.",
+            *after_other,
+            "Nobody was hurt during Tuesday's fire, the spokesman added.",
+        ]
+    )
+    rows = _rows(_THEATER, text, dt.date(2016, 9, 21))
+    assert (rows["q_west"].killed, rows["q_west"].wounded) == (0, 0)
+    assert (rows["erbil"].killed, rows["erbil"].wounded) == (None, None)

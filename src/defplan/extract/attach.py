@@ -19,8 +19,9 @@ Features of a (fact, attack) pair, :class:`Evidence`:
 - ``only_attack``: the article tells no other attack;
 - ``told_before``: the attack was told before the fact (facts follow what they tell);
 - ``sentences_apart``: sentences between the fact and the attack's nearest sentence;
-- ``other_event_between``: a sentence between them tells another attack, or another
-  event (a reply, an air strike): the fact is more likely about that one.
+- ``other_event_between``: a sentence between them tells another attack the fact could
+  be about, or another event (a reply, an air strike): the fact is more likely about
+  that one.
 
 A fact that names another event itself ("these skirmishes", "the air strikes") or
 recalls another attack ("a similar attack", "a previous strike") is about no attack here.
@@ -122,7 +123,10 @@ def evidence(
     told = attack.sentences or {attack.main.sentence.index}
     nearest = min(told, key=lambda i: (abs(i - at), i))
     between = set(range(min(nearest, at) + 1, max(nearest, at)))
-    others = {i for a in attacks if a is not attack for i in a.sentences} - told
+    # (an attack the fact cannot be about, by weapon, date or site, competes with nothing)
+    others = {
+        i for a in attacks if a is not attack and mentions_compatible(a, fact) for i in a.sentences
+    } - told
     date, held = fact.date, attack.date
     return Evidence(
         clash=not mentions_compatible(attack, fact),
