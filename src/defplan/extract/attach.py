@@ -49,6 +49,7 @@ from defplan.extract.draft import (
     mentions_compatible,
     weapons_compatible,
 )
+from defplan.extract.linking import DISTINCT, distinct_mention
 from defplan.extract.mentions import Mention
 
 #: an event noun pointing back at an attack told before
@@ -229,10 +230,12 @@ def share_volley(attacks: Sequence[DraftAttack], volley: Mention) -> None:
     were fired at Erbil"): each attack on a named base told after it, of a weapon and
     date that agree, is part of it and takes its attacker where it names none; only
     while the story stays with the volley (an attack told between that is not part of
-    it ends its reach) and no more bases are told than it counts. (Its day reaches them
-    by the date stage, events._lent_date.)"""
+    it ends its reach) and no more bases are told than it counts. A volley that names no
+    site and says who fired it (``_open_volley``) counts no bases: its parts are those
+    told until one is told as another attack. (Its day reaches them by the date stage,
+    events._lent_date.)"""
     count = volley_bases(volley)
-    if count is None or volley.weapon is None:
+    if (count is None and not _open_volley(volley)) or volley.weapon is None:
         return
     parts: list[DraftAttack] = []
     for attack in sorted(attacks, key=lambda a: min(a.sentences)):
@@ -240,16 +243,33 @@ def share_volley(attacks: Sequence[DraftAttack], volley: Mention) -> None:
             attack.sentences
         ):
             continue
-        if not _part_of_volley(attack, volley):
+        if not _part_of_volley(attack, volley) or (count is None and _told_as_another(attack)):
             break  # the story moved to another attack
         parts.append(attack)
     holder = next((a for a in attacks if volley.sentence.index in a.sentences), None)
     told = [*parts, *([holder] if holder is not None else [])]
-    if not parts or len({a.site.base_id for a in told if a.site and a.site.base_id}) > count:
+    bases = {a.site.base_id for a in told if a.site and a.site.base_id}
+    if not parts or (count is not None and len(bases) > count):
         return
     actor = volley.actor or (holder.actor if holder is not None else None)
     for attack in parts:
         attack.actor = attack.actor or actor
+
+
+def _open_volley(volley: Mention) -> bool:
+    """Whether a volley names no site at all and says who fired it ("Iran launched a
+    wave of ballistic missiles at American troops in Iraq"): it counts no bases, so its
+    parts are the attacks told after it until one is told as another ("In a separate
+    incident", "another attack")."""
+    return volley.kind == "attack" and volley.site is None and volley.actor is not None
+
+
+def _told_as_another(attack: DraftAttack) -> bool:
+    """Whether the attack is told as another than those before it, in its clause or
+    in a clause before it in its sentence ("In a separate incident, a missile hit ...")."""
+    main = attack.main
+    before = main.sentence.text[: main.end - main.sentence.start]
+    return distinct_mention(main) or DISTINCT.search(before) is not None
 
 
 def _part_of_volley(attack: DraftAttack, volley: Mention) -> bool:

@@ -1,0 +1,73 @@
+"""The mechanisms of extraction on paraphrases: the phenomena of the catalogue in
+docs/extraction.md told with other verbs, other event nouns, other syntax and other
+outlets' noise than the articles each mechanism was built on.
+
+Each test is an invented article that failed before its mechanism was generalised;
+the docstring names the phenomenon and what the first wording of it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from defplan.extract import ExtractedAttack
+from defplan.scenario import Scenario
+from test_extract_dates_in_copy import _rows, theater
+
+__all__ = ["theater"]  # the module's fixture, shared with the dates-in-copy tests
+
+
+def _actors(rows: tuple[ExtractedAttack, ...]) -> dict[str | None, str | None]:
+    return {r.base_id: r.actor for r in rows}
+
+
+# -- a volley told without its sites lends its actor, as it lends its date -------------
+
+
+def test_a_volley_lends_its_actor_to_the_sites_told_paragraphs_later(theater: Scenario) -> None:
+    """The lead says who fired ("Iran launched a wave of ballistic missiles at American
+    troops in Iraq") and names no site; the next paragraphs say where "the missiles" and
+    "another missile" came down. Each site is the volley's, so each is Iran's, as the
+    volley's day is theirs (it was built on "fired more than a dozen ballistic missiles at
+    two military bases")."""
+    found = _rows(
+        theater,
+        dt.date(2020, 1, 9),
+        "TEHRAN/BAGHDAD (Wire) - Iran launched a wave of ballistic missiles at American "
+        "troops in Iraq before dawn on Wednesday, its state television said.",
+        "Advertisement",
+        "Most of the missiles slammed into the Ain al-Asad air base in Anbar.",
+        "(Photo: a hangar at a base in western Iraq, in a file picture)",
+        "Kurdish officials said a further missile came down near Erbil airport.",
+    )
+    assert _actors(found) == {"al_asad": "Iran", "erbil": "Iran"}
+
+
+def test_a_volley_lends_no_actor_once_the_story_has_moved_to_another_time(
+    theater: Scenario,
+) -> None:
+    """The same lead, then a paragraph that dates another attack to another year, then
+    missiles at Erbil: the volley's actor does not reach past the change of time."""
+    found = _rows(
+        theater,
+        dt.date(2021, 9, 12),
+        "Iran launched a wave of ballistic missiles at American troops in Iraq in January 2020.",
+        "In September 2021, rockets were fired at the Balad air base.",
+        "Ballistic missiles were later fired at Erbil airport.",
+    )
+    assert _actors(found).get("erbil") is None
+
+
+def test_a_volley_lends_no_actor_to_an_attack_told_as_another(theater: Scenario) -> None:
+    """The same lead, then missiles at the Ain al-Asad base, then "In a separate
+    incident" a missile at Harir: the volley's parts end where an attack is told as
+    another, so Harir has no attacker."""
+    found = _rows(
+        theater,
+        dt.date(2020, 1, 9),
+        "Iran launched a wave of ballistic missiles at American troops in Iraq before "
+        "dawn on Wednesday.",
+        "Most of the missiles slammed into the Ain al-Asad air base in Anbar.",
+        "In a separate incident, a ballistic missile hit the Harir base on Wednesday.",
+    )
+    assert _actors(found) == {"al_asad": "Iran", "harir": None}
