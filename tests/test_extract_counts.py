@@ -96,3 +96,25 @@ def test_casualties_told_as_minor_are_wounded_and_plain_ones_count_nothing(
     told = casualties_in(f"There were {written} {minor} {whose}{noun} and minor damage.")
     assert (told.killed, told.wounded) == (None, n)
     assert casualties_in(f"There were {written} {whose}{noun}.").wounded is None
+
+
+@given(
+    st.lists(st.integers(1, 200), min_size=2, max_size=4),
+    st.sampled_from(["was updated", "was revised down", "was later corrected", "rose", "fell"]),
+)
+def test_a_revised_count_of_wounded_is_its_last_figure_up_or_down(
+    figures: list[int], verb: str
+) -> None:
+    first, *then = figures
+    steps = ", then to ".join(str(n) for n in then)
+    told = casualties_in(f"The number of wounded {verb} from {first} to {steps}.")
+    assert told.wounded == then[-1]
+
+
+@given(st.integers(1, 30), st.integers(1, 30))
+def test_what_follows_a_superseded_figure_is_the_count(before: int, now: int) -> None:
+    told = casualties_in(
+        f"Officials initially reported {in_words(before, True, False)} wounded, but later "
+        f"said {in_words(now, True, False)} soldiers were hurt."
+    )
+    assert told.wounded == now

@@ -107,9 +107,14 @@ EARLIER_FIGURE: Final = re.compile(
     r"\bhad\s+(?:earlier|initially|first|previously)\s+(?:said|informed|reported|stated"
     r"|announced|put|given|told)\b"
     r"|\b(?:was|were|had\s+been)\s+(?:earlier|initially|first|previously)\s+(?:reported|said"
-    r"|put|given|announced)\b",
+    r"|put|given|announced)\b"
+    r"|\b(?:initially|first)\s+(?:reported|said|put|gave)\b",
     re.IGNORECASE,
 )
+
+
+# what turns from a superseded figure to the one that stands
+CORRECTED_AFTER: Final = re.compile(r"\b(?:but|however|later|now|since)\b", re.IGNORECASE)
 
 
 def is_year(number: str, before: str) -> bool:
@@ -427,7 +432,10 @@ def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int,
 # a revised tally: "the number diagnosed with brain injuries rose from 34 to 64, then to 109"
 REVISED: Final = re.compile(
     rf"\b(?:rose|risen|climbed|grew|increased|jumped|went\s+up|was\s+revised|revised\s+it"
-    r"|(?:was|were|been|is|are)\s+(?:since\s+)?(?:raised|updated|revised|increased))"
+    # (downward too: "was revised down from five to three", "was later corrected to two")
+    r"|(?:fell|dropped|revised\s+(?:down|downward|up|upward))"
+    r"|(?:was|were|been|is|are)\s+(?:since\s+|later\s+)?(?:raised|updated|revised|increased"
+    r"|corrected|lowered|reduced)(?:\s+(?:down|downward|up|upward))?)"
     rf"(?:\s+from\s+{COUNT_BARE})?\s+to\s+(?P<to>{COUNT_BARE})"
     rf"(?P<more>(?:\s*,?\s*(?:and\s+)?(?:[\w-]+\s+){{0,2}}?to\s+{COUNT_BARE})*)",
     re.IGNORECASE,
@@ -448,7 +456,7 @@ _HURT_WORD: Final = re.compile(
 
 
 def _revised(text: str) -> int | None:
-    """The last figure of a revised count of injured, or None."""
+    """The last figure of a revised count of injured (up or down), or None."""
     if not _HURT_WORD.search(text):
         return None
     match = REVISED.search(text)
@@ -459,7 +467,7 @@ def _revised(text: str) -> int | None:
     figures = re.findall(rf"{COUNT_BARE}", match.group("to") + match.group("more"), re.I)
     values = [parse_number(re.sub(rf"^{HEDGE}\s+", "", f, flags=re.I)) for f in figures]
     known = [v for v in values if v is not None]
-    return max(known) if known else None
+    return known[-1] if known else None
 
 
 def is_tally(text: str) -> bool:
@@ -542,8 +550,12 @@ def casualties_in(text: str) -> Casualties:
     >>> casualties_in("at least 23 were wounded")
     Casualties(killed=None, wounded=23, killed_said=False, wounded_said=True)
     """
-    if EARLIER_FIGURE.search(text):
-        # "He had earlier said three were wounded": a figure since corrected
+    if earlier := EARLIER_FIGURE.search(text):
+        # "He had earlier said three were wounded": a figure since corrected; what is
+        # said after "but", "later" or "now" is the figure that stands
+        now = CORRECTED_AFTER.search(text, earlier.end())
+        if now is not None:
+            return casualties_in(text[now.end() :])
         return _said_only(casualties_in(EARLIER_FIGURE.sub(" ", text)))
     killed_none, wounded_none, spans = stated_zeros(text)
     for pattern, kills, hurts in (
