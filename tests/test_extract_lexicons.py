@@ -24,6 +24,7 @@ from defplan.extract.lexicon_files import (
     load_harm,
     load_people,
     load_places,
+    load_weapon_words,
 )
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE
@@ -132,6 +133,12 @@ def test_a_people_file_with_an_unknown_role_is_refused_naming_the_row(tmp_path: 
             load_harm,
             "word,part,role\ncasualties,noun,both\nscratch,adjective,minor\n",
             ("part", "role"),
+        ),
+        (
+            "weapon_words.csv",
+            load_weapon_words,
+            "word,weapon,form\nrocket,rocket,plain\nsling,catapult,odd\n",
+            ("weapon", "form"),
         ),
         (
             "actor_roles.csv",
@@ -268,3 +275,16 @@ def test_whose_base_and_whose_strike_are_forces_named_in_data_not_code(tmp_path:
     with pytest.raises(InputError) as caught:
         load_forces(path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(3, "role")]
+
+
+def test_the_weapon_words_are_data_with_model_numbers_and_cased_words() -> None:
+    """The class of a weapon word comes from weapon_words.csv: a model's number may follow
+    its name, a space or hyphen is loose, an overlap goes to the class listed first, and
+    a word kept in lower case ("shells") is not the company "Shell"."""
+    from defplan.extract.mentions import weapon_in
+
+    assert weapon_in("a Shahed-136 hit the base") == ("drone", 2)
+    assert weapon_in("two 107mm projectiles") == ("rocket", 4)
+    assert weapon_in("mortar shells fell") == ("mortar", 0)
+    assert weapon_in("an RPG and grenades") == ("other", 3)
+    assert weapon_in("Shell said its staff were safe") is None

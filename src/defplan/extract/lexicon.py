@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from defplan.extract.lexicon_files import default_forces, default_people
+from defplan.extract.lexicon_files import default_forces, default_people, default_weapon_words
 
 WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, other
 
@@ -58,45 +58,10 @@ NOT_A_WEAPON: Final = re.compile(
     re.IGNORECASE,
 )
 
-# Weapon words, most specific first; the class of the first that matches wins.
+# Weapon words (data: lexicons/weapon_words.csv), most specific class first; the class
+# of the first that matches wins.
 WEAPON_WORDS: Final[tuple[tuple[WeaponClass, re.Pattern[str]], ...]] = (
-    ("cruise_missile", re.compile(r"\bcruise\s+missiles?\b", re.IGNORECASE)),
-    (
-        "ballistic_missile",
-        re.compile(
-            r"\bballistic\s+missiles?\b|\b(?:fateh|fatah|qiam|zolfaghar|zulfiqar)[\s-]*\d*\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "drone",
-        re.compile(
-            r"\bdrones?\b|\buavs?\b|\buas\b|\bunmanned\s+(?:aerial|air)\s+(?:vehicles?|systems?)"
-            r"|\bunmanned\s+aircraft\b|\bshahed(?:[\s-]\d+)?\b|\bquadcopters?\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("mortar", re.compile(r"\bmortars?(?:\s+(?:rounds?|shells?|bombs?|fire))?\b", re.IGNORECASE)),
-    (
-        "rocket",
-        re.compile(
-            r"\brockets?\b|\bkatyushas?(?:\s+missiles?)?\b|\bgrad\s+(?:rockets?|missiles?)\b"
-            r"|\bbm-?21\b|\b(?:107|122|240)\s*-?mm\b",
-            re.IGNORECASE,
-        ),
-    ),
-    # a missile with no more said: a rocket in some reports ("Katyusha missiles"), a
-    # ballistic missile in others; the attack's other words decide (draft.py)
-    ("missile", re.compile(r"\bmissiles?\b", re.IGNORECASE)),
-    (
-        "other",
-        re.compile(
-            r"\b(?:ieds?|improvised\s+explosive\s+devices?|roadside\s+bombs?|car\s+bombs?"
-            r"|rpgs?|rocket[\s-]propelled\s+grenades?|grenades?|artillery|shelling"
-            r"|indirect[\s-]fire|projectiles?|(?-i:shells?))\b",
-            re.IGNORECASE,
-        ),
-    ),
+    default_weapon_words().patterns()
 )
 
 # Nouns that name one attack ("a rocket attack", "the strike"). Air strikes are

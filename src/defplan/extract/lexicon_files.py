@@ -60,6 +60,22 @@ ForceRole = Literal["local_owner", "local_people", "host", "troops", "presence",
 #: coalition"); friendly: the other side of an attack, whose strikes are replies ("the
 #: Pentagon struck", "Israeli warplanes")
 FORCE_ROLES: Final = ("local_owner", "local_people", "host", "troops", "presence", "friendly")
+#: the weapon classes, most specific first: where two words overlap, the class listed
+#: first names the weapon ("mortar shells" is a mortar, not a shell of "other"); a
+#: "missile" with no more said is decided by the attack's other words (draft.py)
+WEAPON_CLASSES: Final = (
+    "cruise_missile",
+    "ballistic_missile",
+    "drone",
+    "mortar",
+    "rocket",
+    "missile",
+    "other",
+)
+#: plain: any case, a plural "s" optional; numbered: a model's name, its number optional
+#: after it ("Shahed-136", "Fateh 110"); lowercase: only so written ("shells", not the
+#: company "Shell")
+WEAPON_FORMS: Final = ("plain", "numbered", "lowercase")
 DEFAULTS: Final = Path(__file__).resolve().parent / "lexicons"
 #: an alias of this many capitals or fewer ("IS", "KH") is matched as written
 SHORT_CAPITALS: Final = 5
@@ -157,6 +173,36 @@ class Forces:
                 loose = "(?-i:" + r"\.?".join(re.escape(c) for c in word) + r"\.?)"
             spelt.append(loose)
         return "(?:" + "|".join(spelt) + ")"
+
+
+@dataclass(frozen=True)
+class WeaponWords:
+    """The words for weapons by class and form (``weapon_words.csv``)."""
+
+    words: dict[tuple[str, str], tuple[str, ...]]  # (weapon, form) -> words
+
+    def patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """One pattern per weapon class that has words, in ``WEAPON_CLASSES`` order: a
+        space in a word matches any spacing or a hyphen, a hyphen is optional."""
+        found = []
+        for weapon in WEAPON_CLASSES:
+            forms = [
+                (word, form) for (w, form), ws in self.words.items() if w == weapon for word in ws
+            ]
+            if not forms:
+                continue
+            forms.sort(key=lambda f: (-len(f[0]), f))
+            body = "|".join(_weapon_spelt(word, form) for word, form in forms)
+            found.append((weapon, re.compile(body, re.IGNORECASE)))
+        return tuple(found)
+
+
+def _weapon_spelt(word: str, form: str) -> str:
+    loose = re.escape(word).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]?")
+    if form == "numbered":
+        loose += r"(?:[\s-]*\d+)?"
+    spelt = rf"\b{loose}s?\b"
+    return f"(?-i:{spelt})" if form == "lowercase" else spelt
 
 
 @dataclass(frozen=True)
@@ -430,6 +476,17 @@ def load_forces(path: Path) -> Forces:
 def default_forces() -> Forces:
     """The forces shipped for the example theater."""
     return load_forces(DEFAULTS / "forces.csv")
+
+
+def load_weapon_words(path: Path) -> WeaponWords:
+    """The words of a ``weapon_words.csv`` (columns word, weapon, form)."""
+    return WeaponWords(_classed_words(path, ("weapon", WEAPON_CLASSES), ("form", WEAPON_FORMS)))
+
+
+@lru_cache(maxsize=1)
+def default_weapon_words() -> WeaponWords:
+    """The weapon words shipped for the example theater."""
+    return load_weapon_words(DEFAULTS / "weapon_words.csv")
 
 
 @lru_cache(maxsize=1)
