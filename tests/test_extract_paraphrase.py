@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from defplan.extract import ExtractedAttack
+from defplan.extract.roles import role_of
 from defplan.scenario import Scenario
 from test_extract_dates_in_copy import _rows, theater
 
@@ -71,3 +74,52 @@ def test_a_volley_lends_no_actor_to_an_attack_told_as_another(theater: Scenario)
         "In a separate incident, a ballistic missile hit the Harir base on Wednesday.",
     )
     assert _actors(found) == {"al_asad": "Iran", "harir": None}
+
+
+# -- a group that took a stance on the attack without claiming it ---------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kataib Hezbollah said it had nothing to do with the barrage.",
+        "The leader of Asaib Ahl al-Haq called the attack suspicious and urged calm.",
+        "Harakat al-Nujaba, in a short statement, hailed the operation.",
+        "Kataib Hezbollah insisted it played no part in the shelling.",
+        "Asaib Ahl al-Haq dismissed the accusations as lies.",
+        "Kataib Sayyid al-Shuhada denounced the strike as a plot against Iraq.",
+    ],
+)
+def test_a_group_that_judged_or_disowned_the_attack_is_not_its_attacker(sentence: str) -> None:
+    """The denier role was built on "denied", "condemned" and "rejected"; in other
+    words a group disowns an attack ("nothing to do with", "no part in"), judges it
+    ("called the attack suspicious", "denounced") or praises it without claiming it
+    ("hailed the operation"). Each is a stance on the attack, not its authorship."""
+    name = next(n for n in _GROUPS if n in sentence)
+    start = sentence.index(name)
+    assert role_of(sentence, start, start + len(name)) == "denier"
+
+
+_GROUPS = (
+    "Kataib Hezbollah",
+    "Asaib Ahl al-Haq",
+    "Harakat al-Nujaba",
+    "Kataib Sayyid al-Shuhada",
+)
+
+
+def test_a_disowning_group_told_after_the_attack_is_not_its_attacker(
+    theater: Scenario,
+) -> None:
+    """Rockets at the base, an "Advertisement" line, then a group that "said it had
+    nothing to do with the barrage" while the government vowed to find the culprits:
+    the attack has no attacker."""
+    found = _rows(
+        theater,
+        dt.date(2021, 3, 5),
+        "Rockets hit the Ain al-Asad air base on Wednesday, the coalition said.",
+        "Advertisement",
+        "Kataib Hezbollah said it had nothing to do with the barrage, while the Iraqi "
+        "government vowed to find those responsible.",
+    )
+    assert _actors(found) == {"al_asad": None}

@@ -7,7 +7,9 @@ from named features of the words around the name, in this order:
 
 - ``sponsor`` after the name: a descriptor's sponsor ("Iran-backed militias", "Iran's
   proxies"), or a compound cut short ("attacks by Iranian-" where an excerpt ends);
-- ``denier``: who condemned, denied or rejected the attack, later in the clause;
+- ``denier``: who took a stance on the attack that is not its authorship, later in
+  the clause: denied or disowned it ("had nothing to do with"), judged it ("condemned",
+  "called the attack suspicious") or praised it without claiming it ("hailed");
 - before the name (up to two words between: "linked to the Iran-backed X"), the role of
   the nearest cue: ``target`` (what a strike hit: "against X", "strikes on X", "targeting
   X", "struck X"), ``opposed`` (a campaign's enemy, not this strike's: "the coalition to
