@@ -272,3 +272,22 @@ def test_a_name_told_next_that_the_description_does_not_allow_is_another_attack(
         "Advertisement",
     )
     assert sorted(r.base_id or "" for r in rows) == ["", "al_asad"]
+
+
+def test_where_sirens_sounded_is_not_the_site_the_attack_targeted(theater: Scenario) -> None:
+    """ "In June, a drone targeted the US base at the airport and sirens went off in the
+    US consulate": the consulate is where a warning sounded; the attack's site is the
+    base at the airport the article told (Erbil's), a month before the day's attack."""
+    rows = _rows(
+        theater,
+        dt.date(2021, 7, 20),
+        "Two drones struck Erbil air base on Monday, a coalition spokesman wrote.",
+        "The Erbil airport, which hosts coalition troops, has been attacked before. In "
+        "June, a drone targeted the US base at the airport and sirens went off in the US "
+        "consulate in Erbil. Nobody was hurt then.",
+        "Advertisement",
+    )
+    assert [(r.base_id, r.date, r.date_precision) for r in rows] == [
+        ("erbil", dt.date(2021, 7, 19), "day"),
+        ("erbil", dt.date(2021, 6, 1), "month"),
+    ]

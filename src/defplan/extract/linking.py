@@ -87,6 +87,8 @@ from defplan.extract.draft import (
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
 
+# -- cue words: what a clause says of its attack ------------------------------------
+
 # "last" of a date ("last night", "last Tuesday", "late last month") says when, not that
 # the attack is another one ("the last attack on the base")
 _LAST_OF_A_DATE = (
@@ -155,6 +157,27 @@ def _also_on_its_day(mention: Mention, clause: str) -> bool:
     )
 
 
+def _distinct(attack: DraftAttack) -> bool:
+    return distinct_mention(attack.main)
+
+
+# "just days after a similar attack killed two soldiers there" ... "The attack came two
+# days after a similar strike killed ...": both recall the one earlier attack
+RECALLED: Final = re.compile(r"\b(?:similar|previous|prior|earlier)\b", re.IGNORECASE)
+# what says so without a date ("earlier this month" dates the attack told)
+LIKE_BEFORE: Final = re.compile(r"\b(?:similar|previous|prior)\b", re.IGNORECASE)
+
+
+def recalled(attack: DraftAttack, words: re.Pattern[str] = LIKE_BEFORE) -> bool:
+    """Whether the draft was told as the earlier attack the article recalls ("a similar
+    attack killed two soldiers there")."""
+    sentence = attack.main.sentence
+    clause = sentence.text[attack.main.start - sentence.start : attack.main.end - sentence.start]
+    return words.search(clause) is not None
+
+
+# -- days listed in one clause: one draft a day ---------------------------------------
+
 #: "On November 9 and 11": a second day of the month listed after the first
 _AND_DAY: Final = re.compile(
     r"\s*(?:and|&)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|a\.m|p\.m|:))"
@@ -181,25 +204,6 @@ def listed_days(attack: DraftAttack) -> list[DraftAttack]:
     other = replace(attack, date=replace(date, day=day, text=text), sentences=set(attack.sentences))
     other.spans = set(attack.spans)
     return [attack, other]
-
-
-def _distinct(attack: DraftAttack) -> bool:
-    return distinct_mention(attack.main)
-
-
-# "just days after a similar attack killed two soldiers there" ... "The attack came two
-# days after a similar strike killed ...": both recall the one earlier attack
-RECALLED: Final = re.compile(r"\b(?:similar|previous|prior|earlier)\b", re.IGNORECASE)
-# what says so without a date ("earlier this month" dates the attack told)
-LIKE_BEFORE: Final = re.compile(r"\b(?:similar|previous|prior)\b", re.IGNORECASE)
-
-
-def recalled(attack: DraftAttack, words: re.Pattern[str] = LIKE_BEFORE) -> bool:
-    """Whether the draft was told as the earlier attack the article recalls ("a similar
-    attack killed two soldiers there")."""
-    sentence = attack.main.sentence
-    clause = sentence.text[attack.main.start - sentence.start : attack.main.end - sentence.start]
-    return words.search(clause) is not None
 
 
 # -- 1. who tells it ------------------------------------------------------------------

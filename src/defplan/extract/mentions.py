@@ -1788,6 +1788,26 @@ def _placed_elsewhere(current: _ClauseFacts) -> bool:
     return all(s.end <= current.clause.start + timed.start() for s in current.sites)
 
 
+# "... and sirens went off in the US consulate": where a warning sounded, not the target
+ALARM_AT: Final = re.compile(
+    r"\b(?:sirens?|alarms?)\s+(?:\w+\s+){0,3}?(?:went\s+off|sounded|wailed|rang|blared)"
+    r"\s+(?:\w+\s+){0,2}?(?:in|at|across|inside|over)\s+",
+    re.IGNORECASE,
+)
+
+
+def _not_alarmed(current: _ClauseFacts) -> list[SiteMention]:
+    """The clause's sites but those where only a warning sounded ("a drone targeted the
+    US base on the airport grounds and sirens went off in the US consulate"), when
+    another is left."""
+    alarm = ALARM_AT.search(current.clause.text)
+    if alarm is None:
+        return current.sites
+    at = current.clause.start + alarm.end()
+    kept = [s for s in current.sites if s.start < at]
+    return kept or current.sites
+
+
 def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | None:
     """The site an attack clause is about: its own; a base named in a neighbouring plain
     clause ("an outpost — known as Tower 22 — in Jordan"); or, for "struck again", the
@@ -1798,7 +1818,7 @@ def _site_of(facts: list[_ClauseFacts], current: _ClauseFacts) -> SiteMention | 
         return _pick_site(when[0].sites)  # "the first attack on the base since <day>, when"
     if _placed_elsewhere(current):
         return None  # "the alarm sounded at the consulate before the attack"
-    site = _pick_site(current.sites)
+    site = _pick_site(_not_alarmed(current))
     # "The pullout from Qayara airfield comes after two rockets hit ...": an earlier event,
     # not at the site of the clause it follows
     sequel = SEQUEL.match(current.clause.text) is not None
