@@ -116,6 +116,21 @@ def test_a_sponsor_in_any_descriptor_is_not_the_attacker(theater: Scenario, tie:
     assert _actors(found) == [("al_asad", None)]
 
 
+def test_a_state_that_supplies_or_uses_drones_in_general_is_not_this_attack_s_agent(
+    theater: Scenario,
+) -> None:
+    """A headline's general claim, "Iran uses drones to threaten US forces", and a
+    supplier ("Iran supplied the drones") name the state as the arms' source, not as
+    the one that launched the drones at the Tanf garrison last week."""
+    found = _rows(
+        theater,
+        "Iran uses drones to threaten US forces in Syria.",
+        "Several drones attacked the US garrison at Al-Tanf last week, officials said.",
+        "Officials said Iran supplied the drones. Two were shot down.",
+    )
+    assert _actors(found) == [("al_tanf", None)]
+
+
 def test_a_compound_cut_short_where_the_excerpt_ends_names_no_attacker(
     theater: Scenario,
 ) -> None:
@@ -227,6 +242,8 @@ def test_a_far_claim_of_many_attacks_or_beside_two_attacks_is_of_neither(
         ("fighters affiliated with Iran", "Iran", "sponsor"),
         ("Iran-backed fighters", "Iran", "sponsor"),
         ("Iran's proxies fired", "Iran", "sponsor"),
+        ("Iran supplied the drones that struck", "Iran", "sponsor"),
+        ("Iran uses drones to threaten US forces", "Iran", "sponsor"),
         ("talks with Iran stalled", "Iran", "relation"),
         ("officials accused Iran of", "Iran", "accused"),
         ("threats to shipping posed by the Houthis", "Houthis", "threat"),
