@@ -563,3 +563,20 @@ def test_more_ways_a_report_tells_a_day(written: str, day: str, precision: str) 
     their month when sure (the report of Thursday 26 October 2023)."""
     [date] = find_dates(f"Rockets hit the base {written}.", dt.date(2023, 10, 26))
     assert (date.day.isoformat(), date.precision) == (day, precision)
+
+
+@given(st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2098, 12, 31)), st.booleans())
+def test_a_weekday_before_an_all_numbers_date_picks_its_order(day: dt.date, us: bool) -> None:
+    """ "Sunday 10/12/2023" may be 10 December or 12 October: the weekday written before
+    it keeps the order that falls on it; when both or neither do, no date is read."""
+    first, second = (day.month, day.day) if us else (day.day, day.month)
+    text = f"Rockets hit the camp on {WEEKDAYS[day.weekday()]} {first:02d}/{second:02d}/{day.year}."
+    found = find_dates(text, dt.date(2099, 1, 1))
+    try:
+        other = dt.date(day.year, second, first) if us else dt.date(day.year, first, second)
+    except ValueError:
+        other = day  # only one order makes a day
+    if other == day or other.weekday() != day.weekday():
+        assert [(d.day, d.precision) for d in found] == [(day, "day")]
+    else:
+        assert all(d.day != day or d.precision != "day" for d in found if "/" in d.text)

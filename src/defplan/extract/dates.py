@@ -30,7 +30,14 @@ Relative words are resolved here, each to the precision the words support:
 "Thursday (October 19)"        the date written, not the weekday: day
 =============================  =================================================
 
-A date after the publication day is dropped: it is a page stamp or a mistake.
+A date after the publication day is dropped (a page stamp or a mistake), except a day
+written in full with its year up to a week after it (a digest filed under the day its
+week opens). Relative dates are read against the lead's dateline day when it is a few
+days before publication (``report_day``), and an undated page's days without a year
+against its anchor (``Anchor``). Each date carries named roles (``_roles``): whether it
+is a statement's day, a dateline, the start of a period, another event's day, or the
+day that names the attack; ``mentions`` and ``events`` choose each attack's date by
+them.
 """
 
 from __future__ import annotations
@@ -76,7 +83,10 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     # "09/20/2016", "14.01.2024": only when one order alone makes a day (see _numeric_day)
     (
         "numeric",
-        re.compile(rf"\b(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{_YEAR})\b"),
+        re.compile(
+            rf"\b(?:(?P<weekday>{_WEEKDAY}),?\s+)?"
+            rf"(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{_YEAR})\b"
+        ),
     ),
     (
         "day_month_year",
@@ -498,7 +508,14 @@ def few_days_ago(published: dt.date) -> _Resolved:
 
 def _numeric_day(match: re.Match[str]) -> _Resolved:
     """ "09/20/2016" or "20/09/2016": the day when only one order (month/day or
-    day/month) makes one, or both orders make the same; else a ValueError."""
+    day/month) makes one, or both orders make the same, or the weekday written right
+    before it names one of them ("Sunday 10/12/2023": 10 December, a Sunday); else a
+    ValueError.
+
+    >>> found = find_dates("on Sunday 10/12/2023", dt.date(2023, 12, 20))
+    >>> [(d.text, d.day.isoformat()) for d in found]
+    [('Sunday 10/12/2023', '2023-12-10')]
+    """
     a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("y"))
     days = set()
     for month, day in ((a, b), (b, a)):
@@ -506,6 +523,9 @@ def _numeric_day(match: re.Match[str]) -> _Resolved:
             days.add(dt.date(year, month, day))
         except ValueError:
             continue
+    named = match.group("weekday")
+    if len(days) > 1 and named:
+        days = {d for d in days if d.weekday() == WEEKDAYS.index(named)}
     if len(days) != 1:
         raise ValueError(match.group(0))
     return days.pop(), "day"
