@@ -580,3 +580,44 @@ def test_a_weekday_before_an_all_numbers_date_picks_its_order(day: dt.date, us: 
         assert [(d.day, d.precision) for d in found] == [(day, "day")]
     else:
         assert all(d.day != day or d.precision != "day" for d in found if "/" in d.text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "on Sunday",
+        "SATURDAY NIGHT",
+        "Sept.11",
+        "18 February",
+        "(ABC-XYZ)",
+        "Place, ",
+        "30 Sep 2020",
+        "10/12/2023",
+        "a few days ago",
+        "two weeks ago",
+        "since last",
+        "the day before yesterday",
+        "Thursday (October 19)",
+        "on the evening of the 19th",
+        "in response to the killing of",
+        "On June 18, the command says",
+        ":",
+        " \u2013 ",
+        "last night",
+        "earlier in the week",
+        "29th January 2024",
+        "rockets hit the base",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=8), _DAYS, st.booleans())
+def test_reading_dates_never_fails_and_never_reads_far_ahead(
+    pieces: list[str], published: dt.date, undated: bool
+) -> None:
+    """Any mix of the phrasings above is read without an error; no date lies more than
+    a week after publication, and an undated text's relative dates float."""
+    text = " ".join(pieces)
+    for date in find_dates(text, None if undated else published):
+        if not undated:
+            assert date.day <= published + dt.timedelta(days=7)
+        assert date.start <= date.end <= len(text)
