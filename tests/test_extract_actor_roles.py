@@ -228,6 +228,31 @@ def test_a_far_claim_of_many_attacks_or_beside_two_attacks_is_of_neither(
     assert _far_claim(theater, bare, second) == [("al_asad", None), ("tower_22", None)]
 
 
+@pytest.mark.parametrize(
+    ("claim", "claimed"),
+    [
+        ("claimed responsibility for the attack on the air base", ["harir"]),
+        ("claimed responsibility for the attacks", ["al_asad", "harir"]),
+    ],
+)
+def test_a_claim_of_one_attack_beside_two_is_of_the_one_told_last(
+    theater: Scenario, claim: str, claimed: list[str]
+) -> None:
+    """Drones at Ain al-Asad and at Harir in one sentence, then a sentence on the Harir
+    drone alone, then "X claimed responsibility for the attack on the air base": the
+    claim of one attack is of the one told last; a claim of "the attacks" of both."""
+    found = _rows(
+        theater,
+        "Drones target two bases",
+        "Photo: A runway in western Iraq. (Name/Agency)",
+        "Two drones targeted Ain al-Asad air base and Harir air base on Wednesday, officials said.",
+        "The drone aimed at Harir was shot down but exploded near the fence, lightly "
+        "wounding two troops.",
+        f"Tashkil al-Waritheen, a militia backed by Iran, {claim}.",
+    )
+    assert sorted(r.base_id or "" for r in found if r.actor == "Tashkil al-Waritheen") == claimed
+
+
 # -- the role decision itself -------------------------------------------------------------
 
 

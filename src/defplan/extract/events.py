@@ -506,13 +506,24 @@ def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack
     if named:  # and the attacks told after it ("they also targeted ...")
         return [a for a in near if a in named or min(a.sentences) > claim.sentence]
     if near:
-        return near
+        return _told_last(near, claim) if claim.singular else near
     # told far from its attack: of the one attack on a base it names, or of the
     # article's only attack when it claims "the attack"
     named = [a for a in attacks if a.site is not None and a.site.base_id in claim.bases]
     if len(named) == 1 or (claim.definite and len(attacks) == 1):
         return named or attacks
     return []
+
+
+def _told_last(near: list[DraftAttack], claim: Attribution) -> list[DraftAttack]:
+    """Of the attacks told before a claim of one ("claimed responsibility for the attack
+    on the air base" after drones at Harir and at Ain al-Asad, then "the drone targeting
+    Harir was intercepted"), the one told last; all when two were told last together."""
+    before = [a for a in near if min(a.sentences) <= claim.sentence]
+    if len(before) < 2 or len(before) < len(near):
+        return near
+    last = max(max(i for i in a.sentences if i <= claim.sentence) for a in before)
+    return [a for a in before if last in a.sentences]
 
 
 def _continues(volley: Mention, mention: Mention) -> bool:

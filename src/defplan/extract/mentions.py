@@ -262,6 +262,7 @@ class Attribution:
     bases: frozenset[str] = frozenset()  # the bases a claim names ("claimed the Harir attack")
     since: int | None = None  # the first sentence it reaches back to (captions not counted)
     definite: bool = False  # of one attack told as known ("claimed the attack")
+    singular: bool = False  # a claim of one attack by its noun ("claimed the attack")
     # the years a reply's own words name ("The 2020 U.S. drone strike ..."): it answers
     # no attack of another year
     years: frozenset[int] = frozenset()
@@ -1505,8 +1506,9 @@ def _claims(
     """A group's claim in ``sentence``, or "its fighters" after one told just before."""
     group = claim_in(sentence.text, actors, antecedent)
     if group is not None:
-        definite = bool(THE_ATTACK.search(sentence.text) or BARE_CLAIM.search(sentence.text))
-        return [Attribution(sentence.index, group, "claim", definite=definite)]
+        singular = THE_ATTACK.search(sentence.text) is not None
+        definite = singular or BARE_CLAIM.search(sentence.text) is not None
+        return [Attribution(sentence.index, group, "claim", definite=definite, singular=singular)]
     group = blamed(sentence.text, actors)
     if group is not None:
         return [Attribution(sentence.index, group, "claim", definite=True)]
