@@ -291,3 +291,44 @@ def test_where_sirens_sounded_is_not_the_site_the_attack_targeted(theater: Scena
         ("erbil", dt.date(2021, 7, 19), "day"),
         ("erbil", dt.date(2021, 6, 1), "month"),
     ]
+
+
+def _on(base: str, *days: tuple[int, int]) -> list[tuple[str, dt.date]]:
+    """Rows at ``base`` on each (month, day) of 2023."""
+    return [(base, dt.date(2023, month, day)) for month, day in days]
+
+
+PARAPHRASES = {
+    # an ordinal aside told as an appositive, with no "marking"
+    "aside as an appositive": (
+        "Two rockets hit the Conoco gas field base on Tuesday, the third attack on a US "
+        "base in Syria this week, officials said.\n\nAdvertisement\n\nNo one was hurt.\n",
+        _on("conoco", (11, 14)),
+    ),
+    # a governor's "another attack", condemned, on a base the theater guesses
+    "another, condemned": (
+        "Rockets hit Erbil air base on Monday night.\n\nPhoto: the terminal. (Agency)\n\n"
+        "The governor condemned what he called another cowardly attack on a base in the "
+        "Kurdistan Region.\n",
+        _on("erbil", (11, 13)),
+    ),
+    # days listed with the month after them, after the day's own attack
+    "days listed, month last": (
+        "Drones hit Harir base on Monday. The base was also attacked by drones on 9 and 11 "
+        "November, the group said.\n\nRelated: Oil prices rise\n",
+        _on("harir", (11, 13), (11, 9), (11, 11)),
+    ),
+    # two days each with its month are not a list of days of one month
+    "two days, two months": (
+        "Drones flew at Al-Tanf garrison on Monday and were shot down.\n\nMilitias were "
+        "accused of two attacks that hit the garrison on October 3 and September 21.\n",
+        _on("al_tanf", (11, 13), (10, 3), (9, 21)),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARAPHRASES))
+def test_each_mechanism_holds_for_other_wordings(theater: Scenario, name: str) -> None:
+    text, expected = PARAPHRASES[name]
+    rows = extract_text(text, theater.bases, published=dt.date(2023, 11, 15)).rows
+    assert sorted((r.base_id or "", r.date) for r in rows) == sorted(expected)

@@ -182,28 +182,40 @@ def recalled(attack: DraftAttack, words: re.Pattern[str] = LIKE_BEFORE) -> bool:
 _AND_DAY: Final = re.compile(
     r"\s*(?:and|&)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|a\.m|p\.m|:))"
 )
+#: "on 9 and 11 November": a first day listed before the day written with its month
+_DAY_AND: Final = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:and|&)\s+$")
+_MONTH_BEFORE: Final = re.compile(
+    rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s*$", re.IGNORECASE
+)
 
 
 def listed_days(attack: DraftAttack) -> list[DraftAttack]:
-    """``attack``, and one more for each day its date's clause lists after the first
-    ("On November 9 and 11, the base was also attacked": two attacks, one a day)."""
+    """``attack``, and one more for another day its date's clause lists ("On November 9
+    and 11, the base was also attacked", "on 9 and 11 November": two attacks, one a
+    day), in the order of their days."""
     date = attack.date
     if date is None or date.precision != "day" or not month_written(date):
         return [attack]
-    sentence = attack.main.sentence
-    after = _AND_DAY.match(sentence.text, date.end - sentence.start)
-    if after is None or not 0 <= date.end - sentence.start <= len(sentence.text):
+    text = attack.main.sentence.text
+    at, end = date.start - attack.main.sentence.start, date.end - attack.main.sentence.start
+    if not 0 <= at <= end <= len(text):
+        return [attack]
+    before = _DAY_AND.search(text[:at])
+    if before is not None and _MONTH_BEFORE.search(text[: before.start()]):
+        before = None  # "on November 3 and July 21": two days, each with its month
+    listed = _AND_DAY.match(text, end) or before
+    if listed is None:
         return [attack]
     try:
-        day = date.day.replace(day=int(after.group(1)))
+        day = date.day.replace(day=int(listed.group(1)))
     except ValueError:
         return [attack]
-    if day <= date.day:
+    if day == date.day:
         return [attack]
-    text = re.sub(r"\b\d{1,2}\b", after.group(1), date.text, count=1)
-    other = replace(attack, date=replace(date, day=day, text=text), sentences=set(attack.sentences))
-    other.spans = set(attack.spans)
-    return [attack, other]
+    written = re.sub(r"\b\d{1,2}\b", listed.group(1), date.text, count=1)
+    other = replace(attack, date=replace(date, day=day, text=written))
+    other.sentences, other.spans = set(attack.sentences), set(attack.spans)
+    return [attack, other] if day > date.day else [other, attack]
 
 
 # -- 1. who tells it ------------------------------------------------------------------
@@ -214,7 +226,9 @@ Teller = Literal["narrator", "headline", "reported"]
 _ENDED: Final = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
 #: a speaker's words: "Pompeo said he was outraged by another attack", "..., he tweeted"
 _SPEECH: Final = re.compile(
-    r"\b(?:said|says|tweeted|wrote|posted|told|added|stated|declared|announced)\b", re.I
+    r"\b(?:said|says|tweeted|wrote|posted|told|added|stated|declared|announced|condemned"
+    r"|denounced|decried|called|described)\b",
+    re.I,
 )
 #: "another attack": one more of a series, the narrator's or a speaker's
 _ANOTHER: Final = re.compile(r"\banother\s+(?:\w+\s+)?(?:attack|strike|barrage|assault)\b", re.I)
@@ -222,7 +236,7 @@ _ANOTHER: Final = re.compile(r"\banother\s+(?:\w+\s+)?(?:attack|strike|barrage|a
 #: US base since ...", "in what was the third attack this week"
 ORDINAL_ASIDE: Final = re.compile(
     r"^\W*(?:and\s+)?(?:(?:marking|making|marks|marked)\s+(?:it\s+)?|in\s+what\s+(?:was|is)\s+"
-    r"|(?:which|that)\s+(?:was|is|marks|marked)\s+)(?:the|an?)\s+(?:\w+\s+)?"
+    r"|(?:which|that)\s+(?:was|is|marks|marked)\s+)?(?:the|an?)\s+(?:\w+\s+)?"
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)"
     r"|latest|new)\b",
     re.IGNORECASE,
@@ -412,11 +426,18 @@ def guessed(site: SiteMention) -> bool:
 
 
 def _ordinal_aside(first: DraftAttack, second: DraftAttack) -> bool:
-    """Whether ``second`` is an aside of ``first``'s sentence that counts it ("...,
-    marking the first attack on a US base in the country since the earthquake")."""
+    """Whether ``second`` is an aside of ``first``'s sentence that counts it, on a site it
+    only describes ("..., marking the first attack on a US base in the country since the
+    earthquake", "..., the third attack on a US base in Syria this week")."""
+    assert second.site is not None
     sentence = second.main.sentence
     clause = sentence.text[second.main.start - sentence.start : second.main.end - sentence.start]
-    return sentence.index == first.main.sentence.index and bool(ORDINAL_ASIDE.match(clause))
+    return (
+        sentence.index == first.main.sentence.index
+        and second.main.start > first.main.start
+        and _unpinned(second.site)  # "the first attack ..., the second hit Balad": two
+        and bool(ORDINAL_ASIDE.match(clause))
+    )
 
 
 @dataclass(frozen=True)
@@ -461,9 +482,11 @@ def link_features(
     described = _elaborates(first, second)
     reported = (
         told[1] == "reported"
-        and _unpinned(second.site)
         and second.date is None
-        and fits_description(second.site, first.site)
+        and (
+            fits_description(second.site, first.site)
+            or (guessed(second.site) and second.site.base_id == first.site.base_id)
+        )
     )
     # a recalled attack's own cue does not keep apart the sentence that names its site
     cued = [a for a in (first, second) if a is not described and _distinct(a)]
