@@ -733,6 +733,8 @@ def anchor_day(texts: list[str], attack_told: list[bool]) -> Anchor | None:
 #: days a lead's dateline may come before the page's publication day and still be the
 #: day the report was written (a wire story put on a site the next day)
 DATELINE_LAG_DAYS: Final = 3
+#: how far into its sentence a dateline's day may stand ("CITY, Region, April 14 (Agency)")
+DATELINE_REACH_CHARS: Final = 40
 
 
 def report_day(lead: list[str], published: dt.date | None) -> dt.date | None:
@@ -747,6 +749,9 @@ def report_day(lead: list[str], published: dt.date | None) -> dt.date | None:
     datetime.date(2021, 4, 14)
     >>> report_day(["A drone hit the base last night."], dt.date(2021, 4, 15))
     datetime.date(2021, 4, 15)
+    >>> report_day(["Smoke rose over the air base after the strike on April 14 (Agency)."],
+    ...            dt.date(2021, 4, 15))
+    datetime.date(2021, 4, 15)
     """
     if published is None:
         return None
@@ -754,6 +759,7 @@ def report_day(lead: list[str], published: dt.date | None) -> dt.date | None:
         for date in find_dates(text, published):
             if (
                 date.dateline
+                and date.start <= DATELINE_REACH_CHARS  # a dateline opens its text
                 and date.precision == "day"
                 and 0 <= (published - date.day).days <= DATELINE_LAG_DAYS
             ):
