@@ -123,3 +123,35 @@ def test_a_disowning_group_told_after_the_attack_is_not_its_attacker(
         "government vowed to find those responsible.",
     )
     assert _actors(found) == {"al_asad": None}
+
+
+# -- a base described in other grammar ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("site", "base_id"),
+    [
+        # the country that owns the place, as a possessive
+        ("an air base in Iraq's western Anbar province that hosts US-led forces", "al_asad"),
+        ("an airbase in Syria's Hasakah province", "rumalyn"),
+        # the land a place names: "the countryside of", "the desert of"
+        ("a coalition base in the countryside of Hasakah", "rumalyn"),
+        # a site with a name of its own the theater does not know, in a region: not the
+        # region's base; at a base's own name it is that base
+        ("the Kharab al-Jir base in the countryside of Hasakah", None),
+        ("the Kharab al-Jir base in Rumailan", "rumalyn"),
+    ],
+)
+def test_a_base_described_in_other_grammar(
+    theater: Scenario, site: str, base_id: str | None
+) -> None:
+    """Descriptions were read as "a base in western Anbar"; news also writes the
+    country as a possessive ("in Iraq's western Anbar province") and the land as a
+    noun ("in the countryside of Hasakah")."""
+    found = _rows(
+        theater,
+        dt.date(2023, 12, 28),
+        f"Two drones struck {site} on Wednesday, a monitoring group said.",
+        "Advertisement",
+    )
+    assert [r.base_id for r in found] == [base_id]

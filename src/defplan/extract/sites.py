@@ -236,11 +236,15 @@ _LOCATION: Final = (
     r"\s*(?P<prep>near|outside|in|at|on|by|close\s+to|inside|within|along"
     r"|(?:(?:some|about)\s+\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)\s+"
+    # the land a place names: "the province of Anbar", "the desert of southeastern Syria"
     r"(?:the\s+)?(?:(?:(?:north|south|east|west)(?:ern)?\s+)?(?:city|town|village|province"
-    r"|district|governorate|region|outskirts)\s+of\s+)?"
+    r"|district|governorate|region|outskirts|desert|countryside|area|hills|mountains|plains"
+    r"|suburbs)\s+of\s+)?"
     r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
     r"|April|May|June|July|August|September|October|November|December|Dec|Jan|Feb|Mar|Apr"
     r"|Jun|Jul|Aug|Sept?|Oct|Nov)\b)"
+    # a country or region that owns the place: "Iraq's western Anbar province"
+    r"(?:(?-i:[A-Z])[\w-]*['\u2019]s\s+(?=(?-i:[A-Z])|[a-z]+ern\b|central\b))?"
     rf"(?P<place>{_DIRECTION}*(?:(?-i:[A-Z])[\w'\u2019-]*|al-\w+|ez-\w+)(?:\s+(?:(?-i:[A-Z])[\w'\u2019-]*"
     r"|al-\w+|ez-\w+|al|el|ad|as))*(?:\s+(?:province|governorate|border|region))?)"
 )
@@ -458,6 +462,7 @@ class Gazetteer:
     regions: tuple[Region, ...] = ()
     location: re.Pattern[str] = field(default_factory=lambda: location_pattern(()))
     places: tuple[Place, ...] = ()
+    actors: tuple[Actor, ...] = ()
 
     @classmethod
     def from_bases(
@@ -471,12 +476,13 @@ class Gazetteer:
         ``regions`` (default: lexicons/regions.csv) names the areas articles mention,
         ``actors`` (default: lexicons/actors.csv) whose bases they may be, ``places``
         (default: lexicons/places.csv) the towns they measure directions from."""
-        owners = owners_of(actors or default_actors())
+        actors = actors or default_actors()
         gazetteer = cls(
             tuple(bases),
             regions=regions or default_regions(),
-            location=location_pattern(owners),
+            location=location_pattern(owners_of(actors)),
             places=places or default_places(),
+            actors=tuple(actors),
         )
         for base in gazetteer.bases:
             for phrase in dict.fromkeys((base.name, *base.aliases)):
@@ -597,6 +603,38 @@ class Gazetteer:
             return {b.base_id for b in inside}
         return None
 
+    def _named_in(
+        self, place: str | None, candidates: set[str], name_words: list[str], plain: bool
+    ) -> set[str]:
+        """The bases a description with name words allows in a place: "the Tanf base in
+        Syria", the name narrows what the place allows. A name the theater does not
+        know, placed in a region ("the Kharab al-Jir base in the countryside of
+        Hasakah"), is another site than the region's base; placed at a base's own name
+        ("... base in Rumailan") it is that base. A title's capitals (``plain`` False:
+        "Drones Target Coalition Base in Hasakah") are no sign of a name."""
+        named = self.place_candidates(" ".join(reversed(name_words)))
+        if named is not None:
+            return (candidates & named) or candidates
+        if place and plain and not self._names_a_base(place) and self._own_name(name_words):
+            return set()
+        return candidates
+
+    def _own_name(self, name_words: Sequence[str]) -> bool:
+        """Whether the capitalised words before a site noun may be the site's own name: a
+        plain word of four letters or more ("Kharab"), not a compound ("US-run") nor an
+        actor that owns it ("a United States diplomatic facility")."""
+        text = " ".join(reversed(name_words))
+        for actor in self.actors:
+            text = actor.pattern.sub(" ", text)
+        return any(w.isalpha() and len(w) > 3 for w in text.split())
+
+    def _names_a_base(self, place: str) -> bool:
+        """Whether a place is (a word of) a base's own name ("Rumailan"), not a region."""
+        words = [w for w in re.split(r"[\s\-]+", place) if w]
+        return self.resolve_name(place) is not None or any(
+            self._by_word(w) for w in words if fold(w) not in GENERIC_WORDS
+        )
+
     def _manned(self, candidates: set[str]) -> set[str]:
         """Of several bases a description allows, the ones open with troops: a base
         described as hosting troops is one that has them ("a base in western Anbar"
@@ -698,7 +736,7 @@ class Gazetteer:
         )
         if local and COALITION_PRESENCE.search(text):
             local = False
-        place, candidates = self._allowed(noun, place, adj_words, titled, toward)
+        place, candidates = self._allowed(match.group("noun"), place, adj_words, titled, toward)
         base_id = None
         if candidates is not None and not plural and not local:
             # one base fits, or one of those that fit is open and manned
@@ -752,7 +790,10 @@ class Gazetteer:
         titled: re.Match[str] | None,
     ) -> tuple[str | None, set[str] | None]:
         """The bases a place allows (``candidates``) that the rest of the description
-        fits: its name words, an airbase's airfield, an embassy."""
+        fits: its name words, an airbase's airfield, an embassy. ``noun`` as written: a
+        capitalised one is a title's ("Drones Target Coalition Base"), whose capitals are
+        no sign of a name."""
+        written, noun = noun, noun.lower()
         name_words = [
             re.sub(r"['\u2019]s$", "", w)  # "Erbil's international airport"
             for w in adj_words
@@ -769,9 +810,7 @@ class Gazetteer:
             place = " ".join(reversed(name_words))
             candidates = self.place_candidates(place) or set()
         elif name_words and candidates is not None:
-            # "the Tanf base in Syria": the name narrows what the place allows
-            named = self.place_candidates(" ".join(reversed(name_words))) or set()
-            candidates = (candidates & named) or candidates
+            candidates = self._named_in(place, candidates, name_words, written.islower())
         if candidates is not None and "air" in noun.replace(" ", ""):
             # an airbase is one with an airfield, unless the place has none and the site
             # has no name of its own ("a US airbase near the Conoco gas field": reporters
