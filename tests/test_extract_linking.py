@@ -332,3 +332,24 @@ def test_each_mechanism_holds_for_other_wordings(theater: Scenario, name: str) -
     text, expected = PARAPHRASES[name]
     rows = extract_text(text, theater.bases, published=dt.date(2023, 11, 15)).rows
     assert sorted((r.base_id or "", r.date) for r in rows) == sorted(expected)
+
+
+def test_a_description_naming_a_place_the_theater_lacks_fits_none_of_its_bases(
+    theater: Scenario,
+) -> None:
+    """ "a US military base in al-Shaddadi town" names a place the theater has no base in:
+    it is not the Conoco attack told after it (the lead's description had been joined to
+    the nearest attack it could be), but an attack of its own at an unknown site."""
+    rows = _rows(
+        theater,
+        dt.date(2023, 12, 15),
+        "The Islamic Resistance in Iraq posted a statement announcing that its fighters "
+        "attacked a US military base in al-Shaddadi town in Syria with drones.",
+        "Share this article",
+        "On Thursday, the fighters also targeted a US military base at the Conoco gas "
+        "field in Deir Ezzor, the statement said.",
+    )
+    assert sorted(r.base_id or r.base for r in rows) == [
+        "US military base in al-Shaddadi",
+        "conoco",
+    ]

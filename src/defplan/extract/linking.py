@@ -19,7 +19,8 @@ draft attacks all at once, in four steps a reader can follow:
        of a description writes it ("struck the Basmaya training base near Baghdad");
    ``fits_site``
        one side only describes a site ("a base in Iraq", "the outpost", "two bases")
-       and the other side's base fits it;
+       and the other side's base fits it (a place the theater does not know, "a base in
+       al-Shaddadi", fits none);
    ``compatible_date`` / ``compatible_weapon``
        the dates agree at the coarser precision (or one has none; a date a draft took
        from another clause of a sentence both tell is the sentence's, not the draft's);
@@ -320,13 +321,23 @@ def _same_site(a: SiteMention, b: SiteMention) -> bool:
     return not _unpinned(a) and not _unpinned(b) and fold(a.text) == fold(b.text)
 
 
+#: a description that names its place: "a US military base in al-Shaddadi town"
+_PLACE_NAMED: Final = re.compile(
+    r"\b(?:in|near|at|outside)\s+(?:the\s+)?(?:(?:al|el|ash|as|ad|an|ar)-)?[A-Z][\w'-]+"
+)
+
+
 def fits_description(described: SiteMention, other: SiteMention) -> bool:
-    """Whether ``other`` can be the site ``described`` only describes."""
+    """Whether ``other`` can be the site ``described`` only describes: a base it allows;
+    any, when it names no place; none, when it names a place the theater does not know
+    ("a US military base in al-Shaddadi" is no theater base)."""
     if not _unpinned(described) or described.local:
         return False
     if other.base_id is None:
         return False
-    return described.candidates is None or other.base_id in described.candidates
+    if described.candidates is None:
+        return _PLACE_NAMED.search(described.text) is None
+    return other.base_id in described.candidates
 
 
 #: what joins two sites of one clause into two targets, not a site and its locator
