@@ -42,15 +42,15 @@ ZERO_BY_EVENT_NOUN = "\n\n".join(
         "Shelling reported near northern airfield",
         ("A soldier walks past a hangar at an airfield in northern Iraq. (File photo/Agency)"),
         (
-            "Coalition officials said the Qayyarah West airfield was targeted by indirect "
-            "fire on Tuesday evening."
+            "Indirect fire struck the Qayyarah West airfield late on Tuesday, according to "
+            "coalition officials."
         ),
         '"We are still assessing what landed," a spokesman told reporters on Wednesday.',
         (
             "Last month, on 2 September, two drones struck near Erbil air base, where "
             "coalition troops are also stationed."
         ),
-        "Nobody was hurt during Tuesday's fire, the spokesman added.",
+        "The spokesman added that nobody was hurt in Tuesday's fire.",
         "Advertisement",
     ]
 )
@@ -70,17 +70,17 @@ def test_a_zero_told_paragraphs_later_joins_the_attack_its_event_noun_names(
 TOLL_BY_WEAPON_NOUN = "\n\n".join(
     [
         (
-            "A state fired more than a dozen ballistic missiles at two bases in January 2020. "
-            "The strike on Ain al-Asad airbase followed the killing of a general days before."
+            "In January 2020 a state answered the death of its general with ballistic "
+            "missiles. Its strike on Ain al-Asad airbase came days after he was killed."
         ),
         (
-            "Early assessments found no deaths. Officials spoke of shaken troops. The "
-            "ballistic missile attack later left at least 64 service members with brain "
-            "injuries, the Pentagon said in February."
+            "Early assessments found no deaths. Officials spoke of shaken troops. Weeks "
+            "on, 64 service members had been treated for concussions from the ballistic "
+            "missile attack, the Pentagon said in February."
         ),
         (
-            "Footage of the base taken from the air shows craters near the runway. At least "
-            "two short-range ballistic missiles were fired at Erbil air base."
+            "Pictures taken from the air show craters beside the runway. Erbil air base "
+            "was targeted by two short-range ballistic missiles as well."
         ),
     ]
 )
@@ -98,15 +98,15 @@ def test_a_toll_a_paragraph_later_joins_the_attack_told_before_not_the_next(
 SKIRMISH_ZERO = "\n\n".join(
     [
         (
-            "CITY, Aug 14 (Agency) - A rocket attack targeted the U.S. base in the Conoco "
-            "field in eastern Syria last night, a monitor said."
+            "CITY, Aug 14 (Agency) - Rockets were fired last night at the U.S. base in "
+            "the Conoco field in eastern Syria, according to a war monitor."
         ),
-        "Alarms sounded throughout the base when it was hit, the monitor added.",
+        "Sirens went off across the base as it was struck, the monitor added.",
         (
-            "Following the attack, a local militia launched retaliatory shelling against "
-            "fighters across the river."
+            "After the attack, a local militia launched retaliatory shelling at fighters "
+            "on the far bank of the river."
         ),
-        "No immediate reports of casualties from these skirmishes were confirmed.",
+        "Nobody was reported hurt in these skirmishes.",
     ]
 )
 
@@ -119,12 +119,12 @@ def test_the_zero_of_a_reply_s_skirmishes_is_not_the_attack_s(theater: Scenario)
 # a volley's weapon told only in a later clause of the sentence that retells the attack
 WEAPON_LATER_IN_SENTENCE = "\n\n".join(
     [
-        "Three rockets fell on Monday near Erbil airport, a broadcaster reported.",
+        "A broadcaster said three rockets came down near Erbil airport on Monday.",
         "Photo: smoke over the city (Agency)",
         (
-            "According to reports, the previous attack on the US base in Erbil occurred in "
-            "late September 2020. The base's air defences reportedly thwarted the attack, "
-            "with at least two rockets falling in nearby neighbourhoods."
+            "Reports put the last attack on the US base in Erbil in late September 2020. "
+            "Air defences at the base intercepted most of that attack, with two rockets "
+            "coming down among nearby houses."
         ),
     ]
 )
@@ -176,18 +176,17 @@ ATTACK_THEN_REASON = "\n\n".join(
         "Militia drones hit US base in eastern Syria",
         "Soldiers on patrol near a village in Hasakah. (Agency)",
         (
-            'A group calling itself the "Islamic Resistance in Iraq" launched drone '
-            "strikes on the US Rumailan base in Hasakah after 20 fighters were killed in "
-            "Israeli airstrikes on militia sites."
+            'The "Islamic Resistance in Iraq" launched drone strikes on the US Rumailan '
+            "base in Hasakah on Friday, hours after Israeli airstrikes hit militia depots."
         ),
         "Groups backed by Iran have launched dozens of attacks on US bases since October.",
         (
-            "Blasts were heard at the American base in Rumailan as a result of an attack "
-            "with two waves of drones."
+            "A war monitor reported explosions at the American base in Rumailan, caused "
+            "by an attack with two waves of drones."
         ),
         (
-            "Some of the drones were downed; however, no casualties were reported as "
-            "fighter jets of the coalition flew over the area, a monitor said."
+            "Defenders shot down several of the drones; nobody was hurt while coalition "
+            "fighter jets circled overhead, the monitor said."
         ),
     ]
 )
@@ -209,8 +208,8 @@ def _volley(parts: list[str]) -> str:
     return "\n\n".join(
         [
             (
-                "Over a year ago, in January 2020, Iran fired more than a dozen ballistic "
-                "missiles at two Iraqi military bases hosting US troops."
+                "In January 2020 Iran struck two Iraqi military bases that housed US troops "
+                "with more than a dozen ballistic missiles."
             ),
             "The attack followed the killing of a general. Related: Oil output rises",
             "Officials later described the damage to hangars and living quarters.",
@@ -223,7 +222,7 @@ VOLLEY_BASE_BY_BASE = _volley(
     [
         "Eleven ballistic missiles hit Ain al-Asad airbase, a review found.",
         "Photo: a crater near the runway (Agency)",
-        "At least two short-range ballistic missiles were fired at Erbil air base.",
+        "Erbil air base was targeted by two short-range ballistic missiles.",
     ]
 )
 
@@ -269,14 +268,40 @@ def test_noise_between_an_attack_and_its_zero_does_not_move_the_zero(
 ) -> None:
     text = "\n\n".join(
         [
-            "Coalition officials said the Qayyarah West airfield was targeted by indirect "
-            "fire on Tuesday evening.",
+            "Indirect fire struck the Qayyarah West airfield late on Tuesday, according to "
+            "coalition officials.",
             *before_other,
             "Last month, on 2 September, two drones struck near Erbil air base.",
             *after_other,
-            "Nobody was hurt during Tuesday's fire, the spokesman added.",
+            "The spokesman added that nobody was hurt in Tuesday's fire.",
         ]
     )
     rows = _rows(_THEATER, text, dt.date(2016, 9, 21))
     assert (rows["q_west"].killed, rows["q_west"].wounded) == (0, 0)
     assert (rows["erbil"].killed, rows["erbil"].wounded) == (None, None)
+
+
+# the article's attack, then a background paragraph on an older attack at another base:
+# its first zero, a tally being updated, and the count "on Tuesday" (a day of saying)
+RECALLED_TOLL_UPDATED = "\n\n".join(
+    [
+        "Rockets hit base in Baghdad",
+        "A file photo of a hangar at a western airbase. (Agency)",
+        (
+            "Two small rockets landed on a coalition base in Baghdad's Green Zone before "
+            "dawn on Sunday, without causing casualties, an official said."
+        ),
+        "In January, Iran launched more than ten ballistic missiles against the Al-Asad base.",
+        ("No one died, and at first officials said no troops had been hurt in the attack."),
+        "Doctors kept finding more concussions among the troops for weeks.",
+        ("On Tuesday, the Pentagon said 109 troops had suffered brain injuries in the strike."),
+    ]
+)
+
+
+def test_a_recalled_attack_s_later_count_beats_its_first_zero_and_stays_its_own(
+    theater: Scenario,
+) -> None:
+    rows = _rows(theater, RECALLED_TOLL_UPDATED, dt.date(2020, 2, 16))
+    assert (rows["al_asad"].killed, rows["al_asad"].wounded) == (0, 109)
+    assert (rows["green_village"].killed, rows["green_village"].wounded) == (0, 0)

@@ -31,18 +31,17 @@ def _rows(theater: Scenario, text: str, published: dt.date) -> list[ExtractedAtt
 
 NEGATED_AND_UNSITED = "\n\n".join(
     [
-        "Two rockets strike K-1 base near Kirkuk",
-        "At least two rockets hit the K-1 base outside Kirkuk on Thursday evening.",
-        "There were no reports of casualties.",
+        "Rockets land at air base near Kirkuk",
+        "Two rockets landed inside K-1 air base near Kirkuk late on Thursday.",
+        "Nobody was hurt, officials said.",
         "Read more: Oil prices steady as talks resume",
         (
-            "In January, a state retaliated for the killing of its general by launching "
-            "ballistic missiles against two US bases in Iraq on January 8; K1 was not one "
-            "of them."
+            "On January 8 a state answered the killing of its general with ballistic "
+            "missiles fired at two US bases in Iraq; K1 was not among the bases hit."
         ),
         (
-            "Weeks later the same state again attacked two military bases hosting "
-            "American troops with missiles, officials recalled."
+            "Officials recalled that missiles from the same state later struck two "
+            "unnamed bases where American soldiers lived."
         ),
     ]
 )
@@ -60,8 +59,8 @@ def test_a_site_told_as_not_hit_and_bases_told_only_by_number_give_no_rows(
 UNSITED_WITH_TOLL = "\n\n".join(
     [
         (
-            "On January 8 a state fired ballistic missiles at two bases in Iraq; more "
-            "than 100 service members later suffered concussive injuries."
+            "On January 8 a state fired ballistic missiles at two bases in Iraq; over a "
+            "hundred troops were later treated for concussions."
         ),
         "Officials said the strikes were a reply to the killing of a general.",
     ]
@@ -78,8 +77,8 @@ AGAINST_FRIENDLY_FORCES = "\n\n".join(
         "Crisis tracker: week in review",
         "Washington / 1 November 2023",
         (
-            'An official said that "a one-way attack drone launched against U.S. and '
-            'Coalition forces struck al-Tanf Garrison, Syria" on Wednesday.'
+            "A US official said an explosive drone sent against U.S. and Coalition forces "
+            "hit the al-Tanf garrison in Syria on Wednesday."
         ),
         "Subscribe to our email updates",
         "Coalition jets struck militia depots near the border the next day.",
@@ -100,8 +99,8 @@ LISTED_TARGET = "\n\n".join(
         "A drone struck the coalition base at Erbil airport on Monday, officials said.",
         "Photo: a checkpoint on the airport road (Agency)",
         (
-            "In March 2022, Kataib Hezbollah targeted two airbases, including the Harir "
-            "air base, a monitor recalled."
+            "In March 2022, Kataib Hezbollah targeted two air bases in the north, among "
+            "them the Harir air base, a monitor recalled."
         ),
     ]
 )
@@ -121,10 +120,10 @@ BASE_NAMED_BEFORE = "\n\n".join(
         "Coalition to leave western airbase by next year",
         "Officials expect foreign troops to leave the region by the end of next year.",
         (
-            "Troops moved out of several facilities over the years. The Assad base was one "
-            "place that remained."
+            "Troops moved out of several facilities over the years. Only the Assad base "
+            "kept a foreign garrison."
         ),
-        "Iran targeted the base with ballistic missiles in 2020 in response to a killing.",
+        "In 2020 Iran hit the base with ballistic missiles to avenge a general.",
         "Members of the security forces stand guard at a border post. (Agency via Images)",
     ]
 )

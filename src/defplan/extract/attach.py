@@ -1,10 +1,10 @@
 """Which attack a fact told apart from it is about.
 
 A casualty count, a stated zero, a weapon or a count of munitions is often told
-sentences or a paragraph away from the clause that places its attack ("No one was
-injured during Tuesday's fire", "The ballistic missile attack left 110 service members
-with brain injuries"), and sometimes beside another event ("no reports of casualties
-from these skirmishes" after a militia's reply). Such a fact is a mention no attack
+sentences or a paragraph away from the clause that places its attack ("nobody was hurt
+in Tuesday's fire", "the ballistic missile attack had left 64 troops with concussions"),
+and sometimes beside another event (nobody hurt "in these skirmishes", after a
+militia's reply). Such a fact is a mention no attack
 took while the article was read (events.py). Here each one is scored against every
 attack of the article by named features, and the policy below decides.
 
@@ -29,8 +29,9 @@ recalls another attack ("a similar attack", "a previous strike") is about no att
 Policy: the score is the weighted sum of the features (``WEIGHTS``); the fact goes to
 the attack with the best score when that score is at least ``ATTACH_AT`` and beats the
 next best by ``MARGIN``; otherwise to none. It gives the attack only what the attack
-does not say itself: a number of killed or wounded where the attack has none, a zero
-where it says nothing of them at all (a vague "deadly" or "some were hurt" gives
+does not say itself: a number of killed or wounded larger than the attack's own (a
+count beats a zero, as when two reports of one attack disagree), a zero where it says
+nothing of them at all (a vague "deadly" or "some were hurt" gives
 nothing), a weapon where it names none, and a count of munitions only from a sentence
 that tells the attack.
 """
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from defplan.extract.counts import parse_number
@@ -120,6 +121,9 @@ def evidence(
 ) -> Evidence:
     """The features of ``fact`` told of ``attack`` in an article with ``attacks``;
     ``other_events`` are the sentences that tell an event other than these attacks."""
+    if fact.date is not None and fact.date.reported:
+        # "On Tuesday, officials said 109 were hurt in the strike": a day of saying
+        fact = replace(fact, date=None)
     at = fact.sentence.index
     told = attack.sentences or {attack.main.sentence.index}
     nearest = min(told, key=lambda i: (abs(i - at), i))
@@ -182,20 +186,20 @@ def best_attack(
     return attacks[-scored[0][1]]
 
 
+def _adds(told: int | None, held: int | None, said: bool) -> bool:
+    """Whether a count told apart replaces the attack's: a number larger than its own
+    (a count beats a zero), or a zero where it said nothing."""
+    if told is None:
+        return False
+    return told > (held or 0) or (held is None and not said)
+
+
 def give(attack: DraftAttack, fact: Mention) -> None:
     """What ``fact`` tells that ``attack`` does not say itself (see the policy)."""
     told = fact.casualties
-    if (
-        told.killed is not None
-        and attack.killed is None
-        and (told.killed or not attack.killed_said)
-    ):
+    if _adds(told.killed, attack.killed, attack.killed_said):
         attack.killed, attack.killed_said = told.killed, True
-    if (
-        told.wounded is not None
-        and attack.wounded is None
-        and (told.wounded or not attack.wounded_said)
-    ):
+    if _adds(told.wounded, attack.wounded, attack.wounded_said):
         attack.wounded, attack.wounded_said = told.wounded, True
     if attack.weapon is None and fact.weapon is not None:
         attack.weapon = fact.weapon
@@ -226,8 +230,8 @@ def volley_bases(volley: Mention) -> int | None:
 
 def share_volley(attacks: Sequence[DraftAttack], volley: Mention) -> None:
     """A volley told at "two bases" it does not name, then base by base, paragraphs on
-    ("Iran fired missiles at two Iraqi bases in January 2020" ... "At least two missiles
-    were fired at Erbil"): each attack on a named base told after it, of a weapon and
+    ("a state fired missiles at two bases in January" ... "two of them struck the Erbil
+    base"): each attack on a named base told after it, of a weapon and
     date that agree, is part of it and takes its attacker where it names none; only
     while the story stays with the volley (an attack told between that is not part of
     it ends its reach) and no more bases are told than it counts. A volley that names no

@@ -92,7 +92,7 @@ IN_NAME: Final = re.compile(
     r"\b(?!(?:Of|In|On|At|About|Around|Nearly|Almost|Over|Some|With|By|From|Only|All|And|But"
     r"|After|Before|Another|Just|Up|To|Least|Than)\b)[A-Z][\w-]*\s+$"
 )
-# a year is no count: "In 2018 rockets target the consulate", "since 2019, drones ..."
+# a year is no count: "In 2018 rockets were fired at the base", "since 2019, drones ..."
 YEAR_BEFORE: Final = re.compile(
     r"\b(?:in|since|during|until|till|by|from|of|early|late|mid|spring|summer|autumn|fall"
     r"|winter)\s*-?\s*$",
@@ -108,7 +108,7 @@ EARLIER_FIGURE: Final = re.compile(
     r"|announced|put|given|told)\b"
     r"|\b(?:was|were|had\s+been)\s+(?:earlier|initially|first|previously)\s+(?:reported|said"
     r"|put|given|announced)\b"
-    r"|\b(?:initially|first)\s+(?:reported|said|put|gave)\b",
+    r"|\b(?:initially|first)\s+(?:reported|said|put|gave|stated|announced|claimed)\b",
     re.IGNORECASE,
 )
 
@@ -290,7 +290,7 @@ INJURIES: Final = re.compile(
     r"(?:(?:minor|light|slight|serious|severe|non-life-threatening)\s+)?injuries\b",
     re.I,
 )
-# "one minor partner force casualty", "two light casualties": casualties told as minor
+# "one minor casualty among partner forces", "two light casualties": told as minor they
 # are wounded (a casualty alone may be dead or hurt, and counts neither)
 MINOR_CASUALTIES: Final = re.compile(
     rf"\b{COUNT}\s+(?:minor|light|slight|non-life-threatening)\s+(?:[\w.'\u2019-]+\s+){{0,3}}?"
@@ -556,7 +556,13 @@ def casualties_in(text: str) -> Casualties:
         now = CORRECTED_AFTER.search(text, earlier.end())
         if now is not None:
             return casualties_in(text[now.end() :])
-        return _said_only(casualties_in(EARLIER_FIGURE.sub(" ", text)))
+        earlier_told = casualties_in(EARLIER_FIGURE.sub(" ", text))
+        # (a zero told first stays: a count told later beats it, the larger kept)
+        return (
+            _said_only(earlier_told)
+            if earlier_told.killed or earlier_told.wounded
+            else (earlier_told)
+        )
     killed_none, wounded_none, spans = stated_zeros(text)
     for pattern, kills, hurts in (
         (NO_CASUALTIES, True, True),

@@ -239,10 +239,10 @@ def _rows(
 
 def _unsited(attack: DraftAttack) -> bool:
     """Whether an attack is told only in passing at several bases it does not name
-    ("Iran later retaliated by attacking two military bases hosting American troops"):
-    no site is known to be hit and nothing of it is told, so it gives no row. One whose
-    toll the article tells ("... two bases in Iraq; more than 100 service members
-    suffered concussive injuries") is kept: the article is about it."""
+    (a state "later struck two bases" where troops were based): no site is known to be
+    hit and nothing of it is told, so it gives no row. One whose toll the article tells
+    ("two bases in Iraq" and the troops treated for concussions after it) is kept: the
+    article is about it."""
     site = attack.site
     told = attack.killed_said or attack.wounded_said
     return site is not None and site.plural and site.base_id is None and not told

@@ -681,7 +681,7 @@ def _hypothetical(text: str, at: int) -> bool:
     return HYPOTHETICAL_BREAK.search(window[found[-1].end() :]) is None
 
 
-# aircraft named without a strike ("fighter jets flew over the area"): no reply by itself
+# aircraft named without a strike ("as jets circled overhead"): no reply by itself
 AIRCRAFT: Final = re.compile(r"warplanes?|fighter\s+jets?|bombers", re.I)
 STRIKE_VERB: Final = re.compile(
     r"\b(?:struck|strik\w*|hit|hits|hitting|bomb\w*|target\w*|attack\w*|pound\w*|raid\w*"
@@ -729,7 +729,7 @@ def _friendly_agent(masked: str, before: str = "") -> bool:
 
 def _strikes_back(masked: str) -> bool:
     """Whether a clause tells the other side's strike: an air strike, or aircraft doing
-    something a strike does (not aircraft that only "flew over the area")."""
+    something a strike does (not aircraft that only circled overhead)."""
     told = [m.group(0) for m in AIR_STRIKE.finditer(masked)]
     if any(not AIRCRAFT.fullmatch(t) for t in told):
         return True
@@ -1018,7 +1018,7 @@ def _without_landmarks(sites: list[SiteMention], sentence: Sentence) -> list[Sit
     return kept
 
 
-# "K1 was not one of them", "Erbil was not among the targets", "was spared": the site
+# "K1 was not among them", "Erbil was not among the targets", "was spared": the site
 # told as not attacked
 NEGATED_SITE: Final = re.compile(
     r"^\W*(?:(?:was|were|is|are)\s+(?:not|n't)\s+(?:one\s+of\s+them|among\s+(?:them|those|the\s+"
@@ -1029,7 +1029,7 @@ NEGATED_SITE: Final = re.compile(
 
 
 def _negated(site: SiteMention, sentence: Sentence) -> bool:
-    """Whether the sentence tells ``site`` as not attacked ("K1 was not one of them")."""
+    """Whether the sentence tells ``site`` as not attacked ("K1 was not among them")."""
     return NEGATED_SITE.match(sentence.text[site.end - sentence.start :]) is not None
 
 
@@ -1189,11 +1189,10 @@ def _claimed_targets(facts: list[_ClauseFacts], claiming: bool, actors: tuple[Ac
         after = [s.start - f.clause.start - verb.end() for s in f.sites if not s.plural]
         target = f
         if not after and listed is not None and _lists_one_of(f, listed):
-            target = listed  # "Iran targeted two airbases, including the Ain al-Asad airbase"
+            target = listed  # "X targeted two bases, including the Harir base"
         elif not any(0 <= gap <= 60 for gap in after):
             continue
         subject = f.masked[: verb.start()]
-        # (the verb read with its subject: a state acts only by its verb, "Iran targeted")
         if claiming or OWN_SUBJECT.search(subject) or actor_in(subject, actors):
             target.single = True
 
@@ -1272,8 +1271,8 @@ class _Tracker:
             for s in f.sites
             if s.kind in ("named", "described") and s.base_id and not s.plural
         }
-        # (or, before any attack is placed, the one base a sentence names: "The Assad base
-        # was one place that remained. Iran targeted the base with missiles in 2020.")
+        # (or, before any attack is placed, the one base a sentence names: "Only the Assad
+        # base kept a garrison. In 2020 a state hit the base with missiles.")
         if len(bases) == 1 and (EXPLOSION.search(sentence.text) or not self.sited):
             self.named_site = (sentence.index, next(iter(bases.values())))
         return found
