@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from defplan.extract import ExtractedAttack
+from defplan.extract.counts import casualties_in
 from defplan.extract.roles import role_of
 from defplan.scenario import Scenario
 from test_extract_dates_in_copy import _rows, theater
@@ -155,3 +156,47 @@ def test_a_base_described_in_other_grammar(
         "Advertisement",
     )
     assert [r.base_id for r in found] == [base_id]
+
+
+# -- casualties told in other constructions ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "wounded"),
+    [
+        # the people told as part of the dead or the wounded, in either order
+        ("Among the dead was an American civilian contractor", 1, None),
+        ("four US troops and two Iraqi personnel were among the wounded", None, 6),
+        ("Among the dead was a contractor; three soldiers were among the injured", 1, 3),
+        # an ordinal told after others is one more person, a fraction is no count
+        ("claimed the lives of two Iraqi soldiers and left a third with serious wounds", 2, 1),
+        ("a third of the troops were wounded", None, None),
+        ("a second drone was shot down", None, None),
+        # where the people were, by a name rather than "the ...": still counted
+        ("Two of our people at Asad are being treated for shrapnel wounds", None, 2),
+    ],
+)
+def test_casualties_told_in_other_constructions(
+    clause: str, killed: int | None, wounded: int | None
+) -> None:
+    """The count readers were built on "the injured included two Americans", "left 110
+    troops with brain injuries" and "two soldiers guarding the gate were wounded"; news
+    also writes "among the dead was ...", "... were among the wounded", "left a third with
+    serious wounds" and "people at Asad"."""
+    told = casualties_in(clause)
+    assert (told.killed, told.wounded) == (killed, wounded)
+
+
+_TOLL_AS_PARTS = (
+    "Over 30 rockets hit the K1 base near Kirkuk on Friday.",
+    "(Photo: the gate of a base in Kirkuk province, in a file picture)",
+    "Among the dead was an American civilian contractor; four US troops and two Iraqi "
+    "personnel were among the wounded.",
+)
+
+
+def test_a_toll_told_as_part_of_the_dead_and_wounded_joins_its_attack(theater: Scenario) -> None:
+    """The rockets in the lead, a caption, then the toll as parts of the dead and of the
+    wounded in the next paragraph."""
+    found = _rows(theater, dt.date(2019, 12, 28), *_TOLL_AS_PARTS)
+    assert [(r.base_id, r.killed, r.wounded) for r in found] == [("k1", 1, 6)]

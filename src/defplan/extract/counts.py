@@ -184,7 +184,12 @@ class Casualties:
     wounded_said: bool = False
 
 
-_ONE = r"(?:an?|one|a\s+single|another)(?![\w])"
+# one person: "a", "a single", "another", and an ordinal told after others ("killed two
+# soldiers and left a third with serious wounds"; not a fraction: "a third of the troops")
+_ONE = (
+    r"(?:an?|one|a\s+single|another"
+    r"|an?\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?!\s+of\b))(?![\w])"
+)
 # "three service members from the coalition's mission in Iraq and two Iraqis"
 _NOT_IN_NAME = (
     r"(?!(?:and|or|were|was|is|are|have|has|had|been|killed|wounded|injured|hurt|died)\b)"
@@ -246,7 +251,10 @@ _POSTED = (
     r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
     r"|standing|sheltering)\b(?:\s+[\w.'\u2019-]+){1,4}?"
     r"|\s+who\s+(?:had|have|were|was)\s+(?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+"
-    r"|\s+(?:at|on|inside|near|from)\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+    r"|\s+(?:at|on|inside|near|from)\s+(?:the\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+    # (a name, not a day: "K-1 on Monday wounded six" counts no "1")
+    r"|(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+    r"|Oct|Nov|Dec)[a-z]*\b)(?-i:[A-Z])[\w'\u2019-]+(?:\s+(?-i:[A-Z])[\w'\u2019-]+)?)"
     r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},"
     r"|\s+(?:including|among\s+them|among\s+whom)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+)?"
 )
@@ -276,12 +284,20 @@ ALONG_WITH: Final = re.compile(
 WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
 DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
 # "the injured included two Americans and a Briton", "the dead were three soldiers"
+# ... and "among the dead was a contractor", "two soldiers were among the wounded": the
+# people told as part of the dead or the wounded, in either order
+_AMONG_BEFORE = r"(?:among\s+)?the\s+"
+_AMONG_VERB = r"\s+(?:included|include|were|are|was|is)\s+"
 INCLUDED_HURT: Final = re.compile(
-    rf"\bthe\s+(?:injured|wounded)\s+(?:included|include|were|are)\s+(?P<list>{_LIST})", re.I
+    rf"\b{_AMONG_BEFORE}(?:injured|wounded){_AMONG_VERB}(?P<list>{_LIST})", re.I
 )
 INCLUDED_DEAD: Final = re.compile(
-    rf"\bthe\s+(?:dead|killed)\s+(?:included|include|were|are)\s+(?P<list>{_LIST})", re.I
+    rf"\b{_AMONG_BEFORE}(?:dead|killed){_AMONG_VERB}(?P<list>{_LIST})", re.I
 )
+AMONG_HURT: Final = re.compile(
+    rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:injured|wounded)\b", re.I
+)
+AMONG_DEAD: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:dead|killed)\b", re.I)
 # "an attack that resulted in four minor injuries", "causing two minor injuries"
 INJURIES: Final = re.compile(
     # ("initial reports indicate 3 minor injuries", "there were two injuries")
@@ -485,15 +501,16 @@ def _killed_count(text: str) -> int | None:
     )
     if killed is None:
         killed = _list_count(KILLED_AFTER, text)
-    if killed is None:
-        killed = _list_count(INCLUDED_DEAD, text)
+    for among in (INCLUDED_DEAD, AMONG_DEAD):
+        if killed is None:
+            killed = _list_count(among, text)
     if killed is None:
         deaths = DEATHS.search(text)
         killed = parse_number(deaths.group("n")) if deaths else None
     return killed
 
 
-_HURT_PATTERNS: Final = (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT, INCLUDED_HURT)
+_HURT_PATTERNS: Final = (WOUNDED_BEFORE, WOUNDED_AFTER, LEFT_HURT, INCLUDED_HURT, AMONG_HURT)
 
 
 def _wounded_count(text: str) -> int | None:
