@@ -200,3 +200,33 @@ def test_a_toll_told_as_part_of_the_dead_and_wounded_joins_its_attack(theater: S
     wounded in the next paragraph."""
     found = _rows(theater, dt.date(2019, 12, 28), *_TOLL_AS_PARTS)
     assert [(r.base_id, r.killed, r.wounded) for r in found] == [("k1", 1, 6)]
+
+
+# -- a list of bases told across the commas of one sentence ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bases"),
+    [
+        # the weapon told once at the end of the list, the first base left by a comma
+        (
+            "The Islamic Resistance in Iraq said on Monday that it had hit the Harir "
+            "airbase, the Erbil air base and the al-Asad airbase with drones.",
+            ["al_asad", "erbil", "harir"],
+        ),
+        # the list goes on after a comma with "as well as"
+        (
+            "Kataib Hezbollah said in a statement on Monday that its drones had reached the "
+            "al-Harir base and Ain al-Asad, as well as the Conoco field in Syria.",
+            ["al_asad", "conoco", "harir"],
+        ),
+    ],
+)
+def test_every_base_of_a_list_told_across_commas_is_attacked_with_its_weapon(
+    theater: Scenario, sentence: str, bases: list[str]
+) -> None:
+    """The list reading was built on "struck Ain al-Asad air base, Harir air base and
+    the Conoco base with drones"; news also opens the list in a clause with its own verb
+    and ends it with the weapon, or goes on after a comma with "as well as"."""
+    found = _rows(theater, dt.date(2023, 12, 26), sentence, "Advertisement")
+    assert sorted((r.base_id or "", r.weapon) for r in found) == [(b, "drone") for b in bases]

@@ -1681,7 +1681,7 @@ def _attack_mentions(
         owned = _owned(facts, position, positions)
         site = _site_of(facts, current)
         text = ", ".join(f.clause.text for f in owned)
-        listed = [*_listed_before(facts, position), *current.sites]
+        listed = [*_listed_before(facts, position), *current.sites, *_listed_after(facts, position)]
         resolved = {s.base_id: s for s in listed if s.base_id and not s.plural}
         munitions = _munitions_of(facts, position)
         targets = [site] if len(resolved) <= 1 else sorted(resolved.values(), key=lambda s: s.start)
@@ -1768,7 +1768,52 @@ def _weapon_of(facts: list[_ClauseFacts], position: int, last_weapon: str | None
         return weapon
     if INSTANCE.match(current.clause.text):
         return earlier[-1][0] if earlier else None
-    return None
+    return _weapon_listed_after(facts, position)
+
+
+#: what opens a clause that only goes on with a list of sites: ", the Erbil air base and
+#: ...", ", as well as the Conoco field", ", and also Harir"
+LIST_GOES_ON: Final = re.compile(
+    r"^\W*(?:(?:and|or|as\s+well\s+as|along\s+with|plus|together\s+with)\s+)?(?:also\s+)?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _goes_on_listing(current: _ClauseFacts, after: _ClauseFacts) -> bool:
+    """Whether ``after`` only goes on with the list of sites that ends ``current``: it
+    opens with a site ("the Erbil air base", "as well as the Conoco field"), tells no
+    attack verb of its own, and ``current`` ends with a site."""
+    if not current.sites or not after.sites or after.excluded is not None:
+        return False
+    lead = after.clause.text[: after.sites[0].start - after.clause.start]
+    ends = current.clause.end - current.sites[-1].end <= 12
+    return ends and bool(LIST_GOES_ON.match(lead)) and not ATTACK_VERB.search(after.masked)
+
+
+def _weapon_listed_after(facts: list[_ClauseFacts], position: int) -> str | None:
+    """The weapon a list of sites ends with, for its first site left by a comma in a
+    clause without it ("had hit the Harir airbase, the Erbil air base and the al-Asad
+    airbase with drones")."""
+    if position + 1 >= len(facts):
+        return None
+    after = facts[position + 1]
+    if after.weapon is None or not _goes_on_listing(facts[position], after):
+        return None
+    return after.weapon[0]
+
+
+def _listed_after(facts: list[_ClauseFacts], position: int) -> list[SiteMention]:
+    """Sites a list goes on with in the clauses after the attack clause that tell no
+    weapon of their own (", as well as the Conoco field in Syria")."""
+    found: list[SiteMention] = []
+    current = facts[position]
+    for after in facts[position + 1 :]:
+        if after.weapon is not None or not _goes_on_listing(current, after):
+            break
+        found.extend(s for s in after.sites if s.base_id)
+        current = after
+    return found
 
 
 # the attack told only as the time of something else: "... before the attack"
