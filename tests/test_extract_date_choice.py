@@ -84,8 +84,8 @@ def test_a_statement_day_opening_a_list_entry_yields_to_the_day_it_quotes(
 def test_a_statement_day_opening_the_sentence_dates_the_attack_it_announces(
     theater: Scenario,
 ) -> None:
-    """A report of a Friday attack on Harir recalls, three paragraphs on, that "On
-    Wednesday, local sources announced that Harir base was targeted by a drone": that
+    """A report of a Friday attack on Harir recalls, three paragraphs on, a drone that
+    hit Harir base, in a sentence that opens "On Wednesday, local sources said": that
     Wednesday dates the earlier attack, so the two stay apart."""
     found = _rows(
         theater,
@@ -93,8 +93,8 @@ def test_a_statement_day_opening_the_sentence_dates_the_attack_it_announces(
         "Armed groups targeted the Harir air base with two drones on Friday.",
         "The drone attack on Harir base left several soldiers hurt.",
         "The groups said the operation was a message of solidarity.",
-        "On Wednesday, local sources announced that Harir base, where foreign forces are "
-        "stationed, was targeted by a drone.",
+        "On Wednesday, local sources said that Harir base, home to foreign troops, had "
+        "been hit by a drone.",
         "Harir base lies north-east of the regional capital.",
     )
     assert _dated(found) == [("harir", "2023-10-18", "day"), ("harir", "2023-10-20", "day")]
@@ -171,8 +171,7 @@ def test_a_tally_since_a_day_lends_a_later_attack_nothing_but_a_few_days_ago_its
         "Photos showed smoke rising over the site.",
         "According to a monitor's count, bases have been attacked 135 times since last "
         "October 19, including 40 attacks on the Conoco gas plant.",
-        "A few days ago, five soldiers were injured in a rocket attack on the Ain al-Asad "
-        "base in Anbar.",
+        "A few days ago, a rocket strike on the Ain al-Asad base in Anbar left five soldiers hurt.",
         "Read More: Talks on the troop drawdown stall",
     )
     assert ("al_asad", "2024-08-01", "month") in _dated(found)
@@ -241,10 +240,10 @@ def test_an_attack_told_after_n_days_after_is_the_one_counted_from(
 def test_an_earlier_volley_told_after_came_two_days_after_is_two_days_before(
     theater: Scenario,
 ) -> None:
-    """A Wednesday attack on Ain al-Asad; a paragraph of background; then "The latest
-    incident came two days after at least three rockets landed on Ain al-Asad, without
-    causing casualties"; then a drone at Erbil "On Tuesday". The recalled volley is the
-    Monday, not the Friday."""
+    """A Wednesday attack on Ain al-Asad; a paragraph of background; then a sentence
+    that says the latest incident "came two days after" a smaller rocket volley on the
+    same base that hurt nobody; then a drone at Erbil "On Tuesday". The recalled volley
+    is the Monday, not the Friday."""
     found = _rows(
         theater,
         dt.date(2021, 7, 7),
@@ -253,8 +252,7 @@ def test_an_earlier_volley_told_after_came_two_days_after_is_two_days_before(
         "An aerial photo of the base in the western desert [File: Photographer/Agency]",
         "Some 2,500 soldiers are deployed in the country. They have been targeted dozens "
         "of times this year.",
-        "The latest incident came two days after at least three rockets landed on Ain "
-        "al-Asad, without causing casualties.",
+        "The latest incident came two days after three rockets struck Ain al-Asad, hurting nobody.",
         "On Tuesday, a drone attacked Erbil airport, security sources said.",
         "More from News",
     )
@@ -383,8 +381,8 @@ def test_a_month_run_into_its_day_and_a_weekday_in_capitals_are_dates(
 
 
 _VOLLEY = (
-    "Over a year ago, in January 2020, Iran fired more than a dozen ballistic missiles at "
-    "two military bases hosting coalition troops."
+    "Over a year ago, in January 2020, Iran aimed over a dozen ballistic missiles at two "
+    "bases where coalition troops lived."
 )
 _VOLLEY_BODY = (
     "Coalition personnel were warned hours before. (Photo: a crater at a base, 2020)",
@@ -398,9 +396,9 @@ _VOLLEY_BODY = (
 def test_a_volley_told_without_its_sites_dates_a_site_it_hit_paragraphs_later(
     theater: Scenario,
 ) -> None:
-    """The lead tells a volley "in January 2020 ... at two military bases" and names
-    neither; paragraphs of aftermath, a caption and a programme's footage later, "two
-    ballistic missiles were fired at Erbil International Airport" names the second.
+    """The lead tells a volley "in January 2020 ... at two bases" and names neither;
+    paragraphs of aftermath, a caption and a programme's footage later, a sentence on
+    missiles fired at Erbil International Airport names the second.
     Both sites take the volley's month."""
     found = _rows(
         theater,

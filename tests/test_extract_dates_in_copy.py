@@ -220,9 +220,8 @@ def test_a_tally_between_two_retellings_lends_no_date(theater: Scenario) -> None
     found = _rows(
         theater,
         dt.date(2023, 10, 28),
-        "US forces shot down a one-way attack drone a few kilometers from Al Asad Air "
-        "Base, an official said.",
-        "Militias have claimed more than a dozen attacks on bases since the war began "
+        "Near Al Asad Air Base, US troops brought down a one-way attack drone, an official said.",
+        "Militias say they have struck bases over a dozen times since the war began "
         "earlier this month.",
         "A group calling itself the Islamic Resistance in Iraq said it carried out the attack.",
     )
@@ -397,12 +396,14 @@ def test_an_all_numbers_date_is_read_only_when_one_order_makes_a_day(
 def test_a_pullout_that_comes_after_an_attack_elsewhere_lends_it_no_site(
     theater: Scenario,
 ) -> None:
-    """ "The pullout from Qayara airfield comes after two rockets hit a fortified zone in
-    Baghdad": the rockets fell elsewhere, not at the airfield the troops are leaving."""
+    """ "The withdrawal from Qayara airfield comes after" a pair of rockets struck a
+    guarded district of Baghdad: the rockets fell elsewhere, not at the airfield the troops are
+    leaving."""
     found = _rows(
         theater,
         dt.date(2020, 3, 26),
-        "The pullout from Qayara airfield comes after two rockets hit a fortified zone in Baghdad.",
+        "The withdrawal from Qayara airfield comes after a pair of rockets struck a heavily "
+        "guarded district in Baghdad.",
         "The coalition began leaving the airfield in line with its plans.",
     )
     assert [r.base_id for r in found] == []
@@ -411,15 +412,15 @@ def test_a_pullout_that_comes_after_an_attack_elsewhere_lends_it_no_site(
 def test_the_first_attack_since_a_day_when_another_hit_recalls_that_attack(
     theater: Scenario,
 ) -> None:
-    """ "It was the first attack on the K1 base since December 27 last year, when a volley
-    of rockets killed a contractor": the day opens a period for the new attack, and is
-    the day of the recalled one, at the base the clause before names. Two rows."""
+    """ "the first attack on the K1 base since December 27 last year, when" a rocket
+    salvo killed a contractor: the day opens a period for the new attack, and is the day
+    of the recalled one, at the base the clause before names. Two rows."""
     found = _rows(
         theater,
         dt.date(2020, 2, 14),  # a Friday
         "A rocket hit K-1 Air Base near Kirkuk on Thursday night, officials said. Nobody was hurt.",
-        "It was the first attack on the K1 base since December 27 last year, when a volley "
-        "of rockets killed a contractor and wounded several soldiers.",
+        "It was the first attack on the K1 base since December 27 last year, when a rocket "
+        "salvo killed a US contractor and hurt several troops.",
     )
     assert _dated(found) == [("k1", "2019-12-27", "day"), ("k1", "2020-02-13", "day")]
 
@@ -492,15 +493,15 @@ def test_a_machine_timestamp_under_the_headline_dates_an_undated_page(
 
 
 def test_the_previous_week_is_counted_from_the_attack_told_before(theater: Scenario) -> None:
-    """ "In late July, rockets were fired at Camp Taji. The camp had come under attack by
-    two drones the previous week": the week before late July is still July (a month,
+    """ "In late July, rockets were fired at Camp Taji", then two drones that had hit
+    the camp "the previous week": the week before late July is still July (a month,
     never a day); counted from publication (6 August) it had spanned two months."""
     found = _rows(
         theater,
         dt.date(2024, 8, 6),
         "Several soldiers were hurt when rockets hit Al Asad Air Base on Monday.",
         "In late July, multiple rockets were launched at Camp Taji. No one was hurt.",
-        "Camp Taji had come under attack by two armed drones the previous week as well.",
+        "A pair of armed drones had also struck Camp Taji the previous week.",
     )
     assert _dated(found) == [
         ("al_asad", "2024-08-05", "day"),
