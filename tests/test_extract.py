@@ -399,7 +399,7 @@ def test_munitions_follow_the_conventions(text: str, munitions: int | None) -> N
         ("a rocket attack on Harir on February 11 injured no one", None, 0),
         ("a rocket attack on Harir on February 11 wounded a contractor", None, 1),
         ("both fell in open ground and caused no harm", 0, 0),
-        ("an attack that resulted in four minor injuries", None, 4),
+        ("an attack that resulted in three minor injuries", None, 3),
         ("rockets hit the base, causing two minor injuries", None, 2),
         ("the wounded were treated for injuries", None, None),
         # groups with their own nouns and origins are summed
@@ -812,7 +812,7 @@ def test_an_undated_article_keeps_apart_attacks_its_relative_days_tell_apart() -
         "no casualties, security sources said.\n\n"
         "This strike followed a similar drone attack two days earlier that set the base's "
         "fuel depot on fire.\n\n"
-        "Last week, the same base was targeted by rocket fire, but the rockets fell short.\n"
+        "Last week, rockets were fired at that camp too, landing outside its walls.\n"
     )
     found = extract_articles([Article("undated.txt", text, None)], BASES).rows
     assert sorted((r.base_id, str(r.date), r.weapon, str(r.killed)) for r in found) == [

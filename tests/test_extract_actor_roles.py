@@ -134,13 +134,13 @@ def test_a_state_that_supplies_or_uses_drones_in_general_is_not_this_attack_s_ag
 def test_a_compound_cut_short_where_the_excerpt_ends_names_no_attacker(
     theater: Scenario,
 ) -> None:
-    """An excerpt cut mid-word, "warnings of attacks by Iranian-", leaves a descriptor
+    """An excerpt cut mid-word, "likely strikes by Iranian-", leaves a descriptor
     without its head: Iran is not the agent."""
     found = _rows(
         theater,
         "Two rockets were fired at the US Embassy in Baghdad on Saturday, officials said.",
-        "Video: rockets fired at the embassy. Rockets were fired at the embassy two weeks "
-        "after warnings of possible attacks by Iranian-",
+        "Video: rockets fired at the embassy. Rockets were fired at the embassy a fortnight "
+        "after the US warned of likely strikes by Iranian-",
     )
     assert _actors(found) == [("embassy", None)]
 
@@ -157,14 +157,14 @@ def test_a_group_accused_in_passing_is_not_the_attacker(theater: Scenario) -> No
 
 
 def test_a_claim_of_most_of_the_attacks_is_not_this_attack_s_claim(theater: Scenario) -> None:
-    """ "claimed responsibility for the majority of the operations" counts a share of
+    """ "claimed responsibility for the bulk of" these operations counts a share of
     many attacks since October: it names no attacker of this one."""
     found = _rows(
         theater,
         "Barrage hits US base in Deir Ezzor",
         "Rockets and drones targeted the Conoco gas field base before dawn on Sunday.",
         "Forces in the region have been targeted dozens of times since October.",
-        "The Islamic Resistance in Iraq has claimed responsibility for the majority of the "
+        "The Islamic Resistance in Iraq has claimed responsibility for the bulk of those "
         "operations.",
     )
     assert _actors(found) == [("conoco", None)]
@@ -173,13 +173,13 @@ def test_a_claim_of_most_of_the_attacks_is_not_this_attack_s_claim(theater: Scen
 def test_a_group_that_carried_out_the_attack_by_another_spelling_is_the_attacker(
     theater: Scenario,
 ) -> None:
-    """The regional ministry "believes the attack was carried out by the Popular
-    Mobilisation Units (PMU)": the group of the shipped lexicon, under its British
+    """The regional ministry is sure that the rocket fire "was carried out by" the
+    Popular Mobilisation Units (PMU): the group of the shipped lexicon, under its British
     spelling."""
     found = _rows(
         theater,
         "Six rockets landed near the Erbil airport base last night, officials said.",
-        "The interior ministry believes that the attack was carried out by the Popular "
+        "The interior ministry is sure that the rocket fire was carried out by the Popular "
         "Mobilisation Units (PMU).",
     )
     assert _actors(found) == [("erbil", "Popular Mobilization Forces")]
@@ -231,7 +231,7 @@ def test_a_far_claim_of_many_attacks_or_beside_two_attacks_is_of_neither(
 @pytest.mark.parametrize(
     ("claim", "claimed"),
     [
-        ("claimed responsibility for the attack on the air base", ["harir"]),
+        ("claimed responsibility for the attack on that base", ["harir"]),
         ("claimed responsibility for the attacks", ["al_asad", "harir"]),
     ],
 )
@@ -239,7 +239,7 @@ def test_a_claim_of_one_attack_beside_two_is_of_the_one_told_last(
     theater: Scenario, claim: str, claimed: list[str]
 ) -> None:
     """Drones at Ain al-Asad and at Harir in one sentence, then a sentence on the Harir
-    drone alone, then "X claimed responsibility for the attack on the air base": the
+    drone alone, then "X claimed responsibility for the attack on that base": the
     claim of one attack is of the one told last; a claim of "the attacks" of both."""
     found = _rows(
         theater,
