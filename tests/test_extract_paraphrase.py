@@ -230,3 +230,27 @@ def test_every_base_of_a_list_told_across_commas_is_attacked_with_its_weapon(
     and ends it with the weapon, or goes on after a comma with "as well as"."""
     found = _rows(theater, dt.date(2023, 12, 26), sentence, "Advertisement")
     assert sorted((r.base_id or "", r.weapon) for r in found) == [(b, "drone") for b in bases]
+
+
+# -- an approximate date is no day ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "month"),
+    [("Earlier in the month", "2023-11-01"), ("Late in the month", "2023-11-01")],
+)
+def test_a_period_told_as_part_of_the_month_gives_the_month_not_a_neighbour_s_day(
+    theater: Scenario, words: str, month: str
+) -> None:
+    """The month's parts were read as "earlier this month"; news also writes "earlier
+    in the month". The recalled attack at the same base gets that month and stays apart
+    from the one of Thursday told just before (it had taken Thursday's day)."""
+    found = _rows(
+        theater,
+        dt.date(2023, 11, 24),
+        "A drone struck the Harir base on Thursday, the coalition said.",
+        "Advertisement",
+        f"{words}, rockets were fired at the Harir base.",
+    )
+    told = sorted((r.date.isoformat() if r.date else "", r.date_precision, r.weapon) for r in found)
+    assert told == [(month, "month", "rocket"), ("2023-11-23", "day", "drone")]

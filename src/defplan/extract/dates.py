@@ -126,7 +126,12 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ),
     (
         "this_month",
-        re.compile(r"\b(?:(?:early|earlier|late|later|mid)[\s-]+)?this\s+month\b", re.I),
+        # ("earlier in the month", as "earlier in the week" and "earlier in the year")
+        re.compile(
+            r"\b(?:(?:early|earlier|late|later|mid)[\s-]+)?this\s+month\b"
+            r"|\b(?:earlier|later|early|late)\s+in\s+the\s+month\b",
+            re.I,
+        ),
     ),
     ("last_month", re.compile(r"\b(?:(?:early|late|mid)[\s-]+)?last\s+month\b", re.I)),
     ("last_week", re.compile(r"\blast\s+week(?:['\u2019]s)?\b", re.I)),
@@ -166,7 +171,14 @@ PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"the\s+(?P<d>[12]\d|3[01]|[1-9])(?:st|nd|rd|th)\b"
         ),
     ),
-    ("this_year", re.compile(r"\b(?:earlier\s+|early\s+|late\s+)?this\s+year\b", re.I)),
+    (
+        "this_year",
+        re.compile(
+            r"\b(?:earlier\s+|early\s+|late\s+)?this\s+year\b"
+            r"|\b(?:earlier|later|early|late)\s+in\s+the\s+year\b",
+            re.I,
+        ),
+    ),
     # "at the end of last year": December; "the start of this year": January
     (
         "year_part",
