@@ -181,16 +181,16 @@ def test_a_headline_read_after_page_chrome_is_the_body_s_attack(theater: Scenari
 
 
 def test_days_listed_in_one_clause_are_attacks_apart_from_the_lead(theater: Scenario) -> None:
-    """An undated page: the lead's attack has no day; "On October 3 and 5, the base was
-    also attacked by a drone" tells two more, one a day, neither the lead's. Days with
+    """An undated page: the lead's attack has no day; "On October 3 and 5," drones
+    "also struck" the base: two more, one a day, neither the lead's. Days with
     their month tell attacks apart though the page gives no year (none is written)."""
     text = (
         "Drone hits US base in eastern Syria\n\n"
         "The Islamic Resistance in Iraq said its fighters carried out a drone strike on "
         "the Conoco gas field base in eastern Syria, according to its Telegram channel. "
         "Advertisement\n\n"
-        "The base has been a frequent target of such strikes. On October 3 and 5, the "
-        "base was also attacked by a drone.\n\n"
+        "The base has been a frequent target of such strikes. On October 3 and 5, drones "
+        "also struck the base.\n\n"
         "Source: Agency\n"
     )
     rows = extract_articles(

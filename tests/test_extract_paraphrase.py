@@ -32,8 +32,8 @@ def test_a_volley_lends_its_actor_to_the_sites_told_paragraphs_later(theater: Sc
     """The lead says who fired ("Iran launched a wave of ballistic missiles at American
     troops in Iraq") and names no site; the next paragraphs say where "the missiles" and
     "another missile" came down. Each site is the volley's, so each is Iran's, as the
-    volley's day is theirs (it was built on "fired more than a dozen ballistic missiles at
-    two military bases")."""
+    volley's day is theirs (it was built on a lead with over a dozen ballistic
+    missiles at two unnamed bases)."""
     found = _rows(
         theater,
         dt.date(2020, 1, 9),

@@ -218,15 +218,15 @@ def _rows(theater: Scenario, published: dt.date, *paragraphs: str) -> tuple[Extr
 
 
 def test_an_attack_counted_as_the_second_tells_the_earlier_one_apart(theater: Scenario) -> None:
-    """ "It was the second attack this week on the base. On Tuesday, ... there": the
+    """ "It marked the second rocket attack this week"; "On Tuesday, ... there": the
     weekday sentence recalls the earlier attack (its own row, its own toll), and "the
     base" after it goes on with the article's attack."""
     found = _rows(
         theater,
         dt.date(2021, 6, 12),  # a Saturday
         "Two contractors were hurt when rockets struck Al Asad Air Base, officials said.",
-        "It was the second attack this week on the base. On Tuesday, rockets wounded a "
-        "soldier there.",
+        "It marked the second rocket attack this week against the base. On Tuesday, "
+        "rockets wounded a soldier there.",
         "Officials later said that 12 rockets had been fired at the base.",
     )
     told = sorted((r.date, r.date_precision, r.munitions, r.wounded) for r in found)
@@ -262,8 +262,8 @@ def test_a_drone_aimed_at_a_minister_s_home_is_no_attack_on_a_base(theater: Scen
         theater,
         dt.date(2022, 1, 10),
         "Two rockets were fired at the US embassy in Baghdad on Sunday; nobody was hurt.",
-        "Last month, the provincial governor was targeted with a drone attack, which "
-        "targeted his official residence near the embassy.",
+        "Last month, the provincial governor was himself targeted when a drone hit his "
+        "official residence near the embassy.",
     )
     assert [(r.base_id, r.weapon) for r in found] == [("embassy", "rocket")]
 
