@@ -305,3 +305,30 @@ def test_a_recalled_attack_s_later_count_beats_its_first_zero_and_stays_its_own(
     rows = _rows(theater, RECALLED_TOLL_UPDATED, dt.date(2020, 2, 16))
     assert (rows["al_asad"].killed, rows["al_asad"].wounded) == (0, 109)
     assert (rows["green_village"].killed, rows["green_village"].wounded) == (0, 0)
+
+
+# the lead tells the weapon and the hurt before any base; "The attack" then places it,
+# and a second attack of another weapon is told after
+LEAD_BEFORE_THE_ATTACK = "\n\n".join(
+    [
+        "Troops hurt in strike in Syria",
+        (
+            "An unmanned aircraft attack in Syria left several American troops with minor "
+            "injuries, the Pentagon said on Monday. The attack hit the Rumalyn landing "
+            "zone on Friday, damaging a set of facilities."
+        ),
+        "Related: Talks on troop numbers resume",
+        (
+            "It came days after rockets struck Ain al-Asad air base in Iraq, injuring "
+            "four service members."
+        ),
+    ]
+)
+
+
+def test_a_lead_s_weapon_goes_to_the_attack_that_then_says_the_attack(
+    theater: Scenario,
+) -> None:
+    rows = _rows(theater, LEAD_BEFORE_THE_ATTACK, dt.date(2024, 8, 12))
+    assert (rows["rumalyn"].weapon, rows["rumalyn"].killed) == ("drone", 0)
+    assert (rows["al_asad"].weapon, rows["al_asad"].wounded) == ("rocket", 4)

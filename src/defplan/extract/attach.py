@@ -14,6 +14,8 @@ Features of a (fact, attack) pair, :class:`Evidence`:
 - ``same_sentence``: the fact is told in a sentence that tells the attack;
 - ``refers_back``: the fact's clause points back with an event noun ("the fire",
   "Tuesday's strike", "the ballistic missile attack") and the attack was told before;
+  or the attack is told after the fact by "the attack" ("A drone attack in Syria hurt
+  several troops. The attack hit the Rumalyn landing zone on Friday");
 - ``same_weapon``: both name a weapon class, and it is the same;
 - ``same_day``: both give a day, the same;
 - ``only_attack``: the article tells no other attack;
@@ -31,9 +33,9 @@ the attack with the best score when that score is at least ``ATTACH_AT`` and bea
 next best by ``MARGIN``; otherwise to none. It gives the attack only what the attack
 does not say itself: a number of killed or wounded larger than the attack's own (a
 count beats a zero, as when two reports of one attack disagree), a zero where it says
-nothing of them at all (a vague "deadly" or "some were hurt" gives
-nothing), a weapon where it names none, and a count of munitions only from a sentence
-that tells the attack.
+nothing of them at all ("several were hurt" says only that some were wounded; a vague
+"deadly" gives nothing), a weapon or an attacker where it names none, and a count of
+munitions only from a sentence that tells the attack.
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ OTHER_EVENT: Final = re.compile(
     r"|air\s*strikes?|airstrikes?|protests?|demonstrations?|exchanges?\s+of\s+fire"
     r"|retaliation|reprisals?)\b",
     re.IGNORECASE,
+)
+#: a sentence that turns to another story: "Separately, ...", "Meanwhile, ..."
+ANOTHER_STORY: Final = re.compile(
+    r"^\W*(?:separately|meanwhile|elsewhere|in\s+(?:a\s+)?(?:separate|another|other)\b)", re.I
 )
 #: a fact's clause that recalls another attack than the ones told
 RECALLS_ANOTHER: Final = re.compile(
@@ -136,7 +142,8 @@ def evidence(
     return Evidence(
         clash=not mentions_compatible(attack, fact),
         same_sentence=at in told,
-        refers_back=min(told) < at and REFERS_BACK.search(_clause(fact)) is not None,
+        refers_back=(min(told) < at and REFERS_BACK.search(_clause(fact)) is not None)
+        or (min(told) > at and attack.main.definite),
         same_weapon=fact.weapon is not None and fact.weapon == attack.weapon,
         same_day=date is not None
         and held is not None
@@ -160,9 +167,14 @@ def score(found: Evidence) -> float | None:
 
 
 def about_another(fact: Mention) -> bool:
-    """Whether the fact's clause is about another event or recalls another attack."""
+    """Whether the fact's clause is about another event or recalls another attack, or
+    its sentence turns to another story ("Separately, ...")."""
     clause = _clause(fact)
-    return bool(OTHER_EVENT.search(clause) or RECALLS_ANOTHER.search(clause))
+    return bool(
+        OTHER_EVENT.search(clause)
+        or RECALLS_ANOTHER.search(clause)
+        or ANOTHER_STORY.match(fact.sentence.text)
+    )
 
 
 def best_attack(
@@ -201,8 +213,12 @@ def give(attack: DraftAttack, fact: Mention) -> None:
         attack.killed, attack.killed_said = told.killed, True
     if _adds(told.wounded, attack.wounded, attack.wounded_said):
         attack.wounded, attack.wounded_said = told.wounded, True
+    # ("several troops were hurt": wounded told without a count, so killed 0 by the rule
+    # of events.py; a vague "deadly" is no such report, often said of what might happen)
+    attack.wounded_said |= told.wounded_said
     if attack.weapon is None and fact.weapon is not None:
         attack.weapon = fact.weapon
+    attack.actor = attack.actor or fact.actor
     if attack.munitions is None and fact.sentence.index in attack.sentences:
         attack.munitions = fact.munitions
     attack.sentences.add(fact.sentence.index)
@@ -212,11 +228,16 @@ def give(attack: DraftAttack, fact: Mention) -> None:
 def attach_told_apart(
     attacks: Sequence[DraftAttack], facts: Sequence[Mention], other_events: Collection[int] = ()
 ) -> None:
-    """Give each fact told apart from its attack to the attack it is about, if any."""
+    """Give each fact told apart from its attack to the attack it is about, if any (its
+    attacker only when the fact refers to that attack or shares its sentence)."""
     for fact in facts:
         attack = best_attack(fact, attacks, other_events)
-        if attack is not None:
-            give(attack, fact)
+        if attack is None:
+            continue
+        found = evidence(fact, attack, attacks, other_events)
+        give(
+            attack, fact if found.refers_back or found.same_sentence else replace(fact, actor=None)
+        )
 
 
 def volley_bases(volley: Mention) -> int | None:
