@@ -254,3 +254,30 @@ def test_a_period_told_as_part_of_the_month_gives_the_month_not_a_neighbour_s_da
     )
     told = sorted((r.date.isoformat() if r.date else "", r.date_precision, r.weapon) for r in found)
     assert told == [(month, "month", "rocket"), ("2023-11-23", "day", "drone")]
+
+
+# -- a quote's relative days are the speaker's --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quote", "said"),
+    [
+        ('"Yesterday\'s attack on Ain al-Asad shows the militias are escalating,"', "wrote"),
+        ('"Rockets hit Ain al-Asad last night and caused only light damage,"', "told reporters"),
+    ],
+)
+def test_a_quote_s_yesterday_is_the_day_before_it_was_said(
+    theater: Scenario, quote: str, said: str
+) -> None:
+    """The catalogue's quote said "today" on another day than publication; a quote also
+    says "yesterday" or "last night", said on a day the sentence names ("the spokesman
+    wrote on Thursday"). Read against that day it is the attack the next sentence dates,
+    one row (it had been a second row a day late)."""
+    found = _rows(
+        theater,
+        dt.date(2021, 7, 9),
+        f"{quote} the coalition spokesman {said} on Thursday.",
+        "(Photo: a watchtower at a base in Anbar, in a file picture)",
+        "Fourteen rockets hit the Ain al-Asad base on Wednesday, officials said.",
+    )
+    assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2021, 7, 7))]

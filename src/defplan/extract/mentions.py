@@ -1303,6 +1303,25 @@ def _days_read_against(
     return report_day([s.text for s in read[:2]], article.published), None
 
 
+#: a quotation in a sentence: its words are the speaker's, said on the speaker's day
+QUOTATION: Final = re.compile(r"[\"\u201c][^\"\u201c\u201d]{12,}[\"\u201d]")
+
+
+def _said_on(sentence: Sentence, day: dt.date | None) -> dt.date | None:
+    """The day a sentence's relative dates are read against: for a quotation the
+    sentence says was said or written on a day before ``day`` ("'Yesterday's attack ...,'
+    the spokesman wrote on Thursday"), that day, since the quote's "yesterday", "today"
+    or "last night" are the speaker's; else ``day``."""
+    if day is None or QUOTATION.search(sentence.text) is None:
+        return day
+    said = [
+        d.day
+        for d in find_dates(sentence.text, day)
+        if d.reported and d.precision == "day" and d.day < day
+    ]
+    return said[0] if len(set(said)) == 1 else day
+
+
 def _anchor(read: list[Sentence]) -> Anchor | None:
     """What an undated article's days without a year are read against (``dates.Anchor``)."""
     told = [bool(weapon_in(mask_non_weapons(s.text)) or ATTACK_VERB.search(s.text)) for s in read]
@@ -1325,7 +1344,7 @@ def read_mentions(
     read = [s for s in sentences if s.index not in skipped]
     reported_on, anchor = _days_read_against(article, read)
     for sentence in read:
-        facts = annotate_sentence(sentence, gazetteer, reported_on, anchor)
+        facts = annotate_sentence(sentence, gazetteer, _said_on(sentence, reported_on), anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
         bases = frozenset(s.base_id for f in facts for s in f.sites if s.base_id and not s.plural)
         claims = _claims(sentence, attributions, actors, seen.antecedent())
