@@ -186,7 +186,7 @@ BY_WHAT: Final = re.compile(r"\W*by\s+(?:an?|the|its|their)\s", re.I)
 WHERE_AFTER_SITE: Final = re.compile(r",?\s+where\s+(?=\S)", re.I)
 PASSIVE_START: Final = re.compile(rf"\W*{PASSIVE_HIT.pattern}", re.I)
 PRONOUN_HIT: Final = re.compile(rf"\W*(?P<it>It)\s+{PASSIVE_HIT.pattern}")
-# "This is the second attack this week on the base.": an earlier attack on it is told next
+# "It marked the second rocket attack this week ...": an earlier attack on it is told next
 COUNTED_AGAIN: Final = re.compile(
     r"^\W*(?:this|it|that)\s+(?:is|was|marks|marked)\s+the\s+(?:second|third|fourth|fifth"
     r"|\d+(?:st|nd|rd|th))\s+(?:[\w-]+\s+){0,2}?(?:attack|strike|time|assault)\b",
@@ -335,7 +335,7 @@ INCLUDING: Final = re.compile(
     r"(?:attack|strike|bombardment|assault)\b",
     re.IGNORECASE,
 )
-# (a share of many: "claimed responsibility for the majority of the operations")
+# (a share of many: "claimed responsibility for the bulk of" the operations)
 CLAIM_OF_MANY: Final = re.compile(
     r"^\w+\s+(?:responsibility\s+for\s+)?(?:\w+\s+){0,2}?(?:most|many|numerous|several|dozens"
     r"|all|some|scores|hundreds|a\s+series|a\s+string|a\s+spate|attacks|strikes|operations"
@@ -372,7 +372,7 @@ def claim_in(
         if claim.group("copula") is not None:
             return _responsible(before, actors, antecedent)
         if (claim.group("deed") or claim.group("passive")) and HEDGE.search(before):
-            continue  # "speculated that the attack was carried out by X": not said
+            continue  # "speculated" the strike "was carried out by X": not said
         if claim.group("deed") is not None:
             return _responsible(before, actors, antecedent, states=True)
         if claim.group("passive") is not None:  # the agent, up to the clause's end
@@ -384,7 +384,7 @@ def claim_in(
     return None
 
 
-# a guess, not a statement: "the monitor speculated that the attack was carried out by X"
+# a guess, not a statement: a monitor "speculated" who carried out the attack
 HEDGE: Final = re.compile(
     r"\b(?:speculat\w*|suspect\w*|alleg\w*|accus\w*|may|might|could|possibly|perhaps"
     r"|unclear|not\s+known|whether)\b",
@@ -912,7 +912,7 @@ def _when_of(
 ) -> tuple[_ClauseFacts, DateMention] | None:
     """The clause whose closing date a "when" clause tells of, and that date as the day
     of the attack it tells ("the first attack on the K1 base since December 27 last
-    year, when a volley of rockets killed ...": the start of a period for the clause
+    year, when" a rocket salvo killed ...: the start of a period for the clause
     before, the day of the "when" attack), or None."""
     if not re.match(r"\W*when\b", facts.clause.text, re.I):
         return None
@@ -1251,8 +1251,8 @@ class _Tracker:
     def the_base(
         self, sentence: Sentence, facts: list[_ClauseFacts], found: list[Mention]
     ) -> list[Mention]:
-        """ "The sound of an explosion was heard at the Harir base. ... the base was
-        attacked by a drone": "the base" of the first attack told is the base where a
+        """A blast "was heard at the Harir base"; ... a drone then hit "the base":
+        "the base" of the first attack told is the base where a
         sentence just before heard explosions, when no attack was told since."""
         if found:
             named, self.named_site = self.named_site, None
@@ -1645,7 +1645,7 @@ def claimant(sentence: str, clause_end: int, actors: tuple[Actor, ...] = ()) -> 
     return _claim_subject(sentence[: claim.start()], actors)
 
 
-# "Of 14 rockets fired, three 107 mm rounds hit the airport": the volley the clause
+# "Of" a dozen rockets fired, four rounds hit the airport: the volley the clause
 # after picks some of
 OF_FIRED: Final = re.compile(
     rf"^\W*of\s+(?:the\s+)?(?P<part>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?"
@@ -1862,8 +1862,8 @@ ALARM_AT: Final = re.compile(
 
 
 def _not_alarmed(current: _ClauseFacts) -> list[SiteMention]:
-    """The clause's sites but those where only a warning sounded ("a drone targeted the
-    US base on the airport grounds and sirens went off in the US consulate"), when
+    """The clause's sites but those where only a warning sounded (a drone at the US
+    base "on the airport grounds" while sirens sounded at the consulate), when
     another is left."""
     alarm = ALARM_AT.search(current.clause.text)
     if alarm is None:
