@@ -59,8 +59,8 @@ draft attacks all at once, in four steps a reader can follow:
    description's first fit, a lead description's nearest fit told after it, or a
    headline's first compatible attack of the body (2), a reported retelling's first
    fit (1).
-Before that, days listed in one clause ("On November 9 and 11, the base was also
-attacked") give one draft a day (:func:`listed_days`, called as drafts are made).
+Before that, days listed in one clause ("On November 9 and 11," a drone also hit the
+base) give one draft a day (:func:`listed_days`, called as drafts are made).
 
 4. **Clustering** (:func:`link_restatements`): the strongest link is joined first (ties:
    the nearer pair in the text, then the earlier), features are computed again for the
@@ -147,7 +147,7 @@ _ALSO: Final = re.compile(r"\b(?:also|again)\b", re.IGNORECASE)
 
 def _also_on_its_day(mention: Mention, clause: str) -> bool:
     """Whether a clause tells one more attack on a day it writes with its month ("On
-    November 9, the base was also attacked by a drone"): not the attack told before."""
+    November 9," a drone "also" struck the base): not the attack told before."""
     date = mention.date
     return (
         date is not None
@@ -162,8 +162,8 @@ def _distinct(attack: DraftAttack) -> bool:
     return distinct_mention(attack.main)
 
 
-# "just days after a similar attack killed two soldiers there" ... "The attack came two
-# days after a similar strike killed ...": both recall the one earlier attack
+# "days after a similar attack" that killed soldiers there ... "came two days after a
+# similar strike": both recall the one earlier attack
 RECALLED: Final = re.compile(r"\b(?:similar|previous|prior|earlier)\b", re.IGNORECASE)
 # what says so without a date ("earlier this month" dates the attack told)
 LIKE_BEFORE: Final = re.compile(r"\b(?:similar|previous|prior)\b", re.IGNORECASE)
@@ -192,7 +192,7 @@ _MONTH_BEFORE: Final = re.compile(
 
 def listed_days(attack: DraftAttack) -> list[DraftAttack]:
     """``attack``, and one more for another day its date's clause lists ("On November 9
-    and 11, the base was also attacked", "on 9 and 11 November": two attacks, one a
+    and 11," drones also hit the base; "on 9 and 11 November": two attacks, one a
     day), in the order of their days."""
     date = attack.date
     if date is None or date.precision != "day" or not month_written(date):
@@ -399,8 +399,8 @@ def _one_phrase(first: DraftAttack, second: DraftAttack) -> bool:
 
 def _elaborates(first: DraftAttack, second: DraftAttack) -> DraftAttack | None:
     """The described side when the sentence right after it names its site, telling the
-    same volley ("a volley of rockets hit an airbase in Iraq ... The military said eight
-    rockets landed on Al-Balad airbase"), whichever of the two was joined first."""
+    same volley (rockets that struck "an airbase in Iraq" ... the military naming Balad
+    as where eight of them fell), whichever of the two was joined first."""
     for described, named in ((first, second), (second, first)):
         assert described.site is not None and named.site is not None
         if (
