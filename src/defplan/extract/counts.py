@@ -298,7 +298,7 @@ AMONG_HURT: Final = re.compile(
     rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:injured|wounded)\b", re.I
 )
 AMONG_DEAD: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:dead|killed)\b", re.I)
-# "an attack that resulted in four minor injuries", "causing two minor injuries"
+# "an attack that resulted in three minor injuries", "causing two minor injuries"
 INJURIES: Final = re.compile(
     # ("initial reports indicate 3 minor injuries", "there were two injuries")
     rf"\b(?:caus\w*|result\w*\s+in|inflict\w*|left|leaving|with|indicat\w*|report\w*"
@@ -334,7 +334,7 @@ NO_CASUALTIES: Final = re.compile(
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
     r"|have\s+been)\s+(?:killed|hurt|injured|wounded|harmed)\s+(?:or|and)\s+"
     r"(?:killed|hurt|injured|wounded|harmed)\b"
-    # "did not indicate structural damage, or injuries or casualties"
+    # a report that "did not indicate" harm to buildings, or any injuries
     r"|\b(?:did\s+not|didn't)\s+indicate\s+(?:any\s+)?(?:[\w,]+\s+){0,4}?(?:injuries|casualties)\b"
     # "the attack left no one hurt", "leaving nobody injured"
     r"|\b(?:left|leaving|leaves)\s+(?:no\s+one|nobody)\s+(?:hurt|injured|harmed|wounded)\b",

@@ -386,8 +386,8 @@ def _same_time(attack: DraftAttack, mention: Mention) -> bool:
 
 
 def _recalled_tolls(attacks: list[DraftAttack], siteless: Sequence[Mention]) -> None:
-    """The toll of "a similar attack" recalled with no site ("days after a similar
-    attack killed three servicemen") is that of the one earlier attack the article
+    """The toll of "a similar attack" recalled with no site (a similar attack days
+    before that "killed" some soldiers) is that of the one earlier attack the article
     names as recalled ("The earlier rocket attack against Camp Taji on Wednesday")."""
     for mention in siteless:
         told = mention.casualties
@@ -517,7 +517,7 @@ def _claimed(attacks: list[DraftAttack], claim: Attribution) -> list[DraftAttack
 
 def _told_last(near: list[DraftAttack], claim: Attribution) -> list[DraftAttack]:
     """Of the attacks told before a claim of one ("claimed responsibility for the attack
-    on the air base" after drones at Harir and at Ain al-Asad, then "the drone targeting
+    on that base" after drones at Harir and at Ain al-Asad, then "the drone targeting
     Harir was intercepted"), the one told last; all when two were told last together."""
     before = [a for a in near if min(a.sentences) <= claim.sentence]
     if len(before) < 2 or len(before) < len(near):

@@ -43,7 +43,7 @@ NOT_A_WEAPON: Final = re.compile(
     r"(?:recorded|records|filmed|films|photographed|monitored|monitors|documented|streamed)\b"
     r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
     r"|\bdrones?\s+(?:orbiting|circling|hovering|flying\s+overhead|overhead)\b"
-    # "drone and aircraft activity were recorded near the base": watching, not striking
+    # drone and aircraft "activity" seen near the base: watching, not striking
     r"|\bdrones?\s+(?:and\s+\w+\s+)?(?:activity|flights|patrols?|sightings?)\b"
     r"|\bheart\s+attacks?\b"
     r"|\brocket[\s-]+launchers?\b|\bmissile\s+launchers?\b"
@@ -151,7 +151,7 @@ SEQUEL: Final = re.compile(
     r"(?:after|on\s+the\s+heels\s+of)\b",
     re.IGNORECASE,
 )
-# Weapons found before they were fired: "forces found four more rockets ready to launch",
+# Weapons found before they were fired: troops "found" rockets set up to launch,
 # "seven launchers and 24 unused rockets were recovered".
 _LAUNCHABLE = r"(?:rockets?|launchers?|launch\s+pads?|missiles?|mortars?|drones?|projectiles?)"
 UNFIRED: Final = re.compile(
