@@ -121,3 +121,12 @@ def test_what_follows_a_superseded_figure_is_the_count(before: int, now: int) ->
 def test_a_zero_told_first_stays_a_zero_for_a_later_count_to_beat() -> None:
     told = casualties_in("Officials initially stated that no troops were harmed.")
     assert (told.killed, told.wounded) == (0, 0)
+
+
+@given(st.integers(1, 30), st.integers(1, 5))
+def test_a_first_figure_with_no_correction_in_its_sentence_stands(hurt: int, dead: int) -> None:
+    told = casualties_in(
+        f"Officials first said {in_words(hurt, True, False)} soldiers were injured and "
+        f"{in_words(dead, True, False)} contractors were killed in the raids."
+    )
+    assert (told.killed, told.wounded) == (dead, hurt)

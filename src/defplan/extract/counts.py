@@ -107,8 +107,13 @@ EARLIER_FIGURE: Final = re.compile(
     r"\bhad\s+(?:earlier|initially|first|previously)\s+(?:said|informed|reported|stated"
     r"|announced|put|given|told)\b"
     r"|\b(?:was|were|had\s+been)\s+(?:earlier|initially|first|previously)\s+(?:reported|said"
-    r"|put|given|announced)\b"
-    r"|\b(?:initially|first)\s+(?:reported|said|put|gave|stated|announced|claimed)\b",
+    r"|put|given|announced)\b",
+    re.IGNORECASE,
+)
+# a first figure, which a later one in the sentence may correct ("initially reported four
+# wounded, but later said two"); alone it stands, a later larger count beating it
+INITIAL_FIGURE: Final = re.compile(
+    r"\b(?:initially|first|at\s+first)\s+(?:reported|said|put|gave|stated|announced|claimed)\b",
     re.IGNORECASE,
 )
 
@@ -567,12 +572,13 @@ def casualties_in(text: str) -> Casualties:
     >>> casualties_in("at least 23 were wounded")
     Casualties(killed=None, wounded=23, killed_said=False, wounded_said=True)
     """
+    earlier = EARLIER_FIGURE.search(text) or INITIAL_FIGURE.search(text)
+    now = CORRECTED_AFTER.search(text, earlier.end()) if earlier else None
+    if now is not None:
+        # what is said after "but", "later" or "now" is the figure that stands
+        return casualties_in(text[now.end() :])
     if earlier := EARLIER_FIGURE.search(text):
-        # "He had earlier said three were wounded": a figure since corrected; what is
-        # said after "but", "later" or "now" is the figure that stands
-        now = CORRECTED_AFTER.search(text, earlier.end())
-        if now is not None:
-            return casualties_in(text[now.end() :])
+        # "He had earlier said three were wounded": a figure since corrected
         earlier_told = casualties_in(EARLIER_FIGURE.sub(" ", text))
         # (a zero told first stays: a count told later beats it, the larger kept)
         return (
