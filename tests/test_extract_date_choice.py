@@ -619,3 +619,25 @@ def test_reading_dates_never_fails_and_never_reads_far_ahead(
         if not undated:
             assert date.day <= published + dt.timedelta(days=7)
         assert date.start <= date.end <= len(text)
+
+
+def test_an_embedded_post_s_weekday_is_read_against_its_stamp(theater: Scenario) -> None:
+    """An analysis published on Wednesday 22 February embeds a post stamped Tuesday 14
+    February: "Drones targeted forces at Green Village on Monday." That Monday is the
+    13th (the post's), not the 20th (the page's); the page's own "on Sunday" stays the
+    19th. A caption and a background paragraph sit around the post."""
+    found = _rows(
+        theater,
+        dt.date(2023, 2, 22),
+        "Attacks on bases in the north-east have risen this month.",
+        "(Photo credit: Some Institute)",
+        "Drones targeted coalition forces at Green Village on Monday. No injuries. "
+        "pic.twitter.com/abcdefghij",
+        "\u2014 Regional Command (@RegionalCmd) February 14, 2023",
+        "Analysts say the groups are testing air defences.",
+        "On Sunday, rockets hit the Conoco gas field, a monitor said.",
+    )
+    assert _dated(found) == [
+        ("conoco", "2023-02-19", "day"),
+        ("green_village", "2023-02-13", "day"),
+    ]

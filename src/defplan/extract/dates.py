@@ -779,6 +779,35 @@ def report_day(lead: list[str], published: dt.date | None) -> dt.date | None:
     return published
 
 
+def posted_on(texts: list[str], paragraphs: list[int], published: dt.date) -> list[dt.date]:
+    """The day each sentence's relative dates are read against: ``published``, but for
+    the text of a post embedded in the page, the day its stamp gives ("— Command
+    (@handle) February 14, 2023" under the post's lines, or on the post's own line),
+    when that day is not after ``published``. A post of Tuesday the 14th that says "on
+    Monday" means the 13th, whenever the page quoting it appeared.
+
+    >>> posted_on(["Drones hit the camp on Monday.", "\u2014 Command (@cmd) February 14, 2023",
+    ...            "A week later, calm returned on Monday."], [1, 2, 3], dt.date(2023, 2, 22))
+    [datetime.date(2023, 2, 14), datetime.date(2023, 2, 14), datetime.date(2023, 2, 22)]
+    """
+    days = [published] * len(texts)
+    for i, text in enumerate(texts):
+        if POST_STAMP.search(text) is None:
+            continue
+        stamped = [
+            d.day for d in find_dates(text, published) if d.precision == "day" and not d.floating
+        ]
+        if not stamped or re.search(r"\d{4}", text) is None:
+            continue
+        # the stamp's own paragraph and the one before it (the post's lines)
+        before = max((p for p in paragraphs[:i] if p < paragraphs[i]), default=paragraphs[i])
+        for j in range(i, -1, -1):
+            if paragraphs[j] < before:
+                break
+            days[j] = stamped[-1]
+    return days
+
+
 def find_dates(
     text: str, published: dt.date | None, offset: int = 0, anchor: Anchor | None = None
 ) -> list[DateMention]:

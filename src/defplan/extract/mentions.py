@@ -56,6 +56,7 @@ from defplan.extract.dates import (
     anchor_day,
     day_offset,
     find_dates,
+    posted_on,
     report_day,
 )
 from defplan.extract.lexicon import (
@@ -1295,12 +1296,17 @@ class _Tracker:
 
 def _days_read_against(
     article: Article, read: list[Sentence]
-) -> tuple[dt.date | None, Anchor | None]:
-    """The day a dated article's relative dates are read against (its lead's dateline
-    day or its publication day, ``dates.report_day``), and an undated one's anchor."""
+) -> tuple[dict[int, dt.date | None], Anchor | None]:
+    """The day each sentence of a dated article reads its relative dates against (its
+    lead's dateline day or its publication day, ``dates.report_day``; an embedded
+    post's stamp for the post's lines, ``dates.posted_on``; the day a quotation was
+    said, ``_said_on``), and an undated one's anchor."""
     if article.published is None:
-        return None, _anchor(read)
-    return report_day([s.text for s in read[:2]], article.published), None
+        return dict.fromkeys((s.index for s in read), None), _anchor(read)
+    reported_on = report_day([s.text for s in read[:2]], article.published)
+    assert reported_on is not None
+    days = posted_on([s.text for s in read], [s.paragraph for s in read], reported_on)
+    return {s.index: _said_on(s, day) for s, day in zip(read, days, strict=True)}, None
 
 
 #: a quotation in a sentence: its words are the speaker's, said on the speaker's day
@@ -1342,9 +1348,9 @@ def read_mentions(
     seen = _Tracker()
     lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
     read = [s for s in sentences if s.index not in skipped]
-    reported_on, anchor = _days_read_against(article, read)
+    days, anchor = _days_read_against(article, read)
     for sentence in read:
-        facts = annotate_sentence(sentence, gazetteer, _said_on(sentence, reported_on), anchor)
+        facts = annotate_sentence(sentence, gazetteer, days[sentence.index], anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
         bases = frozenset(s.base_id for f in facts for s in f.sites if s.base_id and not s.plural)
         claims = _claims(sentence, attributions, actors, seen.antecedent())
