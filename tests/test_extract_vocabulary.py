@@ -96,6 +96,45 @@ def test_a_drone_that_struck_is_still_a_weapon_beside_a_watching_one(theater: Sc
     assert _told(found) == [("al_tanf", "drone", 1)]
 
 
+@pytest.mark.parametrize(
+    ("striking", "told"),
+    [
+        # an errand's word is the target's name, the drone told as an attack before it
+        (
+            "A drone attack on an observation post at the Al-Tanf garrison on Saturday "
+            "wounded two soldiers, a spokesman said.",
+            ("al_tanf", "drone"),
+        ),
+        # the errand belongs to the troops of the base the drone struck
+        (
+            "An explosive drone struck the Al-Tanf garrison on Saturday, the outpost from "
+            "which coalition troops conduct surveillance of the desert.",
+            ("al_tanf", "drone"),
+        ),
+        # what it exploded on is a watching post, not what it did
+        (
+            "A drone exploded on a surveillance tower at Harir air base on Saturday, "
+            "wounding one service member.",
+            ("harir", "drone"),
+        ),
+        # it flew around the base and then struck it
+        (
+            "Two drones circling Tower 22 exploded inside the base on Saturday, killing "
+            "three soldiers.",
+            ("tower_22", "drone"),
+        ),
+    ],
+)
+def test_a_drone_told_striking_is_a_weapon_whatever_watching_word_follows(
+    theater: Scenario, striking: str, told: tuple[str, str]
+) -> None:
+    """A watching word in the clause of a drone told striking (an observation post, the
+    surveillance its target does, the circling before it exploded) leaves it a weapon:
+    the attack is neither dropped nor left without its weapon."""
+    found = _rows(theater, "Drone hits US troops in Syria", striking, "Advertisement")
+    assert [(r.base_id, r.weapon) for r in found] == [told]
+
+
 # -- a caption's credit line --------------------------------------------------------------
 
 

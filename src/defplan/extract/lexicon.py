@@ -31,20 +31,6 @@ NOT_A_WEAPON: Final = re.compile(
     r"|\b(?:surface|ground)[\s-]to[\s-]air\s+missiles?\b"
     r"|\b(?:interceptor|air[\s-]defen[cs]e)\s+missiles?\b"
     r"|\bmissile\s+(?:defen[cs]e|batter(?:y|ies)|shield|interceptors?)\b"
-    # a drone that watches is no weapon: its role before it ("a reconnaissance drone"), as
-    # its errand after it ("a UAV ... conducting a reconnaissance mission") or as what it
-    # did ("the drone first recorded six missiles hitting the base")
-    r"|\b(?:surveillance|reconnaissance|recon|spy|spying|camera|commercial|observation"
-    r"|intelligence|isr|scout|monitoring|mapping|photo)[\s-]+(?:drones?|uavs?|uas|aircraft)\b"
-    rf"|\b(?:{_DRONE_WORD})(?=[^.;]{{0,90}}?\b(?:conduct\w*|carry\w*\s+out|on|fly\w*|perform\w*)"
-    r"\s+(?:an?\s+|its\s+|their\s+)?(?:\w+\s+)?(?:reconnaissance|surveillance|spying|intelligence"
-    r"|observation|isr)\b)"
-    rf"|\b(?:{_DRONE_WORD})\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+){{0,2}}?"
-    r"(?:recorded|records|filmed|films|photographed|monitored|monitors|documented|streamed)\b"
-    r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
-    r"|\bdrones?\s+(?:orbiting|circling|hovering|flying\s+overhead|overhead)\b"
-    # drone and aircraft "activity" seen near the base: watching, not striking
-    r"|\bdrones?\s+(?:and\s+\w+\s+)?(?:activity|flights|patrols?|sightings?)\b"
     r"|\bheart\s+attacks?\b"
     r"|\brocket[\s-]+launchers?\b|\bmissile\s+launchers?\b"
     r"|\bnuclear\s+weapons?\b"
@@ -56,6 +42,40 @@ NOT_A_WEAPON: Final = re.compile(
     r"|blueprints?|factor(?:y|ies)|production|industry|makers?|manufactur\w*|parts|components"
     r"|experts?|specialists?|know-how|arsenals?)\b",
     re.IGNORECASE,
+)
+
+# A drone that watches is no weapon: its role before it ("a reconnaissance drone"), its
+# errand after it ("a UAV ... conducting a reconnaissance mission"), what it did ("the
+# drone first recorded six missiles hitting the base") or how it flew ("drones circling
+# the base"). Group ``cue`` is the watching word: a drone told striking before it, or
+# after a flight word, is a weapon after all (WATCHING_DRONE_STRIKES; "a drone attack on
+# an observation post", "a drone struck the garrison, from which troops conduct
+# surveillance", "two drones circling the tower exploded").
+WATCHING_DRONE: Final = re.compile(
+    r"\b(?P<role>surveillance|reconnaissance|recon|spy|spying|camera|commercial|observation"
+    r"|intelligence|isr|scout|monitoring|mapping|photo)[\s-]+(?:drones?|uavs?|uas|aircraft)\b"
+    rf"|\b(?:{_DRONE_WORD})(?=[^.;]{{0,90}}?\b(?P<cue>conduct\w*|carry\w*\s+out|on|fly\w*"
+    r"|perform\w*)\s+(?:an?\s+|its\s+|their\s+)?(?:\w+\s+)?(?:reconnaissance|surveillance"
+    r"|spying|intelligence|observation|isr)\b)"
+    rf"|\b(?:{_DRONE_WORD})\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+){{0,2}}?"
+    r"(?P<cue2>recorded|records|filmed|films|photographed|monitored|monitors|documented"
+    r"|streamed)\b"
+    r"|\bdrones?\s+(?:footage|video|videos|images?|pictures?|cameras?|photos?|surveillance)\b"
+    r"|\bdrones?\s+(?P<flight>orbiting|circling|hovering|flying\s+overhead|overhead)\b"
+    # drone and aircraft "activity" seen near the base: watching, not striking
+    r"|\bdrones?\s+(?:and\s+\w+\s+)?(?:activity|flights|patrols?|sightings?)\b",
+    re.IGNORECASE,
+)
+#: what a drone told striking does, between it and a watching word ("a drone attack on
+#: an observation post"), or after a flight word up to what it filmed
+WATCHING_DRONE_STRIKES: Final = re.compile(
+    r"\b(?:attacks?|strikes?|struck|hit|hits|slammed|exploded|crashed|detonated|impacted"
+    r"|targeted|attacked|rammed|exploding|crashing|slamming)\b",
+    re.IGNORECASE,
+)
+#: a flight word's drone filming what struck ("circling above first filmed missiles")
+WATCHING_DRONE_FILMED: Final = re.compile(
+    r"\b(?:recorded|filmed|photographed|monitored|documented|streamed)\b", re.IGNORECASE
 )
 
 # Weapon words (data: lexicons/weapon_words.csv), most specific class first; the class

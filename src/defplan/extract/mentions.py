@@ -82,6 +82,9 @@ from defplan.extract.lexicon import (
     STATE_ACTS,
     UNDER_FIRE,
     UNFIRED,
+    WATCHING_DRONE,
+    WATCHING_DRONE_FILMED,
+    WATCHING_DRONE_STRIKES,
     WEAPON_WORDS,
 )
 from defplan.extract.lexicon_files import Actor, default_actors
@@ -538,8 +541,28 @@ def included_claim(sentence: str, actors: tuple[Actor, ...] = ()) -> str | None:
 
 
 def mask_non_weapons(text: str) -> str:
-    """``text`` with defences and pictures ("C-RAM", "drone footage") blanked out."""
-    return NOT_A_WEAPON.sub(lambda m: " " * len(m.group(0)), text)
+    """``text`` with defences, pictures and watching drones ("C-RAM", "drone footage",
+    "a reconnaissance drone") blanked out."""
+    text = NOT_A_WEAPON.sub(lambda m: " " * len(m.group(0)), text)
+    return WATCHING_DRONE.sub(
+        lambda m: m.group(0) if _drone_strikes(text, m) else " " * len(m.group(0)), text
+    )
+
+
+def _drone_strikes(text: str, watching: re.Match[str]) -> bool:
+    """Whether a drone read as watching is told striking in its clause: between it and
+    its errand or filming ("a drone attack on an observation post", "a drone struck the
+    garrison, from which troops conduct surveillance"), or after its flight up to what it
+    filmed ("two drones circling the tower exploded")."""
+    if watching.group("cue") is not None or watching.group("cue2") is not None:
+        cue = "cue" if watching.group("cue") is not None else "cue2"
+        return bool(WATCHING_DRONE_STRIKES.search(text, watching.start(), watching.start(cue)))
+    if watching.group("flight") is None:
+        return False
+    clause = re.match(r"[^.;]*", text[watching.end() :])
+    told = clause.group(0) if clause else ""
+    filmed = WATCHING_DRONE_FILMED.search(told)
+    return bool(WATCHING_DRONE_STRIKES.search(told[: filmed.start() if filmed else len(told)]))
 
 
 def weapon_in(text: str) -> tuple[str, int] | None:
