@@ -281,3 +281,23 @@ def test_a_quote_s_yesterday_is_the_day_before_it_was_said(
         "Fourteen rockets hit the Ain al-Asad base on Wednesday, officials said.",
     )
     assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2021, 7, 7))]
+
+
+# -- "the <noun>" names the attack whose site that noun can name -------------------------
+
+
+def test_the_airport_names_the_airport_attack_not_the_camp_told_last(theater: Scenario) -> None:
+    """Two attacks, on Camp Taji and then Baghdad airport; a later sentence retells the
+    camp's first and then "the airport rockets": "the airport" is the airport's attack
+    even though the camp was told last, so the airport's zero is its own (it had been
+    given to the camp, which says its own toll)."""
+    found = _rows(
+        theater,
+        dt.date(2021, 3, 15),
+        "Two rockets struck Camp Taji on Saturday night. A day later, three rockets landed "
+        "near Baghdad airport.",
+        "Advertisement",
+        "The Taji barrage wounded a contractor, the coalition said, while the airport "
+        "rockets caused no injuries.",
+    )
+    assert sorted((r.base_id or "", r.wounded) for r in found) == [("biap", 0), ("taji", 1)]

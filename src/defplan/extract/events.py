@@ -707,6 +707,29 @@ def _casualty_target(recent: list[DraftAttack], mention: Mention) -> DraftAttack
     return next((a for a in recent if dates_compatible(a.date, mention.date)), None)
 
 
+#: site nouns of one kind: "the airport" can name "Baghdad airport" or "Erbil air base"
+#: but not "Camp Taji"; a noun of no family here ("the base", "the site") names any
+NOUN_FAMILIES: Final = (
+    ("airport", "airfield", "air base", "airbase", "airstrip", "air field"),
+    ("camp",),
+    ("garrison",),
+    ("embassy", "diplomatic"),
+    ("consulate",),
+    ("oil field", "gas field", "field"),
+)
+
+
+def noun_fits(anaphor: SiteMention, site: SiteMention | None) -> bool:
+    """Whether a site told as "the <noun>" can be ``site`` by its noun's kind."""
+    if site is None:
+        return True
+    said, named = fold(anaphor.text), fold(site.text)
+    for family in NOUN_FAMILIES:
+        if any(said.endswith(word) for word in family):
+            return any(word in named for word in family)
+    return True
+
+
 def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     """The attack ``mention`` adds to, or None when it starts one (or is dropped)."""
     recent = _recent(attacks)
@@ -734,6 +757,12 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
         if site is not None and not mention.definite:
             # "the base" goes on with the article's attack, not an earlier one recalled
             candidates = [a for a in recent if not a.main.flashback][:1] or recent[:1]
+        if site is not None:
+            # "the airport rockets" after attacks on Baghdad airport and then Camp Taji:
+            # the attack whose site the noun can name, before one told later
+            fitting = [a for a in recent if noun_fits(site, a.site) and not a.main.flashback]
+            if fitting and not noun_fits(site, candidates[0].site):
+                candidates = fitting[:1]
         return next((a for a in candidates if mentions_compatible(a, mention)), None)
     if mention.definite:
         return next((a for a in recent if mentions_compatible(a, mention)), None)
