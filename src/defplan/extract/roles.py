@@ -47,8 +47,13 @@ _ON_NOT_A_DAY: Final = (
     r"on(?!\s+(?:\w+day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d)\w*\b)"
 )
 #: a cue followed by "by" is a passive verb whose agent follows: "struck X" makes X the
-#: target, "was struck by X" names the attacker ("backed by" is a cue of its own)
-_NOT_PASSIVE: Final = r"(?!\s+by\b)"
+#: target, "was struck by X" names the attacker ("backed by" is a cue of its own), also
+#: with a time or manner told between ("was struck overnight by X", "hit on Monday by X")
+_NOT_PASSIVE: Final = (
+    r"(?!\s+(?:(?:again|also|overnight|late|early|repeatedly|reportedly|allegedly|apparently"
+    r"|twice|once|yesterday|today|tonight|earlier|later|on\s+\w+day|(?:last|this|that|on\s+\w+"
+    r"day)\s+(?:morning|afternoon|evening|night|week))\s+){0,2}by\b)"
+)
 #: "widely suspected to have been conducted by X": accused, not named as the attacker
 _SUSPECTED_BY: Final = (
     r"(?:suspected|believed|thought|alleged|assumed)\s+to\s+have\s+(?:been\s+)?(?:\w+\s+){1,2}by"
