@@ -174,6 +174,9 @@ def test_a_base_described_in_other_grammar(
         ("a second drone was shot down", None, None),
         # where the people were, by a name rather than "the ...": still counted
         ("Two of our people at Asad are being treated for shrapnel wounds", None, 2),
+        # ... or by an adverb (written after the fixes above, not tuned on)
+        ("Three civilians inside were hurt, one of them seriously, police said", None, 3),
+        ("two guards nearby were killed", 2, None),
     ],
 )
 def test_casualties_told_in_other_constructions(

@@ -256,6 +256,8 @@ _POSTED = (
     r"(?:\s+(?:guarding|manning|stationed|based|serving|working|deployed|posted|sleeping"
     r"|standing|sheltering)\b(?:\s+[\w.'\u2019-]+){1,4}?"
     r"|\s+who\s+(?:had|have|were|was)\s+(?:[\w.'\u2019-]+\s+){0,5}?[\w.'\u2019-]+"
+    # where, told by an adverb: "three civilians inside were hurt"
+    r"|\s+(?:inside|nearby|there|on\s+site|at\s+the\s+scene)(?=\s+(?:were|was|had|have))"
     r"|\s+(?:at|on|inside|near|from)\s+(?:the\s+(?:[\w-]+\s+){0,2}?[\w-]+"
     # (a name, not a day: "K-1 on Monday wounded six" counts no "1")
     r"|(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
