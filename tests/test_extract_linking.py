@@ -318,6 +318,18 @@ PARAPHRASES = {
         "November, the group said.\n\nRelated: Oil prices rise\n",
         _on("harir", (11, 13), (11, 9), (11, 11)),
     ),
+    # weekdays listed in the clause of the article's only attack
+    "weekdays listed": (
+        "BAGHDAD (Agency) - Drones attacked Al Asad Air Base on Sunday and Tuesday, "
+        "officials said.\n\nAdvertisement\n\nNobody was hurt.\n",
+        _on("al_asad", (11, 12), (11, 14)),
+    ),
+    # days listed in the lead's own clause, no "also"
+    "days listed in the lead": (
+        "On November 9 and 11, drones attacked Harir base, the group said.\n\n"
+        "Read more: Drone shot down near Erbil\n",
+        _on("harir", (11, 9), (11, 11)),
+    ),
     # two days each with its month are not a list of days of one month
     "two days, two months": (
         "Drones flew at Al-Tanf garrison on Monday and were shot down.\n\nMilitias were "

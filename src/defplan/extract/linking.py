@@ -60,7 +60,8 @@ draft attacks all at once, in four steps a reader can follow:
    headline's first compatible attack of the body (2), a reported retelling's first
    fit (1).
 Before that, days listed in one clause ("On November 9 and 11," a drone also hit the
-base) give one draft a day (:func:`listed_days`, called as drafts are made).
+base; "on Sunday and Tuesday") give one draft a day (:func:`listed_days`, called
+as drafts are made); their dates keep them apart.
 
 4. **Clustering** (:func:`link_restatements`): the strongest link is joined first (ties:
    the nearer pair in the text, then the earlier), features are computed again for the
@@ -73,6 +74,7 @@ base) give one draft a day (:func:`listed_days`, called as drafts are made).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from typing import Final, Literal
@@ -190,33 +192,54 @@ _MONTH_BEFORE: Final = re.compile(
 )
 
 
+#: "on Monday and Wednesday": another weekday listed after the first
+_AND_WEEKDAY: Final = re.compile(rf"\s*(?:and|&)\s+(?:on\s+)?({'|'.join(WEEKDAYS)})\b")
+
+
 def listed_days(attack: DraftAttack) -> list[DraftAttack]:
     """``attack``, and one more for another day its date's clause lists ("On November 9
-    and 11," drones also hit the base; "on 9 and 11 November": two attacks, one a
-    day), in the order of their days."""
+    and 11," drones also hit the base; "on 9 and 11 November", "on Monday and
+    Wednesday": two attacks, one a day), in the order of their days."""
     date = attack.date
-    if date is None or date.precision != "day" or not month_written(date):
+    if date is None or date.precision != "day":
         return [attack]
     text = attack.main.sentence.text
     at, end = date.start - attack.main.sentence.start, date.end - attack.main.sentence.start
     if not 0 <= at <= end <= len(text):
         return [attack]
+    listed = _listed_day(date, text, at, end) or _listed_weekday(date, text, end)
+    if listed is None or listed[0] == date.day:
+        return [attack]
+    other = replace(attack, date=replace(date, day=listed[0], text=listed[1]))
+    other.sentences, other.spans = set(attack.sentences), set(attack.spans)
+    return [attack, other] if listed[0] > date.day else [other, attack]
+
+
+def _listed_day(date: DateMention, text: str, at: int, end: int) -> tuple[dt.date, str] | None:
+    """The other day of the month a list of days gives ("November 9 and 11")."""
+    if not month_written(date):
+        return None
     before = _DAY_AND.search(text[:at])
     if before is not None and _MONTH_BEFORE.search(text[: before.start()]):
         before = None  # "on November 3 and July 21": two days, each with its month
     listed = _AND_DAY.match(text, end) or before
     if listed is None:
-        return [attack]
+        return None
     try:
         day = date.day.replace(day=int(listed.group(1)))
     except ValueError:
-        return [attack]
-    if day == date.day:
-        return [attack]
-    written = re.sub(r"\b\d{1,2}\b", listed.group(1), date.text, count=1)
-    other = replace(attack, date=replace(date, day=day, text=written))
-    other.sentences, other.spans = set(attack.sentences), set(attack.spans)
-    return [attack, other] if day > date.day else [other, attack]
+        return None
+    return day, re.sub(r"\b\d{1,2}\b", listed.group(1), date.text, count=1)
+
+
+def _listed_weekday(date: DateMention, text: str, end: int) -> tuple[dt.date, str] | None:
+    """The later day a list of weekdays gives ("on Monday and Wednesday": two days on)."""
+    told = next((i for i, w in enumerate(WEEKDAYS) if w.lower() in date.text.lower()), None)
+    listed = _AND_WEEKDAY.match(text, end)
+    if told is None or listed is None or date.day.weekday() != told:
+        return None
+    later = WEEKDAYS.index(listed.group(1).capitalize())
+    return date.day + dt.timedelta(days=(later - told) % 7), listed.group(1)
 
 
 # -- 1. who tells it ------------------------------------------------------------------
@@ -372,7 +395,7 @@ def _own_dates(
     since a strike ... last year BAGHDAD: A single rocket ... on Monday") is not dated
     by the "last year" of its run-on."""
     shared = first.sentences & second.sentences
-    if not shared:
+    if not shared or first.main is second.main:  # (days one clause lists stay apart)
         return first.date, second.date
     return _own_date(first, shared), _own_date(second, shared)
 
