@@ -4,7 +4,7 @@ Each article here was written for these tests, in our own words, with the noise 
 copy (page chrome, repeated headlines, captions, "Advertisement", related-story lists,
 datelines, quotes), and puts the retelling at a distance from the attack it retells.
 The mechanisms are those of ``defplan.extract.linking`` (docs/extraction.md, catalogue
-rows 170-175).
+rows 190-201).
 """
 
 from __future__ import annotations
@@ -72,15 +72,16 @@ def test_the_policy_is_ordered_from_the_surest_link_down() -> None:
 
 
 def test_an_ordinal_aside_counts_the_attack_of_its_sentence(theater: Scenario) -> None:
-    """ "..., marking the first attack on a US base in the country since the floods
-    earlier this month": the aside counts the attack just told, whatever it dates."""
+    """ "..., making it the first strike on an American outpost in Syria since the
+    floods earlier this month": the aside counts the attack just told, whatever it
+    dates."""
     rows = _rows(
         theater,
         dt.date(2023, 3, 9),
         "Photo: A convoy on a desert road. (Staff/Agency)",
-        "Two rockets hit the Conoco gas field base in eastern Syria on Wednesday evening, "
-        "the coalition said, marking the first attack on a US base in the country since "
-        "the floods earlier this month.",
+        "Late on Wednesday two rockets came down on the Conoco gas field base in eastern "
+        "Syria, the coalition said, making it the first strike on an American outpost in "
+        "Syria since the floods earlier this month.",
         "Advertisement",
         "Nobody was hurt, a spokesman said.",
     )
@@ -89,22 +90,22 @@ def test_an_ordinal_aside_counts_the_attack_of_its_sentence(theater: Scenario) -
 
 
 def test_a_speaker_s_another_attack_retells_the_article_s_attack(theater: Scenario) -> None:
-    """An official's "another rocket attack on an Iraqi airbase", said and then quoted,
+    """An official's "yet another rocket strike against an Iraqi air base", said and then quoted,
     is the speaker's series: it retells the attack the lead told, not a third one; the
     narrator's own "another attack" on a named base stays a row of its own."""
     rows = _rows(
         theater,
         None,
-        "BAGHDAD (Agency) - Rockets slammed into an air base north of the capital that "
-        "hosts coalition trainers. Iraqi officers said three rockets had struck Camp Taji "
+        "BAGHDAD (Agency) - Rockets slammed into an air base to the north of the capital "
+        "that hosts coalition trainers. Iraqi officers said three rockets had struck Camp Taji "
         "but that nobody was hurt.",
-        "The volley came days after a barrage of rockets hit an airbase in Iraq, wounding "
+        "The volley came days after a salvo of rockets fell on an air base in Iraq, wounding "
         "three Iraqi airmen. Army officers said six rockets fell on Balad Air Base, "
         "wounding the airmen.",
         "Related: Militia leaders meet in Baghdad",
-        "A senior US diplomat said he was appalled by another rocket attack on an Iraqi "
-        "airbase. \u201cAppalled by news of another rocket attack on an Iraqi airbase,\u201d "
-        "he wrote online.",
+        "A senior US diplomat said he was appalled by yet another rocket strike against an "
+        "Iraqi air base. \u201cAppalled by news of yet another rocket strike against an "
+        "Iraqi air base,\u201d he wrote online.",
     )
     assert _told(rows) == [("taji", "rocket", 3), ("balad", "rocket", 6)]
     assert [(r.killed, r.wounded) for r in rows] == [(0, 0), (0, 3)]
@@ -120,8 +121,8 @@ def test_a_speaker_s_another_attack_retells_the_article_s_attack(theater: Scenar
 def test_a_name_told_right_after_a_description_overrules_the_theater_s_guess(
     theater: Scenario,
 ) -> None:
-    """ "Rockets struck a training base south of the capital" (a description the theater
-    pins by elimination) then "The rockets hit the Besmaya base on Monday evening": one
+    """Rockets that fell on "a training base south of Baghdad" (a description the theater
+    pins by elimination), then landed "in the Besmaya base" the next sentence says: one
     attack, at the base the text names, though the theater does not know it; the key
     points list repeats it."""
     rows = _rows(
@@ -130,9 +131,9 @@ def test_a_name_told_right_after_a_description_overrules_the_theater_s_guess(
         "Another base with coalition trainers hit by rockets",
         "Key points:",
         "- The rockets hit the Besmaya base, where Spanish trainers live.",
-        "Two rockets struck a training base south of Baghdad where coalition trainers "
-        "are present, the Iraqi army said on Tuesday. The rockets hit the Besmaya base "
-        "outside of Baghdad on Monday evening.",
+        "Iraq's army said on Tuesday that two rockets had fallen on a training base south "
+        "of Baghdad used by coalition instructors. The rockets landed in the Besmaya base "
+        "late on Monday.",
         "COMMENTS",
     )
     assert [(r.base, r.base_id, r.weapon, r.munitions) for r in rows] == [
@@ -146,8 +147,8 @@ def test_a_locator_of_a_named_base_is_no_second_site(theater: Scenario) -> None:
     one = _rows(
         theater,
         dt.date(2023, 12, 31),
-        "SOURCE - On Saturday, the Islamic Resistance in Iraq said it attacked the Harir "
-        "occupation base in the Kurdistan Region\u2019s Erbil with drones.",
+        "SOURCE - On Saturday, the Islamic Resistance in Iraq claimed a drone strike on "
+        "the Harir base in the Kurdistan Region\u2019s Erbil province.",
         "Source: Agency",
     )
     assert [(r.base_id, r.date) for r in one] == [("harir", dt.date(2023, 12, 30))]
@@ -186,11 +187,10 @@ def test_days_listed_in_one_clause_are_attacks_apart_from_the_lead(theater: Scen
     their month tell attacks apart though the page gives no year (none is written)."""
     text = (
         "Drone hits US base in eastern Syria\n\n"
-        "The Islamic Resistance in Iraq said its fighters carried out a drone strike on "
-        "the Conoco gas field base in eastern Syria, according to its Telegram channel. "
-        "Advertisement\n\n"
-        "The base has been a frequent target of such strikes. On October 3 and 5, drones "
-        "also struck the base.\n\n"
+        "Fighters of the Islamic Resistance in Iraq flew a drone into the Conoco gas field "
+        "base in eastern Syria, the group wrote on Telegram. Advertisement\n\n"
+        "Such strikes on the base are common. On October 3 and 5, drones also struck the "
+        "base.\n\n"
         "Source: Agency\n"
     )
     rows = extract_articles(
@@ -275,7 +275,7 @@ def test_a_name_told_next_that_the_description_does_not_allow_is_another_attack(
 
 
 def test_where_sirens_sounded_is_not_the_site_the_attack_targeted(theater: Scenario) -> None:
-    """ "In June, a drone targeted the US base at the airport and sirens went off in the
+    """ "In June, a drone targeted the US base at the airport while alarms sounded at the
     US consulate": the consulate is where a warning sounded; the attack's site is the
     base at the airport the article told (Erbil's), a month before the day's attack."""
     rows = _rows(
@@ -283,7 +283,7 @@ def test_where_sirens_sounded_is_not_the_site_the_attack_targeted(theater: Scena
         dt.date(2021, 7, 20),
         "Two drones struck Erbil air base on Monday, a coalition spokesman wrote.",
         "The Erbil airport, which hosts coalition troops, has been attacked before. In "
-        "June, a drone targeted the US base at the airport and sirens went off in the US "
+        "June, a drone targeted the US base at the airport while alarms sounded at the US "
         "consulate in Erbil. Nobody was hurt then.",
         "Advertisement",
     )
@@ -314,8 +314,8 @@ PARAPHRASES = {
     ),
     # days listed with the month after them, after the day's own attack
     "days listed, month last": (
-        "Drones hit Harir base on Monday. The base was also attacked by drones on 9 and 11 "
-        "November, the group said.\n\nRelated: Oil prices rise\n",
+        "Drones hit Harir base on Monday. Drones also struck the base on 9 and 11 November, "
+        "the group said.\n\nRelated: Oil prices rise\n",
         _on("harir", (11, 13), (11, 9), (11, 11)),
     ),
     # weekdays listed in the clause of the article's only attack
@@ -349,19 +349,19 @@ def test_each_mechanism_holds_for_other_wordings(theater: Scenario, name: str) -
 def test_a_description_naming_a_place_the_theater_lacks_fits_none_of_its_bases(
     theater: Scenario,
 ) -> None:
-    """ "a US military base in al-Shaddadi town" names a place the theater has no base in:
+    """ "an American garrison in al-Shaddadi" names a place the theater has no base in:
     it is not the Conoco attack told after it (the lead's description had been joined to
     the nearest attack it could be), but an attack of its own at an unknown site."""
     rows = _rows(
         theater,
         dt.date(2023, 12, 15),
-        "The Islamic Resistance in Iraq posted a statement announcing that its fighters "
-        "attacked a US military base in al-Shaddadi town in Syria with drones.",
+        "The Islamic Resistance in Iraq said in a statement that its drones had struck an "
+        "American garrison in al-Shaddadi in Syria.",
         "Share this article",
-        "On Thursday, the fighters also targeted a US military base at the Conoco gas "
-        "field in Deir Ezzor, the statement said.",
+        "On Thursday, its fighters also hit the American base at the Conoco gas field in "
+        "Deir Ezzor, the statement said.",
     )
     assert sorted(r.base_id or r.base for r in rows) == [
-        "US military base in al-Shaddadi",
+        "American garrison in al-Shaddadi",
         "conoco",
     ]

@@ -2,7 +2,7 @@
 
 News copy tells one attack several times: a headline, a teaser, a lead that says "a
 base in Iraq", a later paragraph that names Camp Taji, an official's quote, an aside
-("marking the first attack on a US base since ..."). The mention-by-mention reading
+("..., making it the first strike on an American outpost since ..."). The mention-by-mention reading
 (events.py) joins what it safely can as it goes; this stage looks at the article's
 draft attacks all at once, in four steps a reader can follow:
 
@@ -15,8 +15,8 @@ draft attacks all at once, in four steps a reader can follow:
 
    ``same_site``
        the same theater base, or the same proper name of a site the theater does not
-       know ("the Basmaya training base", "the Basmaya base"), also when only the clause
-       of a description writes it ("struck the Basmaya training base near Baghdad");
+       know ("the Besmaya range", "the Besmaya base"), also when only the clause of a
+       description writes it ("rockets fell on the Besmaya range south of the capital");
    ``fits_site``
        one side only describes a site ("a base in Iraq", "the outpost", "two bases")
        and the other side's base fits it (a place the theater does not know, "a base in
@@ -30,15 +30,15 @@ draft attacks all at once, in four steps a reader can follow:
        the later side is a definite reference ("Wednesday's rocket attack") with the
        same day and weapon;
    ``elaborates``
-       the sentence right after a described site names it ("rockets hit an airbase in
-       Iraq. ... eight rockets landed on Al-Balad airbase"), with the same weapon, a
+       the sentence right after a described site names it (rockets at "an air base in
+       Iraq", then the army naming Balad as where they fell), with the same weapon, a
        base the description allows (any, when the theater only guessed its base);
    ``ordinal_aside``
        the later side is an aside of the same sentence counting the attack just told
-       ("..., marking the first attack on a US base since ...");
+       ("..., making it the first strike on an American outpost since ...");
    ``one_phrase``
        both sites are one noun phrase of one clause, the second a locator of the first
-       ("the Harir base in Iraqi Kurdistan's Erbil");
+       ("the Harir base in Erbil province");
    ``distinct_cue``
        the narrator says one of them is another attack ("another", "a second attack",
        "earlier this month", "previous", "similar", "last", "also" with a day written
@@ -46,8 +46,8 @@ draft attacks all at once, in four steps a reader can follow:
        ("It was the third strike on the camp in a month"); a recalled attack's own cue
        does not keep apart the sentence right after it that names its site;
    ``reported_retelling``
-       the later side's "another attack on an Iraqi airbase" (or a quoted "rockets
-       struck a base in Iraq") is a speaker's, on a site it only describes and with no
+       the later side's "yet another strike on an Iraqi air base" (or a quoted
+       description of where rockets fell) is a speaker's, on a site it only describes and with no
        day of its own: the speaker's series, not the narrator's, so it retells an
        attack the article told, the first it fits.
 
@@ -248,7 +248,7 @@ Teller = Literal["narrator", "headline", "reported"]
 
 #: a sentence that ends as prose does; a title line read as text does not
 _ENDED: Final = re.compile(r"[.!?][\"'\u201d\u2019)]*\s*$")
-#: a speaker's words: "Pompeo said he was outraged by another attack", "..., he tweeted"
+#: a speaker's words: "the envoy said he was appalled by another attack", "..., he wrote"
 _SPEECH: Final = re.compile(
     r"\b(?:said|says|tweeted|wrote|posted|told|added|stated|declared|announced|condemned"
     r"|denounced|decried|called|described)\b",
@@ -256,8 +256,8 @@ _SPEECH: Final = re.compile(
 )
 #: "another attack": one more of a series, the narrator's or a speaker's
 _ANOTHER: Final = re.compile(r"\banother\s+(?:\w+\s+)?(?:attack|strike|barrage|assault)\b", re.I)
-#: an aside counting the attack its sentence told: "..., marking the first attack on a
-#: US base since ...", "in what was the third attack this week"
+#: an aside counting the attack its sentence told: "..., making it the first strike on an
+#: American outpost since ...", "in what was the third attack this week"
 ORDINAL_ASIDE: Final = re.compile(
     r"^\W*(?:and\s+)?(?:(?:marking|making|marks|marked)\s+(?:it\s+)?|in\s+what\s+(?:was|is)\s+"
     r"|(?:which|that)\s+(?:was|is|marks|marked)\s+)?(?:the|an?)\s+(?:\w+\s+)?"
@@ -286,8 +286,8 @@ def headline_lines(attacks: list[DraftAttack]) -> frozenset[int]:
 
 def reported_cue(mention: Mention) -> bool:
     """Whether ``mention`` is a speaker's: its "another attack" (else its site) inside a
-    quote, or after a speech verb of its own clause ("Pompeo said he was outraged by
-    another ...", "\u201cRockets hit an airbase hosting our troops,\u201d he said")."""
+    quote, or after a speech verb of its own clause ("the envoy said he was appalled by
+    another ...", "\u201cRockets fell on a base of ours,\u201d he said")."""
     sentence = mention.sentence
     clause = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
     cue = _ANOTHER.search(clause)
@@ -344,7 +344,7 @@ def _same_site(a: SiteMention, b: SiteMention) -> bool:
     return not _unpinned(a) and not _unpinned(b) and fold(a.text) == fold(b.text)
 
 
-#: a description that names its place: "a US military base in al-Shaddadi town"
+#: a description that names its place: "an American garrison in al-Shaddadi"
 _PLACE_NAMED: Final = re.compile(
     r"\b(?:in|near|at|outside)\s+(?:the\s+)?(?:(?:al|el|ash|as|ad|an|ar)-)?[A-Z][\w'-]+"
 )
@@ -353,14 +353,20 @@ _PLACE_NAMED: Final = re.compile(
 def fits_description(described: SiteMention, other: SiteMention) -> bool:
     """Whether ``other`` can be the site ``described`` only describes: a base it allows;
     any, when it names no place; none, when it names a place the theater does not know
-    ("a US military base in al-Shaddadi" is no theater base)."""
+    ("an American garrison in al-Shaddadi" is no theater base)."""
     if not _unpinned(described) or described.local:
         return False
     if other.base_id is None:
         return False
     if described.candidates is None:
-        return _PLACE_NAMED.search(described.text) is None
+        return not unknown_place(described)
     return other.base_id in described.candidates
+
+
+def unknown_place(site: SiteMention) -> bool:
+    """Whether a description names a place the theater has no base in ("an American
+    garrison in al-Shaddadi"): the gazetteer allowed any base, yet a place is named."""
+    return site.candidates is None and _PLACE_NAMED.search(site.text) is not None
 
 
 #: what joins two sites of one clause into two targets, not a site and its locator
@@ -369,8 +375,8 @@ _TWO_TARGETS: Final = re.compile(r"[,;]|\b(?:and|or|as\s+well\s+as|then|while|pl
 
 def _names_it(first: DraftAttack, second: DraftAttack) -> bool:
     """Whether one side's clause, describing its site, writes the name the other side
-    gives a site the theater does not know ("Two rockets struck the Basmaya training
-    base near Baghdad" and "the Basmaya base")."""
+    gives a site the theater does not know ("rockets fell on the Besmaya range south of
+    the capital" and "the Besmaya base")."""
     for described, named in ((first, second), (second, first)):
         assert described.site is not None and named.site is not None
         if _unpinned(described.site) and unknown_name(named.site):
@@ -391,9 +397,8 @@ def _own_dates(
 ) -> tuple[DateMention | None, DateMention | None]:
     """The two drafts' dates, without one a draft took from another clause of a sentence
     both tell: such a date is the sentence's, not the draft's. A teaser run into the
-    lead ("Rocket struck near Ain al-Asad air base at 1:35 p.m., he tweeted Attacks ...
-    since a strike ... last year BAGHDAD: A single rocket ... on Monday") is not dated
-    by the "last year" of its run-on."""
+    lead (a teaser on Al Asad, then background "since ... last year" and the lead's "on
+    Monday", all one sentence) is not dated by the "last year" of its run-on."""
     shared = first.sentences & second.sentences
     if not shared or first.main is second.main:  # (days one clause lists stay apart)
         return first.date, second.date
@@ -410,7 +415,7 @@ def _own_date(attack: DraftAttack, shared: set[int]) -> DateMention | None:
 
 def _one_phrase(first: DraftAttack, second: DraftAttack) -> bool:
     """Whether both sites are one noun phrase of one clause, the second locating the
-    first ("the Harir US occupation base in Iraqi Kurdistan's Erbil")."""
+    first ("the Harir base in Erbil province")."""
     a, b = first.main, second.main
     if (a.sentence.index, a.start, a.end) != (b.sentence.index, b.start, b.end):
         return False
@@ -461,8 +466,8 @@ def guessed(site: SiteMention) -> bool:
 
 def _ordinal_aside(first: DraftAttack, second: DraftAttack) -> bool:
     """Whether ``second`` is an aside of ``first``'s sentence that counts it, on a site it
-    only describes ("..., marking the first attack on a US base in the country since the
-    earthquake", "..., the third attack on a US base in Syria this week")."""
+    only describes ("..., making it the first strike on an American outpost since the
+    storms", "..., the third such strike on an American outpost this week")."""
     assert second.site is not None
     sentence = second.main.sentence
     clause = sentence.text[second.main.start - sentence.start : second.main.end - sentence.start]

@@ -1882,7 +1882,7 @@ def _placed_elsewhere(current: _ClauseFacts) -> bool:
     return all(s.end <= current.clause.start + timed.start() for s in current.sites)
 
 
-# "... and sirens went off in the US consulate": where a warning sounded, not the target
+# "... while alarms sounded at the US consulate": where a warning sounded, not the target
 ALARM_AT: Final = re.compile(
     r"\b(?:sirens?|alarms?)\s+(?:\w+\s+){0,3}?(?:went\s+off|sounded|wailed|rang|blared)"
     r"\s+(?:\w+\s+){0,2}?(?:in|at|across|inside|over)\s+",
