@@ -4,9 +4,10 @@ A casualty count, a stated zero, a weapon or a count of munitions is often told
 sentences or a paragraph away from the clause that places its attack ("nobody was hurt
 in Tuesday's fire", "the ballistic missile attack had left 64 troops with concussions"),
 and sometimes beside another event (nobody hurt "in these skirmishes", after a
-militia's reply). Such a fact is a mention no attack
-took while the article was read (events.py). Here each one is scored against every
-attack of the article by named features, and the policy below decides.
+militia's reply). Such a fact is a mention no attack took while the article was read
+(events.py). Here each one is scored against every attack of the article by named
+features, and the policy below decides. A volley told without the bases it struck is
+a fact of the same kind: :func:`share_volley` gives its attacker to its parts.
 
 Features of a (fact, attack) pair, :class:`Evidence`:
 
@@ -34,8 +35,9 @@ next best by ``MARGIN``; otherwise to none. It gives the attack only what the at
 does not say itself: a number of killed or wounded larger than the attack's own (a
 count beats a zero, as when two reports of one attack disagree), a zero where it says
 nothing of them at all ("several were hurt" says only that some were wounded; a vague
-"deadly" gives nothing), a weapon or an attacker where it names none, and a count of
-munitions only from a sentence that tells the attack.
+"deadly" gives nothing), a weapon where it names none, its attacker where the attack
+names none when the fact refers to it or shares its sentence, and a count of munitions
+only from a sentence that tells the attack.
 """
 
 from __future__ import annotations
@@ -206,8 +208,10 @@ def _adds(told: int | None, held: int | None, said: bool) -> bool:
     return told > (held or 0) or (held is None and not said)
 
 
-def give(attack: DraftAttack, fact: Mention) -> None:
-    """What ``fact`` tells that ``attack`` does not say itself (see the policy)."""
+def give(attack: DraftAttack, fact: Mention, tied: bool = False) -> None:
+    """What ``fact`` tells that ``attack`` does not say itself (see the policy);
+    ``tied``: the fact refers to the attack or shares its sentence, so its attacker is
+    the attack's too."""
     told = fact.casualties
     if _adds(told.killed, attack.killed, attack.killed_said):
         attack.killed, attack.killed_said = told.killed, True
@@ -218,7 +222,8 @@ def give(attack: DraftAttack, fact: Mention) -> None:
     attack.wounded_said |= told.wounded_said
     if attack.weapon is None and fact.weapon is not None:
         attack.weapon = fact.weapon
-    attack.actor = attack.actor or fact.actor
+    if tied:
+        attack.actor = attack.actor or fact.actor
     if attack.munitions is None and fact.sentence.index in attack.sentences:
         attack.munitions = fact.munitions
     attack.sentences.add(fact.sentence.index)
@@ -235,9 +240,7 @@ def attach_told_apart(
         if attack is None:
             continue
         found = evidence(fact, attack, attacks, other_events)
-        give(
-            attack, fact if found.refers_back or found.same_sentence else replace(fact, actor=None)
-        )
+        give(attack, fact, found.refers_back or found.same_sentence)
 
 
 def volley_bases(volley: Mention) -> int | None:
