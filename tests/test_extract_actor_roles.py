@@ -283,3 +283,30 @@ def test_a_name_s_role_comes_from_the_words_around_it(
     text: str, name: str, role: str | None
 ) -> None:
     assert _role(text, name) == role
+
+
+# -- the subject told before an aside -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "an armed faction that answers to Tehran",
+        "which has thousands of fighters",
+        "listed by Washington as a terrorist group",
+    ],
+)
+def test_a_group_named_before_an_aside_is_the_attacker_of_the_verb_after_it(
+    theater: Scenario, aside: str
+) -> None:
+    """ "X, <an aside>, fired rockets at ...": the commas of the aside leave the name in a
+    clause of its own, yet it is the subject of the attack verb that follows."""
+    found = _rows(
+        theater,
+        "Rockets hit base in western Iraq",
+        "Photo: Smoke over a runway. (Name/Agency)",
+        f"Kataib Hezbollah, {aside}, fired three rockets at Ain al-Asad air base on "
+        "Saturday, officials said.",
+        "Advertisement",
+    )
+    assert _actors(found) == [("al_asad", "Kataib Hezbollah")]

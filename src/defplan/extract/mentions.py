@@ -1958,12 +1958,44 @@ def _agent_around(
             for m in actor.pattern.finditer(f.clause.text):
                 if STATE_ACTS.match(f.clause.text[m.end() :]) and actor_in(f.clause.text, actors):
                     return actor.name
+    subject = _subject_before_aside(owned[:at], current, actors)
+    if subject is not None:
+        return subject
     for f in owned[at + 1 :]:
         for actor in actors:
             for m in actor.pattern.finditer(f.clause.text):
                 before = f.clause.text[: m.start()]
                 if AGENT_BY.search(before) and may_attack(f.clause.text, m.start(), m.end()):
                     return actor.name  # not "suspected to have been conducted by"
+    return None
+
+
+#: a clause that is a name alone, the subject an aside follows ("X, an Iran-backed
+#: militia, fired ...", "X, which ..., launched ...")
+_NAME_ALONE: Final = re.compile(r"^\W*(?:the\s+)?(?P<name>.+?)\W*$", re.I)
+#: an attack clause whose subject was told before it: it opens with its verb
+_OPENS_WITH_VERB: Final = re.compile(
+    r"^(?:(?:then|later|also|again|reportedly|allegedly|on\s+\w+day)\s+)?(?:fired|launched"
+    r"|attacked|struck|hit|shelled|targeted|sent|flew|bombarded|pounded)\b",
+    re.I,
+)
+
+
+def _subject_before_aside(
+    before: list[_ClauseFacts], current: _ClauseFacts, actors: tuple[Actor, ...]
+) -> str | None:
+    """The actor named alone in the first clause, when an aside set off by commas stands
+    between it and an attack clause that opens with its verb: "Kataib Hezbollah, an
+    Iran-backed militia, fired rockets at ..." (the clauses between tell no attack)."""
+    if not before or not _OPENS_WITH_VERB.match(current.clause.text.lstrip()):
+        return None
+    if any(f.attack for f in before):
+        return None
+    alone = _NAME_ALONE.match(before[0].clause.text)
+    for actor in actors:
+        named = actor.pattern.fullmatch(alone.group("name")) if alone else None
+        if named is not None and actor.kind != "coalition":
+            return actor.name
     return None
 
 
