@@ -304,3 +304,32 @@ def test_the_airport_names_the_airport_attack_not_the_camp_told_last(theater: Sc
         "rockets caused no injuries.",
     )
     assert sorted((r.base_id or "", r.wounded) for r in found) == [("biap", 0), ("taji", 1)]
+
+
+# -- the site told only in a headline or a caption ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("top", "body"),
+    [
+        # a caption that describes the site so that one base fits, the body's "the airport"
+        (
+            "(Photo: Smoke over the airport in Erbil after the attack. Credit: local agency)",
+            "Two explosive drones struck near the airport on Saturday night, officials said.",
+        ),
+        # a headline in capitals, the body's "the runway" (a part of the base)
+        (
+            "DRONE ATTACK ON ERBIL AIRPORT",
+            "An unmanned aircraft carrying explosives crashed near the runway late on "
+            "Saturday, the regional security council said.",
+        ),
+    ],
+)
+def test_the_site_told_only_above_the_body_is_the_body_s_attack(
+    theater: Scenario, top: str, body: str
+) -> None:
+    """Class 2 was built on a headline naming the base and a body's "the air base"; a
+    caption may describe the site instead ("the airport in Erbil"), and a body may place
+    the attack at a part of the base ("near the runway")."""
+    found = _rows(theater, dt.date(2021, 9, 12), top, body, "There were no casualties.")
+    assert [(r.base_id, r.weapon) for r in found] == [("erbil", "drone")]

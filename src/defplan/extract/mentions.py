@@ -1469,13 +1469,14 @@ def _sentence_toll(
 def _headline_site(
     article: Article, lines: list[Sentence], gazetteer: Gazetteer
 ) -> SiteMention | None:
-    """The one theater base the title and the headline lines name, if only one."""
+    """The one theater base the title and the headline lines (a caption among them)
+    name, or describe so that one base fits ("the airport in Erbil"), if only one."""
     texts = [article.title or "", *(s.text for s in lines[:HEADLINE_LINES])]
     named = [
         site
         for text in texts
         for site in gazetteer.find(text)
-        if site.kind == "named" and site.base_id and not site.plural
+        if site.kind in ("named", "described") and site.base_id and not site.plural
     ]
     return named[0] if len({s.base_id for s in named}) == 1 else None
 

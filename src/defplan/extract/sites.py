@@ -127,6 +127,8 @@ _NOUN = (
     r"|camps?|compounds?|embassy|embassies|consulates?|garrisons?|outposts?|landing\s+zones?"
     r"|(?:military|army|border|combat|observation|guard|security|remote|small|desert)\s+posts?"
     r"|mission\s+support\s+sites?|fobs?|green\s+zone|international\s+zone|barracks"
+    # a part of a base, which "the" makes the base told ("crashed near the runway")
+    r"|runways?|hangars?|tarmac|flight\s+line"
     rf"|(?:military|diplomatic|{default_forces().pattern('troops')})\s+(?:facility|facilities"
     r"|installations?|sites?|positions?)"
     r"|(?<!oil\s)(?<!gas\s)(?<!power\s)(?<!water\s)(?<!storage\s)(?<!weapons\s)(?<!energy\s)"
