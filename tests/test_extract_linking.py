@@ -365,3 +365,22 @@ def test_a_description_naming_a_place_the_theater_lacks_fits_none_of_its_bases(
         "American garrison in al-Shaddadi",
         "conoco",
     ]
+
+
+@pytest.mark.parametrize("force", ["British", "French", "Israeli"])
+def test_two_unknown_bases_that_share_only_their_force_s_name_are_two_attacks(
+    theater: Scenario, force: str
+) -> None:
+    """Two bases the theater does not know, named by the same force of forces.csv ("the
+    British Alpha outpost", "the British Bravo outpost"), are two sites: a force's name
+    tells no site from another, whichever force the data lists (only "American" and "US"
+    had been written in code)."""
+    found = _rows(
+        theater,
+        dt.date(2024, 1, 31),
+        "Rockets hit two outposts",
+        f"Three rockets struck the {force} Alpha outpost on Saturday, wounding one soldier.",
+        "Advertisement",
+        f"Two rockets struck the {force} Bravo outpost on Saturday, officials said.",
+    )
+    assert sorted(r.munitions or 0 for r in found) == [2, 3]

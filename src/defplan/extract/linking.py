@@ -87,6 +87,7 @@ from defplan.extract.draft import (
     month_written,
     salvos_compatible,
 )
+from defplan.extract.lexicon_files import default_forces
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
 
@@ -323,11 +324,21 @@ def unknown_name(site: SiteMention) -> bool:
     return site.base_id is None and site.kind == "described" and site.candidates == frozenset()
 
 
-#: words of a site's name that do not tell one site from another
-_GENERIC_NAME: Final = frozenset(
-    {"the", "a", "an", "us", "u s", "american", "coalition", "international", "base"}
+def _coalition_words() -> frozenset[str]:
+    """The words of forces.csv for the coalition's side (whom a base hosts, its troops,
+    its presence, its strikes), one word at a time and without stops: "U.S." is "us"."""
+    forces = default_forces().words
+    told = (w for role in ("host", "troops", "presence", "friendly") for w in forces.get(role, ()))
+    return frozenset(part for w in told for part in fold(w.replace(".", "")).split())
+
+
+#: words of a site's name that do not tell one site from another: generic words, and
+#: the coalition's forces a description names its owner by ("an American outpost")
+_GENERIC_NAME: Final = (
+    frozenset({"the", "a", "an", "coalition", "international", "base"})
     | {"airbase", "air", "camp", "military", "training", "outpost", "site", "field"}
     | {"airfield", "airport", "forces", "troops"}
+    | _coalition_words()
 )
 
 
