@@ -276,6 +276,9 @@ def test_a_claim_of_one_attack_beside_two_is_of_the_one_told_last(
         ("officials accused Iran of", "Iran", "accused"),
         ("threats to shipping posed by the Houthis", "Houthis", "threat"),
         ("Kataib Hezbollah, in a statement, denied any role", "Kataib", "denier"),
+        ("Kataib Hezbollah denounced the arrests and on Sunday fired rockets", "Kataib", None),
+        ("Kataib Hezbollah praised its men and later launched a drone", "Kataib", None),
+        ("Kataib Hezbollah denied any role and said others fired rockets", "Kataib", "denier"),
         ("On Sunday Kataib Hezbollah fired", "Kataib", None),
     ],
 )

@@ -64,6 +64,14 @@ _UP_TO_NAME: Final = r"[\s-]+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,2}(?:[\w-]+\s*[(\
 #: a compound cut short where the text ends: "attacks by Iranian-" (its head is lost,
 #: so the name is a descriptor's sponsor, never the agent)
 _CUT_COMPOUND: Final = re.compile(r"^-\s*$")
+#: a stance the name's subject goes on from to an attack of its own: "X denounced the
+#: arrests and on Monday fired rockets at ..." (X is the attacker, not a denier)
+_GOES_ON_TO_ATTACK: Final = re.compile(
+    r"^[^.;]*?\band\s+(?:(?:then|later|also|again|on\s+\w+day|\w+ly)\s+){0,3}"
+    r"(?:fired|launched|attacked|struck|shelled|targeted|bombarded|pounded|sent\s+(?:\w+\s+)?"
+    r"(?:drones?|rockets?|missiles?))\b",
+    re.I,
+)
 #: how far after a name a denial may stand in its clause ("X, in a statement, denied")
 DENIAL_REACH: Final = 40
 #: the roles read before a name, and the cues the code adds to the data's words
@@ -102,7 +110,7 @@ def role_of(text: str, start: int, end: int) -> ActorRole | None:
     after, before = text[end:], text[:start]
     if sponsor_after.match(after) or _CUT_COMPOUND.match(after):
         return "sponsor"
-    if denier.match(after):
+    if denier.match(after) and not _GOES_ON_TO_ATTACK.search(after):
         return "denier"
     # the cue nearest the name; of two ending there, the longer ("campaign against")
     nearest: tuple[tuple[int, int], ActorRole] | None = None
