@@ -384,3 +384,28 @@ def test_two_unknown_bases_that_share_only_their_force_s_name_are_two_attacks(
         f"Two rockets struck the {force} Bravo outpost on Saturday, officials said.",
     )
     assert sorted(r.munitions or 0 for r in found) == [2, 3]
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "the third attack this week on the base",
+        "the third attack on Ain al-Asad this week",
+        "the second attack on the base in two days",
+    ],
+)
+def test_an_ordinal_aside_on_the_attack_s_own_base_is_no_second_attack(
+    theater: Scenario, aside: str
+) -> None:
+    """An aside counting the attack its sentence told may name the attack's base or point
+    back to it ("the base"): it retells that attack and gives no row of its own (it had
+    given a second row dated only by its week's month)."""
+    found = _rows(
+        theater,
+        dt.date(2024, 1, 31),
+        "Rockets strike western Iraq base",
+        "Photo: A hangar at an air base. (Name/Agency)",
+        f"Three rockets hit Ain al-Asad on Monday, {aside}, officials said.",
+        "Advertisement",
+    )
+    assert _told(found) == [("al_asad", "rocket", 3)]

@@ -87,6 +87,7 @@ from defplan.extract.draft import (
     month_written,
     salvos_compatible,
 )
+from defplan.extract.lexicon import ATTACK_VERB
 from defplan.extract.lexicon_files import default_forces
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
@@ -485,8 +486,21 @@ def _ordinal_aside(first: DraftAttack, second: DraftAttack) -> bool:
     return (
         sentence.index == first.main.sentence.index
         and second.main.start > first.main.start
-        and _unpinned(second.site)  # "the first attack ..., the second hit Balad": two
+        and (_unpinned(second.site) or _same_base_aside(first, second, clause))
         and bool(ORDINAL_ASIDE.match(clause))
+    )
+
+
+def _same_base_aside(first: DraftAttack, second: DraftAttack, clause: str) -> bool:
+    """An aside that names, or points back to, the base its sentence's attack hit and
+    tells no strike of its own ("Rockets hit Ain al-Asad on Monday, the third attack this
+    week on the base"); "the first attack ..., the second hit Balad" is two attacks."""
+    assert second.site is not None
+    return (
+        first.site is not None
+        and first.site.base_id is not None
+        and second.site.base_id == first.site.base_id
+        and not ATTACK_VERB.search(clause)
     )
 
 
