@@ -139,3 +139,30 @@ def test_the_base_after_a_sentence_that_only_names_a_base_is_that_base(
         "ballistic_missile",
         "year",
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rockets hit Ain al-Asad on Saturday after US forces struck a weapons depot in Syria.",
+        "The Islamic Resistance in Iraq said it targeted Ain al-Asad with drones on Saturday "
+        "in response to US strikes on its positions.",
+    ],
+)
+def test_an_attack_on_a_named_base_told_before_the_strike_it_answers_is_kept(
+    theater: Scenario, sentence: str
+) -> None:
+    """An attack on a base told by its name, then its reason, a friendly strike ("after
+    US forces struck ...", "in response to US strikes"): the attack is kept (the whole
+    sentence had been read as a reply, because only a site noun such as 'base' told the
+    attack apart from its reason)."""
+    text = "\n\n".join(
+        [
+            "Militia answers strikes",
+            "Photo: A convoy on a desert road. (Name/Agency)",
+            sentence,
+            "Advertisement",
+        ]
+    )
+    found = _rows(theater, text + "\n", dt.date(2024, 2, 5))
+    assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2024, 2, 3))]

@@ -823,11 +823,14 @@ def _split_reply(clause: Clause) -> list[Clause]:
 def _attack_before_reason(head: str) -> bool:
     """Whether the words before "after ..." tell an attack of their own, with no reply
     in them ("X launched drone strikes on the Rumailan base after ... Israeli air
-    strikes": the air strikes are the attack's reason, told after it)."""
+    strikes": the air strikes are the attack's reason, told after it). The site may be
+    a noun or a name the words put a weapon on ("Rockets hit Ain al-Asad on Monday after
+    US forces struck a depot")."""
+    weapon = weapon_in(head) is not None
     return (
         not (AIR_STRIKE.search(head) or FRIENDLY_AGENT.search(head))
-        and (weapon_in(head) is not None or ATTACK_NOUN.search(head) is not None)
-        and SITE_NOUN.search(head) is not None
+        and (weapon or ATTACK_NOUN.search(head) is not None)
+        and (SITE_NOUN.search(head) is not None or (weapon and bool(ATTACK_VERB.search(head))))
     )
 
 
