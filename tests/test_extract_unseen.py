@@ -268,6 +268,61 @@ def test_a_drone_aimed_at_a_minister_s_home_is_no_attack_on_a_base(theater: Scen
     assert [(r.base_id, r.weapon) for r in found] == [("embassy", "rocket")]
 
 
+@pytest.mark.parametrize(
+    "background",
+    [
+        "The tension dates back to a drone strike near the Baghdad airport that killed a "
+        "senior Iranian general on 3 January 2020.",
+        "Washington's killing of the militia commander beside the airport road in "
+        "January 2020 set off the first wave of reprisals.",
+        "Ever since the assassination of a top Quds Force general outside Baghdad "
+        "International Airport, the camps have braced for revenge.",
+    ],
+)
+def test_a_strike_that_killed_a_commander_near_a_base_is_no_attack_on_it(
+    theater: Scenario, background: str
+) -> None:
+    """Background paragraphs recall the strike that killed a commander "near the
+    Baghdad airport": a targeted killing of a person, told with the airport as its
+    place, is not an attack on the base there (it gave a biap row dated that day)."""
+    found = _rows(
+        theater,
+        dt.date(2024, 1, 30),
+        "Rockets hit Ain al-Asad air base on Monday, officials said, without injuries.",
+        "Photo: a guard tower at the base. (File)",
+        background,
+    )
+    assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2024, 1, 29))]
+
+
+def test_an_attack_told_before_the_killing_it_followed_is_still_an_attack(
+    theater: Scenario,
+) -> None:
+    """ "X was hit by missiles ... in the standoff that followed the killing of a
+    commander": the clause's attack comes before its cue, so the killing named after
+    it does not make the clause a targeted killing."""
+    found = _rows(
+        theater,
+        dt.date(2020, 3, 12),
+        "Camp Taji was also struck by Iranian missiles in January, in the standoff that "
+        "followed the killing of a Quds Force commander by an American drone.",
+    )
+    assert [(r.base_id, r.weapon) for r in found] == [("taji", "ballistic_missile")]
+
+
+def test_a_rocket_that_killed_people_while_a_commander_spoke_is_still_an_attack(
+    theater: Scenario,
+) -> None:
+    """The title words of a targeted killing must not drop an ordinary attack whose
+    casualties a commander reports."""
+    found = _rows(
+        theater,
+        dt.date(2021, 3, 4),
+        "A rocket attack on Camp Taji on Wednesday killed two soldiers, the base commander said.",
+    )
+    assert [(r.base_id, r.killed) for r in found] == [("taji", 2)]
+
+
 def test_the_dead_of_a_reply_are_not_the_toll_of_the_attack_told_after_it(
     theater: Scenario,
 ) -> None:

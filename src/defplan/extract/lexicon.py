@@ -147,7 +147,11 @@ PROTEST: Final = re.compile(
 PERSONAL_TARGET: Final = re.compile(
     rf"\b{_PEOPLE.pattern('official')}\b"
     r"[^.;]{0,40}?\b(?:was|were|had\s+been)\s+(?:\w+\s+)?targeted\b"
-    rf"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?{_PEOPLE.pattern('belonging')}\b",
+    rf"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?{_PEOPLE.pattern('belonging')}\b"
+    # a strike that killed a person by his title ("the drone strike that killed the
+    # general near the airport", "the assassination of a militia commander")
+    r"|\b(?:killed|killing|assassinated|assassination)\s+(?:of\s+)?(?:\w+\s+){0,3}?"
+    rf"{_PEOPLE.pattern('official')}\b",
     re.IGNORECASE,
 )
 # Totals and trends: many attacks told as one.

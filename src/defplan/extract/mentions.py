@@ -760,6 +760,19 @@ def _strikes_back(masked: str) -> bool:
     return bool(told) and STRIKE_VERB.search(masked) is not None
 
 
+def _targets_a_person(masked: str) -> bool:
+    """Whether the clause tells an attack on a person, not a base: an official
+    targeted, or a strike that killed someone by his title, unless an attack told
+    before "after"/"following" is what the clause is about ("the camp was hit by
+    missiles following the assassination of the commander")."""
+    personal = PERSONAL_TARGET.search(masked)
+    if personal is None:
+        return False
+    cue = REPLY_TO.search(masked, 0, personal.start())
+    before = masked[: cue.start()] if cue else ""
+    return not (weapon_in(before) or ATTACK_NOUN.search(before) or PASSIVE_HIT.search(before))
+
+
 def _classify(
     clause: Clause, masked: str, sites: list[SiteMention], dates: list[DateMention]
 ) -> _ClauseFacts:
@@ -778,7 +791,7 @@ def _classify(
         excluded = "response"
     elif PROTEST.search(masked):
         excluded = "protest"
-    elif PERSONAL_TARGET.search(masked):
+    elif _targets_a_person(masked):
         excluded = "personal"
     elif UNFIRED.search(masked) and not (single or UNDER_FIRE.search(masked)):
         excluded = "unfired"
