@@ -123,11 +123,11 @@ def _interrupt_once_solving(delay: float = 0.2) -> Any:
 
     # a solver thread an earlier test left behind (HiGHS deaf past its deadline ends
     # in its own time) is not this solve's: only a new one is waited for
-    before = {id(t) for t in threading.enumerate() if t.name == "solver"}
+    before = [t for t in threading.enumerate() if t.name == "solver"]  # held: no id reuse
 
     def watch() -> None:
         for _ in range(6000):  # up to a minute: a hang guard
-            if any(t.name == "solver" and id(t) not in before for t in threading.enumerate()):
+            if any(t.name == "solver" and t not in before for t in threading.enumerate()):
                 time.sleep(delay)
                 os.kill(os.getpid(), signal.SIGINT)
                 return
