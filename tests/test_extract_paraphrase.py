@@ -333,3 +333,25 @@ def test_the_site_told_only_above_the_body_is_the_body_s_attack(
     the attack at a part of the base ("near the runway")."""
     found = _rows(theater, dt.date(2021, 9, 12), top, body, "There were no casualties.")
     assert [(r.base_id, r.weapon) for r in found] == [("erbil", "drone")]
+
+
+# -- an ordinal aside whose event noun reads as a verb ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "aside",
+    ["the second strike on the base this week", "the fourth barrage to hit the base this month"],
+)
+def test_an_ordinal_aside_on_the_same_base_retells_its_attack(
+    theater: Scenario, aside: str
+) -> None:
+    """The aside was built on "the third attack this week on the base"; "strike" is also a
+    verb and "to hit" an infinitive saying what the barrage did, yet neither tells a
+    strike of the aside's own: one row, not a second one dated by its week or month."""
+    found = _rows(
+        theater,
+        dt.date(2024, 2, 6),
+        f"Four rockets slammed into Ain al-Asad on Monday, {aside}, US officials said.",
+        "Advertisement",
+    )
+    assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2024, 2, 5))]

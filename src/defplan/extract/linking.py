@@ -500,8 +500,25 @@ def _same_base_aside(first: DraftAttack, second: DraftAttack, clause: str) -> bo
         first.site is not None
         and first.site.base_id is not None
         and second.site.base_id == first.site.base_id
-        and not ATTACK_VERB.search(clause)
+        and not ATTACK_VERB.search(_past_aside_head(clause))
     )
+
+
+#: the event noun an ordinal aside counts, and an infinitive that only says what it did:
+#: "the second strike on the base", "the fourth barrage to hit the base this month"
+_ASIDE_HEAD: Final = re.compile(
+    r"^\s*(?:[\w-]+\s+)?(?:attack|strike|barrage|assault|incident|salvo|volley|bombardment)s?"
+    r"\b(?:\s+to\s+\w+)?",
+    re.IGNORECASE,
+)
+
+
+def _past_aside_head(clause: str) -> str:
+    """The words of an ordinal aside after its ordinal and the event noun it counts, where
+    a strike verb of its own would stand (the noun "strike" is none)."""
+    told = ORDINAL_ASIDE.match(clause)
+    rest = clause[told.end() :] if told else clause
+    return _ASIDE_HEAD.sub("", rest, count=1)
 
 
 @dataclass(frozen=True)
