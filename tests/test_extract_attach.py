@@ -332,3 +332,29 @@ def test_a_lead_s_weapon_goes_to_the_attack_that_then_says_the_attack(
     rows = _rows(theater, LEAD_BEFORE_THE_ATTACK, dt.date(2024, 8, 12))
     assert (rows["rumalyn"].weapon, rows["rumalyn"].killed) == ("drone", 0)
     assert (rows["al_asad"].weapon, rows["al_asad"].wounded) == ("rocket", 4)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "A US drone strike killed a militia commander in Baghdad on Friday.",
+        "An American drone strike on a car near Baghdad airport killed two militia leaders.",
+    ],
+)
+def test_the_toll_of_a_friendly_strike_told_first_is_no_attack_s(
+    theater: Scenario, reply: str
+) -> None:
+    """A lead that tells the other side's strike and its dead, then the militia's answer
+    on a base: the strike's dead are not the attack's killed (the lead's toll had been
+    given to the one attack of the strike's weapon or the next attack told)."""
+    text = "\n\n".join(
+        [
+            "Militia answers with rockets",
+            reply,
+            "Advertisement",
+            "On Saturday, three rockets hit Ain al-Asad in retaliation, officials said.",
+        ]
+    )
+    found = _rows(theater, text + "\n", dt.date(2024, 2, 5))
+    attack = found["al_asad"]
+    assert (attack.weapon, attack.killed) == ("rocket", None)

@@ -1455,9 +1455,10 @@ def _lead_toll(article: Article, sentence: Sentence, facts: list[_ClauseFacts]) 
     """The lead's toll of an attack it places no nearer than a country ("after a deadly
     mortar attack in Syria that claimed the lives of two soldiers and a contractor"):
     a casualty mention with the attack's weapon, which events.py gives to the one attack
-    of that weapon the body tells without a toll of its own."""
-    told = [f for f in facts if f.weapon is not None and f.single]
-    casualties = casualties_in(sentence.text)
+    of that weapon the body tells without a toll of its own. A reply's toll ("A US drone
+    strike killed a militia commander ...") is the other side's, no attack's."""
+    told = [f for f in facts if f.weapon is not None and f.single and f.excluded is None]
+    casualties = casualties_in(_without_others(sentence, facts))
     if len(told) != 1 or not casualties.killed_said:
         return []
     if any(s.base_id or s.kind in ("named", "described") for f in facts for s in f.sites):
