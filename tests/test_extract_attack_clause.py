@@ -166,3 +166,35 @@ def test_an_attack_on_a_named_base_told_before_the_strike_it_answers_is_kept(
     )
     found = _rows(theater, text + "\n", dt.date(2024, 2, 5))
     assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2024, 2, 3))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        (
+            "Kataib Hezbollah condemned the US strikes and on Saturday fired three rockets "
+            "at Ain al-Asad.",
+            [("al_asad", "rocket")],
+        ),
+        (
+            "The militia denounced American airstrikes and later launched two drones at "
+            "Harir air base on Saturday.",
+            [("harir", "drone")],
+        ),
+        # the other side is the subject: its own fire is still the reply
+        (
+            "US jets struck militia depots near Qaim and then fired missiles at a base used "
+            "by the group on Saturday.",
+            [],
+        ),
+    ],
+)
+def test_a_group_that_speaks_of_the_other_side_s_strikes_and_then_fires_attacks(
+    theater: Scenario, sentence: str, told: list[tuple[str, str]]
+) -> None:
+    """Words on the other side's strikes ("condemned the US strikes") made the whole
+    clause a reply, so the group's own fire told after "and" was lost: the clause is cut
+    where its subject goes on to fire, unless that subject is the other side."""
+    text = "\n\n".join(["Militia fires on base", sentence, "Advertisement"])
+    found = _rows(theater, text + "\n", dt.date(2024, 2, 5))
+    assert [(r.base_id, r.weapon) for r in found] == told

@@ -87,7 +87,7 @@ from defplan.extract.lexicon import (
     WATCHING_DRONE_STRIKES,
     WEAPON_WORDS,
 )
-from defplan.extract.lexicon_files import Actor, default_actors
+from defplan.extract.lexicon_files import Actor, default_actors, default_forces
 from defplan.extract.roles import may_attack, reply_hit
 from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
 from defplan.extract.sites import SITE_NOUN, Gazetteer, SiteMention
@@ -830,7 +830,28 @@ def _split_reply(clause: Clause) -> list[Clause]:
             if weapon_in(tail) is None and not ATTACK_NOUN.search(tail):
                 return [clause]
             return _cut(clause, cue.start())
+    goes_on = _GOES_ON_TO_FIRE.search(masked)
+    if goes_on is not None and not _FRIENDLY_SUBJECT.match(masked):
+        tail = masked[goes_on.start() :]
+        if weapon_in(tail) is not None and not (
+            AIR_STRIKE.search(tail) or FRIENDLY_AGENT.search(tail)
+        ):
+            return _cut(clause, goes_on.start())
     return [clause]
+
+
+#: a subject that, after words on the other side's strikes, goes on to fire itself: "X
+#: condemned the US strikes and on Monday fired rockets at ..." (not when the other side
+#: is the subject: "US jets struck depots and then fired missiles at ...")
+_FORCES_FRIENDLY: Final = default_forces().pattern("friendly")
+_FRIENDLY_SUBJECT: Final = re.compile(
+    rf"^\W*(?:(?:the|an?)\s+)?(?:{_FORCES_FRIENDLY}|(?:\w+\s+){{0,2}}?(?:warplanes?|jets?"
+    r"|aircraft|air\s*strikes?|airstrikes?))\b",
+    re.I,
+)
+_GOES_ON_TO_FIRE: Final = re.compile(
+    r"\band\s+(?:(?:then|later|also|on\s+\w+day)\s+){0,2}(?:fired|launched)\b", re.I
+)
 
 
 def _attack_before_reason(head: str) -> bool:
