@@ -313,3 +313,24 @@ def test_a_group_named_before_an_aside_is_the_attacker_of_the_verb_after_it(
         "Advertisement",
     )
     assert _actors(found) == [("al_asad", "Kataib Hezbollah")]
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "but denied any role in a rocket attack on Erbil airport the same day",
+        "while saying it had nothing to do with the rockets that hit Erbil airport",
+    ],
+)
+def test_a_claimant_is_not_the_attacker_of_the_attack_it_denies_in_the_same_sentence(
+    theater: Scenario, denial: str
+) -> None:
+    """One sentence claims one attack and denies another: the claim is of the first only
+    (the denied attack had taken the claimant as its attacker)."""
+    found = _rows(
+        theater,
+        "Group claims drone strike",
+        f"Kataib Hezbollah claimed the drone attack on Harir air base on Wednesday, {denial}.",
+        "Advertisement",
+    )
+    assert _actors(found) == [("erbil", None), ("harir", "Kataib Hezbollah")]

@@ -1412,7 +1412,7 @@ def read_mentions(
     for sentence in read:
         facts = annotate_sentence(sentence, gazetteer, days[sentence.index], anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
-        bases = frozenset(s.base_id for f in facts for s in f.sites if s.base_id and not s.plural)
+        bases = _claimable_bases(facts)
         claims = _claims(sentence, attributions, actors, seen.antecedent())
         since = ([*seen.read, sentence.index])[-CLAIM_REACH_SENTENCES - 1 :][0]
         attributions.extend(replace(a, bases=bases, since=since) for a in claims)
@@ -1788,7 +1788,7 @@ def _attack_mentions(
                     day_offset=_offset_of(sentence, target),
                     date=_date_for(current, facts),
                     actor=actor_in(current.clause.text, actors)
-                    or claimant(sentence.text, current.clause.end - sentence.start, actors)
+                    or _claimed(sentence, current, actors)
                     or _agent_around(owned, current, actors),
                     munitions=munitions,
                     casualties=_shared_casualties(casualties_in(text), len(targets)),
@@ -1983,6 +1983,35 @@ def _definite(current: _ClauseFacts) -> bool:
 AGENT_BY: Final = re.compile(
     r"\b(?:launched|fired|carried\s+out|conducted|flown|sent)\s+by\s+(?:the\s+)?$", re.I
 )
+
+
+#: a clause telling the attack a denial is about: "X claimed the drone attack on Harir,
+#: but denied any role in a rocket attack on Erbil"
+_DENIED: Final = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|disavow\w*|disown\w*|nothing\s+to\s+do\s+with"
+    r"|no\s+(?:role|part|hand|involvement|links?|connection)|not\s+(?:involved|responsible))\b",
+    re.I,
+)
+
+
+def _claimable_bases(facts: list[_ClauseFacts]) -> frozenset[str]:
+    """The bases a claim told in the sentence of ``facts`` may be of: each one named
+    alone, but not in a clause of denial ("but denied any role in the attack on X")."""
+    return frozenset(
+        s.base_id
+        for f in facts
+        if not _DENIED.search(f.clause.text)
+        for s in f.sites
+        if s.base_id and not s.plural
+    )
+
+
+def _claimed(sentence: Sentence, current: _ClauseFacts, actors: tuple[Actor, ...]) -> str | None:
+    """The claimant of the sentence's claim, for an attack clause the claim may cover:
+    not one the claimant denies ("..., but denied any role in a rocket attack on Erbil")."""
+    if _DENIED.search(current.clause.text):
+        return None
+    return claimant(sentence.text, current.clause.end - sentence.start, actors)
 
 
 def _agent_around(
