@@ -59,7 +59,7 @@ def extract_command(
         Path | None,
         typer.Option(
             "--lexicons",
-            help="folder with actors.csv / regions.csv for this theater "
+            help="folder with actors.csv / regions.csv / places.csv for this theater "
             "(default: a lexicons/ folder beside the theater, else the shipped ones)",
         ),
     ] = None,
