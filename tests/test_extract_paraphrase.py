@@ -355,3 +355,21 @@ def test_an_ordinal_aside_on_the_same_base_retells_its_attack(
         "Advertisement",
     )
     assert [(r.base_id, r.date) for r in found] == [("al_asad", dt.date(2024, 2, 5))]
+
+
+# -- a zero said of either attack of a sentence that tells two ----------------------------
+
+
+def test_a_zero_of_either_attack_is_each_part_s(theater: Scenario) -> None:
+    """One sentence tells two attacks at one garrison ("on Saturday and again on
+    Monday") and ends "with no injuries in either attack": the zero is each one's (only
+    the part that held the words had had it)."""
+    found = _rows(
+        theater,
+        dt.date(2023, 11, 15),
+        "Drones struck the al-Tanf garrison on Saturday and again on Monday, the Pentagon "
+        "said, with no injuries in either attack.",
+        "Advertisement",
+    )
+    told = sorted((r.date.isoformat() if r.date else "", r.wounded) for r in found)
+    assert told == [("2023-11-11", 0), ("2023-11-13", 0)]

@@ -1801,7 +1801,25 @@ def _attack_mentions(
                     ),
                 )
             )
-    return found
+    return _zeros_of_either(sentence, found)
+
+
+def _zeros_of_either(sentence: Sentence, found: list[Mention]) -> list[Mention]:
+    """A zero one part of a sentence says of "either attack" ("struck the garrison on
+    Saturday and again on Monday, with no injuries in either attack") is every part's
+    that says nothing of casualties."""
+    zero = next(
+        (m.casualties for m in found if 0 in (m.casualties.killed, m.casualties.wounded)),
+        None,
+    )
+    if zero is None or len(found) < 2 or not EVERY_ATTACK.search(sentence.text):
+        return found
+    return [
+        m
+        if m.casualties.killed_said or m.casualties.wounded_said
+        else replace(m, casualties=_shared_casualties(zero, 2))
+        for m in found
+    ]
 
 
 def _offset_of(sentence: Sentence, site: SiteMention | None) -> int | None:
