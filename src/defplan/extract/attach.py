@@ -116,11 +116,6 @@ ATTACH_AT: Final = 1.0
 MARGIN: Final = 1.0
 
 
-def _clause(fact: Mention) -> str:
-    at = fact.sentence.start
-    return fact.sentence.text[fact.start - at : fact.end - at]
-
-
 def evidence(
     fact: Mention,
     attack: DraftAttack,
@@ -144,7 +139,7 @@ def evidence(
     return Evidence(
         clash=not mentions_compatible(attack, fact),
         same_sentence=at in told,
-        refers_back=(min(told) < at and REFERS_BACK.search(_clause(fact)) is not None)
+        refers_back=(min(told) < at and REFERS_BACK.search(fact.text) is not None)
         or (min(told) > at and attack.main.definite),
         same_weapon=fact.weapon is not None and fact.weapon == attack.weapon,
         same_day=date is not None
@@ -171,7 +166,7 @@ def score(found: Evidence) -> float | None:
 def about_another(fact: Mention) -> bool:
     """Whether the fact's clause is about another event or recalls another attack, or
     its sentence turns to another story ("Separately, ...")."""
-    clause = _clause(fact)
+    clause = fact.text
     return bool(
         OTHER_EVENT.search(clause)
         or RECALLS_ANOTHER.search(clause)

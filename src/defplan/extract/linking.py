@@ -130,10 +130,7 @@ def without_parts(text: str) -> str:
 def distinct_mention(mention: Mention) -> bool:
     """Whether ``mention`` says its attack is not the one told before: "a similar drone
     attack two days earlier", "the same base was targeted last week"."""
-    sentence = mention.sentence
-    clause = without_parts(
-        sentence.text[mention.start - sentence.start : mention.end - sentence.start]
-    )
+    clause = without_parts(mention.text)
     if SELF_REFERENCE.match(clause):
         return False
     # "the same base" of a new volley, not of "Tuesday's attack hit the same base"
@@ -176,9 +173,7 @@ LIKE_BEFORE: Final = re.compile(r"\b(?:similar|previous|prior)\b", re.IGNORECASE
 def recalled(attack: DraftAttack, words: re.Pattern[str] = LIKE_BEFORE) -> bool:
     """Whether the draft was told as the earlier attack the article recalls ("a similar
     attack killed two soldiers there")."""
-    sentence = attack.main.sentence
-    clause = sentence.text[attack.main.start - sentence.start : attack.main.end - sentence.start]
-    return words.search(clause) is not None
+    return words.search(attack.main.text) is not None
 
 
 # -- days listed in one clause: one draft a day ---------------------------------------
@@ -291,7 +286,7 @@ def reported_cue(mention: Mention) -> bool:
     quote, or after a speech verb of its own clause ("the envoy said he was appalled by
     another ...", "\u201cRockets fell on a base of ours,\u201d he said")."""
     sentence = mention.sentence
-    clause = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+    clause = mention.text
     cue = _ANOTHER.search(clause)
     if cue is not None:
         at = cue.start()
@@ -392,16 +387,11 @@ def _names_it(first: DraftAttack, second: DraftAttack) -> bool:
     for described, named in ((first, second), (second, first)):
         assert described.site is not None and named.site is not None
         if _unpinned(described.site) and unknown_name(named.site):
-            clause = _clause(described.main)
+            clause = described.main.text
             words = {fold(w) for w in re.findall(r"[A-Z][\w'-]+", clause)}
             if words & _name_words(named.site):
                 return True
     return False
-
-
-def _clause(mention: Mention) -> str:
-    sentence = mention.sentence
-    return sentence.text[mention.start - sentence.start : mention.end - sentence.start]
 
 
 def _own_dates(
@@ -482,7 +472,7 @@ def _ordinal_aside(first: DraftAttack, second: DraftAttack) -> bool:
     storms", "..., the third such strike on an American outpost this week")."""
     assert second.site is not None
     sentence = second.main.sentence
-    clause = sentence.text[second.main.start - sentence.start : second.main.end - sentence.start]
+    clause = second.main.text
     return (
         sentence.index == first.main.sentence.index
         and second.main.start > first.main.start

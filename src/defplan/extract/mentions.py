@@ -252,6 +252,11 @@ class Mention:
     lead: bool = False  # the lead's toll of an attack it places no nearer than a country
     mix: frozenset[str] = frozenset()  # "ballistic missiles and rockets": every class told
 
+    @property
+    def text(self) -> str:
+        """The words of the clause."""
+        return self.sentence.text[self.start - self.sentence.start : self.end - self.sentence.start]
+
 
 @dataclass(frozen=True)
 class Attribution:
