@@ -13,9 +13,6 @@ from defplan.errors import InputError, Problem
 from defplan.extract import extract_articles
 from defplan.extract.articles import Article
 from defplan.extract.lexicon_files import (
-    default_borders,
-    default_countries,
-    default_people,
     load_actor_roles,
     load_actors,
     load_borders,
@@ -26,6 +23,7 @@ from defplan.extract.lexicon_files import (
     load_places,
     load_weapon_words,
 )
+from defplan.extract.lexicon_set import shipped_lexicons
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE
 
@@ -107,7 +105,7 @@ def test_a_bad_kind_in_an_actors_file_is_reported_with_its_row(tmp_path: Path) -
 
 
 def test_the_words_for_people_are_data_with_spacing_and_hyphens_loose() -> None:
-    people = default_people()
+    people = shipped_lexicons().people
     counted = re.compile(rf"\b{people.pattern('counted')}\b", re.IGNORECASE)
     for form in ("soldiers", "Service Members", "servicemen", "crew members", "passers-by"):
         assert counted.fullmatch(form), form
@@ -215,10 +213,10 @@ def test_a_places_file_with_a_bad_coordinate_is_refused_naming_the_row(tmp_path:
 def test_the_countries_their_middles_and_borders_are_data() -> None:
     """No rule names a country in code: the words for each, its middle ("southern
     Syria") and its borders ("the Syrian-Jordanian border") ship as lexicon files."""
-    countries = {c.name: c for c in default_countries()}
+    countries = {c.name: c for c in shipped_lexicons().countries}
     assert "syrian" in countries["Syria"].words and countries["Iran"].middle is None
     assert countries["Jordan"].middle == (31.3, 37.1)
-    borders = default_borders()
+    borders = shipped_lexicons().borders
     assert borders[frozenset({"Iraq", "Kuwait"})] == (
         (29.10, 46.55),
         (30.10, 47.90),

@@ -59,8 +59,9 @@ def extract_command(
         Path | None,
         typer.Option(
             "--lexicons",
-            help="folder with actors.csv / regions.csv / places.csv for this theater "
-            "(default: a lexicons/ folder beside the theater, else the shipped ones)",
+            help="folder of this theater's lexicon files (actors, regions, places, "
+            "countries, borders, people, harm, actor_roles, forces, weapon_words .csv), each "
+            "replacing the shipped one (default: a lexicons/ folder beside the theater)",
         ),
     ] = None,
 ) -> None:

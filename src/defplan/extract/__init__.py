@@ -51,7 +51,7 @@ from defplan.errors import Problem
 from defplan.extract.articles import Article, read_articles
 from defplan.extract.dates import Anchor
 from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
-from defplan.extract.lexicon_files import theater_lexicons, theater_places
+from defplan.extract.lexicon_set import Lexicons, load_lexicons, using_lexicons
 from defplan.extract.mentions import read_mentions
 from defplan.extract.review import review_html, write_review_page
 from defplan.extract.sheet import (
@@ -119,28 +119,9 @@ def extract_articles(
     lexicons: Path | str | None = None,
 ) -> Extraction:
     """Extract attacks from articles already read (see :func:`extract` for files)."""
-    folder = Path(lexicons) if lexicons is not None else None
-    actors, regions = theater_lexicons(folder)
-    gazetteer = Gazetteer.from_bases(bases, regions, actors, theater_places(folder))
-    rows: list[ExtractedAttack] = []
-    notes: list[Problem] = []
-    for article in sorted(articles, key=lambda a: a.file):
-        reading = read_mentions(article, gazetteer, actors)
-        found = group_mentions(
-            reading.mentions,
-            reading.attributions,
-            reading.context_dates,
-            reading.headline_site,
-            reading.headline_toll,
-            reading.other_events,
-        )
-        if not found:
-            notes.append(
-                Problem(article.file, message="tells of no attack on a base", severity="note")
-            )
-        if reading.anchor is not None:
-            notes.append(_anchor_note(article.file, reading.anchor))
-        rows.extend(found)
+    chosen = load_lexicons(Path(lexicons) if lexicons is not None else None)
+    with using_lexicons(chosen):
+        rows, notes = _read(articles, bases, chosen)
     named = assign_event_ids(rows)
     sheet = attack_rows(named)
     known = set(weapons) if weapons is not None else None
@@ -159,6 +140,41 @@ def extract_articles(
                 )
     texts = tuple((a.file, a.text) for a in sorted(articles, key=lambda a: a.file))
     return Extraction(tuple(named), tuple(sheet), tuple(notes), texts)
+
+
+def _read(
+    articles: Sequence[Article], bases: Iterable[BaseRow], lexicons: Lexicons
+) -> tuple[list[ExtractedAttack], list[Problem]]:
+    """Each article's attacks, read with ``lexicons`` (which must be in use), and the
+    notes on them: first one per lexicon file of the theater's own, then per article."""
+    gazetteer = Gazetteer.from_bases(bases, lexicons.regions, lexicons.actors, lexicons.places)
+    rows: list[ExtractedAttack] = []
+    notes = [
+        Problem(
+            str((lexicons.folder or Path()) / name),
+            message=f"read instead of the shipped {name} (sha256 {digest})",
+            severity="note",
+        )
+        for name, digest in lexicons.replaced
+    ]
+    for article in sorted(articles, key=lambda a: a.file):
+        reading = read_mentions(article, gazetteer, lexicons.actors)
+        found = group_mentions(
+            reading.mentions,
+            reading.attributions,
+            reading.context_dates,
+            reading.headline_site,
+            reading.headline_toll,
+            reading.other_events,
+        )
+        if not found:
+            notes.append(
+                Problem(article.file, message="tells of no attack on a base", severity="note")
+            )
+        if reading.anchor is not None:
+            notes.append(_anchor_note(article.file, reading.anchor))
+        rows.extend(found)
+    return rows, notes
 
 
 def _anchor_note(file: str, anchor: Anchor) -> Problem:
@@ -203,7 +219,11 @@ def extract(
     published : datetime.date, optional
         The publication day of articles nothing else dates.
     lexicons : path or str, optional
-        A folder of the theater's own lexicon files (each replaces the shipped one).
+        A folder of the theater's own lexicon files: each of ``actors.csv``,
+        ``regions.csv``, ``places.csv``, ``countries.csv``, ``borders.csv``,
+        ``people.csv``, ``harm.csv``, ``actor_roles.csv``, ``forces.csv`` and
+        ``weapon_words.csv`` it holds replaces the shipped one (a note in ``notes``
+        names it with its hash); any other CSV file there is refused.
 
     Returns
     -------
@@ -232,6 +252,10 @@ def extract_text(
     *,
     published: dt.date,
     file: str = "article.txt",
+    lexicons: Path | str | None = None,
 ) -> Extraction:
-    """Extract the attacks one article's text tells of (no file needed)."""
-    return extract_articles([Article(file=file, text=text, published=published)], bases)
+    """Extract the attacks one article's text tells of (no file needed); ``lexicons`` as
+    for :func:`extract`."""
+    return extract_articles(
+        [Article(file=file, text=text, published=published)], bases, lexicons=lexicons
+    )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from defplan.extract.lexicon import PERSON_MODIFIER, PERSON_NOUN
+from defplan.extract.lexicon_set import LexicalPattern, slot
 from defplan.extract.zeros import stated_zeros
 
 UNITS: Final = {
@@ -217,7 +218,7 @@ _NP_TAIL = (
     rf"(?:\s+{PERSON_MODIFIER}){{0,4}}{_ADJUNCT}?(?:\s+{PERSON_NOUN}{_OF}?{_FROM}?|{_PART_OF})?"
 )
 _NP = rf"(?:{COUNT_BARE}|{_ONE}){_NP_TAIL}"
-_NP_RE: Final = re.compile(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
+_NP_RE: Final = LexicalPattern(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re.IGNORECASE)
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
 _BE = (
     r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being)(?:\s+being)?"
@@ -265,46 +266,48 @@ _POSTED = (
     r"|\s*,\s*(?:including|among\s+them)\s+[^,;]{1,60},"
     r"|\s+(?:including|among\s+them|among\s+whom)\s+(?:[\w.'\u2019-]+\s+){0,4}?[\w.'\u2019-]+)?"
 )
-KILLED_BEFORE: Final = re.compile(
+KILLED_BEFORE: Final = LexicalPattern(
     rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_ADV}\s+{_KILL_AFTER}\b", re.I
 )
 # "more than 100 troops had suffered brain injuries": a bare auxiliary before the harm
 _HAD: Final = r"(?:\s+(?:had|have|has)(?=\s+(?:suffered|sustained|received)\b))?"
-WOUNDED_BEFORE: Final = re.compile(
+WOUNDED_BEFORE: Final = LexicalPattern(
     rf"\b(?P<list>{_LIST}){_UNCOUNTED_TAIL}{_POSTED}{_BE}{_HAD}{_ADV}\s+{_HURT_AFTER}", re.I
 )
-KILLED_AFTER: Final = re.compile(
+KILLED_AFTER: Final = LexicalPattern(
     rf"\b(?:{_KILL_VERB}|deaths?\s+of)\s+(?P<list>{_LIST})(?!\s+(?:wounded|injured))", re.I
 )
 # "leaving two fighters injured", "left 110 troops with brain injuries"
-LEFT_HURT: Final = re.compile(
+LEFT_HURT: Final = LexicalPattern(
     rf"\b(?:leaving|left)\s+(?P<list>{_LIST})\s+(?:injured|wounded|hurt|with\s+(?:[\w-]+\s+){{0,3}}"
     r"(?:injur(?:y|ies)|wounds|concussions?))",
     re.I,
 )
 # "another was wounded, along with five United States servicemen": five more
-ALONG_WITH: Final = re.compile(
+ALONG_WITH: Final = LexicalPattern(
     rf"\b(?:wounded|injured|hurt)\s*,?\s+(?:along\s+with|together\s+with|as\s+well\s+as)\s+"
     rf"(?P<list>{_LIST})",
     re.I,
 )
-WOUNDED_AFTER: Final = re.compile(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
+WOUNDED_AFTER: Final = LexicalPattern(rf"\b{_HURT_VERB}\s+(?P<list>{_LIST})", re.I)
 DEATHS: Final = re.compile(rf"\b{COUNT}\s+(?:deaths|fatalities|dead)\b", re.I)
 # "the injured included two Americans and a Briton", "the dead were three soldiers"
 # ... and "among the dead was a contractor", "two soldiers were among the wounded": the
 # people told as part of the dead or the wounded, in either order
 _AMONG_BEFORE = r"(?:among\s+)?the\s+"
 _AMONG_VERB = r"\s+(?:included|include|were|are|was|is)\s+"
-INCLUDED_HURT: Final = re.compile(
+INCLUDED_HURT: Final = LexicalPattern(
     rf"\b{_AMONG_BEFORE}(?:injured|wounded){_AMONG_VERB}(?P<list>{_LIST})", re.I
 )
-INCLUDED_DEAD: Final = re.compile(
+INCLUDED_DEAD: Final = LexicalPattern(
     rf"\b{_AMONG_BEFORE}(?:dead|killed){_AMONG_VERB}(?P<list>{_LIST})", re.I
 )
-AMONG_HURT: Final = re.compile(
+AMONG_HURT: Final = LexicalPattern(
     rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:injured|wounded)\b", re.I
 )
-AMONG_DEAD: Final = re.compile(rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:dead|killed)\b", re.I)
+AMONG_DEAD: Final = LexicalPattern(
+    rf"\b(?P<list>{_LIST}){_BE}\s+among\s+the\s+(?:dead|killed)\b", re.I
+)
 # "an attack that resulted in three minor injuries", "causing two minor injuries"
 INJURIES: Final = re.compile(
     # ("initial reports indicate 3 minor injuries", "there were two injuries")
@@ -320,7 +323,7 @@ MINOR_CASUALTIES: Final = re.compile(
     r"casualt(?:y|ies)\b",
     re.I,
 )
-NO_CASUALTIES: Final = re.compile(
+NO_CASUALTIES: Final = LexicalPattern(
     # ("no word on casualties", "no information about casualties": not known, not none)
     r"\bno\s+(?!(?:immediate\s+)?(?:word|information|details?|news|indication|data|comment"
     r"|confirmation|sign|mention)\b)"
@@ -347,14 +350,14 @@ NO_CASUALTIES: Final = re.compile(
     r"|\b(?:left|leaving|leaves)\s+(?:no\s+one|nobody)\s+(?:hurt|injured|harmed|wounded)\b",
     re.IGNORECASE,
 )
-NO_INJURIES: Final = re.compile(
+NO_INJURIES: Final = LexicalPattern(
     r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:\w+\s+or\s+)?(?:injuries|injured|wounded)\b"
     r"|\b(?:injur|wound|hurt)\w*\s+no\s*(?:one|body)\b"
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
     r"|have\s+been)\s+(?:reported\s+)?(?:hurt|injured|wounded|harmed)\b",
     re.IGNORECASE,
 )
-NO_DEATHS: Final = re.compile(
+NO_DEATHS: Final = LexicalPattern(
     r"\bno\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?:deaths|fatalities|one\s+was\s+killed)\b"
     r"|\b(?:killed|killing|kills)\s+no\s*(?:one|body)\b|\bnobody\s+was\s+killed\b"
     rf"|\bno\s+(?:(?:{PERSON_MODIFIER}|or)\s+){{0,4}}{PERSON_NOUN}\s+(?:were|was|had\s+been"
@@ -407,7 +410,7 @@ SPEAKER_AFTER: Final = re.compile(
 _COORDINATED: Final = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|;\s*)", re.IGNORECASE)
 
 
-def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
+def _list_count(pattern: LexicalPattern, text: str) -> int | None:
     """The people the first match of ``pattern`` counts, plus those of the matches
     coordinated right after it ("5 contractors injured, and 1 US service member injured"
     → 6: each group has its own verb)."""
@@ -423,7 +426,7 @@ def _list_count(pattern: re.Pattern[str], text: str) -> int | None:
     return total
 
 
-def _first_count(pattern: re.Pattern[str], text: str, at: int = 0) -> tuple[int, int, int] | None:
+def _first_count(pattern: LexicalPattern, text: str, at: int = 0) -> tuple[int, int, int] | None:
     """The first count ``pattern`` finds from ``at``: (people, where its words start, end)."""
     while (match := pattern.search(text, at)) is not None:
         at = match.end()
@@ -535,7 +538,7 @@ def _wounded_count(text: str) -> int | None:
     return wounded
 
 
-def _counts_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int]]:
+def _counts_of(pattern: LexicalPattern, text: str) -> list[tuple[int, int, int]]:
     """Every count ``pattern`` finds: (people, start, end)."""
     found: list[tuple[int, int, int]] = []
     at = 0
@@ -545,7 +548,7 @@ def _counts_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int]
     return found
 
 
-def _coordinated_other(pattern: re.Pattern[str], text: str) -> int:
+def _coordinated_other(pattern: LexicalPattern, text: str) -> int:
     """The wounded other ways of telling them count in groups coordinated with the one
     ``pattern`` found ("left a US serviceman with concussion and injured five civilians":
     LEFT_HURT, then WOUNDED_AFTER), before or after it."""
@@ -624,21 +627,24 @@ def _said_only(told: Casualties) -> Casualties:
     )
 
 
+# what is fired: a word of the weapon lexicon ("drones", "Shahed-136", "grad rockets")
+# or a word for any munition
 _MUNITION_HEAD = (
-    r"(?:rockets?|missiles?|drones?|uavs?|mortars?|mortar\s+(?:rounds?|shells?|bombs?)"
-    r"|shaheds?(?:-\d+)?|quadcopters?"
-    r"|projectiles?|katyushas?|shells?|rounds?|unmanned\s+aerial\s+vehicles?)"
+    rf"(?:{slot('weapons')}|rockets?|missiles?|drones?|mortars?|projectiles?|shells?|rounds?)"
 )
 _MUNITION_MODIFIER = (
     # a modifier may be quoted: three "one-way" drones
     r"(?:[\"\u201c\u2018']?(?:[\w'\u2019]+-\w+(?:-\w+)?|armed|explosive|explosives-laden|attack"
     r"|suicide|kamikaze|enemy|hostile|unidentified|unmanned|militia|loitering|booby-trapped"
     r"|combat|armed|assault|strike|bomb-laden|drone-borne"
-    r"|katyusha|grad|ballistic|cruise|short-range|medium-range|mortar|more|other|additional"
-    r"|\d{2,3}\s*-?\s*mm|iranian|iranian-made|one-way|unguided|guided|small|large"
+    r"|ballistic|cruise|short-range|medium-range|mortar|more|other|additional"
+    # a weapon word before the head ("two Grad rockets", "three Shahed drones") or a
+    # maker named by its adjective ("two Iranian missiles"; not "18 Four Katyushas")
+    rf"|{slot('weapons')}|(?-i:[A-Z][a-z]+(?:an|ese|ish|i))"
+    r"|\d{2,3}\s*-?\s*mm|one-way|unguided|guided|small|large"
     r"|second|third|fourth|fifth|further|single|lone|separate|final)[\"\u201d\u2019']?)"
 )
-MUNITIONS: Final = re.compile(
+MUNITIONS: Final = LexicalPattern(
     rf"\b(?:{COUNT}|(?P<one>{_ONE}|another)|(?P<both>both))(?:\s+{_MUNITION_MODIFIER}){{0,3}}"
     rf"\s+{_MUNITION_HEAD}\b"
     r"(?!\s*(?:attacks?|strikes?|fire|barrages?|salvos?|volleys?|launchers?|systems?|batter\w*)\b)",

@@ -2,7 +2,9 @@
 
 Every pattern here is about how news reports on attacks are written in general
 (2016-2024, wire services, papers, blogs), never about one article. Patterns are
-compiled once; matching is case-insensitive unless a comment says why not.
+compiled once (those with words from the lexicons once per lexicon set, see
+:mod:`~defplan.extract.lexicon_set`); matching is case-insensitive unless a comment
+says why not.
 """
 
 from __future__ import annotations
@@ -10,13 +12,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from defplan.extract.lexicon_files import default_forces, default_people, default_weapon_words
+from defplan.extract.lexicon_set import LexicalPattern, active_lexicons, slot
 
 WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, other
-
-
-_PEOPLE = default_people()
-_FORCES = default_forces()
 
 # Phrases naming a defence, an instrument or a picture rather than a weapon used in an
 # attack ("counter-rocket systems", "Patriot missile batteries", "drone footage"). They
@@ -78,11 +76,12 @@ WATCHING_DRONE_FILMED: Final = re.compile(
     r"\b(?:recorded|filmed|photographed|monitored|documented|streamed)\b", re.IGNORECASE
 )
 
-# Weapon words (data: lexicons/weapon_words.csv), most specific class first; the class
-# of the first that matches wins.
-WEAPON_WORDS: Final[tuple[tuple[WeaponClass, re.Pattern[str]], ...]] = (
-    default_weapon_words().patterns()
-)
+
+def weapon_words() -> tuple[tuple[WeaponClass, re.Pattern[str]], ...]:
+    """The weapon words of the lexicons in use (``weapon_words.csv``), one pattern per
+    class, most specific class first: the class of the first that matches wins."""
+    return active_lexicons().weapons
+
 
 # Nouns that name one attack ("a rocket attack", "the strike"). Air strikes are
 # counted separately: they are the other side's reply, not an attack on a base.
@@ -129,8 +128,8 @@ AIR_STRIKE: Final = re.compile(
     re.IGNORECASE,
 )
 # (the forces of that side are data: lexicons/forces.csv, role "friendly")
-FRIENDLY_AGENT: Final = re.compile(
-    rf"\b(?:the\s+)?{_FORCES.pattern('friendly')}"
+FRIENDLY_AGENT: Final = LexicalPattern(
+    rf"\b(?:the\s+)?{slot('forces.friendly')}"
     r"(?:['\u2019]s?)?\s+(?:\w+\s+){0,2}?(?:launched|carried\s+out|conducted"
     r"|struck|bombed|hit|retaliated|responded|strikes?|drone\s+strikes?"
     r"|killing\s+of|assassination\s+of)\b",
@@ -144,14 +143,14 @@ PROTEST: Final = re.compile(
 # An attack on a person, not a base: "the prime minister was targeted with a drone",
 # "... which targeted his official residence" (the officials and what of theirs is
 # targeted are data: lexicons/people.csv)
-PERSONAL_TARGET: Final = re.compile(
-    rf"\b{_PEOPLE.pattern('official')}\b"
+PERSONAL_TARGET: Final = LexicalPattern(
+    rf"\b{slot('people.official')}\b"
     r"[^.;]{0,40}?\b(?:was|were|had\s+been)\s+(?:\w+\s+)?targeted\b"
-    rf"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?{_PEOPLE.pattern('belonging')}\b"
+    rf"|\btargeted\s+(?:his|her)\s+(?:official\s+|private\s+)?{slot('people.belonging')}\b"
     # a strike that killed a person by his title ("the drone strike that killed the
     # general near the airport", "the assassination of a militia commander")
     r"|\b(?:killed|killing|assassinated|assassination)\s+(?:of\s+)?(?:\w+\s+){0,3}?"
-    rf"{_PEOPLE.pattern('official')}\b",
+    rf"{slot('people.official')}\b",
     re.IGNORECASE,
 )
 # Totals and trends: many attacks told as one.
@@ -225,8 +224,9 @@ STATE_ACTS: Final = re.compile(
 
 # The words for people are data (lexicons/people.csv): who a casualty count counts, and
 # the words that may stand between a count and them ("two U.S. service members").
-PERSON_NOUN: Final = _PEOPLE.pattern("counted")
-PERSON_MODIFIER: Final = rf"(?:(?-i:[A-Z][\w.'\u2019\-]*)|{_PEOPLE.pattern('modifier')})(?![\w])"
+# (text for a LexicalPattern: its slots are filled from the lexicons in use)
+PERSON_NOUN: Final = slot("people.counted")
+PERSON_MODIFIER: Final = rf"(?:(?-i:[A-Z][\w.'\u2019\-]*)|{slot('people.modifier')})(?![\w])"
 
 # The nouns a site is named by ("a base", "the airfield", "an outpost").
 SITE_NOUN: Final = (
@@ -237,13 +237,13 @@ SITE_NOUN: Final = (
 )
 # Whose base it is: the forces are data (lexicons/forces.csv), here only the grammar.
 # Forces whose own bases are not the coalition's: "an Iraqi army base", "their base".
-LOCAL_OWNER: Final = re.compile(rf"\b{_FORCES.pattern('local_owner')}\b", re.IGNORECASE)
+LOCAL_OWNER: Final = LexicalPattern(rf"\b{slot('forces.local_owner')}\b", re.IGNORECASE)
 # Whose soldiers "their base" belongs to, when the victims are named before it.
-LOCAL_FORCES: Final = re.compile(rf"\b{_FORCES.pattern('local_people')}\b", re.IGNORECASE)
-COALITION_PRESENCE: Final = re.compile(
+LOCAL_FORCES: Final = LexicalPattern(rf"\b{slot('forces.local_people')}\b", re.IGNORECASE)
+COALITION_PRESENCE: Final = LexicalPattern(
     r"\b(?:hous|host|station|shar|us)(?:es|ed|ing|e)\s+(?:by\s+)?(?:\w+\s+){0,3}?"
-    rf"{_FORCES.pattern('host')}\b|\b{_FORCES.pattern('presence')}\b"
-    rf"|\b{_FORCES.pattern('troops')}\s+(?:\w+\s+){{0,2}}?(?:troops|forces|personnel"
+    rf"{slot('forces.host')}\b|\b{slot('forces.presence')}\b"
+    rf"|\b{slot('forces.troops')}\s+(?:\w+\s+){{0,2}}?(?:troops|forces|personnel"
     r"|contractors?|soldiers?|service\s*members?|advis[eo]rs|marines?|citizens?)\b",
     re.IGNORECASE,
 )

@@ -1,10 +1,11 @@
-"""Lexicons kept as data: who attacks (actors, with a kind), what areas articles name
-(regions) and the words for people (who is counted among the dead and wounded, and who
-is a person targeted rather than a base). Defaults ship in ``lexicons/`` beside this
-module; a theater's own actors and regions (a ``lexicons/`` folder beside its workbook)
-replace them file by file.
+"""Lexicons kept as data, each file read and checked: who attacks (actors, with a kind),
+what areas articles name (regions, places, countries and borders), the words for
+people, harm, forces and weapons, and the words that give a named actor a role.
+Defaults ship in ``lexicons/`` beside this module; a theater's own files (a
+``lexicons/`` folder beside its workbook) replace them file by file
+(:mod:`~defplan.extract.lexicon_set`).
 
->>> actors = default_actors()
+>>> actors = load_actors(DEFAULTS / "actors.csv")
 >>> [a.name for a in actors if a.pattern.search("a statement from Kata'ib Hizbollah")]
 ['Kataib Hezbollah', 'Hezbollah']
 
@@ -12,7 +13,8 @@ replace them file by file.
 >>> next(a for a in actors if a.name == "Iran").kind
 'state'
 >>> import re
->>> bool(re.fullmatch(default_people().pattern("counted"), "service members"))
+>>> people = load_people(DEFAULTS / "people.csv")
+>>> bool(re.fullmatch(people.pattern("counted"), "service members"))
 True
 """
 
@@ -23,7 +25,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
 
@@ -195,6 +196,17 @@ class WeaponWords:
             body = "|".join(_weapon_spelt(word, form) for word, form in forms)
             found.append((weapon, re.compile(body, re.IGNORECASE)))
         return tuple(found)
+
+    def pattern(self) -> str:
+        """A regular expression (uncompiled; for a case-insensitive pattern) matching any
+        weapon word of any class, spelt as in ``patterns``, longest first."""
+        forms = sorted(
+            {(word, form) for (_, form), ws in self.words.items() for word in ws},
+            key=lambda f: (-len(f[0]), f),
+        )
+        if not forms:
+            return r"(?!x)x"
+        return "(?:" + "|".join(_weapon_spelt(word, form) for word, form in forms) + ")"
 
 
 def _weapon_spelt(word: str, form: str) -> str:
@@ -472,85 +484,6 @@ def load_forces(path: Path) -> Forces:
     return Forces({role: tuple(forms) for role, forms in words.items()})
 
 
-@lru_cache(maxsize=1)
-def default_forces() -> Forces:
-    """The forces shipped for the example theater."""
-    return load_forces(DEFAULTS / "forces.csv")
-
-
 def load_weapon_words(path: Path) -> WeaponWords:
     """The words of a ``weapon_words.csv`` (columns word, weapon, form)."""
     return WeaponWords(_classed_words(path, ("weapon", WEAPON_CLASSES), ("form", WEAPON_FORMS)))
-
-
-@lru_cache(maxsize=1)
-def default_weapon_words() -> WeaponWords:
-    """The weapon words shipped for the example theater."""
-    return load_weapon_words(DEFAULTS / "weapon_words.csv")
-
-
-@lru_cache(maxsize=1)
-def default_actor_roles() -> ActorRoleWords:
-    """The words that give a named actor a role, shipped with the package (English)."""
-    return load_actor_roles(DEFAULTS / "actor_roles.csv")
-
-
-@lru_cache(maxsize=1)
-def default_harm() -> HarmWords:
-    """The words of stated zeros shipped with the package (English news copy)."""
-    return load_harm(DEFAULTS / "harm.csv")
-
-
-@lru_cache(maxsize=1)
-def default_people() -> People:
-    """The words for people shipped with the package (English news copy)."""
-    return load_people(DEFAULTS / "people.csv")
-
-
-@lru_cache(maxsize=1)
-def default_actors() -> tuple[Actor, ...]:
-    """The actors shipped for the example theater."""
-    return load_actors(DEFAULTS / "actors.csv")
-
-
-@lru_cache(maxsize=1)
-def default_regions() -> tuple[Region, ...]:
-    """The region names shipped for the example theater."""
-    return load_regions(DEFAULTS / "regions.csv")
-
-
-@lru_cache(maxsize=1)
-def default_places() -> tuple[Place, ...]:
-    """The towns shipped for the example theater."""
-    return load_places(DEFAULTS / "places.csv")
-
-
-@lru_cache(maxsize=1)
-def default_countries() -> tuple[Country, ...]:
-    """The countries shipped for the example theater."""
-    return load_countries(DEFAULTS / "countries.csv")
-
-
-@lru_cache(maxsize=1)
-def default_borders() -> Borders:
-    """The borders shipped for the example theater."""
-    return load_borders(DEFAULTS / "borders.csv", (c.name for c in default_countries()))
-
-
-def theater_places(folder: Path | None) -> tuple[Place, ...]:
-    """The towns to measure directions from: a folder's own ``places.csv``, else the
-    defaults."""
-    if folder is not None and (folder / "places.csv").is_file():
-        return load_places(folder / "places.csv")
-    return default_places()
-
-
-def theater_lexicons(folder: Path | None) -> tuple[tuple[Actor, ...], tuple[Region, ...]]:
-    """The actors and regions to use: a folder's own files where it has them, else the
-    defaults."""
-    actors, regions = default_actors(), default_regions()
-    if folder is not None and (folder / "actors.csv").is_file():
-        actors = load_actors(folder / "actors.csv")
-    if folder is not None and (folder / "regions.csv").is_file():
-        regions = load_regions(folder / "regions.csv")
-    return actors, regions

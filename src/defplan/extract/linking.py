@@ -77,6 +77,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Final, Literal
 
 from defplan.extract.dates import MONTHS, WEEKDAYS, DateMention
@@ -88,7 +89,7 @@ from defplan.extract.draft import (
     salvos_compatible,
 )
 from defplan.extract.lexicon import ATTACK_VERB
-from defplan.extract.lexicon_files import default_forces
+from defplan.extract.lexicon_set import Lexicons, active_lexicons
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention, fold
 
@@ -320,27 +321,32 @@ def unknown_name(site: SiteMention) -> bool:
     return site.base_id is None and site.kind == "described" and site.candidates == frozenset()
 
 
-def _coalition_words() -> frozenset[str]:
+@lru_cache(maxsize=8)
+def _coalition_words(lexicons: Lexicons) -> frozenset[str]:
     """The words of forces.csv for the coalition's side (whom a base hosts, its troops,
     its presence, its strikes), one word at a time and without stops: "U.S." is "us"."""
-    forces = default_forces().words
-    told = (w for role in ("host", "troops", "presence", "friendly") for w in forces.get(role, ()))
+    told = (
+        w
+        for role in ("host", "troops", "presence", "friendly")
+        for w in lexicons.forces.words.get(role, ())
+    )
     return frozenset(part for w in told for part in fold(w.replace(".", "")).split())
 
 
 #: words of a site's name that do not tell one site from another: generic words, and
-#: the coalition's forces a description names its owner by ("an American outpost")
+#: the coalition's forces a description names its owner by ("an American outpost",
+#: ``_coalition_words``)
 _GENERIC_NAME: Final = (
     frozenset({"the", "a", "an", "coalition", "international", "base"})
     | {"airbase", "air", "camp", "military", "training", "outpost", "site", "field"}
     | {"airfield", "airport", "forces", "troops"}
-    | _coalition_words()
 )
 
 
 def _name_words(site: SiteMention) -> frozenset[str]:
     words = re.findall(r"[A-Z][\w'-]+", site.text)
-    return frozenset(fold(w) for w in words) - _GENERIC_NAME
+    generic = _GENERIC_NAME | _coalition_words(active_lexicons())
+    return frozenset(fold(w) for w in words) - generic
 
 
 def _same_site(a: SiteMention, b: SiteMention) -> bool:

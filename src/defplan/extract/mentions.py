@@ -85,9 +85,10 @@ from defplan.extract.lexicon import (
     WATCHING_DRONE,
     WATCHING_DRONE_FILMED,
     WATCHING_DRONE_STRIKES,
-    WEAPON_WORDS,
+    weapon_words,
 )
-from defplan.extract.lexicon_files import Actor, default_actors, default_forces
+from defplan.extract.lexicon_files import Actor
+from defplan.extract.lexicon_set import LexicalPattern, active_lexicons, slot
 from defplan.extract.roles import may_attack, reply_hit
 from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
 from defplan.extract.sites import SITE_NOUN, Gazetteer, SiteMention
@@ -101,7 +102,7 @@ INSTANCE: Final = re.compile(
 PARTITIVE: Final = re.compile(
     rf"^\W*(?:and\s+|but\s+|while\s+)?(?P<part>{COUNT})\s+of\s+(?:them|those|these)\b", re.I
 )
-DEFINITE_PERSON: Final = re.compile(
+DEFINITE_PERSON: Final = LexicalPattern(
     rf"\b(?:the|that)\s+(?:{PERSON_MODIFIER}\s+){{0,3}}{PERSON_NOUN}\s+(?:who\s+(?:was|were)\s+)?"
     r"(?:killed|wounded|injured|hurt)\b",
     re.IGNORECASE,
@@ -415,7 +416,7 @@ def _claim_subject(before: str, actors: tuple[Actor, ...]) -> str | None:
     the claim's own clause, a group or a state ("the IRGC claimed responsibility")."""
     opening = _CLAIM_CLAUSE.match(before)
     clause = before[opening.end() :] if opening else before
-    found = _acting(clause, actors or default_actors(), states=True)
+    found = _acting(clause, actors or active_lexicons().actors, states=True)
     return found.name if found is not None else None
 
 
@@ -440,7 +441,7 @@ def _responsible(
     subject = re.sub(r"(?:\s+(?:had|has|have|also|reportedly|then))+$", "", subject, flags=re.I)
     if GROUP_ANAPHOR.search(subject + " "):
         return antecedent
-    for actor in actors or default_actors():
+    for actor in actors or active_lexicons().actors:
         if actor.kind != "group" and not (states and actor.kind == "state"):
             continue
         if any(m.end() == len(subject) for m in actor.pattern.finditer(subject)):
@@ -483,7 +484,7 @@ def last_group(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
     'Asaib Ahl al-Haq'
     """
     spans: list[tuple[int, int, str]] = []
-    for actor in actors or default_actors():
+    for actor in actors or active_lexicons().actors:
         for match in actor.pattern.finditer(text):
             if actor.kind == "group" and not any(
                 a < match.end() and match.start() < b for a, b, _ in spans
@@ -573,7 +574,7 @@ def _drone_strikes(text: str, watching: re.Match[str]) -> bool:
 def weapon_in(text: str) -> tuple[str, int] | None:
     """The weapon class a (masked) clause names first, and where."""
     spans: list[tuple[int, int, str]] = []
-    for weapon, pattern in WEAPON_WORDS:
+    for weapon, pattern in weapon_words():
         for match in pattern.finditer(text):
             if any(match.start() < b and a < match.end() for a, b, _ in spans):
                 continue
@@ -594,7 +595,7 @@ def salvo_in(text: str) -> frozenset[str]:
     frozenset()
     """
     spans: list[tuple[int, int, str]] = []
-    for weapon, pattern in WEAPON_WORDS:
+    for weapon, pattern in weapon_words():
         for match in pattern.finditer(text):
             if not any(match.start() < b and a < match.end() for a, b, _ in spans):
                 spans.append((match.start(), match.end(), weapon))
@@ -614,7 +615,7 @@ def actor_in(text: str, actors: tuple[Actor, ...] = ()) -> str | None:
     >>> actor_in("Iran-backed militias fired rockets"), actor_in("Iran launched missiles")
     (None, 'Iran')
     """
-    found = _acting(text, actors or default_actors())
+    found = _acting(text, actors or active_lexicons().actors)
     return found.name if found is not None else None
 
 
@@ -648,7 +649,7 @@ def _acting(text: str, actors: tuple[Actor, ...], states: bool = False) -> Actor
 
 def _group_in(text: str, actors: tuple[Actor, ...]) -> str | None:
     """The armed group (not a state) ``text`` names acting, or None."""
-    found = _acting(text, actors or default_actors())
+    found = _acting(text, actors or active_lexicons().actors)
     return found.name if found is not None and found.kind == "group" else None
 
 
@@ -664,7 +665,7 @@ def groups_hit(text: str, actors: tuple[Actor, ...] = ()) -> list[str]:
     """
     return [
         a.name
-        for a in actors or default_actors()
+        for a in actors or active_lexicons().actors
         if a.kind == "group"
         and any(reply_hit(text, m.start(), m.end()) for m in a.pattern.finditer(text))
     ]
@@ -848,9 +849,8 @@ def _split_reply(clause: Clause) -> list[Clause]:
 #: a subject that, after words on the other side's strikes, goes on to fire itself: "X
 #: condemned the US strikes and on Monday fired rockets at ..." (not when the other side
 #: is the subject: "US jets struck depots and then fired missiles at ...")
-_FORCES_FRIENDLY: Final = default_forces().pattern("friendly")
-_FRIENDLY_SUBJECT: Final = re.compile(
-    rf"^\W*(?:(?:the|an?)\s+)?(?:{_FORCES_FRIENDLY}|(?:\w+\s+){{0,2}}?(?:warplanes?|jets?"
+_FRIENDLY_SUBJECT: Final = LexicalPattern(
+    rf"^\W*(?:(?:the|an?)\s+)?(?:{slot('forces.friendly')}|(?:\w+\s+){{0,2}}?(?:warplanes?|jets?"
     r"|aircraft|air\s*strikes?|airstrikes?))\b",
     re.I,
 )
@@ -1756,7 +1756,7 @@ def _attack_mentions(
     actors: tuple[Actor, ...] = (),
 ) -> list[Mention]:
     """The attack mentions of one annotated sentence: one per attack clause and site."""
-    actors = actors or default_actors()
+    actors = actors or active_lexicons().actors
     found: list[Mention] = []
     positions = [
         i

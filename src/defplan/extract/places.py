@@ -14,19 +14,23 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Final
 
-from defplan.extract.lexicon_files import default_countries
+from defplan.extract.lexicon_set import Lexicons, active_lexicons
 from defplan.geo import great_circle_km
 
 
-@lru_cache(maxsize=1)
 def country_words() -> dict[str, str]:
-    """Each word for a country, folded, and the country it names
-    (``lexicons/countries.csv``).
+    """Each word for a country, folded, and the country it names (``countries.csv`` of
+    the lexicons in use).
 
     >>> country_words()["syrian"], country_words()["kurdistan"]
     ('Syria', 'Iraq')
     """
-    return {word: c.name for c in default_countries() for word in c.words}
+    return _country_words(active_lexicons())
+
+
+@lru_cache(maxsize=8)
+def _country_words(lexicons: Lexicons) -> dict[str, str]:
+    return {word: c.name for c in lexicons.countries for word in c.words}
 
 
 #: how far from a border line a base may be and still be "on the border", km
@@ -70,14 +74,14 @@ COUNTRY_MIDDLE_KM: Final = 50.0
 def in_country_part(direction: str, country: str, point: tuple[float, float]) -> bool:
     """Whether ``point`` lies in the ``direction`` part of ``country`` ("southern Syria",
     "north-east Syria"): within 60 degrees of that bearing from the country's middle
-    (``lexicons/countries.csv``).
+    (``countries.csv`` of the lexicons in use).
 
     >>> tanf, green_village = (33.51, 38.62), (35.02, 40.56)
     >>> in_country_part("south", "Syria", tanf), in_country_part("south", "Syria", green_village)
     (True, False)
     """
     wanted = BEARINGS.get(direction.lower().replace("-", "").replace(" ", ""))
-    centre = next((c.middle for c in default_countries() if c.name == country), None)
+    centre = next((c.middle for c in active_lexicons().countries if c.name == country), None)
     if wanted is None or centre is None:
         return False
     if great_circle_km(*centre, *point) < COUNTRY_MIDDLE_KM:

@@ -40,7 +40,8 @@ import re
 from functools import lru_cache
 from typing import Final
 
-from defplan.extract.lexicon_files import ACTOR_ROLES, ActorRole, default_actor_roles
+from defplan.extract.lexicon_files import ACTOR_ROLES, ActorRole
+from defplan.extract.lexicon_set import Lexicons, active_lexicons
 
 #: "on" a name makes it the target, but "On Saturday the group claimed" is a day
 _ON_NOT_A_DAY: Final = (
@@ -85,11 +86,13 @@ _BEFORE_ROLES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]]]:
-    """The compiled cues: sponsor words after a name, denials after it, and each role's
-    cues before it."""
-    words = default_actor_roles()
+@lru_cache(maxsize=8)
+def _patterns(
+    lexicons: Lexicons,
+) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """The compiled cues of a lexicon set's ``actor_roles.csv``: sponsor words after a
+    name, denials after it, and each role's cues before it."""
+    words = lexicons.actor_roles
     sponsor_after = re.compile(rf"^[\s-]*{words.pattern('after', 'sponsor')}\b", re.I)
     denier = re.compile(rf"^[^.;]{{0,{DENIAL_REACH}}}?\b{words.pattern('after', 'denier')}\b", re.I)
     before = {
@@ -106,7 +109,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[
 def role_of(text: str, start: int, end: int) -> ActorRole | None:
     """The role of the actor named at ``text[start:end]`` in its clause ``text``; None
     when no word around it gives it one (it may be the attacker)."""
-    sponsor_after, denier, before_roles = _patterns()
+    sponsor_after, denier, before_roles = _patterns(active_lexicons())
     after, before = text[end:], text[:start]
     if sponsor_after.match(after) or _CUT_COMPOUND.match(after):
         return "sponsor"

@@ -28,16 +28,8 @@ from functools import lru_cache
 from typing import Final, Literal
 
 from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
-from defplan.extract.lexicon_files import (
-    Actor,
-    Place,
-    Region,
-    default_actors,
-    default_borders,
-    default_forces,
-    default_places,
-    default_regions,
-)
+from defplan.extract.lexicon_files import Actor, Place, Region
+from defplan.extract.lexicon_set import LexicalPattern, active_lexicons, slot
 from defplan.extract.places import (
     BORDER_REACH_KM,
     DIRECTION_SPREAD_DEG,
@@ -129,12 +121,12 @@ _NOUN = (
     r"|mission\s+support\s+sites?|fobs?|green\s+zone|international\s+zone|barracks"
     # a part of a base, which "the" makes the base told ("crashed near the runway")
     r"|runways?|hangars?|tarmac|flight\s+line"
-    rf"|(?:military|diplomatic|{default_forces().pattern('troops')})\s+(?:facility|facilities"
+    rf"|(?:military|diplomatic|{slot('forces.troops')})\s+(?:facility|facilities"
     r"|installations?|sites?|positions?)"
     r"|(?<!oil\s)(?<!gas\s)(?<!power\s)(?<!water\s)(?<!storage\s)(?<!weapons\s)(?<!energy\s)"
     r"(?:facility|installation)"
 )
-SITE_NOUN: Final = re.compile(rf"\b(?P<noun>{_NOUN})\b", re.IGNORECASE)
+SITE_NOUN: Final = LexicalPattern(rf"\b(?P<noun>{_NOUN})\b", re.IGNORECASE)
 DETERMINERS: Final = frozenset(
     [
         "a",
@@ -475,15 +467,16 @@ class Gazetteer:
         places: tuple[Place, ...] = (),
     ) -> Gazetteer:
         """Index every base by its name, its aliases and the distinctive words in them;
-        ``regions`` (default: lexicons/regions.csv) names the areas articles mention,
-        ``actors`` (default: lexicons/actors.csv) whose bases they may be, ``places``
-        (default: lexicons/places.csv) the towns they measure directions from."""
-        actors = actors or default_actors()
+        ``regions`` names the areas articles mention, ``actors`` whose bases they may be,
+        ``places`` the towns they measure directions from (each by default those of the
+        lexicons in use: ``regions.csv``, ``actors.csv``, ``places.csv``)."""
+        lexicons = active_lexicons()
+        actors = actors or lexicons.actors
         gazetteer = cls(
             tuple(bases),
-            regions=regions or default_regions(),
+            regions=regions or lexicons.regions,
             location=location_pattern(owners_of(actors)),
-            places=places or default_places(),
+            places=places or lexicons.places,
             actors=tuple(actors),
         )
         for base in gazetteer.bases:
@@ -649,10 +642,10 @@ class Gazetteer:
 
     def _on_border(self, countries: set[str]) -> set[str]:
         if len(countries) == 2:
-            borders = default_borders()
+            borders = active_lexicons().borders
             lines = [borders[frozenset(countries)]] if frozenset(countries) in borders else []
         else:
-            lines = [line for pair, line in default_borders().items() if countries <= pair]
+            lines = [line for pair, line in active_lexicons().borders.items() if countries <= pair]
         return {
             b.base_id
             for b in self.bases

@@ -17,11 +17,10 @@ import re
 from typing import Final
 
 from defplan.extract.lexicon import PERSON_MODIFIER, PERSON_NOUN
-from defplan.extract.lexicon_files import default_harm
+from defplan.extract.lexicon_set import LexicalPattern, slot
 
-_HARM = default_harm()
-_NOUN = _HARM.pattern("noun")
-_VERB = _HARM.pattern("verb")
+_NOUN = slot("harm.noun")
+_VERB = slot("harm.verb")
 _AND = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|nor)\s+)"
 # a word between "no" and the harm it denies ("no immediate U.S. casualties"), never one
 # that makes it no statement ("no word on casualties"), some of many ("no more") or a
@@ -42,7 +41,7 @@ _REPORT = (
 _NOUN_LIST = rf"{_NOUN}(?:{_AND}(?:any\s+)?{_MOD}{{0,2}}?{_NOUN})*\b{_REPORT}"
 _VERB_LIST = rf"{_VERB}(?:{_AND}{_VERB})*\b"
 _NOT = r"(?:did|does|do|has|have|had|was|were|would)\s*(?:not|n't)|never|not"
-NEGATED_NOUN: Final = re.compile(
+NEGATED_NOUN: Final = LexicalPattern(
     r"\b(?:no|zero|neither"
     r"|without\s+(?:(?:causing|resulting\s+in|inflicting|leaving|leading\s+to|reports?\s+of)\s+)?"
     rf"|{_NOT}\s+(?:\w+ly\s+)?(?:cause|result\s+in|inflict|lead\s+to|leave|produce)\s+"
@@ -58,7 +57,7 @@ NEGATED_NOUN: Final = re.compile(
     rf"(?:{_LISTED_MOD}(?:(?:or|and)\s+)?){{0,4}}?(?P<list>{_NOUN_LIST})",
     re.IGNORECASE,
 )
-NEGATED_VERB: Final = re.compile(
+NEGATED_VERB: Final = LexicalPattern(
     rf"\b(?:{_NOT}|without)\s+(?:\w+ly\s+)?(?P<list>{_VERB_LIST})\s+"
     r"(?:anyone|anybody|any\b|a\s+single\b)"
     rf"|\b(?P<object>{_VERB_LIST})\s+(?:no\s*one|nobody|none)\b",
@@ -70,7 +69,7 @@ _NOBODY = (
     # "no members of the Jordanian military were injured"
     r"(?:\s+of\s+(?:the\s+)?(?:[\w.'\u2019-]+\s+){0,3}?[\w.'\u2019-]+(?=\s+(?:was|were|had|has|have)\b))?)"
 )
-NOBODY_HURT: Final = re.compile(
+NOBODY_HURT: Final = LexicalPattern(
     rf"\b{_NOBODY}\s+(?:was|were|had\s+been|has\s+been|have\s+been|is|are|got|got\s+been)"
     r"(?:\s+(?:reported(?:ly)?|immediately|seriously|believed\s+to\s+have\s+been"
     rf"|said\s+to\s+have\s+been|known\s+to\s+have\s+been|also|either))*\s+(?P<list>{_VERB_LIST})",
@@ -78,7 +77,7 @@ NOBODY_HURT: Final = re.compile(
 )
 _ROLES: Final = {
     part: {
-        role: re.compile(rf"\b{_HARM.pattern(part, role)}\b", re.I)
+        role: LexicalPattern(rf"\b{slot(f'harm.{part}.{role}')}\b", re.I)
         for role in ("both", "killed", "wounded")
     }
     for part in ("noun", "verb")

@@ -1,0 +1,300 @@
+r"""The lexicons one extraction reads, as a set: the shipped files, each replaced by a
+theater's own file of the same name, and the patterns built from whichever set is in use.
+
+A rule's pattern names the words it needs by a slot (``slot("people.counted")``) instead
+of holding them; a :class:`LexicalPattern` fills its slots from the set in use
+(:func:`using_lexicons`, which :func:`defplan.extract.extract_articles` enters) and
+compiles once per set. So a theater's ``forces.csv`` or ``weapon_words.csv`` changes
+what every rule reads, and no rule holds a word of the data.
+
+>>> counted = LexicalPattern(rf"\btwo\s+{slot('people.counted')}\b", re.I)
+>>> bool(counted.search("two soldiers")), load_lexicons(None).replaced
+(True, ())
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     _ = (Path(folder) / "people.csv").write_text("word,plural,role\nwarden,wardens,counted\n")
+...     own = load_lexicons(Path(folder))
+>>> with using_lexicons(own):
+...     bool(counted.search("two soldiers")), bool(counted.search("two wardens"))
+(False, True)
+>>> [file for file, _ in own.replaced]
+['people.csv']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+from defplan.errors import InputError, Problem
+from defplan.extract.lexicon_files import (
+    DEFAULTS,
+    Actor,
+    ActorRoleWords,
+    Borders,
+    Country,
+    Forces,
+    HarmWords,
+    People,
+    Place,
+    Region,
+    WeaponWords,
+    load_actor_roles,
+    load_actors,
+    load_borders,
+    load_countries,
+    load_forces,
+    load_harm,
+    load_people,
+    load_places,
+    load_regions,
+    load_weapon_words,
+)
+
+#: the lexicon files, each of which a theater's folder may replace
+FILES: Final = (
+    "actors.csv",
+    "regions.csv",
+    "places.csv",
+    "countries.csv",
+    "borders.csv",
+    "people.csv",
+    "harm.csv",
+    "actor_roles.csv",
+    "forces.csv",
+    "weapon_words.csv",
+)
+
+
+@dataclass(frozen=True, eq=False)  # one set is itself only: patterns are cached by it
+class Lexicons:
+    """Every lexicon extraction reads, and which of them a theater's folder replaced."""
+
+    actors: tuple[Actor, ...]
+    regions: tuple[Region, ...]
+    places: tuple[Place, ...]
+    countries: tuple[Country, ...]
+    borders: Borders
+    people: People
+    harm: HarmWords
+    actor_roles: ActorRoleWords
+    forces: Forces
+    weapon_words: WeaponWords
+    #: the theater's own files, each with its SHA-256 (12 hex digits), in ``FILES`` order
+    replaced: tuple[tuple[str, str], ...] = ()
+    folder: Path | None = None
+
+    @cached_property
+    def weapons(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """One pattern per weapon class, most specific first (``WeaponWords.patterns``)."""
+        return self.weapon_words.patterns()
+
+    def fragment(self, name: str) -> str:
+        """The regular expression (uncompiled) a slot of this name stands for:
+        ``people.<role>``, ``forces.<role>``, ``harm.<part>[.<role>...]`` or ``weapons``
+        (every weapon word).
+
+        >>> load_lexicons(None).fragment("harm.noun.killed").startswith("(?:")
+        True
+        """
+        kind, _, rest = name.partition(".")
+        if name == "weapons":
+            return self.weapon_words.pattern()
+        if kind == "people":
+            return self.people.pattern(rest)  # type: ignore[arg-type]
+        if kind == "forces":
+            return self.forces.pattern(rest)  # type: ignore[arg-type]
+        if kind == "harm":
+            part, *roles = rest.split(".")
+            return self.harm.pattern(part, *roles)
+        raise KeyError(f"no lexicon slot {name!r}")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def shipped_lexicons() -> Lexicons:
+    """The lexicons shipped for the example theater."""
+    countries = load_countries(DEFAULTS / "countries.csv")
+    return Lexicons(
+        actors=load_actors(DEFAULTS / "actors.csv"),
+        regions=load_regions(DEFAULTS / "regions.csv"),
+        places=load_places(DEFAULTS / "places.csv"),
+        countries=countries,
+        borders=load_borders(DEFAULTS / "borders.csv", (c.name for c in countries)),
+        people=load_people(DEFAULTS / "people.csv"),
+        harm=load_harm(DEFAULTS / "harm.csv"),
+        actor_roles=load_actor_roles(DEFAULTS / "actor_roles.csv"),
+        forces=load_forces(DEFAULTS / "forces.csv"),
+        weapon_words=load_weapon_words(DEFAULTS / "weapon_words.csv"),
+    )
+
+
+_LOADERS: Final[dict[str, Callable[[Path], object]]] = {
+    "actors.csv": load_actors,
+    "regions.csv": load_regions,
+    "places.csv": load_places,
+    "countries.csv": load_countries,
+    "people.csv": load_people,
+    "harm.csv": load_harm,
+    "actor_roles.csv": load_actor_roles,
+    "forces.csv": load_forces,
+    "weapon_words.csv": load_weapon_words,
+}
+
+
+def load_lexicons(folder: Path | None) -> Lexicons:
+    """The lexicons to read with: each file of ``folder`` (a theater's ``lexicons/``)
+    replaces the shipped one of its name; None gives the shipped set. Every problem of
+    every file is reported at once; a CSV file of no lexicon's name is one (a misspelt
+    name would otherwise leave the shipped file in use unnoticed). A folder read before
+    and unchanged since gives the same set, so its patterns are not compiled again."""
+    if folder is None:
+        return shipped_lexicons()
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), message="is not a folder of lexicon files")])
+    stamps = tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv"))
+    )
+    return _load_folder(folder.resolve(), stamps)
+
+
+@lru_cache(maxsize=8)
+def _load_folder(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Lexicons:
+    problems = [
+        Problem(
+            str(folder / name),
+            message=f"is no lexicon file: expected one of {', '.join(FILES)} "
+            "(a file of another name would not be read)",
+        )
+        for name, _, _ in stamps
+        if name not in FILES
+    ]
+    shipped = shipped_lexicons()
+    read: dict[str, object] = {}
+    for name, loader in _LOADERS.items():
+        if (folder / name).is_file():
+            try:
+                read[name] = loader(folder / name)
+            except InputError as exc:
+                problems.extend(exc.problems)
+    countries = read.get("countries.csv", shipped.countries)
+    borders = _borders(folder, countries, shipped, problems)  # type: ignore[arg-type]
+    if problems:
+        raise InputError(problems)
+    own: dict[str, Any] = {name.removesuffix(".csv"): value for name, value in read.items()}
+    return replace(
+        shipped,
+        **own,
+        borders=borders,
+        replaced=tuple((n, _digest(folder / n)) for n in FILES if (folder / n).is_file()),
+        folder=folder,
+    )
+
+
+def _borders(
+    folder: Path, countries: tuple[Country, ...], shipped: Lexicons, problems: list[Problem]
+) -> Borders:
+    """The folder's borders (between its countries), else the shipped borders between
+    countries the set names (those of countries it does not name cannot be told)."""
+    names = {c.name for c in countries}
+    if (folder / "borders.csv").is_file():
+        try:
+            return load_borders(folder / "borders.csv", names)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return {}
+    return {pair: line for pair, line in shipped.borders.items() if pair <= names}
+
+
+_ACTIVE: ContextVar[Lexicons | None] = ContextVar("defplan_lexicons", default=None)
+
+
+def active_lexicons() -> Lexicons:
+    """The set extraction reads with now: the one :func:`using_lexicons` entered, else
+    the shipped one."""
+    return _ACTIVE.get() or shipped_lexicons()
+
+
+@contextmanager
+def using_lexicons(lexicons: Lexicons) -> Iterator[Lexicons]:
+    """Read with ``lexicons`` inside the block (this thread or task only)."""
+    token = _ACTIVE.set(lexicons)
+    try:
+        yield lexicons
+    finally:
+        _ACTIVE.reset(token)
+
+
+#: a slot in a pattern's text; ``re.compile`` refuses it ("unknown extension"), so a
+#: pattern with a slot read without its lexicons fails loudly instead of matching nothing
+_SLOT: Final = re.compile(r"\(\?<lexicon:([a-z_.]+)>\)")
+
+
+def slot(name: str) -> str:
+    """The place in a pattern's text for the words of ``name`` in the lexicons in use
+    (see :meth:`Lexicons.fragment`); only a :class:`LexicalPattern` fills it."""
+    return f"(?<lexicon:{name}>)"
+
+
+class LexicalPattern:
+    """A regular expression whose slots are filled from the lexicons in use, compiled
+    once per set; it searches as a compiled pattern does."""
+
+    def __init__(self, template: str, flags: int | re.RegexFlag = 0) -> None:
+        self.template = template
+        self.flags = flags
+        self._by_set: weakref.WeakKeyDictionary[Lexicons, re.Pattern[str]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._last: tuple[Lexicons, re.Pattern[str]] | None = None
+        self.compiled()  # a bad slot fails on import, not in the middle of a run
+
+    def compiled(self, lexicons: Lexicons | None = None) -> re.Pattern[str]:
+        """The pattern with the slots filled from ``lexicons`` (default: those in use)."""
+        chosen = lexicons or active_lexicons()
+        last = self._last
+        if last is not None and last[0] is chosen:
+            return last[1]
+        pattern = self._by_set.get(chosen)
+        if pattern is None:
+            text = _SLOT.sub(lambda m: f"(?:{chosen.fragment(m.group(1))})", self.template)
+            pattern = re.compile(text, self.flags)
+            self._by_set[chosen] = pattern
+        self._last = (chosen, pattern)
+        return pattern
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """As ``re.Pattern.search``."""
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """As ``re.Pattern.match``."""
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> re.Match[str] | None:
+        """As ``re.Pattern.fullmatch``."""
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        """As ``re.Pattern.finditer``."""
+        return self.compiled().finditer(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        """As ``re.Pattern.sub``."""
+        return self.compiled().sub(repl, string, count)
