@@ -73,6 +73,14 @@ CASES = [
         id="a weapon word alone tells the attack and its count",
     ),
     pytest.param(
+        "weapon_words.csv",
+        "zarqa,rocket,numbered",
+        "Militants attacked Camp Taji on Monday. The Zarqa struck near the barracks.",
+        [],
+        [("taji", "rocket", 1, None, None, None)],
+        id="the weapon word in the singular is one munition",
+    ),
+    pytest.param(
         "people.csv",
         "warden,wardens,counted",
         "Two wardens were among the wounded when rockets hit Camp Taji on Monday.",

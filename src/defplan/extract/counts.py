@@ -667,9 +667,10 @@ ELLIPTIC: Final = re.compile(
 # "the drone struck near the barracks": one munition, told by the definite singular (not
 # "the second drone", "one of the drones", "the drone attack", "the drone program")
 _SINGLE_HEAD = (
-    r"(?:drone|uav|rocket|missile|katyusha|quadcopter|projectile|mortar\s+(?:round|shell|bomb))"
+    rf"(?:{slot('weapon.drone.rocket.missile.cruise_missile.ballistic_missile')}"
+    r"|projectile|mortar\s+(?:round|shell|bomb))"
 )
-DEFINITE_ONE: Final = re.compile(
+DEFINITE_ONE: Final = LexicalPattern(
     r"(?<!\bof\s)\b(?:the|that|this)\s+"
     r"(?:(?!(?:first|second|third|fourth|fifth|other|last|remaining|final|each|every|one|two)\b)"
     rf"[\w-]+\s+){{0,2}}?{_SINGLE_HEAD}(?![\w-]|\s+(?:attacks?|strikes?|fire|barrages?|salvos?"

@@ -197,23 +197,29 @@ class WeaponWords:
             found.append((weapon, re.compile(body, re.IGNORECASE)))
         return tuple(found)
 
-    def pattern(self) -> str:
+    def pattern(self, *classes: str, plural: bool = True) -> str:
         """A regular expression (uncompiled; for a case-insensitive pattern) matching any
-        weapon word of any class, spelt as in ``patterns``, longest first."""
+        weapon word of the classes (every class when none is given), spelt as in
+        ``patterns`` (``plural`` False: without the plural "s"), longest first."""
         forms = sorted(
-            {(word, form) for (_, form), ws in self.words.items() for word in ws},
+            {
+                (word, form)
+                for (weapon, form), ws in self.words.items()
+                if not classes or weapon in classes
+                for word in ws
+            },
             key=lambda f: (-len(f[0]), f),
         )
         if not forms:
             return r"(?!x)x"
-        return "(?:" + "|".join(_weapon_spelt(word, form) for word, form in forms) + ")"
+        return "(?:" + "|".join(_weapon_spelt(w, form, plural) for w, form in forms) + ")"
 
 
-def _weapon_spelt(word: str, form: str) -> str:
+def _weapon_spelt(word: str, form: str, plural: bool = True) -> str:
     loose = re.escape(word).replace(r"\ ", r"[\s-]*").replace(r"\-", r"[\s-]?")
     if form == "numbered":
         loose += r"(?:[\s-]*\d+)?"
-    spelt = rf"\b{loose}s?\b"
+    spelt = rf"\b{loose}{'s?' if plural else ''}\b"
     return f"(?-i:{spelt})" if form == "lowercase" else spelt
 
 

@@ -100,15 +100,17 @@ class Lexicons:
 
     def fragment(self, name: str) -> str:
         """The regular expression (uncompiled) a slot of this name stands for:
-        ``people.<role>``, ``forces.<role>``, ``harm.<part>[.<role>...]`` or ``weapons``
-        (every weapon word).
+        ``people.<role>``, ``forces.<role>``, ``harm.<part>[.<role>...]``,
+        ``weapons[.<class>...]`` (the weapon words of the classes, every class when none
+        is named) or ``weapon[.<class>...]`` (the same without a plural "s").
 
         >>> load_lexicons(None).fragment("harm.noun.killed").startswith("(?:")
         True
         """
         kind, _, rest = name.partition(".")
-        if name == "weapons":
-            return self.weapon_words.pattern()
+        if kind in ("weapons", "weapon"):
+            classes = rest.split(".") if rest else ()
+            return self.weapon_words.pattern(*classes, plural=kind == "weapons")
         if kind == "people":
             return self.people.pattern(rest)  # type: ignore[arg-type]
         if kind == "forces":
