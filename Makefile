@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rotation.py
 	$(BIN)/python benchmarks/attacks_1m.py --attacks $(BENCH_ATTACKS)
 	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/extraction.py
 
 # Rebuild inputs/iraq_syria.xlsx from inputs/example/*.csv, ../shared/reference and
 # ../shared/articles (byte-identical to the committed workbook while nothing changes).
