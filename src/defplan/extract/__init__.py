@@ -157,6 +157,7 @@ def _read(
         )
         for name, digest in lexicons.replaced
     ]
+    notes.extend(lexicons.warnings)
     for article in sorted(articles, key=lambda a: a.file):
         reading = read_mentions(article, gazetteer, lexicons.actors)
         found = group_mentions(

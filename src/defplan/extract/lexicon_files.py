@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from defplan.errors import InputError, Problem
+from defplan.workbook.csv_file import decode_csv
 
 ActorKind = Literal["state", "group", "coalition"]
 KINDS: Final = ("state", "group", "coalition")
@@ -282,18 +284,70 @@ def _letters(word: str, cased: bool = False) -> str:
     return "['\u2019]?".join(letters)
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a lexicon file, each with the row number Excel shows (blank lines
+    count), by the names of its header (capitals and spaces around them do not matter):
+    UTF-8 with or without a byte-order mark, or Windows-1252 (``lexicon_warning`` says
+    so); a cell a row lacks is blank. A file without the columns or a row is refused."""
+    text = _text(path)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError([Problem(str(path), message=f"cannot be read ({exc})")]) from None
-    missing = [c for c in columns if rows and c not in rows[0]]
-    if missing or not rows:
-        raise InputError(
-            [Problem(str(path), message=f"needs the columns {', '.join(columns)} and a row")]
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError([Problem(str(path), message=f"cannot be read as CSV ({exc})")]) from None
+    while records and not any(c.strip() for c in records[-1]):
+        records.pop()
+    header = [c.strip().lower() for c in records[0]] if records else []
+    problem = _header_problem(records, columns)
+    if problem is not None:
+        expected = (
+            f" (expected a header of the columns {', '.join(columns)}, then a row a line; it "
+            "replaces the shipped file whole: copy the shipped file and edit the copy)"
         )
-    return rows
+        raise InputError(
+            [Problem(str(path), None, 1 if records else None, None, problem + expected)]
+        )
+    where = {name: header.index(name) for name in columns}
+    return [
+        (number, {name: (cells[i] if i < len(cells) else "") for name, i in where.items()})
+        for number, cells in enumerate(records[1:], start=2)
+        if any(c.strip() for c in cells)
+    ]
+
+
+def _header_problem(records: list[list[str]], columns: tuple[str, ...]) -> str | None:
+    """What keeps a file's records (blank ones at its end dropped) from being read, or
+    None: no lines, no header on the first, a column missing from it, or no rows."""
+    if not records:
+        return "is empty"
+    cells = records[0]
+    header = [c.strip().lower() for c in cells]
+    if not any(header):
+        return "has no header on its first line"
+    missing = [c for c in columns if c not in header]
+    if missing and len(cells) == 1 and ";" in cells[0]:
+        return "is separated by ';', not by commas: save it as CSV UTF-8 (comma delimited)"
+    if missing:
+        found = ", ".join(repr(c) for c in cells)
+        return f"has no column {', '.join(missing)} (its header: {found})"
+    return "has no rows" if len(records) < 2 else None
+
+
+def _text(path: Path) -> str:
+    """The text of a lexicon file, decoded as a planner's CSV is (``decode_csv``)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(path), message=f"cannot be read ({exc})")]) from None
+    text, problem = decode_csv(data, str(path))
+    if problem is not None and problem.severity == "error":
+        raise InputError([problem])
+    return text
+
+
+def lexicon_warning(path: Path) -> Problem | None:
+    """The warning a lexicon file's encoding calls for (Windows-1252, not UTF-8), if any."""
+    _, problem = decode_csv(path.read_bytes(), str(path))
+    return problem if problem is not None and problem.severity == "warning" else None
 
 
 def _one_of(
@@ -320,7 +374,7 @@ def load_actors(path: Path) -> tuple[Actor, ...]:
     A capital in an alias is one in the text: "an Iraqi resistance group" is no name."""
     problems: list[Problem] = []
     actors: list[Actor] = []
-    for number, row in enumerate(_rows(path, ("actor", "kind", "aliases")), start=2):
+    for number, row in _rows(path, ("actor", "kind", "aliases")):
         kind = (row["kind"] or "").strip().lower()
         if kind not in KINDS:
             problems.append(
@@ -339,7 +393,7 @@ def load_actors(path: Path) -> tuple[Actor, ...]:
 def load_regions(path: Path) -> tuple[Region, ...]:
     """The areas of a ``regions.csv`` (columns region, aliases)."""
     found: dict[str, set[str]] = {}
-    for row in _rows(path, ("region", "aliases")):
+    for _, row in _rows(path, ("region", "aliases")):
         for alias in (a.strip() for a in (row["aliases"] or "").split(";")):
             if alias:
                 found.setdefault(alias, set()).add(row["region"].strip())
@@ -350,7 +404,7 @@ def load_places(path: Path) -> tuple[Place, ...]:
     """The towns of a ``places.csv`` (columns place, lat, lon, aliases)."""
     problems: list[Problem] = []
     places: list[Place] = []
-    for number, row in enumerate(_rows(path, ("place", "lat", "lon", "aliases")), start=2):
+    for number, row in _rows(path, ("place", "lat", "lon", "aliases")):
         point = _point(path, number, row, problems)
         if point is None:
             continue
@@ -384,7 +438,7 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     lon may both be blank)."""
     problems: list[Problem] = []
     countries: list[Country] = []
-    for number, row in enumerate(_rows(path, ("country", "lat", "lon", "words")), start=2):
+    for number, row in _rows(path, ("country", "lat", "lon", "words")):
         middle = None
         if (row["lat"] or "").strip() or (row["lon"] or "").strip():
             middle = _point(path, number, row, problems)
@@ -403,7 +457,7 @@ def load_borders(path: Path, countries: Iterable[str]) -> Borders:
     known = set(countries)
     problems: list[Problem] = []
     lines: dict[frozenset[str], list[tuple[float, float]]] = {}
-    for number, row in enumerate(_rows(path, ("border", "lat", "lon")), start=2):
+    for number, row in _rows(path, ("border", "lat", "lon")):
         pair = frozenset(n.strip() for n in (row["border"] or "").split(";") if n.strip())
         if len(pair) != 2 or not pair <= known:
             problems.append(
@@ -435,7 +489,7 @@ def load_people(path: Path) -> People:
     """The words of a ``people.csv`` (columns word, plural, role)."""
     problems: list[Problem] = []
     words: dict[str, list[str]] = {}
-    for number, row in enumerate(_rows(path, ("word", "plural", "role")), start=2):
+    for number, row in _rows(path, ("word", "plural", "role")):
         role = (row["role"] or "").strip().lower()
         if not _one_of(path, number, "role", role, ROLES, problems):
             continue
@@ -453,7 +507,7 @@ def _classed_words(
     allows, by their pair of classes; a value not allowed is a problem naming its row."""
     problems: list[Problem] = []
     words: dict[tuple[str, str], list[str]] = {}
-    for number, row in enumerate(_rows(path, ("word", first[0], second[0])), start=2):
+    for number, row in _rows(path, ("word", first[0], second[0])):
         a, b = ((row[c] or "").strip().lower() for c in (first[0], second[0]))
         known_a = _one_of(path, number, first[0], a, first[1], problems)
         known_b = _one_of(path, number, second[0], b, second[1], problems)
@@ -480,7 +534,7 @@ def load_forces(path: Path) -> Forces:
     its case ("US"), every other is matched in any case."""
     problems: list[Problem] = []
     words: dict[str, list[str]] = {}
-    for number, row in enumerate(_rows(path, ("word", "role")), start=2):
+    for number, row in _rows(path, ("word", "role")):
         role = (row["role"] or "").strip().lower()
         word = (row["word"] or "").strip()
         if _one_of(path, number, "role", role, FORCE_ROLES, problems) and word:

@@ -48,6 +48,7 @@ from defplan.extract.lexicon_files import (
     Place,
     Region,
     WeaponWords,
+    lexicon_warning,
     load_actor_roles,
     load_actors,
     load_borders,
@@ -92,6 +93,8 @@ class Lexicons:
     #: the theater's own files, each with its SHA-256 (12 hex digits), in ``FILES`` order
     replaced: tuple[tuple[str, str], ...] = ()
     folder: Path | None = None
+    #: what reading the theater's files calls for saying (one saved as Windows-1252)
+    warnings: tuple[Problem, ...] = ()
 
     @cached_property
     def weapons(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -202,6 +205,9 @@ def _load_folder(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Lexi
         borders=borders,
         replaced=tuple((n, _digest(folder / n)) for n in FILES if (folder / n).is_file()),
         folder=folder,
+        warnings=tuple(
+            w for n in FILES if (folder / n).is_file() and (w := lexicon_warning(folder / n))
+        ),
     )
 
 
