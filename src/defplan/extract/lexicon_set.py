@@ -169,23 +169,43 @@ def load_lexicons(folder: Path | None) -> Lexicons:
         return shipped_lexicons()
     if not folder.is_dir():
         raise InputError([Problem(str(folder), message="is not a folder of lexicon files")])
-    stamps = tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv"))
+    return _load_folder(folder.resolve(), _contents(folder))
+
+
+def _contents(folder: Path) -> tuple[tuple[str, str], ...]:
+    """Each file of ``folder`` that is read or refused, by name, with its content's
+    SHA-256 (12 hex digits): the folder as read, whatever its files' times say. Hidden
+    files and the lock files Excel (``~$``) and LibreOffice (``.~lock``) leave beside a
+    file they hold open are let be."""
+    return tuple(
+        (p.name, _digest(p))
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith((".", "~$")) and _is_lexicon_like(p.name) and p.is_file()
     )
-    return _load_folder(folder.resolve(), stamps)
+
+
+def _is_lexicon_like(name: str) -> bool:
+    """Whether a file of this name is a CSV file or is named as a lexicon is."""
+    stem = name.split(".", 1)[0].lower()
+    return name.lower().endswith(".csv") or f"{stem}.csv" in FILES
+
+
+def _misnamed(folder: Path, name: str) -> Problem:
+    """The problem of a file in a lexicons folder that is not read: not a lexicon's
+    name (a misspelt name would leave the shipped file in use unnoticed), or not CSV."""
+    stem = name.split(".", 1)[0].lower()
+    if not name.lower().endswith(".csv"):
+        why = f"is not read: save it as CSV UTF-8 named {stem}.csv"
+    elif name.lower() in FILES:
+        why = f"is not read: name it {name.lower()} (lower case)"
+    else:
+        why = f"is no lexicon file: expected one of {', '.join(FILES)}"
+    return Problem(str(folder / name), message=why)
 
 
 @lru_cache(maxsize=8)
-def _load_folder(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Lexicons:
-    problems = [
-        Problem(
-            str(folder / name),
-            message=f"is no lexicon file: expected one of {', '.join(FILES)} "
-            "(a file of another name would not be read)",
-        )
-        for name, _, _ in stamps
-        if name not in FILES
-    ]
+def _load_folder(folder: Path, contents: tuple[tuple[str, str], ...]) -> Lexicons:
+    problems = [_misnamed(folder, name) for name, _ in contents if name not in FILES]
     shipped = shipped_lexicons()
     read: dict[str, object] = {}
     for name, loader in _LOADERS.items():
@@ -203,12 +223,16 @@ def _load_folder(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Lexi
         shipped,
         **own,
         borders=borders,
-        replaced=tuple((n, _digest(folder / n)) for n in FILES if (folder / n).is_file()),
+        replaced=tuple(sorted(((n, d) for n, d in contents if n in FILES), key=_in_files_order)),
         folder=folder,
         warnings=tuple(
             w for n in FILES if (folder / n).is_file() and (w := lexicon_warning(folder / n))
         ),
     )
+
+
+def _in_files_order(item: tuple[str, str]) -> int:
+    return FILES.index(item[0])
 
 
 def _borders(

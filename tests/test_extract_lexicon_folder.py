@@ -1,0 +1,60 @@
+"""A theater's lexicons folder as a planner keeps it: edited between runs, holding a
+file saved in the wrong format or left open in Excel, beside the run's outputs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from defplan.errors import InputError
+from defplan.extract.lexicon_files import DEFAULTS
+from defplan.extract.lexicon_set import load_lexicons
+
+
+def _forces(folder: Path, role: str) -> Path:
+    """``folder`` with the shipped forces and one own word of ``role``."""
+    folder.mkdir(exist_ok=True)
+    shipped = (DEFAULTS / "forces.csv").read_text(encoding="utf-8").rstrip("\n")
+    (folder / "forces.csv").write_text(f"{shipped}\nzoravian,{role}\n", encoding="utf-8")
+    return folder
+
+
+def test_an_edit_that_keeps_the_file_s_size_and_time_is_read(tmp_path: Path) -> None:
+    # a file system that keeps times to the second or two (FAT on a USB stick) gives an
+    # edit made within it the same time; "presence" and "friendly" are as long as each other
+    folder = _forces(tmp_path / "lexicons", "presence")
+    path = folder / "forces.csv"
+    before = path.stat()
+    assert "zoravian" in load_lexicons(folder).fragment("forces.presence")
+    _forces(folder, "friendly")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    edited = load_lexicons(folder)
+    assert "zoravian" in edited.fragment("forces.friendly")
+    assert "zoravian" not in edited.fragment("forces.presence")
+
+
+@pytest.mark.parametrize("name", ["forces.xlsx", "forces.CSV", "forces.txt", "Forces.csv"])
+def test_a_lexicon_saved_under_another_format_or_case_is_refused_not_ignored(
+    tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    (folder / name).write_text("word,role\nzoravian,local_owner\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_lexicons(folder)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith(name) and "forces.csv" in problem.message
+
+
+@pytest.mark.parametrize("name", ["~$forces.csv", ".~lock.forces.csv#", "._forces.csv", "notes.md"])
+def test_lock_files_hidden_files_and_notes_in_the_folder_are_let_be(
+    tmp_path: Path, name: str
+) -> None:
+    # Excel and LibreOffice leave a lock file beside a file they have open, macOS its
+    # "._" files on a shared drive; a README beside the files is no lexicon
+    folder = _forces(tmp_path / "lexicons", "local_owner")
+    (folder / name).write_bytes(b"\x00\x01 not text")
+    assert "zoravian" in load_lexicons(folder).fragment("forces.local_owner")
