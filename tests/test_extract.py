@@ -207,6 +207,18 @@ def test_a_local_forces_base_is_not_taken_for_the_theater_base_in_the_same_town(
     assert row.base_id is None and row.wounded == 5
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets hit an Iraqi army base near Kirkuk on Monday.",
+        "Mortar rounds fell on a Peshmerga post near Erbil on Monday.",
+    ],
+)
+def test_a_local_force_named_in_the_site_noun_makes_the_site_its_own(text: str) -> None:
+    # the force's words are part of the noun ("army base", "<force> post"), not before it
+    assert one(text).base_id is None
+
+
 def test_a_loosely_spelt_town_still_finds_its_base() -> None:
     # the theater spells it Irbil; the report spells it Erbil
     assert one("A rocket hit a coalition base near Erbil on Monday.").base_id == "erbil"

@@ -231,11 +231,6 @@ CASES = [
         "wounding four Calderan service members.",
         [("post_41", MON, "drone", 1, 0, 4, None)],
         id="a post on the border of two invented countries",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="'<force> post' is no site noun: the forces before 'post' are not read "
-            "from forces.csv",
-        ),
     ),
     pytest.param(
         "Vartania launched six Tember-2 ballistic missiles at Redwater Air Base on "

@@ -117,7 +117,9 @@ _NOUN = (
     r"(?:(?:military|army|air|fire|logistics|patrol|support|operating)\s+)?(?:base|bases)"
     r"|air\s*bases?|airbases?|air\s*fields?|airfields?|airports?|airstrips?|fire\s*bases?"
     r"|camps?|compounds?|embassy|embassies|consulates?|garrisons?|outposts?|landing\s+zones?"
-    r"|(?:military|army|border|combat|observation|guard|security|remote|small|desert)\s+posts?"
+    r"|(?:military|army|border|combat|observation|guard|security|remote|small|desert"
+    # whose post it is: "a coalition post", "a Peshmerga post" (forces.csv)
+    rf"|{slot('forces.troops')}|{slot('forces.local_owner')})\s+posts?"
     r"|mission\s+support\s+sites?|fobs?|green\s+zone|international\s+zone|barracks"
     # a part of a base, which "the" makes the base told ("crashed near the runway")
     r"|runways?|hangars?|tarmac|flight\s+line"
@@ -715,7 +717,6 @@ class Gazetteer:
         end = match.end()
         noun = match.group("noun").lower()
         start, det, adj_words = _phrase_head(text, match.start())
-        adj = " ".join(reversed(adj_words))
         plural = bool(re.search(r"(?:bases|fields|ports|camps|ies|sites|posts|ons|zones)$", noun))
         counted = plural and bool(re.match(r"(?:one|two|three|four|five|several|both|\d+)\b", det))
         # "Camp Swift", "Mission Support Site Euphrates": a capitalised noun, then the name
@@ -726,7 +727,9 @@ class Gazetteer:
         place = location.group("place") if location else None
         toward = _direction_of(location.group("prep")) if location else None
         stop = end + (location.end() if location else 0)
-        local = bool(LOCAL_OWNER.search(adj)) or (
+        # whose site it is, in the words before the noun or the noun's own ("an Iraqi
+        # army base", "a Peshmerga post")
+        local = bool(LOCAL_OWNER.search(text, start, match.end())) or (
             det == "their" and LOCAL_FORCES.search(text[:start]) is not None
         )
         if local and COALITION_PRESENCE.search(text):
