@@ -112,3 +112,30 @@ def test_a_file_saved_as_utf16_is_refused_saying_how_to_save_it(tmp_path: Path) 
     data = "actor,kind,aliases\nZoravian Front,group,ZF\n".encode("utf-16")
     (problem,) = _problems(_folder(tmp_path, "actors.csv", data))
     assert problem.file.endswith("actors.csv") and "CSV UTF-8" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "column"),
+    [
+        ("actors.csv", "actor,kind,aliases\n,group,Zoravian Front\n", "actor"),
+        ("regions.csv", "region,aliases\n,Zorava province\n", "region"),
+        ("places.csv", "place,lat,lon,aliases\n,33.1,44.2,\n", "place"),
+        ("countries.csv", "country,lat,lon,words\n,33.1,44.2,zoravian\n", "country"),
+    ],
+)
+def test_a_row_without_its_name_is_refused_naming_row_and_column(
+    tmp_path: Path, name: str, data: str, column: str
+) -> None:
+    # an actor or region named '' would be written as a blank cell of the attacks sheet
+    (problem,) = _problems(_folder(tmp_path, name, data.encode()))
+    assert (Path(problem.file).name, problem.row, problem.column) == (name, 2, column)
+    assert "blank" in problem.message
+
+
+def test_a_bad_countries_row_does_not_make_its_borders_unknown_countries(tmp_path: Path) -> None:
+    countries = "country,lat,lon,words\nIraq,33,43.5,iraqi\nZorava,north,44,zoravan\n"
+    folder = _folder(tmp_path, "countries.csv", countries.encode())
+    borders = "border,lat,lon\nIraq;Zorava,36,44\nIraq;Zorava,37,44.5\n"
+    (folder / "borders.csv").write_text(borders, encoding="utf-8")
+    told = [(Path(p.file).name, p.row, p.column) for p in _problems(folder)]
+    assert told == [("countries.csv", 3, "lat")]

@@ -368,6 +368,22 @@ def _one_of(
     return False
 
 
+def _name(
+    path: Path, number: int, row: dict[str, str], column: str, problems: list[Problem]
+) -> str:
+    """The row's name in ``column``, or "" with the problem added when it is blank."""
+    name = (row[column] or "").strip()
+    if not name:
+        expected = {
+            "actor": "the name the attacks sheet writes",
+            "region": "a value of the bases sheet's region column",
+            "place": "the town's name",
+            "country": "the name the bases sheet's country column writes",
+        }[column]
+        problems.append(Problem(str(path), None, number, column, f"is blank: expected {expected}"))
+    return name
+
+
 def load_actors(path: Path) -> tuple[Actor, ...]:
     """The actors of an ``actors.csv`` (columns actor, kind, aliases), in file order:
     where two overlap in the text, the longer name names it, else the one listed first.
@@ -376,6 +392,8 @@ def load_actors(path: Path) -> tuple[Actor, ...]:
     actors: list[Actor] = []
     for number, row in _rows(path, ("actor", "kind", "aliases")):
         kind = (row["kind"] or "").strip().lower()
+        if not _name(path, number, row, "actor", problems):
+            continue
         if kind not in KINDS:
             problems.append(
                 Problem(
@@ -392,11 +410,15 @@ def load_actors(path: Path) -> tuple[Actor, ...]:
 
 def load_regions(path: Path) -> tuple[Region, ...]:
     """The areas of a ``regions.csv`` (columns region, aliases)."""
+    problems: list[Problem] = []
     found: dict[str, set[str]] = {}
-    for _, row in _rows(path, ("region", "aliases")):
+    for number, row in _rows(path, ("region", "aliases")):
+        region = _name(path, number, row, "region", problems)
         for alias in (a.strip() for a in (row["aliases"] or "").split(";")):
-            if alias:
-                found.setdefault(alias, set()).add(row["region"].strip())
+            if alias and region:
+                found.setdefault(alias, set()).add(region)
+    if problems:
+        raise InputError(problems)
     return tuple(Region(frozenset(r), alias_pattern([a])) for a, r in found.items())
 
 
@@ -406,7 +428,7 @@ def load_places(path: Path) -> tuple[Place, ...]:
     places: list[Place] = []
     for number, row in _rows(path, ("place", "lat", "lon", "aliases")):
         point = _point(path, number, row, problems)
-        if point is None:
+        if not _name(path, number, row, "place", problems) or point is None:
             continue
         names = [row["place"], *(row["aliases"] or "").split(";")]
         folded = frozenset(n.strip().lower() for n in names if n and n.strip())
@@ -439,6 +461,8 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     problems: list[Problem] = []
     countries: list[Country] = []
     for number, row in _rows(path, ("country", "lat", "lon", "words")):
+        if not _name(path, number, row, "country", problems):
+            continue
         middle = None
         if (row["lat"] or "").strip() or (row["lon"] or "").strip():
             middle = _point(path, number, row, problems)
@@ -449,6 +473,15 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     if problems:
         raise InputError(problems)
     return tuple(countries)
+
+
+def country_names(path: Path) -> set[str]:
+    """The names a ``countries.csv`` lists, whatever else is wrong with its rows (empty
+    when the file cannot be read): what its borders are checked against."""
+    try:
+        return {(row["country"] or "").strip() for _, row in _rows(path, ("country",))}
+    except InputError:
+        return set()
 
 
 def load_borders(path: Path, countries: Iterable[str]) -> Borders:

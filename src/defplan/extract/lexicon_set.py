@@ -48,6 +48,7 @@ from defplan.extract.lexicon_files import (
     Place,
     Region,
     WeaponWords,
+    country_names,
     lexicon_warning,
     load_actor_roles,
     load_actors,
@@ -214,7 +215,8 @@ def _load_folder(folder: Path, contents: tuple[tuple[str, str], ...]) -> Lexicon
                 read[name] = loader(folder / name)
             except InputError as exc:
                 problems.extend(exc.problems)
-    countries = read.get("countries.csv", shipped.countries)
+    failed = (folder / "countries.csv").is_file() and "countries.csv" not in read
+    countries = None if failed else read.get("countries.csv", shipped.countries)
     borders = _borders(folder, countries, shipped, problems)  # type: ignore[arg-type]
     if problems:
         raise InputError(problems)
@@ -236,12 +238,19 @@ def _in_files_order(item: tuple[str, str]) -> int:
 
 
 def _borders(
-    folder: Path, countries: tuple[Country, ...], shipped: Lexicons, problems: list[Problem]
+    folder: Path, countries: tuple[Country, ...] | None, shipped: Lexicons, problems: list[Problem]
 ) -> Borders:
     """The folder's borders (between its countries), else the shipped borders between
-    countries the set names (those of countries it does not name cannot be told)."""
-    names = {c.name for c in countries}
+    countries the set names (those of countries it does not name cannot be told).
+    ``countries`` None: the folder's countries.csv has problems, and its borders are
+    checked against the names it lists (none, when it cannot be read at all)."""
+    if countries is None:
+        names = country_names(folder / "countries.csv")
+    else:
+        names = {c.name for c in countries}
     if (folder / "borders.csv").is_file():
+        if not names:
+            return {}  # nothing to check them against until countries.csv is read
         try:
             return load_borders(folder / "borders.csv", names)
         except InputError as exc:
