@@ -4,6 +4,7 @@ file saved in the wrong format or left open in Excel, beside the run's outputs."
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from defplan.errors import InputError
 from defplan.extract.lexicon_files import DEFAULTS
 from defplan.extract.lexicon_set import load_lexicons
+from test_extract_cli import EXAMPLE, invoke
 
 
 def _forces(folder: Path, role: str) -> Path:
@@ -58,3 +60,29 @@ def test_lock_files_hidden_files_and_notes_in_the_folder_are_let_be(
     folder = _forces(tmp_path / "lexicons", "local_owner")
     (folder / name).write_bytes(b"\x00\x01 not text")
     assert "zoravian" in load_lexicons(folder).fragment("forces.local_owner")
+
+
+@pytest.mark.parametrize("name", ["actors.csv", "attacks.csv"])
+@pytest.mark.parametrize("given", [False, True], ids=["beside the theater", "--lexicons"])
+def test_the_cli_never_writes_into_the_lexicons_folder_it_reads(
+    tmp_path: Path, name: str, given: bool
+) -> None:
+    # --out lexicons/actors.csv wrote the attacks over the theater's actors; any other
+    # CSV written there would be refused as no lexicon file on the next run
+    theater = tmp_path / "theater" / "iraq_syria.xlsx"
+    theater.parent.mkdir()
+    shutil.copy(EXAMPLE, theater)
+    folder = theater.parent / "lexicons"
+    folder.mkdir()
+    shutil.copy(DEFAULTS / "actors.csv", folder / "actors.csv")
+    before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+    report = tmp_path / "report.txt"
+    report.write_text("Militants fired rockets at Camp Taji on Monday.\n", encoding="utf-8")
+    own = ["--lexicons", str(folder)] if given else []
+    code, output = invoke(
+        str(report), "--theater", str(theater), "--published", "2024-05-09",
+        "--out", str(folder / name), *own,
+    )  # fmt: skip
+    assert code == 2, output
+    assert "lexicons" in output and "never writes over" in output
+    assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before

@@ -90,11 +90,18 @@ def _run(
             raise InputError(
                 [Problem("--published", message=f"{published!r} is not a day (YYYY-MM-DD)")]
             )
-    check_outputs(out, attacks_sheet, [theater, *articles, *([manifest] if manifest else [])])
-    scenario = load_scenario(theater)
     beside = theater.resolve().parent / "lexicons"
     if lexicons is None and beside.is_dir():
         lexicons = beside
+    # the lexicons folder is an input: every CSV in it is read as a lexicon
+    read = [
+        theater,
+        *articles,
+        *([manifest] if manifest else []),
+        *([lexicons] if lexicons else []),
+    ]
+    check_outputs(out, attacks_sheet, read)
+    scenario = load_scenario(theater)
     result = extract(articles, scenario, manifest=manifest, published=day, lexicons=lexicons)
     console.print(rows_table(result))
     events = len({r.event_id for r in result.rows})
