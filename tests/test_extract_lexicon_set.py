@@ -128,6 +128,30 @@ CASES = [
         [("al_asad", "rocket", None, None, None, None)],
         id="a friendly force's strike is a reply, not the attack",
     ),
+    pytest.param(
+        "regions.csv",
+        "Al Anbar,Zoravan",
+        "Rockets struck a base in Zoravan province on Monday.",
+        [(None, "rocket", None, None, None, None)],
+        [("al_asad", "rocket", None, None, None, None)],
+        id="a region's own name places a described base",
+    ),
+    pytest.param(
+        "countries.csv",
+        "Iraq,,,mesopotamia",
+        "Rockets struck a base in western Mesopotamia on Monday.",
+        [(None, "rocket", None, None, None, None)],
+        [("al_asad", "rocket", None, None, None, None)],
+        id="a word for a country places a base in a part of it",
+    ),
+    pytest.param(
+        "borders.csv",
+        "Iraq; Turkey,36.5,43.2\nIraq; Turkey,36.5,43.6",
+        "A drone hit a base on the Iraqi-Turkish border on Monday.",
+        [(None, "drone", 1, None, None, None)],
+        [("zelkan", "drone", 1, None, None, None)],
+        id="a border of the theater's own places a base on it",
+    ),
 ]
 
 
@@ -236,6 +260,24 @@ def test_two_threads_read_each_with_its_own_lexicons(tmp_path: Path) -> None:
         found = list(pool.map(weapon, [own, shipped_lexicons()] * 4))
     assert found == [("rocket", 2), None] * 4
     assert active_lexicons() is shipped_lexicons()
+
+
+def test_the_cli_reads_the_lexicons_folder_given_not_the_one_beside(tmp_path: Path) -> None:
+    theater = tmp_path / "theater" / "iraq_syria.xlsx"
+    theater.parent.mkdir()
+    shutil.copy(EXAMPLE, theater)
+    (theater.parent / "lexicons").mkdir()
+    (theater.parent / "lexicons" / "countries.csv").write_text("not,a,lexicon\n")
+    given = _with_row(tmp_path / "kurdish_desk", "countries.csv", "Iraq,,,mesopotamia")
+    report = tmp_path / "report.txt"
+    report.write_text("Rockets struck a base in western Mesopotamia on Monday.\n")
+    out = tmp_path / "out" / "attacks.csv"
+    code, output = invoke(
+        str(report), "--theater", str(theater), "--published", DAY.isoformat(),
+        "--out", str(out), "--lexicons", str(given),
+    )  # fmt: skip
+    assert code == 0, output
+    assert pd.read_csv(out, dtype=str)["base_id"].tolist() == ["al_asad"]
 
 
 def test_the_cli_reads_a_lexicons_folder_beside_the_theater(tmp_path: Path) -> None:
