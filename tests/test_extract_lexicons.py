@@ -95,6 +95,12 @@ def test_a_region_name_from_the_regions_file_places_a_described_base(tmp_path: P
     assert _rows(text, tmp_path) == [(None, None)]
 
 
+def test_a_town_of_the_places_file_is_measured_from_though_no_base_bears_its_name() -> None:
+    # no base nor region of the example theater is named for Ramadi; Al Asad lies
+    # some 90 km west-north-west of it
+    assert _rows("Rockets struck a base west of Ramadi on Monday.") == [("al_asad", None)]
+
+
 def test_a_bad_kind_in_an_actors_file_is_reported_with_its_row(tmp_path: Path) -> None:
     path = tmp_path / "actors.csv"
     path.write_text("actor,kind,aliases\nX,militia,X group\n", encoding="utf-8")

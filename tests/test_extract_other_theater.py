@@ -214,11 +214,6 @@ CASES = [
         "hurt, Marovian officials said.",
         [("halvard", SUN, "rocket", None, 0, 0, None)],
         id="a base described by its direction from a town, and a stated zero",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="a town of places.csv is measured from only when a base or region is "
-            "named for it",
-        ),
     ),
     pytest.param(
         "Two drones targeted an airbase in Oranth province on Friday, the Northern Accord "

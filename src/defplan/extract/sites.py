@@ -769,11 +769,12 @@ class Gazetteer:
     ) -> tuple[str | None, set[str] | None]:
         """The place a description gives and the bases it allows (None: any)."""
         candidates = self.place_candidates(place) if place else None
-        if toward is not None and candidates and place:
+        if toward is not None and place and (candidates or self._town(place) is not None):
             # "an airbase north of Baghdad": not the Baghdad bases, those north of it;
-            # where the direction leaves no one base, the place's own as without it
+            # where the direction leaves no one base, the place's own as without it. A
+            # town of places.csv is measured from though no base nor region bears its name
             aimed = self._narrowed(
-                noun, place, self._toward(toward, place, candidates), adj_words, titled
+                noun, place, self._toward(toward, place, candidates or set()), adj_words, titled
             )
             if aimed[1] is not None and len(aimed[1]) == 1:
                 return aimed
