@@ -4,6 +4,7 @@ and a file that cannot be read says which file, which row and what was expected.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -139,3 +140,19 @@ def test_a_bad_countries_row_does_not_make_its_borders_unknown_countries(tmp_pat
     (folder / "borders.csv").write_text(borders, encoding="utf-8")
     told = [(Path(p.file).name, p.row, p.column) for p in _problems(folder)]
     assert told == [("countries.csv", 3, "lat")]
+
+
+def test_no_shipped_cell_is_one_excel_would_read_as_a_formula() -> None:
+    # a planner copies a shipped file and edits it in Excel, which reads a cell that
+    # begins with = + - or @ as a formula ("-back" becomes #NAME? when saved)
+    for name in FILES:
+        for number, line in enumerate((DEFAULTS / name).read_text("utf-8").splitlines(), 1):
+            cells = next(csv.reader([line]))
+            assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], (name, number)
+
+
+def test_a_word_written_with_excel_s_quote_in_front_is_the_word(tmp_path: Path) -> None:
+    # written '-back, as safe_csv writes a cell, so that Excel keeps it text
+    data = "word,side,role\n'-back,after,sponsor\n"
+    own = load_lexicons(_folder(tmp_path, "actor_roles.csv", data.encode()))
+    assert own.actor_roles.words == {("after", "sponsor"): ("-back",)}

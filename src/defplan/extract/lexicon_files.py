@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from defplan.errors import InputError, Problem
+from defplan.safe_csv import unescape_cell
 from defplan.workbook.csv_file import decode_csv
 
 ActorKind = Literal["state", "group", "coalition"]
@@ -288,7 +289,9 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     """The rows of a lexicon file, each with the row number Excel shows (blank lines
     count), by the names of its header (capitals and spaces around them do not matter):
     UTF-8 with or without a byte-order mark, or Windows-1252 (``lexicon_warning`` says
-    so); a cell a row lacks is blank. A file without the columns or a row is refused."""
+    so); a cell a row lacks is blank, and a quote in front of one Excel would take for
+    a formula (``'-back``) is no part of it (``unescape_cell``). A file without the
+    columns or a row is refused."""
     text = _text(path)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
@@ -308,7 +311,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
         )
     where = {name: header.index(name) for name in columns}
     return [
-        (number, {name: (cells[i] if i < len(cells) else "") for name, i in where.items()})
+        (number, {n: unescape_cell(cells[i]) if i < len(cells) else "" for n, i in where.items()})
         for number, cells in enumerate(records[1:], start=2)
         if any(c.strip() for c in cells)
     ]
