@@ -225,3 +225,11 @@ def test_an_ambiguous_or_partial_published_date_is_refused(written: str) -> None
     assert parse_day(written) is None
     assert parse_day("2024-02-03") == dt.date(2024, 2, 3)
     assert parse_day("3 February 2024") == dt.date(2024, 2, 3)
+
+
+def test_without_out_the_attacks_are_shown_and_nothing_is_written(tmp_path: Path) -> None:
+    path = article(tmp_path, "a.txt", "Militants fired rockets at Camp Taji on Monday.\n")
+    code, output = invoke(str(path), "--theater", str(EXAMPLE), "--published", "2024-05-09")
+    assert code == 0, output
+    assert "1 attack(s) told in 1 of 1 article(s)" in output and "wrote" not in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

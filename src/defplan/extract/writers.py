@@ -53,6 +53,8 @@ def write_extraction(
     folders."""
     review = review_path(out or attacks_sheet)
     targets = [p for p in (out, attacks_sheet, review) if p is not None]
+    if not targets:  # the rows were only to be shown
+        return []
     with output_set(*(path.parent for path in targets)):
         written = [write_rows_csv(result.rows, out)] if out is not None else []
         if attacks_sheet is not None:
