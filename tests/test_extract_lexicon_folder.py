@@ -86,3 +86,21 @@ def test_the_cli_never_writes_into_the_lexicons_folder_it_reads(
     assert code == 2, output
     assert "lexicons" in output and "never writes over" in output
     assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before
+
+
+def test_a_file_that_cannot_be_opened_is_one_problem_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _forces(tmp_path / "lexicons", "local_owner")
+    opened = Path.read_bytes
+
+    def refused(path: Path) -> bytes:
+        if path.name == "forces.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(InputError) as caught:
+        load_lexicons(folder)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("forces.csv") and "Permission denied" in problem.message

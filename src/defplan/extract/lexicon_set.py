@@ -126,7 +126,12 @@ class Lexicons:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    """The file's SHA-256 (12 hex digits); "" when it cannot be opened (its loader says
+    why, with the file's name)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return ""
 
 
 @lru_cache(maxsize=1)
