@@ -156,3 +156,16 @@ def test_a_word_written_with_excel_s_quote_in_front_is_the_word(tmp_path: Path) 
     data = "word,side,role\n'-back,after,sponsor\n"
     own = load_lexicons(_folder(tmp_path, "actor_roles.csv", data.encode()))
     assert own.actor_roles.words == {("after", "sponsor"): ("-back",)}
+
+
+def test_an_unquoted_comma_in_a_value_is_told_not_half_the_value_dropped(tmp_path: Path) -> None:
+    # "ZF, Zoravian fighters" was read as the alias ZF, the rest dropped unseen
+    data = "actor,kind,aliases\nZoravian Front,group,ZF, Zoravian fighters\n"
+    (problem,) = _problems(_folder(tmp_path, "actors.csv", data.encode()))
+    assert (problem.row, problem.column) == (2, "aliases") and "double quotes" in problem.message
+
+
+def test_a_quote_left_open_is_told_with_its_line(tmp_path: Path) -> None:
+    data = 'word,role\n"Zoravian,local_owner\nZorava,local_people\n'
+    (problem,) = _problems(_folder(tmp_path, "forces.csv", data.encode()))
+    assert problem.row == 2 and "never closed" in problem.message

@@ -20,8 +20,6 @@ True
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterable
@@ -30,8 +28,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from defplan.errors import InputError, Problem
-from defplan.safe_csv import unescape_cell
-from defplan.workbook.csv_file import decode_csv
+from defplan.workbook.csv_file import decode_csv, read_csv_grid
 
 ActorKind = Literal["state", "group", "coalition"]
 KINDS: Final = ("state", "group", "coalition")
@@ -289,18 +286,19 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     """The rows of a lexicon file, each with the row number Excel shows (blank lines
     count), by the names of its header (capitals and spaces around them do not matter):
     UTF-8 with or without a byte-order mark, or Windows-1252 (``lexicon_warning`` says
-    so); a cell a row lacks is blank, and a quote in front of one Excel would take for
-    a formula (``'-back``) is no part of it (``unescape_cell``). A file without the
-    columns or a row is refused."""
-    text = _text(path)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputError([Problem(str(path), message=f"cannot be read as CSV ({exc})")]) from None
+    so), parsed as a theater's CSV is (``read_csv_grid``: a quote in front of a cell
+    Excel would take for a formula, ``'-back``, is no part of it). A file without the
+    columns or a row, with a quote left open or a row of more or fewer cells than its
+    header (an unquoted comma in a value) is refused."""
+    grid = read_csv_grid(_text(path), str(path), None)
+    records = grid.rows
     while records and not any(c.strip() for c in records[-1]):
         records.pop()
     header = [c.strip().lower() for c in records[0]] if records else []
     problem = _header_problem(records, columns)
+    if grid.problems and (problem is None or len(records) < 2):
+        # a quote left open, a row split at a comma: told as for a theater's CSV
+        raise InputError(grid.problems)
     if problem is not None:
         expected = (
             f" (expected a header of the columns {', '.join(columns)}, then a row a line; it "
@@ -311,7 +309,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
         )
     where = {name: header.index(name) for name in columns}
     return [
-        (number, {n: unescape_cell(cells[i]) if i < len(cells) else "" for n, i in where.items()})
+        (number, {name: cells[i] if i < len(cells) else "" for name, i in where.items()})
         for number, cells in enumerate(records[1:], start=2)
         if any(c.strip() for c in cells)
     ]
