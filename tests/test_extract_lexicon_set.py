@@ -129,6 +129,14 @@ CASES = [
         id="a friendly force's strike is a reply, not the attack",
     ),
     pytest.param(
+        "forces.csv",
+        "Z.D.F.,friendly",
+        "ZDF jets struck the Al-Qaim camp on Monday after rockets hit Al Asad.",
+        [("al_qaim", "rocket", None, None, None, None)],
+        [("al_asad", "rocket", None, None, None, None)],
+        id="a force in capitals written with stops is the force however written",
+    ),
+    pytest.param(
         "regions.csv",
         "Al Anbar,Zoravan",
         "Rockets struck a base in Zoravan province on Monday.",

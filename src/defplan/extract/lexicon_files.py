@@ -163,15 +163,21 @@ class Forces:
     def pattern(self, role: ForceRole) -> str:
         """A regular expression (uncompiled, no flags) matching any word of a role: longest
         first, a space matching any spacing, a stop optional; a word of capitals only
-        ("US") as written, so that the pronoun "us" is no force."""
+        ("US", "U.K.") in capitals, so that the pronoun "us" is no force.
+
+        >>> p = re.compile(Forces({"friendly": ("U.K.",)}).pattern("friendly"), re.I)
+        >>> [bool(p.match(t)) for t in ("U.K. jets", "UK jets", "U.K jets", "uk jets")]
+        [True, True, True, False]
+        """
         forms = sorted(set(self.words.get(role, ())), key=lambda w: (-len(w), w))
         if not forms:
             return r"(?!x)x"
         spelt = []
         for word in forms:
             loose = re.escape(word).replace(r"\ ", r"\s+").replace(r"\.", r"\.?")
-            if word.isupper():
-                loose = "(?-i:" + r"\.?".join(re.escape(c) for c in word) + r"\.?)"
+            if word.isupper():  # "US", "U.S.", "U.S": its letters, each stop optional
+                parts = (r"\.?".join(map(re.escape, w.replace(".", ""))) for w in word.split())
+                loose = "(?-i:" + r"\.?\s+".join(parts) + r"\.?)"
             spelt.append(loose)
         return "(?:" + "|".join(spelt) + ")"
 
