@@ -302,3 +302,15 @@ def test_the_cli_reads_a_lexicons_folder_beside_the_theater(tmp_path: Path) -> N
     assert code == 0, output
     assert pd.read_csv(out, dtype=str)["weapon"].tolist() == ["rocket"]
     assert "weapon_words.csv" in output and "sha256" in output
+
+
+def test_a_country_word_with_an_accent_names_its_country(tmp_path: Path) -> None:
+    # place words are folded before they are looked up, so an accented word of
+    # countries.csv (the shipped "türkiye", a theater's own) was never found: the
+    # border below was read as any border of Iraq's
+    plain = "A drone hit a base on the Turkey-Iraq border on Monday."
+    accented = "A drone hit a base on the Türkiye-Iraq border on Monday."
+    assert _read(accented) == _read(plain) == [(None, "drone", 1, None, None, None)]
+    folder = _with_row(tmp_path / "lexicons", "countries.csv", "Iraq,,,mesopotamía")
+    told = "Rockets struck a base in western Mesopotamia on Monday."
+    assert _read(told, folder) == [("al_asad", "rocket", None, None, None, None)]

@@ -30,7 +30,11 @@ def country_words() -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _country_words(lexicons: Lexicons) -> dict[str, str]:
-    return {word: c.name for c in lexicons.countries for word in c.words}
+    """Folded as the words of a place are before they are looked up ("türkiye" is
+    found as "turkiye")."""
+    from defplan.extract.sites import fold  # deferred: sites imports this module
+
+    return {fold(word): c.name for c in lexicons.countries for word in c.words}
 
 
 #: how far from a border line a base may be and still be "on the border", km
