@@ -169,3 +169,11 @@ def test_a_quote_left_open_is_told_with_its_line(tmp_path: Path) -> None:
     data = 'word,role\n"Zoravian,local_owner\nZorava,local_people\n'
     (problem,) = _problems(_folder(tmp_path, "forces.csv", data.encode()))
     assert problem.row == 2 and "never closed" in problem.message
+
+
+def test_a_country_word_of_several_words_is_refused_as_never_found(tmp_path: Path) -> None:
+    # a place is looked up word by word, so "zoravan republic" could never name Zorava
+    data = "country,lat,lon,words\nZorava,33.1,44.2,zorava; zoravan republic; zoravan\n"
+    (problem,) = _problems(_folder(tmp_path, "countries.csv", data.encode()))
+    assert (problem.row, problem.column) == (2, "words")
+    assert "'zoravan republic'" in problem.message and "one word" in problem.message

@@ -476,6 +476,20 @@ def load_countries(path: Path) -> tuple[Country, ...]:
             if middle is None:
                 continue
         words = frozenset(w.strip().lower() for w in (row["words"] or "").split(";") if w.strip())
+        several = sorted(w for w in words if re.search(r"[\s\-]", w))
+        if several:
+            listed = ", ".join(repr(w) for w in several)
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    number,
+                    "words",
+                    f"{listed}: expected one word each (a place is read word by word, so "
+                    "words joined by a space or hyphen never name the country)",
+                )
+            )
+            continue
         countries.append(Country((row["country"] or "").strip(), words, middle))
     if problems:
         raise InputError(problems)
