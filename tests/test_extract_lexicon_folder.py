@@ -38,7 +38,9 @@ def test_an_edit_that_keeps_the_file_s_size_and_time_is_read(tmp_path: Path) -> 
     assert "zoravian" not in edited.fragment("forces.presence")
 
 
-@pytest.mark.parametrize("name", ["forces.xlsx", "forces.CSV", "forces.txt", "Forces.csv"])
+@pytest.mark.parametrize(
+    "name", ["forces.xlsx", "forces.CSV", "forces.txt", "Forces.csv", "forces.csv.txt"]
+)
 def test_a_lexicon_saved_under_another_format_or_case_is_refused_not_ignored(
     tmp_path: Path, name: str
 ) -> None:
@@ -51,12 +53,14 @@ def test_a_lexicon_saved_under_another_format_or_case_is_refused_not_ignored(
     assert problem.file.endswith(name) and "forces.csv" in problem.message
 
 
-@pytest.mark.parametrize("name", ["~$forces.csv", ".~lock.forces.csv#", "._forces.csv", "notes.md"])
+@pytest.mark.parametrize(
+    "name", ["~$forces.csv", ".~lock.forces.csv#", "._forces.csv", "notes.md", "forces.csv.bak"]
+)
 def test_lock_files_hidden_files_and_notes_in_the_folder_are_let_be(
     tmp_path: Path, name: str
 ) -> None:
     # Excel and LibreOffice leave a lock file beside a file they have open, macOS its
-    # "._" files on a shared drive; a README beside the files is no lexicon
+    # "._" files on a shared drive; a README or a backup beside the files is no lexicon
     folder = _forces(tmp_path / "lexicons", "local_owner")
     (folder / name).write_bytes(b"\x00\x01 not text")
     assert "zoravian" in load_lexicons(folder).fragment("forces.local_owner")

@@ -190,10 +190,16 @@ def _contents(folder: Path) -> tuple[tuple[str, str], ...]:
     )
 
 
+#: what a lexicon saved from a spreadsheet or an editor may end in, other than .csv
+_SAVED_AS: Final = (".xlsx", ".xlsm", ".xls", ".ods", ".txt", ".tsv")
+
+
 def _is_lexicon_like(name: str) -> bool:
-    """Whether a file of this name is a CSV file or is named as a lexicon is."""
+    """Whether a file of this name is a CSV file, or a lexicon saved in another format
+    (``forces.xlsx``, ``forces.csv.txt``); a backup (``forces.csv.bak``) is neither."""
     stem = name.split(".", 1)[0].lower()
-    return name.lower().endswith(".csv") or f"{stem}.csv" in FILES
+    suffix = Path(name).suffix.lower()
+    return suffix == ".csv" or (suffix in _SAVED_AS and f"{stem}.csv" in FILES)
 
 
 def _misnamed(folder: Path, name: str) -> Problem:
