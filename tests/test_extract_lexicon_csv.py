@@ -177,3 +177,41 @@ def test_a_country_word_of_several_words_is_refused_as_never_found(tmp_path: Pat
     (problem,) = _problems(_folder(tmp_path, "countries.csv", data.encode()))
     assert (problem.row, problem.column) == (2, "words")
     assert "'zoravan republic'" in problem.message and "one word" in problem.message
+
+
+@pytest.mark.parametrize("blank", ["-", "'", "--", "ZF; -"])
+def test_an_alias_of_no_letters_names_no_one(tmp_path: Path, blank: str) -> None:
+    # a dash for "none" in the aliases cell made the actor's pattern empty, so it was
+    # found in every text and named the attacker of every attack
+    shipped = (DEFAULTS / "actors.csv").read_text(encoding="utf-8").rstrip("\n")
+    data = f'{shipped}\nZoravian Front,group,"{blank}"\n'
+    folder = _folder(tmp_path, "actors.csv", data.encode())
+    assert _actor("Militants fired rockets at Camp Taji on Monday.", folder) == [None]
+    assert _actor(TOLD, folder) == ["Zoravian Front"]
+
+
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [
+        ("people.csv", "-,,counted"),
+        ("harm.csv", "-,noun,both"),
+        ("actor_roles.csv", "-,before,target"),
+        ("forces.csv", "-,local_owner"),
+        ("weapon_words.csv", "-,rocket,plain"),
+    ],
+)
+def test_a_word_of_no_letters_is_refused_naming_its_row(
+    tmp_path: Path, name: str, row: str
+) -> None:
+    # a weapon word "-" became an empty pattern: every word boundary was a rocket
+    shipped = (DEFAULTS / name).read_text(encoding="utf-8").rstrip("\n")
+    rows = len(shipped.splitlines())
+    (problem,) = _problems(_folder(tmp_path, name, f"{shipped}\n{row}\n".encode()))
+    assert (problem.row, problem.column) == (rows + 1, "word") and "'-'" in problem.message
+
+
+def test_a_dash_for_no_plural_is_no_plural(tmp_path: Path) -> None:
+    shipped = (DEFAULTS / "people.csv").read_text(encoding="utf-8").rstrip("\n")
+    folder = _folder(tmp_path, "people.csv", f"{shipped}\nwarden,-,counted\n".encode())
+    counted = load_lexicons(folder).people.words["counted"]
+    assert "warden" in counted and "-" not in counted

@@ -254,18 +254,20 @@ def alias_pattern(aliases: Iterable[str], cased: bool = False) -> re.Pattern[str
     between words alike, a doubled letter written once or twice; short all-capital
     aliases as written. ``cased``: a word written with a capital in the alias starts
     with one in the text (a name, not a description: "Iraqi Resistance", not "an Iraqi
-    resistance group").
+    resistance group"). An alias of no letter or digit ("-" for none) is none.
 
     >>> bool(alias_pattern(["Iraqi Resistance"], cased=True).search("an Iraqi resistance group"))
     False
     >>> bool(alias_pattern(["Iraqi Resistance"], cased=True).search("IRAQI RESISTANCE CLAIMS"))
     True
+    >>> bool(alias_pattern(["-"]).search("any text at all"))
+    False
     """
     loose: list[str] = []
     exact: list[str] = []
     for alias in (a.strip() for a in aliases):
-        if not alias:
-            continue
+        if not any(c.isalnum() for c in alias):
+            continue  # blank, or a dash for "none": it would match anywhere
         if alias.isupper() and len(alias) <= SHORT_CAPITALS:
             exact.append(re.escape(alias))
             continue
@@ -539,15 +541,35 @@ def load_borders(path: Path, countries: Iterable[str]) -> Borders:
     return {pair: tuple(line) for pair, line in lines.items()}
 
 
+def _word(path: Path, number: int, row: dict[str, str], problems: list[Problem]) -> str:
+    """The row's ``word`` (stripped; "" when blank, a row to skip); a word of no letter
+    or digit ("-") is a problem, as its pattern would match anywhere."""
+    word = (row["word"] or "").strip()
+    if word and not any(c.isalnum() for c in word):
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                number,
+                "word",
+                f"{word!r} is no word: expected letters (a word of none would match anywhere)",
+            )
+        )
+        return ""
+    return word
+
+
 def load_people(path: Path) -> People:
     """The words of a ``people.csv`` (columns word, plural, role)."""
     problems: list[Problem] = []
     words: dict[str, list[str]] = {}
     for number, row in _rows(path, ("word", "plural", "role")):
         role = (row["role"] or "").strip().lower()
-        if not _one_of(path, number, "role", role, ROLES, problems):
+        word = _word(path, number, row, problems)
+        if not _one_of(path, number, "role", role, ROLES, problems) or not word:
             continue
-        forms = [f.strip().lower() for f in (row["word"], row["plural"] or "") if f and f.strip()]
+        plural = (row["plural"] or "").strip()  # "-" for none is none
+        forms = [f.lower() for f in (word, plural) if any(c.isalnum() for c in f)]
         words.setdefault(role, []).extend(forms)
     if problems:
         raise InputError(problems)
@@ -565,7 +587,7 @@ def _classed_words(
         a, b = ((row[c] or "").strip().lower() for c in (first[0], second[0]))
         known_a = _one_of(path, number, first[0], a, first[1], problems)
         known_b = _one_of(path, number, second[0], b, second[1], problems)
-        word = (row["word"] or "").strip().lower()
+        word = _word(path, number, row, problems).lower()
         if word and known_a and known_b:
             words.setdefault((a, b), []).append(word)
     if problems:
@@ -590,7 +612,7 @@ def load_forces(path: Path) -> Forces:
     words: dict[str, list[str]] = {}
     for number, row in _rows(path, ("word", "role")):
         role = (row["role"] or "").strip().lower()
-        word = (row["word"] or "").strip()
+        word = _word(path, number, row, problems)
         if _one_of(path, number, "role", role, FORCE_ROLES, problems) and word:
             words.setdefault(role, []).append(word if word.isupper() else word.lower())
     if problems:
