@@ -81,6 +81,14 @@ CASES = [
         id="the weapon word in the singular is one munition",
     ),
     pytest.param(
+        "weapon_words.csv",
+        "skylance,defence,plain",
+        "Skylance missiles shot down two drones fired at Camp Taji on Monday.",
+        [("taji", "ballistic_missile", 2, None, None, None)],
+        [("taji", "drone", 2, None, None, None)],
+        id="a defence's missiles are no weapon of the attack",
+    ),
+    pytest.param(
         "people.csv",
         "warden,wardens,counted",
         "Two wardens were among the wounded when rockets hit Camp Taji on Monday.",

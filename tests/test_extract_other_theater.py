@@ -107,6 +107,7 @@ roadside bomb,other,plain
 projectile,other,plain
 artillery,other,plain
 shell,other,lowercase
+skylance,defence,plain
 """,
 }
 COPIED = ("people.csv", "harm.csv", "actor_roles.csv")
@@ -301,6 +302,11 @@ CASES = [
         "No casualties were reported.",
         [("post_41", SAT, "drone", 2, 0, 0, "Vartania")],
         id="a state's force that claims makes the state the attacker",
+    ),
+    pytest.param(
+        "Skylance missiles shot down two Korsa drones fired at Redwater Air Base on Monday.",
+        [("redwater", MON, "drone", 2, None, None, None)],
+        id="the coalition's own defence named is no weapon of the attack",
     ),
 ]
 

@@ -21,11 +21,11 @@ WeaponClass = str  # rocket, mortar, drone, ballistic_missile, cruise_missile, o
 # are blanked (same length, so offsets hold) before weapons are looked for.
 #: the words for an unmanned aircraft
 _DRONE_WORD: Final = r"drones?|uavs?|uas|unmanned\s+aerial\s+(?:vehicles?|systems?)"
-NOT_A_WEAPON: Final = re.compile(
+NOT_A_WEAPON: Final = LexicalPattern(
     r"\b(?:counter|anti)[\s-]*(?:rocket|drone|missile|mortar|uas|uav)s?\b"
     r"(?:,?\s*artillery,?\s*(?:(?:and|&)\s*)?mortar)?"
-    r"|\bc[\s-]?ram\b"
-    r"|\bpatriot(?:\s+air[\s-]defen[cs]e)?\s+missiles?\b"
+    # a defence named (weapon_words.csv, class defence: "C-RAM", "Patriot missiles")
+    rf"|{slot('weapon.defence')}(?:\s+air[\s-]defen[cs]e)?(?:\s+(?:missiles?|interceptors?))?"
     r"|\b(?:surface|ground)[\s-]to[\s-]air\s+missiles?\b"
     r"|\b(?:interceptor|air[\s-]defen[cs]e)\s+missiles?\b"
     r"|\bmissile\s+(?:defen[cs]e|batter(?:y|ies)|shield|interceptors?)\b"

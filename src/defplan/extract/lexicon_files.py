@@ -73,6 +73,9 @@ WEAPON_CLASSES: Final = (
     "missile",
     "other",
 )
+#: not a weapon class: the name of a defence ("Patriot", "C-RAM"), whose missiles no
+#: attack fired; weapon_words.csv may list its words under it
+DEFENCE: Final = "defence"
 #: plain: any case, a plural "s" optional; numbered: a model's name, its number optional
 #: after it ("Shahed-136", "Fateh 110"); lowercase: only so written ("shells", not the
 #: company "Shell")
@@ -205,13 +208,13 @@ class WeaponWords:
 
     def pattern(self, *classes: str, plural: bool = True) -> str:
         """A regular expression (uncompiled; for a case-insensitive pattern) matching any
-        weapon word of the classes (every class when none is given), spelt as in
+        weapon word of the classes (every weapon class when none is given), spelt as in
         ``patterns`` (``plural`` False: without the plural "s"), longest first."""
         forms = sorted(
             {
                 (word, form)
                 for (weapon, form), ws in self.words.items()
-                if not classes or weapon in classes
+                if weapon in classes or (not classes and weapon != DEFENCE)
                 for word in ws
             },
             key=lambda f: (-len(f[0]), f),
@@ -622,4 +625,5 @@ def load_forces(path: Path) -> Forces:
 
 def load_weapon_words(path: Path) -> WeaponWords:
     """The words of a ``weapon_words.csv`` (columns word, weapon, form)."""
-    return WeaponWords(_classed_words(path, ("weapon", WEAPON_CLASSES), ("form", WEAPON_FORMS)))
+    classes = (*WEAPON_CLASSES, DEFENCE)
+    return WeaponWords(_classed_words(path, ("weapon", classes), ("form", WEAPON_FORMS)))
