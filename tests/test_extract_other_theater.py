@@ -52,6 +52,7 @@ Brevik,-17.5,133.5,Brevick
 Corvalla,-20.6,134.3,
 Dunmere,-15.5,135.0,
 Sorrin,-18.55,140.35,
+Dravos,-18.9,141.2,
 """,
     "actors.csv": """actor,kind,aliases
 Black Heron Brigade,group,Black Heron Brigade; Black Heron Brigades; Black Herons; BHB
@@ -174,6 +175,16 @@ BASES = (
         region="Tallis",
         troops=200,
         receives_air="yes",
+    ),
+    BaseRow(
+        base_id="embassy",
+        name="Calderan Embassy Dravos",
+        aliases="Calderan Embassy; Embassy of Caldera in Dravos",
+        lat=-18.9,
+        lon=141.2,  # in Dravenia's capital
+        country="Dravenia",
+        region="Tallis",
+        troops=100,
     ),
 )
 
@@ -307,6 +318,21 @@ CASES = [
         "Skylance missiles shot down two Korsa drones fired at Redwater Air Base on Monday.",
         [("redwater", MON, "drone", 2, None, None, None)],
         id="the coalition's own defence named is no weapon of the attack",
+    ),
+    pytest.param(
+        "Rockets hit an Accord base in Southmere district on Sunday.",
+        [("lysander", SUN, "rocket", None, None, None, None)],
+        id="a word the coalition's forces go by is no name of a base",
+    ),
+    pytest.param(
+        "Rockets hit a Calderan base in Tallis province on Monday.",
+        [("sorrin", MON, "rocket", None, None, None, None)],
+        id="the coalition's adjective in the embassy's name does not make a base the embassy",
+    ),
+    pytest.param(
+        "A rocket hit a base in Dravos on Monday.",
+        [(None, MON, "rocket", 1, None, None, None)],
+        id="a base in the capital is not the embassy there",
     ),
 ]
 

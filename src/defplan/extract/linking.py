@@ -77,7 +77,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Final, Literal
 
 from defplan.extract.dates import MONTHS, WEEKDAYS, DateMention
@@ -89,9 +88,9 @@ from defplan.extract.draft import (
     salvos_compatible,
 )
 from defplan.extract.lexicon import ATTACK_VERB
-from defplan.extract.lexicon_set import Lexicons, active_lexicons
+from defplan.extract.lexicon_set import active_lexicons
 from defplan.extract.mentions import Mention
-from defplan.extract.sites import SiteMention, fold
+from defplan.extract.sites import SiteMention, coalition_words, fold
 
 # -- cue words: what a clause says of its attack ------------------------------------
 
@@ -321,21 +320,9 @@ def unknown_name(site: SiteMention) -> bool:
     return site.base_id is None and site.kind == "described" and site.candidates == frozenset()
 
 
-@lru_cache(maxsize=8)
-def _coalition_words(lexicons: Lexicons) -> frozenset[str]:
-    """The words of forces.csv for the coalition's side (whom a base hosts, its troops,
-    its presence, its strikes), one word at a time and without stops: "U.S." is "us"."""
-    told = (
-        w
-        for role in ("host", "troops", "presence", "friendly")
-        for w in lexicons.forces.words.get(role, ())
-    )
-    return frozenset(part for w in told for part in fold(w.replace(".", "")).split())
-
-
 #: words of a site's name that do not tell one site from another: generic words, and
 #: the coalition's forces a description names its owner by ("an American outpost",
-#: ``_coalition_words``)
+#: ``coalition_words``)
 _GENERIC_NAME: Final = (
     frozenset({"the", "a", "an", "coalition", "international", "base"})
     | {"airbase", "air", "camp", "military", "training", "outpost", "site", "field"}
@@ -345,7 +332,7 @@ _GENERIC_NAME: Final = (
 
 def _name_words(site: SiteMention) -> frozenset[str]:
     words = re.findall(r"[A-Z][\w'-]+", site.text)
-    generic = _GENERIC_NAME | _coalition_words(active_lexicons())
+    generic = _GENERIC_NAME | coalition_words(active_lexicons())
     return frozenset(fold(w) for w in words) - generic
 
 

@@ -29,7 +29,7 @@ from typing import Final, Literal
 
 from defplan.extract.lexicon import AIR_SITE, COALITION_PRESENCE, LOCAL_FORCES, LOCAL_OWNER
 from defplan.extract.lexicon_files import Actor, Place, Region
-from defplan.extract.lexicon_set import LexicalPattern, active_lexicons, slot
+from defplan.extract.lexicon_set import LexicalPattern, Lexicons, active_lexicons, slot
 from defplan.extract.places import (
     BORDER_REACH_KM,
     DIRECTION_SPREAD_DEG,
@@ -74,14 +74,10 @@ GENERIC_WORDS: Final = frozenset(
         "support",
         "site",
         "garrison",
-        "us",
         "u",
         "s",
-        "united",
-        "states",
         "embassy",
         "in",
-        "baghdad",
         "gas",
         "oil",
         "joint",
@@ -128,6 +124,10 @@ _NOUN = (
     r"|(?<!oil\s)(?<!gas\s)(?<!power\s)(?<!water\s)(?<!storage\s)(?<!weapons\s)(?<!energy\s)"
     r"(?:facility|installation)"
 )
+#: the site nouns that name a military site, never a diplomatic mission
+_MILITARY_NOUN: Final = re.compile(
+    r"base|camp|air\s*field|airport|airstrip|garrison|outpost|\bposts?\b|\bfobs?\b|barracks"
+)
 SITE_NOUN: Final = LexicalPattern(rf"\b(?P<noun>{_NOUN})\b", re.IGNORECASE)
 DETERMINERS: Final = frozenset(
     [
@@ -172,8 +172,6 @@ ADJECTIVES: Final = frozenset(
         "joint",
         "local",
         "foreign",
-        "coalition",
-        "american",
         "western",
         "eastern",
         "northern",
@@ -195,14 +193,7 @@ ADJECTIVES: Final = frozenset(
         "front-line",
         "other",
         "same",
-        "us",
-        "u.s.",
         "allied",
-        "iraqi",
-        "syrian",
-        "jordanian",
-        "turkish",
-        "kurdish",
     ]
 )
 _DIRECTION = (
@@ -269,10 +260,6 @@ _TITLED_NAME: Final = re.compile(
 )
 _NOT_NAMES: Final = frozenset(
     [
-        "us",
-        "usled",
-        "american",
-        "coalition",
         "military",
         "army",
         "air",
@@ -372,6 +359,29 @@ def _loose_spelling(token: str) -> str:
     return loose + ("h?" if final_h else "")
 
 
+@lru_cache(maxsize=8)
+def _force_adjectives(lexicons: Lexicons) -> frozenset[str]:
+    """The words a description may name a base's force or country by, in lower case as
+    written ("u.s.", "coalition", "kurdish", "iraqi"): those of forces.csv and of
+    countries.csv in the lexicons in use."""
+    forces = (w.lower() for words in lexicons.forces.words.values() for w in words)
+    countries = (w for c in lexicons.countries for w in c.words)
+    return frozenset(part for w in (*forces, *countries) for part in w.split())
+
+
+@lru_cache(maxsize=8)
+def coalition_words(lexicons: Lexicons) -> frozenset[str]:
+    """The words of forces.csv for the coalition's side (whom a base hosts, its troops,
+    its presence, its strikes), folded and without stops, each word alone and the whole
+    run together: "U.S.-led" is "us", "led" and "usled"."""
+    told = (
+        fold(w.replace(".", ""))
+        for role in ("host", "troops", "presence", "friendly")
+        for w in lexicons.forces.words.get(role, ())
+    )
+    return frozenset(part for w in told for part in (*w.split(), w.replace(" ", "")))
+
+
 # a lowercase word that may be an adjective between "the"/"this" and a site noun
 _DEMONSTRATED: Final = re.compile(r"[a-z]+\b(?![-.'\u2019])")
 
@@ -381,13 +391,14 @@ def _phrase_head(text: str, start: int) -> tuple[int, str, list[str]]:
     (last first): "the small U.S. base" → ("the", ["U.S.", "small"])."""
     det = ""
     adj_words: list[str] = []
+    adjectives = ADJECTIVES | _force_adjectives(active_lexicons())
     tokens = list(reversed(list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]))
     for at, token in enumerate(tokens):
         word = token.group(0)
         lowered = word.lower()
         if (
             not adj_words
-            and lowered not in DETERMINERS | ADJECTIVES
+            and lowered not in DETERMINERS | adjectives
             and _DEMONSTRATED.match(text, token.start())
             and at + 1 < len(tokens)
             and tokens[at + 1].group(0).lower() in ("the", "this", "that")
@@ -403,7 +414,7 @@ def _phrase_head(text: str, start: int) -> tuple[int, str, list[str]]:
                 continue
             det = det or lowered
             break
-        if lowered in ADJECTIVES or word[:1].isupper() or "-" in word:
+        if lowered in adjectives or word[:1].isupper() or "-" in word:
             adj_words.append(word)
             start = token.start()
             continue
@@ -489,11 +500,24 @@ class Gazetteer:
                     _Name(base.base_id, phrase, _phrase_pattern(phrase), town_like)
                 )
                 for token in fold(phrase).split():
-                    if token not in GENERIC_WORDS and token.isalpha() and len(token) >= 4:
+                    if not gazetteer.generic(token) and token.isalpha() and len(token) >= 4:
                         gazetteer.words.setdefault(token, set()).add(base.base_id)
-                        gazetteer.skeletons.setdefault(skeleton(token), set()).add(base.base_id)
+        towns = {fold(n) for p in gazetteer.places for n in p.names}
+        for token, ids in list(gazetteer.words.items()):
+            if len(ids) > 1 and token in towns:
+                del gazetteer.words[token]  # "US Embassy Baghdad", "Baghdad airport": the town
+        for token, ids in gazetteer.words.items():
+            gazetteer.skeletons.setdefault(skeleton(token), set()).update(ids)
         gazetteer.names.sort(key=lambda n: (-len(n.phrase), n.phrase, n.base_id))
         return gazetteer
+
+    @staticmethod
+    def generic(word: str) -> bool:
+        """Whether a word of a base's name tells no base from another: a generic word
+        ("camp", "air") or one the coalition's forces are named by (forces.csv: "US",
+        "American", "United States"), whose bases they all are."""
+        key = fold(word)
+        return key in GENERIC_WORDS or key in coalition_words(active_lexicons())
 
     # -- names --------------------------------------------------------------------------
 
@@ -570,7 +594,7 @@ class Gazetteer:
         if exact is not None:
             return {exact}
         for word in words:
-            if fold(word) in GENERIC_WORDS or fold(word) in country_words():
+            if self.generic(word) or fold(word) in country_words():
                 continue
             hits = self._by_word(word)
             if hits:
@@ -629,7 +653,7 @@ class Gazetteer:
         """Whether a place is (a word of) a base's own name ("Rumailan"), not a region."""
         words = [w for w in re.split(r"[\s\-]+", place) if w]
         return self.resolve_name(place) is not None or any(
-            self._by_word(w) for w in words if fold(w) not in GENERIC_WORDS
+            self._by_word(w) for w in words if not self.generic(w)
         )
 
     def _manned(self, candidates: set[str]) -> set[str]:
@@ -798,7 +822,8 @@ class Gazetteer:
             for w in adj_words
             if w[:1].isupper()
             and fold(w) not in country_words()
-            and fold(w).replace(".", "").replace(" ", "") not in _NOT_NAMES
+            and fold(w).replace(".", "").replace(" ", "")
+            not in _NOT_NAMES | coalition_words(active_lexicons())
         ]
         if titled is not None:
             # the name decides: a base of the theater by that name, or none
@@ -816,17 +841,23 @@ class Gazetteer:
             # call many bases airbases; "Kharab al-Jir airstrip" is another site)
             air = {c for c in candidates if self._is_air_site(c)}
             candidates = air or (candidates if not name_words and titled is None else air)
-        mission = next((m for m in ("embassy", "consulate") if m in noun), None)
+        return place, self._by_mission(noun, candidates)
+
+    def _by_mission(self, noun: str, candidates: set[str] | None) -> set[str] | None:
+        """An embassy is only ever the theater's embassy ("the consulate in Erbil" is not
+        the air base there), and a military site is never an embassy ("a base in the
+        capital", where the theater's one site named for the capital is its embassy)."""
+        missions = {
+            m: {b.base_id for b in self.bases if any(m in fold(n) for n in (b.name, *b.aliases))}
+            for m in ("embassy", "consulate")
+        }
+        mission = next((m for m in missions if m in noun), None)
         if mission is not None:
-            # an embassy is only ever the theater's embassy: "the consulate in Erbil"
-            # is not the air base there
-            own = {
-                b.base_id
-                for b in self.bases
-                if any(mission in fold(n) for n in (b.name, *b.aliases))
-            }
-            candidates = (own or None) if candidates is None else candidates & own
-        return place, candidates
+            own = missions[mission]
+            return (own or None) if candidates is None else candidates & own
+        if candidates is not None and _MILITARY_NOUN.search(noun):
+            return candidates - missions["embassy"] - missions["consulate"]
+        return candidates
 
     def find(self, text: str, offset: int = 0) -> list[SiteMention]:
         """Every site ``text`` mentions, named ones first where they overlap, in text order."""
