@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from defplan.extract.dates import agree
 from defplan.extract.events import ExtractedAttack
+from defplan.extract.lexicon_set import Lexicons, active_lexicons
 from defplan.extract.sites import GENERIC_WORDS, Gazetteer, fold
 from defplan.fields import DatePrecision, format_partial_date, parse_partial_date
 
@@ -29,7 +31,7 @@ FIELDS: tuple[str, ...] = (
     "killed",
     "wounded",
 )
-_IGNORED = GENERIC_WORDS | {"named", "not", "two", "three", "army", "iraqi", "a", "near"}
+_IGNORED = GENERIC_WORDS | {"named", "not", "two", "three", "army", "a", "near"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,17 @@ class Score:
 
 
 def _words(site: str) -> set[str]:
-    return {w for w in fold(site).replace("(", " ").replace(")", " ").split() if w not in _IGNORED}
+    """The words of a site that may tell it from another: not generic, nor a word for a
+    country other than its name (countries.csv of the lexicons in use: "Iraqi")."""
+    ignored = _IGNORED | _country_adjectives(active_lexicons())
+    return {w for w in fold(site).replace("(", " ").replace(")", " ").split() if w not in ignored}
+
+
+@lru_cache(maxsize=8)
+def _country_adjectives(lexicons: Lexicons) -> frozenset[str]:
+    return frozenset(
+        fold(w) for c in lexicons.countries for w in c.words if fold(w) != fold(c.name)
+    )
 
 
 def _site_of(label: str, base_id: str | None, gazetteer: Gazetteer) -> tuple[str | None, set[str]]:
