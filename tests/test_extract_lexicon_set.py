@@ -28,7 +28,7 @@ from defplan.extract.lexicon_set import (
 )
 from defplan.extract.mentions import weapon_in
 from defplan.scenario import BaseRow
-from defplan.workbook import load_scenario
+from defplan.workbook import load_scenario, write_csv_folder
 from test_extract_cli import EXAMPLE, invoke
 
 DAY = dt.date(2024, 5, 9)  # a Thursday: "on Monday" is 2024-05-06
@@ -310,6 +310,19 @@ def test_the_cli_reads_a_lexicons_folder_beside_the_theater(tmp_path: Path) -> N
     assert code == 0, output
     assert pd.read_csv(out, dtype=str)["weapon"].tolist() == ["rocket"]
     assert "weapon_words.csv" in output and "sha256" in output
+
+
+def test_the_cli_reads_a_lexicons_folder_inside_a_theater_of_csv_files(tmp_path: Path) -> None:
+    theater = write_csv_folder(load_scenario(EXAMPLE), tmp_path / "theater")
+    _with_row(theater / "lexicons", "weapon_words.csv", "zarqa,rocket,numbered")
+    report = tmp_path / "report.txt"
+    report.write_text("Militants fired two Zarqas at Camp Taji on Monday.\n")
+    out = tmp_path / "out" / "attacks.csv"
+    code, output = invoke(
+        str(report), "--theater", str(theater), "--published", DAY.isoformat(), "--out", str(out)
+    )
+    assert code == 0, output
+    assert pd.read_csv(out, dtype=str)["munitions"].tolist() == ["2"]
 
 
 def test_a_country_word_with_an_accent_names_its_country(tmp_path: Path) -> None:

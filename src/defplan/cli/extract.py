@@ -61,7 +61,8 @@ def extract_command(
             "--lexicons",
             help="folder of this theater's lexicon files (actors, regions, places, "
             "countries, borders, people, harm, actor_roles, forces, weapon_words .csv), each "
-            "replacing the shipped one (default: a lexicons/ folder beside the theater)",
+            "replacing the shipped one (default: a lexicons/ folder inside a theater folder "
+            "or beside the theater's workbook)",
         ),
     ] = None,
 ) -> None:
@@ -80,6 +81,7 @@ def _run(
 ) -> None:
     from defplan.extract import extract, previous_reviews
     from defplan.extract.articles import parse_day
+    from defplan.extract.lexicon_set import theater_lexicons
     from defplan.extract.writers import check_outputs, write_extraction
     from defplan.workbook import load_scenario
 
@@ -90,9 +92,8 @@ def _run(
             raise InputError(
                 [Problem("--published", message=f"{published!r} is not a day (YYYY-MM-DD)")]
             )
-    beside = theater.resolve().parent / "lexicons"
-    if lexicons is None and beside.is_dir():
-        lexicons = beside
+    if lexicons is None:
+        lexicons = theater_lexicons(theater)
     # the lexicons folder is an input: every CSV in it is read as a lexicon
     read = [
         theater,

@@ -270,6 +270,19 @@ def _borders(
     return {pair: line for pair, line in shipped.borders.items() if pair <= names}
 
 
+def theater_lexicons(theater: Path) -> Path | None:
+    """The folder of a theater's own lexicons, where ``defplan extract`` looks when no
+    ``--lexicons`` is given: ``lexicons/`` inside a theater of CSV sheets, else beside the
+    theater (its workbook or folder); None when there is none.
+
+    >>> theater_lexicons(Path("inputs/iraq_syria.xlsx")) is None  # the shipped ones
+    True
+    """
+    inside = theater / "lexicons" if theater.is_dir() else None
+    beside = theater.resolve().parent / "lexicons"
+    return next((f for f in (inside, beside) if f is not None and f.is_dir()), None)
+
+
 _ACTIVE: ContextVar[Lexicons | None] = ContextVar("defplan_lexicons", default=None)
 
 
