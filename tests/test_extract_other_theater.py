@@ -88,6 +88,7 @@ CALCOM,friendly
 coalition,presence
 accord-led,presence
 calderan-led,presence
+vanguard,claimant
 """,
     "weapon_words.csv": """word,weapon,form
 cruise missile,cruise_missile,plain
@@ -333,6 +334,13 @@ CASES = [
         "A rocket hit a base in Dravos on Monday.",
         [(None, MON, "rocket", 1, None, None, None)],
         id="a base in the capital is not the embassy there",
+    ),
+    pytest.param(
+        "The Sons of Amrith, an umbrella for several armed bands, put out a statement on "
+        "Wednesday announcing that vanguard fighters had struck Sorrin Airfield with two "
+        "explosive drones.\n\nThe group gave no word on casualties.",
+        [("sorrin", WED, "drone", 2, None, None, "Sons of Amrith")],
+        id="the name a group gives its own fighters makes its statement a claim",
     ),
 ]
 

@@ -52,15 +52,26 @@ ActorRole = Literal["target", "opposed", "sponsor", "relation", "accused", "thre
 ACTOR_ROLES: Final = ("target", "opposed", "sponsor", "relation", "accused", "threat", "denier")
 #: before: the words stand before the name ("linked to X"); after: after it ("X-backed")
 ROLE_SIDES: Final = ("before", "after")
-ForceRole = Literal["local_owner", "local_people", "host", "troops", "presence", "friendly"]
+ForceRole = Literal[
+    "local_owner", "local_people", "host", "troops", "presence", "friendly", "claimant"
+]
 #: local_owner: before a site noun, a force whose own bases are not the coalition's ("an
 #: Iraqi army base", "a Peshmerga post"); local_people: victims named before "their base"
 #: who make it theirs ("Iraqi soldiers ... their base"); host: whom a base hosts that makes
 #: it the coalition's ("a base hosting U.S. troops"); troops: the coalition's people ("British
 #: troops"); presence: a word that alone puts the coalition in the sentence ("the US-led
 #: coalition"); friendly: the other side of an attack, whose strikes are replies ("the
-#: Pentagon struck", "Israeli warplanes")
-FORCE_ROLES: Final = ("local_owner", "local_people", "host", "troops", "presence", "friendly")
+#: Pentagon struck", "Israeli warplanes"); claimant: the name a group's statement gives its
+#: own fighters ("resistance fighters had struck ...", "the resistance")
+FORCE_ROLES: Final = (
+    "local_owner",
+    "local_people",
+    "host",
+    "troops",
+    "presence",
+    "friendly",
+    "claimant",
+)
 #: the weapon classes, most specific first: where two words overlap, the class listed
 #: first names the weapon ("mortar shells" is a mortar, not a shell of "other"); a
 #: "missile" with no more said is decided by the attack's other words (draft.py)

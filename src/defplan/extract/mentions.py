@@ -158,16 +158,18 @@ CREDIT_LINE: Final = re.compile(
 # "the Islamic Resistance in Iraq ... posted a statement saying its fighters had attacked
 # Harir": a group's claim of its own attack names the attacker
 _CLAIM_VERB = r"(?:claimed|claiming|said|says|announced|announcing|stated|posted|statement)"
-# "its fighters", "resistance fighters", "the group's drones": the claimant's own arms
+# "its fighters", "resistance fighters", "the group's drones": the claimant's own arms (the
+# name a group gives its own fighters: forces.csv, claimant)
 _OWN_FIGHTERS = (
-    r"(?:its|their|resistance|the\s+group['\u2019]s)\s+(?:fighters|members|militants|forces"
+    rf"(?:its|their|{slot('forces.claimant')}|the\s+group['\u2019]s)\s+(?:fighters|members"
+    r"|militants|forces"
     r"|units?|mujahideen|drones|missiles|rockets)"
 )
 _OWN_DEED = (
     r"(?:it|they)\s+(?:(?:had|has|have)\s+)?(?:also\s+)?"
     r"(?:attacked|targeted|struck|hit|fired|launched)"
 )
-CLAIM_OF_OWN: Final = re.compile(
+CLAIM_OF_OWN: Final = LexicalPattern(
     rf"\b{_CLAIM_VERB}\b[^.;]{{0,80}}?\b(?:{_OWN_FIGHTERS}|{_OWN_DEED})\b", re.IGNORECASE
 )
 # "A British soldier also died": victims besides those told before
@@ -281,7 +283,7 @@ class Attribution:
 # "said in a statement on Telegram that ...", "said on Saturday that ...": where it said it
 _REPORTED_IN = r"(?:(?:in|on|via|through|late|early)\s+[^.;]{0,60}?\s+)?"
 # "X claimed responsibility", "X claimed Friday's attack", "X took responsibility"
-CLAIM: Final = re.compile(
+CLAIM: Final = LexicalPattern(
     r"\b(?:claimed|claiming|claims|took|takes|taken|taking|assumed|assuming)\b(?:\s+\S+){0,4}?"
     r"\s+(?:responsibility|attacks?|strikes?|operations?)\b"
     r"|\bclaimed\b[^.;]{0,60}?\b(?:its|their)\s+fighters\b"
@@ -353,8 +355,8 @@ CLAIM_OF_MANY: Final = re.compile(
     re.IGNORECASE,
 )
 # "Its fighters also fired rockets at ...": the group whose claim was just told
-OWN_FIGHTERS: Final = re.compile(
-    r"\b(?:its|their|the\s+resistance)\s+(?:fighters|members|militants)\b", re.I
+OWN_FIGHTERS: Final = LexicalPattern(
+    rf"\b(?:its|their|the\s+{slot('forces.claimant')})\s+(?:fighters|members|militants)\b", re.I
 )
 #: sentences after a group's claim that "its fighters" may still mean that group
 CLAIM_REACH_SENTENCES: Final = 2
@@ -1233,7 +1235,7 @@ TARGET_VERB: Final = re.compile(
     r"\b(?:targeted|attacked|struck|hit|shelled|bombed|pounded)\s+(?!by\b)", re.I
 )
 # who did it, before the verb: the claimant's own ("they", "its fighters", "the group")
-OWN_SUBJECT: Final = re.compile(
+OWN_SUBJECT: Final = LexicalPattern(
     rf"(?:\b{_OWN_FIGHTERS}|\bthey|\bit|\bthe\s+(?:group|faction|militia))\s+"
     r"(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
