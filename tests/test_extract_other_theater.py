@@ -342,6 +342,11 @@ CASES = [
         [("sorrin", WED, "drone", 2, None, None, "Sons of Amrith")],
         id="the name a group gives its own fighters makes its statement a claim",
     ),
+    pytest.param(
+        "Drones attacked a base hosting Calderan troops near Brevik on Monday.",
+        [("halvard", MON, "drone", None, None, None, None)],
+        id="a base near a town no base is named for",
+    ),
 ]
 
 

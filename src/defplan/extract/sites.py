@@ -38,6 +38,7 @@ from defplan.extract.places import (
     in_country_part,
     lies_toward,
 )
+from defplan.geo import great_circle_km
 from defplan.scenario import BaseRow
 
 SiteKind = Literal["named", "described", "generic", "anaphoric"]
@@ -124,6 +125,8 @@ _NOUN = (
     r"|(?<!oil\s)(?<!gas\s)(?<!power\s)(?<!water\s)(?<!storage\s)(?<!weapons\s)(?<!energy\s)"
     r"(?:facility|installation)"
 )
+#: how far from a town a base "near" or "outside" it may lie, km
+TOWN_REACH_KM: Final = 40.0
 #: the site nouns that name a military site, never a diplomatic mission
 _MILITARY_NOUN: Final = re.compile(
     r"base|camp|air\s*field|airport|airstrip|garrison|outpost|\bposts?\b|\bfobs?\b|barracks"
@@ -802,7 +805,19 @@ class Gazetteer:
             )
             if aimed[1] is not None and len(aimed[1]) == 1:
                 return aimed
+        elif toward is None and place and candidates is None:
+            candidates = self._by_town(place)
         return self._narrowed(noun, place, candidates, adj_words, titled)
+
+    def _by_town(self, place: str) -> set[str] | None:
+        """The bases by a town of places.csv that names no base nor region ("a base near
+        Brevik"): those within ``TOWN_REACH_KM`` of it; None when the place is no town."""
+        town = self._town(place)
+        if town is None:
+            return None
+        return {
+            b.base_id for b in self.bases if great_circle_km(*town, b.lat, b.lon) <= TOWN_REACH_KM
+        }
 
     def _narrowed(
         self,
