@@ -347,6 +347,11 @@ CASES = [
         [("halvard", MON, "drone", None, None, None, None)],
         id="a base near a town no base is named for",
     ),
+    pytest.param(
+        "Rockets hit an outpost near the Dravenian border on Monday.",
+        [("post_41", MON, "rocket", None, None, None, None)],
+        id="a base by a country's border across it, where that country has none by it",
+    ),
 ]
 
 

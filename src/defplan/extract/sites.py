@@ -675,12 +675,14 @@ class Gazetteer:
             lines = [borders[frozenset(countries)]] if frozenset(countries) in borders else []
         else:
             lines = [line for pair, line in active_lexicons().borders.items() if countries <= pair]
-        return {
-            b.base_id
+        near = {
+            b.base_id: b.country
             for b in self.bases
-            if (not countries or b.country in countries)
-            and any(distance_to_border_km(b.lat, b.lon, line) <= BORDER_REACH_KM for line in lines)
+            if any(distance_to_border_km(b.lat, b.lon, line) <= BORDER_REACH_KM for line in lines)
         }
+        # "near the Jordanian border": a base in Jordan by its border, else one across it
+        inside = {base for base, country in near.items() if not countries or country in countries}
+        return inside or (set(near) if len(countries) == 1 else set())
 
     def _toward(self, direction: str, place: str, anchors: set[str]) -> set[str]:
         """The bases that lie in ``direction`` of a place. From the town itself where
