@@ -3,11 +3,14 @@
 The theater here is invented whole: its countries (Marovia, the host; Dravenia, a
 neighbour; Vartania, a hostile state), their border, towns, regions and bases, the armed
 groups, the coalition (the Northern Accord, led by Caldera, whose forces are
-"Calderan"), the local forces (the Home Guard) and the weapon models (Korsa drones,
-Tember ballistic missiles, Hask rockets). Every lexicon file is replaced by one written
-for it; none of the shipped theater's names is in them. people.csv, harm.csv and
-actor_roles.csv, the language of news copy, are the shipped ones. The articles are
-written for this test, one mechanism each.
+"Calderan", with its embassy in Dravenia's capital and its own air defence, Skylance),
+the local forces (the Home Guard), the name the groups give their fighters ("vanguard")
+and the weapon models (Korsa drones, Tember ballistic missiles, Hask rockets). Every
+lexicon file is replaced by one written for it; none of the shipped theater's names is
+in them. people.csv, harm.csv and actor_roles.csv, the language of news copy, are the
+shipped ones. The articles are written for this test, one mechanism each; each case that
+failed at first named a word of the example theater held in code, now data (see
+docs/extraction.md, catalogue rows 171-177).
 """
 
 from __future__ import annotations
