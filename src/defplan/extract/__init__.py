@@ -51,6 +51,7 @@ from defplan.errors import Problem
 from defplan.extract.articles import Article, read_articles
 from defplan.extract.dates import Anchor
 from defplan.extract.events import COLUMNS, ExtractedAttack, assign_event_ids, group_mentions
+from defplan.extract.language import function_shares, not_english
 from defplan.extract.lexicon_set import Lexicons, load_lexicons, using_lexicons
 from defplan.extract.mentions import read_mentions
 from defplan.extract.review import review_html, write_review_page
@@ -168,7 +169,9 @@ def _read(
             reading.headline_toll,
             reading.other_events,
         )
-        if not found:
+        if not_english(article.text):
+            notes.append(_language_note(article.file, article.text, len(found)))
+        elif not found:
             notes.append(
                 Problem(article.file, message="tells of no attack on a base", severity="note")
             )
@@ -176,6 +179,23 @@ def _read(
             notes.append(_anchor_note(article.file, reading.anchor))
         rows.extend(found)
     return rows, notes
+
+
+def _language_note(file: str, text: str, found: int) -> Problem:
+    """The warning that an article does not read as English, the rules' language."""
+    english, other, latin = function_shares(text)
+    why = (
+        f"{1 - latin:.0%} of its words are not in Latin letters"
+        if latin < 0.5
+        else f"{other:.0%} of its words are function words of other languages, "
+        f"{english:.0%} English ones"
+    )
+    return Problem(
+        file,
+        message=f"does not read as English ({why}): the rules read English, so the "
+        f"{found} attack(s) read from it may miss some; read it by hand",
+        severity="warning",
+    )
 
 
 def _anchor_note(file: str, anchor: Anchor) -> Problem:
