@@ -92,6 +92,13 @@ ATTACK_NOUN_PLURAL: Final = re.compile(
     r"\b(?:attacks|strikes|barrages|salvos|volleys|bombardments|assaults|incidents)\b",
     re.IGNORECASE,
 )
+# "The incident" said of an attack already told: one attack when the clause names its
+# site ("Friday's incident near the Qayyarah base"), never a new one by itself.
+DEFINITE_INCIDENT: Final = re.compile(
+    r"\b(?:the|this|that|(?:sun|mon|tues|wednes|thurs|fri|satur)day['\u2019]s)\s+"
+    r"(?:[a-z]+\s+)?incident\b",
+    re.IGNORECASE,
+)
 # Verbs that put a weapon on a target.
 ATTACK_VERB: Final = re.compile(
     r"\b(?:hit|hits|struck|strikes?|slammed|slams|landed|lands|fell|falls|impacted|targeted"
@@ -125,6 +132,13 @@ REPLY_TO: Final = re.compile(
 AIR_STRIKE: Final = re.compile(
     r"\bair[\s-]*strikes?\b|\bair\s+raids?\b|\bwarplanes?\b|\bfighter\s+jets?\b|\bbombers\b"
     r"|\bretaliatory\s+strikes?\b|\bprecision\s+strikes?\b|\bcounter[\s-]?strikes?\b",
+    re.IGNORECASE,
+)
+# The defenders shooting at the attackers: a reply whatever side the defenders are on
+# ("guards fired back at the launch team", "returned fire"); what it killed is its own.
+RETURN_FIRE: Final = re.compile(
+    r"\b(?:fired|fire|firing|shot|shooting)\s+back\b|\breturn(?:ed|ing)?\s+(?:the\s+)?fire\b"
+    r"|\bexchang(?:ed|ing)\s+fire\b",
     re.IGNORECASE,
 )
 # (the forces of that side are data: lexicons/forces.csv, role "friendly")

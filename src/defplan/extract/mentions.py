@@ -65,6 +65,7 @@ from defplan.extract.lexicon import (
     ATTACK_NOUN,
     ATTACK_NOUN_PLURAL,
     ATTACK_VERB,
+    DEFINITE_INCIDENT,
     DEFINITE_REFERENCE,
     EXPLOSION,
     FRIENDLY_AGENT,
@@ -77,6 +78,7 @@ from defplan.extract.lexicon import (
     PERSONAL_TARGET,
     PROTEST,
     REPLY_TO,
+    RETURN_FIRE,
     SAME_SITE,
     SEQUEL,
     STATE_ACTS,
@@ -786,7 +788,8 @@ def _classify(
 ) -> _ClauseFacts:
     weapon = weapon_in(masked)
     every = EVERY_ATTACK.search(masked) is not None
-    hit = PASSIVE_HIT.search(masked) is not None and any(not s.plural for s in sites)
+    one_site = any(not s.plural for s in sites)
+    hit = (PASSIVE_HIT.search(masked) or DEFINITE_INCIDENT.search(masked)) is not None and one_site
     single = (
         bool(ATTACK_NOUN.search(masked) or UNDER_FIRE.search(masked) or STRUCK_AGAIN.search(masked))
         or hit
@@ -794,7 +797,7 @@ def _classify(
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     # (a retaliation at no site is a reply; "Iran's retaliatory strike on the base" is not)
-    replies = _strikes_back(masked) or _friendly_agent(masked)
+    replies = _strikes_back(masked) or _friendly_agent(masked) or bool(RETURN_FIRE.search(masked))
     if replies or (RETALIATORY.search(masked) and not sites):
         excluded = "response"
     elif PROTEST.search(masked):

@@ -342,6 +342,11 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{_ARTICLE}[\s-])?{body}(?![\w])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=512)
+def _loose_word(word: str) -> re.Pattern[str]:
+    return re.compile(_loose_spelling(word))
+
+
 #: the Arabic article as transliterated before a place name
 _ARTICLE: Final = r"(?:al|el|ad|ar|as|ash|at|az|an)"
 
@@ -581,10 +586,26 @@ class Gazetteer:
         key = fold(word)
         if key in self.words:
             return set(self.words[key])
+        loose = self._by_loose_spelling(key)
+        if loose:
+            return loose
         shape = skeleton(word)
         if len(shape) >= 3 and shape in self.skeletons:
             return set(self.skeletons[shape])
         return set()
+
+    def _by_loose_spelling(self, key: str) -> set[str]:
+        """The bases one of whose name words ``key`` spells another way: a letter once or
+        twice, a final h dropped ("Qayyara" for "Qayyarah"), too short a word for
+        :func:`skeleton` to tell."""
+        if len(key) < 4 or not key.isalpha():
+            return set()
+        return {
+            base_id
+            for word, ids in self.words.items()
+            if _loose_word(word).fullmatch(key)
+            for base_id in ids
+        }
 
     def place_candidates(self, place: str) -> set[str] | None:
         """The bases a place ("eastern Homs", "the Syrian-Jordanian border") allows."""
