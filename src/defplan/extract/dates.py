@@ -221,6 +221,13 @@ DATELINE_AFTER: Final = re.compile(r"^\s*\((?:[A-Z][\w.&-]*\s?){1,3}\)")
 # day follows it and a colon or a dash opens the report
 DATELINE_PLACE_BEFORE: Final = re.compile(r"^\s*[A-Z][\w./'\u2019 -]{0,40},\s*$")
 DATELINE_MARK_AFTER: Final = re.compile(r"^\s*(?:[:\u2013\u2014]|-\s)")
+# "BAGHDAD (Outlet / Agency - 28th July, 2020) Rockets ...": the day inside the
+# parenthesis of outlets after the place that opens the sentence
+DATELINE_IN_PARENS_BEFORE: Final = re.compile(
+    r"^\s*[A-Z][\w.'\u2019 -]{0,40}\s\((?:[A-Z][\w.&'\u2019-]*\s?){1,4}"
+    r"(?:[/,]\s*(?:[A-Z][\w.&'\u2019-]*\s?){1,4})*\s*[-\u2013\u2014,]\s*$"
+)
+DATELINE_IN_PARENS_AFTER: Final = re.compile(r"^\s*\)")
 # "On June 18, the Coalition says ...", "officials on Thursday said": the date of the
 # statement the sentence opens with (or whose verb it stands before)
 STATEMENT_AFTER: Final = re.compile(
@@ -888,10 +895,18 @@ def _roles(text: str, start: int, end: int) -> dict[str, bool]:
 
 def _dateline(text: str, start: int, end: int) -> bool:
     """Whether the date at ``text[start:end]`` is a dateline: "Baghdad, Feb 16 (IANS)",
-    or "Colombia /America, 29th January 2024: ..." (a place, the day, a colon)."""
-    return DATELINE_AFTER.match(text[end:]) is not None or (
-        DATELINE_PLACE_BEFORE.match(text[:start]) is not None
-        and DATELINE_MARK_AFTER.match(text[end:]) is not None
+    "Colombia /America, 29th January 2024: ..." (a place, the day, a colon), or "BAGHDAD
+    (Outlet / Agency - 28th July, 2020) ..." (the day closing the outlets' parenthesis)."""
+    return (
+        DATELINE_AFTER.match(text[end:]) is not None
+        or (
+            DATELINE_PLACE_BEFORE.match(text[:start]) is not None
+            and DATELINE_MARK_AFTER.match(text[end:]) is not None
+        )
+        or (
+            DATELINE_IN_PARENS_BEFORE.match(text[:start]) is not None
+            and DATELINE_IN_PARENS_AFTER.match(text[end:]) is not None
+        )
     )
 
 

@@ -105,6 +105,12 @@ _LOCATIVE_BEFORE: Final = re.compile(
 _PLACE_AFTER: Final = re.compile(
     r"^\s+(?:city|town|village|province|governorate|district|region)\b", re.I
 )
+# a dateline after a place that opens the text: "IRBIL, Nov 17 (Agency) --", "BAGHDAD —",
+# "KIRKUK, Iraq, May 2 -": the place the report was filed from, not the attack's site
+_DATELINE_AFTER: Final = re.compile(
+    r"^(?:\s*,\s*(?:[A-Z][\w'\u2019-]*\s*){1,3}(?=,))?(?:\s*,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul"
+    r"|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\s*\([^()\n]{1,60}\)|\s+(?:--|[\u2013\u2014]))"
+)
 _SITE_NOUN_AFTER: Final = re.compile(
     r"^(?:\s+(?:military|army|air))?\s+(?:air\s*base|airbase|air\s*field|airfield|base|camp"
     r"|garrison|outpost|airport|compound|(?:gas\s+|oil\s+)?field|landing\s+zone)\b",
@@ -554,7 +560,11 @@ class Gazetteer:
                 # "in Makhmur" is the town, "near the Makhmur base" the base
                 if (
                     name.town_like
-                    and (_LOCATIVE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(text[end:]))
+                    and (
+                        _LOCATIVE_BEFORE.search(text[:start])
+                        or _PLACE_AFTER.match(text[end:])
+                        or (not text[:start].strip() and _DATELINE_AFTER.match(text[end:]))
+                    )
                     and not _SITE_NOUN_AFTER.match(text[end:])
                 ):
                     continue
