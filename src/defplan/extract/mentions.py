@@ -2135,6 +2135,8 @@ def _counts_the_told(facts: _ClauseFacts) -> bool:
 def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list[_ClauseFacts]:
     """The attack clause and the plain clauses that go with it (up to the next event)."""
     owned = [facts[position]]
+    if _beside_other_event(facts, position):
+        return owned  # "airstrikes on X, a militia blamed for the attack, killing 25": theirs
     for f in facts[position + 1 :]:
         if _counts_the_told(f):
             owned.append(f)  # "...; neither attack caused casualties": theirs
@@ -2151,6 +2153,17 @@ def _owned(facts: list[_ClauseFacts], position: int, attacks: list[int]) -> list
         if not any(f.excluded is not None or f.event_words for f in before):
             owned[:0] = before
     return owned
+
+
+def _beside_other_event(facts: list[_ClauseFacts], position: int) -> bool:
+    """Whether the attack clause at ``position`` is a noun phrase set beside the object
+    of another event told just before it ("retaliatory strikes against X, a militia
+    blamed for the K1 attack, ..."): what hangs after it is that event's."""
+    return (
+        position > 0
+        and facts[position - 1].excluded is not None
+        and APPOSITIVE.match(facts[position].clause.text) is not None
+    )
 
 
 # a relative clause that describes the site just told: "which houses ministries"
@@ -2201,6 +2214,11 @@ HANGING: Final = re.compile(
 )
 
 
+# a noun phrase set beside the one before it ("..., a militia thought responsible for
+# the attack, ..."): a clause hanging after it hangs on the clause before it
+APPOSITIVE: Final = re.compile(r"^\W*an?\s+(?![\w-]+\s+(?:was|were|is|are|had|has)\b)", re.I)
+
+
 def _tolls(facts: _ClauseFacts) -> bool:
     """Whether a tally's clause counts dead or wounded of its own (no zero, no revised
     count of one attack's injured)."""
@@ -2217,6 +2235,8 @@ def _without_others(sentence: Sentence, facts: list[_ClauseFacts]) -> str:
     text = sentence.text
     other = False
     for facts_of in facts:
+        if other and APPOSITIVE.match(facts_of.clause.text):
+            continue  # "..., a militia blamed for the attack, killing 25": still the reply's
         hangs = other and HANGING.match(facts_of.clause.text) is not None
         other = facts_of.excluded is not None or hangs
         # a tally's own clause keeps its zero ("no reports of injured staff so far") or
