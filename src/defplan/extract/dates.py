@@ -257,7 +257,8 @@ YEAR_AGO_BEFORE: Final = re.compile(r"\b(?:a|one)\s+year\s+ago,?\s+(?:on\s+|in\s
 
 # a date right before these words dates the attack itself ("Wednesday's attack")
 EVENT_AFTER: Final = re.compile(
-    r"^\s*(?:['\u2019]s\s+)?(?:\w+\s+)?(?:attack|strike|barrage|rocket|drone|missile)", re.I
+    r"^\s*(?:['\u2019]s\s+)?(?:(?!the\b)\w+\s+)?(?:attack|strike|barrage|rocket|drone|missile)",
+    re.I,
 )
 
 
@@ -965,6 +966,11 @@ def same_day_named(floating: DateMention, day: dt.date) -> bool:
     if _WEEKDAY_IN.search(floating.text):
         return floating.day.weekday() == day.weekday()
     return True
+
+
+def weekday_named(date: DateMention) -> bool:
+    """Whether ``date`` names a weekday ("late Friday", "Tuesday's strike")."""
+    return _WEEKDAY_IN.search(date.text) is not None
 
 
 def agree(a: tuple[dt.date, DatePrecision], b: tuple[dt.date, DatePrecision]) -> bool:

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from defplan.extract.counts import Casualties
-from defplan.extract.dates import MONTHS, DateMention, agree, finer, same_day_named
+from defplan.extract.dates import (
+    MONTHS,
+    DateMention,
+    agree,
+    finer,
+    same_day_named,
+    weekday_named,
+)
 from defplan.extract.mentions import Mention
 from defplan.extract.sites import SiteMention
 
@@ -67,13 +74,22 @@ def dates_compatible(a: DateMention | None, b: DateMention | None) -> bool:
         # "Saturday" and "last night" of an undated report may be one day: only the
         # month ("in August" against "on Friday") tells floating dates apart, and not
         # the year the stand-in day gave it ("January 20" read as of the year before);
-        # two days written with their month ("November 9", "November 11") are two days
-        if a.precision == b.precision == "day" and month_written(a) and month_written(b):
+        # two days written with their month ("November 9", "November 11") are two days,
+        # and so are two weekdays ("late Friday", "Tuesday's strike")
+        if a.precision == b.precision == "day" and (
+            (month_written(a) and month_written(b)) or _weekdays_of_events(a, b)
+        ):
             return same_day_named(a, b.day)
         return a.day.month == b.day.month
     if a.floating:
         return agree((a.day, "year"), (b.day, "year"))
     return agree((a.day, a.precision), (b.day, b.precision))
+
+
+def _weekdays_of_events(a: DateMention, b: DateMention) -> bool:
+    """Whether both dates name a weekday as the day something happened ("late Friday",
+    "Tuesday's strike"), not the day a statement was made ("said Monday")."""
+    return all(weekday_named(d) and not (d.reported or d.opens_statement) for d in (a, b))
 
 
 #: a date written with its month ("November 9", "Nov. 11"), not a weekday's
