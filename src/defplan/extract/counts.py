@@ -64,7 +64,7 @@ SCALES: Final = {"hundred": 100, "thousand": 1000}
 _WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, "dozen"], key=len, reverse=True))
 _WORD = _WORD.replace("|no|", "|").replace("|no", "").replace("no|", "")
 NUMBER_WORDS: Final = (
-    rf"(?:half\s+a\s+dozen|(?:a\s+)?pair\s+of|(?:(?:a\s+)?(?:{_WORD}))"
+    rf"(?:half[\s-]+a[\s-]+dozen|(?:a\s+)?pair\s+of|(?:(?:a\s+)?(?:{_WORD}))"
     rf"(?:(?:\s+|-)(?:and\s+)?(?:{_WORD}))*)"
 )
 DIGITS: Final = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
@@ -154,7 +154,7 @@ def parse_number(text: str) -> int | None:
         return int(cleaned)
     if re.fullmatch(r"\d+\.\d+", cleaned):
         return None
-    if re.fullmatch(r"half\s+a\s+dozen", cleaned):
+    if re.fullmatch(r"half[\s-]+a[\s-]+dozen", cleaned):
         return 6
     if re.fullmatch(r"(?:a\s+)?pair\s+of", cleaned):
         return 2
@@ -647,7 +647,9 @@ _MUNITION_MODIFIER = (
 MUNITIONS: Final = LexicalPattern(
     rf"\b(?:{COUNT}|(?P<one>{_ONE}|another)|(?P<both>both))(?:\s+{_MUNITION_MODIFIER}){{0,3}}"
     rf"\s+{_MUNITION_HEAD}\b"
-    r"(?!\s*(?:attacks?|strikes?|fire|barrages?|salvos?|volleys?|launchers?|systems?|batter\w*)\b)",
+    # (nor a kind named before the attack's weapon: "a Katyusha rocket attack")
+    r"(?!\s*(?:(?:rocket|missile|drone|mortar)s?\s+)?(?:attacks?|strikes?|fire|barrages?|salvos?"
+    r"|volleys?|launchers?|systems?|batter\w*)\b)",
     re.IGNORECASE,
 )
 
@@ -691,6 +693,11 @@ def definite_one(text: str) -> int | None:
     return 1 if DEFINITE_ONE.search(text) else None
 
 
+#: a number an editor put in a quote in brackets ("At least [25] rockets impacted"),
+#: read as the number (the brackets blanked, so offsets hold)
+EDITORIAL_NUMBER: Final = re.compile(r"\[(\d{1,4})\]")
+
+
 def munitions_in(text: str) -> int | None:
     """Rockets, missiles, drones or mortar rounds ``text`` counts, or None.
 
@@ -699,6 +706,7 @@ def munitions_in(text: str) -> int | None:
     >>> munitions_in("Both drones were shot down")
     2
     """
+    text = EDITORIAL_NUMBER.sub(r" \1 ", text)
     for match in MUNITIONS.finditer(text):
         before = text[: match.start()]
         if match.group(0)[:1].isdigit() and (

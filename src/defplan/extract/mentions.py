@@ -1159,7 +1159,7 @@ def annotate_sentence(
     against ``anchor``, see ``dates.anchor_day``), sites, clauses (cut where a reply or
     a second attack begins) and what each clause tells (weapon, attack words, why it is
     not an attack on a base)."""
-    dates = find_dates(sentence.text, published, sentence.start, anchor)
+    dates = _speaker_days(sentence, find_dates(sentence.text, published, sentence.start, anchor))
     clauses = split_clauses(sentence, [(d.start, d.end) for d in dates])
     clauses = [part for clause in clauses for part in _split_reply(clause)]
     clauses = [part for clause in clauses for part in _split_sequel(clause)]
@@ -1396,6 +1396,33 @@ def _said_on(sentence: Sentence, day: dt.date | None) -> dt.date | None:
         if d.reported and d.precision == "day" and d.day < day
     ]
     return said[0] if len(set(said)) == 1 else day
+
+
+#: a day counted from when the words were said: the speaker's, not the page's
+SPEAKER_RELATIVE: Final = re.compile(
+    r"^(?:last\s+night|yesterday|today|tonight|this\s+(?:morning|afternoon|evening)"
+    r"|earlier\s+today)\b",
+    re.IGNORECASE,
+)
+
+
+def _speaker_days(sentence: Sentence, dates: list[DateMention]) -> list[DateMention]:
+    """``dates`` with a quotation's "last night" or "yesterday" made weak when the
+    sentence does not say on which day the words were said (a spokesman's "Last night,
+    rockets hit the camp" quoted days later): read against the page's day it may be a
+    day or more late, so it gives way to any day the attack is told with elsewhere."""
+    quotes = [
+        (sentence.start + m.start(), sentence.start + m.end())
+        for m in QUOTATION.finditer(sentence.text)
+    ]
+    if not quotes or any(d.reported and d.precision == "day" for d in dates):
+        return dates
+    return [
+        replace(d, weak=True)
+        if SPEAKER_RELATIVE.match(d.text) and any(a <= d.start < b for a, b in quotes)
+        else d
+        for d in dates
+    ]
 
 
 def _anchor(read: list[Sentence]) -> Anchor | None:
