@@ -246,6 +246,13 @@ _LOCATION: Final = (
 )
 
 
+#: "the base of Tanf": "of" and one capitalised word, which names a base to be a place
+_OF_NAME: Final = re.compile(
+    r"^\s+(?P<prep>of)\s+(?P<place>(?:(?:al|el|at|ad|as)-)?(?-i:[A-Z])[\w'\u2019-]{3,})\b(?!-)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8)
 def location_pattern(owners: tuple[str, ...]) -> re.Pattern[str]:
     """The words after a site noun that place it ("near Erbil", "north of Baghdad"),
@@ -772,6 +779,14 @@ class Gazetteer:
             found.append(description)
         return found
 
+    def _of_base_word(self, after: str) -> re.Match[str] | None:
+        """A site noun's "of" and a word of a base's name ("the U.S. base of Tanf"); not
+        an owner or anything else after "of" ("a base of the coalition")."""
+        told = _OF_NAME.match(after)
+        if told is None or not self._by_word(told.group("place")):
+            return None
+        return told
+
     def _description(self, text: str, match: re.Match[str], offset: int) -> SiteMention:
         """The site one site noun heads: its words, the bases it allows, its kind."""
         end = match.end()
@@ -783,7 +798,7 @@ class Gazetteer:
         titled = _TITLED_NAME.match(text[end:]) if match.group("noun")[:1].isupper() else None
         if titled is not None:
             end += titled.end()
-        location = self.location.match(text[end:])
+        location = self.location.match(text[end:]) or self._of_base_word(text[end:])
         place = location.group("place") if location else None
         toward = _direction_of(location.group("prep")) if location else None
         stop = end + (location.end() if location else 0)
