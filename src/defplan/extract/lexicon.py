@@ -240,7 +240,13 @@ STATE_ACTS: Final = re.compile(
 # the words that may stand between a count and them ("two U.S. service members").
 # (text for a LexicalPattern: its slots are filled from the lexicons in use)
 PERSON_NOUN: Final = slot("people.counted")
-PERSON_MODIFIER: Final = rf"(?:(?-i:[A-Z][\w.'\u2019\-]*)|{slot('people.modifier')})(?![\w])"
+# a word between a count and its people ("two U.S. military contractors", "no coalition
+# personnel"): a capitalised one, one of people.csv's modifiers, or a force of forces.csv
+# (the coalition's troops, the local forces), however written
+PERSON_MODIFIER: Final = (
+    rf"(?:(?-i:[A-Z][\w.'\u2019\-]*)|{slot('people.modifier')}|{slot('forces.troops')}"
+    rf"|{slot('forces.local_people')})(?![\w])"
+)
 
 # The nouns a site is named by ("a base", "the airfield", "an outpost").
 SITE_NOUN: Final = (
