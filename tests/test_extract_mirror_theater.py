@@ -40,17 +40,17 @@ NAMED = {
     "weapon_words.csv": ("word",),
 }
 #: words of those names that are English (or particles of the theater's names, which the
-#: rules read as grammar) and stay as written
+#: rules read as grammar) and stay as written; the words of the groups' names ("Islamic",
+#: "Resistance", "Popular Mobilization", "Revolutionary Guard Corps") are enciphered
 ENGLISH = frozenset(
     re.findall(
         r"\w+",
-        "ab air airbase airfield airport al army at base blood brigade brigades c camp "
-        "central command complex corps desert el embassy ez field fire firebase fob forces "
-        "foreign garrison gas global governorate green guard guardians guards iii in "
-        "international is islamic joint k landing league led military militia missile mission "
-        "mobilisation mobilization of oil popular province q ram region resistance "
-        "revolutionary righteous rocket s site state states support t the tower u union units "
-        "us victory village west zone ib im din abu bin ibn umm ad as an albu bell",
+        "ab air airbase airfield airport al army at base c camp central command complex "
+        "desert el embassy ez field fire firebase fob forces foreign garrison gas global "
+        "governorate green guards iii in international is joint k landing led military "
+        "militia missile mission of oil province q ram region rocket s site state states "
+        "support t the tower u union units us victory village west zone ib im din abu bin "
+        "ibn umm ad as an albu bell",
     )
 )
 #: names as an article spells them that no lexicon or base lists (the rules find them by
