@@ -381,13 +381,13 @@ def _loose_spelling(token: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _force_adjectives(lexicons: Lexicons) -> frozenset[str]:
-    """The words a description may name a base's force or country by, in lower case as
-    written ("u.s.", "coalition", "kurdish", "iraqi"): those of forces.csv and of
-    countries.csv in the lexicons in use."""
+def _adjectives(lexicons: Lexicons) -> frozenset[str]:
+    """The words that may stand between a determiner and a site noun, in lower case as
+    written: ``ADJECTIVES`` and the words a description names a base's force or country
+    by ("u.s.", "coalition", "kurdish", "iraqi": forces.csv and countries.csv)."""
     forces = (w.lower() for words in lexicons.forces.words.values() for w in words)
     countries = (w for c in lexicons.countries for w in c.words)
-    return frozenset(part for w in (*forces, *countries) for part in w.split())
+    return ADJECTIVES | {part for w in (*forces, *countries) for part in w.split()}
 
 
 @lru_cache(maxsize=8)
@@ -412,7 +412,7 @@ def _phrase_head(text: str, start: int) -> tuple[int, str, list[str]]:
     (last first): "the small U.S. base" → ("the", ["U.S.", "small"])."""
     det = ""
     adj_words: list[str] = []
-    adjectives = ADJECTIVES | _force_adjectives(active_lexicons())
+    adjectives = _adjectives(active_lexicons())
     tokens = list(reversed(list(re.finditer(r"[\w.'\u2019-]+", text[:start]))[-4:]))
     for at, token in enumerate(tokens):
         word = token.group(0)
