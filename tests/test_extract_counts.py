@@ -130,3 +130,20 @@ def test_a_first_figure_with_no_correction_in_its_sentence_stands(hurt: int, dea
         f"{in_words(dead, True, False)} contractors were killed in the raids."
     )
     assert (told.killed, told.wounded) == (dead, hurt)
+
+
+BODIES = ["Coalition", "Coaliton", "US Army", "Combined Joint Task Force", "Iraqi Army"]
+
+
+@given(st.integers(1, 99), st.sampled_from(["members", "soldiers", "personnel"]))
+def test_people_of_a_body_named_after_them_are_counted(n: int, people: str) -> None:
+    for body in BODIES:  # a misspelt body ("Coaliton") is a name all the same
+        told = casualties_in(f"and said that {n} {people} of the {body} were wounded")
+        assert told.wounded == n
+
+
+def test_a_kind_before_the_weapon_of_an_attack_is_no_count_and_an_edited_number_is() -> None:
+    assert munitions_in("there was a Katyusha rocket attack on the camp") is None
+    assert munitions_in("a Grad rocket attack hit the base") is None
+    assert munitions_in("at least [14] 107mm rockets impacted the base") == 14
+    assert munitions_in("half-a-dozen rockets landed near the gate") == 6

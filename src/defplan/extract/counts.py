@@ -207,7 +207,11 @@ _FROM = (
 # a noun before the people ("one embassy worker", "two base employees") and the body
 # they belong to after them ("one member of the embassy staff")
 _ADJUNCT = rf"(?:\s+{_NOT_IN_NAME}(?-i:[a-z][\w-]*)(?=\s+{PERSON_NOUN}\b))"
-_OF = rf"(?:\s+of\s+the\s+(?:[\w.'\u2019-]+\s+){{0,2}}?{PERSON_NOUN}\b)"
+_OF = (
+    rf"(?:\s+of\s+the\s+(?:[\w.'\u2019-]+\s+){{0,2}}?{PERSON_NOUN}\b"
+    # ... or a body by its name: "three members of the Coalition", "of the US Army"
+    r"|\s+of\s+the\s+(?-i:[A-Z])[\w.'\u2019-]+(?:\s+(?-i:[A-Z])[\w.'\u2019-]+){0,3})"
+)
 # "three of our personnel", "two of the contractors": the people counted named after "of"
 # (not "four of its fighters": a group's own losses, told by the group)
 _PART_OF = (
