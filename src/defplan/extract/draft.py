@@ -165,9 +165,24 @@ def mentions_compatible(attack: DraftAttack, mention: Mention) -> bool:
         return False
     if not dates_compatible(attack.date, mention.date):
         return False
+    if attack.date is None and month_only(mention.date) and not mention.definite:
+        return False  # "rockets were fired near the airport in January": one recalled
     if attack.site is None or mention.site is None:
         return True
     return sites_compatible(attack.site, mention.site)
+
+
+def month_only(date: DateMention | None) -> bool:
+    """Whether ``date`` names a month and nothing finer ("in January", "last September"),
+    read against a real publication day: how a recalled attack is dated; the page's own
+    attack is told by its day, its weekday or "this month"."""
+    return (
+        date is not None
+        and date.precision == "month"
+        and not date.floating
+        and not date.weak
+        and month_written(date)
+    )
 
 
 def absorb(attack: DraftAttack, mention: Mention, clock: int) -> None:

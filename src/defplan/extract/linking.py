@@ -84,6 +84,7 @@ from defplan.extract.draft import (
     DraftAttack,
     dates_compatible,
     merge_drafts,
+    month_only,
     month_written,
     salvos_compatible,
 )
@@ -563,7 +564,8 @@ def link_features(
         same_guess=same and guess,
         fits_site=fits_description(first.site, second.site)
         or fits_description(second.site, first.site),
-        compatible_date=dates_compatible(*_own_dates(first, second)),
+        compatible_date=dates_compatible(*_own_dates(first, second))
+        and not _month_recalled(first, second),
         compatible_weapon=salvos_compatible(first.weapon, first.mix, second.weapon, second.mix),
         distinct_cue=bool(cued) and not (recalled(first, RECALLED) and recalled(second, RECALLED)),
         definite_restatement=_restates(first, second),
@@ -572,6 +574,12 @@ def link_features(
         one_phrase=_one_phrase(first, second),
         reported_retelling=reported,
     )
+
+
+def _month_recalled(first: DraftAttack, second: DraftAttack) -> bool:
+    """Whether an attack told after one that gives no date is dated by a month alone
+    (``draft.month_only``): a recalled attack, not a retelling of the undated one."""
+    return first.date is None and month_only(second.date) and not second.main.definite
 
 
 def _restates(first: DraftAttack, second: DraftAttack) -> bool:
