@@ -49,6 +49,7 @@ Oranth,Oranth province; Oranth plateau
 Southmere,Southmere district
 Eastmarch,Eastmarch
 Tallis,Tallis province
+Østmark,Østmark province
 """,
     "places.csv": """place,lat,lon,aliases
 Brevik,-17.5,133.5,Brevick
@@ -56,6 +57,7 @@ Corvalla,-20.6,134.3,
 Dunmere,-15.5,135.0,
 Sorrin,-18.55,140.35,
 Dravos,-18.9,141.2,
+Çelvar,-21.4,134.2,
 """,
     "actors.csv": """actor,kind,aliases
 Black Heron Brigade,group,Black Heron Brigade; Black Heron Brigades; Black Herons; BHB
@@ -179,6 +181,16 @@ BASES = (
         region="Tallis",
         troops=200,
         receives_air="yes",
+    ),
+    BaseRow(
+        base_id="elan",
+        name="Élan Field",
+        aliases="Élan",
+        lat=-14.5,
+        lon=132.0,
+        country="Marovia",
+        region="Østmark",
+        troops=100,
     ),
     BaseRow(
         base_id="embassy",
@@ -354,6 +366,21 @@ CASES = [
         "Rockets hit an outpost near the Dravenian border on Monday.",
         [("post_41", MON, "rocket", None, None, None, None)],
         id="a base by a country's border across it, where that country has none by it",
+    ),
+    pytest.param(
+        "Two drones hit Élan Field on Sunday.",
+        [("elan", SUN, "drone", 2, None, None, None)],
+        id="a base whose name opens with an accented capital",
+    ),
+    pytest.param(
+        "Rockets struck a base north of Çelvar on Sunday.",
+        [("lysander", SUN, "rocket", None, None, None, None)],
+        id="a town whose name opens with an accented capital",
+    ),
+    pytest.param(
+        "Rockets struck a base in Østmark province on Sunday.",
+        [("elan", SUN, "rocket", None, None, None, None)],
+        id="a region whose name opens with a capital that has no plain form",
     ),
 ]
 

@@ -95,6 +95,9 @@ GENERIC_WORDS: Final = frozenset(
         "west",
     ]
 )
+#: a capital letter, of any Latin alphabet: a name may open with "Ø" or "Ł", which have no
+#: plain form (``unaccented`` makes "É" an "E")
+_CAPITAL: Final = "[A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper()) + "]"
 # A town-like alias after these words is the town, not the base. "toward" is not among
 # them: what is launched toward a name is aimed at the base of that name.
 _LOCATIVE_BEFORE: Final = re.compile(
@@ -240,8 +243,8 @@ _LOCATION: Final = (
     r"|April|May|June|July|August|September|October|November|December|Dec|Jan|Feb|Mar|Apr"
     r"|Jun|Jul|Aug|Sept?|Oct|Nov)\b)"
     # a country or region that owns the place: "Iraq's western Anbar province"
-    r"(?:(?-i:[A-Z])[\w-]*['\u2019]s\s+(?=(?-i:[A-Z])|[a-z]+ern\b|central\b))?"
-    rf"(?P<place>{_DIRECTION}*(?:(?-i:[A-Z])[\w'\u2019-]*|al-\w+|ez-\w+)(?:\s+(?:(?-i:[A-Z])[\w'\u2019-]*"
+    rf"(?:(?-i:{_CAPITAL})[\w-]*['\u2019]s\s+(?=(?-i:{_CAPITAL})|[a-z]+ern\b|central\b))?"
+    rf"(?P<place>{_DIRECTION}*(?:(?-i:{_CAPITAL})[\w'\u2019-]*|al-\w+|ez-\w+)(?:\s+(?:(?-i:{_CAPITAL})[\w'\u2019-]*"
     r"|al-\w+|ez-\w+|al|el|ad|as))*(?:\s+(?:province|governorate|border|region))?)"
 )
 
@@ -320,6 +323,24 @@ def fold(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     plain = re.sub(r"['\u2019`]", "", plain.lower())
     return re.sub(r"[\s\-]+", " ", plain).strip()
+
+
+def unaccented(text: str) -> str:
+    """``text`` with each accented letter as its plain letter, one for one (offsets hold):
+    "Émile" → "Emile", "Çukurova" → "Cukurova"; a letter with no plain form stays.
+
+    >>> unaccented("Émile Field, Şemdinli, Østmark")
+    'Emile Field, Semdinli, Østmark'
+    """
+    if text.isascii():
+        return text
+    return "".join(_plain_letter(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _plain_letter(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)[:1]
+    return base if base.isascii() and base.isalpha() and char.isalpha() else char
 
 
 def skeleton(word: str) -> str:
@@ -923,6 +944,9 @@ class Gazetteer:
         return candidates
 
     def find(self, text: str, offset: int = 0) -> list[SiteMention]:
-        """Every site ``text`` mentions, named ones first where they overlap, in text order."""
-        named = self.named(text, offset)
-        return sorted([*named, *self.described(text, offset, named)], key=lambda m: m.start)
+        """Every site ``text`` mentions, named ones first where they overlap, in text order.
+        Letters are read without their accents ("Émile Field", "north of Çukurova"), as
+        names are indexed, so that a capital the rules look for may carry one."""
+        plain = unaccented(text)
+        named = self.named(plain, offset)
+        return sorted([*named, *self.described(plain, offset, named)], key=lambda m: m.start)
