@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from defplan.extract import Extraction, extract
+from defplan.extract.sites import Gazetteer
 from defplan.workbook import load_scenario
 from test_extract_unseen import EXAMPLE, FIELDS, _cell, _key, _row_key
 
@@ -64,3 +65,12 @@ def test_an_undated_article_is_read_and_says_its_relative_dates_stay_blank(
     assert "left blank" in warned[0].message
     dated = [n for n in extraction.notes if n.file.endswith("date_line_undated.txt")]
     assert [n.severity for n in dated] == ["note"] and "date line" in dated[0].message
+
+
+def test_one_part_of_a_hyphenated_compound_names_no_base() -> None:
+    """ "A truck at the Al-Qaim-Al-Bukamal crossing": the crossing, not the Al-Qaim base
+    (the reply's target had become the site of the attack told before it)."""
+    gazetteer = Gazetteer.from_bases(load_scenario(EXAMPLE).bases)
+    crossing = "a strike on a truck at the Al-Qaim-Al-Bukamal border crossing"
+    assert [m.base_id for m in gazetteer.named(crossing)] == []
+    assert [m.base_id for m in gazetteer.named("rockets hit the Al-Qaim base")] == ["al_qaim"]

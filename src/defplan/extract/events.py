@@ -74,10 +74,11 @@ from defplan.extract.linking import (
     link_restatements,
     listed_days,
     recalled,
+    unknown_place,
     without_parts,
 )
 from defplan.extract.mentions import CLAIM_REACH_SENTENCES, Attribution, Mention
-from defplan.extract.sites import SiteMention, fold
+from defplan.extract.sites import SiteMention, fold, force_or_country_word
 from defplan.fields import DatePrecision
 
 NEW_ATTACK = re.compile(
@@ -780,9 +781,28 @@ def _target(attacks: list[DraftAttack], mention: Mention) -> DraftAttack | None:
     loose = [
         a
         for a in recent[:1]
-        if (a.site is None or (a.site.base_id is None and a.site.rank < 2)) and not recalled(a)
+        if (a.site is None or (a.site.base_id is None and a.site.rank < 2))
+        and not recalled(a)
+        # (not "the US base in Shaddadi": a place the theater has no base in is no
+        # loose description a theater base's name could tell more of)
+        and not (a.site is not None and _unknown_town(a.site) and _names_base(mention))
     ]
     return next((a for a in loose[:1] if mentions_compatible(a, mention)), None)
+
+
+def _names_base(mention: Mention) -> bool:
+    return mention.site is not None and mention.site.base_id is not None
+
+
+#: the word a description places its site by: "a base in Shaddadi"
+_PLACE_WORD: Final = re.compile(r"\b(?:in|near|at|outside)\s+(?:the\s+)?(?P<word>[\w'\u2019-]+)")
+
+
+def _unknown_town(site: SiteMention) -> bool:
+    """Whether a description places its site in a town the theater has no base in ("the
+    US base in Shaddadi"), not by a people's word ("a base in Kurdish northern Iraq")."""
+    told = _PLACE_WORD.search(site.text)
+    return unknown_place(site) and told is not None and not force_or_country_word(told["word"])
 
 
 def _on_same_base(recent: list[DraftAttack], mention: Mention, fresh: bool) -> DraftAttack | None:

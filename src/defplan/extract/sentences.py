@@ -68,7 +68,8 @@ ABBREVIATIONS: Final = frozenset(
 )
 _END = re.compile(
     r"[.!?]+[\"'\u201d\u2019)\]]*"
-    r"(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9]|[\"'\u201c\u2018]?[A-Z][a-z])"
+    # (glued to the next sentence by a lost space: "in Syria's northeast.A day earlier")
+    r"(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9]|[\"'\u201c\u2018]?[A-Z](?:[a-z]|\s))"
 )
 
 

@@ -373,7 +373,8 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
             parts.append(re.escape(token))
     body = r"[\s\-'\u2019]*".join(parts)
     # "al-Harir airbase" names Harir too: an article may be written before a name
-    return re.compile(rf"(?<![\w-])(?:{_ARTICLE}[\s-])?{body}(?![\w])", re.IGNORECASE)
+    # (not one part of a hyphenated compound: "the Al-Qaim-Al-Bukamal crossing")
+    return re.compile(rf"(?<![\w-])(?:{_ARTICLE}[\s-])?{body}(?![\w]|-\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=512)
@@ -409,6 +410,12 @@ def _adjectives(lexicons: Lexicons) -> frozenset[str]:
     forces = (w.lower() for words in lexicons.forces.words.values() for w in words)
     countries = (w for c in lexicons.countries for w in c.words)
     return ADJECTIVES | {part for w in (*forces, *countries) for part in w.split()}
+
+
+def force_or_country_word(word: str) -> bool:
+    """Whether ``word`` names a force or a country's people ("Kurdish", "Iraqi", "US"),
+    as a description's adjective does, rather than a place."""
+    return word.lower() in _adjectives(active_lexicons())
 
 
 @lru_cache(maxsize=8)
