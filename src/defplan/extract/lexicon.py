@@ -149,6 +149,14 @@ FRIENDLY_AGENT: Final = LexicalPattern(
     r"|killing\s+of|assassination\s+of)\b",
     re.IGNORECASE,
 )
+# The friendly side's own weapon: "a Reaper drone of the United States", "a US MQ-9
+# drone": its strike is that side's, no attack on its bases
+FRIENDLY_WEAPON: Final = LexicalPattern(
+    rf"\b(?:drones?|missiles?|aircraft|jets?|warplanes?)\s+(?:of|belonging\s+to|operated\s+by)"
+    rf"\s+the\s+{slot('forces.friendly')}\b"
+    rf"|\b{slot('forces.friendly')}\s+(?:reaper|predator|mq-?\s?9|mq-?\s?1)\b",
+    re.IGNORECASE,
+)
 PROTEST: Final = re.compile(
     r"\bstorm(?:ed|ing|s)?\b|\bprotest\w*\b|\bdemonstrat\w*\b|\brioters?\b|\bmobs?\b"
     r"|\bsit[\s-]in\b|\bbreached\s+the\s+(?:gate|wall|perimeter)",

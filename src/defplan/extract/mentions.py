@@ -69,6 +69,7 @@ from defplan.extract.lexicon import (
     DEFINITE_REFERENCE,
     EXPLOSION,
     FRIENDLY_AGENT,
+    FRIENDLY_WEAPON,
     HYPOTHETICAL,
     HYPOTHETICAL_BREAK,
     NOT_A_WEAPON,
@@ -797,7 +798,11 @@ def _classify(
     plural = bool(ATTACK_NOUN_PLURAL.search(masked)) or every
     excluded: str | None = None
     # (a retaliation at no site is a reply; "Iran's retaliatory strike on the base" is not)
-    replies = _strikes_back(masked) or _friendly_agent(masked) or bool(RETURN_FIRE.search(masked))
+    replies = (
+        _strikes_back(masked)
+        or _friendly_agent(masked)
+        or bool(RETURN_FIRE.search(masked) or FRIENDLY_WEAPON.search(masked))
+    )
     if replies or (RETALIATORY.search(masked) and not sites):
         excluded = "response"
     elif PROTEST.search(masked):
