@@ -94,7 +94,7 @@ from defplan.extract.lexicon_files import Actor
 from defplan.extract.lexicon_set import LexicalPattern, active_lexicons, slot
 from defplan.extract.roles import may_attack, reply_hit
 from defplan.extract.sentences import Clause, Sentence, split_clauses, split_sentences
-from defplan.extract.sites import SITE_NOUN, Gazetteer, SiteMention
+from defplan.extract.sites import SITE_NOUN, Gazetteer, SiteMention, fold
 
 MentionKind = Literal["attack", "casualty"]
 
@@ -1489,12 +1489,34 @@ def read_mentions(
         seen.previous = sentence if found else seen.previous
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
-        mentions.extend(found)
+        mentions.extend(_placed_by_article(found, read, gazetteer))
     toll = _headline_toll(article, [s for s in sentences if s.index in skipped])
     others = tuple(seen.other_events)
     return Reading(
         tuple(mentions), tuple(attributions), tuple(context_dates), headline, toll, anchor, others
     )
+
+
+def _placed_by_article(
+    mentions: list[Mention], read: list[Sentence], gazetteer: Gazetteer
+) -> list[Mention]:
+    """The mentions, a description that fits no base of the country it names ("a small
+    US outpost in southern Jordan", no theater base lying south) placed at the one base
+    of that country the article names anywhere in ``read``, a background sentence
+    included ("the number of troops at Tower 22 is not disclosed"): the text's own name
+    is better evidence of the site than its loose direction."""
+    placed: list[Mention] = []
+    for mention in mentions:
+        site = mention.site
+        if site is not None and site.kind == "described" and site.candidates == frozenset():
+            words = set(fold(site.text).split())
+            named = {m.base_id for s in read for m in gazetteer.named(s.text) if m.base_id}
+            country = {b.base_id: fold(b.country or "") for b in gazetteer.bases}
+            fits = sorted(b for b in named if country.get(b) and country[b] in words)
+            if len(fits) == 1:
+                mention = replace(mention, site=replace(site, base_id=fits[0]))
+        placed.append(mention)
+    return placed
 
 
 def _headline_toll(article: Article, lines: list[Sentence]) -> Casualties:
