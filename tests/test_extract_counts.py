@@ -147,3 +147,9 @@ def test_a_kind_before_the_weapon_of_an_attack_is_no_count_and_an_edited_number_
     assert munitions_in("a Grad rocket attack hit the base") is None
     assert munitions_in("at least [14] 107mm rockets impacted the base") == 14
     assert munitions_in("half-a-dozen rockets landed near the gate") == 6
+
+
+def test_people_reported_as_hurt_are_counted() -> None:
+    told = casualties_in("at least one guard has been reported as wounded from the blasts")
+    assert told.wounded == 1
+    assert casualties_in("two soldiers were confirmed as killed").killed == 2

@@ -14,7 +14,7 @@ Features of a (fact, attack) pair, :class:`Evidence`:
 - ``clash``: their weapons, dates or sites cannot be one attack's (never attached);
 - ``same_sentence``: the fact is told in a sentence that tells the attack;
 - ``refers_back``: the fact's clause points back with an event noun ("the fire",
-  "Tuesday's strike", "the ballistic missile attack") and the attack was told before;
+  "Tuesday's strike", "the ballistic missile attack", "the blasts") and the attack was told before;
   or the attack is told after the fact by "the attack" ("A drone attack in Syria hurt
   several troops. The attack hit the Rumalyn landing zone on Friday");
 - ``same_weapon``: both name a weapon class, and it is the same;
@@ -61,7 +61,7 @@ from defplan.extract.mentions import Mention
 REFERS_BACK: Final = re.compile(
     r"\b(?:the|that|this|[A-Za-z]+day['\u2019]s|last\s+\w+['\u2019]s)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:attacks?|strikes?|fire|barrage|salvo|volley|shelling|bombardment|assault|incident"
-    r"|rockets|missiles|drones)\b",
+    r"|rockets|missiles|drones|blasts?|explosions?)\b",
     re.IGNORECASE,
 )
 #: a fact's clause about another event than an attack on a base

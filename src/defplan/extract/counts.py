@@ -226,8 +226,9 @@ _NP_RE: Final = LexicalPattern(rf"\b(?:{COUNT}|(?P<one>{_ONE})){_NP_TAIL}\b", re
 _LIST = rf"(?:{_NP}(?:\s*(?:,\s*and|,|and)\s+{_NP})*)"
 _BE = (
     r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being)(?:\s+being)?"
-    # "were reported to have sustained", "was said to have been wounded"
-    r"(?:\s+(?:reported|said|believed|thought|confirmed|known)\s+to\s+have(?:\s+been)?)?)?"
+    # "were reported to have sustained", "was said to have been wounded", "has been
+    # reported as wounded"
+    r"(?:\s+(?:reported|said|believed|thought|confirmed|known)\s+(?:to\s+have(?:\s+been)?|as))?)?"
 )
 # people named after a counted group, not counted: "seven service members and civilians"
 _UNCOUNTED_TAIL = rf"(?:\s+and\s+(?:other\s+)?{PERSON_NOUN}(?=\s))?"
