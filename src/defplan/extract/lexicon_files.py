@@ -205,17 +205,12 @@ class WeaponWords:
     def patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
         """One pattern per weapon class that has words, in ``WEAPON_CLASSES`` order: a
         space in a word matches any spacing or a hyphen, a hyphen is optional."""
-        found = []
-        for weapon in WEAPON_CLASSES:
-            forms = [
-                (word, form) for (w, form), ws in self.words.items() if w == weapon for word in ws
-            ]
-            if not forms:
-                continue
-            forms.sort(key=lambda f: (-len(f[0]), f))
-            body = "|".join(_weapon_spelt(word, form) for word, form in forms)
-            found.append((weapon, re.compile(body, re.IGNORECASE)))
-        return tuple(found)
+        listed = {weapon for weapon, _ in self.words}
+        return tuple(
+            (weapon, re.compile(self.pattern(weapon), re.IGNORECASE))
+            for weapon in WEAPON_CLASSES
+            if weapon in listed
+        )
 
     def pattern(self, *classes: str, plural: bool = True) -> str:
         """A regular expression (uncompiled; for a case-insensitive pattern) matching any

@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from itertools import pairwise
 from typing import Any, Final, Literal
 
@@ -1448,9 +1450,9 @@ def read_mentions(
     skipped = _headlines(article, sentences)
     headline = _headline_site(article, [s for s in sentences if s.index in skipped], gazetteer)
     seen = _Tracker()
-    lead = min((s.index for s in sentences if s.index not in skipped), default=-1)
     read = [s for s in sentences if s.index not in skipped]
     days, anchor = _days_read_against(article, read)
+    named = cache(partial(_bases_named_in, read, gazetteer))
     for sentence in read:
         facts = annotate_sentence(sentence, gazetteer, days[sentence.index], anchor)
         attributions.extend(_replies(article, sentence, facts, seen, actors))
@@ -1468,7 +1470,7 @@ def read_mentions(
             # the earlier attack on the site the sentence before counted: not that one
             found = [replace(m, flashback=True) for m in found]
         seen.counted = COUNTED_AGAIN.match(sentence.text) is not None
-        if sentence.index == lead:
+        if sentence is read[0]:  # the lead
             found = _lead_toll(article, sentence, facts) or found
         seen.last_weapon = next(
             (f.weapon[0] for f in reversed(facts) if f.weapon and f.excluded is None),
@@ -1489,7 +1491,7 @@ def read_mentions(
         seen.previous = sentence if found else seen.previous
         if any((f.event_words or f.excluded) and f.excluded != "unfired" for f in facts):
             seen.last_eventful = sentence.index  # rockets found unfired are no other event
-        mentions.extend(_placed_by_article(found, read, gazetteer))
+        mentions.extend(_placed_by_article(found, named))
     toll = _headline_toll(article, [s for s in sentences if s.index in skipped])
     others = tuple(seen.other_events)
     return Reading(
@@ -1497,22 +1499,27 @@ def read_mentions(
     )
 
 
+def _bases_named_in(read: list[Sentence], gazetteer: Gazetteer) -> dict[str, str]:
+    """Each base the article names anywhere in ``read``, with its country folded."""
+    named = {m.base_id for s in read for m in gazetteer.named(s.text) if m.base_id}
+    return {b.base_id: fold(b.country or "") for b in gazetteer.bases if b.base_id in named}
+
+
 def _placed_by_article(
-    mentions: list[Mention], read: list[Sentence], gazetteer: Gazetteer
+    mentions: list[Mention], named: Callable[[], dict[str, str]]
 ) -> list[Mention]:
     """The mentions, a description that fits no base of the country it names ("a small
     US outpost in southern Jordan", no theater base lying south) placed at the one base
-    of that country the article names anywhere in ``read``, a background sentence
-    included ("the number of troops at Tower 22 is not disclosed"): the text's own name
-    is better evidence of the site than its loose direction."""
+    of that country the article names anywhere (``named``: ``_bases_named_in``, read
+    once per article when first needed), a background sentence included ("the number of
+    troops at Tower 22 is not disclosed"): the text's own name is better evidence of the
+    site than its loose direction."""
     placed: list[Mention] = []
     for mention in mentions:
         site = mention.site
         if site is not None and site.kind == "described" and site.candidates == frozenset():
             words = set(fold(site.text).split())
-            named = {m.base_id for s in read for m in gazetteer.named(s.text) if m.base_id}
-            country = {b.base_id: fold(b.country or "") for b in gazetteer.bases}
-            fits = sorted(b for b in named if country.get(b) and country[b] in words)
+            fits = sorted(b for b, country in named().items() if country and country in words)
             if len(fits) == 1:
                 mention = replace(mention, site=replace(site, base_id=fits[0]))
         placed.append(mention)
